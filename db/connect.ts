@@ -1,0 +1,45 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Client, createClient } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import * as schema from "./schema.ts";
+
+export type Orm = LibSQLDatabase<typeof schema>;
+
+export interface Database {
+  client: Client;
+  orm: Orm;
+  /** True for an embedded file or in-memory database (single writer in this process). */
+  local: boolean;
+  close(): void;
+}
+
+export interface DatabaseOptions {
+  /** `:memory:`, `file:PATH`, or a libSQL server URL (`libsql://`, `http(s)://`, `ws(s)://`). */
+  url: string;
+  authToken?: string;
+  /** `full` survives power loss; `normal` survives a killed process (WAL). */
+  synchronous?: "full" | "normal";
+}
+
+const SERVER_URL = /^(libsql|https?|wss?):\/\//;
+
+/** Opens the database and applies the connection settings an embedded file needs (WAL, busy timeout). */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const local = !SERVER_URL.test(options.url);
+  if (options.url.startsWith("file:")) ensureParentFolder(options.url);
+  const client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}) });
+  if (local) {
+    if (options.url !== ":memory:") await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA busy_timeout = 5000");
+    await client.execute(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    await client.execute("PRAGMA foreign_keys = ON");
+  }
+  return { client, orm: drizzle(client, { schema }), local, close: () => client.close() };
+}
+
+function ensureParentFolder(url: string): void {
+  const path = url.startsWith("file://") ? fileURLToPath(url) : url.slice("file:".length).split("?")[0]!;
+  mkdirSync(dirname(path), { recursive: true });
+}

@@ -1,0 +1,61 @@
+import type { z } from "zod";
+
+/** Exit codes every command uses, so scripts can rely on them. */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, timedOut: 3 } as const;
+
+export interface OptionSpec {
+  /** Long flag name without dashes, e.g. `port` for `--port`. */
+  flag: string;
+  short?: string;
+  /** Environment variable that sets the same value; the flag wins. */
+  env?: string;
+  kind: "string" | "boolean" | "list";
+  placeholder?: string;
+  description: string;
+}
+
+export interface CommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface CommandInput {
+  /** Raw values by option key, flags merged over environment, not yet validated. */
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  env: Record<string, string | undefined>;
+  io: CommandIo;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  /** Positional arguments as shown in usage, e.g. `TOPOLOGY`. */
+  positionals?: string;
+  options: Record<string, OptionSpec>;
+  /** Free-form text appended to `--help`. */
+  details?: string;
+  run(input: CommandInput): Promise<number>;
+}
+
+/** A user error on the command line: printed as one line plus usage, exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Validates raw option values with `schema`; a failure names the flag and its variable. */
+export function parseOptions<T extends z.ZodType>(
+  schema: T,
+  options: Record<string, OptionSpec>,
+  values: CommandInput["values"],
+): z.infer<T> {
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = String(issue.path[0] ?? "");
+  const spec = options[key];
+  const where = spec ? `--${spec.flag}${spec.env ? ` / ${spec.env}` : ""}` : key || "options";
+  throw new UsageError(`invalid ${where}: ${issue.message}`);
+}

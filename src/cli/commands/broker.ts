@@ -1,0 +1,19 @@
+import { startBroker } from "../../broker.ts";
+import { systemClock } from "../../clock.ts";
+import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.ts";
+import { createLogger } from "../../log.ts";
+import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+
+export const brokerCommand: CliCommand = {
+  name: "broker",
+  summary: "Run the broker: queue, database, REST API, /docs",
+  options: brokerOptions,
+  async run({ values, signal }) {
+    const config = parseOptions(brokerConfigSchema, brokerOptions, values);
+    const log = createLogger({ level: config.logLevel });
+    const broker = await startBroker(config, { log, clock: systemClock });
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    await broker.stop();
+    return ExitCode.ok;
+  },
+};

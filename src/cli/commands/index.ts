@@ -1,0 +1,9 @@
+import type { CliCommand } from "../command.ts";
+import { brokerCommand } from "./broker.ts";
+import { migrateCommand } from "./migrate.ts";
+import { openapiCommand } from "./openapi.ts";
+import { serveCommand } from "./serve.ts";
+import { versionCommand } from "./version.ts";
+
+/** Every subcommand, in the order `labbroker help` lists them. Adding one is a file plus a line here. */
+export const COMMANDS: readonly CliCommand[] = [serveCommand, brokerCommand, migrateCommand, openapiCommand, versionCommand];

@@ -1,0 +1,69 @@
+/**
+ * Typed failures of engine verbs. Routes never build error responses by hand: one error handler maps
+ * these to problem+json on /v1 and to `{"detail"}` on the compat routes.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 503;
+  abstract readonly title: string;
+  /** Extra members for the problem document (RFC 9457 extensions). */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message);
+    this.extensions = extensions;
+  }
+}
+
+export class BadRequestError extends DomainError {
+  override name = "BadRequestError";
+  readonly status = 400;
+  readonly title = "Bad request";
+}
+
+export class UnauthorizedError extends DomainError {
+  override name = "UnauthorizedError";
+  readonly status = 401;
+  readonly title = "Unauthorized";
+}
+
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+  readonly status = 403;
+  readonly title = "Forbidden";
+}
+
+export class NotFoundError extends DomainError {
+  override name = "NotFoundError";
+  readonly status = 404;
+  readonly title = "Not found";
+}
+
+export class ConflictError extends DomainError {
+  override name = "ConflictError";
+  readonly status = 409;
+  readonly title = "Conflict";
+}
+
+export class PayloadTooLargeError extends DomainError {
+  override name = "PayloadTooLargeError";
+  readonly status = 413;
+  readonly title = "Payload too large";
+}
+
+export class UnprocessableError extends DomainError {
+  override name = "UnprocessableError";
+  readonly status = 422;
+  readonly title = "Unprocessable request";
+}
+
+export class LockedError extends DomainError {
+  override name = "LockedError";
+  readonly status = 423;
+  readonly title = "Locked";
+}
+
+export class UnavailableError extends DomainError {
+  override name = "UnavailableError";
+  readonly status = 503;
+  readonly title = "Service unavailable";
+}

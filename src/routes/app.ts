@@ -1,0 +1,41 @@
+import { requestId } from "hono/request-id";
+import { DomainError } from "../engine/errors.ts";
+import type { Logger } from "../log.ts";
+import { type Api, createApi } from "./api.ts";
+import { bodyLimits, type BodyLimits } from "./body-limits.ts";
+import { registerDocs } from "./docs/get-docs.ts";
+import { domainErrorResponse, errorResponse } from "./problem.ts";
+import { requestLog } from "./request-log.ts";
+import { registerHealthz } from "./system/get-healthz.ts";
+import { registerOpenApi } from "./system/get-openapi.ts";
+
+export interface BrokerAppDeps {
+  log: Logger;
+  limits: BodyLimits;
+}
+
+const UPLOAD_PATHS = new Set(["/lab", "/v1/labs"]);
+
+/** Builds the broker's HTTP application. It never listens: tests call `app.request()`. */
+export function createBrokerApp(deps: BrokerAppDeps): Api {
+  const api = createApi();
+  api.use(requestId());
+  api.use(requestLog(deps.log));
+  api.use(bodyLimits(deps.limits, (path) => UPLOAD_PATHS.has(path)));
+
+  registerHealthz(api);
+  registerOpenApi(api);
+  registerDocs(api);
+
+  api.notFound((c) =>
+    c.req.path === "/v1" || c.req.path.startsWith("/v1/")
+      ? errorResponse(c, 404, "Not found", `No route for ${c.req.method} ${c.req.path}`)
+      : c.json({ detail: "Not Found" }, 404),
+  );
+  api.onError((error, c) => {
+    if (error instanceof DomainError) return domainErrorResponse(c, error);
+    deps.log.error("unhandled error", { error, path: c.req.path, requestId: c.get("requestId") });
+    return errorResponse(c, 500, "Internal error", "The broker failed unexpectedly; the request id is in the response headers");
+  });
+  return api;
+}

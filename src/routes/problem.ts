@@ -1,0 +1,86 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ZodError } from "zod";
+import { DomainError } from "../engine/errors.ts";
+
+/** RFC 9457 problem details, the error shape of every /v1 route. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "about:blank" }),
+    title: z.string().openapi({ example: "Not found" }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: 'Cannot find session "7f3c…"' }),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ location: z.string(), path: z.string(), message: z.string() })).optional(),
+  })
+  .passthrough()
+  .openapi("Problem");
+
+/** The Remote Lab error shape (`{"detail": …}`), kept exactly for existing clients. */
+export const CompatErrorSchema = z.object({ detail: z.unknown() }).openapi("CompatError");
+
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 500 | 503;
+
+const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
+  400: "The request is malformed or failed validation",
+  401: "Missing or wrong credentials",
+  403: "Not allowed for this caller",
+  404: "No such resource",
+  409: "Conflicts with the current state",
+  413: "The body is larger than the configured limit",
+  422: "Understood but cannot be satisfied",
+  423: "The resource is held by someone else or not active",
+  500: "An unexpected failure inside the broker",
+  503: "The broker cannot answer right now",
+};
+
+/** OpenAPI response entries for the given error statuses, in one place for every /v1 route. */
+export function problemResponses(...statuses: ProblemStatus[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: PROBLEM_DESCRIPTIONS[status], content: { "application/problem+json": { schema: ProblemSchema } } },
+    ]),
+  );
+}
+
+/** OpenAPI response entries for the compat routes' `{"detail"}` errors. */
+export function compatErrorResponses(...statuses: ProblemStatus[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: PROBLEM_DESCRIPTIONS[status], content: { "application/json": { schema: CompatErrorSchema } } },
+    ]),
+  );
+}
+
+const isNativeApi = (path: string) => path === "/v1" || path.startsWith("/v1/");
+
+/** Answers with problem+json on /v1 and `{"detail"}` elsewhere. */
+export function errorResponse(c: Context, status: ProblemStatus, title: string, detail: string, extensions: Record<string, unknown> = {}): Response {
+  if (!isNativeApi(c.req.path)) return c.json({ detail }, status);
+  const body = { type: "about:blank", title, status, detail, instance: c.req.path, ...extensions };
+  return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
+}
+
+export function domainErrorResponse(c: Context, error: DomainError): Response {
+  return errorResponse(c, error.status, error.title, error.message, error.extensions);
+}
+
+/**
+ * Validation failures: 400 problem+json listing every issue on /v1; on compat routes the FastAPI
+ * shape existing clients know (422 with a `detail` list of `{type, loc, msg}`).
+ */
+export function validationErrorResponse(c: Context, target: string, error: ZodError): Response {
+  const location = target === "json" || target === "form" ? "body" : target;
+  if (!isNativeApi(c.req.path)) {
+    const detail = error.issues.map((issue) => {
+      const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+      return { type: missing ? "missing" : issue.code, loc: [location, ...issue.path.map(String)], msg: missing ? "Field required" : issue.message };
+    });
+    return c.json({ detail }, 422);
+  }
+  const errors = error.issues.map((issue) => ({ location, path: issue.path.map(String).join("."), message: issue.message }));
+  const summary = errors.map((entry) => `${entry.location}${entry.path ? `.${entry.path}` : ""}: ${entry.message}`).join("; ");
+  return errorResponse(c, 400, "Invalid request", summary, { errors });
+}

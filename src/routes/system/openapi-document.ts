@@ -1,0 +1,20 @@
+import { stringify } from "yaml";
+import type { Api } from "../api.ts";
+import { VERSION } from "../../version.ts";
+
+export const OPENAPI_INFO = {
+  title: "labbroker",
+  version: VERSION,
+  description:
+    "Shares a fleet of network-lab hosts between test suites: FIFO sessions, labs (native, containerlab, netlab), jobs and devices. " +
+    "The root paths (`/session`, `/lab`, …) serve the Remote Lab API unchanged; `/v1` is the native API with problem+json errors.",
+};
+
+/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered). */
+export function buildOpenApiDocument(api: Api) {
+  return api.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO });
+}
+
+export function openApiYaml(document: object): string {
+  return stringify(document, { aliasDuplicateObjects: false });
+}

@@ -1,0 +1,90 @@
+import type { Subprocess } from "bun";
+import { join } from "node:path";
+
+const MAIN = join(import.meta.dir, "../../main.ts");
+
+/** A labbroker process started by a test; every one is killed by `stopAllProcesses`. */
+export interface LabbrokerProcess {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** Every log line (stderr) parsed as JSON, as they arrive. */
+  logs: Record<string, unknown>[];
+  /** Resolves with the first log line that satisfies `match`; rejects if the process exits first or after `timeoutMs`. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stdout(): string;
+  kill(signal?: NodeJS.Signals): Promise<number>;
+}
+
+const running = new Set<LabbrokerProcess>();
+
+/** Starts `labbroker ARGS…` from source (or `binary` when given) with a clean LABBROKER_* environment. */
+export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string } = {}): LabbrokerProcess {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LABBROKER_")));
+  const command = options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args];
+  const proc = Bun.spawn(command, { env: { ...env, ...options.env }, cwd: options.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const logs: Record<string, unknown>[] = [];
+  const waiters = new Set<() => void>();
+  let stdoutText = "";
+  void (async () => {
+    for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) stdoutText += chunk;
+  })();
+  void (async () => {
+    let buffer = "";
+    for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) {
+      buffer += chunk;
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        try {
+          logs.push(JSON.parse(line));
+        } catch {
+          logs.push({ msg: line, unstructured: true });
+        }
+        for (const wake of waiters) wake();
+      }
+    }
+    for (const wake of waiters) wake();
+  })();
+  const handle: LabbrokerProcess = {
+    proc,
+    logs,
+    stdout: () => stdoutText,
+    waitForLog(match, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => finish(() => reject(new Error(`no matching log line within ${timeoutMs} ms; last: ${JSON.stringify(logs.slice(-3))}`))), timeoutMs);
+        const finish = (settle: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        const check = () => {
+          const found = logs.find(match);
+          if (found) return finish(() => resolve(found));
+          if (proc.exitCode !== null || proc.signalCode !== null) {
+            finish(() => reject(new Error(`process exited (${proc.exitCode ?? proc.signalCode}) before the log line; last: ${JSON.stringify(logs.slice(-5))}`)));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async kill(signal = "SIGTERM") {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const code = await proc.exited;
+      running.delete(handle);
+      return code;
+    },
+  };
+  running.add(handle);
+  return handle;
+}
+
+/** Waits for the broker's "listening" line and returns its local URL. */
+export async function brokerUrl(broker: LabbrokerProcess): Promise<string> {
+  const line = await broker.waitForLog((entry) => entry.msg === "broker listening");
+  return String(line.url);
+}
+
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all([...running].map((handle) => handle.kill("SIGKILL")));
+}

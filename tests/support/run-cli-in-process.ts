@@ -1,0 +1,15 @@
+import { COMMANDS } from "../../src/cli/commands/index.ts";
+import { runCli } from "../../src/cli/run-cli.ts";
+
+/** Runs the CLI in this process and captures what it prints. */
+export async function runCliCaptured(argv: string[], env: Record<string, string | undefined> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    commands: COMMANDS,
+    env,
+    io: { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
+    signal: AbortSignal.abort(),
+  });
+  return { code, stdout, stderr };
+}

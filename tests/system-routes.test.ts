@@ -1,0 +1,70 @@
+import { describe, expect, test } from "bun:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { createTestApp } from "./support/test-broker.ts";
+
+describe("system routes", () => {
+  test("GET /healthz answers 204 with a request id", async () => {
+    const response = await createTestApp().request("/healthz");
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe("");
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("the OpenAPI document is valid 3.1 and lists every route", async () => {
+    const app = createTestApp();
+    const document = await (await app.request("/openapi.json")).json();
+    const validation = await new Validator().validate(document);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+
+    const documented = new Set(
+      Object.entries(document.paths as Record<string, object>).flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
+    const served = app.routes
+      .filter((route) => route.method !== "ALL")
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
+    expect(served.length).toBeGreaterThan(3);
+    for (const route of served) expect(documented).toContain(route);
+
+    const yaml = await app.request("/openapi.yaml");
+    expect(yaml.headers.get("content-type")).toBe("application/yaml");
+    expect(await yaml.text()).toContain("openapi: 3.1.0");
+  });
+
+  test("/docs is served from the binary with no external URL", async () => {
+    const app = createTestApp();
+    const page = await app.request("/docs");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      expect(asset).toStartWith("/docs/");
+      const response = await app.request(asset);
+      expect(response.status).toBe(200);
+      expect((await response.text()).length).toBeGreaterThan(100);
+    }
+  });
+
+  test("an unknown /v1 route answers problem+json", async () => {
+    const response = await createTestApp().request("/v1/no-such-thing");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual({
+      type: "about:blank",
+      title: "Not found",
+      status: 404,
+      detail: "No route for GET /v1/no-such-thing",
+      instance: "/v1/no-such-thing",
+    });
+  });
+
+  test("an unknown root route answers the Remote Lab error shape", async () => {
+    const response = await createTestApp().request("/no-such-thing");
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ detail: "Not Found" });
+  });
+});
