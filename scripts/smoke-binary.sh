@@ -4,7 +4,10 @@ set -euo pipefail
 binary=${1:?usage: smoke-binary.sh PATH-TO-BINARY}
 folder=$(mktemp -d)
 port=${SMOKE_PORT:-18080}
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait "${pid:-}" 2>/dev/null || true; rm -rf "$folder"; }
+cleanup() {
+  if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$folder"
+}
 trap cleanup EXIT
 cp "$binary" "$folder/labbroker"
 cd "$folder"

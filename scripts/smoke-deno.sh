@@ -4,7 +4,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 folder=$(mktemp -d)
 port=${SMOKE_PORT:-18081}
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait "${pid:-}" 2>/dev/null || true; rm -rf "$folder"; }
+cleanup() {
+  if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$folder"
+}
 trap cleanup EXIT
 cd "$folder"
 "$root/node_modules/.bin/deno" run --allow-all --config "$root/deno.json" "$root/main.ts" broker --port "$port" --host 127.0.0.1 >broker.log 2>&1 &
