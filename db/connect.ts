@@ -29,7 +29,8 @@ const SERVER_URL = /^(libsql|https?|wss?):\/\//;
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const local = !SERVER_URL.test(options.url);
   if (options.url.startsWith("file:")) ensureParentFolder(options.url);
-  const client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}) });
+  // One connection for an embedded database: the per-connection PRAGMAs below then hold for every statement.
+  const client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}), ...(local ? { concurrency: 1 } : {}) });
   if (local) {
     if (options.url !== ":memory:") await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA busy_timeout = 5000");

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Broker-wide key/value settings, such as the hashed enrollment token. */
 export const brokerSettings = sqliteTable("broker_settings", {
@@ -7,3 +7,78 @@ export const brokerSettings = sqliteTable("broker_settings", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
+
+/**
+ * Lab hosts. An agent's registration creates or re-attaches the row by name. Labels and capacity
+ * come from the agent; admin overrides live in their own columns so a re-registration keeps them.
+ */
+export const hosts = sqliteTable("hosts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  agentLabels: text("agent_labels", { mode: "json" }).$type<Record<string, string>>().notNull(),
+  adminLabels: text("admin_labels", { mode: "json" }).$type<Record<string, string>>().notNull(),
+  runtimes: text("runtimes", { mode: "json" }).$type<{ name: string; version: string | null }[]>().notNull(),
+  agentCapacity: integer("agent_capacity").notNull().default(1),
+  adminCapacity: integer("admin_capacity"),
+  online: integer("online", { mode: "boolean" }).notNull(),
+  draining: integer("draining", { mode: "boolean" }).notNull().default(false),
+  maintenance: integer("maintenance", { mode: "boolean" }).notNull().default(false),
+  agentVersion: text("agent_version").notNull(),
+  agentTokenHash: text("agent_token_hash").notNull(),
+  inventory: text("inventory", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  registeredAt: integer("registered_at").notNull(),
+  lastSeenAt: integer("last_seen_at").notNull(),
+});
+
+/** Sessions: queued, active or ended. `seq` is the arrival order the queue is sorted by. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    seq: integer("seq").notNull().unique(),
+    state: text("state", { enum: ["waiting", "active", "ended"] }).notNull(),
+    endReason: text("end_reason", { enum: ["released", "expired", "host-lost", "cancelled", "walltime"] }),
+    priority: integer("priority").notNull().default(0),
+    requirements: text("requirements", { mode: "json" }).$type<SessionRequirementRow[]>().notNull(),
+    client: text("client", { mode: "json" }).$type<{ name?: string; ci_job_url?: string; ci_job_id?: string }>().notNull(),
+    compat: integer("compat", { mode: "boolean" }).notNull().default(false),
+    idempotencyKey: text("idempotency_key").unique(),
+    assignments: text("assignments", { mode: "json" }).$type<Record<string, string>>(),
+    createdAt: integer("created_at").notNull(),
+    activatedAt: integer("activated_at"),
+    endedAt: integer("ended_at"),
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (table) => [index("sessions_state_seq").on(table.state, table.seq)],
+);
+
+export interface SessionRequirementRow {
+  role: string;
+  labels: Record<string, string>;
+  runtime: string | null;
+  host: string | null;
+}
+
+/**
+ * Every state change of a session, host, lab or job, in order. SSE streams read from here so a
+ * client resuming with Last-Event-ID misses nothing.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey(),
+    at: integer("at").notNull(),
+    type: text("type").notNull(),
+    sessionId: text("session_id"),
+    hostId: text("host_id"),
+    labId: text("lab_id"),
+    jobId: text("job_id"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (table) => [
+    index("events_session").on(table.sessionId, table.id),
+    index("events_host").on(table.hostId, table.id),
+    index("events_lab").on(table.labId, table.id),
+    index("events_job").on(table.jobId, table.id),
+  ],
+);

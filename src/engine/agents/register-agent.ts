@@ -1,0 +1,76 @@
+import { hosts } from "../../../db/schema.ts";
+import { MAJOR_VERSION, VERSION } from "../../version.ts";
+import { Change, type EngineContext } from "../context.ts";
+import { ConflictError, UnauthorizedError } from "../errors.ts";
+import type { Host, HostRuntime } from "../model.ts";
+import { hostToRow } from "../rows.ts";
+import { promoteWaitingSessions } from "../scheduler.ts";
+import { generateToken, hashToken, tokenMatches } from "../tokens.ts";
+
+export interface RegisterAgentInput {
+  enrollToken: string;
+  name: string;
+  version: string;
+  labels: Record<string, string>;
+  runtimes: HostRuntime[];
+  capacity: number;
+  inventory: Record<string, unknown>;
+}
+
+/**
+ * Enrolls an agent. The same name re-attaches to the same host (with a fresh agent token; the old
+ * one stops working); admin labels, capacity overrides, drain and maintenance survive.
+ */
+export async function registerAgent(ctx: EngineContext, input: RegisterAgentInput): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
+  if (!tokenMatches(input.enrollToken, ctx.enrollmentTokenHash)) {
+    throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
+  }
+  const agentMajor = Number(input.version.split(".")[0]);
+  if (agentMajor !== MAJOR_VERSION) {
+    throw new ConflictError(`Agent version ${input.version} cannot work with broker version ${VERSION}: the major versions must match`);
+  }
+  const now = ctx.clock.now();
+  const agentToken = generateToken("lba");
+  const { state } = ctx;
+  const existing = state.hostsByName.get(input.name);
+  const host: Host = existing ?? {
+    id: crypto.randomUUID(),
+    name: input.name,
+    agentLabels: {},
+    adminLabels: {},
+    runtimes: [],
+    agentCapacity: 1,
+    adminCapacity: null,
+    online: true,
+    draining: false,
+    maintenance: false,
+    agentVersion: input.version,
+    agentTokenHash: "",
+    inventory: {},
+    registeredAt: now,
+    lastSeenAt: now,
+    holders: new Set(),
+  };
+  const wasOnline = existing?.online ?? false;
+  Object.assign(host, {
+    agentLabels: input.labels,
+    runtimes: input.runtimes,
+    agentCapacity: input.capacity,
+    agentVersion: input.version,
+    agentTokenHash: hashToken(agentToken),
+    inventory: input.inventory,
+    online: true,
+    lastSeenAt: now,
+  });
+  if (existing) state.queue.hostsChanged();
+  else state.addHost(host);
+
+  const change = new Change(ctx);
+  const row = hostToRow(host);
+  change.write(ctx.orm.insert(hosts).values(row).onConflictDoUpdate({ target: hosts.id, set: row }));
+  change.emit("host.registered", { hostId: host.id }, { name: host.name, reattached: Boolean(existing), runtimes: host.runtimes, labels: input.labels });
+  if (existing && !wasOnline) change.emit("host.online", { hostId: host.id }, { name: host.name });
+  promoteWaitingSessions(ctx, change);
+  await change.commit();
+  return { host, agentToken, reattached: Boolean(existing) };
+}

@@ -1,0 +1,67 @@
+import { max, ne } from "drizzle-orm";
+import type { Orm } from "../../db/connect.ts";
+import { hosts, sessions } from "../../db/schema.ts";
+import type { Host, Session } from "./model.ts";
+import { RecentMap } from "./recent-map.ts";
+import { hostFromRow, sessionFromRow } from "./rows.ts";
+import { SessionQueue } from "./session-queue.ts";
+
+const RECENTLY_ENDED_KEPT = 10_000;
+
+/**
+ * The broker's live working set: every host and every session that has not ended, plus the
+ * waiting queue. It is rebuilt from the database at start (and after a failed commit), so the
+ * database stays the source of truth.
+ */
+export class BrokerState {
+  readonly hosts = new Map<string, Host>();
+  readonly hostsByName = new Map<string, Host>();
+  readonly sessions = new Map<string, Session>();
+  readonly recentlyEnded = new RecentMap<string, Session>(RECENTLY_ENDED_KEPT);
+  readonly byIdempotencyKey = new Map<string, Session>();
+  readonly queue = new SessionQueue(() => this.hosts.values());
+  /** Sessions whose last-seen time changed in memory only (persisted by a periodic flush). */
+  readonly lastSeenDirty = new Set<Session>();
+  readonly hostsLastSeenDirty = new Set<Host>();
+  nextSeq = 1;
+
+  /**
+   * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
+   * full timeout window after a broker restart instead of being reaped for the broker's downtime.
+   */
+  static async load(orm: Orm, now: number): Promise<BrokerState> {
+    const state = new BrokerState();
+    for (const row of await orm.select().from(hosts)) {
+      const host = hostFromRow(row);
+      host.lastSeenAt = Math.max(host.lastSeenAt, now);
+      state.addHost(host);
+    }
+    const liveRows = await orm.select().from(sessions).where(ne(sessions.state, "ended")).orderBy(sessions.seq);
+    for (const row of liveRows) {
+      const session = sessionFromRow(row);
+      session.lastSeenAt = Math.max(session.lastSeenAt, now);
+      state.sessions.set(session.id, session);
+      if (session.idempotencyKey) state.byIdempotencyKey.set(session.idempotencyKey, session);
+      if (session.state === "waiting") state.queue.add(session);
+      for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
+    }
+    const [top] = await orm.select({ seq: max(sessions.seq) }).from(sessions);
+    state.nextSeq = (top?.seq ?? 0) + 1;
+    return state;
+  }
+
+  addHost(host: Host): void {
+    this.hosts.set(host.id, host);
+    this.hostsByName.set(host.name, host);
+    this.queue.hostsChanged();
+  }
+
+  /** A live or recently ended session. */
+  findSession(id: string): Session | undefined {
+    return this.sessions.get(id) ?? this.recentlyEnded.get(id);
+  }
+
+  waitingCount(): number {
+    return this.queue.size;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Orm } from "../../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { BrokerState } from "./broker-state.ts";
+import type { BrokerEvent, EventLog, EventRefs } from "./event-log.ts";
+import type { Requirement } from "./model.ts";
+import type { JournalQuery, WriteJournal } from "./write-journal.ts";
+
+export interface EngineSettings {
+  /** A waiting session without a request or heartbeat for this long is dropped. */
+  waitingTimeoutMs: number;
+  /** An active session without a request or heartbeat for this long is dropped and its hosts freed. */
+  activeTimeoutMs: number;
+  /** A host whose agent has not polled for this long turns offline. */
+  agentOfflineAfterMs: number;
+  /** What happens to an active session holding a host that went offline. */
+  offlinePolicy: "keep" | "fail";
+  /** With offlinePolicy `fail`: how long a host may stay offline before its sessions end `host-lost`. */
+  offlineGraceMs: number;
+  /** The one requirement of a Remote Lab compat session. */
+  compatRequirement: Omit<Requirement, "role">;
+  /** How often the reaper runs and last-seen times are persisted. */
+  housekeepingIntervalMs: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  waitingTimeoutMs: 600_000,
+  activeTimeoutMs: 300_000,
+  agentOfflineAfterMs: 60_000,
+  offlinePolicy: "keep",
+  offlineGraceMs: 120_000,
+  compatRequirement: { labels: {}, runtime: null, host: null },
+  housekeepingIntervalMs: 1_000,
+};
+
+/** Everything an engine verb needs; verbs read `state` at call time (it is replaced after a failed commit). */
+export interface EngineContext {
+  orm: Orm;
+  state: BrokerState;
+  journal: WriteJournal;
+  events: EventLog;
+  clock: Clock;
+  log: Logger;
+  settings: EngineSettings;
+  startedAt: number;
+  /** sha256 of the enrollment token agents present to register. */
+  enrollmentTokenHash: string;
+}
+
+/**
+ * One unit of work: the statements and events of a verb. `commit()` hands them to the group
+ * commit and resolves when they are durable; events reach listeners only then.
+ */
+export class Change {
+  readonly #ctx: EngineContext;
+  readonly #queries: JournalQuery[] = [];
+  readonly #events: BrokerEvent[] = [];
+
+  constructor(ctx: EngineContext) {
+    this.#ctx = ctx;
+  }
+
+  write(query: JournalQuery): void {
+    this.#queries.push(query);
+  }
+
+  emit(type: string, refs: EventRefs, data: Record<string, unknown> = {}): void {
+    const { event, query } = this.#ctx.events.create(this.#ctx.orm, this.#ctx.clock.now(), type, refs, data);
+    this.#events.push(event);
+    this.#queries.push(query);
+    this.#ctx.log.info("event", { type, ...refs, ...data });
+  }
+
+  get isEmpty(): boolean {
+    return this.#queries.length === 0;
+  }
+
+  commit(): Promise<void> {
+    if (this.#queries.length === 0) return Promise.resolve();
+    const published = this.#events;
+    return this.#ctx.journal.write(this.#queries, () => this.#ctx.events.publish(published));
+  }
+}

@@ -1,0 +1,65 @@
+import type { Orm } from "../../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import { ensureEnrollmentToken } from "./agents/enrollment.ts";
+import { BrokerState } from "./broker-state.ts";
+import { Change, type EngineContext, type EngineSettings } from "./context.ts";
+import { EventLog } from "./event-log.ts";
+import { persistLastSeen, startHousekeeping } from "./housekeeping.ts";
+import { promoteWaitingSessions } from "./scheduler.ts";
+import { WriteJournal } from "./write-journal.ts";
+
+export interface Engine {
+  ctx: EngineContext;
+  /** The enrollment token generated at this start (first start without one configured), to show once. */
+  generatedEnrollToken?: string;
+  /** Stops housekeeping, persists last-seen times and waits for pending commits. */
+  stop(): Promise<void>;
+}
+
+export interface OpenEngineOptions {
+  orm: Orm;
+  clock: Clock;
+  log: Logger;
+  settings: EngineSettings;
+  enrollToken?: string;
+  /** Run housekeeping on the clock (off in tests that call runHousekeeping themselves). */
+  housekeeping?: boolean;
+}
+
+/** Loads the state from the database and starts the broker's engine. */
+export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
+  const { orm, clock, log, settings } = options;
+  const now = clock.now();
+  const enrollment = await ensureEnrollmentToken(orm, options.enrollToken, now);
+  // A failed commit leaves memory ahead of the database: rebuild memory from the database.
+  const journal = new WriteJournal(orm, log, async () => {
+    ctx.state = await BrokerState.load(orm, clock.now());
+  });
+  const ctx: EngineContext = {
+    orm,
+    clock,
+    log,
+    settings,
+    journal,
+    state: await BrokerState.load(orm, now),
+    events: await EventLog.open(orm),
+    startedAt: now,
+    enrollmentTokenHash: enrollment.tokenHash,
+  };
+  const startup = new Change(ctx);
+  promoteWaitingSessions(ctx, startup);
+  await startup.commit();
+  const stopHousekeeping = options.housekeeping === false ? () => {} : startHousekeeping(ctx);
+  return {
+    ctx,
+    ...(enrollment.generatedToken ? { generatedEnrollToken: enrollment.generatedToken } : {}),
+    async stop() {
+      stopHousekeeping();
+      const flush = new Change(ctx);
+      persistLastSeen(ctx, flush);
+      await flush.commit();
+      await ctx.journal.settled();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { and, asc, eq, gt, max, type SQL } from "drizzle-orm";
+import type { Orm } from "../../db/connect.ts";
+import { events } from "../../db/schema.ts";
+import type { JournalQuery } from "./write-journal.ts";
+
+export interface EventRefs {
+  sessionId?: string | null;
+  hostId?: string | null;
+  labId?: string | null;
+  jobId?: string | null;
+}
+
+export interface BrokerEvent extends EventRefs {
+  id: number;
+  at: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export type EventFilter = EventRefs;
+
+type Listener = (event: BrokerEvent) => void;
+
+/**
+ * The ordered record of state changes. Ids are assigned here (one broker process writes), so the
+ * insert can join the same group commit as the change it describes; listeners hear an event only
+ * after that commit.
+ */
+export class EventLog {
+  #nextId: number;
+  #listeners = new Set<{ filter: EventFilter; listener: Listener }>();
+
+  constructor(lastId: number) {
+    this.#nextId = lastId + 1;
+  }
+
+  static async open(orm: Orm): Promise<EventLog> {
+    const [top] = await orm.select({ id: max(events.id) }).from(events);
+    return new EventLog(top?.id ?? 0);
+  }
+
+  /** Assigns the next id and returns the event with the statement that stores it. */
+  create(orm: Orm, at: number, type: string, refs: EventRefs, data: Record<string, unknown>): { event: BrokerEvent; query: JournalQuery } {
+    const event: BrokerEvent = { id: this.#nextId++, at, type, ...refs, data };
+    const query = orm.insert(events).values({
+      id: event.id,
+      at,
+      type,
+      sessionId: refs.sessionId ?? null,
+      hostId: refs.hostId ?? null,
+      labId: refs.labId ?? null,
+      jobId: refs.jobId ?? null,
+      data,
+    });
+    return { event, query };
+  }
+
+  publish(published: readonly BrokerEvent[]): void {
+    for (const event of published) {
+      for (const { filter, listener } of this.#listeners) {
+        if (matchesFilter(event, filter)) listener(event);
+      }
+    }
+  }
+
+  subscribe(filter: EventFilter, listener: Listener): () => void {
+    const entry = { filter, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  /** Committed events after `afterId` that match `filter`, oldest first. */
+  async readSince(orm: Orm, filter: EventFilter, afterId: number, limit: number): Promise<BrokerEvent[]> {
+    const conditions: SQL[] = [gt(events.id, afterId)];
+    if (filter.sessionId) conditions.push(eq(events.sessionId, filter.sessionId));
+    if (filter.hostId) conditions.push(eq(events.hostId, filter.hostId));
+    if (filter.labId) conditions.push(eq(events.labId, filter.labId));
+    if (filter.jobId) conditions.push(eq(events.jobId, filter.jobId));
+    const rows = await orm.select().from(events).where(and(...conditions)).orderBy(asc(events.id)).limit(limit);
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      type: row.type,
+      sessionId: row.sessionId,
+      hostId: row.hostId,
+      labId: row.labId,
+      jobId: row.jobId,
+      data: row.data,
+    }));
+  }
+}
+
+function matchesFilter(event: BrokerEvent, filter: EventFilter): boolean {
+  return (
+    (!filter.sessionId || event.sessionId === filter.sessionId) &&
+    (!filter.hostId || event.hostId === filter.hostId) &&
+    (!filter.labId || event.labId === filter.labId) &&
+    (!filter.jobId || event.jobId === filter.jobId)
+  );
+}

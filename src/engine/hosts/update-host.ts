@@ -1,0 +1,50 @@
+import { eq } from "drizzle-orm";
+import { hosts } from "../../../db/schema.ts";
+import { Change, type EngineContext } from "../context.ts";
+import { NotFoundError } from "../errors.ts";
+import type { Host } from "../model.ts";
+import { promoteWaitingSessions } from "../scheduler.ts";
+
+export interface HostPatch {
+  /** Admin label overrides, merged: a string sets a label, null removes the override. */
+  labels?: Record<string, string | null>;
+  /** Slots override; null returns to what the agent reports. */
+  capacity?: number | null;
+  drain?: boolean;
+  maintenance?: boolean;
+}
+
+export function findHost(ctx: EngineContext, idOrName: string): Host {
+  const host = ctx.state.hosts.get(idOrName) ?? ctx.state.hostsByName.get(idOrName);
+  if (!host) throw new NotFoundError(`Cannot find host "${idOrName}"`);
+  return host;
+}
+
+/** Applies an admin change. Draining keeps current sessions and takes no new ones. */
+export async function updateHost(ctx: EngineContext, idOrName: string, patch: HostPatch): Promise<Host> {
+  const host = findHost(ctx, idOrName);
+  if (patch.labels) {
+    const adminLabels = { ...host.adminLabels };
+    for (const [key, value] of Object.entries(patch.labels)) {
+      if (value === null) delete adminLabels[key];
+      else adminLabels[key] = value;
+    }
+    host.adminLabels = adminLabels;
+    ctx.state.queue.hostsChanged();
+  }
+  if (patch.capacity !== undefined) host.adminCapacity = patch.capacity;
+  if (patch.drain !== undefined) host.draining = patch.drain;
+  if (patch.maintenance !== undefined) host.maintenance = patch.maintenance;
+
+  const change = new Change(ctx);
+  change.write(
+    ctx.orm
+      .update(hosts)
+      .set({ adminLabels: host.adminLabels, adminCapacity: host.adminCapacity, draining: host.draining, maintenance: host.maintenance })
+      .where(eq(hosts.id, host.id)),
+  );
+  change.emit("host.updated", { hostId: host.id }, { name: host.name, ...patch });
+  promoteWaitingSessions(ctx, change);
+  await change.commit();
+  return host;
+}

@@ -1,0 +1,74 @@
+import { eq } from "drizzle-orm";
+import { hosts, sessions } from "../../db/schema.ts";
+import { Change, type EngineContext } from "./context.ts";
+import { promoteWaitingSessions } from "./scheduler.ts";
+import { endSessionIn } from "./sessions/end-session.ts";
+
+/**
+ * One round of housekeeping, on the injected clock: drops sessions whose client went quiet, turns
+ * hosts whose agent stopped polling offline, applies the offline policy, and persists last-seen
+ * times. Freed hosts go to the next sessions in the same commit.
+ */
+export async function runHousekeeping(ctx: EngineContext): Promise<void> {
+  const { state, settings } = ctx;
+  const now = ctx.clock.now();
+  const change = new Change(ctx);
+
+  for (const session of [...state.sessions.values()]) {
+    const timeout = session.state === "waiting" ? settings.waitingTimeoutMs : settings.activeTimeoutMs;
+    if (now - session.lastSeenAt > timeout) endSessionIn(ctx, change, session, "expired");
+  }
+
+  for (const host of state.hosts.values()) {
+    const silentFor = now - host.lastSeenAt;
+    if (host.online && silentFor > settings.agentOfflineAfterMs) {
+      host.online = false;
+      state.hostsLastSeenDirty.delete(host);
+      change.write(ctx.orm.update(hosts).set({ online: false, lastSeenAt: host.lastSeenAt }).where(eq(hosts.id, host.id)));
+      change.emit("host.offline", { hostId: host.id }, { name: host.name, silentForMs: silentFor, holders: [...host.holders] });
+    }
+    if (!host.online && settings.offlinePolicy === "fail" && silentFor > settings.agentOfflineAfterMs + settings.offlineGraceMs) {
+      for (const sessionId of [...host.holders]) {
+        const session = state.sessions.get(sessionId);
+        if (session) endSessionIn(ctx, change, session, "host-lost");
+      }
+    }
+  }
+
+  persistLastSeen(ctx, change);
+  promoteWaitingSessions(ctx, change);
+  await change.commit();
+}
+
+/** Writes the last-seen times that changed in memory since the previous round. */
+export function persistLastSeen(ctx: EngineContext, change: Change): void {
+  const { state } = ctx;
+  for (const session of state.lastSeenDirty) {
+    change.write(ctx.orm.update(sessions).set({ lastSeenAt: session.lastSeenAt }).where(eq(sessions.id, session.id)));
+  }
+  state.lastSeenDirty.clear();
+  for (const host of state.hostsLastSeenDirty) {
+    change.write(ctx.orm.update(hosts).set({ lastSeenAt: host.lastSeenAt }).where(eq(hosts.id, host.id)));
+  }
+  state.hostsLastSeenDirty.clear();
+}
+
+/** Runs housekeeping every `housekeepingIntervalMs` of the clock until the returned stop is called. */
+export function startHousekeeping(ctx: EngineContext): () => void {
+  let cancel: () => void = () => {};
+  let stopped = false;
+  const schedule = () => {
+    cancel = ctx.clock.setTimer(ctx.settings.housekeepingIntervalMs, () => {
+      runHousekeeping(ctx)
+        .catch((error) => ctx.log.error("housekeeping failed", { error }))
+        .finally(() => {
+          if (!stopped) schedule();
+        });
+    });
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}

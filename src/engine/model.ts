@@ -1,0 +1,98 @@
+/** In-memory shapes of the broker's live state; the database rows in db/schema.ts are their durable form. */
+
+export const RUNTIMES = ["native", "containerlab", "netlab"] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+
+export const HOST_STATES = ["online", "offline", "draining", "maintenance"] as const;
+export type HostState = (typeof HOST_STATES)[number];
+
+export const SESSION_STATES = ["waiting", "active", "ended"] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+export const END_REASONS = ["released", "expired", "host-lost", "cancelled", "walltime"] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+export interface HostRuntime {
+  name: RuntimeName;
+  version: string | null;
+}
+
+export interface Host {
+  id: string;
+  name: string;
+  agentLabels: Record<string, string>;
+  adminLabels: Record<string, string>;
+  runtimes: HostRuntime[];
+  agentCapacity: number;
+  adminCapacity: number | null;
+  online: boolean;
+  draining: boolean;
+  maintenance: boolean;
+  agentVersion: string;
+  agentTokenHash: string;
+  inventory: Record<string, unknown>;
+  registeredAt: number;
+  lastSeenAt: number;
+  /** Active sessions holding a slot on this host (derived, not stored). */
+  holders: Set<string>;
+}
+
+export interface Requirement {
+  role: string;
+  labels: Record<string, string>;
+  runtime: RuntimeName | null;
+  /** A pinned host, by name or id. */
+  host: string | null;
+}
+
+export interface ClientInfo {
+  name?: string;
+  ci_job_url?: string;
+  ci_job_id?: string;
+}
+
+export interface Session {
+  id: string;
+  seq: number;
+  state: SessionState;
+  endReason: EndReason | null;
+  priority: number;
+  requirements: Requirement[];
+  client: ClientInfo;
+  compat: boolean;
+  idempotencyKey: string | null;
+  /** role → host id, while active. */
+  assignments: Record<string, string> | null;
+  createdAt: number;
+  activatedAt: number | null;
+  endedAt: number | null;
+  lastSeenAt: number;
+  /** The queue pool of sessions with the same requirements (derived, not stored). */
+  poolKey: string;
+}
+
+/** Queue order: higher priority first, then earlier arrival. */
+export function isAheadOf(a: Session, b: Session): boolean {
+  return a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
+}
+
+/** Labels a matcher sees: the agent's, overridden by the admin's. */
+export function effectiveLabels(host: Host): Record<string, string> {
+  return { ...host.agentLabels, ...host.adminLabels };
+}
+
+export function effectiveCapacity(host: Host): number {
+  return host.adminCapacity ?? host.agentCapacity;
+}
+
+export function hostState(host: Host): HostState {
+  if (host.maintenance) return "maintenance";
+  if (!host.online) return "offline";
+  if (host.draining) return "draining";
+  return "online";
+}
+
+/** Whether a new session may be placed on the host now. */
+export function acceptsNewSessions(host: Host): boolean {
+  return hostState(host) === "online" && host.holders.size < effectiveCapacity(host);
+}

@@ -1,0 +1,40 @@
+import { eq } from "drizzle-orm";
+import { sessions } from "../../../db/schema.ts";
+import { Change, type EngineContext } from "../context.ts";
+import { NotFoundError } from "../errors.ts";
+import type { EndReason, Session } from "../model.ts";
+import { promoteWaitingSessions } from "../scheduler.ts";
+
+/** Ends `session` inside `change`: leaves the queue or frees its hosts. The caller promotes afterwards. */
+export function endSessionIn(ctx: EngineContext, change: Change, session: Session, reason: EndReason): void {
+  const { state } = ctx;
+  const now = ctx.clock.now();
+  if (session.state === "waiting") state.queue.remove(session);
+  for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.delete(session.id);
+  const previous = session.state;
+  session.state = "ended";
+  session.endReason = reason;
+  session.endedAt = now;
+  state.sessions.delete(session.id);
+  state.lastSeenDirty.delete(session);
+  if (session.idempotencyKey) state.byIdempotencyKey.delete(session.idempotencyKey);
+  state.recentlyEnded.set(session.id, session);
+  change.write(
+    ctx.orm
+      .update(sessions)
+      .set({ state: "ended", endReason: reason, endedAt: now, lastSeenAt: session.lastSeenAt })
+      .where(eq(sessions.id, session.id)),
+  );
+  change.emit("session.ended", { sessionId: session.id }, { reason, previous });
+}
+
+/** Ends a live session by request and starts whoever can start on what it freed. */
+export async function endSession(ctx: EngineContext, sessionId: string, reason: EndReason): Promise<Session> {
+  const session = ctx.state.sessions.get(sessionId);
+  if (!session) throw new NotFoundError(`Cannot find a waiting or active session "${sessionId}"`);
+  const change = new Change(ctx);
+  endSessionIn(ctx, change, session, reason);
+  promoteWaitingSessions(ctx, change);
+  await change.commit();
+  return session;
+}

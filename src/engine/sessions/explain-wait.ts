@@ -1,0 +1,59 @@
+import type { EngineContext } from "../context.ts";
+import { matchGang } from "../gang-matcher.ts";
+import { type Host, hostState, type Requirement, type Session } from "../model.ts";
+import { describeRequirement } from "../requirements.ts";
+
+export interface WaitExplanation {
+  /** Waiting sessions ahead of this one that compete for at least one of its hosts. */
+  position: number;
+  /** Why it is not active yet, in words. */
+  reason: string;
+  /** True when no registered host (or set of hosts) could ever serve it. */
+  unsatisfiable: boolean;
+}
+
+/** Answers "why am I waiting?" for a waiting session, most fundamental cause first. */
+export function explainWait(ctx: EngineContext, session: Session): WaitExplanation {
+  const { queue } = ctx.state;
+  const position = queue.countAhead(session);
+  const pool = queue.pool(session.poolKey);
+  const candidates = pool ? queue.candidates(pool) : [];
+
+  const missing = session.requirements.findIndex((_, index) => (candidates[index]?.length ?? 0) === 0);
+  if (missing >= 0) return { position, reason: noHostReason(session.requirements[missing]!, ctx), unsatisfiable: true };
+  if (!matchGang(candidates)) {
+    return {
+      position,
+      reason: `needs ${session.requirements.length} distinct hosts at once; the registered hosts cannot cover every role`,
+      unsatisfiable: true,
+    };
+  }
+
+  const inService = candidates.map((hosts) => hosts.filter((host) => hostState(host) === "online"));
+  if (!matchGang(inService)) {
+    const blocking = candidates[inService.findIndex((hosts) => hosts.length === 0)] ?? candidates.flat();
+    return { position, reason: unavailableReason(blocking), unsatisfiable: false };
+  }
+  if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
+  return { position, reason: "all matching hosts are held by active sessions", unsatisfiable: false };
+}
+
+function noHostReason(requirement: Requirement, ctx: EngineContext): string {
+  const hosts = [...ctx.state.hosts.values()];
+  if (hosts.length === 0) return "no host is registered";
+  if (requirement.host !== null && !hosts.some((host) => host.name === requirement.host || host.id === requirement.host)) {
+    return `no registered host is named "${requirement.host}"`;
+  }
+  if (requirement.runtime !== null && !hosts.some((host) => host.runtimes.some((runtime) => runtime.name === requirement.runtime))) {
+    return `no registered host has runtime ${requirement.runtime}`;
+  }
+  return `no registered host matches role ${requirement.role} (${describeRequirement(requirement)})`;
+}
+
+function unavailableReason(hosts: readonly Host[]): string {
+  const states = new Set(hosts.map(hostState));
+  if (states.size === 1 && states.has("offline")) return "all matching hosts are offline";
+  if (states.size === 1 && states.has("maintenance")) return "matching hosts are in maintenance";
+  if (states.has("draining")) return "matching hosts are draining";
+  return "matching hosts are offline or in maintenance";
+}

@@ -1,0 +1,80 @@
+import { openDatabase } from "../../db/connect.ts";
+import { applyMigrations } from "../../db/migrate.ts";
+import { embeddedMigrations } from "../../db/migrations.generated.ts";
+import { registerAgent } from "../../src/engine/agents/register-agent.ts";
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../../src/engine/context.ts";
+import { openEngine } from "../../src/engine/engine.ts";
+import type { Requirement, RuntimeName } from "../../src/engine/model.ts";
+import { createSession } from "../../src/engine/sessions/create-session.ts";
+import { silentLogger } from "../../src/log.ts";
+import { VERSION } from "../../src/version.ts";
+import { FakeClock } from "./fake-clock.ts";
+
+export const TEST_ENROLL_TOKEN = "lbe_test-enrollment-token";
+
+export interface TestHostOptions {
+  labels?: Record<string, string>;
+  runtimes?: RuntimeName[];
+  capacity?: number;
+}
+
+/** An engine on its own in-memory database and fake clock, with helpers that go through the real verbs. */
+export async function createTestEngine(settings: Partial<EngineSettings> = {}, url = ":memory:") {
+  const db = await openDatabase({ url });
+  await applyMigrations(db.client, embeddedMigrations);
+  const clock = new FakeClock();
+  const engine = await openEngine({
+    orm: db.orm,
+    clock,
+    log: silentLogger,
+    settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
+    enrollToken: TEST_ENROLL_TOKEN,
+    housekeeping: false,
+  });
+  const { ctx } = engine;
+
+  const addHost = async (name: string, options: TestHostOptions = {}) => {
+    const result = await registerAgent(ctx, {
+      enrollToken: TEST_ENROLL_TOKEN,
+      name,
+      version: VERSION,
+      labels: options.labels ?? {},
+      runtimes: (options.runtimes ?? ["native"]).map((runtime) => ({ name: runtime, version: null })),
+      capacity: options.capacity ?? 1,
+      inventory: {},
+    });
+    return result.host;
+  };
+
+  const requestSession = async (requirements: Partial<Requirement>[] = [{}], extra: { priority?: number; idempotencyKey?: string; strict?: boolean } = {}) => {
+    const { session } = await createSession(ctx, {
+      requirements: requirements.map((requirement, index) => ({
+        role: requirement.role ?? `m${index + 1}`,
+        labels: requirement.labels ?? {},
+        runtime: requirement.runtime ?? null,
+        host: requirement.host ?? null,
+      })),
+      priority: extra.priority ?? 0,
+      client: {},
+      idempotencyKey: extra.idempotencyKey ?? null,
+      compat: false,
+      strict: extra.strict ?? false,
+    });
+    return session;
+  };
+
+  /** Host names assigned to the session, by role. */
+  const assignedNames = (sessionId: string) => {
+    const session = ctx.state.findSession(sessionId);
+    return Object.fromEntries(Object.entries(session?.assignments ?? {}).map(([role, hostId]) => [role, ctx.state.hosts.get(hostId)?.name]));
+  };
+
+  const close = async () => {
+    await engine.stop();
+    db.close();
+  };
+
+  return { engine, ctx, clock, db, addHost, requestSession, assignedNames, close };
+}
+
+export type TestEngine = Awaited<ReturnType<typeof createTestEngine>>;
