@@ -2,18 +2,22 @@ import { openDatabase, type Database } from "../db/connect.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
 import type { Clock } from "./clock.ts";
-import type { BrokerConfig, DatabaseConfig } from "./config/broker-options.ts";
+import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./config/broker-options.ts";
+import type { EngineSettings } from "./engine/context.ts";
+import { type Engine, openEngine } from "./engine/engine.ts";
 import type { Logger } from "./log.ts";
 import { type HttpServer, serveHttp } from "./platform/http-server.ts";
+import type { Api } from "./routes/api.ts";
 import { createBrokerApp } from "./routes/app.ts";
 
 export const DEFAULT_LIMITS = { maxBodyBytes: 256 * 1024, maxUploadBytes: 64 * 1024 * 1024 };
 
 export interface RunningBroker {
   server: HttpServer;
+  engine: Engine;
   /** Base URL for clients on this machine (loopback when bound to all addresses). */
   localUrl: string;
-  /** Graceful stop: no new connections, in-flight requests finish, then the database closes. */
+  /** Graceful stop: no new connections, in-flight requests finish, pending commits land, the database closes. */
   stop(): Promise<void>;
 }
 
@@ -25,22 +29,84 @@ export async function openMigratedDatabase(config: DatabaseConfig, log: Logger):
   return db;
 }
 
-export async function startBroker(config: BrokerConfig, deps: { log: Logger; clock: Clock }): Promise<RunningBroker> {
-  const db = await openMigratedDatabase(config, deps.log);
-  const app = createBrokerApp({ log: deps.log, limits: DEFAULT_LIMITS });
+export interface BrokerAppOptions {
+  database: DatabaseConfig;
+  log: Logger;
+  clock: Clock;
+  settings: EngineSettings;
+  enrollToken?: string;
+  /** Run housekeeping timers (tests that drive housekeeping themselves turn this off). */
+  housekeeping?: boolean;
+}
+
+export interface OpenBrokerApp {
+  app: Api;
+  engine: Engine;
+  db: Database;
+  /** Stops the engine and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Database, engine and HTTP app, not yet listening: what `startBroker`, `openapi` and tests share. */
+export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrokerApp> {
+  const db = await openMigratedDatabase(options.database, options.log);
+  const engine = await openEngine({
+    orm: db.orm,
+    clock: options.clock,
+    log: options.log,
+    settings: options.settings,
+    ...(options.enrollToken ? { enrollToken: options.enrollToken } : {}),
+    ...(options.housekeeping === false ? { housekeeping: false } : {}),
+  });
+  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx });
+  return {
+    app,
+    engine,
+    db,
+    async close() {
+      await engine.stop();
+      db.close();
+    },
+  };
+}
+
+export async function startBroker(config: BrokerConfig, deps: { log: Logger; clock: Clock; print: (text: string) => void }): Promise<RunningBroker> {
+  const { log } = deps;
+  const { app, engine, close } = await openBrokerApp({
+    database: config,
+    log,
+    clock: deps.clock,
+    settings: engineSettingsFrom(config),
+    ...(config.enrollToken ? { enrollToken: config.enrollToken } : {}),
+  });
   const server = serveHttp(app.fetch, { hostname: config.host, port: config.port });
   const localHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const localUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${server.port}`;
-  deps.log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, db: redactDatabaseUrl(config.db) });
+  log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, db: redactDatabaseUrl(config.db) });
+  if (engine.generatedEnrollToken) deps.print(enrollmentBanner(engine.generatedEnrollToken, config.host, server.port));
   return {
     server,
+    engine,
     localUrl,
     async stop() {
       await server.stop();
-      db.close();
-      deps.log.info("broker stopped");
+      await close();
+      log.info("broker stopped");
     },
   };
+}
+
+function enrollmentBanner(token: string, host: string, port: number): string {
+  const address = host === "0.0.0.0" || host === "::" ? "<this-host>" : host;
+  return [
+    "",
+    "A new enrollment token was generated. It is shown only now; the broker keeps only its hash.",
+    `  ${token}`,
+    "Start an agent on each lab host with:",
+    `  labbroker agent --broker http://${address}:${port} --token ${token}`,
+    "(Set your own with --enroll-token or LABBROKER_ENROLL_TOKEN.)",
+    "",
+  ].join("\n");
 }
 
 function redactDatabaseUrl(url: string): string {

@@ -1,17 +1,25 @@
-import { describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { createTestApp } from "./support/test-broker.ts";
+import { createTestApp, type TestApp } from "./support/test-broker.ts";
+
+let broker: TestApp;
+beforeEach(async () => {
+  broker = await createTestApp();
+});
+afterEach(async () => {
+  await broker.close();
+});
 
 describe("system routes", () => {
   test("GET /healthz answers 204 with a request id", async () => {
-    const response = await createTestApp().request("/healthz");
+    const response = await broker.app.request("/healthz");
     expect(response.status).toBe(204);
     expect(await response.text()).toBe("");
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test("the OpenAPI document is valid 3.1 and lists every route", async () => {
-    const app = createTestApp();
+    const app = broker.app;
     const document = await (await app.request("/openapi.json")).json();
     const validation = await new Validator().validate(document);
     expect(validation.errors ?? []).toEqual([]);
@@ -34,7 +42,7 @@ describe("system routes", () => {
   });
 
   test("/docs is served from the binary with no external URL", async () => {
-    const app = createTestApp();
+    const app = broker.app;
     const page = await app.request("/docs");
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -50,7 +58,7 @@ describe("system routes", () => {
   });
 
   test("an unknown /v1 route answers problem+json", async () => {
-    const response = await createTestApp().request("/v1/no-such-thing");
+    const response = await broker.app.request("/v1/no-such-thing");
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(await response.json()).toEqual({
@@ -63,7 +71,7 @@ describe("system routes", () => {
   });
 
   test("an unknown root route answers the Remote Lab error shape", async () => {
-    const response = await createTestApp().request("/no-such-thing");
+    const response = await broker.app.request("/no-such-thing");
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: "Not Found" });
   });

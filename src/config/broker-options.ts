@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { OptionSpec } from "../cli/command.ts";
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
+import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
 
 /** Flags and variables of the broker; `serve` and `migrate` reuse parts of this table. */
@@ -10,6 +12,13 @@ export const brokerOptions = {
   dbAuthToken: { flag: "db-auth-token", env: "LABBROKER_DB_AUTH_TOKEN", kind: "string", placeholder: "TOKEN", description: "Auth token for a libSQL server URL" },
   dbSync: { flag: "db-sync", env: "LABBROKER_DB_SYNC", kind: "string", placeholder: "full|normal", description: "Commit durability of a file database: full survives power loss, normal a killed process (default full)" },
   logLevel: { flag: "log-level", env: "LABBROKER_LOG_LEVEL", kind: "string", placeholder: "LEVEL", description: "debug, info, warn or error (default info)" },
+  enrollToken: { flag: "enroll-token", env: "LABBROKER_ENROLL_TOKEN", kind: "string", placeholder: "TOKEN", description: "Token agents enroll with (default: generated at first start and printed once)" },
+  waitingTimeout: { flag: "waiting-timeout", env: "LABBROKER_WAITING_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Drop a waiting session after this long without a request or heartbeat (default 600)" },
+  activeTimeout: { flag: "active-timeout", env: "LABBROKER_ACTIVE_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Drop an active session after this long without a request or heartbeat (default 300)" },
+  compatRequirement: { flag: "compat-requirement", env: "LABBROKER_COMPAT_REQUIREMENT", kind: "list", placeholder: "KEY=VALUE", description: "What a Remote Lab session asks for: runtime=R, host=NAME, or a label K=V (default: any host)" },
+  agentOfflineAfter: { flag: "agent-offline-after", env: "LABBROKER_AGENT_OFFLINE_AFTER", kind: "string", placeholder: "SECONDS", description: "A host whose agent misses polls this long turns offline (default 60)" },
+  offlinePolicy: { flag: "offline-policy", env: "LABBROKER_OFFLINE_POLICY", kind: "string", placeholder: "keep|fail", description: "Sessions on an offline host: keep them flagged, or fail them as host-lost after the grace (default keep)" },
+  offlineGrace: { flag: "offline-grace", env: "LABBROKER_OFFLINE_GRACE", kind: "string", placeholder: "SECONDS", description: "With --offline-policy fail: how long a host may stay offline first (default 120)" },
 } satisfies Record<string, OptionSpec>;
 
 const SERVER_URL = /^(libsql|https?|wss?):\/\/\S+$/;
@@ -31,7 +40,37 @@ export const databaseConfigSchema = z.object({
 
 export const logLevelSchema = z.enum(LOG_LEVELS).default("info");
 
+const seconds = (fallback: number) =>
+  z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").max(31_536_000, "must be at most a year").default(fallback);
+
+/** `runtime=netlab`, `host=lab-3`, anything else a label. */
+export const compatRequirementSchema = z
+  .array(z.string().regex(/^[^=\s]+=[^=\s]*$/, "expected KEY=VALUE"))
+  .default([])
+  .transform((pairs, context) => {
+    const requirement = { labels: {} as Record<string, string>, runtime: null as RuntimeName | null, host: null as string | null };
+    for (const pair of pairs) {
+      const [key, value] = pair.split("=") as [string, string];
+      if (key === "runtime") {
+        if (!(RUNTIMES as readonly string[]).includes(value)) {
+          context.addIssue({ code: "custom", message: `runtime must be one of ${RUNTIMES.join(", ")}` });
+          return z.NEVER;
+        }
+        requirement.runtime = value as RuntimeName;
+      } else if (key === "host") requirement.host = value;
+      else requirement.labels[key] = value;
+    }
+    return requirement;
+  });
+
 export const brokerConfigSchema = databaseConfigSchema.extend({
+  enrollToken: z.string().min(16, "must be at least 16 characters").optional(),
+  waitingTimeout: seconds(600),
+  activeTimeout: seconds(300),
+  compatRequirement: compatRequirementSchema,
+  agentOfflineAfter: seconds(60),
+  offlinePolicy: z.enum(["keep", "fail"]).default("keep"),
+  offlineGrace: seconds(120),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
   host: z.string().min(1).default("0.0.0.0"),
   logLevel: logLevelSchema,
@@ -39,3 +78,16 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
 export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;
+
+/** The engine's settings from the broker configuration. */
+export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
+  return {
+    ...DEFAULT_ENGINE_SETTINGS,
+    waitingTimeoutMs: config.waitingTimeout * 1000,
+    activeTimeoutMs: config.activeTimeout * 1000,
+    agentOfflineAfterMs: config.agentOfflineAfter * 1000,
+    offlinePolicy: config.offlinePolicy,
+    offlineGraceMs: config.offlineGrace * 1000,
+    compatRequirement: config.compatRequirement,
+  };
+}

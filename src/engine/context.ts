@@ -43,8 +43,8 @@ export interface EngineContext {
   log: Logger;
   settings: EngineSettings;
   startedAt: number;
-  /** sha256 of the enrollment token agents present to register. */
-  enrollmentTokenHash: string;
+  /** sha256 of every enrollment token agents may present: the stored one, plus `serve`'s own. */
+  enrollmentTokenHashes: string[];
 }
 
 /**

@@ -45,7 +45,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     state: await BrokerState.load(orm, now),
     events: await EventLog.open(orm),
     startedAt: now,
-    enrollmentTokenHash: enrollment.tokenHash,
+    enrollmentTokenHashes: [enrollment.tokenHash],
   };
   const startup = new Change(ctx);
   promoteWaitingSessions(ctx, startup);

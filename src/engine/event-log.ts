@@ -90,7 +90,7 @@ export class EventLog {
   }
 }
 
-function matchesFilter(event: BrokerEvent, filter: EventFilter): boolean {
+export function matchesFilter(event: BrokerEvent, filter: EventFilter): boolean {
   return (
     (!filter.sessionId || event.sessionId === filter.sessionId) &&
     (!filter.hostId || event.hostId === filter.hostId) &&

@@ -1,10 +1,13 @@
+import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { DomainError } from "../engine/errors.ts";
+import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import { type Api, createApi } from "./api.ts";
 import { bodyLimits, type BodyLimits } from "./body-limits.ts";
 import { registerDocs } from "./docs/get-docs.ts";
-import { domainErrorResponse, errorResponse } from "./problem.ts";
+import { domainErrorResponse, errorResponse, type ProblemStatus } from "./problem.ts";
+import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
 import { registerHealthz } from "./system/get-healthz.ts";
 import { registerOpenApi } from "./system/get-openapi.ts";
@@ -12,6 +15,7 @@ import { registerOpenApi } from "./system/get-openapi.ts";
 export interface BrokerAppDeps {
   log: Logger;
   limits: BodyLimits;
+  engine: EngineContext;
 }
 
 const UPLOAD_PATHS = new Set(["/lab", "/v1/labs"]);
@@ -26,6 +30,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerHealthz(api);
   registerOpenApi(api);
   registerDocs(api);
+  registerRoutes(api, { engine: deps.engine, log: deps.log });
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")
@@ -34,6 +39,9 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   );
   api.onError((error, c) => {
     if (error instanceof DomainError) return domainErrorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(c, error.status as ProblemStatus, "Invalid request", error.message || "The request could not be read");
+    }
     deps.log.error("unhandled error", { error, path: c.req.path, requestId: c.get("requestId") });
     return errorResponse(c, 500, "Internal error", "The broker failed unexpectedly; the request id is in the response headers");
   });

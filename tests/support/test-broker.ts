@@ -1,8 +1,21 @@
-import { DEFAULT_LIMITS } from "../../src/broker.ts";
+import { openBrokerApp } from "../../src/broker.ts";
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../../src/engine/context.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createBrokerApp } from "../../src/routes/app.ts";
+import { FakeClock } from "./fake-clock.ts";
+import { TEST_ENROLL_TOKEN } from "./test-engine.ts";
 
-/** A fresh broker app for one test, answering through `app.request()`. */
-export function createTestApp() {
-  return createBrokerApp({ log: silentLogger, limits: DEFAULT_LIMITS });
+/** A broker app for one test on its own in-memory database and fake clock, answering through `app.request()`. */
+export async function createTestApp(settings: Partial<EngineSettings> = {}) {
+  const clock = new FakeClock();
+  const broker = await openBrokerApp({
+    database: { db: ":memory:", dbSync: "normal" },
+    log: silentLogger,
+    clock,
+    settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
+    enrollToken: TEST_ENROLL_TOKEN,
+    housekeeping: false,
+  });
+  return { ...broker, clock, ctx: broker.engine.ctx };
 }
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

@@ -8,10 +8,10 @@ export const brokerCommand: CliCommand = {
   name: "broker",
   summary: "Run the broker: queue, database, REST API, /docs",
   options: brokerOptions,
-  async run({ values, signal }) {
+  async run({ values, signal, io }) {
     const config = parseOptions(brokerConfigSchema, brokerOptions, values);
     const log = createLogger({ level: config.logLevel });
-    const broker = await startBroker(config, { log, clock: systemClock });
+    const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
     await broker.stop();
     return ExitCode.ok;

@@ -1,9 +1,10 @@
+import { z } from "zod";
+import { openBrokerApp } from "../../broker.ts";
+import { systemClock } from "../../clock.ts";
+import { DEFAULT_ENGINE_SETTINGS } from "../../engine/context.ts";
 import { silentLogger } from "../../log.ts";
-import { DEFAULT_LIMITS } from "../../broker.ts";
-import { createBrokerApp } from "../../routes/app.ts";
 import { buildOpenApiDocument, openApiYaml } from "../../routes/system/openapi-document.ts";
 import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
-import { z } from "zod";
 
 const openapiOptions = {
   format: { flag: "format", kind: "string", placeholder: "json|yaml", description: "Output format (default json)" },
@@ -15,7 +16,16 @@ export const openapiCommand: CliCommand = {
   options: openapiOptions,
   async run({ values, io }) {
     const { format } = parseOptions(z.object({ format: z.enum(["json", "yaml"]).default("json") }), openapiOptions, values);
-    const document = buildOpenApiDocument(createBrokerApp({ log: silentLogger, limits: DEFAULT_LIMITS }));
+    const broker = await openBrokerApp({
+      database: { db: ":memory:", dbSync: "normal" },
+      log: silentLogger,
+      clock: systemClock,
+      settings: DEFAULT_ENGINE_SETTINGS,
+      enrollToken: "openapi-document-only",
+      housekeeping: false,
+    });
+    const document = buildOpenApiDocument(broker.app);
+    await broker.close();
     io.stdout(format === "json" ? JSON.stringify(document, null, 2) + "\n" : openApiYaml(document));
     return ExitCode.ok;
   },

@@ -8,10 +8,10 @@ export const serveCommand: CliCommand = {
   name: "serve",
   summary: "Run the broker and an agent for this host in one process (zero-setup single host)",
   options: brokerOptions,
-  async run({ values, signal }) {
+  async run({ values, signal, io }) {
     const config = parseOptions(brokerConfigSchema, brokerOptions, values);
     const log = createLogger({ level: config.logLevel });
-    const broker = await startBroker(config, { log, clock: systemClock });
+    const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
     await broker.stop();
     return ExitCode.ok;

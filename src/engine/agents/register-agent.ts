@@ -22,7 +22,7 @@ export interface RegisterAgentInput {
  * one stops working); admin labels, capacity overrides, drain and maintenance survive.
  */
 export async function registerAgent(ctx: EngineContext, input: RegisterAgentInput): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
-  if (!tokenMatches(input.enrollToken, ctx.enrollmentTokenHash)) {
+  if (!ctx.enrollmentTokenHashes.some((hash) => tokenMatches(input.enrollToken, hash))) {
     throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
   }
   const agentMajor = Number(input.version.split(".")[0]);

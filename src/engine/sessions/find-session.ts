@@ -1,0 +1,47 @@
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { sessions } from "../../../db/schema.ts";
+import type { EngineContext } from "../context.ts";
+import { NotFoundError } from "../errors.ts";
+import type { Session, SessionState } from "../model.ts";
+import { sessionFromRow } from "../rows.ts";
+
+/** Any session: live or recently ended from memory, older ones from the database. */
+export async function findSession(ctx: EngineContext, sessionId: string): Promise<Session> {
+  const known = ctx.state.findSession(sessionId);
+  if (known) return known;
+  const [row] = await ctx.orm.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
+  if (!row) throw new NotFoundError(`Cannot find session "${sessionId}"`);
+  return ctx.state.findSession(sessionId) ?? sessionFromRow(row);
+}
+
+export interface SessionFilter {
+  state?: SessionState;
+  hostId?: string;
+  clientName?: string;
+  /** Only sessions that arrived before this sequence number (paging backwards). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/**
+ * Waiting and active sessions come from memory in queue order; ended ones from the database,
+ * newest first. Without a state filter, live sessions are listed.
+ */
+export async function listSessions(ctx: EngineContext, filter: SessionFilter): Promise<Session[]> {
+  const matches = (session: Session) =>
+    (!filter.hostId || Object.values(session.assignments ?? {}).includes(filter.hostId)) &&
+    (!filter.clientName || session.client.name === filter.clientName) &&
+    (filter.beforeSeq === undefined || session.seq < filter.beforeSeq);
+  if (filter.state !== "ended") {
+    return [...ctx.state.sessions.values()]
+      .filter((session) => (!filter.state || session.state === filter.state) && matches(session))
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, filter.limit);
+  }
+  const conditions: SQL[] = [eq(sessions.state, "ended")];
+  if (filter.beforeSeq !== undefined) conditions.push(lt(sessions.seq, filter.beforeSeq));
+  if (filter.clientName) conditions.push(sql`json_extract(${sessions.client}, '$.name') = ${filter.clientName}`);
+  if (filter.hostId) conditions.push(sql`exists (select 1 from json_each(${sessions.assignments}) where value = ${filter.hostId})`);
+  const rows = await ctx.orm.select().from(sessions).where(and(...conditions)).orderBy(desc(sessions.seq)).limit(filter.limit);
+  return rows.map(sessionFromRow);
+}

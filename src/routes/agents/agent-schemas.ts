@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { RUNTIMES } from "../../engine/model.ts";
+import { LabelsSchema } from "../sessions/session-schemas.ts";
+
+/** Schemas of the broker ↔ agent protocol, shared by the routes and by src/agents. */
+
+export const HostNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "host names are 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+export const RegisterAgentBodySchema = z
+  .object({
+    name: HostNameSchema,
+    version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "expected a semantic version such as 1.2.3"),
+    labels: LabelsSchema.default({}),
+    runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().max(100).nullable() }).strict()).max(RUNTIMES.length),
+    capacity: z.number().int().min(1).max(200).default(1),
+    inventory: z.record(z.string(), z.unknown()).default({}).openapi({ description: "Kernel, architecture, CPU, memory, interfaces" }),
+  })
+  .strict()
+  .openapi("RegisterAgent");
+
+export type RegisterAgentBody = z.input<typeof RegisterAgentBodySchema>;
+
+export const RegisterAgentResponseSchema = z
+  .object({
+    agent_id: z.string(),
+    agent_token: z.string().openapi({ description: "Bearer token for this agent's poll and events; shown only here" }),
+    reattached: z.boolean(),
+    poll_timeout_s: z.number().openapi({ description: "How long the broker holds a poll open" }),
+  })
+  .openapi("AgentRegistration");
+
+export type RegisterAgentResponse = z.infer<typeof RegisterAgentResponseSchema>;
+
+export const BearerHeaderSchema = z.object({
+  authorization: z.string().optional().openapi({ description: "Bearer token", example: "Bearer lba_…" }),
+});
+
+export const AgentIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+/** The token from an `Authorization: Bearer …` header, if any. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}

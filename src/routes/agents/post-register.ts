@@ -1,0 +1,34 @@
+import { createRoute } from "@hono/zod-openapi";
+import { registerAgent } from "../../engine/agents/register-agent.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { BearerHeaderSchema, bearerToken, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "./agent-schemas.ts";
+
+export const POLL_TIMEOUT_S = 25;
+
+const postRegister = createRoute({
+  method: "post",
+  path: "/v1/agents/register",
+  tags: ["agents"],
+  summary: "Enroll an agent (Authorization: Bearer <enrollment token>)",
+  description: "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored.",
+  security: [{ enrollmentToken: [] }],
+  request: { headers: BearerHeaderSchema, body: { content: { "application/json": { schema: RegisterAgentBodySchema } }, required: true } },
+  responses: {
+    201: { description: "Registered", content: { "application/json": { schema: RegisterAgentResponseSchema } } },
+    ...problemResponses(400, 401, 409, 503),
+  },
+});
+
+export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
+  api.openAPIRegistry.registerComponent("securitySchemes", "enrollmentToken", { type: "http", scheme: "bearer" });
+  api.openapi(postRegister, async (c) => {
+    const body = c.req.valid("json");
+    const { host, agentToken, reattached } = await registerAgent(engine, {
+      enrollToken: bearerToken(c.req.valid("header").authorization) ?? "",
+      ...body,
+    });
+    return c.json({ agent_id: host.id, agent_token: agentToken, reattached, poll_timeout_s: POLL_TIMEOUT_S }, 201);
+  });
+}

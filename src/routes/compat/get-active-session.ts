@@ -1,0 +1,38 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { NotFoundError } from "../../engine/errors.ts";
+import type { Api } from "../api.ts";
+import { compatErrorResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+
+const getActiveSession = createRoute({
+  method: "get",
+  path: "/active-session",
+  tags: ["remote-lab"],
+  summary: "Remote Lab: the oldest active session",
+  responses: {
+    200: {
+      description: "The oldest active session",
+      content: {
+        "application/json": {
+          schema: z.object({ session_id: z.string(), status: z.literal("active"), position: z.literal(0) }).openapi("CompatActiveSession"),
+        },
+      },
+    },
+    ...compatErrorResponses(404),
+  },
+});
+
+export function registerCompatGetActiveSession(api: Api, { engine }: RouteDeps): void {
+  api.openapi(getActiveSession, (c) => {
+    let oldest: { id: string; activatedAt: number; seq: number } | undefined;
+    for (const session of engine.state.sessions.values()) {
+      if (session.state !== "active") continue;
+      const activatedAt = session.activatedAt ?? 0;
+      if (!oldest || activatedAt < oldest.activatedAt || (activatedAt === oldest.activatedAt && session.seq < oldest.seq)) {
+        oldest = { id: session.id, activatedAt, seq: session.seq };
+      }
+    }
+    if (!oldest) throw new NotFoundError("No active session");
+    return c.json({ session_id: oldest.id, status: "active" as const, position: 0 as const }, 200);
+  });
+}

@@ -1,0 +1,53 @@
+import { z } from "@hono/zod-openapi";
+import { effectiveCapacity, effectiveLabels, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
+import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+
+export const HostViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    state: z.enum(HOST_STATES),
+    online: z.boolean(),
+    draining: z.boolean(),
+    maintenance: z.boolean(),
+    labels: z.record(z.string(), z.string()).openapi({ description: "What requirements match: the agent's labels with admin overrides on top" }),
+    agent_labels: z.record(z.string(), z.string()),
+    admin_labels: z.record(z.string(), z.string()),
+    runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().nullable() })),
+    capacity: z.number().int(),
+    capacity_override: z.number().int().nullable(),
+    used: z.number().int().openapi({ description: "Slots held by active sessions" }),
+    holders: z.array(z.string()).openapi({ description: "Ids of the active sessions holding this host" }),
+    agent_version: z.string(),
+    inventory: z.record(z.string(), z.unknown()),
+    registered_at: IsoTimeSchema,
+    last_seen_at: IsoTimeSchema,
+  })
+  .openapi("Host");
+
+export type HostView = z.infer<typeof HostViewSchema>;
+
+export function toHostView(host: Host): HostView {
+  return {
+    id: host.id,
+    name: host.name,
+    state: hostState(host),
+    online: host.online,
+    draining: host.draining,
+    maintenance: host.maintenance,
+    labels: effectiveLabels(host),
+    agent_labels: host.agentLabels,
+    admin_labels: host.adminLabels,
+    runtimes: host.runtimes,
+    capacity: effectiveCapacity(host),
+    capacity_override: host.adminCapacity,
+    used: host.holders.size,
+    holders: [...host.holders],
+    agent_version: host.agentVersion,
+    inventory: host.inventory,
+    registered_at: isoTime(host.registeredAt)!,
+    last_seen_at: isoTime(host.lastSeenAt)!,
+  };
+}
+
+export const HostIdParamSchema = z.object({ id: z.string().min(1).max(253).openapi({ param: { name: "id", in: "path" }, description: "Host id or name" }) });

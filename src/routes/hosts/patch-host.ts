@@ -1,0 +1,42 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { updateHost } from "../../engine/hosts/update-host.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { LabelKeySchema } from "../sessions/session-schemas.ts";
+import { HostIdParamSchema, HostViewSchema, toHostView } from "./host-schemas.ts";
+
+const PatchHostBodySchema = z
+  .object({
+    labels: z
+      .record(LabelKeySchema, z.string().max(253).nullable())
+      .optional()
+      .openapi({ description: "Admin label overrides, merged: a string sets, null removes the override", example: { rack: "r12", legacy: null } }),
+    capacity: z.number().int().min(0).max(200).nullable().optional().openapi({ description: "Slot override; null returns to the agent's value" }),
+    drain: z.boolean().optional().openapi({ description: "Finish current sessions, take no new ones" }),
+    maintenance: z.boolean().optional().openapi({ description: "Take no sessions at all until cleared" }),
+  })
+  .strict()
+  .openapi("PatchHost");
+
+const patchHost = createRoute({
+  method: "patch",
+  path: "/v1/hosts/{id}",
+  tags: ["hosts"],
+  summary: "Change a host's labels, capacity, drain or maintenance",
+  request: { params: HostIdParamSchema, body: { content: { "application/json": { schema: PatchHostBodySchema } }, required: true } },
+  responses: { 200: { description: "The host", content: { "application/json": { schema: HostViewSchema } } }, ...problemResponses(400, 404, 503) },
+});
+
+export function registerPatchHost(api: Api, { engine }: RouteDeps): void {
+  api.openapi(patchHost, async (c) => {
+    const body = c.req.valid("json");
+    const host = await updateHost(engine, c.req.valid("param").id, {
+      ...(body.labels ? { labels: body.labels } : {}),
+      ...(body.capacity !== undefined ? { capacity: body.capacity } : {}),
+      ...(body.drain !== undefined ? { drain: body.drain } : {}),
+      ...(body.maintenance !== undefined ? { maintenance: body.maintenance } : {}),
+    });
+    return c.json(toHostView(host), 200);
+  });
+}

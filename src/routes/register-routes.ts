@@ -1,0 +1,43 @@
+import type { Api } from "./api.ts";
+import { registerPostPoll } from "./agents/post-poll.ts";
+import { registerPostRegister } from "./agents/post-register.ts";
+import { registerCompatDeleteSession } from "./compat/delete-session.ts";
+import { registerCompatGetActiveSession } from "./compat/get-active-session.ts";
+import { registerCompatGetDebugHealth } from "./compat/get-debug-health.ts";
+import { registerCompatGetSession } from "./compat/get-session.ts";
+import { registerCompatPostHeartbeat } from "./compat/post-heartbeat.ts";
+import { registerCompatPostSession } from "./compat/post-session.ts";
+import { registerGetHost } from "./hosts/get-host.ts";
+import { registerListHosts } from "./hosts/list-hosts.ts";
+import { registerPatchHost } from "./hosts/patch-host.ts";
+import type { RouteDeps } from "./route-deps.ts";
+import { registerDeleteSession } from "./sessions/delete-session.ts";
+import { registerGetSession } from "./sessions/get-session.ts";
+import { registerGetSessionEvents } from "./sessions/get-session-events.ts";
+import { registerListSessions } from "./sessions/list-sessions.ts";
+import { registerPostSession } from "./sessions/post-session.ts";
+import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.ts";
+
+/** Every resource route of the broker. */
+export function registerRoutes(api: Api, deps: RouteDeps): void {
+  registerCompatPostSession(api, deps);
+  registerCompatPostHeartbeat(api, deps);
+  registerCompatGetSession(api, deps);
+  registerCompatDeleteSession(api, deps);
+  registerCompatGetActiveSession(api, deps);
+  registerCompatGetDebugHealth(api, deps);
+
+  registerPostSession(api, deps);
+  registerListSessions(api, deps);
+  registerGetSession(api, deps);
+  registerDeleteSession(api, deps);
+  registerPostSessionHeartbeat(api, deps);
+  registerGetSessionEvents(api, deps);
+
+  registerListHosts(api, deps);
+  registerGetHost(api, deps);
+  registerPatchHost(api, deps);
+
+  registerPostRegister(api, deps);
+  registerPostPoll(api, deps);
+}

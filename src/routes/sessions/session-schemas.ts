@@ -1,0 +1,112 @@
+import { z } from "@hono/zod-openapi";
+import type { EngineContext } from "../../engine/context.ts";
+import { END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
+import { explainWait } from "../../engine/sessions/explain-wait.ts";
+import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+
+export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
+const LabelValueSchema = z.string().max(253, "label values are at most 253 characters");
+export const LabelsSchema = z.record(LabelKeySchema, LabelValueSchema).openapi({ example: { site: "lab1", nos: "frr" } });
+
+const RoleSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, "roles start with a letter: up to 32 letters, digits, '_', '.' or '-'");
+
+export const RequirementInputSchema = z
+  .object({
+    role: RoleSchema.optional().openapi({ description: "Role name such as m1; defaults to m1, m2, … by position", example: "m1" }),
+    labels: LabelsSchema.optional(),
+    runtime: z.enum(RUNTIMES).optional(),
+    host: z.string().min(1).max(253).optional().openapi({ description: "Pin a host by name or id" }),
+  })
+  .strict()
+  .openapi("RequirementInput");
+
+export const CreateSessionBodySchema = z
+  .object({
+    requirements: z
+      .array(RequirementInputSchema)
+      .min(1, "a session needs at least one host")
+      .max(16, "a session may hold at most 16 hosts")
+      .default([{}])
+      .superRefine((requirements, context) => {
+        const roles = requirements.map((requirement, index) => requirement.role ?? `m${index + 1}`);
+        const duplicate = roles.find((role, index) => roles.indexOf(role) !== index);
+        if (duplicate) context.addIssue({ code: "custom", message: `role "${duplicate}" appears twice` });
+      }),
+    priority: z.number().int().min(-1000).max(1000).default(0).openapi({ description: "Higher goes first; -1000 to 1000" }),
+    client: z
+      .object({
+        name: z.string().min(1).max(200).optional(),
+        ci_job_url: z.string().url().max(2000).optional(),
+        ci_job_id: z.string().min(1).max(200).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .openapi("CreateSession");
+
+/** Fills in default role names so the engine always sees complete requirements. */
+export function toRequirements(inputs: z.infer<typeof RequirementInputSchema>[]): Requirement[] {
+  return inputs.map((input, index) => ({
+    role: input.role ?? `m${index + 1}`,
+    labels: input.labels ?? {},
+    runtime: input.runtime ?? null,
+    host: input.host ?? null,
+  }));
+}
+
+export const SessionIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export const SessionViewSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(SESSION_STATES),
+    end_reason: z.enum(END_REASONS).nullable(),
+    priority: z.number().int(),
+    position: z.number().int().nullable().openapi({ description: "Competing waiting sessions ahead; 0 when active; null when ended" }),
+    wait_reason: z.string().nullable().openapi({ example: "2 sessions ahead" }),
+    unsatisfiable: z.boolean(),
+    degraded: z.boolean().openapi({ description: "True while a held host is offline" }),
+    requirements: z.array(z.object({ role: z.string(), labels: z.record(z.string(), z.string()), runtime: z.enum(RUNTIMES).nullable(), host: z.string().nullable() })),
+    hosts: z.record(z.string(), z.object({ id: z.string(), name: z.string(), state: z.string() })).openapi({ description: "Assigned hosts by role" }),
+    client: z.object({ name: z.string().optional(), ci_job_url: z.string().optional(), ci_job_id: z.string().optional() }),
+    created_at: IsoTimeSchema,
+    activated_at: IsoTimeSchema.nullable(),
+    ended_at: IsoTimeSchema.nullable(),
+    last_seen_at: IsoTimeSchema,
+    expires_at: IsoTimeSchema.nullable().openapi({ description: "When it is dropped unless a request or heartbeat comes first" }),
+  })
+  .openapi("Session");
+
+export type SessionView = z.infer<typeof SessionViewSchema>;
+
+export function toSessionView(ctx: EngineContext, session: Session): SessionView {
+  const wait = session.state === "waiting" ? explainWait(ctx, session) : null;
+  const hosts: SessionView["hosts"] = {};
+  let degraded = false;
+  for (const [role, hostId] of Object.entries(session.assignments ?? {})) {
+    const host = ctx.state.hosts.get(hostId);
+    const state = host ? hostState(host) : "removed";
+    if (session.state === "active" && state === "offline") degraded = true;
+    hosts[role] = { id: hostId, name: host?.name ?? hostId, state };
+  }
+  const timeout = session.state === "waiting" ? ctx.settings.waitingTimeoutMs : ctx.settings.activeTimeoutMs;
+  return {
+    id: session.id,
+    state: session.state,
+    end_reason: session.endReason,
+    priority: session.priority,
+    position: session.state === "ended" ? null : (wait?.position ?? 0),
+    wait_reason: wait?.reason ?? null,
+    unsatisfiable: wait?.unsatisfiable ?? false,
+    degraded,
+    requirements: session.requirements,
+    hosts,
+    client: session.client,
+    created_at: isoTime(session.createdAt)!,
+    activated_at: isoTime(session.activatedAt),
+    ended_at: isoTime(session.endedAt),
+    last_seen_at: isoTime(session.lastSeenAt)!,
+    expires_at: session.state === "ended" ? null : isoTime(session.lastSeenAt + timeout),
+  };
+}
