@@ -33,7 +33,7 @@ describe("agent registration", () => {
   });
 
   test("a wrong or missing enrollment token is 401 and registers nothing", async () => {
-    for (const headers of [{ authorization: "Bearer not-the-token" }, {}]) {
+    for (const headers of [{ authorization: "Bearer not-the-token" }, {}] as Record<string, string>[]) {
       const response = await call(broker, "POST", "/v1/agents/register", { headers, body: registration() });
       expect(response.status).toBe(401);
       expect(response.json.detail).toContain("enrollment token is wrong");
