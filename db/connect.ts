@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { type BatchExecutor, clientBatchExecutor, databasePath, fileBatchExecutor } from "./batch-executor.ts";
 import * as schema from "./schema.ts";
 
 export type Orm = LibSQLDatabase<typeof schema>;
@@ -10,6 +10,8 @@ export type Orm = LibSQLDatabase<typeof schema>;
 export interface Database {
   client: Client;
   orm: Orm;
+  /** Runs the group commits: a dedicated connection for a file, the client otherwise. */
+  writer: BatchExecutor;
   /** True for an embedded file or in-memory database (single writer in this process). */
   local: boolean;
   close(): void;
@@ -37,10 +39,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await client.execute(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     await client.execute("PRAGMA foreign_keys = ON");
   }
-  return { client, orm: drizzle(client, { schema }), local, close: () => client.close() };
+  const writer = options.url.startsWith("file:") ? fileBatchExecutor(options.url, options.synchronous ?? "full") : clientBatchExecutor(client);
+  return {
+    client,
+    orm: drizzle(client, { schema }),
+    writer,
+    local,
+    close: () => {
+      writer.close();
+      client.close();
+    },
+  };
 }
 
 function ensureParentFolder(url: string): void {
-  const path = url.startsWith("file://") ? fileURLToPath(url) : url.slice("file:".length).split("?")[0]!;
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(databasePath(url)), { recursive: true });
 }

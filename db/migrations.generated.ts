@@ -5,5 +5,5 @@ import sql1 from "./migrations/0001_scheduling.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
-  { tag: "0001_scheduling", when: 1795308096599, sql: sql1 },
+  { tag: "0001_scheduling", when: 1795308755658, sql: sql1 },
 ];

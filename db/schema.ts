@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Broker-wide key/value settings, such as the hashed enrollment token. */
 export const brokerSettings = sqliteTable("broker_settings", {
@@ -42,14 +42,17 @@ export const sessions = sqliteTable(
     requirements: text("requirements", { mode: "json" }).$type<SessionRequirementRow[]>().notNull(),
     client: text("client", { mode: "json" }).$type<{ name?: string; ci_job_url?: string; ci_job_id?: string }>().notNull(),
     compat: integer("compat", { mode: "boolean" }).notNull().default(false),
-    idempotencyKey: text("idempotency_key").unique(),
+    idempotencyKey: text("idempotency_key"),
     assignments: text("assignments", { mode: "json" }).$type<Record<string, string>>(),
     createdAt: integer("created_at").notNull(),
     activatedAt: integer("activated_at"),
     endedAt: integer("ended_at"),
     lastSeenAt: integer("last_seen_at").notNull(),
   },
-  (table) => [index("sessions_state_seq").on(table.state, table.seq)],
+  (table) => [
+    index("sessions_state_seq").on(table.state, table.seq),
+    uniqueIndex("sessions_idempotency_key").on(table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
+  ],
 );
 
 export interface SessionRequirementRow {
@@ -75,10 +78,11 @@ export const events = sqliteTable(
     jobId: text("job_id"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   },
+  // Partial indexes: most events refer to one or two things, and an index entry per NULL would slow every insert.
   (table) => [
-    index("events_session").on(table.sessionId, table.id),
-    index("events_host").on(table.hostId, table.id),
-    index("events_lab").on(table.labId, table.id),
-    index("events_job").on(table.jobId, table.id),
+    index("events_session").on(table.sessionId, table.id).where(sql`${table.sessionId} is not null`),
+    index("events_host").on(table.hostId, table.id).where(sql`${table.hostId} is not null`),
+    index("events_lab").on(table.labId, table.id).where(sql`${table.labId} is not null`),
+    index("events_job").on(table.jobId, table.id).where(sql`${table.jobId} is not null`),
   ],
 );

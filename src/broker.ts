@@ -52,6 +52,7 @@ export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrok
   const db = await openMigratedDatabase(options.database, options.log);
   const engine = await openEngine({
     orm: db.orm,
+    writer: db.writer,
     clock: options.clock,
     log: options.log,
     settings: options.settings,

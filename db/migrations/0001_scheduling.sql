@@ -9,10 +9,10 @@ CREATE TABLE `events` (
 	`data` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `events_session` ON `events` (`session_id`,`id`);--> statement-breakpoint
-CREATE INDEX `events_host` ON `events` (`host_id`,`id`);--> statement-breakpoint
-CREATE INDEX `events_lab` ON `events` (`lab_id`,`id`);--> statement-breakpoint
-CREATE INDEX `events_job` ON `events` (`job_id`,`id`);--> statement-breakpoint
+CREATE INDEX `events_session` ON `events` (`session_id`,`id`) WHERE "events"."session_id" is not null;--> statement-breakpoint
+CREATE INDEX `events_host` ON `events` (`host_id`,`id`) WHERE "events"."host_id" is not null;--> statement-breakpoint
+CREATE INDEX `events_lab` ON `events` (`lab_id`,`id`) WHERE "events"."lab_id" is not null;--> statement-breakpoint
+CREATE INDEX `events_job` ON `events` (`job_id`,`id`) WHERE "events"."job_id" is not null;--> statement-breakpoint
 CREATE TABLE `hosts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -50,5 +50,5 @@ CREATE TABLE `sessions` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `sessions_seq_unique` ON `sessions` (`seq`);--> statement-breakpoint
-CREATE UNIQUE INDEX `sessions_idempotency_key_unique` ON `sessions` (`idempotency_key`);--> statement-breakpoint
-CREATE INDEX `sessions_state_seq` ON `sessions` (`state`,`seq`);
+CREATE INDEX `sessions_state_seq` ON `sessions` (`state`,`seq`);--> statement-breakpoint
+CREATE UNIQUE INDEX `sessions_idempotency_key` ON `sessions` (`idempotency_key`) WHERE "sessions"."idempotency_key" is not null;

@@ -1,4 +1,5 @@
 import type { Orm } from "../../db/connect.ts";
+import type { HotStatements } from "../../db/hot-statements.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { BrokerState } from "./broker-state.ts";
@@ -36,6 +37,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
 /** Everything an engine verb needs; verbs read `state` at call time (it is replaced after a failed commit). */
 export interface EngineContext {
   orm: Orm;
+  statements: HotStatements;
   state: BrokerState;
   journal: WriteJournal;
   events: EventLog;
@@ -65,7 +67,7 @@ export class Change {
   }
 
   emit(type: string, refs: EventRefs, data: Record<string, unknown> = {}): void {
-    const { event, query } = this.#ctx.events.create(this.#ctx.orm, this.#ctx.clock.now(), type, refs, data);
+    const { event, query } = this.#ctx.events.create(this.#ctx.statements, this.#ctx.clock.now(), type, refs, data);
     this.#events.push(event);
     this.#queries.push(query);
     this.#ctx.log.info("event", { type, ...refs, ...data });

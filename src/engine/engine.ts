@@ -1,4 +1,6 @@
+import type { BatchExecutor } from "../../db/batch-executor.ts";
 import type { Orm } from "../../db/connect.ts";
+import { createHotStatements } from "../../db/hot-statements.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { ensureEnrollmentToken } from "./agents/enrollment.ts";
@@ -19,6 +21,7 @@ export interface Engine {
 
 export interface OpenEngineOptions {
   orm: Orm;
+  writer: BatchExecutor;
   clock: Clock;
   log: Logger;
   settings: EngineSettings;
@@ -33,11 +36,12 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const now = clock.now();
   const enrollment = await ensureEnrollmentToken(orm, options.enrollToken, now);
   // A failed commit leaves memory ahead of the database: rebuild memory from the database.
-  const journal = new WriteJournal(orm, log, async () => {
+  const journal = new WriteJournal(options.writer, log, async () => {
     ctx.state = await BrokerState.load(orm, clock.now());
   });
   const ctx: EngineContext = {
     orm,
+    statements: createHotStatements(orm),
     clock,
     log,
     settings,

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, max, type SQL } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
+import type { HotStatements } from "../../db/hot-statements.ts";
 import { events } from "../../db/schema.ts";
 import type { JournalQuery } from "./write-journal.ts";
 
@@ -40,9 +41,9 @@ export class EventLog {
   }
 
   /** Assigns the next id and returns the event with the statement that stores it. */
-  create(orm: Orm, at: number, type: string, refs: EventRefs, data: Record<string, unknown>): { event: BrokerEvent; query: JournalQuery } {
+  create(statements: HotStatements, at: number, type: string, refs: EventRefs, data: Record<string, unknown>): { event: BrokerEvent; query: JournalQuery } {
     const event: BrokerEvent = { id: this.#nextId++, at, type, ...refs, data };
-    const query = orm.insert(events).values({
+    const query = statements.insertEvent({
       id: event.id,
       at,
       type,

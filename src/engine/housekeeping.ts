@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { hosts, sessions } from "../../db/schema.ts";
+import { hosts } from "../../db/schema.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { endSessionIn } from "./sessions/end-session.ts";
@@ -44,11 +44,11 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
 export function persistLastSeen(ctx: EngineContext, change: Change): void {
   const { state } = ctx;
   for (const session of state.lastSeenDirty) {
-    change.write(ctx.orm.update(sessions).set({ lastSeenAt: session.lastSeenAt }).where(eq(sessions.id, session.id)));
+    change.write(ctx.statements.touchSession({ id: session.id, lastSeenAt: session.lastSeenAt }));
   }
   state.lastSeenDirty.clear();
   for (const host of state.hostsLastSeenDirty) {
-    change.write(ctx.orm.update(hosts).set({ lastSeenAt: host.lastSeenAt }).where(eq(hosts.id, host.id)));
+    change.write(ctx.statements.touchHost({ id: host.id, lastSeenAt: host.lastSeenAt }));
   }
   state.hostsLastSeenDirty.clear();
 }

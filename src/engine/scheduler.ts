@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { sessions } from "../../db/schema.ts";
 import type { Change, EngineContext } from "./context.ts";
 import { matchGang } from "./gang-matcher.ts";
 import { acceptsNewSessions, type Host, isAheadOf, type Session } from "./model.ts";
@@ -55,12 +53,7 @@ function activateSession(ctx: EngineContext, change: Change, session: Session, c
   session.activatedAt = now;
   session.lastSeenAt = now;
   for (const host of chosen) host.holders.add(session.id);
-  change.write(
-    ctx.orm
-      .update(sessions)
-      .set({ state: "active", assignments: session.assignments, activatedAt: now, lastSeenAt: now })
-      .where(eq(sessions.id, session.id)),
-  );
+  change.write(ctx.statements.activateSession({ id: session.id, assignments: session.assignments, activatedAt: now, lastSeenAt: now }));
   const hosts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, { id: chosen[index]!.id, name: chosen[index]!.name }]));
   change.emit("session.activated", { sessionId: session.id }, { hosts });
 }

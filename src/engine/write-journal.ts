@@ -1,12 +1,13 @@
-import type { BatchItem } from "drizzle-orm/batch";
-import type { Orm } from "../../db/connect.ts";
+import type { InStatement } from "@libsql/client";
+import type { BatchExecutor } from "../../db/batch-executor.ts";
 import type { Logger } from "../log.ts";
 import { UnavailableError } from "./errors.ts";
 
-export type JournalQuery = BatchItem<"sqlite">;
+/** A raw statement (hot paths, see db/hot-statements.ts) or any drizzle query. */
+export type JournalQuery = InStatement | { toSQL(): { sql: string; params: unknown[] } };
 
 interface PendingWrite {
-  queries: JournalQuery[];
+  statements: InStatement[];
   afterCommit?: () => void;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -16,27 +17,28 @@ interface PendingWrite {
  * Group commit. Engine verbs change the in-memory state synchronously and hand their statements
  * here; everything written while one commit runs goes into the next, as one transaction. A verb's
  * caller answers only after `write()` resolves, so no client ever sees an acknowledgement that a
- * crash could take back. If a commit fails, every write in it is rejected and `onCommitFailure`
- * rebuilds the in-memory state from the database.
+ * crash could take back. If a commit fails, every write in it (and every write queued behind it,
+ * computed from the same state) is rejected and `onCommitFailure` rebuilds memory from the database.
  */
 export class WriteJournal {
   #pending: PendingWrite[] = [];
   #running = false;
-  #orm: Orm;
+  #writer: BatchExecutor;
   #log: Logger;
   #onCommitFailure: (error: unknown) => Promise<void>;
   #idle: (() => void)[] = [];
 
-  constructor(orm: Orm, log: Logger, onCommitFailure: (error: unknown) => Promise<void>) {
-    this.#orm = orm;
+  constructor(writer: BatchExecutor, log: Logger, onCommitFailure: (error: unknown) => Promise<void>) {
+    this.#writer = writer;
     this.#log = log;
     this.#onCommitFailure = onCommitFailure;
   }
 
   /** Queues statements for the next commit; resolves once they are durable. */
-  write(queries: JournalQuery[], afterCommit?: () => void): Promise<void> {
+  write(queries: readonly JournalQuery[], afterCommit?: () => void): Promise<void> {
+    const statements = queries.map(toStatement);
     return new Promise((resolve, reject) => {
-      this.#pending.push({ queries, resolve, reject, ...(afterCommit ? { afterCommit } : {}) });
+      this.#pending.push({ statements, resolve, reject, ...(afterCommit ? { afterCommit } : {}) });
       if (!this.#running) {
         this.#running = true;
         setImmediate(() => void this.#commitPending());
@@ -53,9 +55,8 @@ export class WriteJournal {
   async #commitPending(): Promise<void> {
     const writes = this.#pending;
     this.#pending = [];
-    const queries = writes.flatMap((write) => write.queries);
     try {
-      if (queries.length > 0) await this.#orm.batch(queries as [JournalQuery, ...JournalQuery[]]);
+      await this.#writer.run(writes.flatMap((write) => write.statements));
       for (const write of writes) {
         write.afterCommit?.();
         write.resolve();
@@ -63,7 +64,6 @@ export class WriteJournal {
     } catch (error) {
       this.#log.error("commit failed; reloading state from the database", { error, writes: writes.length });
       const failure = new UnavailableError("The broker could not store this change; nothing was changed. Try again.");
-      // Writes queued meanwhile were computed from the state being discarded: they go too.
       for (const write of [...writes, ...this.#pending.splice(0)]) write.reject(failure);
       await this.#onCommitFailure(error);
     }
@@ -75,4 +75,10 @@ export class WriteJournal {
     this.#running = false;
     for (const wake of this.#idle.splice(0)) wake();
   }
+}
+
+function toStatement(query: JournalQuery): InStatement {
+  if (typeof query === "string" || "sql" in query) return query;
+  const { sql, params } = query.toSQL();
+  return { sql, args: params as never };
 }

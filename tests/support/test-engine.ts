@@ -25,6 +25,7 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
   const clock = new FakeClock();
   const engine = await openEngine({
     orm: db.orm,
+    writer: db.writer,
     clock,
     log: silentLogger,
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },

@@ -1,6 +1,7 @@
 import { hosts } from "../../../db/schema.ts";
 import { MAJOR_VERSION, VERSION } from "../../version.ts";
 import { Change, type EngineContext } from "../context.ts";
+import { newId } from "../ids.ts";
 import { ConflictError, UnauthorizedError } from "../errors.ts";
 import type { Host, HostRuntime } from "../model.ts";
 import { hostToRow } from "../rows.ts";
@@ -34,7 +35,7 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
   const { state } = ctx;
   const existing = state.hostsByName.get(input.name);
   const host: Host = existing ?? {
-    id: crypto.randomUUID(),
+    id: newId(now),
     name: input.name,
     agentLabels: {},
     adminLabels: {},

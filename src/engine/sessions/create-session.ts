@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { sessions } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
+import { newId } from "../ids.ts";
 import { UnprocessableError } from "../errors.ts";
 import type { ClientInfo, Requirement, Session } from "../model.ts";
 import { poolKey } from "../requirements.ts";
@@ -29,7 +30,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   }
   const now = ctx.clock.now();
   const session: Session = {
-    id: crypto.randomUUID(),
+    id: newId(now),
     seq: ctx.state.nextSeq++,
     state: "waiting",
     endReason: null,
@@ -57,7 +58,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   state.sessions.set(session.id, session);
   if (session.idempotencyKey) state.byIdempotencyKey.set(session.idempotencyKey, session);
   const change = new Change(ctx);
-  change.write(ctx.orm.insert(sessions).values(sessionToRow(session)));
+  change.write(ctx.statements.insertSession(sessionToRow(session)));
   change.emit("session.created", { sessionId: session.id }, { priority: session.priority, requirements: session.requirements, client: session.client });
   promoteWaitingSessions(ctx, change);
   await change.commit();

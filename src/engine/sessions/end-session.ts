@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { sessions } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import type { EndReason, Session } from "../model.ts";
@@ -19,12 +17,7 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   state.lastSeenDirty.delete(session);
   if (session.idempotencyKey) state.byIdempotencyKey.delete(session.idempotencyKey);
   state.recentlyEnded.set(session.id, session);
-  change.write(
-    ctx.orm
-      .update(sessions)
-      .set({ state: "ended", endReason: reason, endedAt: now, lastSeenAt: session.lastSeenAt })
-      .where(eq(sessions.id, session.id)),
-  );
+  change.write(ctx.statements.endSession({ id: session.id, endReason: reason, endedAt: now, lastSeenAt: session.lastSeenAt }));
   change.emit("session.ended", { sessionId: session.id }, { reason, previous });
 }
 
