@@ -131,16 +131,18 @@ export function lastLines(text: string, count: number): string {
   return text.split("\n").slice(-count).join("\n");
 }
 
-async function collectLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+async function collectLines(stream: AsyncIterable<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
   let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
+  for await (const chunk of stream) {
+    pending += decoder.decode(chunk, { stream: true });
     let newline: number;
     while ((newline = pending.indexOf("\n")) >= 0) {
       onLine(pending.slice(0, newline));
       pending = pending.slice(newline + 1);
     }
   }
+  pending += decoder.decode();
   if (pending) onLine(pending);
 }
 
