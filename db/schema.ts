@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Broker-wide key/value settings, such as the hashed enrollment token. */
 export const brokerSettings = sqliteTable("broker_settings", {
@@ -85,4 +85,51 @@ export const events = sqliteTable(
     index("events_lab").on(table.labId, table.id).where(sql`${table.labId} is not null`),
     index("events_job").on(table.jobId, table.id).where(sql`${table.jobId} is not null`),
   ],
+);
+
+export const WORK_KINDS = ["refresh-inventory", "deploy-lab", "destroy-lab", "run-job", "kill-job", "device-op", "file-transfer"] as const;
+export const WORK_STATES = ["queued", "dispatched", "done", "failed"] as const;
+
+/**
+ * Work for one host's agent, delivered by long-poll at least once and executed idempotently by id.
+ * `lastSeq` is the last agent event recorded for it; events must arrive in order.
+ */
+export const workItems = sqliteTable(
+  "work_items",
+  {
+    id: text("id").primaryKey(),
+    hostId: text("host_id").notNull(),
+    kind: text("kind", { enum: WORK_KINDS }).notNull(),
+    state: text("state", { enum: WORK_STATES }).notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    sessionId: text("session_id"),
+    labId: text("lab_id"),
+    jobId: text("job_id"),
+    attempts: integer("attempts").notNull().default(0),
+    lastSeq: integer("last_seq").notNull().default(0),
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    dispatchedAt: integer("dispatched_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (table) => [
+    index("work_items_open").on(table.hostId, table.createdAt).where(sql`${table.state} in ('queued', 'dispatched')`),
+    index("work_items_job").on(table.jobId).where(sql`${table.jobId} is not null`),
+    index("work_items_lab").on(table.labId).where(sql`${table.labId} is not null`),
+  ],
+);
+
+/** Output lines an agent streamed for a work item (deploy logs, job stdout/stderr), in order. */
+export const workOutput = sqliteTable(
+  "work_output",
+  {
+    workId: text("work_id").notNull(),
+    seq: integer("seq").notNull(),
+    at: integer("at").notNull(),
+    stream: text("stream", { enum: ["stdout", "stderr", "info"] }).notNull(),
+    node: text("node"),
+    text: text("text").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.workId, table.seq] })],
 );

@@ -90,6 +90,7 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     engine,
     localUrl,
     async stop() {
+      engine.beginShutdown();
       await server.stop();
       await close();
       log.info("broker stopped");

@@ -5,6 +5,7 @@ import type { Host, Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
 import { hostFromRow, sessionFromRow } from "./rows.ts";
 import { SessionQueue } from "./session-queue.ts";
+import { OpenWork } from "./work/open-work.ts";
 
 const RECENTLY_ENDED_KEPT = 10_000;
 
@@ -24,6 +25,7 @@ export class BrokerState {
   readonly lastSeenDirty = new Set<Session>();
   readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
+  work = new OpenWork();
 
   /**
    * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
@@ -45,6 +47,7 @@ export class BrokerState {
       if (session.state === "waiting") state.queue.add(session);
       for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
     }
+    state.work = await OpenWork.load(orm);
     const [top] = await orm.select({ seq: max(sessions.seq) }).from(sessions);
     state.nextSeq = (top?.seq ?? 0) + 1;
     return state;

@@ -45,6 +45,8 @@ export interface EngineContext {
   log: Logger;
   settings: EngineSettings;
   startedAt: number;
+  /** Aborted when the broker shuts down: long polls and streams end. */
+  shutdown: AbortSignal;
   /** sha256 of every enrollment token agents may present: the stored one, plus `serve`'s own. */
   enrollmentTokenHashes: string[];
 }
@@ -57,6 +59,7 @@ export class Change {
   readonly #ctx: EngineContext;
   readonly #queries: JournalQuery[] = [];
   readonly #events: BrokerEvent[] = [];
+  readonly #afterCommit: (() => void)[] = [];
 
   constructor(ctx: EngineContext) {
     this.#ctx = ctx;
@@ -70,16 +73,25 @@ export class Change {
     const { event, query } = this.#ctx.events.create(this.#ctx.statements, this.#ctx.clock.now(), type, refs, data);
     this.#events.push(event);
     this.#queries.push(query);
-    this.#ctx.log.info("event", { type, ...refs, ...data });
+    const presentRefs = Object.fromEntries(Object.entries(refs).filter(([, value]) => value));
+    this.#ctx.log.info("event", { type, ...presentRefs, ...data });
   }
 
-  get isEmpty(): boolean {
-    return this.#queries.length === 0;
+  /** Runs `callback` once the change is durable (to wake waiters for what it wrote). */
+  afterCommit(callback: () => void): void {
+    this.#afterCommit.push(callback);
   }
 
   commit(): Promise<void> {
-    if (this.#queries.length === 0) return Promise.resolve();
+    if (this.#queries.length === 0) {
+      for (const callback of this.#afterCommit) callback();
+      return Promise.resolve();
+    }
     const published = this.#events;
-    return this.#ctx.journal.write(this.#queries, () => this.#ctx.events.publish(published));
+    const callbacks = this.#afterCommit;
+    return this.#ctx.journal.write(this.#queries, () => {
+      this.#ctx.events.publish(published);
+      for (const callback of callbacks) callback();
+    });
   }
 }

@@ -9,12 +9,17 @@ import { Change, type EngineContext, type EngineSettings } from "./context.ts";
 import { EventLog } from "./event-log.ts";
 import { persistLastSeen, startHousekeeping } from "./housekeeping.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
+import { hashToken } from "./tokens.ts";
 import { WriteJournal } from "./write-journal.ts";
 
 export interface Engine {
   ctx: EngineContext;
   /** The enrollment token generated at this start (first start without one configured), to show once. */
   generatedEnrollToken?: string;
+  /** Ends long polls and event streams (first step of a graceful stop). */
+  beginShutdown(): void;
+  /** Accepts this enrollment token too (for `serve`'s own agent; not stored). */
+  allowEnrollmentToken(token: string): void;
   /** Stops housekeeping, persists last-seen times and waits for pending commits. */
   stop(): Promise<void>;
 }
@@ -39,7 +44,9 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const journal = new WriteJournal(options.writer, log, async () => {
     ctx.state = await BrokerState.load(orm, clock.now());
   });
+  const shutdown = new AbortController();
   const ctx: EngineContext = {
+    shutdown: shutdown.signal,
     orm,
     statements: createHotStatements(orm),
     clock,
@@ -58,7 +65,10 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   return {
     ctx,
     ...(enrollment.generatedToken ? { generatedEnrollToken: enrollment.generatedToken } : {}),
+    beginShutdown: () => shutdown.abort(),
+    allowEnrollmentToken: (token) => ctx.enrollmentTokenHashes.push(hashToken(token)),
     async stop() {
+      shutdown.abort();
       stopHousekeeping();
       const flush = new Change(ctx);
       persistLastSeen(ctx, flush);

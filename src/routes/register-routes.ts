@@ -1,5 +1,6 @@
 import type { Api } from "./api.ts";
 import { registerPostPoll } from "./agents/post-poll.ts";
+import { registerPostEvents } from "./agents/post-events.ts";
 import { registerPostRegister } from "./agents/post-register.ts";
 import { registerCompatDeleteSession } from "./compat/delete-session.ts";
 import { registerCompatGetActiveSession } from "./compat/get-active-session.ts";
@@ -10,6 +11,7 @@ import { registerCompatPostSession } from "./compat/post-session.ts";
 import { registerGetHost } from "./hosts/get-host.ts";
 import { registerListHosts } from "./hosts/list-hosts.ts";
 import { registerPatchHost } from "./hosts/patch-host.ts";
+import { registerPostRefreshInventory } from "./hosts/post-refresh-inventory.ts";
 import type { RouteDeps } from "./route-deps.ts";
 import { registerDeleteSession } from "./sessions/delete-session.ts";
 import { registerGetSession } from "./sessions/get-session.ts";
@@ -17,6 +19,7 @@ import { registerGetSessionEvents } from "./sessions/get-session-events.ts";
 import { registerListSessions } from "./sessions/list-sessions.ts";
 import { registerPostSession } from "./sessions/post-session.ts";
 import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.ts";
+import { registerGetWork } from "./work/get-work.ts";
 
 /** Every resource route of the broker. */
 export function registerRoutes(api: Api, deps: RouteDeps): void {
@@ -37,7 +40,10 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerListHosts(api, deps);
   registerGetHost(api, deps);
   registerPatchHost(api, deps);
+  registerPostRefreshInventory(api, deps);
+  registerGetWork(api, deps);
 
   registerPostRegister(api, deps);
   registerPostPoll(api, deps);
+  registerPostEvents(api, deps);
 }

@@ -26,9 +26,9 @@ describe("agent registration", () => {
     const second = await registerHost(broker, "lab-7", { labels: { site: "b" } });
     expect(second).toMatchObject({ agent_id: first.agent_id, reattached: true });
     expect(await hostRows()).toBe(1);
-    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${first.agent_token}` } });
+    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${first.agent_token}` }, body: { wait_s: 0 } });
     expect(oldTokenPoll.status).toBe(401);
-    const poll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${second.agent_token}` } });
+    const poll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${second.agent_token}` }, body: { wait_s: 0 } });
     expect(poll.status).toBe(200);
   });
 

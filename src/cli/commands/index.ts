@@ -1,4 +1,5 @@
 import type { CliCommand } from "../command.ts";
+import { agentCommand } from "./agent.ts";
 import { brokerCommand } from "./broker.ts";
 import { migrateCommand } from "./migrate.ts";
 import { openapiCommand } from "./openapi.ts";
@@ -6,4 +7,4 @@ import { serveCommand } from "./serve.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every subcommand, in the order `labbroker help` lists them. Adding one is a file plus a line here. */
-export const COMMANDS: readonly CliCommand[] = [serveCommand, brokerCommand, migrateCommand, openapiCommand, versionCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, brokerCommand, agentCommand, migrateCommand, openapiCommand, versionCommand];

@@ -1,18 +1,41 @@
+import { runAgent } from "../../agents/agent.ts";
 import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
+import { hostAgentConfigSchema, hostAgentOptions } from "../../config/agent-options.ts";
 import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.ts";
+import { generateToken } from "../../engine/tokens.ts";
 import { createLogger } from "../../log.ts";
 import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+
+const serveOptions = { ...brokerOptions, ...hostAgentOptions };
 
 export const serveCommand: CliCommand = {
   name: "serve",
   summary: "Run the broker and an agent for this host in one process (zero-setup single host)",
-  options: brokerOptions,
-  async run({ values, signal, io }) {
-    const config = parseOptions(brokerConfigSchema, brokerOptions, values);
+  options: serveOptions,
+  details: "The local agent talks to the broker over loopback HTTP, exactly like a remote agent, with a token made for this run.",
+  async run({ values, signal, io, env }) {
+    const config = parseOptions(brokerConfigSchema.merge(hostAgentConfigSchema), serveOptions, values);
     const log = createLogger({ level: config.logLevel });
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });
+    const localToken = generateToken("lbe");
+    broker.engine.allowEnrollmentToken(localToken);
+    const agentStop = new AbortController();
+    const agent = runAgent({
+      brokerUrl: broker.localUrl,
+      enrollToken: localToken,
+      name: config.name,
+      labels: config.label,
+      capacity: config.capacity,
+      workDir: config.workDir,
+      env,
+      clock: systemClock,
+      log: log.child({ component: "agent" }),
+      signal: agentStop.signal,
+    }).catch((error: unknown) => log.error("local agent failed", { error }));
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    agentStop.abort();
+    await agent;
     await broker.stop();
     return ExitCode.ok;
   },

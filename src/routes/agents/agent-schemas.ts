@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { WORK_KINDS } from "../../../db/schema.ts";
 import { RUNTIMES } from "../../engine/model.ts";
 import { LabelsSchema } from "../sessions/session-schemas.ts";
 
@@ -44,3 +45,56 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1];
 }
+
+export const WorkDeliverySchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(WORK_KINDS),
+    payload: z.record(z.string(), z.unknown()),
+    session_id: z.string().nullable(),
+    lab_id: z.string().nullable(),
+    job_id: z.string().nullable(),
+    attempt: z.number().int().openapi({ description: "1 on first delivery; more when redelivered" }),
+  })
+  .openapi("WorkDelivery");
+
+export const PollBodySchema = z
+  .object({
+    running: z.array(z.string().min(1).max(64)).max(10_000).default([]).openapi({ description: "Work ids the agent is executing or still reporting; not redelivered" }),
+    wait_s: z.number().min(0).max(25).default(25).openapi({ description: "Hold the poll this long when there is no work" }),
+  })
+  .strict()
+  .openapi("AgentPoll");
+
+export type PollBody = z.input<typeof PollBodySchema>;
+
+export const PollResponseSchema = z.object({ work: z.array(WorkDeliverySchema) }).openapi("AgentPollResponse");
+
+const OutputEventSchema = z
+  .object({
+    work_id: z.string().min(1).max(64),
+    seq: z.number().int().min(1),
+    type: z.literal("output"),
+    stream: z.enum(["stdout", "stderr", "info"]),
+    node: z.string().max(253).nullable().optional(),
+    text: z.string().max(64 * 1024),
+  })
+  .strict();
+
+const ResultEventSchema = z
+  .object({
+    work_id: z.string().min(1).max(64),
+    seq: z.number().int().min(1),
+    type: z.literal("result"),
+    ok: z.boolean(),
+    result: z.record(z.string(), z.unknown()).nullable().optional(),
+    error: z.string().max(64 * 1024).nullable().optional(),
+  })
+  .strict();
+
+export const AgentEventsBodySchema = z
+  .object({ events: z.array(z.discriminatedUnion("type", [OutputEventSchema, ResultEventSchema])).min(1).max(1000) })
+  .strict()
+  .openapi("AgentEvents");
+
+export type AgentEventsBody = z.infer<typeof AgentEventsBodySchema>;

@@ -1,28 +1,32 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { authenticateAgent, recordAgentHeartbeat } from "../../engine/agents/agent-heartbeat.ts";
+import { pollForWork } from "../../engine/work/take-work.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { AgentIdParamSchema, BearerHeaderSchema, bearerToken } from "./agent-schemas.ts";
+import { AgentIdParamSchema, BearerHeaderSchema, bearerToken, PollBodySchema, PollResponseSchema } from "./agent-schemas.ts";
 
 const postPoll = createRoute({
   method: "post",
   path: "/v1/agents/{id}/poll",
   tags: ["agents"],
-  summary: "Agent heartbeat and work poll (Authorization: Bearer <agent token>)",
+  summary: "Agent heartbeat and long poll for work (Authorization: Bearer <agent token>)",
+  description:
+    "Answers at once when work is queued for this host, otherwise holds up to `wait_s` seconds (25 by default). " +
+    "Work dispatched earlier that the agent does not list in `running` is delivered again.",
   security: [{ agentToken: [] }],
-  request: { params: AgentIdParamSchema, headers: BearerHeaderSchema },
-  responses: {
-    200: { description: "Work for this host", content: { "application/json": { schema: z.object({ work: z.array(z.unknown()) }) } } },
-    ...problemResponses(401, 404),
-  },
+  request: { params: AgentIdParamSchema, headers: BearerHeaderSchema, body: { content: { "application/json": { schema: PollBodySchema } }, required: true } },
+  responses: { 200: { description: "Work for this host (possibly none)", content: { "application/json": { schema: PollResponseSchema } } }, ...problemResponses(400, 401, 404) },
 });
 
 export function registerPostPoll(api: Api, { engine }: RouteDeps): void {
   api.openAPIRegistry.registerComponent("securitySchemes", "agentToken", { type: "http", scheme: "bearer" });
   api.openapi(postPoll, async (c) => {
     const host = authenticateAgent(engine, c.req.valid("param").id, bearerToken(c.req.valid("header").authorization));
+    // A poll without a body (or without a JSON content type) means the defaults.
+    const body = PollBodySchema.parse(c.req.valid("json") ?? {});
     await recordAgentHeartbeat(engine, host);
-    return c.json({ work: [] }, 200);
+    const work = await pollForWork(engine, host, new Set(body.running), body.wait_s * 1000);
+    return c.json({ work }, 200);
   });
 }

@@ -1,0 +1,133 @@
+import { type Clock, sleepOn } from "../clock.ts";
+import type { WorkDelivery } from "../engine/work/work-item.ts";
+import type { Logger } from "../log.ts";
+import { VERSION } from "../version.ts";
+import { loadCredentials, saveCredentials } from "./agent-credentials.ts";
+import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.ts";
+import { BrokerClient, BrokerRequestError, BrokerUnreachableError } from "./broker-client.ts";
+import { EventSender } from "./event-sender.ts";
+import { EXECUTORS } from "./executors/index.ts";
+import { detectInventory } from "./inventory.ts";
+
+export interface AgentOptions {
+  brokerUrl: string;
+  /** Needed for the first registration; later starts may use the token stored in the work dir. */
+  enrollToken?: string;
+  name: string;
+  labels: Record<string, string>;
+  capacity: number;
+  workDir: string;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  log: Logger;
+  /** Aborting stops polling, cancels running work and returns once results are reported. */
+  signal: AbortSignal;
+}
+
+const MAX_BACKOFF_MS = 15_000;
+const FLUSH_ON_STOP_MS = 5_000;
+
+/**
+ * The agent: registers (or re-attaches with its stored token), then long-polls for work and runs
+ * each item with the executor of its kind, streaming output and the result back in order.
+ * Survives broker restarts by retrying; survives its own restarts through its work journal.
+ */
+export async function runAgent(options: AgentOptions): Promise<void> {
+  const { clock, log, signal } = options;
+  const client = new BrokerClient(options.brokerUrl);
+  const journal = new AgentWorkJournal(options.workDir);
+  let auth = await connect(options, client);
+  const running = new Set<string>();
+  const sender = new EventSender(client, () => auth, clock, log, signal, (event) => {
+    if (event.type === "result") running.delete(event.work_id);
+  });
+
+  const execute = (work: WorkDelivery) => {
+    if (running.has(work.id)) return;
+    const entry = journal.get(work.id);
+    if (entry?.state === "finished" && entry.outcome) {
+      log.info("resending the outcome of finished work", { workId: work.id, kind: work.kind });
+      running.add(work.id);
+      sender.resend({ work_id: work.id, seq: entry.nextSeq - 1, type: "result", ...entry.outcome });
+      return;
+    }
+    running.add(work.id);
+    sender.resumeAt(work.id, entry?.nextSeq ?? 1);
+    journal.start(work.id, work.kind, clock.now());
+    log.info("work started", { workId: work.id, kind: work.kind, attempt: work.attempt, interrupted: entry?.state === "interrupted" });
+    const executor = EXECUTORS[work.kind];
+    const run = executor
+      ? executor({
+          work,
+          output: (line) => sender.send({ work_id: work.id, type: "output", stream: line.stream, node: line.node ?? null, text: line.text }),
+          signal,
+          env: options.env,
+          workDir: options.workDir,
+          interrupted: entry?.state === "interrupted",
+        })
+      : Promise.reject(new Error(`This agent (version ${VERSION}) cannot run work of kind "${work.kind}"`));
+    void run
+      .then((result): WorkOutcomeRecord => ({ ok: true, result, error: null }))
+      .catch((error: unknown): WorkOutcomeRecord => ({ ok: false, result: null, error: error instanceof Error ? error.message : String(error) }))
+      .then((outcome) => {
+        journal.finish(work.id, outcome, sender.nextSeqOf(work.id) + 1, clock.now());
+        log.info("work finished", { workId: work.id, kind: work.kind, ok: outcome.ok, error: outcome.error });
+        sender.send({ work_id: work.id, type: "result", ...outcome });
+      });
+  };
+
+  let backoff = 500;
+  while (!signal.aborted) {
+    try {
+      const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: 25 }, signal);
+      backoff = 500;
+      for (const item of work) execute(item);
+    } catch (error) {
+      if (signal.aborted) break;
+      if (error instanceof BrokerRequestError && (error.status === 401 || error.status === 404) && options.enrollToken) {
+        log.warn("the broker no longer accepts this agent's token; registering again", { status: error.status });
+        auth = await connect(options, client);
+        continue;
+      }
+      if (error instanceof BrokerRequestError && error.status < 500) throw error;
+      log.warn("cannot poll the broker; retrying", { error: error instanceof Error ? error.message : String(error), retryInMs: backoff });
+      await sleepOn(clock, backoff, signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+  await Promise.race([sender.flushed(), sleepOn(clock, FLUSH_ON_STOP_MS)]);
+  log.info("agent stopped", { name: options.name });
+}
+
+/** Registers with the enrollment token (re-attaching by name), or reuses the stored agent token. */
+async function connect(options: AgentOptions, client: BrokerClient): Promise<{ agentId: string; agentToken: string }> {
+  const { log, signal } = options;
+  let backoff = 500;
+  for (;;) {
+    if (!options.enrollToken) {
+      const stored = loadCredentials(options.workDir, options.brokerUrl, options.name);
+      if (!stored) throw new Error(`no stored registration for "${options.name}" at ${options.brokerUrl} in ${options.workDir}; pass --token with the enrollment token`);
+      log.info("using the stored agent registration", { agentId: stored.agent_id, name: stored.name });
+      return { agentId: stored.agent_id, agentToken: stored.agent_token };
+    }
+    try {
+      const { runtimes, inventory } = await detectInventory(options.env);
+      const registered = await client.register(options.enrollToken, {
+        name: options.name,
+        version: VERSION,
+        labels: options.labels,
+        runtimes,
+        capacity: options.capacity,
+        inventory,
+      });
+      saveCredentials(options.workDir, { broker: options.brokerUrl, name: options.name, agent_id: registered.agent_id, agent_token: registered.agent_token });
+      log.info("agent registered", { agentId: registered.agent_id, name: options.name, reattached: registered.reattached, runtimes: runtimes.map((runtime) => runtime.name) });
+      return { agentId: registered.agent_id, agentToken: registered.agent_token };
+    } catch (error) {
+      if (!(error instanceof BrokerUnreachableError) || signal.aborted) throw error;
+      log.warn("cannot reach the broker to register; retrying", { error: error.message, retryInMs: backoff });
+      await sleepOn(options.clock, backoff, signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+}

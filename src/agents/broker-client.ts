@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { AgentEventsBody, PollBody, PollResponseSchema, RegisterAgentBody, RegisterAgentResponse } from "../routes/agents/agent-schemas.ts";
+
+/** The broker answered with an error status; `detail` is its problem+json message. */
+export class BrokerRequestError extends Error {
+  override name = "BrokerRequestError";
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly problem: Record<string, unknown>,
+  ) {
+    super(`broker answered ${status}: ${detail}`);
+  }
+}
+
+/** The broker could not be reached (connection refused, reset, timed out). */
+export class BrokerUnreachableError extends Error {
+  override name = "BrokerUnreachableError";
+}
+
+type PollResponse = z.infer<typeof PollResponseSchema>;
+
+/** The agent's side of the broker ↔ agent protocol (types shared with the routes that serve it). */
+export class BrokerClient {
+  constructor(readonly baseUrl: string) {}
+
+  register(enrollToken: string, body: RegisterAgentBody): Promise<RegisterAgentResponse> {
+    return this.#post("/v1/agents/register", enrollToken, body, 30_000);
+  }
+
+  poll(agentId: string, agentToken: string, body: PollBody, signal?: AbortSignal): Promise<PollResponse> {
+    const holdMs = (body.wait_s ?? 25) * 1000;
+    return this.#post(`/v1/agents/${encodeURIComponent(agentId)}/poll`, agentToken, body, holdMs + 15_000, signal);
+  }
+
+  sendEvents(agentId: string, agentToken: string, body: AgentEventsBody): Promise<{ accepted: number; duplicates: number }> {
+    return this.#post(`/v1/agents/${encodeURIComponent(agentId)}/events`, agentToken, body, 30_000);
+  }
+
+  async #post<T>(path: string, token: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new BrokerUnreachableError(`cannot reach the broker at ${this.baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = await response.text();
+    const parsed = parseBody(text);
+    if (!response.ok) throw new BrokerRequestError(response.status, String(parsed.detail ?? response.statusText), parsed);
+    return parsed as T;
+  }
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { detail: text.slice(0, 500) };
+  }
+}

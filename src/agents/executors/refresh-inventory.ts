@@ -1,0 +1,8 @@
+import { detectInventory } from "../inventory.ts";
+import type { WorkExecutor } from "./work-executor.ts";
+
+/** Safe to run again after an interruption: it only looks. */
+export const refreshInventory: WorkExecutor = async ({ env }) => {
+  const { runtimes, inventory } = await detectInventory(env);
+  return { runtimes, inventory };
+};

@@ -1,0 +1,18 @@
+import type { OutputLine } from "../../hosts/lab-runtime.ts";
+import type { WorkDelivery } from "../../engine/work/work-item.ts";
+
+export interface ExecutionContext {
+  work: WorkDelivery;
+  /** Streams one line of output to the broker (deploy logs, job output). */
+  output(line: OutputLine): void;
+  /** Aborted when the agent stops. */
+  signal: AbortSignal;
+  /** The agent's environment for tools (PATH, HOME…). */
+  env: Record<string, string | undefined>;
+  workDir: string;
+  /** True when an earlier run of this same work was cut off by an agent restart. */
+  interrupted: boolean;
+}
+
+/** Runs one kind of work on the host; resolves with the result, throws with a message on failure. */
+export type WorkExecutor = (context: ExecutionContext) => Promise<Record<string, unknown>>;

@@ -1,0 +1,67 @@
+import { arch, cpus, hostname, release, totalmem } from "node:os";
+import type { HostRuntime } from "../engine/model.ts";
+import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
+
+export interface HostInventory {
+  runtimes: HostRuntime[];
+  inventory: Record<string, unknown>;
+}
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * What this host offers: the native runtime when running as root with iproute2, containerlab and
+ * netlab when on PATH (versions parsed as the tools print them), and the machine's facts.
+ */
+export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
+  const [native, containerlab, netlab, interfaces] = await Promise.all([
+    probeNative(env),
+    probeVersion(["containerlab", "version"], /^\s*version:\s*(\S+)/m, env),
+    probeVersion(["netlab", "version"], /^netlab version\s+(\S+)/m, env),
+    listInterfaces(env),
+  ]);
+  const runtimes: HostRuntime[] = [];
+  if (native.available) runtimes.push({ name: "native", version: native.version });
+  if (containerlab) runtimes.push({ name: "containerlab", version: containerlab });
+  if (netlab) runtimes.push({ name: "netlab", version: netlab });
+  return {
+    runtimes,
+    inventory: {
+      hostname: hostname(),
+      kernel: release(),
+      arch: arch(),
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? null,
+      memory_bytes: totalmem(),
+      root: process.getuid?.() === 0,
+      native_unavailable_reason: native.available ? null : native.reason,
+      interfaces,
+    },
+  };
+}
+
+async function probeNative(env: Record<string, string | undefined>): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
+  if (process.getuid?.() !== 0) return { available: false, reason: "the agent does not run as root" };
+  if (resolveExecutable("ip", env.PATH) === "ip") return { available: false, reason: "iproute2 (ip) is not installed" };
+  const result = await runCommand(["ip", "-V"], { timeoutMs: PROBE_TIMEOUT_MS, env });
+  return { available: true, version: /iproute2-(\S+?),?\s/.exec(result.stdout + " ")?.[1] ?? null };
+}
+
+async function probeVersion(argv: string[], pattern: RegExp, env: Record<string, string | undefined>): Promise<string | null> {
+  if (resolveExecutable(argv[0]!, env.PATH) === argv[0]) return null;
+  const result = await runCommand(argv, { timeoutMs: PROBE_TIMEOUT_MS, env: { ...env, CLAB_VERSION_CHECK: "disable" } });
+  if (result.code !== 0) return null;
+  return pattern.exec(result.stdout)?.[1] ?? null;
+}
+
+async function listInterfaces(env: Record<string, string | undefined>): Promise<unknown[]> {
+  if (resolveExecutable("ip", env.PATH) === "ip") return [];
+  const result = await runCommand(["ip", "-j", "link"], { timeoutMs: PROBE_TIMEOUT_MS, env });
+  if (result.code !== 0) return [];
+  try {
+    const links = JSON.parse(result.stdout) as { ifname: string; mtu: number; operstate: string; address?: string; link_type: string }[];
+    return links.map((link) => ({ name: link.ifname, mtu: link.mtu, state: link.operstate, mac: link.address ?? null, type: link.link_type }));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,43 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+import type { OptionSpec } from "../cli/command.ts";
+import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
+import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
+import { logLevelSchema } from "./broker-options.ts";
+
+/** What describes this host to the broker; `serve` reuses these for its local agent. */
+export const hostAgentOptions = {
+  name: { flag: "name", env: "LABBROKER_AGENT_NAME", kind: "string", placeholder: "NAME", description: "Host name in the broker (default: this machine's hostname)" },
+  label: { flag: "label", env: "LABBROKER_AGENT_LABELS", kind: "list", placeholder: "KEY=VALUE", description: "A label sessions can require" },
+  capacity: { flag: "capacity", env: "LABBROKER_AGENT_CAPACITY", kind: "string", placeholder: "N", description: "Labs this host runs at once (default 1)" },
+  workDir: { flag: "work-dir", env: "LABBROKER_AGENT_WORK_DIR", kind: "string", placeholder: "DIR", description: "Agent state and lab folders (default ./data/agent)" },
+} satisfies Record<string, OptionSpec>;
+
+export const agentOptions = {
+  broker: { flag: "broker", short: "b", env: "LABBROKER_BROKER", kind: "string", placeholder: "URL", description: "Broker URL, e.g. http://broker.lab:8000 (required)" },
+  token: { flag: "token", short: "t", env: "LABBROKER_ENROLL_TOKEN", kind: "string", placeholder: "TOKEN", description: "Enrollment token (needed until the agent has registered once)" },
+  ...hostAgentOptions,
+  logLevel: { flag: "log-level", env: "LABBROKER_LOG_LEVEL", kind: "string", placeholder: "LEVEL", description: "debug, info, warn or error (default info)" },
+} satisfies Record<string, OptionSpec>;
+
+const labelPairsSchema = z
+  .array(z.string().regex(/^[^=\s]+=[^=\s]*$/, "expected KEY=VALUE"))
+  .default([])
+  .transform((pairs) => Object.fromEntries(pairs.map((pair) => pair.split("=") as [string, string])))
+  .pipe(z.record(LabelKeySchema, z.string().max(253)));
+
+export const hostAgentConfigSchema = z.object({
+  name: HostNameSchema.default(() => hostname().split(".")[0] || "localhost"),
+  label: labelPairsSchema,
+  capacity: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(1),
+  workDir: z.string().min(1).default("./data/agent"),
+});
+
+export const agentConfigSchema = hostAgentConfigSchema.extend({
+  broker: z.string({ error: "is required: the broker URL" }).url("must be a URL such as http://broker.lab:8000"),
+  token: z.string().min(16, "must be at least 16 characters").optional(),
+  logLevel: logLevelSchema,
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type HostAgentConfig = z.infer<typeof hostAgentConfigSchema>;

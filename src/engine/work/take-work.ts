@@ -1,0 +1,39 @@
+import { eq } from "drizzle-orm";
+import { workItems } from "../../../db/schema.ts";
+import { sleepOn } from "../../clock.ts";
+import { Change, type EngineContext } from "../context.ts";
+import type { Host } from "../model.ts";
+import { toDelivery, type WorkDelivery } from "./work-item.ts";
+
+/**
+ * Hands the host's agent its work: everything queued, plus anything dispatched earlier that the
+ * agent does not report as running (the delivery was lost, or the agent restarted). Delivery is
+ * at least once; the agent executes idempotently by work id.
+ */
+export async function takeWork(ctx: EngineContext, host: Host, runningOnAgent: ReadonlySet<string>): Promise<WorkDelivery[]> {
+  const now = ctx.clock.now();
+  const change = new Change(ctx);
+  const deliveries: WorkDelivery[] = [];
+  const pending = ctx.state.work.forHost(host.id).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  for (const item of pending) {
+    if (item.state === "dispatched" && runningOnAgent.has(item.id)) continue;
+    item.state = "dispatched";
+    item.attempts += 1;
+    item.dispatchedAt = now;
+    change.write(ctx.orm.update(workItems).set({ state: "dispatched", attempts: item.attempts, dispatchedAt: now }).where(eq(workItems.id, item.id)));
+    if (item.attempts > 1) change.emit("work.redelivered", { hostId: host.id, labId: item.labId, jobId: item.jobId }, { workId: item.id, attempt: item.attempts });
+    deliveries.push(toDelivery(item));
+  }
+  await change.commit();
+  return deliveries;
+}
+
+/** Long poll: work at once if there is some, else wait up to `waitMs` for it (or the broker's shutdown). */
+export async function pollForWork(ctx: EngineContext, host: Host, runningOnAgent: ReadonlySet<string>, waitMs: number): Promise<WorkDelivery[]> {
+  const immediate = await takeWork(ctx, host, runningOnAgent);
+  if (immediate.length > 0 || waitMs <= 0 || ctx.shutdown.aborted) return immediate;
+  const giveUp = new AbortController();
+  await ctx.state.work.waitFor(host.id, sleepOn(ctx.clock, waitMs, giveUp.signal), ctx.shutdown);
+  giveUp.abort();
+  return takeWork(ctx, host, runningOnAgent);
+}

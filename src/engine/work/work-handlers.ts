@@ -1,0 +1,11 @@
+import { applyInventory } from "../agents/apply-inventory.ts";
+import type { Change, EngineContext } from "../context.ts";
+import type { WorkOutcome } from "./complete-work.ts";
+import type { WorkItem, WorkKind } from "./work-item.ts";
+
+export type WorkHandler = (ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome) => void;
+
+/** What the broker does when an agent finishes each kind of work. */
+export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
+  "refresh-inventory": applyInventory,
+};

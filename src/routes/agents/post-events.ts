@@ -1,0 +1,30 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authenticateAgent } from "../../engine/agents/agent-heartbeat.ts";
+import { recordAgentEvents } from "../../engine/work/record-agent-events.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema, bearerToken } from "./agent-schemas.ts";
+
+const postEvents = createRoute({
+  method: "post",
+  path: "/v1/agents/{id}/events",
+  tags: ["agents"],
+  summary: "Agent output lines and results for its work, in order and idempotent",
+  description:
+    "Per work item, events carry seq 1, 2, …; the `result` event finishes it. Resending an identical recorded event is acknowledged as a duplicate; " +
+    "a gap, different content under a recorded seq, or an event after the result is 409 and nothing of the batch is applied.",
+  security: [{ agentToken: [] }],
+  request: { params: AgentIdParamSchema, headers: BearerHeaderSchema, body: { content: { "application/json": { schema: AgentEventsBodySchema } }, required: true } },
+  responses: {
+    200: { description: "Recorded", content: { "application/json": { schema: z.object({ accepted: z.number().int(), duplicates: z.number().int() }) } } },
+    ...problemResponses(400, 401, 404, 409, 413, 503),
+  },
+});
+
+export function registerPostEvents(api: Api, { engine }: RouteDeps): void {
+  api.openapi(postEvents, async (c) => {
+    const host = authenticateAgent(engine, c.req.valid("param").id, bearerToken(c.req.valid("header").authorization));
+    return c.json(await recordAgentEvents(engine, host, c.req.valid("json").events), 200);
+  });
+}
