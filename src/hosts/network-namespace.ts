@@ -12,7 +12,11 @@ export function requireNamespace(name: string): void {
   if (!NAMESPACE_NAME.test(name) || name === "." || name === "..") {
     throw new HostRequestError("invalid", `Invalid network namespace name "${name}": use letters, digits, "_", "." and "-" (at most 64)`);
   }
-  if (!existsSync(`${NAMED_NAMESPACES}/${name}`)) throw new HostRequestError("not-found", `Cannot find network namespace "${name}"`);
+  if (!namespaceExists(name)) throw new HostRequestError("not-found", `Cannot find network namespace "${name}"`);
+}
+
+export function namespaceExists(name: string): boolean {
+  return existsSync(`${NAMED_NAMESPACES}/${name}`);
 }
 
 /** `in namespace "x"` or `on the host`, for messages. */

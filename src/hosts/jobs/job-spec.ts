@@ -1,6 +1,6 @@
 import { isAbsolute } from "node:path";
 import { z } from "zod";
-import { HostRequestError } from "../host-errors.ts";
+import { parseRequest } from "../parse-request.ts";
 
 /** setTimeout's largest delay (about 24.8 days). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -40,10 +40,7 @@ export type JobSpec = z.output<typeof jobSpecSchema>;
 
 /** Validates a job request; the error names every bad field. */
 export function parseJobSpec(request: unknown): JobSpec {
-  const parsed = jobSpecSchema.safeParse(request);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "job"}: ${issue.message}`);
-  throw new HostRequestError("invalid", `Invalid job request: ${problems.join("; ")}`);
+  return parseRequest(jobSpecSchema, request, "job request");
 }
 
 /** The command line a job runs. */
