@@ -25,25 +25,36 @@ describe.skipIf(!isRoot)("listing devices (root: uses a private network namespac
   });
 
   test("created devices show kind, peer, master, MTU range, addresses, driver and traffic counters", async () => {
-    await ip("link", "add", "br0", "type", "bridge");
-    await ip("link", "add", "v0", "type", "veth", "peer", "name", "v1");
-    await ip("link", "set", "v1", "master", "br0");
-    await ip("address", "add", "10.20.0.1/24", "dev", "v0");
-    await ip("address", "add", "10.20.0.2/24", "dev", "br0");
-    for (const name of ["lo", "br0", "v0", "v1"]) await ip("link", "set", name, "up");
-    await runChecked(["ping", "-c", "1", "-W", "2", "10.20.0.2"], { timeoutMs: 10_000, netns });
+    const other = await createTestNamespace();
+    try {
+      await ip("link", "add", "br0", "type", "bridge");
+      await ip("link", "add", "p0", "type", "veth", "peer", "name", "p1");
+      await ip("link", "set", "p1", "master", "br0");
+      await ip("link", "add", "v0", "type", "veth", "peer", "name", "far", "netns", other);
+      await ip("address", "add", "10.20.0.1/24", "dev", "v0");
+      await runChecked(["ip", "-n", other, "address", "add", "10.20.0.2/24", "dev", "far"], { timeoutMs: 10_000 });
+      await runChecked(["ip", "-n", other, "link", "set", "far", "up"], { timeoutMs: 10_000 });
+      await ip("link", "set", "v0", "up");
+      // Across the pair into the other namespace, so the packet really leaves through v0.
+      await runChecked(["ping", "-c", "1", "-W", "5", "10.20.0.2"], { timeoutMs: 10_000, netns });
 
-    const devices = await listDevices({ netns });
-    const byName = new Map(devices.map((device) => [device.name, device]));
-    expect([...byName.keys()].sort()).toEqual(["br0", "lo", "v0", "v1"]);
-    expect(byName.get("v0")).toMatchObject({ kind: "veth", link: "v1", up: true, mtu: 1500, minMtu: 68, maxMtu: 65535 });
-    expect(byName.get("v0")!.addresses.filter((address) => address.family === "inet")).toEqual([{ family: "inet", local: "10.20.0.1", prefixlen: 24, scope: "global" }]);
-    expect(byName.get("v1")).toMatchObject({ kind: "veth", master: "br0" });
-    expect(byName.get("br0")).toMatchObject({ kind: "bridge", master: null });
-    expect(byName.get("v0")!.mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
-    expect(byName.get("v0")!.stats!.tx.packets).toBeGreaterThan(0);
-    expect(byName.get("v0")!.driver?.driver ?? "no ethtool").toMatch(/^(veth|no ethtool)$/);
-    expect(byName.get("lo")!.addresses.map((address) => `${address.local}/${address.prefixlen}`)).toEqual(["127.0.0.1/8", "::1/128"]);
+      const devices = await listDevices({ netns });
+      const byName = new Map(devices.map((device) => [device.name, device]));
+      expect([...byName.keys()].sort()).toEqual(["br0", "lo", "p0", "p1", "v0"]);
+      expect(byName.get("p0")).toMatchObject({ kind: "veth", link: "p1", up: false, mtu: 1500, minMtu: 68, maxMtu: 65535 });
+      expect(byName.get("p1")).toMatchObject({ kind: "veth", master: "br0" });
+      expect(byName.get("br0")).toMatchObject({ kind: "bridge", master: null });
+      const v0 = byName.get("v0")!;
+      expect(v0).toMatchObject({ kind: "veth", link: null, up: true });
+      expect(v0.addresses.filter((address) => address.family === "inet")).toEqual([{ family: "inet", local: "10.20.0.1", prefixlen: 24, scope: "global" }]);
+      expect(v0.mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+      expect(v0.stats!.tx.packets).toBeGreaterThan(0);
+      expect(v0.stats!.rx.packets).toBeGreaterThan(0);
+      expect(v0.driver?.driver ?? "no ethtool").toMatch(/^(veth|no ethtool)$/);
+      expect(byName.get("lo")!.addresses).toEqual([]);
+    } finally {
+      await deleteTestNamespace(other);
+    }
   });
 
   test("without driver lookups, driver is null", async () => {

@@ -51,18 +51,18 @@ describe.skipIf(!isRoot)("soft devices (root: uses a private network namespace)"
     await expectRefusal(removeDevice({ netns, device: "v0" }), "invalid", /its veth peer is in another namespace, so an undo could not rebuild the pair/);
   });
 
-  test.skipIf(!supported.has("vlan"))("VLAN on a parent (skipped: this kernel has no 802.1Q support)", async () => {
+  test.skipIf(!supported.has("vlan"))("VLAN on a parent (needs 802.1Q in the kernel)", async () => {
     await createDevice({ netns, spec: { kind: "veth", name: "v0", peer: "v1" } });
     await createAndRemove({ kind: "vlan", name: "v0.10", parent: "v0", vlanId: 10 }, { kind: "vlan", extra: (link) => expect(link.linkinfo?.info_data?.id).toBe(10) });
   });
 
-  test.skipIf(!supported.has("dummy"))("dummy (skipped: this kernel has no dummy support)", () => createAndRemove({ kind: "dummy", name: "d0" }, { kind: "dummy" }));
+  test.skipIf(!supported.has("dummy"))("dummy (needs dummy in the kernel)", () => createAndRemove({ kind: "dummy", name: "d0" }, { kind: "dummy" }));
 
-  test.skipIf(!supported.has("bond"))("bond with a mode (skipped: this kernel has no bonding support)", () =>
+  test.skipIf(!supported.has("bond"))("bond with a mode (needs bonding in the kernel)", () =>
     createAndRemove({ kind: "bond", name: "bond0", mode: "active-backup" }, { kind: "bond", extra: (link) => expect(link.linkinfo?.info_data?.mode).toBe("active-backup") }),
   );
 
-  test.skipIf(supported.has("dummy"))("a kind this kernel lacks is refused as unsupported, naming it", async () => {
+  test.skipIf(supported.has("dummy"))("a kind this kernel lacks is refused as unsupported, naming it (runs where dummy is missing)", async () => {
     const before = await snapshotNamespace(netns);
     await expectRefusal(createDevice({ netns, spec: { kind: "dummy", name: "d0" } }), "unsupported", `Cannot create dummy device "d0" in namespace "${netns}": this kernel does not support dummy devices`);
     expect(await snapshotNamespace(netns)).toEqual(before);
@@ -93,7 +93,7 @@ describe.skipIf(!isRoot)("soft devices (root: uses a private network namespace)"
     expect(await deviceNames(netns)).toEqual(["lo"]);
   });
 
-  test.skipIf(!supported.has("ifb"))("a soft kind an undo cannot rebuild (ifb) is not removed (skipped: no ifb support)", async () => {
+  test.skipIf(!supported.has("ifb"))("a soft kind an undo cannot rebuild (ifb) is not removed (needs ifb in the kernel)", async () => {
     await runChecked(["ip", "-n", netns, "link", "add", "ifb9", "type", "ifb"], { timeoutMs: 10_000 });
     await expectRefusal(removeDevice({ netns, device: "ifb9" }), "invalid", `Cannot remove device "ifb9" in namespace "${netns}": ifb devices cannot be rebuilt by an undo (only bridge, dummy, veth, vlan, bond)`);
   });
