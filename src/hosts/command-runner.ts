@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "dax";
 import { LiveDecoder, StreamCapture, type KeepPart } from "./output-capture.ts";
-import { interpretStatus, PidLineFilter, sessionArgv, signalGroup } from "./process-session.ts";
+import { PidLineFilter, sessionArgv, signalGroup, signalThatEnded } from "./process-session.ts";
 
 export type OutputStream = "stdout" | "stderr";
 
@@ -82,6 +82,15 @@ export function startCommand(argv: readonly string[], options: RunOptions): Runn
   if (!(options.timeoutMs > 0 && (options.timeoutMs === Infinity || options.timeoutMs <= MAX_TIMEOUT_MS))) {
     throw new RangeError(`timeoutMs must be between 1 and ${MAX_TIMEOUT_MS} (or Infinity), not ${options.timeoutMs}`);
   }
+  // Absolute paths: dax would otherwise run its own built-ins for names such as cat, sleep or echo.
+  const command = [resolveExecutable(argv[0]!, options.env?.PATH), ...argv.slice(1)];
+  const inNamespace = options.netns ? [requiredTool("ip", "iproute2"), "netns", "exec", options.netns, ...command] : command;
+  let builder = $`${sessionArgv(requiredTool("sh", "a POSIX shell"), requiredTool("setsid", "util-linux"), inNamespace)}`.noThrow().stdout("piped").stderr("piped");
+  builder = options.stdinText !== undefined ? builder.stdinText(options.stdinText) : builder.stdin("null");
+  if (options.cwd) builder = builder.cwd(options.cwd);
+  if (options.clearEnv) builder = builder.clearEnv();
+  if (options.env) builder = builder.env(options.env);
+
   const started = performance.now();
   const signalsSent: NodeJS.Signals[] = [];
   const pendingSignals: NodeJS.Signals[] = [];
@@ -112,15 +121,6 @@ export function startCommand(argv: readonly string[], options: RunOptions): Runn
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
-  // Absolute paths: dax would otherwise run its own built-ins for names such as cat, sleep or echo.
-  const command = [resolveExecutable(argv[0]!, options.env?.PATH), ...argv.slice(1)];
-  const inNamespace = options.netns ? [requiredTool("ip", "iproute2"), "netns", "exec", options.netns, ...command] : command;
-  let builder = $`${sessionArgv(requiredTool("sh", "a POSIX shell"), requiredTool("setsid", "util-linux"), inNamespace)}`.noThrow().stdout("piped").stderr("piped");
-  builder = options.stdinText !== undefined ? builder.stdinText(options.stdinText) : builder.stdin("null");
-  if (options.cwd) builder = builder.cwd(options.cwd);
-  if (options.clearEnv) builder = builder.clearEnv();
-  if (options.env) builder = builder.env(options.env);
-
   const limit = options.maxCaptureBytes ?? 4 * 1024 * 1024;
   const capture = { stdout: new StreamCapture(limit, options.keepOutput ?? "tail"), stderr: new StreamCapture(limit, options.keepOutput ?? "tail") };
   const decoderFor = (stream: OutputStream) =>
@@ -135,11 +135,10 @@ export function startCommand(argv: readonly string[], options: RunOptions): Runn
         pump(child.stdout(), capture.stdout, decoderFor("stdout")),
         pump(child.stderr(), capture.stderr, decoderFor("stderr"), pidFilter),
       ]);
-      const { signal } = interpretStatus(status.code, signalsSent);
       return {
         argv: [...argv],
         code: status.code,
-        signal,
+        signal: signalThatEnded(status.code, signalsSent),
         pid: pid ?? null,
         stdout: capture.stdout.text,
         stderr: capture.stderr.text,

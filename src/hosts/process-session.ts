@@ -69,20 +69,13 @@ export class PidLineFilter {
   }
 }
 
-export interface ExitStatus {
-  /** The command's exit code; null when it died of a signal this runner sent. */
-  exitCode: number | null;
-  /** The signal this runner sent that ended the command. */
-  signal: NodeJS.Signals | null;
-}
-
 /**
- * Reads the supervisor's status. 128+n means "died of signal n" only when we sent signal n;
- * otherwise it stays an exit code, as a shell would show it (a crash with SIGSEGV reads 139).
+ * The signal that ended the command, read from the supervisor's status: 128+n means "died of
+ * signal n" only when we sent signal n. Otherwise the status stays an exit code, as a shell would
+ * show it (a crash with SIGSEGV reads 139).
  */
-export function interpretStatus(status: number, signalsSent: readonly NodeJS.Signals[]): ExitStatus {
-  const killedBy = signalsSent.find((signal) => status === 128 + constants.signals[signal]);
-  return killedBy ? { exitCode: null, signal: killedBy } : { exitCode: status, signal: null };
+export function signalThatEnded(status: number, signalsSent: readonly NodeJS.Signals[]): NodeJS.Signals | null {
+  return signalsSent.find((signal) => status === 128 + constants.signals[signal]) ?? null;
 }
 
 /** Sends `signal` to a whole process group; false when the group no longer exists. */
