@@ -58,7 +58,7 @@ function validateSpec(input: unknown): SoftDeviceSpec {
 }
 
 /** The one `ip link add` that creates the device; arguments stay separate, never a shell string. */
-export function ipLinkAddArgs(spec: SoftDeviceSpec): string[] {
+function ipLinkAddArgs(spec: SoftDeviceSpec): string[] {
   switch (spec.kind) {
     case "bridge":
     case "dummy":

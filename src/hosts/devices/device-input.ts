@@ -56,10 +56,3 @@ export function validateBondMode(mode: string): BondMode {
   if (!(BOND_MODES as readonly string[]).includes(mode)) throw new HostRequestError("invalid", `Invalid bond mode "${mode}": use one of ${BOND_MODES.join(", ")}`);
   return mode as BondMode;
 }
-
-const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-
-export function validateMac(mac: string): string {
-  if (!MAC_ADDRESS.test(mac)) throw new HostRequestError("invalid", `Invalid MAC address "${mac}": expected six hex pairs such as 02:00:00:00:00:01`);
-  return mac.toLowerCase();
-}

@@ -25,7 +25,7 @@ export async function readDriverInfo(netns: string | null, devices: readonly str
 }
 
 /** Parses `driver: veth` / `bus-info: 0000:00:03.0` lines; "N/A" and blanks read as null. */
-export function parseEthtoolInfo(text: string): DriverInfo | null {
+function parseEthtoolInfo(text: string): DriverInfo | null {
   const fields = new Map<string, string>();
   for (const line of text.split("\n")) {
     const colon = line.indexOf(":");
