@@ -1,11 +1,19 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
-import { $, KillController } from "dax";
+import { $ } from "dax";
+import { LiveDecoder, StreamCapture, type KeepPart } from "./output-capture.ts";
+import { PidLineFilter, sessionArgv, signalGroup, signalThatEnded } from "./process-session.ts";
 
 export type OutputStream = "stdout" | "stderr";
 
+/** setTimeout's largest delay; a larger one would fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface RunOptions {
-  /** Hard bound: the command (and what it started in its process group) is killed with SIGKILL. */
+  /**
+   * Hard bound: the command and everything in its process group are killed with SIGKILL.
+   * `Infinity` only for commands someone kills explicitly (background jobs).
+   */
   timeoutMs: number;
   cwd?: string;
   /** Added to (or, with `clearEnv`, replacing) the agent's environment; undefined removes a variable. */
@@ -13,24 +21,45 @@ export interface RunOptions {
   clearEnv?: boolean;
   /** Text on stdin; otherwise stdin is closed so nothing can wait on a prompt. */
   stdinText?: string;
+  /** Runs the command inside this named network namespace (`ip netns exec NAME`). */
+  netns?: string;
   /** Called for every complete line as it is printed. */
   onLine?: (stream: OutputStream, line: string) => void;
+  /** Called with the text of every read as it arrives (only what is kept when keeping the head). */
+  onChunk?: (stream: OutputStream, text: string) => void;
   /** Aborting kills the command with SIGKILL. */
   signal?: AbortSignal;
-  /** Keep at most this many bytes of each stream (the end is kept); default 4 MiB. */
+  /** Keep at most this many bytes of each stream; default 4 MiB. */
   maxCaptureBytes?: number;
+  /** Which part of an over-long stream to keep; default the tail. */
+  keepOutput?: KeepPart;
 }
 
 export interface RunResult {
   argv: string[];
+  /** Exit status as a shell shows it: 128+n when the command died of signal n. */
   code: number;
+  /** The signal this runner sent (kill, timeout, abort) that ended the command, if one did. */
+  signal: NodeJS.Signals | null;
+  /** The command's pid, which is also its process group id; null if it never started. */
+  pid: number | null;
   stdout: string;
   stderr: string;
   timedOut: boolean;
   aborted: boolean;
-  /** Bytes dropped from the start of stdout/stderr to respect maxCaptureBytes. */
+  /** Bytes of stdout/stderr not kept because of maxCaptureBytes. */
   truncated: { stdout: number; stderr: number };
   durationMs: number;
+}
+
+/** A started command: its pid once known, a kill for its whole process group, and its result. */
+export interface RunningCommand {
+  readonly argv: readonly string[];
+  readonly pid: number | undefined;
+  readonly finished: boolean;
+  /** Signals the whole process group; false (nothing sent) once the command has finished. */
+  kill(signal?: NodeJS.Signals): boolean;
+  readonly result: Promise<RunResult>;
 }
 
 /** A command that exited non-zero, timed out or was aborted; the message ends with its last error lines. */
@@ -44,64 +73,102 @@ export class CommandFailedError extends Error {
 }
 
 /**
- * Runs one command through dax with its arguments escaped one by one (never a concatenated
- * string), a bound, stdin closed, and output streamed line by line. Never throws for the exit
- * code: callers decide (see `runChecked`).
+ * Starts one command through dax with its arguments escaped one by one (never a concatenated
+ * string), a bound, stdin closed, output streamed as it arrives, as the leader of its own process
+ * group (see process-session.ts). The result never rejects for the exit code: callers decide.
  */
-export async function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
-  const started = performance.now();
-  const killer = new KillController();
-  let timedOut = false;
-  let aborted = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killer.kill("SIGKILL");
-  }, options.timeoutMs);
-  const onAbort = () => {
-    aborted = true;
-    killer.kill("SIGKILL");
-  };
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  if (options.signal?.aborted) onAbort();
-
-  // An absolute path: dax would otherwise run its own built-ins for names such as cat, sleep or echo.
-  const executable = resolveExecutable(argv[0]!, options.env?.PATH);
-  let builder = $`${[executable, ...argv.slice(1)]}`.noThrow().signal(killer.signal).stdout("piped").stderr("piped");
+export function startCommand(argv: readonly string[], options: RunOptions): RunningCommand {
+  if (argv.length === 0 || !argv[0]) throw new RangeError("A command needs at least a program name");
+  if (!(options.timeoutMs > 0 && (options.timeoutMs === Infinity || options.timeoutMs <= MAX_TIMEOUT_MS))) {
+    throw new RangeError(`timeoutMs must be between 1 and ${MAX_TIMEOUT_MS} (or Infinity), not ${options.timeoutMs}`);
+  }
+  // Absolute paths: dax would otherwise run its own built-ins for names such as cat, sleep or echo.
+  const command = [resolveExecutable(argv[0]!, options.env?.PATH), ...argv.slice(1)];
+  const inNamespace = options.netns ? [requiredTool("ip", "iproute2"), "netns", "exec", options.netns, ...command] : command;
+  let builder = $`${sessionArgv(requiredTool("sh", "a POSIX shell"), requiredTool("setsid", "util-linux"), inNamespace)}`.noThrow().stdout("piped").stderr("piped");
   builder = options.stdinText !== undefined ? builder.stdinText(options.stdinText) : builder.stdin("null");
   if (options.cwd) builder = builder.cwd(options.cwd);
   if (options.clearEnv) builder = builder.clearEnv();
   if (options.env) builder = builder.env(options.env);
 
+  const started = performance.now();
+  const signalsSent: NodeJS.Signals[] = [];
+  const pendingSignals: NodeJS.Signals[] = [];
+  let pid: number | undefined;
+  let finished = false;
+  let timedOut = false;
+  let aborted = false;
+
+  const kill = (signal: NodeJS.Signals = "SIGKILL"): boolean => {
+    if (finished) return false;
+    if (pid === undefined) pendingSignals.push(signal);
+    else if (!signalGroup(pid, signal)) return false;
+    signalsSent.push(signal);
+    return true;
+  };
+  const onPid = (startedPid: number) => {
+    pid = startedPid;
+    for (const signal of pendingSignals.splice(0)) signalGroup(startedPid, signal);
+  };
+  const timer = options.timeoutMs === Infinity ? undefined : setTimeout(() => {
+    timedOut = true;
+    kill("SIGKILL");
+  }, options.timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    kill("SIGKILL");
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+
   const limit = options.maxCaptureBytes ?? 4 * 1024 * 1024;
-  const stdout = new BoundedText(limit);
-  const stderr = new BoundedText(limit);
-  try {
-    const child = builder.spawn();
-    const [result] = await Promise.all([
-      child,
-      collectLines(child.stdout(), (line) => {
-        stdout.append(line);
-        options.onLine?.("stdout", line);
-      }),
-      collectLines(child.stderr(), (line) => {
-        stderr.append(line);
-        options.onLine?.("stderr", line);
-      }),
-    ]);
-    return {
-      argv: [...argv],
-      code: result.code,
-      stdout: stdout.text,
-      stderr: stderr.text,
-      timedOut,
-      aborted,
-      truncated: { stdout: stdout.dropped, stderr: stderr.dropped },
-      durationMs: Math.round(performance.now() - started),
-    };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-  }
+  const capture = { stdout: new StreamCapture(limit, options.keepOutput ?? "tail"), stderr: new StreamCapture(limit, options.keepOutput ?? "tail") };
+  const decoderFor = (stream: OutputStream) =>
+    new LiveDecoder(options.onChunk && ((text) => options.onChunk!(stream, text)), options.onLine && ((line) => options.onLine!(stream, line)));
+
+  const result = (async (): Promise<RunResult> => {
+    try {
+      const child = builder.spawn();
+      const pidFilter = new PidLineFilter(onPid);
+      const [status] = await Promise.all([
+        child,
+        pump(child.stdout(), capture.stdout, decoderFor("stdout")),
+        pump(child.stderr(), capture.stderr, decoderFor("stderr"), pidFilter),
+      ]);
+      return {
+        argv: [...argv],
+        code: status.code,
+        signal: signalThatEnded(status.code, signalsSent),
+        pid: pid ?? null,
+        stdout: capture.stdout.text,
+        stderr: capture.stderr.text,
+        timedOut,
+        aborted,
+        truncated: { stdout: capture.stdout.cutBytes, stderr: capture.stderr.cutBytes },
+        durationMs: Math.round(performance.now() - started),
+      };
+    } finally {
+      finished = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  })();
+  return {
+    argv,
+    get pid() {
+      return pid;
+    },
+    get finished() {
+      return finished;
+    },
+    kill,
+    result,
+  };
+}
+
+/** Runs one command to its end (see `startCommand`). Never throws for the exit code: callers decide (see `runChecked`). */
+export function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
+  return startCommand(argv, options).result;
 }
 
 /** Like `runCommand`, but a non-zero exit, a timeout or an abort throws CommandFailedError. */
@@ -127,43 +194,21 @@ export function resolveExecutable(name: string, path: string | undefined = proce
   return name;
 }
 
+function requiredTool(name: string, packageName: string): string {
+  const path = resolveExecutable(name);
+  if (!path.includes("/")) throw new Error(`Cannot find "${name}" (${packageName}) on PATH; the command runner needs it`);
+  return path;
+}
+
 export function lastLines(text: string, count: number): string {
   return text.split("\n").slice(-count).join("\n");
 }
 
-async function collectLines(stream: AsyncIterable<Uint8Array>, onLine: (line: string) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of stream) {
-    pending += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      onLine(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-    }
-  }
-  pending += decoder.decode();
-  if (pending) onLine(pending);
-}
-
-/** Keeps the last `limit` bytes (approximately, by characters) of what is appended, counting what it drops. */
-class BoundedText {
-  #lines: string[] = [];
-  #size = 0;
-  dropped = 0;
-  constructor(readonly limit: number) {}
-
-  append(line: string): void {
-    this.#lines.push(line);
-    this.#size += line.length + 1;
-    while (this.#size > this.limit && this.#lines.length > 1) {
-      const removed = this.#lines.shift()!;
-      this.#size -= removed.length + 1;
-      this.dropped += removed.length + 1;
-    }
-  }
-
-  get text(): string {
-    return this.#lines.length ? this.#lines.join("\n") + "\n" : "";
-  }
+async function pump(stream: AsyncIterable<Uint8Array>, capture: StreamCapture, decoder: LiveDecoder, pidFilter?: PidLineFilter): Promise<void> {
+  const take = (bytes: Uint8Array) => {
+    if (bytes.length > 0) decoder.push(capture.accept(bytes));
+  };
+  for await (const bytes of stream) take(pidFilter ? pidFilter.feed(bytes) : bytes);
+  if (pidFilter) take(pidFilter.end());
+  decoder.end();
 }

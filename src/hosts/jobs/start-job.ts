@@ -1,0 +1,122 @@
+import { statSync } from "node:fs";
+import { constants } from "node:os";
+import { systemClock, type Clock } from "../../clock.ts";
+import { startCommand, type RunningCommand } from "../command-runner.ts";
+import { HostRequestError } from "../host-errors.ts";
+import { requireNamespace } from "../network-namespace.ts";
+import { JobOutputLog, type OutputChunk, type OutputListener } from "./job-output.ts";
+import { jobResultFromError, jobResultFromRun, markerFor, type JobResult } from "./job-result.ts";
+import { jobArgv, parseJobSpec, type JobRequest, type JobSpec } from "./job-spec.ts";
+
+export interface RunningJobStatus {
+  id: string;
+  state: "running";
+  background: boolean;
+  description: string | null;
+  /** The job's process group id, once its process has started. */
+  pid: number | null;
+  startedAt: string;
+  /** The last output chunk so far (0 for none). */
+  lastSeq: number;
+}
+
+export type JobStatus = RunningJobStatus | JobResult;
+
+export interface KillOutcome {
+  delivered: boolean;
+  message: string;
+}
+
+/** A started job: its live state, its output so far, a kill for its whole process tree and its result. */
+export interface Job {
+  readonly spec: JobSpec;
+  readonly state: "running" | "finished";
+  /** Resolves when the job has finished and its output is complete; never rejects. */
+  readonly done: Promise<JobResult>;
+  status(): JobStatus;
+  /** Output chunks after `seq`, for a client that resumes (0 for all). */
+  outputSince(seq: number): OutputChunk[];
+  /** Signals the job's whole process group (default SIGKILL); does nothing for a finished job and says so. */
+  kill(signal?: string): KillOutcome;
+}
+
+export interface StartJobOptions {
+  /** Receives every output chunk as it happens; one that throws is detached (see `listenerError`). */
+  onOutput?: OutputListener;
+  clock?: Clock;
+}
+
+/**
+ * Starts a job now and returns its handle at once, whether it is foreground or background (the
+ * caller waits on `done` for a foreground job). Throws HostRequestError, before starting anything,
+ * for an invalid request, a missing namespace or a missing working folder.
+ */
+export function startJob(request: JobRequest, options: StartJobOptions = {}): Job {
+  const spec = parseJobSpec(request);
+  if (spec.netns !== undefined) requireNamespace(spec.netns);
+  if (spec.cwd !== undefined) requireFolder(spec.cwd);
+  const clock = options.clock ?? systemClock;
+  const startedAt = new Date(clock.now()).toISOString();
+  const log = new JobOutputLog(options.onOutput);
+  let command: RunningCommand | undefined;
+  let result: JobResult | undefined;
+
+  const run = async (): Promise<JobResult> => {
+    try {
+      command = startCommand(jobArgv(spec), {
+        timeoutMs: spec.timeoutMs ?? Infinity,
+        cwd: spec.cwd,
+        env: spec.env,
+        netns: spec.netns,
+        maxCaptureBytes: spec.maxOutputBytes,
+        keepOutput: "head",
+        onChunk: (stream, text) => log.append(stream, text),
+      });
+      const outcome = await command.result;
+      for (const stream of ["stdout", "stderr"] as const) {
+        const marker = markerFor(stream, outcome.truncated[stream], spec.maxOutputBytes);
+        if (marker) log.append(stream, marker);
+      }
+      return jobResultFromRun(spec, outcome, { startedAt, finishedAt: new Date(clock.now()).toISOString() }, log.listenerError);
+    } catch (error) {
+      return jobResultFromError(spec, error, { startedAt, finishedAt: new Date(clock.now()).toISOString() }, log.listenerError);
+    }
+  };
+  const done = run().then((finished) => (result = finished));
+
+  return {
+    spec,
+    get state() {
+      return result ? "finished" : "running";
+    },
+    done,
+    status: () =>
+      result ?? {
+        id: spec.id,
+        state: "running",
+        background: spec.background,
+        description: spec.description ?? null,
+        pid: command?.pid ?? null,
+        startedAt,
+        lastSeq: log.lastSeq,
+      },
+    outputSince: (seq) => log.since(seq),
+    kill(signal = "SIGKILL") {
+      if (!Object.hasOwn(constants.signals, signal)) throw new HostRequestError("invalid", `Unknown signal "${signal}": use a name such as SIGTERM, SIGINT or SIGKILL`);
+      if (result || !command || command.finished) return { delivered: false, message: `Job "${spec.id}" has already finished; nothing was signalled` };
+      if (!command.kill(signal as NodeJS.Signals)) return { delivered: false, message: `Job "${spec.id}" has no processes left to signal; it is finishing` };
+      const group = command.pid === undefined ? "as soon as it has started" : `to process group ${command.pid}`;
+      return { delivered: true, message: `Sent ${signal} to job "${spec.id}" ${group}` };
+    },
+  };
+}
+
+function requireFolder(path: string): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    // missing or unreadable: reported below
+  }
+  if (!isFolder) throw new HostRequestError("not-found", `Cannot use "${path}" as the working folder: no such folder`);
+}
