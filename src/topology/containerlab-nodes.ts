@@ -3,6 +3,7 @@ import { type DefinitionLayer, definitionLayers, inheritedKind, inheritedList, i
 import { type NodeKind, SUPPORTED_KINDS, type TopologyNode } from "./containerlab-model.ts";
 import type { TopologyFile } from "./containerlab-schema.ts";
 import { interfaceNameProblem } from "./interface-name.ts";
+import { splitWords } from "./shell-words.ts";
 import { ignoredNote } from "./topology-notes.ts";
 
 /** containerlab's node name pattern (`CL:schemas/clab.schema.json`). */
@@ -39,6 +40,7 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
     return { name, kind, group: scalar("group")?.value ?? null, image: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], env: {}, sysctls: {} };
   }
 
+  checkExecEntries(layers);
   const hasMgmtInterface = checkNetworkMode(networkMode, notes);
   if (!hasMgmtInterface) {
     for (const value of [mgmtIpv4, mgmtIpv6]) if (value) notes.push(ignoredNote(value.field, value.value, "the node has network-mode none, so no management interface"));
@@ -64,6 +66,19 @@ function nodeKind(topology: TopologyFile["topology"], name: string): NodeKind {
     throw new TopologyError(kind.field, `"${kind.value}" is not supported by the native runtime (supported kinds: ${SUPPORTED_KINDS.join(", ")})`);
   }
   return kind.value as NodeKind;
+}
+
+/** containerlab silently skips an exec entry shlex cannot split; refusing it up front is kinder. */
+function checkExecEntries(layers: readonly DefinitionLayer[]): void {
+  for (const layer of layers) {
+    for (const [index, entry] of (layer.definition.exec ?? []).entries()) {
+      try {
+        splitWords(entry);
+      } catch (error) {
+        throw new TopologyError(`${layer.field}.exec[${index}]`, (error as Error).message);
+      }
+    }
+  }
 }
 
 /** True when the node gets a management interface (eth0). */
