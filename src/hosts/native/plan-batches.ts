@@ -97,7 +97,7 @@ function addLinks(input: BatchInput, batches: LabBatches): void {
       continue;
     }
     // Only the end created first can be brought up (and enslaved) at once: prefer a host-side end there.
-    const [first, second] = link.endpoints[0].placement === "namespace" ? [link.endpoints[1], link.endpoints[0]] : link.endpoints;
+    const [first, second] = link.endpoints[0].placement === "namespace" && link.endpoints[1].placement !== "namespace" ? [link.endpoints[1], link.endpoints[0]] : link.endpoints;
     const peerNamespace = second.placement === "namespace" ? placement(second) : [];
     batches.hostBatch.push(batchLine("link", "add", "name", first.interface, ...placement(first), ...mtu, "address", mac(first), "up", "type", "veth", "peer", "name", second.interface, ...peerNamespace, ...mtu, "address", mac(second)));
     for (const endpoint of [first, second]) if (endpoint.placement === "namespace") batches.nodeInterfaces.get(endpoint.node)!.push(endpoint.interface);
