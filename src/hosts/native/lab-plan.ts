@@ -7,6 +7,7 @@ import { labInterfacePrefix, mgmtBridgeName, namespaceName, newLabTag, type Rand
 import { LAB_RECORD_VERSION, type LabRecord } from "./lab-record.ts";
 import { planMgmtAddressing } from "./mgmt-allocation.ts";
 import { buildBatches } from "./plan-batches.ts";
+import type { StubInterfaceKind } from "./stub-interface.ts";
 
 /**
  * Turns a validated topology into everything needed to build the lab on this host, without touching
@@ -23,6 +24,8 @@ export interface PlanInput {
   host: HostFacts;
   /** Records of the other native labs on the host, including ones still being deployed. */
   otherLabs: readonly LabRecord[];
+  /** Device type for `dummy` links on this host's kernel. */
+  stubKind: StubInterfaceKind;
   random: RandomBytes;
   now: Date;
 }
@@ -61,7 +64,7 @@ export function planLab(input: PlanInput): LabPlan {
   }
   const bridgeNodes = topology.nodes.filter((node) => node.kind === "bridge").map((node) => bridgeOwnership(node, input));
   const newBridges = bridgeNodes.filter((bridge) => bridge.owned).map((bridge) => bridge.name);
-  const batches = buildBatches({ topology, namespaces, mgmt, mgmtBridge, tag, newBridges, random: input.random });
+  const batches = buildBatches({ topology, namespaces, mgmt, mgmtBridge, tag, newBridges, stubKind: input.stubKind, random: input.random });
 
   const record: LabRecord = {
     version: LAB_RECORD_VERSION,

@@ -6,12 +6,13 @@ import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "
 import { readHostFacts } from "./host-facts.ts";
 import { runIpBatch } from "./ip-batch.ts";
 import { namespaceExecPrefix, inspectLab } from "./lab-inspection.ts";
-import { INSTANCE_NAME, type RandomBytes } from "./lab-naming.ts";
+import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
 import type { LabRecord } from "./lab-record.ts";
 import { LabRegistry } from "./lab-registry.ts";
 import { tearDownLab } from "./lab-teardown.ts";
 import { runNodeExecs } from "./node-exec.ts";
+import { detectStubInterfaceKind, type StubInterfaceKind } from "./stub-interface.ts";
 
 /** A tmpfs: emptied at boot, exactly when the namespaces and links it describes disappear too. */
 export const DEFAULT_NATIVE_STATE_DIR = "/run/labbroker/native";
@@ -34,6 +35,8 @@ export class NativeRuntime implements LabRuntime {
   readonly #registry: LabRegistry;
   readonly #random: RandomBytes;
   readonly #now: () => Date;
+  /** Learnt once per runtime, the first time a topology has dummy links. */
+  #stubKind: Promise<StubInterfaceKind> | null = null;
 
   constructor(options: NativeRuntimeOptions = {}) {
     this.#registry = new LabRegistry(options.stateDir ?? DEFAULT_NATIVE_STATE_DIR);
@@ -50,13 +53,15 @@ export class NativeRuntime implements LabRuntime {
     const topologyPath = resolve(spec.workDir, spec.topologyFile);
     const { topology, notes } = parseContainerlabTopology(await readFile(topologyPath, "utf8"));
     for (const note of notes) output({ stream: "info", text: `Note: ${note}` });
+    const stubKind = topology.links.some((link) => link.type === "dummy") ? await this.#detectStubKind(remaining(), signal) : "dummy";
+    if (stubKind === "ifb") output({ stream: "info", text: "Note: dummy links are created as ifb devices: this kernel has no dummy driver" });
 
     const plan = await this.#registry.withLock(
       async () => {
         if (this.#registry.read(spec.instanceName)) throw new Error(`native lab "${spec.instanceName}" is already deployed on this host; destroy it first`);
         const host = await readHostFacts({ timeoutMs: remaining(), signal });
         const otherLabs = this.#registry.list();
-        const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, random: this.#random, now: this.#now() });
+        const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, stubKind, random: this.#random, now: this.#now() });
         // Recorded before anything exists: a crash from here on leaves a lab that destroy can still find.
         this.#registry.write(planned.record);
         return planned;
@@ -109,6 +114,18 @@ export class NativeRuntime implements LabRuntime {
     const found = record.nodes.find((candidate) => candidate.name === node);
     if (!found) throw new Error(`native lab "${spec.instanceName}" has no linux node "${node}" (nodes: ${record.nodes.map((candidate) => candidate.name).join(", ")})`);
     return namespaceExecPrefix(found.namespace);
+  }
+
+  #detectStubKind(timeoutMs: number, signal: AbortSignal): Promise<StubInterfaceKind> {
+    if (!this.#stubKind) {
+      const detection = detectStubInterfaceKind(`nlprobe-${newLabTag(this.#random)}`, { timeoutMs, signal });
+      // A failed probe (timeout, abort) is not remembered: the next deploy asks again.
+      detection.catch(() => {
+        if (this.#stubKind === detection) this.#stubKind = null;
+      });
+      this.#stubKind = detection;
+    }
+    return this.#stubKind;
   }
 
   /** Removes what a failed deploy created; the deploy error is what the caller sees either way. */

@@ -2,6 +2,7 @@ import type { ContainerlabTopology, LinkEndpoint } from "../../topology/containe
 import { batchLine } from "./ip-batch.ts";
 import { mgmtPortName, type RandomBytes, randomMac } from "./lab-naming.ts";
 import type { MgmtPlan } from "./mgmt-allocation.ts";
+import type { StubInterfaceKind } from "./stub-interface.ts";
 
 /**
  * The `ip` operations that build a lab: one batch in the host namespace (namespaces, bridges, every
@@ -19,6 +20,8 @@ export interface BatchInput {
   tag: string;
   /** Bridge nodes missing on the host, created by this lab. */
   newBridges: readonly string[];
+  /** Device type for `dummy` links. */
+  stubKind: StubInterfaceKind;
   random: RandomBytes;
 }
 
@@ -92,7 +95,7 @@ function addLinks(input: BatchInput, batches: LabBatches): void {
   for (const link of input.topology.links) {
     const mtu = ["mtu", String(link.mtu)];
     if (link.type === "dummy") {
-      batches.hostBatch.push(batchLine("link", "add", "name", link.endpoint.interface, ...placement(link.endpoint), ...mtu, "address", mac(link.endpoint), "up", "type", "dummy"));
+      batches.hostBatch.push(batchLine("link", "add", "name", link.endpoint.interface, ...placement(link.endpoint), ...mtu, "address", mac(link.endpoint), "up", "type", input.stubKind));
       batches.nodeInterfaces.get(link.endpoint.node)!.push(link.endpoint.interface);
       continue;
     }

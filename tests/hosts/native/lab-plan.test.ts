@@ -42,6 +42,7 @@ function plan(topologyText: string, overrides: Partial<PlanInput> = {}) {
     topologyPath: "/labs/line/topology.clab.yml",
     host: hostWith(),
     otherLabs: [],
+    stubKind: "dummy",
     random: countingRandom(),
     now: new Date("2026-01-01T00:00:00Z"),
     ...overrides,
