@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { formatIpPrefix, type IpPrefix, parseIpPrefix } from "../../topology/ip-prefix.ts";
 import { readIpJson } from "./ip-batch.ts";
 
@@ -13,6 +13,8 @@ export interface HostLink {
   kind: string | null;
   /** The bridge this interface is a port of. */
   master: string | null;
+  /** A veth whose peer is in another namespace: it disappears with that namespace. */
+  peerInNamespace: boolean;
 }
 
 export interface UsedPrefix {
@@ -36,6 +38,7 @@ interface Bounds {
 interface IpLinkJson {
   ifname: string;
   master?: string;
+  link_netnsid?: number;
   linkinfo?: { info_kind?: string };
 }
 
@@ -50,6 +53,11 @@ interface IpRouteJson {
   gateway?: string;
 }
 
+/** Whether an interface exists in the host namespace, read from sysfs without starting a process. */
+export function hostInterfaceExists(name: string): boolean {
+  return existsSync(`/sys/class/net/${name}`);
+}
+
 export function listNamespaces(): Set<string> {
   try {
     return new Set(readdirSync(NETNS_DIR));
@@ -61,7 +69,7 @@ export function listNamespaces(): Set<string> {
 
 export async function readHostLinks(bounds: Bounds): Promise<Map<string, HostLink>> {
   const links = await readIpJson<IpLinkJson>(["-d", "link", "show"], bounds);
-  return new Map(links.map((link) => [link.ifname, { name: link.ifname, kind: link.linkinfo?.info_kind ?? null, master: link.master ?? null }]));
+  return new Map(links.map((link) => [link.ifname, { name: link.ifname, kind: link.linkinfo?.info_kind ?? null, master: link.master ?? null, peerInNamespace: link.link_netnsid !== undefined }]));
 }
 
 export async function readHostFacts(bounds: Bounds): Promise<HostFacts> {

@@ -1,16 +1,21 @@
 import { readFileSync } from "node:fs";
 import type { OutputSink } from "../lab-runtime.ts";
-import { type HostLink, listNamespaces, readHostLinks } from "./host-facts.ts";
+import { type HostLink, hostInterfaceExists, listNamespaces, readHostLinks } from "./host-facts.ts";
 import { batchLine, runIpBatch } from "./ip-batch.ts";
 import type { LabRecord } from "./lab-record.ts";
 
 /**
  * Removes everything a lab record lists, whatever state the lab is in (deployed, half-built, partly
- * removed): processes left in its namespaces are killed, its host interfaces and own bridges
- * deleted, its namespaces removed. Then it checks that nothing is left and fails loudly otherwise.
+ * removed): processes left in its namespaces are killed, the namespaces deleted, its remaining host
+ * interfaces and own bridges deleted. Then it checks that nothing is left and fails loudly otherwise.
+ *
+ * Namespaces go first: the kernel then removes all their veths in one batch, while deleting veths
+ * one by one waits for an RCU grace period each (about 20 ms per interface).
  */
 
-const EXIT_POLL_MS = 5;
+const POLL_MS = 5;
+/** How long the host ends of the lab's veths may take to vanish after their namespaces are deleted. */
+const NAMESPACE_CLEANUP_MS = 3000;
 
 export async function tearDownLab(record: LabRecord, output: OutputSink, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -25,14 +30,19 @@ export async function tearDownLab(record: LabRecord, output: OutputSink, timeout
   const links = await readHostLinks({ timeoutMs: remaining() });
   const keptBridges = bridgesInUseByOthers(record, links);
   for (const [bridge, ports] of keptBridges) output({ stream: "info", text: `Leaving bridge ${bridge} in place: other ports use it (${ports.join(", ")})` });
-  const lines = [
-    ...record.hostInterfaces.filter((name) => links.has(name)).map((name) => batchLine("link", "del", "dev", name)),
-    ...record.ownedBridges.filter((name) => links.has(name) && !keptBridges.has(name)).map((name) => batchLine("link", "del", "dev", name)),
-    ...namespaces.map((namespace) => batchLine("netns", "del", namespace)),
-  ];
-  await runIpBatch(lines, { force: true, timeoutMs: remaining() });
-  await waitForExit(pids, deadline);
-  await verifyRemoved(record, pids, keptBridges, remaining());
+  await runIpBatch(
+    namespaces.map((namespace) => batchLine("netns", "del", namespace)),
+    { force: true, timeoutMs: remaining() },
+  );
+  const vanishing = record.hostInterfaces.filter((name) => links.get(name)?.peerInNamespace);
+  await waitUntil(() => !vanishing.some(hostInterfaceExists), Math.min(deadline, performance.now() + NAMESPACE_CLEANUP_MS));
+  const leftInterfaces = [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(hostInterfaceExists);
+  await runIpBatch(
+    leftInterfaces.map((name) => batchLine("link", "del", "dev", name)),
+    { force: true, timeoutMs: remaining() },
+  );
+  await waitUntil(() => pids.every(hasExited), deadline);
+  verifyRemoved(record, pids, keptBridges);
 }
 
 async function namespacePids(namespaces: readonly string[], timeoutMs: number): Promise<number[]> {
@@ -58,12 +68,11 @@ function bridgesInUseByOthers(record: LabRecord, links: ReadonlyMap<string, Host
   return kept;
 }
 
-async function verifyRemoved(record: LabRecord, pids: readonly number[], keptBridges: ReadonlyMap<string, string[]>, timeoutMs: number): Promise<void> {
-  const links = await readHostLinks({ timeoutMs });
+function verifyRemoved(record: LabRecord, pids: readonly number[], keptBridges: ReadonlyMap<string, string[]>): void {
   const namespaces = listNamespaces();
   const leftovers = [
     ["namespaces", record.namespaces.filter((namespace) => namespaces.has(namespace))],
-    ["interfaces", [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter((name) => links.has(name))],
+    ["interfaces", [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(hostInterfaceExists)],
     ["processes", pids.filter((pid) => !hasExited(pid)).map(String)],
   ] as const;
   const found = leftovers.filter(([, names]) => names.length).map(([what, names]) => `${what} ${names.join(", ")}`);
@@ -78,10 +87,8 @@ function killProcess(pid: number): void {
   }
 }
 
-async function waitForExit(pids: readonly number[], deadline: number): Promise<void> {
-  while (pids.some((pid) => !hasExited(pid)) && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
-  }
+async function waitUntil(done: () => boolean, deadline: number): Promise<void> {
+  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 }
 
 /** Gone, or a zombie waiting for its parent: either way it no longer holds the namespace. */

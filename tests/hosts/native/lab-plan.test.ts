@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
-import type { HostFacts } from "../../../src/hosts/native/host-facts.ts";
+import type { HostFacts, HostLink } from "../../../src/hosts/native/host-facts.ts";
 import { type PlanInput, planLab } from "../../../src/hosts/native/lab-plan.ts";
 import type { LabRecord } from "../../../src/hosts/native/lab-record.ts";
 import { parseContainerlabTopology } from "../../../src/topology/containerlab-topology.ts";
@@ -20,8 +20,12 @@ topology:
       endpoints: [{node: b, interface: eth2, mac: "02:00:00:00:00:0b"}, {node: c, interface: eth1}]
 `;
 
+function hostLink(name: string, kind: string | null): [string, HostLink] {
+  return [name, { name, kind, master: null, peerInNamespace: false }];
+}
+
 function hostWith(facts: Partial<HostFacts> = {}): HostFacts {
-  return { links: new Map([["eth0", { name: "eth0", kind: null, master: null }]]), namespaces: new Set(), usedPrefixes: [], ...facts };
+  return { links: new Map([hostLink("eth0", null)]), namespaces: new Set(), usedPrefixes: [], ...facts };
 }
 
 function used(cidr: string, owner: string) {
@@ -119,22 +123,22 @@ describe("management addressing", () => {
 describe("collisions with the host", () => {
   test("an existing namespace, host interface or management bridge is refused with the topology field", () => {
     expect(refusal(() => plan(LINE, { host: hostWith({ namespaces: new Set(["clab-line-1700000000-b"]) }) })).field).toBe("nodes.b");
-    const hostLink = "name: t\ntopology:\n  nodes: {a: {kind: linux}}\n  links: [{endpoints: ['a:eth1', 'host:veth-taken']}]";
-    const taken = hostWith({ links: new Map([["veth-taken", { name: "veth-taken", kind: "veth", master: null }]]) });
-    expect(refusal(() => plan(hostLink, { host: taken })).field).toBe("links[0].endpoints[1]");
-    const bridge = hostWith({ links: new Map([["mgmt0", { name: "mgmt0", kind: "bridge", master: null }]]) });
+    const withHostEndpoint = "name: t\ntopology:\n  nodes: {a: {kind: linux}}\n  links: [{endpoints: ['a:eth1', 'host:veth-taken']}]";
+    const taken = hostWith({ links: new Map([hostLink("veth-taken", "veth")]) });
+    expect(refusal(() => plan(withHostEndpoint, { host: taken })).field).toBe("links[0].endpoints[1]");
+    const bridge = hostWith({ links: new Map([hostLink("mgmt0", "bridge")]) });
     expect(refusal(() => plan("name: t\nmgmt: {bridge: mgmt0}\ntopology: {nodes: {a: {kind: linux}}}", { host: bridge })).field).toBe("mgmt.bridge");
   });
 
   test("an existing bridge node is shared, a missing one is created and owned; a non-bridge of that name is refused", () => {
     const text = "name: t\ntopology:\n  nodes: {a: {kind: linux}, br-old: {kind: bridge}, br-new: {kind: bridge}}\n  links: [{endpoints: ['a:eth1', 'br-old:p1']}, {endpoints: ['a:eth2', 'br-new:p2']}]";
-    const host = hostWith({ links: new Map([["br-old", { name: "br-old", kind: "bridge", master: null }]]) });
+    const host = hostWith({ links: new Map([hostLink("br-old", "bridge")]) });
     const { record, hostBatch } = plan(text, { host });
     expect(record.sharedBridges).toEqual(["br-old"]);
     expect(record.ownedBridges).toEqual([record.mgmt.bridge, "br-new"]);
     expect(hostBatch).toContain("link add name br-new up type bridge");
     expect(hostBatch.some((line) => line.startsWith("link add name p1 master br-old mtu 9500 address aa:c1:ab:"))).toBe(true);
-    const notBridge = hostWith({ links: new Map([["br-old", { name: "br-old", kind: "veth", master: null }]]) });
+    const notBridge = hostWith({ links: new Map([hostLink("br-old", "veth")]) });
     expect(refusal(() => plan(text, { host: notBridge })).message).toContain("is a veth interface, not a bridge");
   });
 });
