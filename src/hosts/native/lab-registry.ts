@@ -77,7 +77,8 @@ export class LabRegistry {
       if (this.#tryLock(lockPath)) return () => rmSync(lockPath, { force: true });
       const holder = lockHolder(lockPath);
       if (holder === null) continue;
-      // Same process: the queue already serialises us, so a lock with our pid is left from a crash.
+      // Our own pid: this process's queue lets one caller at a time hold the lock, and that caller
+      // is us, so the file was left by an earlier process that had the same pid.
       if (!holder || holder === process.pid || !isAlive(holder)) {
         rmSync(lockPath, { force: true });
         continue;

@@ -6,8 +6,9 @@ import type { ExecResult } from "./lab-record.ts";
 
 /**
  * Runs each node's `exec` list inside its namespace once all links exist, like containerlab: nodes
- * in parallel, a node's commands in order, a non-zero exit reported and not fatal. Commands get a
- * clean environment (a fixed PATH, CLAB_INTFS and the node's env), never the agent's.
+ * in parallel, a node's commands in order, a non-zero exit reported and not fatal. Commands run as
+ * root with a clean environment (a fixed PATH, HOME, CLAB_INTFS and the node's env), never the
+ * agent's, which may hold secrets.
  */
 
 const NODE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -33,7 +34,7 @@ async function runNodeCommands(plan: NodeExecPlan, output: OutputSink, bounds: E
       timeoutMs: Math.max(1, bounds.deadline - performance.now()),
       signal: bounds.signal,
       clearEnv: true,
-      env: { PATH: NODE_PATH, ...plan.env },
+      env: { PATH: NODE_PATH, HOME: "/root", ...plan.env },
     });
     if (run.timedOut || run.aborted) {
       throw new Error(`exec command ${JSON.stringify(command)} on node ${plan.node} ${run.timedOut ? "did not finish before the deploy timeout" : "was aborted"}`);

@@ -204,11 +204,21 @@ topology:
     expect((await lab.runtime.listRunning()).map((instance) => instance.instanceName)).not.toContain(spec.instanceName);
   });
 
+  test.skipIf(!isRoot)("a deploy aborted half-way fails and removes what it created", async () => {
+    const spec = lab.spec("interrupted", `name: interrupted\ntopology:\n  nodes:\n    a: {kind: linux, exec: ["sleep 30"]}\n`);
+    const controller = new AbortController();
+    const deploying = lab.runtime.deploy(spec, lab.sink, controller.signal);
+    setTimeout(() => controller.abort(), 300);
+    await expect(deploying).rejects.toThrow("was aborted");
+    expect(await lab.leftovers()).toEqual([]);
+    expect((await lab.runtime.listRunning()).map((instance) => instance.instanceName)).not.toContain(spec.instanceName);
+  });
+
   test.skipIf(!isRoot)("an aborted deploy creates nothing", async () => {
     const spec = lab.spec("aborted", PAIR);
     const controller = new AbortController();
     controller.abort(new Error("session ended"));
-    expect(lab.runtime.deploy(spec, lab.sink, controller.signal)).rejects.toThrow("session ended");
+    await expect(lab.runtime.deploy(spec, lab.sink, controller.signal)).rejects.toThrow("session ended");
     expect(await lab.leftovers()).toEqual([]);
     expect(await lab.runtime.listRunning()).not.toContainEqual({ instanceName: spec.instanceName, labId: spec.labId });
   });
