@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
+import { LabRegistry } from "../../../src/hosts/native/lab-registry.ts";
 import { NativeRuntime } from "../../../src/hosts/native/native-runtime.ts";
 import { hostLinkNames, isRoot, isRunning, NativeLabFixture, NEEDS_ROOT, namespaceNames, ping, run, TEST_STATE_DIR } from "../../support/native-labs.ts";
 
@@ -32,6 +33,19 @@ topology:
 `;
 
 const never = new AbortController().signal;
+
+/**
+ * `nl-<tag>` interfaces whose lab has no record: what a refused deploy would leave. Other test runs
+ * may deploy and destroy labs meanwhile; their records exist from before their first interface until
+ * after their last, so reading the records on both sides of the interface list covers them.
+ */
+async function interfacesOfUnrecordedLabs(): Promise<string[]> {
+  const registry = new LabRegistry(TEST_STATE_DIR);
+  const tagsBefore = registry.list().map((record) => record.tag);
+  const names = await hostLinkNames();
+  const tags = [...tagsBefore, ...registry.list().map((record) => record.tag)];
+  return names.filter((name) => name.startsWith("nl-") && !tags.some((tag) => name.startsWith(`nl-${tag}`)));
+}
 
 describe(`native runtime on this host (${isRoot ? "as root" : NEEDS_ROOT})`, () => {
   let lab: NativeLabFixture;
@@ -82,15 +96,13 @@ describe(`native runtime on this host (${isRoot ? "as root" : NEEDS_ROOT})`, () 
     const [node] = await lab.runtime.deploy(holder, lab.sink, never);
     const subnet = `${node!.mgmtIpv4!.split(".").slice(0, 3).join(".")}.0/24`;
     const clashing = lab.spec("clash", PAIR.replace("name: pair", `name: pair\nmgmt: {ipv4-subnet: ${subnet}}`));
-    // Other test suites may change the host meanwhile: compare what a native lab could have created.
-    const nativeNames = async () => [...(await hostLinkNames()), ...(await namespaceNames())].filter((name) => name.startsWith("nl-") || name.includes(lab.suffix));
-    const before = await nativeNames();
-
     const refused = await lab.runtime.deploy(clashing, lab.sink, never).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(TopologyError);
     expect((refused as TopologyError).field).toBe("mgmt.ipv4-subnet");
     expect((refused as TopologyError).message).toContain(`${subnet} is already in use on this host: address ${subnet.replace(".0/24", ".1/24")} on nl-${lab.tagOf(holder)}`);
-    expect(await nativeNames()).toEqual(before);
+    expect(lab.output.some((line) => line.text.startsWith(`Creating lab ${clashing.instanceName}`))).toBe(false);
+    expect((await namespaceNames()).filter((name) => name.includes(clashing.instanceName))).toEqual([]);
+    expect(await interfacesOfUnrecordedLabs()).toEqual([]);
     expect((await lab.runtime.listRunning()).map((instance) => instance.instanceName)).not.toContain(clashing.instanceName);
   });
 
