@@ -5,7 +5,7 @@ import { parseContainerlabTopology } from "../../topology/containerlab-topology.
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { runIpBatch } from "./ip-batch.ts";
-import { namespaceExecPrefix, inspectLab } from "./lab-inspection.ts";
+import { inspectLab, namespaceExecPrefix } from "./lab-inspection.ts";
 import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
 import type { LabRecord } from "./lab-record.ts";
