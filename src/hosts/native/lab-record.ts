@@ -1,0 +1,62 @@
+/**
+ * What the native runtime keeps on the host for each lab: written before anything is created and
+ * updated once the lab is up, so a restarted agent can list, inspect and destroy labs, including
+ * labs whose deploy was cut short.
+ */
+
+export const LAB_RECORD_VERSION = 1;
+
+/** One `exec` command's outcome, shaped like containerlab's `exec --format json` entries. */
+export interface ExecResult {
+  /** The command as written in the topology. */
+  command: string;
+  /** What ran inside the namespace (`sh -c …` when the command uses shell syntax). */
+  argv: string[];
+  returnCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface NodeRecord {
+  name: string;
+  namespace: string;
+  group: string | null;
+  image: string | null;
+  /** Management addresses without prefix length; null for network-mode none. */
+  mgmtIpv4: string | null;
+  mgmtIpv6: string | null;
+  /** Data interfaces inside the namespace (links and dummies), in topology order. */
+  interfaces: string[];
+  exec: ExecResult[];
+}
+
+export interface MgmtRecord {
+  network: string;
+  bridge: string;
+  ipv4Subnet: string;
+  ipv4Gateway: string;
+  ipv6Subnet: string | null;
+  ipv6Gateway: string | null;
+}
+
+export interface LabRecord {
+  version: typeof LAB_RECORD_VERSION;
+  labId: string;
+  instanceName: string;
+  topologyName: string;
+  /** Absolute path of the topology file the lab was deployed from. */
+  topologyPath: string;
+  /** Short random tag in the names of the lab's host interfaces (`nl-<tag>`). */
+  tag: string;
+  state: "deploying" | "deployed";
+  createdAt: string;
+  mgmt: MgmtRecord;
+  namespaces: string[];
+  /** Interfaces the lab creates in the host namespace: management ports, host endpoints, bridge ports. */
+  hostInterfaces: string[];
+  /** Bridges the lab creates and removes: its management bridge and bridge nodes that did not exist. */
+  ownedBridges: string[];
+  /** Bridge nodes that existed before the lab: it only adds ports to them. */
+  sharedBridges: string[];
+  nodes: NodeRecord[];
+}

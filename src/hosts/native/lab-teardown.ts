@@ -1,0 +1,102 @@
+import { readFileSync } from "node:fs";
+import type { OutputSink } from "../lab-runtime.ts";
+import { type HostLink, hostInterfaceExists, listNamespaces, readHostLinks } from "./host-facts.ts";
+import { batchLine, runIpBatch } from "./ip-batch.ts";
+import type { LabRecord } from "./lab-record.ts";
+
+/**
+ * Removes everything a lab record lists, whatever state the lab is in (deployed, half-built, partly
+ * removed): processes left in its namespaces are killed, the namespaces deleted, its remaining host
+ * interfaces and own bridges deleted. Then it checks that nothing is left and fails loudly otherwise.
+ *
+ * Namespaces go first: the kernel then removes all their veths in one batch, while deleting veths
+ * one by one waits for an RCU grace period each (about 20 ms per interface).
+ */
+
+const POLL_MS = 5;
+/** How long the host ends of the lab's veths may take to vanish after their namespaces are deleted. */
+const NAMESPACE_CLEANUP_MS = 3000;
+
+export async function tearDownLab(record: LabRecord, output: OutputSink, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  const remaining = () => Math.max(1, deadline - performance.now());
+  const present = listNamespaces();
+  const namespaces = record.namespaces.filter((namespace) => present.has(namespace));
+
+  const pids = await namespacePids(namespaces, remaining());
+  for (const pid of pids) killProcess(pid);
+  if (pids.length) output({ stream: "info", text: `Killed ${pids.length} process(es) left in the namespaces of ${record.instanceName}: ${pids.join(", ")}` });
+
+  const links = await readHostLinks({ timeoutMs: remaining() });
+  const keptBridges = bridgesInUseByOthers(record, links);
+  for (const [bridge, ports] of keptBridges) output({ stream: "info", text: `Leaving bridge ${bridge} in place: other ports use it (${ports.join(", ")})` });
+  await runIpBatch(
+    namespaces.map((namespace) => batchLine("netns", "del", namespace)),
+    { force: true, timeoutMs: remaining() },
+  );
+  const vanishing = record.hostInterfaces.filter((name) => links.get(name)?.peerInNamespace);
+  await waitUntil(() => !vanishing.some(hostInterfaceExists), Math.min(deadline, performance.now() + NAMESPACE_CLEANUP_MS));
+  const leftInterfaces = [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(hostInterfaceExists);
+  await runIpBatch(
+    leftInterfaces.map((name) => batchLine("link", "del", "dev", name)),
+    { force: true, timeoutMs: remaining() },
+  );
+  await waitUntil(() => pids.every(hasExited), deadline);
+  verifyRemoved(record, pids, keptBridges);
+}
+
+async function namespacePids(namespaces: readonly string[], timeoutMs: number): Promise<number[]> {
+  const result = await runIpBatch(
+    namespaces.map((namespace) => batchLine("netns", "pids", namespace)),
+    { force: true, timeoutMs },
+  );
+  return (result?.stdout ?? "")
+    .split("\n")
+    .filter((line) => /^\d+$/.test(line))
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
+}
+
+/** Owned bridges that still have ports this lab did not create: deleting them would cut someone else off. */
+function bridgesInUseByOthers(record: LabRecord, links: ReadonlyMap<string, HostLink>): Map<string, string[]> {
+  const ours = new Set(record.hostInterfaces);
+  const kept = new Map<string, string[]>();
+  for (const bridge of record.ownedBridges) {
+    const foreign = [...links.values()].filter((link) => link.master === bridge && !ours.has(link.name)).map((link) => link.name);
+    if (foreign.length) kept.set(bridge, foreign);
+  }
+  return kept;
+}
+
+function verifyRemoved(record: LabRecord, pids: readonly number[], keptBridges: ReadonlyMap<string, string[]>): void {
+  const namespaces = listNamespaces();
+  const leftovers = [
+    ["namespaces", record.namespaces.filter((namespace) => namespaces.has(namespace))],
+    ["interfaces", [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(hostInterfaceExists)],
+    ["processes", pids.filter((pid) => !hasExited(pid)).map(String)],
+  ] as const;
+  const found = leftovers.filter(([, names]) => names.length).map(([what, names]) => `${what} ${names.join(", ")}`);
+  if (found.length) throw new Error(`native lab "${record.instanceName}" was not removed completely; still present: ${found.join("; ")}`);
+}
+
+function killProcess(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+async function waitUntil(done: () => boolean, deadline: number): Promise<void> {
+  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+}
+
+/** Gone, or a zombie waiting for its parent: either way it no longer holds the namespace. */
+function hasExited(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}

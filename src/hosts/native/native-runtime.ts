@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
+import { readHostFacts } from "./host-facts.ts";
+import { runIpBatch } from "./ip-batch.ts";
+import { inspectLab, namespaceExecPrefix } from "./lab-inspection.ts";
+import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
+import { type LabPlan, planLab } from "./lab-plan.ts";
+import type { LabRecord } from "./lab-record.ts";
+import { LabRegistry } from "./lab-registry.ts";
+import { tearDownLab } from "./lab-teardown.ts";
+import { runNodeExecs } from "./node-exec.ts";
+import { detectStubInterfaceKind, type StubInterfaceKind } from "./stub-interface.ts";
+
+/** A tmpfs: emptied at boot, exactly when the namespaces and links it describes disappear too. */
+export const DEFAULT_NATIVE_STATE_DIR = "/run/labbroker/native";
+
+export interface NativeRuntimeOptions {
+  /** Where the per-lab records live (one JSON file per instance). */
+  stateDir?: string;
+  /** Source of randomness for lab tags and MAC addresses. */
+  randomBytes?: RandomBytes;
+  now?: () => Date;
+}
+
+/**
+ * containerlab-style labs built from network namespaces and veth pairs, no containers: one
+ * namespace per linux node, a management bridge per lab, links wired with a few `ip -batch` calls,
+ * node `exec` commands run inside the namespaces. Needs root, iproute2 and sysctl on the host.
+ */
+export class NativeRuntime implements LabRuntime {
+  readonly name = "native" as const;
+  readonly #registry: LabRegistry;
+  readonly #random: RandomBytes;
+  readonly #now: () => Date;
+  /** Learnt once per runtime, the first time a topology has dummy links. */
+  #stubKind: Promise<StubInterfaceKind> | null = null;
+
+  constructor(options: NativeRuntimeOptions = {}) {
+    this.#registry = new LabRegistry(options.stateDir ?? DEFAULT_NATIVE_STATE_DIR);
+    this.#random = options.randomBytes ?? ((count) => new Uint8Array(randomBytes(count)));
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async deploy(spec: LabSpec, output: OutputSink, signal: AbortSignal): Promise<LabNode[]> {
+    checkInstanceName(spec.instanceName);
+    signal.throwIfAborted();
+    const started = performance.now();
+    const deadline = started + spec.timeoutMs;
+    const remaining = () => Math.max(1, deadline - performance.now());
+    const topologyPath = resolve(spec.workDir, spec.topologyFile);
+    const { topology, notes } = parseContainerlabTopology(await readFile(topologyPath, "utf8"));
+    for (const note of notes) output({ stream: "info", text: `Note: ${note}` });
+    const stubKind = topology.links.some((link) => link.type === "dummy") ? await this.#detectStubKind(remaining(), signal) : "dummy";
+    if (stubKind === "ifb") output({ stream: "info", text: "Note: dummy links are created as ifb devices: this kernel has no dummy driver" });
+
+    const plan = await this.#registry.withLock(
+      async () => {
+        if (this.#registry.read(spec.instanceName)) throw new Error(`native lab "${spec.instanceName}" is already deployed on this host; destroy it first`);
+        const host = await readHostFacts({ timeoutMs: remaining(), signal });
+        const otherLabs = this.#registry.list();
+        const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, stubKind, random: this.#random, now: this.#now() });
+        // Recorded before anything exists: a crash from here on leaves a lab that destroy can still find.
+        this.#registry.write(planned.record);
+        return planned;
+      },
+      { timeoutMs: remaining(), signal },
+    );
+
+    try {
+      const { record } = plan;
+      output({ stream: "info", text: `Creating lab ${spec.instanceName}: ${record.namespaces.length} namespaces, ${topology.links.length} links, management ${record.mgmt.ipv4Subnet} on bridge ${record.mgmt.bridge}` });
+      await runIpBatch(plan.hostBatch, { timeoutMs: remaining(), signal });
+      await Promise.all(plan.namespaceBatches.map((batch) => runIpBatch(batch.lines, { namespace: batch.namespace, timeoutMs: remaining(), signal })));
+      const execResults = await runNodeExecs(plan.execs, output, { deadline, signal });
+      const deployed: LabRecord = { ...record, state: "deployed", nodes: record.nodes.map((node) => ({ ...node, exec: execResults.get(node.name) ?? [] })) };
+      this.#registry.write(deployed);
+      const nodes = await inspectLab(deployed, remaining());
+      output({ stream: "info", text: `Lab ${spec.instanceName} deployed in ${Math.round(performance.now() - started)} ms` });
+      return nodes;
+    } catch (error) {
+      await this.#cleanUpFailedDeploy(plan, spec, output);
+      throw error;
+    }
+  }
+
+  async inspect(spec: LabSpec): Promise<LabNode[]> {
+    const record = this.#registry.read(spec.instanceName);
+    return record ? inspectLab(record, spec.timeoutMs) : [];
+  }
+
+  async destroy(spec: LabSpec, output: OutputSink): Promise<void> {
+    checkInstanceName(spec.instanceName);
+    const record = this.#registry.read(spec.instanceName);
+    if (!record) {
+      output({ stream: "info", text: `No native lab ${spec.instanceName} on this host: nothing to destroy` });
+      return;
+    }
+    const started = performance.now();
+    await tearDownLab(record, output, spec.timeoutMs);
+    this.#registry.remove(spec.instanceName);
+    output({ stream: "info", text: `Lab ${spec.instanceName} destroyed in ${Math.round(performance.now() - started)} ms` });
+  }
+
+  async listRunning(): Promise<RunningInstance[]> {
+    return this.#registry.list().map((record) => ({ instanceName: record.instanceName, labId: record.labId }));
+  }
+
+  nodeExecPrefix(spec: LabSpec, node: string): string[] {
+    const record = this.#registry.read(spec.instanceName);
+    if (!record) throw new Error(`native lab "${spec.instanceName}" is not deployed on this host`);
+    const found = record.nodes.find((candidate) => candidate.name === node);
+    if (!found) throw new Error(`native lab "${spec.instanceName}" has no linux node "${node}" (nodes: ${record.nodes.map((candidate) => candidate.name).join(", ")})`);
+    return namespaceExecPrefix(found.namespace);
+  }
+
+  #detectStubKind(timeoutMs: number, signal: AbortSignal): Promise<StubInterfaceKind> {
+    if (!this.#stubKind) {
+      const detection = detectStubInterfaceKind(`nlprobe-${newLabTag(this.#random)}`, { timeoutMs, signal });
+      // A failed probe (timeout, abort) is not remembered: the next deploy asks again.
+      detection.catch(() => {
+        if (this.#stubKind === detection) this.#stubKind = null;
+      });
+      this.#stubKind = detection;
+    }
+    return this.#stubKind;
+  }
+
+  /** Removes what a failed deploy created; the deploy error is what the caller sees either way. */
+  async #cleanUpFailedDeploy(plan: LabPlan, spec: LabSpec, output: OutputSink): Promise<void> {
+    output({ stream: "stderr", text: `Deploy of ${spec.instanceName} failed; removing what was created` });
+    try {
+      await tearDownLab(plan.record, output, spec.timeoutMs);
+      this.#registry.remove(spec.instanceName);
+    } catch (cleanupError) {
+      output({ stream: "stderr", text: `Cleanup of ${spec.instanceName} failed, destroy it again: ${(cleanupError as Error).message}` });
+    }
+  }
+}
+
+function checkInstanceName(instanceName: string): void {
+  if (!INSTANCE_NAME.test(instanceName)) throw new Error(`instance name "${instanceName}" must start with a letter or digit and hold only letters, digits, "-", "." and "_"`);
+}
