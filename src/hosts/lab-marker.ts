@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import type { RuntimeName } from "../engine/model.ts";
@@ -32,7 +32,7 @@ export function removeLabMarker(workDir: string): void {
 
 /** The marker of a lab this agent runs with `runtime`, or null when the folder is not one of ours. */
 export function ownedLabMarker(labsRoot: string, workDir: string, runtime: RuntimeName): LabMarker | null {
-  const inside = relative(resolve(labsRoot), resolve(workDir));
+  const inside = relative(canonical(labsRoot), canonical(workDir));
   if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return null;
   let text: string;
   try {
@@ -42,6 +42,15 @@ export function ownedLabMarker(labsRoot: string, workDir: string, runtime: Runti
   }
   const parsed = labMarker.safeParse(safeJson(text));
   return parsed.success && parsed.data.runtime === runtime ? parsed.data : null;
+}
+
+/** Tools report folders as the OS resolves them (netlab records `getcwd()`), so symlinks must not hide ownership. */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function safeJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import { CommandFailedError, runCommand, type RunResult } from "./command-runner.ts";
+import { CommandFailedError, lastLines, runCommand, type RunResult } from "./command-runner.ts";
 import type { OutputSink } from "./lab-runtime.ts";
 
 /** How the agent calls a lab tool (containerlab, netlab) on this host; parsed once by main.ts. */
@@ -27,15 +27,20 @@ export interface ToolCall {
   signal?: AbortSignal;
 }
 
-/** A tool call that exited non-zero, timed out or was aborted; the message ends with the tool's last error lines. */
+/**
+ * A tool call that failed: exited non-zero, timed out, was aborted, or (`problem`) exited 0
+ * without doing its job. The message ends with the tool's last error lines.
+ */
 export class LabToolError extends CommandFailedError {
   override name = "LabToolError";
   constructor(
     readonly action: string,
     result: RunResult,
+    problem?: string,
   ) {
     super(result);
-    this.message = `${action} failed: ${this.message}`;
+    const tail = lastLines(result.stderr.trim() || result.stdout.trim(), 8);
+    this.message = problem ? `${action} failed: ${problem}${tail ? `:\n${tail}` : ""}` : `${action} failed: ${this.message}`;
   }
 }
 

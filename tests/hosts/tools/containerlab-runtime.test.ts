@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerlabRuntime } from "../../../src/hosts/containerlab/containerlab-runtime.ts";
@@ -9,6 +9,9 @@ import { ToolSandbox } from "./tool-sandbox.ts";
 
 const FRR01 = { fixture: "containerlab/topo.frr01.clab.yml" };
 const FRR01_NODES = ["PC1", "PC2", "PC3", "router1", "router2", "router3"];
+
+// Every test starts real (fake) tool processes; a loaded CI machine needs more than the default 5 s.
+setDefaultTimeout(30_000);
 
 let sandbox: ToolSandbox;
 beforeEach(() => {

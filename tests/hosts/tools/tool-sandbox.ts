@@ -1,6 +1,6 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { LabSpec } from "../../../src/hosts/lab-runtime.ts";
 import type { LabToolSettings } from "../../../src/hosts/lab-tool.ts";
 import { FIXTURES } from "./fixtures.ts";
@@ -10,19 +10,22 @@ export const FAKES = join(import.meta.dir, "../../fakes");
 /**
  * One test's private world: a labs root, a fake Docker daemon state folder and a HOME (netlab
  * keeps `~/.netlab/status.yaml` there), with the fakes first on PATH and `bun` (their
- * interpreter) right after them.
+ * interpreter, `#!/usr/bin/env bun`) in `interpreterDir` right after them.
  */
 export class ToolSandbox {
   readonly root = mkdtempSync(join(tmpdir(), "labbroker-tools-"));
   readonly labsRoot = join(this.root, "labs");
   readonly dockerState = join(this.root, "docker");
   readonly home = join(this.root, "home");
+  /** Holds `bun` only: the test runner's own binary may be called `bun.exe`. */
+  readonly interpreterDir = join(this.root, "interpreter");
   readonly environment: Record<string, string>;
 
   constructor(extraEnvironment: Record<string, string> = {}) {
-    for (const folder of [this.labsRoot, this.dockerState, this.home]) mkdirSync(folder, { recursive: true });
+    for (const folder of [this.labsRoot, this.dockerState, this.home, this.interpreterDir]) mkdirSync(folder, { recursive: true });
+    symlinkSync(process.execPath, join(this.interpreterDir, "bun"));
     this.environment = {
-      PATH: `${FAKES}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      PATH: `${FAKES}:${this.interpreterDir}:/usr/local/bin:/usr/bin:/bin`,
       HOME: this.home,
       USER: "labuser",
       FAKE_DOCKER_STATE: this.dockerState,
