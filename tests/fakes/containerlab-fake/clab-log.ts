@@ -6,10 +6,6 @@ export function logInfo(message: string, fields: Record<string, string> = {}): v
   logLine("INFO", message, fields);
 }
 
-export function logWarn(message: string, fields: Record<string, string> = {}): void {
-  logLine("WARN", message, fields);
-}
-
 function logLine(level: string, message: string, fields: Record<string, string>): void {
   const time = new Date().toTimeString().slice(0, 8);
   const pairs = Object.entries(fields).map(([key, value]) => `${key}=${/[\s"]/.test(value) || value === "" ? JSON.stringify(value) : value}`);

@@ -1,4 +1,4 @@
-import { DockerError } from "../fake-docker/daemon.ts";
+import { DockerError } from "../fake-docker/docker-error.ts";
 import { deploy, DEPLOY_FLAGS } from "./clab-deploy.ts";
 import { destroy, DESTROY_FLAGS } from "./clab-destroy.ts";
 import { parseFlags, ROOT_FLAGS, type FlagSpec, type FlagValues } from "./clab-flags.ts";

@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DockerError } from "./docker-error.ts";
 import { sleepSync, withFileLock } from "./file-lock.ts";
+import { ipv4Host, ipv6Host, pickIpv4Host, prefixLength } from "./ipam.ts";
 
 /**
  * A stand-in for the Docker daemon that the containerlab and netlab fakes share, kept as files in
@@ -63,9 +65,6 @@ interface DaemonState {
   networks: Record<string, Network>;
 }
 
-/** An error the Docker API returns; the message is dockerd's own text. */
-export class DockerError extends Error {}
-
 export class FakeDockerDaemon {
   readonly #stateDir: string;
   readonly #hang: string;
@@ -108,7 +107,8 @@ export class FakeDockerDaemon {
       if (request.network) {
         const network = (state.networks[request.network.name] ??= { ipv4Subnet: request.network.ipv4Subnet, ipv6Subnet: request.network.ipv6Subnet });
         const peers = state.containers.filter((container) => container.network === request.network?.name);
-        const hostIndex = network.ipv4Subnet ? pickIpv4Host(network.ipv4Subnet, request.staticIpv4, peers, request.network.name) : null;
+        const used = peers.flatMap((peer) => (peer.ipv4 ? [peer.ipv4.split("/")[0]!] : []));
+        const hostIndex = network.ipv4Subnet ? pickIpv4Host(network.ipv4Subnet, request.staticIpv4, used, request.network.name) : null;
         ipv4 = network.ipv4Subnet && hostIndex !== null ? `${ipv4Host(network.ipv4Subnet, hostIndex)}/${prefixLength(network.ipv4Subnet)}` : null;
         if (network.ipv6Subnet) ipv6 = `${request.staticIpv6 ?? ipv6Host(network.ipv6Subnet, hostIndex ?? peers.length + 2)}/${prefixLength(network.ipv6Subnet)}`;
       }
@@ -174,35 +174,4 @@ export function containerStatus(container: FakeContainer, now = Date.now()): str
   if (seconds < 3600) return `Up ${Math.floor(seconds / 60)} minutes`;
   if (seconds < 7200) return "Up About an hour";
   return `Up ${Math.floor(seconds / 3600)} hours`;
-}
-
-/** Docker IPAM: the requested address, else the lowest free host after the gateway (.1). */
-function pickIpv4Host(subnet: string, requested: string | undefined, peers: FakeContainer[], network: string): number {
-  const used = new Set(peers.map((peer) => (peer.ipv4 ? ipv4ToNumber(peer.ipv4.split("/")[0]!) - ipv4ToNumber(subnet.split("/")[0]!) : -1)));
-  const size = 2 ** (32 - prefixLength(subnet));
-  if (requested !== undefined) {
-    const index = ipv4ToNumber(requested) - ipv4ToNumber(subnet.split("/")[0]!);
-    if (index <= 0 || index >= size - 1) throw new DockerError(`Error response from daemon: Invalid address ${requested}: It does not belong to any of this network's subnets`);
-    if (used.has(index)) throw new DockerError("Error response from daemon: Address already in use");
-    return index;
-  }
-  for (let index = 2; index < size - 1; index++) if (!used.has(index)) return index;
-  throw new DockerError(`Error response from daemon: no available IPv4 addresses on this network's address pools: ${network}`);
-}
-
-function ipv4Host(subnet: string, index: number): string {
-  const value = ipv4ToNumber(subnet.split("/")[0]!) + index;
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
-}
-
-function ipv6Host(subnet: string, index: number): string {
-  return `${subnet.split("/")[0]!.replace(/::$/, "")}::${index.toString(16)}`;
-}
-
-function ipv4ToNumber(address: string): number {
-  return address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
-}
-
-function prefixLength(subnet: string): number {
-  return Number(subnet.split("/")[1] ?? 32);
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parse } from "yaml";
+import { ipv4Host } from "../fake-docker/ipam.ts";
 import { buildLinks } from "./links.ts";
 import { asList, deepMerge, expandDottedKeys, getPath, isData, parseScalar, setPath, type Data } from "./netlab-data.ts";
 import { errorAndExit, exitOnErrors, fatal, reportError, setTopologyFileForErrors } from "./netlab-log.ts";
@@ -144,7 +145,7 @@ function buildNode(topology: Data, name: string, attributes: Data, id: number): 
     id,
     mgmt: {
       ifname: data.mgmt_if ?? "eth0",
-      ipv4: getPath(rest, ["mgmt", "ipv4"]) ?? hostAddress(String(mgmt.ipv4), Number(mgmt.start ?? 0) + id),
+      ipv4: getPath(rest, ["mgmt", "ipv4"]) ?? ipv4Host(String(mgmt.ipv4), Number(mgmt.start ?? 0) + id),
       mac: `ca:fe:00:${id.toString(16).padStart(2, "0")}:00:00`,
     },
     hostname: labPrefix ? `${labPrefix}-${String(topology.name)}-${name}` : name,
@@ -156,9 +157,4 @@ function buildNode(topology: Data, name: string, attributes: Data, id: number): 
     mtu: 1500,
     clab: { kind: clab.kind ?? device, ...(isData(rest.clab) ? rest.clab : {}) },
   };
-}
-
-function hostAddress(subnet: string, index: number): string {
-  const base = subnet.split("/")[0]!.split(".").reduce((value, octet) => value * 256 + Number(octet), 0) + index;
-  return [24, 16, 8, 0].map((shift) => (base >>> shift) & 255).join(".");
 }
