@@ -1,8 +1,9 @@
 import { readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
-import type { RuntimeName } from "../engine/model.ts";
+import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import type { LabSpec } from "./lab-runtime.ts";
+import { jsonOrNull } from "./tool-json.ts";
 
 /**
  * Ownership of labs on a shared host. The tools list every lab on the machine (other users',
@@ -14,7 +15,7 @@ import type { LabSpec } from "./lab-runtime.ts";
 const MARKER_FILE = ".labbroker-lab.json";
 
 const labMarker = z.object({
-  runtime: z.enum(["native", "containerlab", "netlab"]),
+  runtime: z.enum(RUNTIMES),
   labId: z.string(),
   instanceName: z.string(),
 });
@@ -33,14 +34,14 @@ export function removeLabMarker(workDir: string): void {
 /** The marker of a lab this agent runs with `runtime`, or null when the folder is not one of ours. */
 export function ownedLabMarker(labsRoot: string, workDir: string, runtime: RuntimeName): LabMarker | null {
   const inside = relative(canonical(labsRoot), canonical(workDir));
-  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return null;
+  if (inside === "" || inside === ".." || inside.startsWith("../") || isAbsolute(inside)) return null;
   let text: string;
   try {
     text = readFileSync(join(workDir, MARKER_FILE), "utf8");
   } catch {
     return null;
   }
-  const parsed = labMarker.safeParse(safeJson(text));
+  const parsed = labMarker.safeParse(jsonOrNull(text));
   return parsed.success && parsed.data.runtime === runtime ? parsed.data : null;
 }
 
@@ -50,13 +51,5 @@ function canonical(path: string): string {
     return realpathSync(path);
   } catch {
     return resolve(path);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

@@ -15,3 +15,12 @@ export function parseToolJson<Schema extends z.ZodType>(schema: Schema, text: st
   }
   return parsed.data;
 }
+
+/** The parsed JSON, or null when the text is not JSON (for replies that are checked for several shapes). */
+export function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -5,6 +5,7 @@ import { runCommand } from "../../../src/hosts/command-runner.ts";
 import { TopologyError, type LabNode, type LabSpec, type OutputLine } from "../../../src/hosts/lab-runtime.ts";
 import { LabToolError } from "../../../src/hosts/lab-tool.ts";
 import { NetlabRuntime } from "../../../src/hosts/netlab/netlab-runtime.ts";
+import { nodeState } from "../../../src/hosts/netlab/netlab-status.ts";
 import { FAKES, ToolSandbox } from "./tool-sandbox.ts";
 
 const ROUTERS = { text: "name: lab1\nprovider: clab\ndefaults.device: frr\nnodes:\n  r1:\n  r2:\n  h1: { device: linux }\nlinks: [ r1-r2, r1-h1 ]\n" };
@@ -188,4 +189,17 @@ describe("NetlabRuntime", () => {
     expect((error as LabToolError).result.timedOut).toBe(true);
     expect(error.message).toStartWith("netlab status of lab bound-1 failed: netlab status --format json timed out after");
   });
+});
+
+test.each([
+  ["Up 4 minutes", "running"],
+  ["Up 2 hours (healthy)", "running"],
+  ["Up 5 minutes (Paused)", "paused"],
+  ["Exited (137) 3 seconds ago", "exited"],
+  ["Created", "created"],
+  ["Restarting (1) 2 seconds ago", "restarting"],
+  ["Unknown", "unknown"],
+  [undefined, "unknown"],
+])("the node status %p netlab relays from docker is state %p", (status, state) => {
+  expect(nodeState(status)).toBe(state);
 });
