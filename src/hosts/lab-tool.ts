@@ -1,5 +1,7 @@
 import { CommandFailedError, lastLines, runCommand, type RunResult } from "./command-runner.ts";
+import type { z } from "zod";
 import type { OutputSink } from "./lab-runtime.ts";
+import { parseToolJson } from "./tool-json.ts";
 
 /** How the agent calls a lab tool (containerlab, netlab) on this host; parsed once by main.ts. */
 export interface LabToolSettings {
@@ -68,6 +70,11 @@ export class LabTool {
     const result = await this.runAllowingExitCode(action, args, call);
     if (result.code !== 0) throw new LabToolError(action, result);
     return result;
+  }
+
+  /** Runs the tool like `run` and parses its stdout as JSON of the documented shape. */
+  async runJson<Schema extends z.ZodType>(schema: Schema, action: string, args: readonly string[], call: ToolCall): Promise<z.infer<Schema>> {
+    return parseToolJson(schema, (await this.run(action, args, call)).stdout, action);
   }
 
   /** For tools whose exit codes need interpreting: only a timeout or an abort throws. */

@@ -4,7 +4,7 @@ import { removeLabMarker, ownedLabMarker, writeLabMarker } from "../lab-marker.t
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { LabTool, type LabToolSettings } from "../lab-tool.ts";
 import { netnsExecPrefix, readClabNaming } from "./container-naming.ts";
-import { labNodeOf, parseInspectOutput } from "./inspect-output.ts";
+import { inspectOutput, labNodeOf } from "./inspect-output.ts";
 
 /**
  * Labs deployed with containerlab from the user's topology file in the lab's work dir. The lab
@@ -34,12 +34,12 @@ export class ContainerlabRuntime implements LabRuntime {
   }
 
   async inspect(spec: LabSpec): Promise<LabNode[]> {
-    const result = await this.#tool.run(`containerlab inspect of lab ${spec.instanceName}`, ["inspect", "--name", spec.instanceName, "--format", "json"], {
+    const labs = await this.#tool.runJson(inspectOutput, `containerlab inspect of lab ${spec.instanceName}`, ["inspect", "--name", spec.instanceName, "--format", "json"], {
       cwd: spec.workDir,
       timeoutMs: this.#tool.queryTimeoutMs,
     });
     const { prefix } = readClabNaming(topologyPath(spec));
-    return (parseInspectOutput(result.stdout)[spec.instanceName] ?? []).map((details) => labNodeOf(details, spec.instanceName, prefix));
+    return (labs[spec.instanceName] ?? []).map((details) => labNodeOf(details, spec.instanceName, prefix));
   }
 
   async destroy(spec: LabSpec, output: OutputSink): Promise<void> {
@@ -55,9 +55,9 @@ export class ContainerlabRuntime implements LabRuntime {
 
   /** Labs with containers on the host (in any state) whose topology lies in one of our marked work dirs. */
   async listRunning(): Promise<RunningInstance[]> {
-    const result = await this.#tool.run("containerlab inspect --all", ["inspect", "--all", "--format", "json"], { timeoutMs: this.#tool.queryTimeoutMs });
+    const labs = await this.#tool.runJson(inspectOutput, "containerlab inspect --all", ["inspect", "--all", "--format", "json"], { timeoutMs: this.#tool.queryTimeoutMs });
     const running: RunningInstance[] = [];
-    for (const [lab, containers] of Object.entries(parseInspectOutput(result.stdout))) {
+    for (const [lab, containers] of Object.entries(labs)) {
       const topologyFile = containers.find((details) => details.absLabPath)?.absLabPath;
       const marker = topologyFile ? ownedLabMarker(this.#labsRoot, dirname(topologyFile), this.name) : null;
       if (marker?.instanceName === lab) running.push({ instanceName: lab, labId: marker.labId });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { LabNode } from "../lab-runtime.ts";
-import { parseToolJson } from "../tool-json.ts";
 import { containerName } from "./container-naming.ts";
 
 /**
@@ -19,13 +18,9 @@ const containerDetails = z.looseObject({
   ipv6_address: z.string().optional(),
 });
 
-const inspectOutput = z.record(z.string(), z.array(containerDetails));
+export const inspectOutput = z.record(z.string(), z.array(containerDetails));
 
 export type ContainerDetails = z.infer<typeof containerDetails>;
-
-export function parseInspectOutput(stdout: string): Record<string, ContainerDetails[]> {
-  return parseToolJson(inspectOutput, stdout, "containerlab inspect");
-}
 
 /**
  * One container as a LabNode. `raw` keeps the whole record and adds only what containerlab itself

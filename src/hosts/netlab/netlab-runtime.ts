@@ -4,7 +4,6 @@ import { netnsExecPrefix, readClabNaming } from "../containerlab/container-namin
 import { ownedLabMarker, removeLabMarker, writeLabMarker } from "../lab-marker.ts";
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { LabTool, LabToolError, type LabToolSettings } from "../lab-tool.ts";
-import { parseToolJson } from "../tool-json.ts";
 import { netlabLabNode, nodeData, nodesData } from "./netlab-nodes.ts";
 import { parseAllLabs, parseLabStatus } from "./netlab-status.ts";
 import { CLAB_CONFIG, NETLAB_LOCK, NETLAB_SNAPSHOT, refuseGeneratedFileName } from "./netlab-work-dir.ts";
@@ -42,13 +41,11 @@ export class NetlabRuntime implements LabRuntime {
     // Status first: without a running lab `netlab inspect` would transform ./topology.yml and describe a lab that does not exist.
     const statusAction = `netlab status of lab ${spec.instanceName}`;
     const status = parseLabStatus(await this.#tool.runAllowingExitCode(statusAction, ["status", "--format", "json"], call), statusAction);
-    const listAction = `netlab inspect nodes of lab ${spec.instanceName}`;
-    const listed = parseToolJson(nodesData, (await this.#tool.run(listAction, ["inspect", "-q", "--format", "json", "nodes"], call)).stdout, listAction);
+    const listed = await this.#tool.runJson(nodesData, `netlab inspect nodes of lab ${spec.instanceName}`, ["inspect", "-q", "--format", "json", "nodes"], call);
     const names = Object.keys(listed);
-    const singles = await mapConcurrently(names, INSPECT_CONCURRENCY, async (node) => {
-      const action = `netlab inspect --node ${node} of lab ${spec.instanceName}`;
-      return parseToolJson(nodeData, (await this.#tool.run(action, ["inspect", "-q", "--node", node, "--format", "json"], call)).stdout, action);
-    });
+    const singles = await mapConcurrently(names, INSPECT_CONCURRENCY, (node) =>
+      this.#tool.runJson(nodeData, `netlab inspect --node ${node} of lab ${spec.instanceName}`, ["inspect", "-q", "--node", node, "--format", "json"], call),
+    );
     return names.map((node, index) => netlabLabNode(node, listed[node]!, singles[index]!, status.nodes[node]));
   }
 
