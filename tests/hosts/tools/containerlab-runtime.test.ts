@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerlabRuntime } from "../../../src/hosts/containerlab/containerlab-runtime.ts";
 import { runCommand } from "../../../src/hosts/command-runner.ts";
@@ -138,6 +138,16 @@ describe("ContainerlabRuntime", () => {
     ]);
     await after.destroy(sandbox.labSpec("frr01-10", FRR01), () => {});
     expect((await after.listRunning()).map((lab) => lab.instanceName)).toEqual(["frr01-11"]);
+  });
+
+  test("destroy finds the lab by name when its work dir is already gone", async () => {
+    const runtime = new ContainerlabRuntime(sandbox.settings());
+    const spec = sandbox.labSpec("frr01-40", FRR01);
+    await deployed(runtime, spec);
+    rmSync(spec.workDir, { recursive: true });
+    await runtime.destroy(spec, () => {});
+    const left = await runCommand(["containerlab", "inspect", "--all", "--format", "json"], { timeoutMs: 20_000, env: sandbox.environment });
+    expect(JSON.parse(left.stdout)).toEqual({});
   });
 
   test("CLAB_* variables of the agent never reach containerlab", async () => {
