@@ -3,9 +3,13 @@ import type { EmbeddedMigration } from "./migration-journal.ts";
 import sql0 from "./migrations/0000_foundation.sql" with { type: "text" };
 import sql1 from "./migrations/0001_scheduling.sql" with { type: "text" };
 import sql2 from "./migrations/0002_agent-work.sql" with { type: "text" };
+import sql3 from "./migrations/0003_labs.sql" with { type: "text" };
+import sql4 from "./migrations/0004_jobs-devices.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
   { tag: "0001_scheduling", when: 1795308755658, sql: sql1 },
-  { tag: "0002_agent-work", when: 1795309016184, sql: sql2 },
+  { tag: "0002_agent-work", when: 1795309342988, sql: sql2 },
+  { tag: "0003_labs", when: 1795309347985, sql: sql3 },
+  { tag: "0004_jobs-devices", when: 1795309853897, sql: sql4 },
 ];

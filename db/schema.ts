@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Broker-wide key/value settings, such as the hashed enrollment token. */
 export const brokerSettings = sqliteTable("broker_settings", {
@@ -120,10 +120,14 @@ export const workItems = sqliteTable(
   ],
 );
 
-/** Output lines an agent streamed for a work item (deploy logs, job stdout/stderr), in order. */
+/**
+ * Output lines an agent streamed for a work item (deploy logs, job stdout/stderr). `id` orders all
+ * output and is the resume point of the log and output streams.
+ */
 export const workOutput = sqliteTable(
   "work_output",
   {
+    id: integer("id").primaryKey(),
     workId: text("work_id").notNull(),
     seq: integer("seq").notNull(),
     at: integer("at").notNull(),
@@ -131,5 +135,87 @@ export const workOutput = sqliteTable(
     node: text("node"),
     text: text("text").notNull(),
   },
-  (table) => [primaryKey({ columns: [table.workId, table.seq] })],
+  (table) => [uniqueIndex("work_output_work_seq").on(table.workId, table.seq)],
+);
+
+export const LAB_STATES = ["scheduled", "deploying", "running", "failed", "stopping", "inactive"] as const;
+
+/**
+ * Labs: a topology deployed by a runtime on one host for a session. Holders are the sessions that
+ * currently hold it (ref-counting per session); a lab without holders is idle.
+ */
+export const labs = sqliteTable(
+  "labs",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    hostId: text("host_id").notNull(),
+    runtime: text("runtime", { enum: ["native", "containerlab", "netlab"] }).notNull(),
+    state: text("state", { enum: LAB_STATES }).notNull(),
+    instanceName: text("instance_name").notNull(),
+    topologyName: text("topology_name").notNull(),
+    topologyFile: text("topology_file").notNull(),
+    topologyHash: text("topology_hash").notNull(),
+    files: text("files", { mode: "json" }).$type<{ path: string; size: number }[]>().notNull(),
+    notes: text("notes", { mode: "json" }).$type<string[]>().notNull(),
+    multilabId: integer("multilab_id"),
+    holders: text("holders", { mode: "json" }).$type<string[]>().notNull(),
+    nodes: text("nodes", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (table) => [
+    index("labs_live").on(table.hostId).where(sql`${table.state} <> 'inactive'`),
+    index("labs_session").on(table.sessionId),
+    uniqueIndex("labs_instance").on(table.hostId, table.instanceName),
+  ],
+);
+
+/** The uploaded files of a lab (topology and extra files), shipped to the agent that deploys it. */
+export const labFiles = sqliteTable(
+  "lab_files",
+  {
+    labId: text("lab_id").notNull(),
+    path: text("path").notNull(),
+    content: blob("content", { mode: "buffer" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.labId, table.path] })],
+);
+
+/**
+ * Jobs run for a session on a role's host or a lab node (LNST model). `number` counts jobs per host
+ * within the session (1, 2, 3 …); the outcome comes from the run-job work item's result.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    hostId: text("host_id").notNull(),
+    role: text("role").notNull(),
+    labId: text("lab_id"),
+    node: text("node"),
+    number: integer("number").notNull(),
+    spec: text("spec", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    workId: text("work_id").notNull(),
+    outcome: text("outcome", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (table) => [uniqueIndex("jobs_number").on(table.sessionId, table.hostId, table.number), index("jobs_work").on(table.workId)],
+);
+
+/** Every change a session made to a host's devices, with how to undo it; undone in reverse when the session ends. */
+export const hostChanges = sqliteTable(
+  "host_changes",
+  {
+    id: integer("id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    hostId: text("host_id").notNull(),
+    undo: text("undo", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    restored: integer("restored", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("host_changes_session").on(table.sessionId, table.id)],
 );

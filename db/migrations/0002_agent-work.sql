@@ -20,11 +20,13 @@ CREATE INDEX `work_items_open` ON `work_items` (`host_id`,`created_at`) WHERE "w
 CREATE INDEX `work_items_job` ON `work_items` (`job_id`) WHERE "work_items"."job_id" is not null;--> statement-breakpoint
 CREATE INDEX `work_items_lab` ON `work_items` (`lab_id`) WHERE "work_items"."lab_id" is not null;--> statement-breakpoint
 CREATE TABLE `work_output` (
+	`id` integer PRIMARY KEY NOT NULL,
 	`work_id` text NOT NULL,
 	`seq` integer NOT NULL,
 	`at` integer NOT NULL,
 	`stream` text NOT NULL,
 	`node` text,
-	`text` text NOT NULL,
-	PRIMARY KEY(`work_id`, `seq`)
+	`text` text NOT NULL
 );
+--> statement-breakpoint
+CREATE UNIQUE INDEX `work_output_work_seq` ON `work_output` (`work_id`,`seq`);

@@ -6,8 +6,11 @@ import { loadCredentials, saveCredentials } from "./agent-credentials.ts";
 import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.ts";
 import { BrokerClient, BrokerRequestError, BrokerUnreachableError } from "./broker-client.ts";
 import { EventSender } from "./event-sender.ts";
+import { type AgentServices, createSerializer } from "./agent-services.ts";
+import { JobRegistry } from "../hosts/jobs/job-registry.ts";
 import { EXECUTORS } from "./executors/index.ts";
-import { detectInventory } from "./inventory.ts";
+import { detectInventory, type HostInventory } from "./inventory.ts";
+import { createLabRuntimes } from "./lab-runtimes.ts";
 
 export interface AgentOptions {
   brokerUrl: string;
@@ -20,12 +23,16 @@ export interface AgentOptions {
   env: Record<string, string | undefined>;
   clock: Clock;
   log: Logger;
+  /** Put before containerlab/netlab calls, e.g. `["sudo", "-n"]`. */
+  toolPrefix: readonly string[];
   /** Aborting stops polling, cancels running work and returns once results are reported. */
   signal: AbortSignal;
 }
 
 const MAX_BACKOFF_MS = 15_000;
 const FLUSH_ON_STOP_MS = 5_000;
+/** How often the agent tells the broker which lab instances run here (and at start). */
+const LAB_REPORT_INTERVAL_MS = 5 * 60_000;
 
 /**
  * The agent: registers (or re-attaches with its stored token), then long-polls for work and runs
@@ -36,11 +43,22 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const { clock, log, signal } = options;
   const client = new BrokerClient(options.brokerUrl);
   const journal = new AgentWorkJournal(options.workDir);
-  let auth = await connect(options, client);
+  const inventory = await detectInventory(options.env);
+  const runtimes = createLabRuntimes(inventory.runtimes, { workDir: options.workDir, env: options.env, toolPrefix: options.toolPrefix });
+  let auth = await connect(options, client, inventory);
   const running = new Set<string>();
   const sender = new EventSender(client, () => auth, clock, log, signal, (event) => {
     if (event.type === "result") running.delete(event.work_id);
   });
+  const services: AgentServices = {
+    runtimes,
+    fetchLabFiles: async (labId) => {
+      const { files } = await client.labFiles(auth.agentId, auth.agentToken, labId);
+      return files.map((file) => ({ path: file.path, content: new Uint8Array(Buffer.from(file.content_base64, "base64")) }));
+    },
+    jobs: new JobRegistry(),
+    serializeLabOperation: createSerializer(),
+  };
 
   const execute = (work: WorkDelivery) => {
     if (running.has(work.id)) return;
@@ -64,6 +82,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
           env: options.env,
           workDir: options.workDir,
           interrupted: entry?.state === "interrupted",
+          services,
         })
       : Promise.reject(new Error(`This agent (version ${VERSION}) cannot run work of kind "${work.kind}"`));
     void run
@@ -77,16 +96,20 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   };
 
   let backoff = 500;
+  let labsReportedAt = Number.NEGATIVE_INFINITY;
   while (!signal.aborted) {
     try {
-      const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: 25 }, signal);
+      const reportLabs = clock.now() - labsReportedAt >= LAB_REPORT_INTERVAL_MS;
+      const labs = reportLabs ? await runningLabInstances(runtimes, log) : undefined;
+      const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: 25, ...(labs ? { labs } : {}) }, signal);
+      if (labs) labsReportedAt = clock.now();
       backoff = 500;
       for (const item of work) execute(item);
     } catch (error) {
       if (signal.aborted) break;
       if (error instanceof BrokerRequestError && (error.status === 401 || error.status === 404) && options.enrollToken) {
         log.warn("the broker no longer accepts this agent's token; registering again", { status: error.status });
-        auth = await connect(options, client);
+        auth = await connect(options, client, await detectInventory(options.env));
         continue;
       }
       if (error instanceof BrokerRequestError && error.status < 500) throw error;
@@ -100,7 +123,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
 }
 
 /** Registers with the enrollment token (re-attaching by name), or reuses the stored agent token. */
-async function connect(options: AgentOptions, client: BrokerClient): Promise<{ agentId: string; agentToken: string }> {
+async function connect(options: AgentOptions, client: BrokerClient, { runtimes, inventory }: HostInventory): Promise<{ agentId: string; agentToken: string }> {
   const { log, signal } = options;
   let backoff = 500;
   for (;;) {
@@ -111,7 +134,6 @@ async function connect(options: AgentOptions, client: BrokerClient): Promise<{ a
       return { agentId: stored.agent_id, agentToken: stored.agent_token };
     }
     try {
-      const { runtimes, inventory } = await detectInventory(options.env);
       const registered = await client.register(options.enrollToken, {
         name: options.name,
         version: VERSION,
@@ -130,4 +152,20 @@ async function connect(options: AgentOptions, client: BrokerClient): Promise<{ a
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   }
+}
+
+/** Every lab instance the runtimes run on this host now; a runtime that cannot tell is skipped (and logged). */
+async function runningLabInstances(runtimes: AgentServices["runtimes"], log: Logger) {
+  const reports = await Promise.all(
+    Object.values(runtimes).map(async (runtime) => {
+      try {
+        return (await runtime.listRunning()).map((instance) => ({ instance_name: instance.instanceName, lab_id: instance.labId, runtime: runtime.name }));
+      } catch (error) {
+        log.warn("cannot list running labs", { runtime: runtime.name, error: error instanceof Error ? error.message : String(error) });
+        return null;
+      }
+    }),
+  );
+  // One runtime that cannot list must not make its labs look gone: then report nothing this time.
+  return reports.includes(null) ? undefined : reports.flat().filter((report) => report !== null);
 }

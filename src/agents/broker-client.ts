@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { AgentEventsBody, PollBody, PollResponseSchema, RegisterAgentBody, RegisterAgentResponse } from "../routes/agents/agent-schemas.ts";
+import type { LabBundleSchema } from "../routes/agents/get-lab-files.ts";
 
 /** The broker answered with an error status; `detail` is its problem+json message. */
 export class BrokerRequestError extends Error {
@@ -37,14 +38,22 @@ export class BrokerClient {
     return this.#post(`/v1/agents/${encodeURIComponent(agentId)}/events`, agentToken, body, 30_000);
   }
 
-  async #post<T>(path: string, token: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  labFiles(agentId: string, agentToken: string, labId: string): Promise<z.infer<typeof LabBundleSchema>> {
+    return this.#request("GET", `/v1/agents/${encodeURIComponent(agentId)}/labs/${encodeURIComponent(labId)}/files`, agentToken, undefined, 120_000);
+  }
+
+  #post<T>(path: string, token: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+    return this.#request("POST", path, token, body, timeoutMs, signal);
+  }
+
+  async #request<T>(method: string, path: string, token: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {

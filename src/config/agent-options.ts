@@ -11,6 +11,7 @@ export const hostAgentOptions = {
   label: { flag: "label", env: "LABBROKER_AGENT_LABELS", kind: "list", placeholder: "KEY=VALUE", description: "A label sessions can require" },
   capacity: { flag: "capacity", env: "LABBROKER_AGENT_CAPACITY", kind: "string", placeholder: "N", description: "Labs this host runs at once (default 1)" },
   workDir: { flag: "work-dir", env: "LABBROKER_AGENT_WORK_DIR", kind: "string", placeholder: "DIR", description: "Agent state and lab folders (default ./data/agent)" },
+  toolPrefix: { flag: "tool-prefix", env: "LABBROKER_AGENT_TOOL_PREFIX", kind: "string", placeholder: "COMMAND", description: 'Put before containerlab/netlab calls, e.g. "sudo -n" (default: none)' },
 } satisfies Record<string, OptionSpec>;
 
 export const agentOptions = {
@@ -31,6 +32,10 @@ export const hostAgentConfigSchema = z.object({
   label: labelPairsSchema,
   capacity: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(1),
   workDir: z.string().min(1).default("./data/agent"),
+  toolPrefix: z
+    .string()
+    .default("")
+    .transform((text) => text.split(/\s+/).filter(Boolean)),
 });
 
 export const agentConfigSchema = hostAgentConfigSchema.extend({

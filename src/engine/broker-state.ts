@@ -1,6 +1,8 @@
-import { max, ne } from "drizzle-orm";
+import { eq, isNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
-import { hosts, sessions } from "../../db/schema.ts";
+import { hostChanges, hosts, jobs, labs, sessions } from "../../db/schema.ts";
+import type { HostChange, JobRecord } from "./jobs/job.ts";
+import type { Lab } from "./labs/lab.ts";
 import type { Host, Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
 import { hostFromRow, sessionFromRow } from "./rows.ts";
@@ -26,6 +28,15 @@ export class BrokerState {
   readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
   work = new OpenWork();
+  /** Labs that are not inactive. */
+  readonly labs = new Map<string, Lab>();
+  /** Jobs without an outcome yet. */
+  readonly jobs = new Map<string, JobRecord>();
+  /** Next job number per `session:host` (seeded from the database on first use). */
+  readonly jobNumbers = new Map<string, number>();
+  /** Device changes per session not yet restored, oldest first. */
+  readonly hostChanges = new Map<string, HostChange[]>();
+  nextHostChangeId = 1;
 
   /**
    * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
@@ -48,6 +59,13 @@ export class BrokerState {
       for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
     }
     state.work = await OpenWork.load(orm);
+    for (const lab of await orm.select().from(labs).where(ne(labs.state, "inactive"))) state.labs.set(lab.id, lab);
+    for (const job of await orm.select().from(jobs).where(isNull(jobs.outcome))) state.jobs.set(job.id, job);
+    for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
+      state.hostChanges.set(row.sessionId, [...(state.hostChanges.get(row.sessionId) ?? []), row]);
+    }
+    const [lastChange] = await orm.select({ id: max(hostChanges.id) }).from(hostChanges);
+    state.nextHostChangeId = (lastChange?.id ?? 0) + 1;
     const [top] = await orm.select({ seq: max(sessions.seq) }).from(sessions);
     state.nextSeq = (top?.seq ?? 0) + 1;
     return state;

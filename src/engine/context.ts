@@ -22,6 +22,8 @@ export interface EngineSettings {
   compatRequirement: Omit<Requirement, "role">;
   /** How often the reaper runs and last-seen times are persisted. */
   housekeepingIntervalMs: number;
+  /** Bound for a lab deploy (and destroy) on the host. */
+  labDeployTimeoutMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -32,6 +34,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   offlineGraceMs: 120_000,
   compatRequirement: { labels: {}, runtime: null, host: null },
   housekeepingIntervalMs: 1_000,
+  labDeployTimeoutMs: 20 * 60_000,
 };
 
 /** Everything an engine verb needs; verbs read `state` at call time (it is replaced after a failed commit). */

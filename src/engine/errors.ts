@@ -3,7 +3,7 @@
  * these to problem+json on /v1 and to `{"detail"}` on the compat routes.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 500 | 503;
   abstract readonly title: string;
   /** Extra members for the problem document (RFC 9457 extensions). */
   readonly extensions: Record<string, unknown>;
@@ -60,6 +60,13 @@ export class LockedError extends DomainError {
   override name = "LockedError";
   readonly status = 423;
   readonly title = "Locked";
+}
+
+/** A lab operation failed on the host (the tool's error is the message); Remote Lab answers these with 500. */
+export class LabOperationError extends DomainError {
+  override name = "LabOperationError";
+  readonly status = 500;
+  readonly title = "Lab operation failed";
 }
 
 export class UnavailableError extends DomainError {

@@ -1,6 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { DomainError } from "../engine/errors.ts";
+import { TopologyError } from "../hosts/lab-runtime.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import { type Api, createApi } from "./api.ts";
@@ -18,14 +19,15 @@ export interface BrokerAppDeps {
   engine: EngineContext;
 }
 
-const UPLOAD_PATHS = new Set(["/lab", "/v1/labs"]);
+/** Lab uploads and host file transfers get the upload limit; every other body the smaller one. */
+const isUploadPath = (path: string) => path === "/lab" || path === "/v1/labs" || /^\/v1\/sessions\/[^/]+\/hosts\/[^/]+\/files$/.test(path);
 
 /** Builds the broker's HTTP application. It never listens: tests call `app.request()`. */
 export function createBrokerApp(deps: BrokerAppDeps): Api {
   const api = createApi();
   api.use(requestId());
   api.use(requestLog(deps.log));
-  api.use(bodyLimits(deps.limits, (path) => UPLOAD_PATHS.has(path)));
+  api.use(bodyLimits(deps.limits, isUploadPath));
 
   registerHealthz(api);
   registerOpenApi(api);
@@ -39,6 +41,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   );
   api.onError((error, c) => {
     if (error instanceof DomainError) return domainErrorResponse(c, error);
+    if (error instanceof TopologyError) return errorResponse(c, 400, "Invalid topology", error.message, { field: error.field });
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, error.status as ProblemStatus, "Invalid request", error.message || "The request could not be read");
     }

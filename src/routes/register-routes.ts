@@ -1,10 +1,14 @@
 import type { Api } from "./api.ts";
 import { registerPostPoll } from "./agents/post-poll.ts";
 import { registerPostEvents } from "./agents/post-events.ts";
+import { registerGetLabFiles } from "./agents/get-lab-files.ts";
 import { registerPostRegister } from "./agents/post-register.ts";
 import { registerCompatDeleteSession } from "./compat/delete-session.ts";
 import { registerCompatGetActiveSession } from "./compat/get-active-session.ts";
 import { registerCompatGetDebugHealth } from "./compat/get-debug-health.ts";
+import { registerCompatGetLab } from "./compat/get-lab.ts";
+import { registerCompatLabReleaseDelete } from "./compat/lab-release-delete.ts";
+import { registerCompatPostLab } from "./compat/post-lab.ts";
 import { registerCompatGetSession } from "./compat/get-session.ts";
 import { registerCompatPostHeartbeat } from "./compat/post-heartbeat.ts";
 import { registerCompatPostSession } from "./compat/post-session.ts";
@@ -12,7 +16,15 @@ import { registerGetHost } from "./hosts/get-host.ts";
 import { registerListHosts } from "./hosts/list-hosts.ts";
 import { registerPatchHost } from "./hosts/patch-host.ts";
 import { registerPostRefreshInventory } from "./hosts/post-refresh-inventory.ts";
+import { registerGetLabLogs } from "./labs/get-lab-logs.ts";
+import { registerGetLabs } from "./labs/get-labs.ts";
+import { registerLabActions } from "./labs/lab-actions.ts";
+import { registerPostLab } from "./labs/post-lab.ts";
 import type { RouteDeps } from "./route-deps.ts";
+import { registerDeviceRoutes } from "./devices/device-routes.ts";
+import { registerFileRoutes } from "./devices/file-routes.ts";
+import { registerJobRoutes } from "./jobs/job-routes.ts";
+import { registerPostSessionJob } from "./jobs/post-session-job.ts";
 import { registerDeleteSession } from "./sessions/delete-session.ts";
 import { registerGetSession } from "./sessions/get-session.ts";
 import { registerGetSessionEvents } from "./sessions/get-session-events.ts";
@@ -29,6 +41,9 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerCompatDeleteSession(api, deps);
   registerCompatGetActiveSession(api, deps);
   registerCompatGetDebugHealth(api, deps);
+  registerCompatPostLab(api, deps);
+  registerCompatGetLab(api, deps);
+  registerCompatLabReleaseDelete(api, deps);
 
   registerPostSession(api, deps);
   registerListSessions(api, deps);
@@ -36,6 +51,16 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerDeleteSession(api, deps);
   registerPostSessionHeartbeat(api, deps);
   registerGetSessionEvents(api, deps);
+
+  registerPostLab(api, deps);
+  registerGetLabs(api, deps);
+  registerLabActions(api, deps);
+  registerGetLabLogs(api, deps);
+
+  registerPostSessionJob(api, deps);
+  registerJobRoutes(api, deps);
+  registerDeviceRoutes(api, deps);
+  registerFileRoutes(api, deps);
 
   registerListHosts(api, deps);
   registerGetHost(api, deps);
@@ -46,4 +71,5 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerPostRegister(api, deps);
   registerPostPoll(api, deps);
   registerPostEvents(api, deps);
+  registerGetLabFiles(api, deps);
 }

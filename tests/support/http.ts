@@ -1,7 +1,11 @@
-/** JSON over real HTTP for multi-process tests. */
+/**
+ * JSON over real HTTP for multi-process tests. Connections are not reused: a test that restarts a
+ * broker on the same port would otherwise send its next request down a socket the old one closed.
+ */
 export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method,
+    keepalive: false,
     headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });

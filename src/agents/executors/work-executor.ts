@@ -1,5 +1,6 @@
 import type { OutputLine } from "../../hosts/lab-runtime.ts";
 import type { WorkDelivery } from "../../engine/work/work-item.ts";
+import type { AgentServices } from "../agent-services.ts";
 
 export interface ExecutionContext {
   work: WorkDelivery;
@@ -12,6 +13,7 @@ export interface ExecutionContext {
   workDir: string;
   /** True when an earlier run of this same work was cut off by an agent restart. */
   interrupted: boolean;
+  services: AgentServices;
 }
 
 /** Runs one kind of work on the host; resolves with the result, throws with a message on failure. */

@@ -21,6 +21,7 @@ export const agentCommand: CliCommand = {
       labels: config.label,
       capacity: config.capacity,
       workDir: config.workDir,
+      toolPrefix: config.toolPrefix,
       env,
       clock: systemClock,
       log,

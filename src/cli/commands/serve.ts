@@ -28,6 +28,7 @@ export const serveCommand: CliCommand = {
       labels: config.label,
       capacity: config.capacity,
       workDir: config.workDir,
+      toolPrefix: config.toolPrefix,
       env,
       clock: systemClock,
       log: log.child({ component: "agent" }),

@@ -1,6 +1,8 @@
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import type { EndReason, Session } from "../model.ts";
+import { restoreSessionHosts } from "../devices/host-changes.ts";
+import { releaseSessionLabs } from "../labs/destroy-lab.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 
 /** Ends `session` inside `change`: leaves the queue or frees its hosts. The caller promotes afterwards. */
@@ -19,6 +21,8 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   state.recentlyEnded.set(session.id, session);
   change.write(ctx.statements.endSession({ id: session.id, endReason: reason, endedAt: now, lastSeenAt: session.lastSeenAt }));
   change.emit("session.ended", { sessionId: session.id }, { reason, previous });
+  releaseSessionLabs(ctx, change, session.id, true);
+  restoreSessionHosts(ctx, change, session.id);
 }
 
 /** Ends a live session by request and starts whoever can start on what it freed. */

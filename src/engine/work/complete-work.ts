@@ -30,5 +30,5 @@ export function completeWork(ctx: EngineContext, change: Change, item: WorkItem,
     { workId: item.id, kind: item.kind, ok: outcome.ok, ...(outcome.error ? { error: outcome.error } : {}) },
   );
   WORK_HANDLERS[item.kind]?.(ctx, change, item, outcome);
-  change.afterCommit(() => ctx.state.work.notifyOutput(item.id));
+  change.afterCommit(() => ctx.state.work.notifyOutput(item));
 }

@@ -46,24 +46,32 @@ export class OpenWork {
     return waitOn(this.#waiters, hostId, timeout, signal);
   }
 
-  /** Wakes readers of a work item's output or outcome (after it is committed). */
-  notifyOutput(workId: string): void {
-    for (const wake of this.#outputWaiters.get(workId) ?? []) wake();
+  /** Wakes readers of a work item's output or outcome, and of its lab's and job's output (after it is committed). */
+  notifyOutput(item: WorkItem): void {
+    for (const key of outputKeys(item)) for (const wake of this.#outputWaiters.get(key) ?? []) wake();
   }
 
-  /** Resolves on new output or the outcome of `workId`, when `signal` aborts, or when `timeout` resolves. */
-  waitForOutput(workId: string, timeout: Promise<void>, signal: AbortSignal): Promise<void> {
-    return waitOn(this.#outputWaiters, workId, timeout, signal);
+  /** Resolves on new output under `key` (`work:<id>`, `lab:<id>`, `job:<id>`), when `signal` aborts, or when `timeout` resolves. */
+  waitForOutput(key: string, timeout: Promise<void>, signal: AbortSignal): Promise<void> {
+    return waitOn(this.#outputWaiters, key, timeout, signal);
   }
+}
+
+function outputKeys(item: WorkItem): string[] {
+  return [`work:${item.id}`, ...(item.labId ? [`lab:${item.labId}`] : []), ...(item.jobId ? [`job:${item.jobId}`] : [])];
 }
 
 function waitOn(registry: Map<string, Set<() => void>>, key: string, timeout: Promise<void>, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     let waiters = registry.get(key);
     if (!waiters) registry.set(key, (waiters = new Set()));
+    let settled = false;
     const done = () => {
+      // Runs once: a late timeout must not drop a newer waiter set registered under the same key.
+      if (settled) return;
+      settled = true;
       waiters.delete(done);
-      if (waiters.size === 0) registry.delete(key);
+      if (waiters.size === 0 && registry.get(key) === waiters) registry.delete(key);
       signal.removeEventListener("abort", done);
       resolve();
     };

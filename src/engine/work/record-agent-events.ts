@@ -38,12 +38,12 @@ export async function recordAgentEvents(ctx: EngineContext, host: Host, events: 
 
   const change = new Change(ctx);
   const now = ctx.clock.now();
-  const outputFor = new Set<string>();
+  const outputFor = new Set<WorkItem>();
   for (const { event, item } of fresh) {
     item.lastSeq = event.seq;
     if (event.type === "output") {
       change.write(ctx.orm.insert(workOutput).values({ workId: item.id, seq: event.seq, at: now, stream: event.stream, node: event.node ?? null, text: event.text }));
-      outputFor.add(item.id);
+      outputFor.add(item);
     } else {
       completeWork(ctx, change, item, { ok: event.ok, result: event.result ?? null, error: event.error ?? null });
     }
@@ -52,7 +52,7 @@ export async function recordAgentEvents(ctx: EngineContext, host: Host, events: 
     change.write(ctx.orm.update(workItems).set({ lastSeq: item.lastSeq }).where(eq(workItems.id, item.id)));
   }
   change.afterCommit(() => {
-    for (const workId of outputFor) ctx.state.work.notifyOutput(workId);
+    for (const item of outputFor) ctx.state.work.notifyOutput(item);
   });
   await change.commit();
   return { accepted: fresh.length, duplicates };

@@ -1,5 +1,8 @@
 import { applyInventory } from "../agents/apply-inventory.ts";
 import type { Change, EngineContext } from "../context.ts";
+import { recordHostChanges } from "../devices/host-changes.ts";
+import { applyJobResult } from "../jobs/job-work-handlers.ts";
+import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
 import type { WorkOutcome } from "./complete-work.ts";
 import type { WorkItem, WorkKind } from "./work-item.ts";
 
@@ -8,4 +11,8 @@ export type WorkHandler = (ctx: EngineContext, change: Change, item: WorkItem, o
 /** What the broker does when an agent finishes each kind of work. */
 export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
   "refresh-inventory": applyInventory,
+  "deploy-lab": applyDeployResult,
+  "destroy-lab": applyDestroyResult,
+  "run-job": applyJobResult,
+  "device-op": recordHostChanges,
 };

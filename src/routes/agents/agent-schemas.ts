@@ -62,6 +62,11 @@ export const PollBodySchema = z
   .object({
     running: z.array(z.string().min(1).max(64)).max(10_000).default([]).openapi({ description: "Work ids the agent is executing or still reporting; not redelivered" }),
     wait_s: z.number().min(0).max(25).default(25).openapi({ description: "Hold the poll this long when there is no work" }),
+    labs: z
+      .array(z.object({ instance_name: z.string().min(1).max(253), lab_id: z.string().max(64).nullable(), runtime: z.enum(RUNTIMES) }).strict())
+      .max(1000)
+      .optional()
+      .openapi({ description: "Lab instances the host's runtimes run now (sent at agent start and every few minutes), for reconciliation" }),
   })
   .strict()
   .openapi("AgentPoll");

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { authenticateAgent, recordAgentHeartbeat } from "../../engine/agents/agent-heartbeat.ts";
+import { reconcileHostLabs } from "../../engine/labs/reconcile-labs.ts";
 import { pollForWork } from "../../engine/work/take-work.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
@@ -26,6 +27,7 @@ export function registerPostPoll(api: Api, { engine }: RouteDeps): void {
     // A poll without a body (or without a JSON content type) means the defaults.
     const body = PollBodySchema.parse(c.req.valid("json") ?? {});
     await recordAgentHeartbeat(engine, host);
+    if (body.labs) await reconcileHostLabs(engine, host, body.labs);
     const work = await pollForWork(engine, host, new Set(body.running), body.wait_s * 1000);
     return c.json({ work }, 200);
   });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
-import { NotFoundError } from "../../engine/errors.ts";
+import { LockedError, NotFoundError } from "../../engine/errors.ts";
 import type { Session } from "../../engine/model.ts";
 
 /** The Remote Lab session header; FastAPI reads it case-insensitively as `x-session-id`. */
@@ -19,6 +19,13 @@ export const CompatSessionIdParamSchema = z.object({ session_id: z.string().open
  */
 export function compatPosition(position: number, session: Session): number {
   return session.state === "active" ? 0 : position + 1;
+}
+
+/** The session of a lab request: 404 when unknown, 423 while it still waits. */
+export function activeCompatSession(engine: EngineContext, sessionId: string): Session {
+  const session = liveCompatSession(engine, sessionId);
+  if (session.state !== "active") throw new LockedError("Session is not active");
+  return session;
 }
 
 /** A live session by id, or the Remote Lab 404. */

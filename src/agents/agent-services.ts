@@ -1,0 +1,23 @@
+import type { RuntimeName } from "../engine/model.ts";
+import type { JobRegistry } from "../hosts/jobs/job-registry.ts";
+import type { LabRuntime } from "../hosts/lab-runtime.ts";
+
+/** What executors share on one agent: the lab runtimes this host offers and a way to fetch lab files. */
+export interface AgentServices {
+  runtimes: Partial<Record<RuntimeName, LabRuntime>>;
+  fetchLabFiles(labId: string): Promise<{ path: string; content: Uint8Array }[]>;
+  /** Jobs running on this host, by job id (a redelivered job is never started twice). */
+  jobs: JobRegistry;
+  /** Runs lab operations (deploy, destroy) one at a time on this host, in arrival order. */
+  serializeLabOperation<T>(operation: () => Promise<T>): Promise<T>;
+}
+
+/** A queue of one: each operation starts when the previous one has settled. */
+export function createSerializer(): <T>(operation: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(operation: () => Promise<T>) => {
+    const result = tail.then(operation, operation);
+    tail = result.catch(() => {});
+    return result;
+  };
+}

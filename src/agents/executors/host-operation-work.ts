@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { addDeviceAddress, removeDeviceAddress } from "../../hosts/devices/address-changes.ts";
+import { createDevice } from "../../hosts/devices/create-device.ts";
+import { setDeviceMaster, setDeviceMtu, setDeviceUp } from "../../hosts/devices/link-changes.ts";
+import { listDevices } from "../../hosts/devices/list-devices.ts";
+import { removeDevice } from "../../hosts/devices/remove-device.ts";
+import { restoreChanges } from "../../hosts/devices/restore-changes.ts";
+import { softDeviceSpecSchema } from "../../hosts/devices/soft-device-spec.ts";
+import { readSysctl, setSysctl } from "../../hosts/devices/sysctl.ts";
+import { undoRecordSchema, type UndoRecord } from "../../hosts/devices/undo-records.ts";
+import { readFileBounded, writeFileSafely } from "../../hosts/files.ts";
+import { nodePlace, refusal } from "./node-place.ts";
+import type { WorkExecutor } from "./work-executor.ts";
+
+const DeviceOperationSchema = z.discriminatedUnion("operation", [
+  z.object({ operation: z.literal("list") }),
+  z.object({
+    operation: z.literal("change"),
+    device: z.string(),
+    up: z.boolean().optional(),
+    mtu: z.number().int().optional(),
+    master: z.string().nullable().optional(),
+    add_addresses: z.array(z.string()).default([]),
+    remove_addresses: z.array(z.string()).default([]),
+  }),
+  z.object({ operation: z.literal("create"), spec: softDeviceSpecSchema }),
+  z.object({ operation: z.literal("remove"), device: z.string() }),
+  z.object({ operation: z.literal("sysctl"), key: z.string(), value: z.string().optional() }),
+  z.object({ operation: z.literal("restore"), records: z.array(undoRecordSchema) }),
+]);
+
+/**
+ * Device operations on the host or a lab node. Each change returns its undo record (the broker
+ * keeps them and sends them back, newest first, when the session ends). A request refused halfway
+ * is rolled back first, so a refusal leaves nothing changed.
+ */
+export const deviceOperation: WorkExecutor = async ({ work, services, workDir }) => {
+  const operation = DeviceOperationSchema.parse(work.payload);
+  if (operation.operation === "restore") return { value: await restoreChanges(operation.records) };
+  const applied: UndoRecord[] = [];
+  try {
+    const { netns } = nodePlace(services, workDir, work.payload);
+    switch (operation.operation) {
+      case "list":
+        return { value: await listDevices({ netns }) };
+      case "create":
+        applied.push(await createDevice({ netns, spec: operation.spec }));
+        break;
+      case "remove":
+        applied.push(await removeDevice({ netns, device: operation.device }));
+        break;
+      case "sysctl":
+        if (operation.value === undefined) return { value: { key: operation.key, value: await readSysctl({ netns, key: operation.key }) } };
+        applied.push(await setSysctl({ netns, key: operation.key, value: operation.value }));
+        break;
+      case "change": {
+        const target = { netns, device: operation.device };
+        if (operation.master !== undefined) applied.push(await setDeviceMaster({ ...target, master: operation.master }));
+        if (operation.mtu !== undefined) applied.push(await setDeviceMtu({ ...target, mtu: operation.mtu }));
+        for (const address of operation.remove_addresses) applied.push(await removeDeviceAddress({ ...target, address }));
+        for (const address of operation.add_addresses) applied.push(await addDeviceAddress({ ...target, address }));
+        if (operation.up !== undefined) applied.push(await setDeviceUp({ ...target, up: operation.up }));
+        break;
+      }
+    }
+    return { value: { changes: applied.length }, undo: applied };
+  } catch (error) {
+    await restoreChanges(applied);
+    return refusal(error);
+  }
+};
+
+const FileTransferSchema = z.discriminatedUnion("direction", [
+  z.object({ direction: z.literal("upload"), path: z.string(), content_base64: z.string(), max_bytes: z.number().int().positive() }),
+  z.object({ direction: z.literal("download"), path: z.string(), max_bytes: z.number().int().positive() }),
+]);
+
+/** Writes or reads one file on the host (lab nodes share the host's file system), bounded and path-checked. */
+export const fileTransfer: WorkExecutor = async ({ work }) => {
+  const transfer = FileTransferSchema.parse(work.payload);
+  try {
+    if (transfer.direction === "upload") {
+      return { value: await writeFileSafely(transfer.path, new Uint8Array(Buffer.from(transfer.content_base64, "base64")), { maxBytes: transfer.max_bytes }) };
+    }
+    const content = await readFileBounded(transfer.path, { maxBytes: transfer.max_bytes });
+    return { value: { path: transfer.path, size: content.byteLength, content_base64: Buffer.from(content).toString("base64") } };
+  } catch (error) {
+    return refusal(error);
+  }
+};

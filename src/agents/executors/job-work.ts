@@ -1,0 +1,44 @@
+import { z } from "zod";
+import type { JobRequest } from "../../hosts/jobs/job-spec.ts";
+import { nodePlace } from "./node-place.ts";
+import type { WorkExecutor } from "./work-executor.ts";
+
+/** The broker's output events carry at most 64 KiB of text each. */
+const EVENT_TEXT_LIMIT = 60 * 1024;
+
+const JobPayloadSchema = z.object({ job: z.record(z.string(), z.unknown()) });
+
+/**
+ * Runs a job (on the host or inside a lab node), streaming its output as it comes; the result is
+ * the job's outcome. A job cut off by an agent restart is never started again.
+ */
+export const runJob: WorkExecutor = async ({ work, output, services, workDir, interrupted }) => {
+  if (interrupted) throw new Error("The agent restarted while this job ran; it was not run again");
+  const { job } = JobPayloadSchema.parse(work.payload);
+  const place = nodePlace(services, workDir, work.payload);
+  const request = { ...job, timeoutMs: job.timeoutMs ?? undefined } as JobRequest;
+  if (place.netns) request.netns = place.netns;
+  if (place.prefix.length > 0) {
+    const command = request.shell !== undefined ? ["sh", "-c", request.shell] : (request.argv ?? []);
+    request.argv = [...place.prefix, ...command];
+    delete request.shell;
+  }
+  const { job: running } = services.jobs.ensureStarted(request, (chunk) => {
+    for (let start = 0; start < chunk.text.length; start += EVENT_TEXT_LIMIT) {
+      output({ stream: chunk.stream, text: chunk.text.slice(start, start + EVENT_TEXT_LIMIT) });
+    }
+  });
+  const result = await running.done;
+  services.jobs.forget(running.spec.id);
+  return { ...result };
+};
+
+const KillPayloadSchema = z.object({ job_id: z.string(), signal: z.string() });
+
+/** Signals a job's whole process tree; a job this agent does not run (any more) is said so. */
+export const killJob: WorkExecutor = async ({ work, services }) => {
+  const { job_id, signal } = KillPayloadSchema.parse(work.payload);
+  if (!services.jobs.has(job_id)) return { delivered: false, message: `Job "${job_id}" is not running on this host` };
+  const { delivered, message } = services.jobs.kill(job_id, signal);
+  return { delivered, message };
+};

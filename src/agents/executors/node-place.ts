@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { RUNTIMES } from "../../engine/model.ts";
+import { HostRequestError } from "../../hosts/host-errors.ts";
+import type { AgentServices } from "../agent-services.ts";
+
+export const TargetPayloadSchema = z.object({
+  lab: z
+    .object({ instance_name: z.string(), runtime: z.enum(RUNTIMES), topology_file: z.string(), multilab_id: z.number().int().nullable() })
+    .nullable()
+    .default(null),
+  node: z.string().nullable().default(null),
+});
+
+export type NodePlace = { netns: string | null; prefix: string[] };
+
+/**
+ * Where a job or device change runs: the host itself, or inside a lab node as its runtime says
+ * (`ip netns exec NS` becomes a namespace; any other prefix is put in front of the command).
+ */
+export function nodePlace(services: AgentServices, workDir: string, payload: unknown): NodePlace {
+  const target = TargetPayloadSchema.parse(payload);
+  if (!target.lab || target.node === null) return { netns: null, prefix: [] };
+  const runtime = services.runtimes[target.lab.runtime];
+  if (!runtime) throw new HostRequestError("unsupported", `This host does not offer runtime ${target.lab.runtime}`);
+  const prefix = runtime.nodeExecPrefix(
+    {
+      labId: "",
+      instanceName: target.lab.instance_name,
+      workDir: join(workDir, "labs", target.lab.instance_name),
+      topologyFile: target.lab.topology_file,
+      ...(target.lab.multilab_id !== null ? { multilabId: target.lab.multilab_id } : {}),
+      timeoutMs: 0,
+    },
+    target.node,
+  );
+  const [ip, netns, exec, namespace, ...rest] = prefix;
+  if (ip === "ip" && netns === "netns" && exec === "exec" && namespace && rest.length === 0) return { netns: namespace, prefix: [] };
+  return { netns: null, prefix };
+}
+
+/** A refusal the broker turns into the matching 4xx, as a result instead of a failure. */
+export function refusal(error: unknown): Record<string, unknown> {
+  if (error instanceof HostRequestError) return { refused: { reason: error.reason, message: error.message } };
+  throw error;
+}

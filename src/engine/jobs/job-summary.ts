@@ -1,0 +1,70 @@
+import { asc, eq } from "drizzle-orm";
+import { jobs } from "../../../db/schema.ts";
+import type { EngineContext } from "../context.ts";
+import { findSession } from "../sessions/find-session.ts";
+import { jobState, type JobRecord } from "./job.ts";
+
+export interface SummaryJob {
+  number: number;
+  id: string;
+  description: string | null;
+  node: string | null;
+  state: string;
+  verdict: "PASS" | "FAIL" | "RUNNING";
+  result: string;
+}
+
+export interface SummaryHost {
+  role: string;
+  host: string;
+  jobs: SummaryJob[];
+}
+
+/** Per host, every job of the session in order with PASS/FAIL and its result formatted (LNST's results summary). */
+export async function sessionSummary(ctx: EngineContext, sessionId: string): Promise<SummaryHost[]> {
+  const session = await findSession(ctx, sessionId);
+  const rows = await ctx.orm.select().from(jobs).where(eq(jobs.sessionId, session.id)).orderBy(asc(jobs.hostId), asc(jobs.number));
+  const byHost = new Map<string, SummaryHost>();
+  for (const row of rows) {
+    const job = ctx.state.jobs.get(row.id) ?? row;
+    let entry = byHost.get(job.hostId);
+    if (!entry) byHost.set(job.hostId, (entry = { role: job.role, host: ctx.state.hosts.get(job.hostId)?.name ?? job.hostId, jobs: [] }));
+    entry.jobs.push(summarize(ctx, job));
+  }
+  return [...byHost.values()];
+}
+
+function summarize(ctx: EngineContext, job: JobRecord): SummaryJob {
+  const state = jobState(ctx, job);
+  const outcome = job.outcome ?? {};
+  const verdict = state !== "finished" ? "RUNNING" : outcome.passed === true ? "PASS" : "FAIL";
+  return {
+    number: job.number,
+    id: job.id,
+    description: (job.spec.description as string | undefined) ?? null,
+    node: job.node,
+    state,
+    verdict,
+    result: state !== "finished" ? "" : formatResult(outcome),
+  };
+}
+
+function formatResult(outcome: Record<string, unknown>): string {
+  if (outcome.result !== undefined && outcome.result !== null) return JSON.stringify(outcome.result);
+  if (outcome.error) return String(outcome.error);
+  const signal = outcome.signal ? `, killed by ${String(outcome.signal)}` : "";
+  const timedOut = outcome.timedOut ? ", timed out" : "";
+  return `exit code ${String(outcome.exitCode ?? "none")}${signal}${timedOut}`;
+}
+
+export function summaryText(hosts: readonly SummaryHost[]): string {
+  const lines: string[] = [];
+  for (const host of hosts) {
+    lines.push(`${host.role} (${host.host})`);
+    for (const job of host.jobs) {
+      const where = job.node ? ` [node ${job.node}]` : "";
+      lines.push(`  job ${job.number}: ${job.verdict} ${job.description ?? ""}${where}${job.result ? ` — ${job.result}` : ""}`.replace(/ {2,}—/, " —"));
+    }
+  }
+  return lines.join("\n") + (lines.length ? "\n" : "");
+}

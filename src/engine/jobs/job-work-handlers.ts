@@ -1,0 +1,17 @@
+import { eq } from "drizzle-orm";
+import { jobs } from "../../../db/schema.ts";
+import type { Change, EngineContext } from "../context.ts";
+import type { WorkOutcome } from "../work/complete-work.ts";
+import type { WorkItem } from "../work/work-item.ts";
+
+/** The agent finished running a job: its result (exit code, output, passed…) becomes the job's outcome. */
+export function applyJobResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
+  const job = item.jobId ? ctx.state.jobs.get(item.jobId) : undefined;
+  if (!job) return;
+  const now = ctx.clock.now();
+  job.outcome = outcome.ok && outcome.result ? outcome.result : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
+  job.finishedAt = now;
+  ctx.state.jobs.delete(job.id);
+  change.write(ctx.orm.update(jobs).set({ outcome: job.outcome, finishedAt: now }).where(eq(jobs.id, job.id)));
+  change.emit("job.finished", { jobId: job.id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, { number: job.number, passed: job.outcome.passed === true });
+}

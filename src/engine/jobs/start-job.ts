@@ -1,0 +1,70 @@
+import { eq, and, max } from "drizzle-orm";
+import { jobs } from "../../../db/schema.ts";
+import { Change, type EngineContext } from "../context.ts";
+import { newId } from "../ids.ts";
+import { enqueueWork } from "../work/enqueue-work.ts";
+import type { JobRecord } from "./job.ts";
+import { resolveTarget, type TargetRequest, targetPayload } from "./job-target.ts";
+
+export interface JobSpec {
+  argv?: string[];
+  shell?: string;
+  background: boolean;
+  /** Null only for background jobs that may run until killed or the session ends. */
+  timeoutMs: number | null;
+  expectFailure: boolean;
+  cwd?: string;
+  env?: Record<string, string>;
+  netns?: string;
+  parseJson: boolean;
+  description?: string;
+  maxOutputBytes: number;
+}
+
+/** Queues a job for the target's agent; its number is the next for that host within the session. */
+export async function startJob(ctx: EngineContext, sessionId: string, where: TargetRequest, spec: JobSpec): Promise<JobRecord> {
+  const target = resolveTarget(ctx, sessionId, where);
+  const number = await nextJobNumber(ctx, target.session.id, target.host.id);
+  const now = ctx.clock.now();
+  const id = newId(now);
+  const change = new Change(ctx);
+  const work = enqueueWork(ctx, change, {
+    hostId: target.host.id,
+    kind: "run-job",
+    sessionId: target.session.id,
+    jobId: id,
+    labId: target.lab?.id ?? null,
+    payload: { job: { id, ...spec }, ...targetPayload(target) },
+  });
+  const job: JobRecord = {
+    id,
+    sessionId: target.session.id,
+    hostId: target.host.id,
+    role: target.role,
+    labId: target.lab?.id ?? null,
+    node: target.node,
+    number,
+    spec: { ...spec },
+    workId: work.id,
+    outcome: null,
+    createdAt: now,
+    finishedAt: null,
+  };
+  ctx.state.jobs.set(id, job);
+  change.write(ctx.orm.insert(jobs).values(job));
+  change.emit("job.queued", { jobId: id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, { number, role: job.role, node: job.node, description: spec.description ?? null });
+  await change.commit();
+  return job;
+}
+
+/** Job numbers count up per host within a session; the counter lives in memory, seeded once from the database. */
+async function nextJobNumber(ctx: EngineContext, sessionId: string, hostId: string): Promise<number> {
+  const key = `${sessionId}:${hostId}`;
+  if (!ctx.state.jobNumbers.has(key)) {
+    const [top] = await ctx.orm.select({ number: max(jobs.number) }).from(jobs).where(and(eq(jobs.sessionId, sessionId), eq(jobs.hostId, hostId)));
+    if (!ctx.state.jobNumbers.has(key)) ctx.state.jobNumbers.set(key, top?.number ?? 0);
+  }
+  const next = ctx.state.jobNumbers.get(key)! + 1;
+  ctx.state.jobNumbers.set(key, next);
+  return next;
+}

@@ -1,0 +1,101 @@
+import { labFiles, labs } from "../../../db/schema.ts";
+import { Change, type EngineContext } from "../context.ts";
+import { LockedError, NotFoundError, UnprocessableError } from "../errors.ts";
+import { newId } from "../ids.ts";
+import { effectiveCapacity, type Host, type RuntimeName, type Session } from "../model.ts";
+import { enqueueWork } from "../work/enqueue-work.ts";
+import { chooseRuntime } from "./choose-runtime.ts";
+import { classifyTopology, type LabUpload } from "./classify-topology.ts";
+import { destroyLabIn } from "./destroy-lab.ts";
+import { type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
+import { freeMultilabId, uniqueInstanceName } from "./lab-naming.ts";
+
+export interface AcquireLabInput {
+  session: Session;
+  /** The role whose host runs the lab; the session's first role when null. */
+  role: string | null;
+  upload: LabUpload;
+  runtime: RuntimeName | null;
+  /** Attach to a running lab with the same content instead of deploying again. */
+  reuse: boolean;
+}
+
+/**
+ * Gets the session a lab on its host, Remote Lab style: the same content with `reuse` attaches
+ * (no redeploy); anything else while the current lab is held by any session (the caller included)
+ * is refused as busy; an idle lab is replaced. A new lab is deployed by the host's agent.
+ */
+export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Promise<{ lab: Lab; reused: boolean }> {
+  const { session } = input;
+  if (session.state !== "active") throw new LockedError("Session is not active");
+  const role = input.role ?? session.requirements[0]!.role;
+  const hostId = session.assignments?.[role];
+  if (!hostId) throw new NotFoundError(`Session "${session.id}" has no role "${role}"`);
+  const host = ctx.state.hosts.get(hostId)!;
+  const topology = classifyTopology(input.upload);
+  const runtime = chooseRuntime(host, topology, input.runtime);
+
+  const change = new Change(ctx);
+  const current = currentLab(ctx, session, host);
+  if (current) {
+    if (current.state === "running" && current.topologyHash === topology.hash && input.reuse) {
+      if (!current.holders.includes(session.id)) {
+        current.holders = [...current.holders, session.id];
+        saveHolders(ctx, change, current);
+      }
+      await change.commit();
+      return { lab: current, reused: true };
+    }
+    if (current.holders.length > 0) throw new LockedError("Lab currently busy");
+    destroyLabIn(ctx, change, current, "replaced by a new topology");
+  }
+
+  const multilabId = runtime === "netlab" && effectiveCapacity(host) > 1 ? freeMultilabId(ctx, host.id) : null;
+  if (runtime === "netlab" && effectiveCapacity(host) > 1 && multilabId === null) throw new UnprocessableError(`Host "${host.name}" has no free netlab multilab id`);
+  const now = ctx.clock.now();
+  const lab: Lab = {
+    id: newId(now),
+    sessionId: session.id,
+    hostId: host.id,
+    runtime,
+    state: "deploying",
+    instanceName: uniqueInstanceName(ctx, host.id, topology.name),
+    topologyName: topology.name,
+    topologyFile: input.upload.topologyFile,
+    topologyHash: topology.hash,
+    files: [{ path: input.upload.topologyFile, size: input.upload.topology.byteLength }, ...input.upload.extraFiles.map((file) => ({ path: file.path, size: file.content.byteLength }))],
+    notes: topology.notes,
+    multilabId,
+    holders: [session.id],
+    nodes: [],
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  ctx.state.labs.set(lab.id, lab);
+  change.write(ctx.orm.insert(labs).values(lab));
+  for (const file of [{ path: input.upload.topologyFile, content: input.upload.topology }, ...input.upload.extraFiles]) {
+    change.write(ctx.orm.insert(labFiles).values({ labId: lab.id, path: file.path, content: Buffer.from(file.content) }));
+  }
+  change.emit("lab.deploying", { labId: lab.id, sessionId: session.id, hostId: host.id }, { from: null, instance: lab.instanceName, runtime, notes: lab.notes });
+  enqueueWork(ctx, change, {
+    hostId: host.id,
+    kind: "deploy-lab",
+    labId: lab.id,
+    sessionId: session.id,
+    payload: { instance_name: lab.instanceName, runtime, topology_file: lab.topologyFile, multilab_id: multilabId, timeout_ms: ctx.settings.labDeployTimeoutMs },
+  });
+  await change.commit();
+  return { lab, reused: false };
+}
+
+/**
+ * The lab a session works with on a host: on a one-lab host, whatever lab is live there (Remote Lab
+ * semantics, so a later session can reuse it); on a bigger host, the newest live lab this session
+ * created or holds.
+ */
+export function currentLab(ctx: EngineContext, session: Session, host: Host): Lab | undefined {
+  const live = liveLabsOnHost(ctx, host.id).filter((lab) => lab.state !== "stopping");
+  if (effectiveCapacity(host) <= 1) return live[0];
+  return live.find((lab) => lab.sessionId === session.id || lab.holders.includes(session.id));
+}

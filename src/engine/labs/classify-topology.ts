@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+import { TopologyError } from "../../hosts/lab-runtime.ts";
+import { readContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import { detectTopologyKind, parseNetlabTopology } from "../../topology/netlab-topology.ts";
+import { parseYamlSafely } from "../../topology/safe-yaml.ts";
+
+export interface LabUpload {
+  /** File name of the topology as uploaded (kept next to the extra files). */
+  topologyFile: string;
+  topology: Uint8Array;
+  /** Extra files with relative paths (already checked to stay inside the lab folder). */
+  extraFiles: { path: string; content: Uint8Array }[];
+}
+
+export interface ClassifiedTopology {
+  kind: "containerlab" | "netlab";
+  name: string;
+  nodes: string[];
+  /** What the native runtime would not honour, said up front. */
+  notes: string[];
+  /** Identifies the lab content (topology and extra files): the same hash can be reused. */
+  hash: string;
+}
+
+const TOPOLOGY_EXTENSION = /\.ya?ml$/i;
+
+/** Validates an upload without touching any host; a bad topology throws TopologyError naming the field. */
+export function classifyTopology(upload: LabUpload): ClassifiedTopology {
+  if (!TOPOLOGY_EXTENSION.test(upload.topologyFile)) {
+    throw new TopologyError("topology", `file "${upload.topologyFile}" must end in .yml or .yaml`);
+  }
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(upload.topology);
+  const document = parseYamlSafely(text);
+  const kind = detectTopologyKind(document);
+  const hash = contentHash(upload);
+  if (kind === "containerlab") {
+    const { topology, notes } = readContainerlabTopology(document);
+    return { kind, name: topology.name, nodes: topology.nodes.map((node) => node.name), notes, hash };
+  }
+  if (kind === "netlab") {
+    const summary = parseNetlabTopology(text);
+    const stem = upload.topologyFile.replace(TOPOLOGY_EXTENSION, "").replace(/[^A-Za-z0-9-]/g, "").slice(0, 12) || "lab";
+    return { kind, name: summary.name ?? stem, nodes: summary.nodes, notes: [], hash };
+  }
+  throw new TopologyError("topology", "is neither a containerlab topology (name + topology.nodes) nor a netlab topology (nodes)");
+}
+
+function contentHash(upload: LabUpload): string {
+  const hash = createHash("sha256").update(upload.topology);
+  for (const file of [...upload.extraFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    hash.update(`\0${file.path}\0`).update(file.content);
+  }
+  return hash.digest("hex");
+}

@@ -1,0 +1,45 @@
+import { Change, type EngineContext } from "../context.ts";
+import { ConflictError, LockedError } from "../errors.ts";
+import { enqueueWork } from "../work/enqueue-work.ts";
+import { destroyLabIn } from "./destroy-lab.ts";
+import { type Lab, saveHolders, transitionLab } from "./lab.ts";
+
+/** Drops `sessionId`'s hold; the lab keeps running (idle) for reuse. Releasing twice is harmless. */
+export async function releaseLab(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
+  if (!lab.holders.includes(sessionId)) return lab;
+  const change = new Change(ctx);
+  lab.holders = lab.holders.filter((holder) => holder !== sessionId);
+  saveHolders(ctx, change, lab);
+  await change.commit();
+  return lab;
+}
+
+/** Destroys a lab; without `force` a held lab is refused (409). Returns whether anything was live to destroy. */
+export async function deleteLab(ctx: EngineContext, lab: Lab, force: boolean, reason: string): Promise<boolean> {
+  if (lab.state === "inactive" || lab.state === "stopping") return false;
+  if (!force && lab.holders.length > 0) throw new ConflictError("Lab still in use");
+  const change = new Change(ctx);
+  destroyLabIn(ctx, change, lab, reason);
+  await change.commit();
+  return true;
+}
+
+/** Deploys a failed lab again for an active session of its host. */
+export async function redeployLab(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
+  const session = ctx.state.sessions.get(sessionId);
+  if (!session || session.state !== "active" || !Object.values(session.assignments ?? {}).includes(lab.hostId)) {
+    throw new LockedError(`Session "${sessionId}" is not active on the lab's host`);
+  }
+  if (lab.state !== "failed") throw new ConflictError(`Only a failed lab can be redeployed; this one is ${lab.state}`);
+  const change = new Change(ctx);
+  transitionLab(ctx, change, lab, "deploying", { error: null, holders: [sessionId], nodes: [] });
+  enqueueWork(ctx, change, {
+    hostId: lab.hostId,
+    kind: "deploy-lab",
+    labId: lab.id,
+    sessionId,
+    payload: { instance_name: lab.instanceName, runtime: lab.runtime, topology_file: lab.topologyFile, multilab_id: lab.multilabId, timeout_ms: ctx.settings.labDeployTimeoutMs },
+  });
+  await change.commit();
+  return lab;
+}

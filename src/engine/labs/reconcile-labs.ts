@@ -1,0 +1,38 @@
+import { Change, type EngineContext } from "../context.ts";
+import type { Host, RuntimeName } from "../model.ts";
+import { enqueueWork } from "../work/enqueue-work.ts";
+import { liveLabsOnHost, transitionLab } from "./lab.ts";
+
+export interface ReportedInstance {
+  instance_name: string;
+  lab_id: string | null;
+  runtime: RuntimeName;
+}
+
+/**
+ * Reviving: compares what the agent says runs on its host with what the broker believes. A lab
+ * the broker thinks is running but is gone becomes failed; an instance no live lab owns is destroyed.
+ * Labs with an operation in flight (deploying, stopping) are left to that operation.
+ */
+export async function reconcileHostLabs(ctx: EngineContext, host: Host, reported: readonly ReportedInstance[]): Promise<void> {
+  const change = new Change(ctx);
+  const running = new Set(reported.map((instance) => instance.instance_name));
+  const live = liveLabsOnHost(ctx, host.id);
+  for (const lab of live) {
+    if (lab.state === "running" && !running.has(lab.instanceName)) {
+      transitionLab(ctx, change, lab, "failed", { error: `instance ${lab.instanceName} is no longer running on host ${host.name}`, holders: [] });
+    }
+  }
+  const known = new Set(live.map((lab) => lab.instanceName));
+  for (const instance of reported) {
+    if (known.has(instance.instance_name)) continue;
+    change.emit("lab.orphan", { hostId: host.id }, { instance: instance.instance_name, runtime: instance.runtime, labId: instance.lab_id });
+    enqueueWork(ctx, change, {
+      hostId: host.id,
+      kind: "destroy-lab",
+      labId: null,
+      payload: { instance_name: instance.instance_name, runtime: instance.runtime, topology_file: null, multilab_id: null, reason: "no lab owns this instance" },
+    });
+  }
+  await change.commit();
+}

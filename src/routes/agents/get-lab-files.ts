@@ -1,0 +1,38 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { labFiles } from "../../../db/schema.ts";
+import { authenticateAgent } from "../../engine/agents/agent-heartbeat.ts";
+import { NotFoundError } from "../../engine/errors.ts";
+import { findLab } from "../../engine/labs/find-lab.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { BearerHeaderSchema, bearerToken } from "./agent-schemas.ts";
+
+export const LabBundleSchema = z
+  .object({ files: z.array(z.object({ path: z.string(), content_base64: z.string() })) })
+  .openapi("LabBundle");
+
+const getLabFiles = createRoute({
+  method: "get",
+  path: "/v1/agents/{id}/labs/{lab_id}/files",
+  tags: ["agents"],
+  summary: "The topology and extra files of a lab on this agent's host",
+  security: [{ agentToken: [] }],
+  request: {
+    params: z.object({ id: z.string().min(1).max(64), lab_id: z.string().min(1).max(64) }),
+    headers: BearerHeaderSchema,
+  },
+  responses: { 200: { description: "The files", content: { "application/json": { schema: LabBundleSchema } } }, ...problemResponses(401, 404) },
+});
+
+export function registerGetLabFiles(api: Api, { engine }: RouteDeps): void {
+  api.openapi(getLabFiles, async (c) => {
+    const { id, lab_id } = c.req.valid("param");
+    const host = authenticateAgent(engine, id, bearerToken(c.req.valid("header").authorization));
+    const lab = await findLab(engine, lab_id);
+    if (lab.hostId !== host.id) throw new NotFoundError(`Cannot find lab "${lab_id}" on host "${host.name}"`);
+    const rows = await engine.orm.select().from(labFiles).where(eq(labFiles.labId, lab.id));
+    return c.json({ files: rows.map((row) => ({ path: row.path, content_base64: Buffer.from(row.content).toString("base64") })) }, 200);
+  });
+}

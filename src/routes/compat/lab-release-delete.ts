@@ -1,0 +1,43 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { NotFoundError } from "../../engine/errors.ts";
+import { deleteLab, releaseLab } from "../../engine/labs/lab-actions.ts";
+import type { Api } from "../api.ts";
+import { parseFormBool } from "../labs/lab-upload.ts";
+import { compatErrorResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { compatLab } from "./compat-lab.ts";
+import { activeCompatSession, SessionHeaderSchema } from "./compat-schemas.ts";
+
+const postLabRelease = createRoute({
+  method: "post",
+  path: "/lab/release",
+  tags: ["remote-lab"],
+  summary: "Remote Lab: drop this session's hold on its lab (the lab keeps running for reuse)",
+  request: { headers: SessionHeaderSchema },
+  responses: { 204: { description: "Released" }, ...compatErrorResponses(404, 422, 423) },
+});
+
+const deleteLabRoute = createRoute({
+  method: "delete",
+  path: "/lab",
+  tags: ["remote-lab"],
+  summary: "Remote Lab: destroy the session's lab",
+  request: { headers: SessionHeaderSchema, query: z.object({ force: z.string().optional().openapi({ description: "Destroy even while held (default true)" }) }) },
+  responses: { 202: { description: "A running lab is being destroyed" }, 204: { description: "No lab ran" }, ...compatErrorResponses(404, 409, 422, 423) },
+});
+
+export function registerCompatLabReleaseDelete(api: Api, { engine }: RouteDeps): void {
+  api.openapi(postLabRelease, async (c) => {
+    const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
+    const lab = compatLab(engine, session);
+    if (!lab || lab.state !== "running") throw new NotFoundError("No lab running");
+    await releaseLab(engine, lab, session.id);
+    return c.body(null, 204);
+  });
+  api.openapi(deleteLabRoute, async (c) => {
+    const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
+    const lab = compatLab(engine, session);
+    const destroyed = lab ? await deleteLab(engine, lab, parseFormBool(c.req.valid("query").force, true), "deleted through DELETE /lab") : false;
+    return c.body(null, destroyed ? 202 : 204);
+  });
+}

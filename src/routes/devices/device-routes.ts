@@ -1,0 +1,82 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { runHostOperation } from "../../engine/devices/device-operation.ts";
+import type { TargetRequest } from "../../engine/jobs/job-target.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+
+/** The two places devices live: a role's host, or a node of a running lab. */
+const PLACES = [
+  {
+    prefix: "/v1/sessions/{id}/hosts/{role}",
+    params: z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) }),
+    target: (params: Record<string, string>): TargetRequest => ({ role: params.role }),
+  },
+  {
+    prefix: "/v1/sessions/{id}/labs/{lab_id}/nodes/{node}",
+    params: z.object({ id: z.string().min(1).max(64), lab_id: z.string().min(1).max(64), node: z.string().min(1).max(253) }),
+    target: (params: Record<string, string>): TargetRequest => ({ labId: params.lab_id, node: params.node }),
+  },
+] as const;
+
+const DeviceNameSchema = z.string().min(1).max(15);
+const CreateDeviceSchema = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("bridge"), name: DeviceNameSchema }).strict(),
+    z.object({ kind: z.literal("dummy"), name: DeviceNameSchema }).strict(),
+    z.object({ kind: z.literal("veth"), name: DeviceNameSchema, peer: DeviceNameSchema, peer_netns: z.string().min(1).optional() }).strict(),
+    z.object({ kind: z.literal("vlan"), name: DeviceNameSchema, parent: DeviceNameSchema, vlan_id: z.number().int() }).strict(),
+    z.object({ kind: z.literal("bond"), name: DeviceNameSchema, mode: z.string().min(1) }).strict(),
+  ])
+  .openapi("CreateDevice");
+const ChangeDeviceSchema = z
+  .object({
+    up: z.boolean().optional(),
+    mtu: z.number().int().min(68).max(65535).optional(),
+    master: z.string().min(1).max(15).nullable().optional().openapi({ description: "Enslave to this bridge or bond; null frees it" }),
+    add_addresses: z.array(z.string().max(64)).max(100).default([]).openapi({ example: ["10.0.0.1/24"] }),
+    remove_addresses: z.array(z.string().max(64)).max(100).default([]),
+  })
+  .strict()
+  .openapi("ChangeDevice");
+const SysctlKeySchema = z.string().regex(/^[a-z0-9_][a-z0-9_.\-/]*$/i, "a sysctl key such as net.ipv4.ip_forward");
+const anyJson = { description: "Result", content: { "application/json": { schema: z.unknown() } } };
+const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
+
+export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
+  for (const place of PLACES) {
+    const run = (params: Record<string, string>, operation: { operation: string } & Record<string, unknown>) =>
+      runHostOperation(engine, params.id!, place.target(params), "device-op", operation);
+    const device = place.params.extend({ device: DeviceNameSchema });
+    const sysctl = place.params.extend({ key: SysctlKeySchema });
+
+    api.openapi(
+      createRoute({ method: "get", path: `${place.prefix}/devices`, tags: ["devices"], summary: "List interfaces: state, MTU, MAC, addresses, master, driver, statistics", request: { params: place.params }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), { operation: "list" })) as never, 200),
+    );
+    api.openapi(
+      createRoute({ method: "post", path: `${place.prefix}/devices`, tags: ["devices"], summary: "Create a soft device (bridge, veth pair, VLAN, dummy, bond); undone when the session ends", request: { params: place.params, body: { content: { "application/json": { schema: CreateDeviceSchema } }, required: true } }, responses: { 201: anyJson, ...errors } }),
+      async (c) => {
+        const { peer_netns, vlan_id, ...spec } = c.req.valid("json") as Record<string, unknown>;
+        const hostSpec = { ...spec, ...(peer_netns !== undefined ? { peerNetns: peer_netns } : {}), ...(vlan_id !== undefined ? { vlanId: vlan_id } : {}) };
+        return c.json((await run(c.req.valid("param"), { operation: "create", spec: hostSpec })) as never, 201);
+      },
+    );
+    api.openapi(
+      createRoute({ method: "patch", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Change a device: up/down, MTU, master, addresses; undone when the session ends", request: { params: device, body: { content: { "application/json": { schema: ChangeDeviceSchema } }, required: true } }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), { operation: "change", device: c.req.valid("param").device, ...c.req.valid("json") })) as never, 200),
+    );
+    api.openapi(
+      createRoute({ method: "delete", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Remove a device (recreated when the session ends)", request: { params: device }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), { operation: "remove", device: c.req.valid("param").device })) as never, 200),
+    );
+    api.openapi(
+      createRoute({ method: "get", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Read a sysctl", request: { params: sysctl }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), { operation: "sysctl", key: c.req.valid("param").key })) as never, 200),
+    );
+    api.openapi(
+      createRoute({ method: "put", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Set a sysctl (its old value comes back when the session ends)", request: { params: sysctl, body: { content: { "application/json": { schema: z.object({ value: z.string().max(4096) }).strict() } }, required: true } }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), { operation: "sysctl", key: c.req.valid("param").key, value: c.req.valid("json").value })) as never, 200),
+    );
+  }
+}

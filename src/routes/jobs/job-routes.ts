@@ -1,0 +1,118 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { asc, eq } from "drizzle-orm";
+import { jobs } from "../../../db/schema.ts";
+import { BadRequestError } from "../../engine/errors.ts";
+import { findJob } from "../../engine/jobs/find-job.ts";
+import { jobState } from "../../engine/jobs/job.ts";
+import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
+import { sessionSummary, summaryText } from "../../engine/jobs/job-summary.ts";
+import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
+import { findSession } from "../../engine/sessions/find-session.ts";
+import type { Api } from "../api.ts";
+import { EventStreamHeadersSchema, EventStreamQuerySchema, resumePoint } from "../event-stream.ts";
+import { streamOutput } from "../output-stream.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { SessionIdParamSchema } from "../sessions/session-schemas.ts";
+import { JobIdParamSchema, JobViewSchema, toJobView } from "./job-schemas.ts";
+
+const jobResponse = (description: string) => ({ description, content: { "application/json": { schema: JobViewSchema } } });
+
+const getJob = createRoute({ method: "get", path: "/v1/jobs/{id}", tags: ["jobs"], summary: "A job: state, exit code, passed, output, result", request: { params: JobIdParamSchema }, responses: { 200: jobResponse("The job"), ...problemResponses(404) } });
+
+const waitJob = createRoute({
+  method: "post",
+  path: "/v1/jobs/{id}/wait",
+  tags: ["jobs"],
+  summary: "Wait until the job finishes or timeout_s passes (no error on timeout: it is simply still running)",
+  request: { params: JobIdParamSchema, query: z.object({ timeout_s: z.coerce.number().min(0).max(3600).default(30) }) },
+  responses: { 200: jobResponse("The job, finished or not"), ...problemResponses(400, 404) },
+});
+
+const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict();
+
+const killJobRoute = createRoute({
+  method: "post",
+  path: "/v1/jobs/{id}/kill",
+  tags: ["jobs"],
+  summary: "Signal a running job's whole process tree (default SIGKILL); a finished job is not signalled",
+  request: { params: JobIdParamSchema, body: { content: { "application/json": { schema: KillBodySchema } }, required: false } },
+  responses: {
+    200: { description: "What happened", content: { "application/json": { schema: z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema }) } } },
+    ...problemResponses(400, 404),
+  },
+});
+
+const jobOutput = createRoute({
+  method: "get",
+  path: "/v1/jobs/{id}/output",
+  tags: ["jobs"],
+  summary: "A job's stdout and stderr live, as server-sent events (resumable with Last-Event-ID)",
+  request: { params: JobIdParamSchema, query: EventStreamQuerySchema, headers: EventStreamHeadersSchema },
+  responses: { 200: { description: "Output chunks; `end` once the job has finished", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404) },
+});
+
+const listSessionJobs = createRoute({
+  method: "get",
+  path: "/v1/sessions/{id}/jobs",
+  tags: ["jobs"],
+  summary: "The session's jobs, by host and number",
+  request: { params: SessionIdParamSchema },
+  responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } }, ...problemResponses(404) },
+});
+
+const SummarySchema = z.object({
+  hosts: z.array(
+    z.object({
+      role: z.string(),
+      host: z.string(),
+      jobs: z.array(z.object({ number: z.number().int(), id: z.string(), description: z.string().nullable(), node: z.string().nullable(), state: z.string(), verdict: z.enum(["PASS", "FAIL", "RUNNING"]), result: z.string() })),
+    }),
+  ),
+});
+
+const summary = createRoute({
+  method: "get",
+  path: "/v1/sessions/{id}/summary",
+  tags: ["jobs"],
+  summary: "Results summary: per host, every job with its number, description, PASS/FAIL and result",
+  request: { params: SessionIdParamSchema, query: z.object({ format: z.enum(["json", "text"]).default("json") }) },
+  responses: {
+    200: { description: "The summary", content: { "application/json": { schema: SummarySchema }, "text/plain": { schema: z.string() } } },
+    ...problemResponses(404),
+  },
+});
+
+export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
+  api.openapi(getJob, async (c) => c.json(toJobView(engine, await findJob(engine, c.req.valid("param").id)), 200));
+  api.openapi(waitJob, async (c) => {
+    const job = await findJob(engine, c.req.valid("param").id);
+    return c.json(toJobView(engine, await waitForJob(engine, job, c.req.valid("query").timeout_s * 1000, c.req.raw.signal)), 200);
+  });
+  api.openapi(killJobRoute, async (c) => {
+    const job = await findJob(engine, c.req.valid("param").id);
+    // The body is optional: no body means SIGKILL.
+    const parsed = KillBodySchema.safeParse((await c.req.json().catch(() => null)) ?? {});
+    if (!parsed.success) throw new BadRequestError(`signal: ${parsed.error.issues[0]?.message}`);
+    const outcome = await killJob(engine, job, parsed.data.signal);
+    return c.json({ ...outcome, job: toJobView(engine, await findJob(engine, job.id)) }, 200);
+  });
+  api.openapi(jobOutput, async (c) => {
+    const job = await findJob(engine, c.req.valid("param").id);
+    return streamOutput(c, engine, {
+      scope: { jobId: job.id },
+      afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id),
+      isFinished: () => jobState(engine, engine.state.jobs.get(job.id) ?? job) === "finished",
+    }) as never;
+  });
+  api.openapi(listSessionJobs, async (c) => {
+    const session = await findSession(engine, c.req.valid("param").id);
+    const rows = await engine.orm.select().from(jobs).where(eq(jobs.sessionId, session.id)).orderBy(asc(jobs.hostId), asc(jobs.number));
+    return c.json({ items: rows.map((row) => toJobView(engine, engine.state.jobs.get(row.id) ?? row)) }, 200);
+  });
+  api.openapi(summary, async (c) => {
+    const hosts = await sessionSummary(engine, c.req.valid("param").id);
+    if (c.req.valid("query").format === "text") return c.text(summaryText(hosts), 200);
+    return c.json({ hosts }, 200);
+  });
+}

@@ -1,0 +1,60 @@
+import { z } from "@hono/zod-openapi";
+import { LAB_STATES } from "../../../db/schema.ts";
+import type { Lab } from "../../engine/labs/lab.ts";
+import { RUNTIMES } from "../../engine/model.ts";
+import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+
+export const DeviceSchema = z.object({ name: z.string(), raw: z.record(z.string(), z.unknown()) }).openapi("Device");
+
+export const LabViewSchema = z
+  .object({
+    id: z.string(),
+    session_id: z.string(),
+    host_id: z.string(),
+    runtime: z.enum(RUNTIMES),
+    state: z.enum(LAB_STATES),
+    instance_name: z.string(),
+    topology_name: z.string(),
+    topology_file: z.string(),
+    topology_hash: z.string(),
+    files: z.array(z.object({ path: z.string(), size: z.number().int() })),
+    notes: z.array(z.string()).openapi({ description: "Topology fields the runtime accepts but does not honour" }),
+    multilab_id: z.number().int().nullable(),
+    holders: z.array(z.string()),
+    ref_count: z.number().int(),
+    nodes: z.array(z.record(z.string(), z.unknown())),
+    devices: z.array(DeviceSchema),
+    error: z.string().nullable(),
+    created_at: IsoTimeSchema,
+    updated_at: IsoTimeSchema,
+  })
+  .openapi("Lab");
+
+/** Remote Lab's device list: each node's name and the data its runtime reports. */
+export function labDevices(lab: Lab): z.infer<typeof DeviceSchema>[] {
+  return lab.nodes.map((node) => ({ name: String(node.name), raw: (node.raw as Record<string, unknown>) ?? {} }));
+}
+
+export function toLabView(lab: Lab): z.infer<typeof LabViewSchema> {
+  return {
+    id: lab.id,
+    session_id: lab.sessionId,
+    host_id: lab.hostId,
+    runtime: lab.runtime,
+    state: lab.state,
+    instance_name: lab.instanceName,
+    topology_name: lab.topologyName,
+    topology_file: lab.topologyFile,
+    topology_hash: lab.topologyHash,
+    files: lab.files,
+    notes: lab.notes,
+    multilab_id: lab.multilabId,
+    holders: lab.holders,
+    ref_count: lab.holders.length,
+    nodes: lab.nodes,
+    devices: labDevices(lab),
+    error: lab.error,
+    created_at: isoTime(lab.createdAt)!,
+    updated_at: isoTime(lab.updatedAt)!,
+  };
+}

@@ -1,0 +1,74 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { BadRequestError } from "../../engine/errors.ts";
+import { acquireLab } from "../../engine/labs/acquire-lab.ts";
+import { RUNTIMES, type RuntimeName } from "../../engine/model.ts";
+import { findSession } from "../../engine/sessions/find-session.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { readLabUpload } from "./lab-upload.ts";
+import { LabViewSchema, toLabView } from "./lab-schemas.ts";
+import { labUploadFromJson } from "./lab-upload-json.ts";
+
+export const CreateLabJsonSchema = z
+  .object({
+    session_id: z.string().min(1).max(64),
+    role: z.string().min(1).max(32).optional().openapi({ description: "Whose host runs the lab; the session's first role by default" }),
+    topology: z.string().min(1).openapi({ description: "The topology YAML text" }),
+    topology_file: z.string().min(1).max(255).default("topology.yml").openapi({ description: "File name for the topology (.yml/.yaml)" }),
+    extra_files: z.array(z.object({ path: z.string().min(1).max(1024), content_base64: z.string() }).strict()).max(500).default([]),
+    runtime: z.enum(RUNTIMES).optional(),
+    reuse: z.boolean().default(true),
+  })
+  .strict()
+  .openapi("CreateLab");
+
+// Documents the form; readLabUpload does the checking.
+const MultipartLabSchema = z.object({
+  session_id: z.any().optional().openapi({ type: "string", description: "Required" }),
+  role: z.any().optional().openapi({ type: "string" }),
+  runtime: z.any().optional().openapi({ type: "string", enum: [...RUNTIMES] }),
+  reuse: z.any().optional().openapi({ type: "string" }),
+  topology: z.any().optional().openapi({ type: "string", format: "binary", description: "Required" }),
+  extra_files: z.any().optional().openapi({ type: "array", items: { type: "string", format: "binary" } }),
+});
+
+const postLab = createRoute({
+  method: "post",
+  path: "/v1/labs",
+  tags: ["labs"],
+  summary: "Deploy a lab on a session's host (or reuse a running one with the same content)",
+  description: "Answers at once; follow the state with GET /v1/labs/{id} or the session's events, and the deploy output with /v1/labs/{id}/logs.",
+  request: {
+    body: {
+      content: { "application/json": { schema: CreateLabJsonSchema }, "multipart/form-data": { schema: MultipartLabSchema } },
+      required: true,
+    },
+  },
+  responses: {
+    202: { description: "Deploying", content: { "application/json": { schema: LabViewSchema } } },
+    200: { description: "Reused a running lab with the same content", content: { "application/json": { schema: LabViewSchema } } },
+    ...problemResponses(400, 404, 413, 422, 423, 503),
+  },
+});
+
+export function registerPostLab(api: Api, { engine }: RouteDeps): void {
+  api.openapi(postLab, async (c) => {
+    const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
+    const request = multipart ? await fromMultipart(c) : labUploadFromJson(CreateLabJsonSchema.parse(await c.req.json().catch(() => invalidJson())));
+    const session = await findSession(engine, request.sessionId);
+    const { lab, reused } = await acquireLab(engine, { session, role: request.role, upload: request.upload, runtime: request.runtime, reuse: request.reuse });
+    return c.json(toLabView(lab), reused ? 200 : 202);
+  });
+}
+
+async function fromMultipart(c: Parameters<typeof readLabUpload>[0]) {
+  const { upload, reuse, fields } = await readLabUpload(c);
+  if (!fields.session_id) throw new BadRequestError("The upload needs a session_id field");
+  const runtime = fields.runtime ? z.enum(RUNTIMES).parse(fields.runtime) : null;
+  return { sessionId: fields.session_id, role: fields.role ?? null, upload, reuse, runtime: runtime as RuntimeName | null };
+}
+
+function invalidJson(): never {
+  throw new BadRequestError("The body is not valid JSON");
+}

@@ -1,0 +1,63 @@
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
+import { workItems, workOutput } from "../../db/schema.ts";
+import { sleepOn } from "../clock.ts";
+import type { EngineContext } from "../engine/context.ts";
+import { isoTime } from "./iso-time.ts";
+
+const PAGE = 500;
+const KEEPALIVE_MS = 15_000;
+
+export interface OutputStreamOptions {
+  /** Output of every work item of this lab, or of this job. */
+  scope: { labId: string } | { jobId: string };
+  afterId: number;
+  /** The stream ends once this holds and everything stored was sent. */
+  isFinished: () => boolean;
+}
+
+/**
+ * Output lines as server-sent events (`event: output`, `id` = the line's id for Last-Event-ID,
+ * data `{stream, node, text, seq, at, work_id}`), stored lines first, then live ones.
+ */
+export function streamOutput(c: Context, engine: EngineContext, options: OutputStreamOptions): Response {
+  const key = "labId" in options.scope ? `lab:${options.scope.labId}` : `job:${options.scope.jobId}`;
+  const ownerFilter: SQL = "labId" in options.scope ? eq(workItems.labId, options.scope.labId) : eq(workItems.jobId, options.scope.jobId);
+  return streamSSE(c, async (stream) => {
+    const closed = new AbortController();
+    stream.onAbort(() => closed.abort());
+    let lastId = options.afterId;
+    while (!closed.signal.aborted) {
+      // Listen before reading, so output committed while we read still wakes us.
+      const giveUp = new AbortController();
+      const woken = engine.state.work.waitForOutput(key, sleepOn(engine.clock, KEEPALIVE_MS, giveUp.signal), AbortSignal.any([closed.signal, engine.shutdown, giveUp.signal]));
+      const finishedBefore = options.isFinished();
+      const owned = engine.orm.select({ id: workItems.id }).from(workItems).where(ownerFilter);
+      const rows = await engine.orm
+        .select()
+        .from(workOutput)
+        .where(and(gt(workOutput.id, lastId), inArray(workOutput.workId, owned)))
+        .orderBy(asc(workOutput.id))
+        .limit(PAGE);
+      for (const row of rows) {
+        lastId = row.id;
+        const data = { work_id: row.workId, seq: row.seq, at: isoTime(row.at), stream: row.stream, node: row.node, text: row.text };
+        await stream.writeSSE({ id: String(row.id), event: "output", data: JSON.stringify(data) });
+      }
+      if (rows.length === PAGE) {
+        giveUp.abort();
+        continue;
+      }
+      if (finishedBefore) {
+        giveUp.abort();
+        await stream.writeSSE({ event: "end", data: "{}" });
+        return;
+      }
+      await woken;
+      giveUp.abort();
+      if (engine.shutdown.aborted) return;
+      if (rows.length === 0) await stream.write(": keepalive\n\n");
+    }
+  });
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NativeRuntime } from "../../src/hosts/native/native-runtime.ts";
+import { http } from "./http.ts";
+import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "./processes.ts";
+
+export const CLUSTER_TOKEN = "lbe_cluster-e2e-enrollment-token";
+
+export interface AgentSpec {
+  name: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * A broker and agents as separate processes on loopback, each agent with its own work dir. `stop`
+ * kills them and destroys every native lab their records show, so a failed test leaves nothing.
+ */
+export class LabCluster {
+  readonly root = mkdtempSync(join(tmpdir(), "labbroker-cluster-"));
+  readonly agents = new Map<string, { process: LabbrokerProcess; workDir: string; spec: AgentSpec }>();
+  broker!: LabbrokerProcess;
+  url = "";
+  port = 0;
+
+  async startBroker(args: string[] = [], port = 0): Promise<string> {
+    this.broker = startLabbroker(["broker", "--port", String(port), "--host", "127.0.0.1", "--db", `file:${join(this.root, "broker.db")}`, "--enroll-token", CLUSTER_TOKEN, ...args]);
+    this.url = await brokerUrl(this.broker);
+    this.port = Number(new URL(this.url).port);
+    return this.url;
+  }
+
+  /** Starts (or restarts) an agent; the first start enrolls, later ones re-attach with the stored token. */
+  async startAgent(spec: AgentSpec): Promise<LabbrokerProcess> {
+    const workDir = this.agents.get(spec.name)?.workDir ?? join(this.root, `agent-${spec.name}`);
+    const firstStart = !this.agents.has(spec.name);
+    const process = startLabbroker(["agent", "--broker", this.url, "--name", spec.name, "--work-dir", workDir, ...(firstStart ? ["--token", CLUSTER_TOKEN] : []), ...(spec.args ?? [])], {
+      ...(spec.env ? { env: spec.env } : {}),
+    });
+    this.agents.set(spec.name, { process, workDir, spec });
+    await process.waitForLog((line) => line.msg === "agent registered" || line.msg === "using the stored agent registration");
+    return process;
+  }
+
+  agentProcess(name: string): LabbrokerProcess {
+    return this.agents.get(name)!.process;
+  }
+
+  /** A session holding the named host (pinned), active at once. */
+  async session(host: string): Promise<{ id: string }> {
+    const created = await http("POST", `${this.url}/v1/sessions`, { requirements: [{ host }] });
+    if (created.json?.state !== "active") throw new Error(`session not active: ${created.text}`);
+    return created.json;
+  }
+
+  async stop(): Promise<void> {
+    await stopAllProcesses();
+    for (const { workDir } of this.agents.values()) {
+      const runtime = new NativeRuntime({ stateDir: join(workDir, "native-labs") });
+      for (const instance of await runtime.listRunning().catch(() => [])) {
+        await runtime.destroy({ labId: instance.labId ?? "", instanceName: instance.instanceName, workDir: join(workDir, "labs", instance.instanceName), topologyFile: "", timeoutMs: 30_000 }, () => {});
+      }
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
