@@ -19,6 +19,7 @@ export const brokerOptions = {
   agentOfflineAfter: { flag: "agent-offline-after", env: "LABBROKER_AGENT_OFFLINE_AFTER", kind: "string", placeholder: "SECONDS", description: "A host whose agent misses polls this long turns offline (default 60)" },
   offlinePolicy: { flag: "offline-policy", env: "LABBROKER_OFFLINE_POLICY", kind: "string", placeholder: "keep|fail", description: "Sessions on an offline host: keep them flagged, or fail them as host-lost after the grace (default keep)" },
   offlineGrace: { flag: "offline-grace", env: "LABBROKER_OFFLINE_GRACE", kind: "string", placeholder: "SECONDS", description: "With --offline-policy fail: how long a host may stay offline first (default 120)" },
+  deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
 const SERVER_URL = /^(libsql|https?|wss?):\/\/\S+$/;
@@ -71,6 +72,7 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   agentOfflineAfter: seconds(60),
   offlinePolicy: z.enum(["keep", "fail"]).default("keep"),
   offlineGrace: seconds(120),
+  deployTimeout: seconds(1200),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
   host: z.string().min(1).default("0.0.0.0"),
   logLevel: logLevelSchema,
@@ -89,5 +91,6 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     offlinePolicy: config.offlinePolicy,
     offlineGraceMs: config.offlineGrace * 1000,
     compatRequirement: config.compatRequirement,
+    labDeployTimeoutMs: config.deployTimeout * 1000,
   };
 }
