@@ -5,6 +5,7 @@ import sql1 from "./migrations/0001_scheduling.sql" with { type: "text" };
 import sql2 from "./migrations/0002_agent-work.sql" with { type: "text" };
 import sql3 from "./migrations/0003_labs.sql" with { type: "text" };
 import sql4 from "./migrations/0004_jobs-devices.sql" with { type: "text" };
+import sql5 from "./migrations/0005_time.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -12,4 +13,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0002_agent-work", when: 1795309342988, sql: sql2 },
   { tag: "0003_labs", when: 1795309347985, sql: sql3 },
   { tag: "0004_jobs-devices", when: 1795309853897, sql: sql4 },
+  { tag: "0005_time", when: 1795311140664, sql: sql5 },
 ];

@@ -36,8 +36,8 @@ export const sessions = sqliteTable(
   {
     id: text("id").primaryKey(),
     seq: integer("seq").notNull().unique(),
-    state: text("state", { enum: ["waiting", "active", "ended"] }).notNull(),
-    endReason: text("end_reason", { enum: ["released", "expired", "host-lost", "cancelled", "walltime"] }),
+    state: text("state", { enum: ["scheduled", "waiting", "active", "ended"] }).notNull(),
+    endReason: text("end_reason", { enum: ["released", "expired", "host-lost", "cancelled", "walltime", "reservation-failed"] }),
     priority: integer("priority").notNull().default(0),
     requirements: text("requirements", { mode: "json" }).$type<SessionRequirementRow[]>().notNull(),
     client: text("client", { mode: "json" }).$type<{ name?: string; ci_job_url?: string; ci_job_id?: string }>().notNull(),
@@ -48,6 +48,10 @@ export const sessions = sqliteTable(
     activatedAt: integer("activated_at"),
     endedAt: integer("ended_at"),
     lastSeenAt: integer("last_seen_at").notNull(),
+    /** How long the session may stay active; null: until released or reaped. */
+    walltimeMs: integer("walltime_ms"),
+    /** A reservation: the session starts at this time on the hosts booked in `assignments`. */
+    startAt: integer("start_at"),
   },
   (table) => [
     index("sessions_state_seq").on(table.state, table.seq),
@@ -162,6 +166,10 @@ export const labs = sqliteTable(
     holders: text("holders", { mode: "json" }).$type<string[]>().notNull(),
     nodes: text("nodes", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
     error: text("error"),
+    /** A scheduled lab deploys itself at this time. */
+    startAt: integer("start_at"),
+    /** The lab is destroyed at this time. */
+    endAt: integer("end_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

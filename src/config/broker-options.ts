@@ -19,6 +19,9 @@ export const brokerOptions = {
   agentOfflineAfter: { flag: "agent-offline-after", env: "LABBROKER_AGENT_OFFLINE_AFTER", kind: "string", placeholder: "SECONDS", description: "A host whose agent misses polls this long turns offline (default 60)" },
   offlinePolicy: { flag: "offline-policy", env: "LABBROKER_OFFLINE_POLICY", kind: "string", placeholder: "keep|fail", description: "Sessions on an offline host: keep them flagged, or fail them as host-lost after the grace (default keep)" },
   offlineGrace: { flag: "offline-grace", env: "LABBROKER_OFFLINE_GRACE", kind: "string", placeholder: "SECONDS", description: "With --offline-policy fail: how long a host may stay offline first (default 120)" },
+  defaultWalltime: { flag: "default-walltime", env: "LABBROKER_DEFAULT_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Walltime of sessions that ask for none, Remote Lab ones included (default: none)" },
+  maxWalltime: { flag: "max-walltime", env: "LABBROKER_MAX_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Longest walltime a session may have (default 604800, a week)" },
+  walltimeWarning: { flag: "walltime-warning", env: "LABBROKER_WALLTIME_WARNING", kind: "string", placeholder: "SECONDS", description: "Warn a session this long before its walltime ends (default 60)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
@@ -73,6 +76,9 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   offlinePolicy: z.enum(["keep", "fail"]).default("keep"),
   offlineGrace: seconds(120),
   deployTimeout: seconds(1200),
+  defaultWalltime: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
+  maxWalltime: seconds(604_800),
+  walltimeWarning: seconds(60),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
   host: z.string().min(1).default("0.0.0.0"),
   logLevel: logLevelSchema,
@@ -92,5 +98,8 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     offlineGraceMs: config.offlineGrace * 1000,
     compatRequirement: config.compatRequirement,
     labDeployTimeoutMs: config.deployTimeout * 1000,
+    defaultWalltimeMs: config.defaultWalltime === undefined ? null : config.defaultWalltime * 1000,
+    maxWalltimeMs: config.maxWalltime * 1000,
+    walltimeWarningMs: config.walltimeWarning * 1000,
   };
 }

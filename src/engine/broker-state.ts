@@ -1,4 +1,4 @@
-import { eq, isNull, max, ne } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
 import { hostChanges, hosts, jobs, labs, sessions } from "../../db/schema.ts";
 import type { HostChange, JobRecord } from "./jobs/job.ts";
@@ -10,6 +10,7 @@ import { SessionQueue } from "./session-queue.ts";
 import { OpenWork } from "./work/open-work.ts";
 
 const RECENTLY_ENDED_KEPT = 10_000;
+const RECENT_DURATIONS_LOADED = 500;
 
 /**
  * The broker's live working set: every host and every session that has not ended, plus the
@@ -25,6 +26,12 @@ export class BrokerState {
   readonly queue = new SessionQueue(() => this.hosts.values());
   /** Sessions whose last-seen time changed in memory only (persisted by a periodic flush). */
   readonly lastSeenDirty = new Set<Session>();
+  /** Active sessions already warned that their walltime is running out. */
+  readonly walltimeWarned = new Set<string>();
+  /** Reservations (scheduled sessions) by booked host. */
+  readonly bookings = new Map<string, Session[]>();
+  /** Recent session durations per pool (ms), newest last: the basis of estimates without walltimes. */
+  readonly recentDurations = new Map<string, number[]>();
   readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
   work = new OpenWork();
@@ -56,9 +63,17 @@ export class BrokerState {
       state.sessions.set(session.id, session);
       if (session.idempotencyKey) state.byIdempotencyKey.set(session.idempotencyKey, session);
       if (session.state === "waiting") state.queue.add(session);
-      for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
+      if (session.state === "scheduled") state.addBooking(session);
+      if (session.state === "active") for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
     }
     state.work = await OpenWork.load(orm);
+    const finished = await orm
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.state, "ended"), isNotNull(sessions.activatedAt)))
+      .orderBy(desc(sessions.seq))
+      .limit(RECENT_DURATIONS_LOADED);
+    for (const row of finished.reverse()) state.recordDuration(sessionFromRow(row).poolKey, row.endedAt! - row.activatedAt!);
     for (const lab of await orm.select().from(labs).where(ne(labs.state, "inactive"))) state.labs.set(lab.id, lab);
     for (const job of await orm.select().from(jobs).where(isNull(jobs.outcome))) state.jobs.set(job.id, job);
     for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
@@ -69,6 +84,24 @@ export class BrokerState {
     const [top] = await orm.select({ seq: max(sessions.seq) }).from(sessions);
     state.nextSeq = (top?.seq ?? 0) + 1;
     return state;
+  }
+
+  addBooking(session: Session): void {
+    for (const hostId of Object.values(session.assignments ?? {})) this.bookings.set(hostId, [...(this.bookings.get(hostId) ?? []), session]);
+  }
+
+  removeBooking(session: Session): void {
+    for (const [hostId, booked] of this.bookings) {
+      const left = booked.filter((entry) => entry !== session);
+      if (left.length) this.bookings.set(hostId, left);
+      else this.bookings.delete(hostId);
+    }
+  }
+
+  /** Remembers how long a session of `poolKey` held its hosts (the last 50 per pool). */
+  recordDuration(poolKey: string, durationMs: number): void {
+    const durations = [...(this.recentDurations.get(poolKey) ?? []), durationMs].slice(-50);
+    this.recentDurations.set(poolKey, durations);
   }
 
   addHost(host: Host): void {

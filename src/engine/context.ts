@@ -20,10 +20,16 @@ export interface EngineSettings {
   offlineGraceMs: number;
   /** The one requirement of a Remote Lab compat session. */
   compatRequirement: Omit<Requirement, "role">;
-  /** How often the reaper runs and last-seen times are persisted. */
+  /** How often the reaper runs, time events (reservations, walltimes, scheduled labs) fire, and last-seen times are persisted. */
   housekeepingIntervalMs: number;
   /** Bound for a lab deploy (and destroy) on the host. */
   labDeployTimeoutMs: number;
+  /** Walltime of sessions that do not ask for one (null: none, they run until released). */
+  defaultWalltimeMs: number | null;
+  /** The longest walltime a session may have. */
+  maxWalltimeMs: number;
+  /** How long before its walltime ends a session gets a warning event. */
+  walltimeWarningMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -33,8 +39,11 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   offlinePolicy: "keep",
   offlineGraceMs: 120_000,
   compatRequirement: { labels: {}, runtime: null, host: null },
-  housekeepingIntervalMs: 1_000,
+  housekeepingIntervalMs: 250,
   labDeployTimeoutMs: 20 * 60_000,
+  defaultWalltimeMs: null,
+  maxWalltimeMs: 7 * 24 * 3_600_000,
+  walltimeWarningMs: 60_000,
 };
 
 /** Everything an engine verb needs; verbs read `state` at call time (it is replaced after a failed commit). */

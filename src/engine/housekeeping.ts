@@ -3,6 +3,7 @@ import { hosts } from "../../db/schema.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { endSessionIn } from "./sessions/end-session.ts";
+import { runTimeEvents } from "./time/time-events.ts";
 
 /**
  * One round of housekeeping, on the injected clock: drops sessions whose client went quiet, turns
@@ -15,6 +16,8 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   const change = new Change(ctx);
 
   for (const session of [...state.sessions.values()]) {
+    // A reservation needs no heartbeat until it starts.
+    if (session.state === "scheduled") continue;
     const timeout = session.state === "waiting" ? settings.waitingTimeoutMs : settings.activeTimeoutMs;
     if (now - session.lastSeenAt > timeout) endSessionIn(ctx, change, session, "expired");
   }
@@ -35,6 +38,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
     }
   }
 
+  runTimeEvents(ctx, change);
   persistLastSeen(ctx, change);
   promoteWaitingSessions(ctx, change);
   await change.commit();

@@ -6,10 +6,10 @@ export type RuntimeName = (typeof RUNTIMES)[number];
 export const HOST_STATES = ["online", "offline", "draining", "maintenance"] as const;
 export type HostState = (typeof HOST_STATES)[number];
 
-export const SESSION_STATES = ["waiting", "active", "ended"] as const;
+export const SESSION_STATES = ["scheduled", "waiting", "active", "ended"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
-export const END_REASONS = ["released", "expired", "host-lost", "cancelled", "walltime"] as const;
+export const END_REASONS = ["released", "expired", "host-lost", "cancelled", "walltime", "reservation-failed"] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface HostRuntime {
@@ -67,6 +67,10 @@ export interface Session {
   activatedAt: number | null;
   endedAt: number | null;
   lastSeenAt: number;
+  /** How long it may stay active; null: until released or reaped. */
+  walltimeMs: number | null;
+  /** For a reservation: when it starts on its booked hosts. */
+  startAt: number | null;
   /** The queue pool of sessions with the same requirements (derived, not stored). */
   poolKey: string;
 }

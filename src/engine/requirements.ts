@@ -12,10 +12,10 @@ export function hostMatches(host: Host, requirement: Requirement): boolean {
 }
 
 /**
- * Sessions whose requirements are equal apart from role names compete identically, so they share
- * one queue pool. The key is a canonical text of the requirement list.
+ * Sessions whose requirements (apart from role names) and walltimes are equal compete identically,
+ * so they share one queue pool. The key is a canonical text of both.
  */
-export function poolKey(requirements: readonly Requirement[]): string {
+export function poolKey(requirements: readonly Requirement[], walltimeMs: number | null): string {
   const canonical = requirements
     .map((requirement) =>
       JSON.stringify([
@@ -25,7 +25,8 @@ export function poolKey(requirements: readonly Requirement[]): string {
       ]),
     )
     .sort();
-  return canonical.join("|");
+  // Walltime is part of the pool: it decides which hosts a session may take ahead of a booking.
+  return `${canonical.join("|")}#${walltimeMs ?? "-"}`;
 }
 
 /** Human words for one requirement, used in wait reasons: `runtime netlab, labels site=lab1`. */

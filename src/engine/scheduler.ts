@@ -2,6 +2,7 @@ import type { Change, EngineContext } from "./context.ts";
 import { matchGang } from "./gang-matcher.ts";
 import { acceptsNewSessions, type Host, isAheadOf, type Session } from "./model.ts";
 import type { QueuePool } from "./session-queue.ts";
+import { bookingsAllowStartNow } from "./time/host-calendar.ts";
 
 /**
  * Starts every waiting session that can start now, in queue order (priority, then arrival).
@@ -22,7 +23,8 @@ export function promoteWaitingSessions(ctx: EngineContext, change: Change): Sess
     const pool = frontPool(state.queue.pools(), settled);
     if (!pool) break;
     const session = pool.sessions[0]!;
-    const usable = state.queue.candidates(pool).map((hosts) => hosts.filter((host) => open.has(host.id)));
+    const now = ctx.clock.now();
+    const usable = state.queue.candidates(pool).map((hosts) => hosts.filter((host) => open.has(host.id) && bookingsAllowStartNow(ctx, host, session, now)));
     const chosen = matchGang(usable);
     if (chosen) {
       activateSession(ctx, change, session, chosen);
@@ -45,7 +47,8 @@ function frontPool(pools: Iterable<QueuePool>, settled: Set<QueuePool>): QueuePo
   return front;
 }
 
-function activateSession(ctx: EngineContext, change: Change, session: Session, chosen: Host[]): void {
+/** Makes a session active on the chosen hosts (one per requirement, in order). */
+export function activateSession(ctx: EngineContext, change: Change, session: Session, chosen: Host[]): void {
   const now = ctx.clock.now();
   ctx.state.queue.remove(session);
   session.state = "active";

@@ -31,6 +31,9 @@ import { registerGetSessionEvents } from "./sessions/get-session-events.ts";
 import { registerListSessions } from "./sessions/list-sessions.ts";
 import { registerPostSession } from "./sessions/post-session.ts";
 import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.ts";
+import { registerPatchSession } from "./sessions/patch-session.ts";
+import { registerSlotRoutes } from "./slots/slot-routes.ts";
+import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetWork } from "./work/get-work.ts";
 
 /** Every resource route of the broker. */
@@ -50,6 +53,8 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetSession(api, deps);
   registerDeleteSession(api, deps);
   registerPostSessionHeartbeat(api, deps);
+  registerPatchSession(api, deps);
+  registerSlotRoutes(api, deps);
   registerGetSessionEvents(api, deps);
 
   registerPostLab(api, deps);
@@ -64,6 +69,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
 
   registerListHosts(api, deps);
   registerGetHost(api, deps);
+  registerGetHostCalendar(api, deps);
   registerPatchHost(api, deps);
   registerPostRefreshInventory(api, deps);
   registerGetWork(api, deps);

@@ -47,7 +47,10 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
     return result.host;
   };
 
-  const requestSession = async (requirements: Partial<Requirement>[] = [{}], extra: { priority?: number; idempotencyKey?: string; strict?: boolean } = {}) => {
+  const requestSession = async (
+    requirements: Partial<Requirement>[] = [{}],
+    extra: { priority?: number; idempotencyKey?: string; strict?: boolean; walltimeMs?: number; startAt?: number } = {},
+  ) => {
     const { session } = await createSession(ctx, {
       requirements: requirements.map((requirement, index) => ({
         role: requirement.role ?? `m${index + 1}`,
@@ -60,6 +63,8 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
       idempotencyKey: extra.idempotencyKey ?? null,
       compat: false,
       strict: extra.strict ?? false,
+      walltimeMs: extra.walltimeMs ?? null,
+      startAt: extra.startAt ?? null,
     });
     return session;
   };

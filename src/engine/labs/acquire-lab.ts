@@ -3,7 +3,7 @@ import { Change, type EngineContext } from "../context.ts";
 import { LockedError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { effectiveCapacity, type Host, type RuntimeName, type Session } from "../model.ts";
-import { enqueueWork } from "../work/enqueue-work.ts";
+import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { chooseRuntime } from "./choose-runtime.ts";
 import { classifyTopology, type LabUpload } from "./classify-topology.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
@@ -18,6 +18,10 @@ export interface AcquireLabInput {
   runtime: RuntimeName | null;
   /** Attach to a running lab with the same content instead of deploying again. */
   reuse: boolean;
+  /** A scheduled lab: deploy at this time instead of now. */
+  startAt?: number | null;
+  /** Destroy the lab at this time. */
+  endAt?: number | null;
 }
 
 /**
@@ -27,7 +31,10 @@ export interface AcquireLabInput {
  */
 export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Promise<{ lab: Lab; reused: boolean }> {
   const { session } = input;
-  if (session.state !== "active") throw new LockedError("Session is not active");
+  const now = ctx.clock.now();
+  const startAt = input.startAt ?? null;
+  const endAt = input.endAt ?? null;
+  checkLabTimes(session, now, startAt, endAt);
   const role = input.role ?? session.requirements[0]!.role;
   const hostId = session.assignments?.[role];
   if (!hostId) throw new NotFoundError(`Session "${session.id}" has no role "${role}"`);
@@ -52,13 +59,13 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
 
   const multilabId = runtime === "netlab" && effectiveCapacity(host) > 1 ? freeMultilabId(ctx, host.id) : null;
   if (runtime === "netlab" && effectiveCapacity(host) > 1 && multilabId === null) throw new UnprocessableError(`Host "${host.name}" has no free netlab multilab id`);
-  const now = ctx.clock.now();
+  const scheduled = startAt !== null && startAt > now;
   const lab: Lab = {
     id: newId(now),
     sessionId: session.id,
     hostId: host.id,
     runtime,
-    state: "deploying",
+    state: scheduled ? "scheduled" : "deploying",
     instanceName: uniqueInstanceName(ctx, host.id, topology.name),
     topologyName: topology.name,
     topologyFile: input.upload.topologyFile,
@@ -69,6 +76,8 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     holders: [session.id],
     nodes: [],
     error: null,
+    startAt,
+    endAt,
     createdAt: now,
     updatedAt: now,
   };
@@ -77,14 +86,8 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   for (const file of [{ path: input.upload.topologyFile, content: input.upload.topology }, ...input.upload.extraFiles]) {
     change.write(ctx.orm.insert(labFiles).values({ labId: lab.id, path: file.path, content: Buffer.from(file.content) }));
   }
-  change.emit("lab.deploying", { labId: lab.id, sessionId: session.id, hostId: host.id }, { from: null, instance: lab.instanceName, runtime, notes: lab.notes });
-  enqueueWork(ctx, change, {
-    hostId: host.id,
-    kind: "deploy-lab",
-    labId: lab.id,
-    sessionId: session.id,
-    payload: { instance_name: lab.instanceName, runtime, topology_file: lab.topologyFile, multilab_id: multilabId, timeout_ms: ctx.settings.labDeployTimeoutMs },
-  });
+  change.emit(`lab.${lab.state}`, { labId: lab.id, sessionId: session.id, hostId: host.id }, { from: null, instance: lab.instanceName, runtime, notes: lab.notes, startAt, endAt });
+  if (!scheduled) enqueueDeploy(ctx, change, lab, session.id);
   await change.commit();
   return { lab, reused: false };
 }
@@ -98,4 +101,12 @@ export function currentLab(ctx: EngineContext, session: Session, host: Host): La
   const live = liveLabsOnHost(ctx, host.id).filter((lab) => lab.state !== "stopping");
   if (effectiveCapacity(host) <= 1) return live[0];
   return live.find((lab) => lab.sessionId === session.id || lab.holders.includes(session.id));
+}
+
+/** A lab needs an active session, or a reservation it starts within; times must make sense. */
+function checkLabTimes(session: Session, now: number, startAt: number | null, endAt: number | null): void {
+  if (endAt !== null && endAt <= (startAt ?? now)) throw new UnprocessableError("end_at must come after the lab starts");
+  if (session.state === "active") return;
+  if (session.state === "scheduled" && startAt !== null && startAt >= session.startAt!) return;
+  throw new LockedError(session.state === "scheduled" ? "Session is not active yet: a lab for a reservation needs a start_at within it" : "Session is not active");
 }

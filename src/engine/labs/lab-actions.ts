@@ -1,6 +1,6 @@
 import { Change, type EngineContext } from "../context.ts";
 import { ConflictError, LockedError } from "../errors.ts";
-import { enqueueWork } from "../work/enqueue-work.ts";
+import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
 import { type Lab, saveHolders, transitionLab } from "./lab.ts";
 
@@ -33,13 +33,7 @@ export async function redeployLab(ctx: EngineContext, lab: Lab, sessionId: strin
   if (lab.state !== "failed") throw new ConflictError(`Only a failed lab can be redeployed; this one is ${lab.state}`);
   const change = new Change(ctx);
   transitionLab(ctx, change, lab, "deploying", { error: null, holders: [sessionId], nodes: [] });
-  enqueueWork(ctx, change, {
-    hostId: lab.hostId,
-    kind: "deploy-lab",
-    labId: lab.id,
-    sessionId,
-    payload: { instance_name: lab.instanceName, runtime: lab.runtime, topology_file: lab.topologyFile, multilab_id: lab.multilabId, timeout_ms: ctx.settings.labDeployTimeoutMs },
-  });
+  enqueueDeploy(ctx, change, lab, sessionId);
   await change.commit();
   return lab;
 }

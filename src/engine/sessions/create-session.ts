@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import { sessions } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
+import { ConflictError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { UnprocessableError } from "../errors.ts";
 import type { ClientInfo, Requirement, Session } from "../model.ts";
 import { poolKey } from "../requirements.ts";
 import { sessionFromRow, sessionToRow } from "../rows.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
+import { findSlot, testSlot } from "../time/slots.ts";
 import { explainWait } from "./explain-wait.ts";
 
 export interface CreateSessionInput {
@@ -17,11 +18,20 @@ export interface CreateSessionInput {
   compat: boolean;
   /** Refuse (422) a session that no registered host could ever serve, instead of queueing it. */
   strict: boolean;
+  /** How long it may stay active; the broker's default when null. */
+  walltimeMs?: number | null;
+  /** A reservation: book the hosts for [startAt, startAt + walltime) instead of queueing. */
+  startAt?: number | null;
 }
 
+/** How far ahead the next free slot is looked for when a reservation is refused. */
+const NEXT_SLOT_HORIZON_MS = 30 * 24 * 3_600_000;
+const NEXT_SLOT_STEP_MS = 60_000;
+
 /**
- * Queues a session and starts it at once if it can start. The same idempotency key returns the
- * session it first created (even if that one has ended): a retried CI step never books twice.
+ * Queues a session and starts it at once if it can start, or books a reservation. The same
+ * idempotency key returns the session it first created (even if that one has ended): a retried CI
+ * step never books twice.
  */
 export async function createSession(ctx: EngineContext, input: CreateSessionInput): Promise<{ session: Session; created: boolean }> {
   if (input.idempotencyKey) {
@@ -29,6 +39,10 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
     if (existing) return { session: existing, created: false };
   }
   const now = ctx.clock.now();
+  const walltimeMs = input.walltimeMs ?? ctx.settings.defaultWalltimeMs;
+  if (walltimeMs !== null && walltimeMs > ctx.settings.maxWalltimeMs) {
+    throw new UnprocessableError(`walltime ${walltimeMs / 1000} s is longer than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
+  }
   const session: Session = {
     id: newId(now),
     seq: ctx.state.nextSeq++,
@@ -44,25 +58,51 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
     activatedAt: null,
     endedAt: null,
     lastSeenAt: now,
-    poolKey: poolKey(input.requirements),
+    walltimeMs,
+    startAt: input.startAt ?? null,
+    poolKey: poolKey(input.requirements, walltimeMs),
   };
-  const { state } = ctx;
-  state.queue.add(session);
-  if (input.strict) {
-    const wait = explainWait(ctx, session);
-    if (wait.unsatisfiable) {
-      state.queue.remove(session);
-      throw new UnprocessableError(`This session can never start: ${wait.reason}`);
-    }
-  }
-  state.sessions.set(session.id, session);
-  if (session.idempotencyKey) state.byIdempotencyKey.set(session.idempotencyKey, session);
   const change = new Change(ctx);
+  if (session.startAt !== null) bookReservation(ctx, session, now);
+  else queueSession(ctx, session, input.strict);
+  ctx.state.sessions.set(session.id, session);
+  if (session.idempotencyKey) ctx.state.byIdempotencyKey.set(session.idempotencyKey, session);
   change.write(ctx.statements.insertSession(sessionToRow(session)));
-  change.emit("session.created", { sessionId: session.id }, { priority: session.priority, requirements: session.requirements, client: session.client });
+  change.emit("session.created", { sessionId: session.id }, { priority: session.priority, requirements: session.requirements, client: session.client, walltimeMs, startAt: session.startAt });
+  if (session.state === "scheduled") change.emit("session.scheduled", { sessionId: session.id }, { startAt: session.startAt, hosts: session.assignments });
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return { session, created: true };
+}
+
+function queueSession(ctx: EngineContext, session: Session, strict: boolean): void {
+  ctx.state.queue.add(session);
+  if (!strict) return;
+  const wait = explainWait(ctx, session);
+  if (wait.unsatisfiable) {
+    ctx.state.queue.remove(session);
+    throw new UnprocessableError(`This session can never start: ${wait.reason}`);
+  }
+}
+
+/** Confirms the booking on hosts free for its whole interval, or refuses it naming the next slot that would work. */
+function bookReservation(ctx: EngineContext, session: Session, now: number): void {
+  const startAt = session.startAt!;
+  if (startAt < now) throw new UnprocessableError(`start_at ${new Date(startAt).toISOString()} is in the past`);
+  if (session.walltimeMs === null) throw new UnprocessableError("A reservation needs a walltime: the hosts are booked for [start_at, start_at + walltime)");
+  const slot = testSlot(ctx, [session.requirements], startAt, session.walltimeMs);
+  if (!slot) {
+    const next = findSlot(ctx, [session.requirements], session.walltimeMs, startAt, startAt + NEXT_SLOT_HORIZON_MS, NEXT_SLOT_STEP_MS);
+    throw new ConflictError(
+      next
+        ? `The matching hosts are booked or held then; the next slot that would work starts at ${new Date(next.start).toISOString()}`
+        : "No matching hosts are free for that long in the next 30 days",
+      { next_start_at: next ? new Date(next.start).toISOString() : null },
+    );
+  }
+  session.state = "scheduled";
+  session.assignments = Object.fromEntries(Object.entries(slot.hosts[0]!).map(([role, host]) => [role, host.id]));
+  ctx.state.addBooking(session);
 }
 
 async function findByIdempotencyKey(ctx: EngineContext, key: string): Promise<Session | undefined> {

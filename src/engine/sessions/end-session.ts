@@ -10,6 +10,9 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   const { state } = ctx;
   const now = ctx.clock.now();
   if (session.state === "waiting") state.queue.remove(session);
+  if (session.state === "scheduled") state.removeBooking(session);
+  if (session.state === "active" && session.activatedAt !== null) state.recordDuration(session.poolKey, now - session.activatedAt);
+  state.walltimeWarned.delete(session.id);
   for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.delete(session.id);
   const previous = session.state;
   session.state = "ended";

@@ -25,6 +25,8 @@ export const LabViewSchema = z
     nodes: z.array(z.record(z.string(), z.unknown())),
     devices: z.array(DeviceSchema),
     error: z.string().nullable(),
+    start_at: IsoTimeSchema.nullable(),
+    end_at: IsoTimeSchema.nullable(),
     created_at: IsoTimeSchema,
     updated_at: IsoTimeSchema,
   })
@@ -54,6 +56,8 @@ export function toLabView(lab: Lab): z.infer<typeof LabViewSchema> {
     nodes: lab.nodes,
     devices: labDevices(lab),
     error: lab.error,
+    start_at: isoTime(lab.startAt),
+    end_at: isoTime(lab.endAt),
     created_at: isoTime(lab.createdAt)!,
     updated_at: isoTime(lab.updatedAt)!,
   };

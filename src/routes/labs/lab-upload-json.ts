@@ -13,11 +13,21 @@ export function labUploadFromJson(body: z.infer<typeof CreateLabJsonSchema>): {
   upload: LabUpload;
   reuse: boolean;
   runtime: RuntimeName | null;
+  startAt: number | null;
+  endAt: number | null;
 } {
   const topology = new TextEncoder().encode(body.topology);
   if (topology.byteLength > MAX_TOPOLOGY_BYTES) throw new BadRequestError(`The topology is larger than ${MAX_TOPOLOGY_BYTES} bytes`);
   const topologyFile = checkedUploadName(body.topology_file);
   const extraFiles = body.extra_files.map((file) => ({ path: checkedUploadName(file.path), content: new Uint8Array(Buffer.from(file.content_base64, "base64")) }));
   assertDistinctPaths([topologyFile, ...extraFiles.map((file) => file.path)]);
-  return { sessionId: body.session_id, role: body.role ?? null, upload: { topologyFile, topology, extraFiles }, reuse: body.reuse, runtime: body.runtime ?? null };
+  return {
+    sessionId: body.session_id,
+    role: body.role ?? null,
+    upload: { topologyFile, topology, extraFiles },
+    reuse: body.reuse,
+    runtime: body.runtime ?? null,
+    startAt: body.start_at ? Date.parse(body.start_at) : null,
+    endAt: body.end_at ? Date.parse(body.end_at) : null,
+  };
 }

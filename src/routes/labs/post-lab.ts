@@ -19,6 +19,8 @@ export const CreateLabJsonSchema = z
     extra_files: z.array(z.object({ path: z.string().min(1).max(1024), content_base64: z.string() }).strict()).max(500).default([]),
     runtime: z.enum(RUNTIMES).optional(),
     reuse: z.boolean().default(true),
+    start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Schedule the deploy for this time (the lab stays `scheduled` until then)" }),
+    end_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Destroy the lab at this time" }),
   })
   .strict()
   .openapi("CreateLab");
@@ -57,7 +59,15 @@ export function registerPostLab(api: Api, { engine }: RouteDeps): void {
     const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
     const request = multipart ? await fromMultipart(c) : labUploadFromJson(CreateLabJsonSchema.parse(await c.req.json().catch(() => invalidJson())));
     const session = await findSession(engine, request.sessionId);
-    const { lab, reused } = await acquireLab(engine, { session, role: request.role, upload: request.upload, runtime: request.runtime, reuse: request.reuse });
+    const { lab, reused } = await acquireLab(engine, {
+      session,
+      role: request.role,
+      upload: request.upload,
+      runtime: request.runtime,
+      reuse: request.reuse,
+      startAt: request.startAt,
+      endAt: request.endAt,
+    });
     return c.json(toLabView(lab), reused ? 200 : 202);
   });
 }
@@ -66,7 +76,8 @@ async function fromMultipart(c: Parameters<typeof readLabUpload>[0]) {
   const { upload, reuse, fields } = await readLabUpload(c);
   if (!fields.session_id) throw new BadRequestError("The upload needs a session_id field");
   const runtime = fields.runtime ? z.enum(RUNTIMES).parse(fields.runtime) : null;
-  return { sessionId: fields.session_id, role: fields.role ?? null, upload, reuse, runtime: runtime as RuntimeName | null };
+  const time = (name: string) => (fields[name] ? Date.parse(z.iso.datetime({ offset: true }).parse(fields[name])) : null);
+  return { sessionId: fields.session_id, role: fields.role ?? null, upload, reuse, runtime: runtime as RuntimeName | null, startAt: time("start_at"), endAt: time("end_at") };
 }
 
 function invalidJson(): never {

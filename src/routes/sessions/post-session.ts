@@ -21,7 +21,7 @@ const postSession = createRoute({
   responses: {
     201: { description: "Queued (or active at once)", content: { "application/json": { schema: SessionViewSchema } } },
     200: { description: "The session this idempotency key created earlier", content: { "application/json": { schema: SessionViewSchema } } },
-    ...problemResponses(400, 413, 422, 503),
+    ...problemResponses(400, 409, 413, 422, 503),
   },
 });
 
@@ -35,6 +35,8 @@ export function registerPostSession(api: Api, { engine }: RouteDeps): void {
       idempotencyKey: c.req.valid("header")["idempotency-key"] ?? null,
       compat: false,
       strict: c.req.valid("query").strict === "true",
+      walltimeMs: body.walltime_s !== undefined ? Math.round(body.walltime_s * 1000) : null,
+      startAt: body.start_at !== undefined ? Date.parse(body.start_at) : null,
     });
     return c.json(toSessionView(engine, session), created ? 201 : 200);
   });

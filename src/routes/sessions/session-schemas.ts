@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
 import { END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
 import { explainWait } from "../../engine/sessions/explain-wait.ts";
+import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
 
 export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
@@ -41,8 +42,11 @@ export const CreateSessionBodySchema = z
       })
       .strict()
       .default({}),
+    walltime_s: z.number().positive().optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
+    start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "A reservation: book the hosts for [start_at, start_at + walltime_s)" }),
   })
   .strict()
+  .refine((body) => body.start_at === undefined || body.walltime_s !== undefined, { message: "a reservation (start_at) needs walltime_s", path: ["walltime_s"] })
   .openapi("CreateSession");
 
 /** Fills in default role names so the engine always sees complete requirements. */
@@ -75,6 +79,11 @@ export const SessionViewSchema = z
     ended_at: IsoTimeSchema.nullable(),
     last_seen_at: IsoTimeSchema,
     expires_at: IsoTimeSchema.nullable().openapi({ description: "When it is dropped unless a request or heartbeat comes first" }),
+    walltime_s: z.number().nullable(),
+    start_at: IsoTimeSchema.nullable().openapi({ description: "A reservation's start" }),
+    ends_at: IsoTimeSchema.nullable().openapi({ description: "When the walltime (or the reservation) ends" }),
+    estimated_start_at: IsoTimeSchema.nullable().openapi({ description: "For a waiting session: when it is expected to start" }),
+    estimate_basis: z.string().nullable().openapi({ description: "What the estimate is based on" }),
   })
   .openapi("Session");
 
@@ -82,6 +91,8 @@ export type SessionView = z.infer<typeof SessionViewSchema>;
 
 export function toSessionView(ctx: EngineContext, session: Session): SessionView {
   const wait = session.state === "waiting" ? explainWait(ctx, session) : null;
+  const estimate = session.state === "waiting" ? estimateStart(ctx, session) : null;
+  const start = session.state === "scheduled" ? session.startAt : session.activatedAt;
   const hosts: SessionView["hosts"] = {};
   let degraded = false;
   for (const [role, hostId] of Object.entries(session.assignments ?? {})) {
@@ -96,8 +107,8 @@ export function toSessionView(ctx: EngineContext, session: Session): SessionView
     state: session.state,
     end_reason: session.endReason,
     priority: session.priority,
-    position: session.state === "ended" ? null : (wait?.position ?? 0),
-    wait_reason: wait?.reason ?? null,
+    position: session.state === "ended" || session.state === "scheduled" ? null : (wait?.position ?? 0),
+    wait_reason: wait?.reason ?? (session.state === "scheduled" ? `reserved: starts at ${isoTime(session.startAt)}` : null),
     unsatisfiable: wait?.unsatisfiable ?? false,
     degraded,
     requirements: session.requirements,
@@ -107,6 +118,11 @@ export function toSessionView(ctx: EngineContext, session: Session): SessionView
     activated_at: isoTime(session.activatedAt),
     ended_at: isoTime(session.endedAt),
     last_seen_at: isoTime(session.lastSeenAt)!,
-    expires_at: session.state === "ended" ? null : isoTime(session.lastSeenAt + timeout),
+    expires_at: session.state === "ended" || session.state === "scheduled" ? null : isoTime(session.lastSeenAt + timeout),
+    walltime_s: session.walltimeMs === null ? null : session.walltimeMs / 1000,
+    start_at: isoTime(session.startAt),
+    ends_at: start !== null && session.walltimeMs !== null ? isoTime(start + session.walltimeMs) : null,
+    estimated_start_at: estimate ? isoTime(estimate.at) : null,
+    estimate_basis: estimate?.basis ?? null,
   };
 }

@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import { sessions } from "../../../db/schema.ts";
+import { Change, type EngineContext } from "../context.ts";
+import { ConflictError, NotFoundError, UnprocessableError } from "../errors.ts";
+import type { Session } from "../model.ts";
+import { poolKey } from "../requirements.ts";
+import { promoteWaitingSessions } from "../scheduler.ts";
+import { hostCalendar } from "./host-calendar.ts";
+
+/**
+ * Extends or shortens a session's walltime by `offsetMs`. Refused (409, naming the booking's start)
+ * when the new end would run into a reservation on one of its hosts.
+ */
+export async function changeWalltime(ctx: EngineContext, sessionId: string, offsetMs: number): Promise<Session> {
+  const session = ctx.state.sessions.get(sessionId);
+  if (!session) throw new NotFoundError(`Cannot find a waiting, scheduled or active session "${sessionId}"`);
+  if (session.walltimeMs === null) throw new UnprocessableError("This session has no walltime to change; it runs until it is released");
+  const now = ctx.clock.now();
+  const started = session.state === "active" ? session.activatedAt! : session.state === "scheduled" ? session.startAt! : null;
+  const elapsed = started === null ? 0 : Math.max(0, now - started);
+  const walltimeMs = Math.max(elapsed, session.walltimeMs + offsetMs);
+  if (walltimeMs > ctx.settings.maxWalltimeMs) throw new UnprocessableError(`walltime would exceed this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
+  if (started !== null) {
+    const end = started + walltimeMs;
+    for (const hostId of Object.values(session.assignments ?? {})) {
+      const host = ctx.state.hosts.get(hostId);
+      const conflict = host && hostCalendar(ctx, host).find((entry) => entry.kind === "booking" && entry.sessionId !== session.id && entry.from < end && entry.to > started);
+      if (conflict) {
+        throw new ConflictError(`The new end would run into a reservation on host "${host.name}" starting at ${new Date(conflict.from).toISOString()}`, {
+          conflicting_start: new Date(conflict.from).toISOString(),
+        });
+      }
+    }
+  }
+  const waiting = session.state === "waiting";
+  if (waiting) ctx.state.queue.remove(session);
+  session.walltimeMs = walltimeMs;
+  session.poolKey = poolKey(session.requirements, walltimeMs);
+  if (waiting) ctx.state.queue.add(session);
+  ctx.state.walltimeWarned.delete(session.id);
+  const change = new Change(ctx);
+  change.write(ctx.orm.update(sessions).set({ walltimeMs }).where(eq(sessions.id, session.id)));
+  change.emit("session.walltime", { sessionId: session.id }, { walltimeMs, offsetMs });
+  promoteWaitingSessions(ctx, change);
+  await change.commit();
+  return session;
+}

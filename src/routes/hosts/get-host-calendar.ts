@@ -1,0 +1,46 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { findHost } from "../../engine/hosts/update-host.ts";
+import { hostCalendar } from "../../engine/time/host-calendar.ts";
+import type { Api } from "../api.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { HostIdParamSchema } from "./host-schemas.ts";
+
+const getHostCalendar = createRoute({
+  method: "get",
+  path: "/v1/hosts/{id}/calendar",
+  tags: ["time"],
+  summary: "A host's bookings (reservations) and active holds over a window",
+  request: {
+    params: HostIdParamSchema,
+    query: z.object({ from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Default now" }), to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Default 7 days after from" }) }),
+  },
+  responses: {
+    200: {
+      description: "Entries in start order",
+      content: {
+        "application/json": {
+          schema: z.object({
+            host: z.string(),
+            entries: z.array(z.object({ session_id: z.string(), kind: z.enum(["hold", "booking"]), from: IsoTimeSchema, to: IsoTimeSchema.nullable().openapi({ description: "null: held until released" }) })),
+          }),
+        },
+      },
+    },
+    ...problemResponses(400, 404),
+  },
+});
+
+export function registerGetHostCalendar(api: Api, { engine }: RouteDeps): void {
+  api.openapi(getHostCalendar, (c) => {
+    const host = findHost(engine, c.req.valid("param").id);
+    const query = c.req.valid("query");
+    const from = query.from ? Date.parse(query.from) : engine.clock.now();
+    const to = query.to ? Date.parse(query.to) : from + 7 * 24 * 3_600_000;
+    const entries = hostCalendar(engine, host)
+      .filter((entry) => entry.from < to && entry.to > from)
+      .map((entry) => ({ session_id: entry.sessionId, kind: entry.kind, from: isoTime(entry.from)!, to: Number.isFinite(entry.to) ? isoTime(entry.to) : null }));
+    return c.json({ host: host.name, entries }, 200);
+  });
+}

@@ -1,0 +1,26 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { changeWalltime } from "../../engine/time/change-walltime.ts";
+import type { Api } from "../api.ts";
+import { problemResponses } from "../problem.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { SessionIdParamSchema, SessionViewSchema, toSessionView } from "./session-schemas.ts";
+
+const patchSession = createRoute({
+  method: "patch",
+  path: "/v1/sessions/{id}",
+  tags: ["sessions"],
+  summary: "Extend or shorten a session's walltime",
+  description: "Refused with 409 (and `conflicting_start`) when the new end would run into a reservation on one of its hosts.",
+  request: {
+    params: SessionIdParamSchema,
+    body: { content: { "application/json": { schema: z.object({ offset_walltime_s: z.number().refine((value) => value !== 0, "must not be 0") }).strict().openapi("PatchSession") } }, required: true },
+  },
+  responses: { 200: { description: "The session", content: { "application/json": { schema: SessionViewSchema } } }, ...problemResponses(400, 404, 409, 422) },
+});
+
+export function registerPatchSession(api: Api, { engine }: RouteDeps): void {
+  api.openapi(patchSession, async (c) => {
+    const session = await changeWalltime(engine, c.req.valid("param").id, Math.round(c.req.valid("json").offset_walltime_s * 1000));
+    return c.json(toSessionView(engine, session), 200);
+  });
+}
