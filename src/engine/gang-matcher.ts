@@ -7,6 +7,13 @@ import type { Host } from "./model.ts";
  * list, so callers order hosts by preference.
  */
 export function matchGang(usable: readonly (readonly Host[])[]): Host[] | null {
+  // Hall's condition for the whole gang, checked first: far cheaper than a failed search.
+  const distinct = new Set<string>();
+  for (const hosts of usable) {
+    if (hosts.length === 0) return null;
+    for (const host of hosts) distinct.add(host.id);
+  }
+  if (distinct.size < usable.length) return null;
   const order = usable.map((_, index) => index).sort((a, b) => usable[a]!.length - usable[b]!.length);
   const holderOf = new Map<string, number>();
   const assigned: (Host | undefined)[] = new Array(usable.length);

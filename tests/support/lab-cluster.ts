@@ -24,8 +24,13 @@ export class LabCluster {
   url = "";
   port = 0;
 
+  /** `binary`: run the compiled labbroker instead of the sources. */
+  constructor(private readonly binary?: string) {}
+
   async startBroker(args: string[] = [], port = 0): Promise<string> {
-    this.broker = startLabbroker(["broker", "--port", String(port), "--host", "127.0.0.1", "--db", `file:${join(this.root, "broker.db")}`, "--enroll-token", CLUSTER_TOKEN, ...args]);
+    this.broker = startLabbroker(["broker", "--port", String(port), "--host", "127.0.0.1", "--db", `file:${join(this.root, "broker.db")}`, "--enroll-token", CLUSTER_TOKEN, ...args], {
+      ...(this.binary ? { binary: this.binary } : {}),
+    });
     this.url = await brokerUrl(this.broker);
     this.port = Number(new URL(this.url).port);
     return this.url;
@@ -37,6 +42,7 @@ export class LabCluster {
     const firstStart = !this.agents.has(spec.name);
     const process = startLabbroker(["agent", "--broker", this.url, "--name", spec.name, "--work-dir", workDir, ...(firstStart ? ["--token", CLUSTER_TOKEN] : []), ...(spec.args ?? [])], {
       ...(spec.env ? { env: spec.env } : {}),
+      ...(this.binary ? { binary: this.binary } : {}),
     });
     this.agents.set(spec.name, { process, workDir, spec });
     await process.waitForLog((line) => line.msg === "agent registered" || line.msg === "using the stored agent registration");

@@ -1,7 +1,7 @@
 import type { EngineContext } from "../context.ts";
 import { byScarcityLast, matchGang } from "../gang-matcher.ts";
 import { effectiveCapacity, type Host, hostState, type Requirement } from "../model.ts";
-import { hostMatches } from "../requirements.ts";
+import { hostMatches, poolKey } from "../requirements.ts";
 import { type CalendarEntry, freeIn, hostCalendar } from "./host-calendar.ts";
 
 export interface SlotResult {
@@ -28,8 +28,16 @@ interface SlotSearchView {
 
 function slotSearchView(ctx: EngineContext, groups: readonly Requirement[][]): SlotSearchView {
   const inService = [...ctx.state.hosts.values()].filter((host) => hostState(host) === "online").sort(byScarcityLast);
+  // Alike requirements (same labels, runtime, pin) share one candidate list, so each is filtered once per start.
+  const shared = new Map<string, Host[]>();
+  const candidatesOf = (requirement: Requirement) => {
+    const key = poolKey([requirement], null);
+    let hosts = shared.get(key);
+    if (!hosts) shared.set(key, (hosts = inService.filter((host) => hostMatches(host, requirement))));
+    return hosts;
+  };
   return {
-    candidates: groups.map((requirements) => requirements.map((requirement) => inService.filter((host) => hostMatches(host, requirement)))),
+    candidates: groups.map((requirements) => requirements.map(candidatesOf)),
     calendars: new Map(inService.map((host) => [host.id, hostCalendar(ctx, host)])),
   };
 }
@@ -38,10 +46,20 @@ function testSlotWith(view: SlotSearchView, groups: readonly Requirement[][], st
   const end = start + durationMs;
   const taken = new Set<string>();
   const chosen: Record<string, Host>[] = [];
+  // Many requirements share hosts (a gang of alike roles): decide each host's freedom once per start.
+  const free = new Map<string, boolean>();
+  const isFree = (host: Host) => {
+    let known = free.get(host.id);
+    if (known === undefined) free.set(host.id, (known = freeIn(view.calendars.get(host.id)!, effectiveCapacity(host), start, end, ignoreSession)));
+    return known;
+  };
   for (const [groupIndex, requirements] of groups.entries()) {
-    const usable = view.candidates[groupIndex]!.map((hosts) =>
-      hosts.filter((host) => !taken.has(host.id) && freeIn(view.calendars.get(host.id)!, effectiveCapacity(host), start, end, ignoreSession)),
-    );
+    const filtered = new Map<Host[], Host[]>();
+    const usable = view.candidates[groupIndex]!.map((hosts) => {
+      let kept = filtered.get(hosts);
+      if (!kept) filtered.set(hosts, (kept = hosts.filter((host) => !taken.has(host.id) && isFree(host))));
+      return kept;
+    });
     const match = matchGang(usable);
     if (!match) return null;
     for (const host of match) taken.add(host.id);
