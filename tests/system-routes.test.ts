@@ -76,3 +76,18 @@ describe("system routes", () => {
     expect(await response.json()).toEqual({ detail: "Not Found" });
   });
 });
+
+describe("dashboard", () => {
+  test("/ serves a self-contained page whose script reads the API", async () => {
+    const page = await broker.app.request("/");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
+    expect(html).toContain('<script src="/dashboard.js">');
+    const script = await (await broker.app.request("/dashboard.js")).text();
+    for (const path of ["/v1/hosts", "/v1/sessions", "/v1/labs"]) {
+      expect(script).toContain(path);
+      expect((await broker.app.request(path)).status).toBe(200);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import { type Api, createApi } from "./api.ts";
 import { bodyLimits, type BodyLimits } from "./body-limits.ts";
+import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
 import { domainErrorResponse, errorResponse, type ProblemStatus } from "./problem.ts";
 import { registerRoutes } from "./register-routes.ts";
@@ -32,6 +33,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerHealthz(api);
   registerOpenApi(api);
   registerDocs(api);
+  registerDashboard(api);
   registerRoutes(api, { engine: deps.engine, log: deps.log });
 
   api.notFound((c) =>

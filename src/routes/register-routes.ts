@@ -34,6 +34,7 @@ import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.
 import { registerPatchSession } from "./sessions/patch-session.ts";
 import { registerSlotRoutes } from "./slots/slot-routes.ts";
 import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
+import { registerGetEvents } from "./events/get-events.ts";
 import { registerGetWork } from "./work/get-work.ts";
 
 /** Every resource route of the broker. */
@@ -73,6 +74,8 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerPatchHost(api, deps);
   registerPostRefreshInventory(api, deps);
   registerGetWork(api, deps);
+
+  registerGetEvents(api, deps);
 
   registerPostRegister(api, deps);
   registerPostPoll(api, deps);

@@ -1,0 +1,55 @@
+/**
+ * The live dashboard: one self-contained page (no CDN, it must work on an offline lab network)
+ * that reads the /v1 API every two seconds.
+ */
+export const DASHBOARD_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>labbroker</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d232a; background: #f6f7f9; }
+  h1 { font-size: 1.3rem; margin: 0 0 1rem; } h2 { font-size: 1rem; margin: 1.5rem 0 .5rem; }
+  table { border-collapse: collapse; width: 100%; background: #fff; }
+  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
+  th { font-weight: 600; background: #eef0f3; }
+  .state { font-weight: 600; } .online, .active, .running { color: #137333; } .offline, .failed { color: #b3261e; }
+  .waiting, .deploying, .draining, .scheduled { color: #9a6700; } .muted { color: #6b7280; }
+  a { color: #0b57d0; }
+</style>
+</head>
+<body>
+<h1>labbroker <span class="muted" id="updated"></span></h1>
+<p class="muted">API reference: <a href="/docs">/docs</a></p>
+<h2>Hosts</h2><table id="hosts"></table>
+<h2>Sessions</h2><table id="sessions"></table>
+<h2>Labs</h2><table id="labs"></table>
+<script src="/dashboard.js"></script>
+</body>
+</html>
+`;
+
+export const DASHBOARD_SCRIPT = `"use strict";
+const text = (value) => String(value ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const cell = (value, cls) => "<td" + (cls ? " class=\\"" + cls + "\\"" : "") + ">" + text(value) + "</td>";
+function render(id, head, rows) {
+  document.getElementById(id).innerHTML = "<tr>" + head.map((h) => "<th>" + h + "</th>").join("") + "</tr>" +
+    (rows.length ? rows.join("") : "<tr><td class=\\"muted\\" colspan=\\"" + head.length + "\\">none</td></tr>");
+}
+async function json(path) { const response = await fetch(path); return response.json(); }
+async function refresh() {
+  const [hosts, sessions, labs] = await Promise.all([json("/v1/hosts"), json("/v1/sessions"), json("/v1/labs")]);
+  render("hosts", ["name", "state", "runtimes", "labels", "used", "agent"], hosts.items.map((h) => "<tr>" + cell(h.name) + cell(h.state, "state " + h.state) +
+    cell(h.runtimes.map((r) => r.name + (r.version ? " " + r.version : "")).join(", ")) + cell(Object.entries(h.labels).map(([k, v]) => k + "=" + v).join(" ")) +
+    cell(h.used + " / " + h.capacity) + cell(h.agent_version) + "</tr>"));
+  render("sessions", ["session", "state", "hosts", "position / reason", "client", "since"], sessions.items.map((s) => "<tr>" + cell(s.id.slice(0, 8)) +
+    cell(s.state, "state " + s.state) + cell(Object.entries(s.hosts).map(([role, h]) => role + ": " + h.name).join(", ")) +
+    cell(s.state === "waiting" ? s.position + " — " + s.wait_reason : (s.wait_reason ?? "")) + cell(s.client.name ?? "") + cell(s.activated_at ?? s.created_at) + "</tr>"));
+  render("labs", ["lab", "state", "runtime", "instance", "holders", "nodes"], labs.items.map((l) => "<tr>" + cell(l.topology_name) + cell(l.state, "state " + l.state) +
+    cell(l.runtime) + cell(l.instance_name) + cell(l.ref_count) + cell(l.devices.map((d) => d.name + (d.raw.ansible_host ? " " + d.raw.ansible_host : "")).join(", ")) + "</tr>"));
+  document.getElementById("updated").textContent = "· " + new Date().toLocaleTimeString();
+}
+refresh().catch(() => {});
+setInterval(() => refresh().catch(() => {}), 2000);
+`;
