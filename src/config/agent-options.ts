@@ -46,3 +46,8 @@ export const agentConfigSchema = hostAgentConfigSchema.extend({
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type HostAgentConfig = z.infer<typeof hostAgentConfigSchema>;
+
+/** The part of runAgent's options that describes this host, shared by `agent` and `serve`. */
+export function hostAgentSettings(config: HostAgentConfig) {
+  return { name: config.name, labels: config.label, capacity: config.capacity, workDir: config.workDir, toolPrefix: config.toolPrefix };
+}

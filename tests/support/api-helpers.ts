@@ -1,3 +1,4 @@
+import { jsonOrNull } from "./http.ts";
 import type { TestApp } from "./test-broker.ts";
 import { TEST_ENROLL_TOKEN } from "./test-engine.ts";
 import { VERSION } from "../../src/version.ts";
@@ -12,13 +13,7 @@ export async function call(broker: TestApp, method: string, path: string, option
   }
   const response = await broker.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: response.status, json, text, headers: response.headers };
+  return { status: response.status, json: jsonOrNull(text), text, headers: response.headers };
 }
 
 /** Registers a host through the agent API, as an agent would. */

@@ -10,13 +10,16 @@ export async function http(method: string, url: string, body?: unknown, headers:
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  let json: any = null;
+  return { status: response.status, json: jsonOrNull(text), text };
+}
+
+/** The parsed JSON body, or null when the body is empty or not JSON. */
+export function jsonOrNull(text: string): any {
   try {
-    json = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
-    json = null;
+    return null;
   }
-  return { status: response.status, json, text };
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (for state that changes in another process). */

@@ -1,6 +1,6 @@
 import { runAgent } from "../../agents/agent.ts";
 import { systemClock } from "../../clock.ts";
-import { agentConfigSchema, agentOptions } from "../../config/agent-options.ts";
+import { agentConfigSchema, agentOptions, hostAgentSettings } from "../../config/agent-options.ts";
 import { createLogger } from "../../log.ts";
 import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
 
@@ -17,11 +17,7 @@ export const agentCommand: CliCommand = {
     await runAgent({
       brokerUrl: config.broker,
       ...(config.token ? { enrollToken: config.token } : {}),
-      name: config.name,
-      labels: config.label,
-      capacity: config.capacity,
-      workDir: config.workDir,
-      toolPrefix: config.toolPrefix,
+      ...hostAgentSettings(config),
       env,
       clock: systemClock,
       log,

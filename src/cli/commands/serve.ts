@@ -1,7 +1,7 @@
 import { runAgent } from "../../agents/agent.ts";
 import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
-import { hostAgentConfigSchema, hostAgentOptions } from "../../config/agent-options.ts";
+import { hostAgentConfigSchema, hostAgentOptions, hostAgentSettings } from "../../config/agent-options.ts";
 import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.ts";
 import { generateToken } from "../../engine/tokens.ts";
 import { createLogger } from "../../log.ts";
@@ -24,11 +24,7 @@ export const serveCommand: CliCommand = {
     const agent = runAgent({
       brokerUrl: broker.localUrl,
       enrollToken: localToken,
-      name: config.name,
-      labels: config.label,
-      capacity: config.capacity,
-      workDir: config.workDir,
-      toolPrefix: config.toolPrefix,
+      ...hostAgentSettings(config),
       env,
       clock: systemClock,
       log: log.child({ component: "agent" }),
