@@ -17,6 +17,7 @@ test("a node behind a root prefix is still its namespace: jobs keep the prefix, 
   const services = servicesWithNodePrefix(["sudo", "-n", "ip", "netns", "exec"]);
   expect(nodePlace(services, "/tmp/agent", NODE)).toEqual({ netns: "clab-lab1-r1", prefix: ["sudo", "-n"] });
   expect(nodePlace(servicesWithNodePrefix(["ip", "netns", "exec"]), "/tmp/agent", NODE)).toEqual({ netns: "clab-lab1-r1", prefix: [] });
+  expect(nodePlace(services, "/tmp/agent", { lab: null, node: null, netns: "lab-ns" })).toEqual({ netns: "lab-ns", prefix: [] });
 });
 
 test("a device operation for such a node never falls back to the host's own devices", async () => {
