@@ -156,6 +156,20 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     expect(again.json).toMatchObject({ signalled: false, message: "Job 1 has already finished; it was not signalled" });
   });
 
+  test("large output reaches the caller: 3 MB of stdout whole when max_output_bytes allows it, cut and marked beyond it", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const print = "head -c 3000000 /dev/zero | tr '\\0' x";
+    const whole = await job(session.id, { shell: print, max_output_bytes: 4 * 1024 * 1024 });
+    expect(whole.json).toMatchObject({ state: "finished", passed: true, truncated: { stdout: 0, stderr: 0 } });
+    expect(whole.json.stdout).toBe("x".repeat(3_000_000));
+    const cut = await job(session.id, { shell: print });
+    expect(cut.json).toMatchObject({ state: "finished", passed: true, truncated: { stdout: 3_000_000 - 1024 * 1024, stderr: 0 } });
+    expect(cut.json.stdout).toStartWith("x".repeat(1024 * 1024) + "\n[labbroker: stdout truncated: first 1048576 bytes kept, 1951424 bytes cut]");
+    const streamed = await fetch(`${cluster!.url}/v1/jobs/${whole.json.id}/output`).then((response) => response.text());
+    expect(streamed.split("\n").filter((line) => line.startsWith("data: ")).map((line) => JSON.parse(line.slice(6)).text ?? "").join("")).toBe(whole.json.stdout);
+  });
+
   test("output streams live: a line printed by a running job arrives before the job ends", async () => {
     await nativeCluster();
     const session = await cluster!.session("host-a");
@@ -256,7 +270,7 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     const session = await cluster!.session("host-a");
     const folder = `/tmp/labbroker-e2e-${mark}`;
     leftovers.folders.push(folder);
-    const content = new Uint8Array([...Array.from({ length: 256 }, (_, byte) => byte), ...randomBytes(64 * 1024)]);
+    const content = new Uint8Array([...Array.from({ length: 256 }, (_, byte) => byte), ...randomBytes(3 * 1024 * 1024)]);
     const url = (path: string) => `${cluster!.url}/v1/sessions/${session.id}/hosts/m1/files?path=${encodeURIComponent(path)}`;
 
     const put = await fetch(url(`${folder}/sub/capture.bin`), { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: content });
