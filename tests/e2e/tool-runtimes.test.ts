@@ -255,4 +255,23 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     expect(await containers()).toEqual({});
     expect(await netlabStatusAll()).toEqual({});
   });
+
+  test("Remote Lab replacing an idle netlab lab with another topology: the old lab is down before the new one comes up", async () => {
+    const { cluster } = await toolCluster({ brokerArgs: ["--compat-requirement", "runtime=netlab"] });
+    const sessionId = (await http("POST", `${cluster.url}/session`)).json.session_id;
+    const upload = async (topology: string, name: string) => {
+      const form = new FormData();
+      form.append("topology", new File([topology], name));
+      return fetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: form });
+    };
+    expect((await upload(ROUTERS, "routers.yml")).status).toBe(200);
+    expect((await http("POST", `${cluster.url}/lab/release`, undefined, { "x-session-id": sessionId })).status).toBe(204);
+    const replaced = await upload(MULTILAB.replace("nodes: [ r1, r2 ]", "nodes: [ s1, s2 ]").replace("r1-r2", "s1-s2"), "other.yml");
+    expect([replaced.status, await replaced.text()]).toEqual([200, expect.stringContaining('"name":"s1"')]);
+    const labs = (await http("GET", `${cluster.url}/v1/labs?session_id=${sessionId}`)).json.items;
+    expect(labs.map((entry: { topology_file: string; state: string }) => [entry.topology_file, entry.state])).toEqual([["other.yml", "running"]]);
+    const registry = Object.values(await netlabStatusAll());
+    expect(registry).toHaveLength(1);
+    expect(Object.keys(await containers())).toHaveLength(1);
+  });
 });
