@@ -19,11 +19,12 @@ let cluster: LabCluster | undefined;
 /** Every job a test starts carries this variable, so the test can find (and finally kill) its processes on the host. */
 let mark = "";
 /** Namespaces and folders a test made on the host itself (the broker restores only what went through its API). */
-const leftovers: { namespaces: string[]; folders: string[] } = { namespaces: [], folders: [] };
+const leftovers: { namespaces: string[]; links: string[]; folders: string[] } = { namespaces: [], links: [], folders: [] };
 afterEach(async () => {
   await cluster?.stop();
   for (const { pid } of processesWithEnvironment("LABBROKER_TEST_JOB", mark)) process.kill(pid, "SIGKILL");
   for (const namespace of leftovers.namespaces.splice(0)) await deleteTestNamespace(namespace);
+  for (const link of leftovers.links.splice(0)) await run(["ip", "link", "delete", "dev", link]);
   for (const folder of leftovers.folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   cluster = undefined;
 });
@@ -54,6 +55,11 @@ function job(sessionId: string, body: Record<string, unknown>) {
 const jobProcesses = () => processesWithEnvironment("LABBROKER_TEST_JOB", mark);
 const run = (argv: string[]) => runCommand(argv, { timeoutMs: 10_000 });
 const namespaces = async () => (await run(["ip", "netns", "list"])).stdout;
+/** A device of the host's own namespace as `ip -j link` shows it, or null. */
+async function hostLink(name: string): Promise<{ ifname: string; master?: string } | null> {
+  const result = await run(["ip", "-j", "link", "show", "dev", name]);
+  return result.code === 0 ? JSON.parse(result.stdout)[0] : null;
+}
 
 /** A device request on the session's host, in `netns` when given. */
 function onHost(sessionId: string, method: string, path: string, netns: string | null, body?: unknown) {
@@ -263,6 +269,50 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect(ended).toMatchObject({ state: "inactive", error: null });
     expect(await namespaces()).not.toContain(lab.instance_name);
     expect((await run(["ip", "-j", "link"])).stdout).not.toContain(lab.instance_name);
+  });
+
+  test("a session ending with a job still running in a lab node and changes in it: the job is killed, the lab destroyed cleanly", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const lab = await deployLine3(session.id);
+    const node = `${cluster!.url}/v1/sessions/${session.id}/labs/${lab.id}/nodes/b`;
+    expect((await http("PATCH", `${node}/devices/eth1`, { mtu: 1400, add_addresses: ["10.98.0.2/24"] })).status).toBe(200);
+    expect((await http("POST", `${node}/devices`, { kind: "bridge", name: "br-b" })).status).toBe(201);
+    const sleeper = await job(session.id, { lab_id: lab.id, node: "b", argv: ["sleep", "600"], background: true });
+    await eventually(async () => jobProcesses().some((process) => /(^|\/)sleep 600$/.test(process.argv.join(" "))), "the job to run in node b");
+
+    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
+    const ended = await eventually(async () => {
+      const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
+      return ["inactive", "failed"].includes(current.state) ? current : null;
+    }, "the lab to be destroyed");
+    expect(ended).toMatchObject({ state: "inactive", error: null });
+    expect(await namespaces()).not.toContain(lab.instance_name);
+    expect((await run(["ip", "-j", "link"])).stdout).not.toContain(lab.instance_name);
+    await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
+    const finished = (await http("POST", `${cluster!.url}/v1/jobs/${sleeper.json.id}/wait?timeout_s=10`)).json;
+    expect(finished).toMatchObject({ state: "finished", passed: false });
+  });
+
+  test("a session that joined a device of its own to its lab's management bridge: at its end the device goes first, so the bridge goes with the lab", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const lab = await deployLine3(session.id);
+    const bridge = String(lab.devices[0].raw.mgmt.bridge);
+    const [port, peer] = [`lbt${mark.slice(0, 6)}a`, `lbt${mark.slice(0, 6)}b`];
+    leftovers.links.push(port, bridge);
+    expect((await onHost(session.id, "POST", "/devices", null, { kind: "veth", name: port, peer })).status).toBe(201);
+    expect((await onHost(session.id, "PATCH", `/devices/${port}`, null, { master: bridge, up: true })).status).toBe(200);
+    expect((await hostLink(port))?.master).toBe(bridge);
+
+    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
+    const ended = await eventually(async () => {
+      const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
+      return ["inactive", "failed"].includes(current.state) ? current : null;
+    }, "the lab to be destroyed");
+    expect(ended).toMatchObject({ state: "inactive", error: null });
+    await eventually(async () => (await hostLink(port)) === null, "the session's veth to be removed");
+    expect(await hostLink(bridge)).toBeNull();
   });
 
   test("files go to the host and back byte for byte; paths that could leave their place are refused", async () => {

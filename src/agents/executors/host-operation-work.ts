@@ -37,7 +37,8 @@ const DeviceOperationSchema = z.discriminatedUnion("operation", [
  */
 export const deviceOperation: WorkExecutor = async ({ work, services, workDir }) => {
   const operation = DeviceOperationSchema.parse(work.payload);
-  if (operation.operation === "restore") return { value: await restoreChanges(operation.records) };
+  // In line with lab deploys and destroys: a lab destroy queued after a session's restore waits for it.
+  if (operation.operation === "restore") return services.serializeLabOperation(async () => ({ value: await restoreChanges(operation.records) }));
   const applied: UndoRecord[] = [];
   try {
     const place = nodePlace(services, workDir, work.payload);
