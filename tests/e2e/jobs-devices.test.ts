@@ -234,6 +234,21 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect((await http("GET", `${cluster!.url}/v1/sessions/${session.id}`)).json).toMatchObject({ state: "ended", end_reason: "expired" });
   });
 
+  test("device changes are undone when the session ends while its agent is down: the restore waits for the agent's restart", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const { netns, before } = await namespaceMadeByJob(session.id);
+    await changeDevices(session.id, netns);
+    const agent = cluster!.agentProcess("host-a");
+    agent.proc.kill("SIGKILL");
+    await agent.proc.exited;
+
+    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
+    expect(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])).not.toEqual(before);
+    await cluster!.startAgent({ name: "host-a" });
+    await eventually(async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before), "every change to be undone after the restart");
+  });
+
   test("device changes inside lab nodes (MTU, address, bridge, ip_forward) show through the API and in the node; the session's end leaves neither lab nor changes", async () => {
     await nativeCluster();
     const session = await cluster!.session("host-a");
