@@ -2,7 +2,7 @@
  * Jobs through the broker and real agent processes: the round trip of a foreground `true` job (API
  * call to answer), and jobs/s with many sessions each running foreground jobs back to back.
  * Usage (as root: agents run as root on lab hosts): npm run build && bun scripts/bench-jobs.ts
- *   [--binary dist/labbroker] [--samples 500] [--sessions 50] [--seconds 10] [--layouts 1x50,5x10]
+ *   [--binary dist/labbroker] [--samples 500] [--sessions 50] [--seconds 10] [--layouts 1x50,5x10] [--db-sync full|normal]
  * A layout AxC is A agent processes on this machine, each a host with capacity C (A×C ≥ sessions);
  * every session is pinned to one host, spread evenly. Broker and agents are the compiled binary.
  */
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     sessions: { type: "string", default: "50" },
     seconds: { type: "string", default: "10" },
     layouts: { type: "string", default: "1x50,5x10" },
+    "db-sync": { type: "string", default: "full" },
   },
 });
 const binary = resolve(values.binary);
@@ -82,7 +83,7 @@ async function runTrue(url: string, sessionId: string): Promise<number> {
 }
 
 async function roundTrip(): Promise<string> {
-  const broker = await startBenchBroker(binary);
+  const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
   const agents = await startAgents(broker.url, 1, 1);
   try {
     const sessionId = await openSession(broker.url, agents.names[0]!);
@@ -99,7 +100,7 @@ async function roundTrip(): Promise<string> {
 
 async function throughput([agentCount, capacity]: [number, number]): Promise<string> {
   if (agentCount * capacity < sessions) throw new Error(`layout ${agentCount}x${capacity} cannot hold ${sessions} sessions`);
-  const broker = await startBenchBroker(binary);
+  const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
   const agents = await startAgents(broker.url, agentCount, capacity);
   try {
     const ids = await Promise.all(Array.from({ length: sessions }, (_, index) => openSession(broker.url, agents.names[index % agentCount]!)));
