@@ -10,6 +10,7 @@ import { type AgentServices, createSerializer } from "./agent-services.ts";
 import { JobRegistry } from "../hosts/jobs/job-registry.ts";
 import { EXECUTORS } from "./executors/index.ts";
 import { detectInventory, type HostInventory } from "./inventory.ts";
+import { LabInstanceReporter, runningLabInstances } from "./lab-instance-report.ts";
 import { createLabRuntimes } from "./lab-runtimes.ts";
 
 export interface AgentOptions {
@@ -31,8 +32,9 @@ export interface AgentOptions {
 
 const MAX_BACKOFF_MS = 15_000;
 const FLUSH_ON_STOP_MS = 5_000;
-/** How often the agent tells the broker which lab instances run here (and at start). */
-const LAB_REPORT_INTERVAL_MS = 5 * 60_000;
+const POLL_WAIT_S = 25;
+/** While the lab listing runs, polls are short so its report goes out as soon as it is ready. */
+const POLL_WAIT_WHILE_LISTING_S = 1;
 
 /**
  * The agent: registers (or re-attaches with its stored token), then long-polls for work and runs
@@ -50,6 +52,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const sender = new EventSender(client, () => auth, clock, log, signal, (event) => {
     if (event.type === "result") running.delete(event.work_id);
   });
+  const labReporter = new LabInstanceReporter(() => runningLabInstances(runtimes, log), clock);
+  const serializeLabOperation = createSerializer();
   const services: AgentServices = {
     runtimes,
     fetchLabFiles: async (labId) => {
@@ -57,7 +61,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       return files.map((file) => ({ path: file.path, content: new Uint8Array(Buffer.from(file.content_base64, "base64")) }));
     },
     jobs: new JobRegistry(),
-    serializeLabOperation: createSerializer(),
+    serializeLabOperation: (operation) => serializeLabOperation(operation).finally(() => labReporter.labOperationFinished()),
   };
 
   const execute = (work: WorkDelivery) => {
@@ -96,13 +100,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   };
 
   let backoff = 500;
-  let labsReportedAt = Number.NEGATIVE_INFINITY;
   while (!signal.aborted) {
     try {
-      const reportLabs = clock.now() - labsReportedAt >= LAB_REPORT_INTERVAL_MS;
-      const labs = reportLabs ? await runningLabInstances(runtimes, log) : undefined;
-      const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: 25, ...(labs ? { labs } : {}) }, signal);
-      if (labs) labsReportedAt = clock.now();
+      const labs = labReporter.next();
+      const waitSeconds = labReporter.listing ? POLL_WAIT_WHILE_LISTING_S : POLL_WAIT_S;
+      const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: waitSeconds, ...(labs ? { labs } : {}) }, signal);
+      if (labs) labReporter.delivered();
       backoff = 500;
       for (const item of work) execute(item);
     } catch (error) {
@@ -152,20 +155,4 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   }
-}
-
-/** Every lab instance the runtimes run on this host now; a runtime that cannot tell is skipped (and logged). */
-async function runningLabInstances(runtimes: AgentServices["runtimes"], log: Logger) {
-  const reports = await Promise.all(
-    Object.values(runtimes).map(async (runtime) => {
-      try {
-        return (await runtime.listRunning()).map((instance) => ({ instance_name: instance.instanceName, lab_id: instance.labId, runtime: runtime.name }));
-      } catch (error) {
-        log.warn("cannot list running labs", { runtime: runtime.name, error: error instanceof Error ? error.message : String(error) });
-        return null;
-      }
-    }),
-  );
-  // One runtime that cannot list must not make its labs look gone: then report nothing this time.
-  return reports.includes(null) ? undefined : reports.flat().filter((report) => report !== null);
 }

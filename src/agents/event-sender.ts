@@ -7,6 +7,8 @@ type AgentEvent = AgentEventsBody["events"][number];
 export type UnsequencedEvent = AgentEvent extends infer E ? (E extends AgentEvent ? Omit<E, "seq"> : never) : never;
 
 const BATCH = 500;
+/** A batch stays below this many bytes of JSON (one bigger event goes alone): the broker bounds request bodies. */
+const BATCH_BYTES = 1024 * 1024;
 const MAX_BACKOFF_MS = 10_000;
 
 /**
@@ -18,6 +20,8 @@ export class EventSender {
   #queue: AgentEvent[] = [];
   #nextSeq = new Map<string, number>();
   #draining: Promise<void> | null = null;
+  /** After the broker refused a batch as too large: send one event per request until one gets through. */
+  #oneAtATime = false;
   #idle: (() => void)[] = [];
 
   constructor(
@@ -60,16 +64,19 @@ export class EventSender {
   async #drain(): Promise<void> {
     let backoff = 250;
     while (this.#queue.length > 0 && !this.stop.aborted) {
-      const batch = this.#queue.slice(0, BATCH);
+      const batch = this.#nextBatch();
       try {
         const { agentId, agentToken } = this.auth();
         await this.client.sendEvents(agentId, agentToken, { events: batch });
         this.#queue.splice(0, batch.length);
         for (const event of batch) this.onDelivered(event);
         backoff = 250;
+        this.#oneAtATime = false;
       } catch (error) {
         if (error instanceof BrokerRequestError && error.status === 409) this.#resequence(error);
         else if (error instanceof BrokerRequestError && error.status === 404) this.#dropUnknown(error);
+        else if (error instanceof BrokerRequestError && error.status === 413 && batch.length > 1) this.#oneAtATime = true;
+        else if (error instanceof BrokerRequestError && error.status === 413) this.#replaceTooLarge(batch[0]!, error);
         else {
           this.log.warn("cannot send events yet; retrying", { error, pending: this.#queue.length, retryInMs: backoff });
           await sleepOn(this.clock, backoff, this.stop);
@@ -79,6 +86,32 @@ export class EventSender {
     }
     this.#draining = null;
     for (const wake of this.#idle.splice(0)) wake();
+  }
+
+  /** The events at the head of the queue for one request: at most BATCH, below BATCH_BYTES, at least one. */
+  #nextBatch(): AgentEvent[] {
+    let bytes = 0;
+    let count = 0;
+    for (const event of this.#queue.slice(0, this.#oneAtATime ? 1 : BATCH)) {
+      bytes += Buffer.byteLength(JSON.stringify(event));
+      if (count > 0 && bytes > BATCH_BYTES) break;
+      count++;
+    }
+    return this.#queue.slice(0, count);
+  }
+
+  /**
+   * One event larger than the broker accepts would hold up every event behind it forever, so it is
+   * replaced under the same seq by one saying so: a result by a failure, an output chunk by a note.
+   */
+  #replaceTooLarge(event: AgentEvent, error: BrokerRequestError): void {
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    this.log.warn("the broker refuses an event as too large; sending a note instead", { workId: event.work_id, seq: event.seq, type: event.type, bytes, detail: error.detail });
+    const why = `${bytes} bytes of JSON, larger than the broker accepts (${error.detail})`;
+    this.#queue[0] =
+      event.type === "output"
+        ? { ...event, stream: "info", text: `[labbroker: an output chunk was dropped: ${why}]` }
+        : { work_id: event.work_id, seq: event.seq, type: "result", ok: false, result: null, error: `The result of this work could not be delivered: ${why}` };
   }
 
   #resequence(error: BrokerRequestError): void {

@@ -20,8 +20,12 @@ export interface BrokerAppDeps {
   engine: EngineContext;
 }
 
-/** Lab uploads and host file transfers get the upload limit; every other body the smaller one. */
-const isUploadPath = (path: string) => path === "/lab" || path === "/v1/labs" || /^\/v1\/sessions\/[^/]+\/hosts\/[^/]+\/files$/.test(path);
+/**
+ * Lab uploads, host file transfers and agents' event reports (a job's output, a downloaded file)
+ * get the upload limit; every other body the smaller one.
+ */
+const isUploadPath = (path: string) =>
+  path === "/lab" || path === "/v1/labs" || /^\/v1\/sessions\/[^/]+\/hosts\/[^/]+\/files$/.test(path) || /^\/v1\/agents\/[^/]+\/events$/.test(path);
 
 /** Builds the broker's HTTP application. It never listens: tests call `app.request()`. */
 export function createBrokerApp(deps: BrokerAppDeps): Api {

@@ -9,3 +9,11 @@ test("ids are version-7 UUIDs that sort by creation time", () => {
   expect(late > early).toBe(true);
   expect(newId(1) === newId(1)).toBe(false);
 });
+
+test("ids made within one millisecond still sort in the order they were made", () => {
+  const now = Date.UTC(2026, 0, 1, 12);
+  const ids = Array.from({ length: 2048 }, () => newId(now));
+  expect([...ids].sort()).toEqual(ids);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.every((id) => id.startsWith(newId(now).slice(0, 13)))).toBe(true);
+});

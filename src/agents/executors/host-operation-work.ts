@@ -9,6 +9,7 @@ import { softDeviceSpecSchema } from "../../hosts/devices/soft-device-spec.ts";
 import { readSysctl, setSysctl } from "../../hosts/devices/sysctl.ts";
 import { undoRecordSchema, type UndoRecord } from "../../hosts/devices/undo-records.ts";
 import { readFileBounded, writeFileSafely } from "../../hosts/files.ts";
+import { HostRequestError } from "../../hosts/host-errors.ts";
 import { nodePlace, refusal } from "./node-place.ts";
 import type { WorkExecutor } from "./work-executor.ts";
 
@@ -36,10 +37,14 @@ const DeviceOperationSchema = z.discriminatedUnion("operation", [
  */
 export const deviceOperation: WorkExecutor = async ({ work, services, workDir }) => {
   const operation = DeviceOperationSchema.parse(work.payload);
-  if (operation.operation === "restore") return { value: await restoreChanges(operation.records) };
+  // In line with lab deploys and destroys: a lab destroy queued after a session's restore waits for it.
+  if (operation.operation === "restore") return services.serializeLabOperation(async () => ({ value: await restoreChanges(operation.records) }));
   const applied: UndoRecord[] = [];
   try {
-    const { netns } = nodePlace(services, workDir, work.payload);
+    const place = nodePlace(services, workDir, work.payload);
+    // The agent changes devices itself (`ip -n NS`): a node that is no plain namespace cannot be reached that way.
+    if (place.netns === null && place.prefix.length > 0) throw new HostRequestError("unsupported", "Device operations need a lab node that is a network namespace on the host");
+    const { netns } = place;
     switch (operation.operation) {
       case "list":
         return { value: await listDevices({ netns }) };

@@ -17,10 +17,10 @@ export const runJob: WorkExecutor = async ({ work, output, services, workDir, in
   const { job } = JobPayloadSchema.parse(work.payload);
   const place = nodePlace(services, workDir, work.payload);
   const request = { ...job, timeoutMs: job.timeoutMs ?? undefined } as JobRequest;
-  if (place.netns) request.netns = place.netns;
+  if (place.prefix.length === 0 && place.netns) request.netns = place.netns;
   if (place.prefix.length > 0) {
     const command = request.shell !== undefined ? ["sh", "-c", request.shell] : (request.argv ?? []);
-    request.argv = [...place.prefix, ...command];
+    request.argv = [...place.prefix, ...(place.netns ? ["ip", "netns", "exec", place.netns] : []), ...command];
     delete request.shell;
   }
   const { job: running } = services.jobs.ensureStarted(request, (chunk) => {

@@ -10,17 +10,24 @@ export const TargetPayloadSchema = z.object({
     .nullable()
     .default(null),
   node: z.string().nullable().default(null),
+  /** A named network namespace on the host (device operations on a role's host). */
+  netns: z.string().nullable().default(null),
 });
 
+/**
+ * Where a job or device change runs. `netns`: the node's (or the requested) network namespace;
+ * `prefix`: what must come before `ip netns exec NETNS` for a job there (e.g. `sudo -n`), or the
+ * whole command prefix of a runtime whose nodes are not plain namespaces (then `netns` is null).
+ */
 export type NodePlace = { netns: string | null; prefix: string[] };
 
 /**
- * Where a job or device change runs: the host itself, or inside a lab node as its runtime says
- * (`ip netns exec NS` becomes a namespace; any other prefix is put in front of the command).
+ * Where a job or device change runs: the host itself (or one of its namespaces), or inside a lab
+ * node as its runtime says (`[PREFIX…] ip netns exec NS`).
  */
 export function nodePlace(services: AgentServices, workDir: string, payload: unknown): NodePlace {
   const target = TargetPayloadSchema.parse(payload);
-  if (!target.lab || target.node === null) return { netns: null, prefix: [] };
+  if (!target.lab || target.node === null) return { netns: target.netns, prefix: [] };
   const runtime = services.runtimes[target.lab.runtime];
   if (!runtime) throw new HostRequestError("unsupported", `This host does not offer runtime ${target.lab.runtime}`);
   const prefix = runtime.nodeExecPrefix(
@@ -34,8 +41,8 @@ export function nodePlace(services: AgentServices, workDir: string, payload: unk
     },
     target.node,
   );
-  const [ip, netns, exec, namespace, ...rest] = prefix;
-  if (ip === "ip" && netns === "netns" && exec === "exec" && namespace && rest.length === 0) return { netns: namespace, prefix: [] };
+  const [ip, netns, exec, namespace, ...rest] = prefix.slice(-4);
+  if (ip === "ip" && netns === "netns" && exec === "exec" && namespace && rest.length === 0) return { netns: namespace, prefix: prefix.slice(0, -4) };
   return { netns: null, prefix };
 }
 

@@ -18,9 +18,10 @@ export interface JobTarget {
 }
 
 /**
- * Where a job or device change runs: a role's host, or a node of a running lab on one of the
- * session's hosts. Only the active session holding the host may act there: a waiting session is
- * 423; a host or lab outside the session is 404, exactly like one that does not exist.
+ * Where a job or device change runs: a role's host, or a node of a running lab the session created
+ * or holds. Only the active session holding the host may act there: a waiting session is 423; a
+ * host or lab outside the session (also another session's lab on a host both share) is 404,
+ * exactly like one that does not exist.
  */
 export function resolveTarget(ctx: EngineContext, sessionId: string, request: TargetRequest): JobTarget {
   const session = ctx.state.sessions.get(sessionId);
@@ -30,7 +31,8 @@ export function resolveTarget(ctx: EngineContext, sessionId: string, request: Ta
   if (request.labId) {
     const lab = ctx.state.labs.get(request.labId);
     const role = lab ? Object.entries(assignments).find(([, hostId]) => hostId === lab.hostId)?.[0] : undefined;
-    if (!lab || !role) throw new NotFoundError(`Cannot find lab "${request.labId}" in session "${sessionId}"`);
+    const ours = lab && (lab.sessionId === session.id || lab.holders.includes(session.id));
+    if (!lab || !role || !ours) throw new NotFoundError(`Cannot find lab "${request.labId}" in session "${sessionId}"`);
     if (lab.state !== "running") throw new LockedError(`Lab "${lab.id}" is ${lab.state}, not running`);
     const node = request.node ?? null;
     if (node !== null && !lab.nodes.some((entry) => entry.name === node)) throw new NotFoundError(`Cannot find node "${node}" in lab "${lab.id}"`);

@@ -24,8 +24,10 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   state.recentlyEnded.set(session.id, session);
   change.write(ctx.statements.endSession({ id: session.id, endReason: reason, endedAt: now, lastSeenAt: session.lastSeenAt }));
   change.emit("session.ended", { sessionId: session.id }, { reason, previous });
-  releaseSessionLabs(ctx, change, session.id, true);
+  // Jobs killed and changes undone before the session's labs go: a change may involve a lab (a device
+  // of the session's joined to the lab's management bridge keeps the bridge from being deleted).
   restoreSessionHosts(ctx, change, session.id);
+  releaseSessionLabs(ctx, change, session.id, true);
 }
 
 /** Ends a live session by request and starts whoever can start on what it freed. */

@@ -5,16 +5,18 @@ import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 
-/** The two places devices live: a role's host, or a node of a running lab. */
+/** The two places devices live: a role's host (or a named network namespace there), or a node of a running lab. */
 const PLACES = [
   {
     prefix: "/v1/sessions/{id}/hosts/{role}",
     params: z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) }),
+    query: z.object({ netns: z.string().min(1).max(64).optional().openapi({ description: "A named network namespace on the host (`ip netns`), e.g. one a job created" }) }),
     target: (params: Record<string, string>): TargetRequest => ({ role: params.role }),
   },
   {
     prefix: "/v1/sessions/{id}/labs/{lab_id}/nodes/{node}",
     params: z.object({ id: z.string().min(1).max(64), lab_id: z.string().min(1).max(64), node: z.string().min(1).max(253) }),
+    query: z.object({}),
     target: (params: Record<string, string>): TargetRequest => ({ labId: params.lab_id, node: params.node }),
   },
 ] as const;
@@ -45,38 +47,38 @@ const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 
 export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
   for (const place of PLACES) {
-    const run = (params: Record<string, string>, operation: { operation: string } & Record<string, unknown>) =>
-      runHostOperation(engine, params.id!, place.target(params), "device-op", operation);
+    const run = (params: Record<string, string>, query: { netns?: string }, operation: { operation: string } & Record<string, unknown>) =>
+      runHostOperation(engine, params.id!, place.target(params), "device-op", { ...operation, ...(query.netns ? { netns: query.netns } : {}) });
     const device = place.params.extend({ device: DeviceNameSchema });
     const sysctl = place.params.extend({ key: SysctlKeySchema });
 
     api.openapi(
-      createRoute({ method: "get", path: `${place.prefix}/devices`, tags: ["devices"], summary: "List interfaces: state, MTU, MAC, addresses, master, driver, statistics", request: { params: place.params }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), { operation: "list" })) as never, 200),
+      createRoute({ method: "get", path: `${place.prefix}/devices`, tags: ["devices"], summary: "List interfaces: state, MTU, MAC, addresses, master, driver, statistics", request: { params: place.params, query: place.query }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "list" })) as never, 200),
     );
     api.openapi(
-      createRoute({ method: "post", path: `${place.prefix}/devices`, tags: ["devices"], summary: "Create a soft device (bridge, veth pair, VLAN, dummy, bond); undone when the session ends", request: { params: place.params, body: { content: { "application/json": { schema: CreateDeviceSchema } }, required: true } }, responses: { 201: anyJson, ...errors } }),
+      createRoute({ method: "post", path: `${place.prefix}/devices`, tags: ["devices"], summary: "Create a soft device (bridge, veth pair, VLAN, dummy, bond); undone when the session ends", request: { params: place.params, query: place.query, body: { content: { "application/json": { schema: CreateDeviceSchema } }, required: true } }, responses: { 201: anyJson, ...errors } }),
       async (c) => {
         const { peer_netns, vlan_id, ...spec } = c.req.valid("json") as Record<string, unknown>;
         const hostSpec = { ...spec, ...(peer_netns !== undefined ? { peerNetns: peer_netns } : {}), ...(vlan_id !== undefined ? { vlanId: vlan_id } : {}) };
-        return c.json((await run(c.req.valid("param"), { operation: "create", spec: hostSpec })) as never, 201);
+        return c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "create", spec: hostSpec })) as never, 201);
       },
     );
     api.openapi(
-      createRoute({ method: "patch", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Change a device: up/down, MTU, master, addresses; undone when the session ends", request: { params: device, body: { content: { "application/json": { schema: ChangeDeviceSchema } }, required: true } }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), { operation: "change", device: c.req.valid("param").device, ...c.req.valid("json") })) as never, 200),
+      createRoute({ method: "patch", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Change a device: up/down, MTU, master, addresses; undone when the session ends", request: { params: device, query: place.query, body: { content: { "application/json": { schema: ChangeDeviceSchema } }, required: true } }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "change", device: c.req.valid("param").device, ...c.req.valid("json") })) as never, 200),
     );
     api.openapi(
-      createRoute({ method: "delete", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Remove a device (recreated when the session ends)", request: { params: device }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), { operation: "remove", device: c.req.valid("param").device })) as never, 200),
+      createRoute({ method: "delete", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Remove a device (recreated when the session ends)", request: { params: device, query: place.query }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "remove", device: c.req.valid("param").device })) as never, 200),
     );
     api.openapi(
-      createRoute({ method: "get", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Read a sysctl", request: { params: sysctl }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), { operation: "sysctl", key: c.req.valid("param").key })) as never, 200),
+      createRoute({ method: "get", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Read a sysctl", request: { params: sysctl, query: place.query }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key })) as never, 200),
     );
     api.openapi(
-      createRoute({ method: "put", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Set a sysctl (its old value comes back when the session ends)", request: { params: sysctl, body: { content: { "application/json": { schema: z.object({ value: z.string().max(4096) }).strict() } }, required: true } }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), { operation: "sysctl", key: c.req.valid("param").key, value: c.req.valid("json").value })) as never, 200),
+      createRoute({ method: "put", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Set a sysctl (its old value comes back when the session ends)", request: { params: sysctl, query: place.query, body: { content: { "application/json": { schema: z.object({ value: z.string().max(4096) }).strict() } }, required: true } }, responses: { 200: anyJson, ...errors } }),
+      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key, value: c.req.valid("json").value })) as never, 200),
     );
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * Jobs through the broker and real agent processes: the round trip of a foreground `true` job (API
+ * call to answer), and jobs/s with many sessions each running foreground jobs back to back.
+ * Usage (as root: agents run as root on lab hosts): npm run build && bun scripts/bench-jobs.ts
+ *   [--binary dist/labbroker] [--samples 500] [--sessions 50] [--seconds 10] [--layouts 1x50,5x10] [--db-sync full|normal]
+ * A layout AxC is A agent processes on this machine, each a host with capacity C (A×C ≥ sessions);
+ * every session is pinned to one host, spread evenly. Broker and agents are the compiled binary.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_TOKEN, percentile, startBenchBroker } from "./bench-support.ts";
+
+const { values } = parseArgs({
+  options: {
+    binary: { type: "string", default: "dist/labbroker" },
+    samples: { type: "string", default: "500" },
+    sessions: { type: "string", default: "50" },
+    seconds: { type: "string", default: "10" },
+    layouts: { type: "string", default: "1x50,5x10" },
+    "db-sync": { type: "string", default: "full" },
+  },
+});
+const binary = resolve(values.binary);
+const sessions = Number(values.sessions);
+const layouts = values.layouts.split(",").map((layout) => layout.split("x").map(Number) as [number, number]);
+
+interface Agents {
+  names: string[];
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+/** CPU seconds a process used so far, its reaped children (the jobs' shells and commands) included, from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const [utime, stime, cutime, cstime] = stat.slice(stat.lastIndexOf(")") + 2).split(" ").slice(11, 15).map(Number);
+  return (utime! + stime! + cutime! + cstime!) / 100;
+}
+
+/** `count` agent processes, each registering a host of `capacity`; resolves once the broker lists them all. */
+async function startAgents(url: string, count: number, capacity: number): Promise<Agents> {
+  const folder = mkdtempSync(join(tmpdir(), "labbroker-bench-agents-"));
+  const names = Array.from({ length: count }, (_, index) => `bench-host-${index + 1}`);
+  const procs = names.map((name) =>
+    Bun.spawn([binary, "agent", "--broker", url, "--token", BENCH_TOKEN, "--name", name, "--capacity", String(capacity), "--work-dir", join(folder, name), "--log-level", "warn"], {
+      stdout: "ignore",
+      stderr: "inherit",
+    }),
+  );
+  for (;;) {
+    const { items } = (await (await fetch(`${url}/v1/hosts`)).json()) as { items: { name: string; online: boolean }[] };
+    if (names.every((name) => items.some((host) => host.name === name && host.online))) break;
+    await Bun.sleep(50);
+  }
+  return {
+    names,
+    pids: procs.map((proc) => proc.pid),
+    async stop() {
+      for (const proc of procs) proc.kill("SIGTERM");
+      await Promise.all(procs.map((proc) => proc.exited));
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openSession(url: string, host: string): Promise<string> {
+  const response = await fetch(`${url}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ requirements: [{ host }] }) });
+  const session = (await response.json()) as { id: string; state: string };
+  if (session.state !== "active") throw new Error(`session on ${host} is ${session.state}, not active`);
+  return session.id;
+}
+
+/** One foreground `true` job; resolves with the milliseconds from the call to the answer. */
+async function runTrue(url: string, sessionId: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/sessions/${sessionId}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ argv: ["true"] }) });
+  const job = (await response.json()) as { state: string; passed: boolean };
+  const elapsed = performance.now() - started;
+  if (response.status !== 200 || job.state !== "finished" || !job.passed) throw new Error(`job did not pass: ${response.status} ${JSON.stringify(job)}`);
+  return elapsed;
+}
+
+async function roundTrip(): Promise<string> {
+  const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
+  const agents = await startAgents(broker.url, 1, 1);
+  try {
+    const sessionId = await openSession(broker.url, agents.names[0]!);
+    for (let warmup = 0; warmup < 20; warmup++) await runTrue(broker.url, sessionId);
+    const times: number[] = [];
+    for (let sample = 0; sample < Number(values.samples); sample++) times.push(await runTrue(broker.url, sessionId));
+    times.sort((a, b) => a - b);
+    return `| 1 agent, 1 session, sequential | ${percentile(times, 0.5).toFixed(2)} ms | ${percentile(times, 0.99).toFixed(2)} ms | ${times.length} |`;
+  } finally {
+    await agents.stop();
+    await broker.stop();
+  }
+}
+
+async function throughput([agentCount, capacity]: [number, number]): Promise<string> {
+  if (agentCount * capacity < sessions) throw new Error(`layout ${agentCount}x${capacity} cannot hold ${sessions} sessions`);
+  const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
+  const agents = await startAgents(broker.url, agentCount, capacity);
+  try {
+    const ids = await Promise.all(Array.from({ length: sessions }, (_, index) => openSession(broker.url, agents.names[index % agentCount]!)));
+    await Promise.all(ids.map((id) => runTrue(broker.url, id)));
+    const deadline = performance.now() + Number(values.seconds) * 1000;
+    const times: number[] = [];
+    const cpuBefore = { broker: cpuSeconds(broker.pid), agents: agents.pids.map(cpuSeconds) };
+    const started = performance.now();
+    await Promise.all(
+      ids.map(async (id) => {
+        while (performance.now() < deadline) times.push(await runTrue(broker.url, id));
+      }),
+    );
+    const elapsedS = (performance.now() - started) / 1000;
+    const brokerMs = ((cpuSeconds(broker.pid) - cpuBefore.broker) * 1000) / times.length;
+    const agentsMs = (agents.pids.reduce((sum, pid, index) => sum + cpuSeconds(pid) - cpuBefore.agents[index]!, 0) * 1000) / times.length;
+    times.sort((a, b) => a - b);
+    const row = [`${agentCount} agent${agentCount > 1 ? "s" : ""} × capacity ${capacity}`, sessions, `${Math.round(times.length / elapsedS).toLocaleString("en-US")} jobs/s`];
+    row.push(`${percentile(times, 0.5).toFixed(1)} ms`, `${percentile(times, 0.99).toFixed(1)} ms`, times.length, `${brokerMs.toFixed(2)} ms`, `${agentsMs.toFixed(2)} ms`);
+    return `| ${row.join(" | ")} |`;
+  } finally {
+    await agents.stop();
+    await broker.stop();
+  }
+}
+
+const single = await roundTrip();
+process.stdout.write(`| foreground \`true\` job, API call to answer | p50 | p99 | samples |\n|---|---|---|---|\n${single}\n\n`);
+const rows: string[] = [];
+for (const layout of layouts) rows.push(await throughput(layout));
+process.stdout.write(
+  `| hosts | sessions | throughput (${values.seconds} s) | p50 | p99 | jobs | broker CPU per job | agent CPU per job (with the job's processes) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`,
+);

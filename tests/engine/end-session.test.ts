@@ -1,0 +1,30 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { acquireLab } from "../../src/engine/labs/acquire-lab.ts";
+import { endSession } from "../../src/engine/sessions/end-session.ts";
+import { takeWork } from "../../src/engine/work/take-work.ts";
+import { createTestEngine, type TestEngine } from "../support/test-engine.ts";
+
+let t: TestEngine;
+beforeEach(async () => {
+  t = await createTestEngine();
+});
+afterEach(() => t.close());
+
+const TOPOLOGY = new TextEncoder().encode("name: pair\ntopology:\n  nodes:\n    a: { kind: linux }\n");
+
+test("a session's end queues the undo of its device changes before its labs' destroy", async () => {
+  await t.addHost("solo");
+  const session = await t.requestSession([{ host: "solo" }]);
+  const { lab } = await acquireLab(t.ctx, { session, role: null, upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] }, runtime: null, reuse: true });
+  lab.state = "running";
+  const host = t.ctx.state.hosts.get(lab.hostId)!;
+  t.ctx.state.hostChanges.set(session.id, [{ id: 1, sessionId: session.id, hostId: host.id, undo: { action: "remove-device", netns: null, device: "lbt0" }, restored: false, createdAt: t.clock.now() }]);
+  for (const item of t.ctx.state.work.forHost(host.id)) t.ctx.state.work.remove(item);
+
+  await endSession(t.ctx, session.id, "released");
+  const queued = (await takeWork(t.ctx, host, new Set())).map((work) => [work.kind, work.payload.operation ?? null]);
+  expect(queued).toEqual([
+    ["device-op", "restore"],
+    ["destroy-lab", null],
+  ]);
+});
