@@ -14,10 +14,16 @@ let counter = 0;
  */
 export function newId(now: number = Date.now()): string {
   const bytes = randomFillSync(new Uint8Array(16));
-  if (now === lastMs && counter < COUNTER_MAX) counter++;
-  else counter = ((bytes[6]! << 8) | bytes[7]!) & (COUNTER_MAX >> 1);
-  lastMs = now;
-  let time = now;
+  // Never step back: an id made with an earlier timestamp (captured before a verb's first await)
+  // must still sort after the ids made just before it.
+  let ms = Math.max(now, lastMs);
+  if (ms === lastMs && counter < COUNTER_MAX) counter++;
+  else {
+    if (ms === lastMs) ms++;
+    counter = ((bytes[6]! << 8) | bytes[7]!) & (COUNTER_MAX >> 1);
+  }
+  lastMs = ms;
+  let time = ms;
   for (let index = 5; index >= 0; index--) {
     bytes[index] = time & 0xff;
     time = Math.floor(time / 256);
