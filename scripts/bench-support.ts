@@ -50,10 +50,11 @@ export interface WrkResult {
 
 /** Runs wrk (one thread: on two cores the other core is the broker's) and parses its summary. */
 export async function runWrk(url: string, options: { seconds: number; connections: number; method?: string; headers?: Record<string, string> }): Promise<WrkResult> {
-  const script = join(mkdtempSync(join(tmpdir(), "labbroker-wrk-")), "request.lua");
+  const folder = mkdtempSync(join(tmpdir(), "labbroker-wrk-"));
+  const script = join(folder, "request.lua");
   const headers = Object.entries(options.headers ?? {}).map(([key, value]) => `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`);
   writeFileSync(script, [`wrk.method = ${JSON.stringify(options.method ?? "GET")}`, ...headers].join("\n") + "\n");
-  const output = await $`wrk -t1 -c${options.connections} -d${options.seconds}s --latency -s ${script} ${url}`.text();
+  const output = await $`wrk -t1 -c${options.connections} -d${options.seconds}s --latency -s ${script} ${url}`.text().finally(() => rmSync(folder, { recursive: true, force: true }));
   const milliseconds = (label: string) => {
     const match = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)`, "m").exec(output);
     if (!match) throw new Error(`wrk output has no ${label} line:\n${output}`);

@@ -26,6 +26,8 @@ export class BrokerState {
   readonly queue = new SessionQueue(() => this.hosts.values());
   /** Sessions whose last-seen time changed in memory only (persisted by a periodic flush). */
   readonly lastSeenDirty = new Set<Session>();
+  /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
+  readonly busySessions = new Map<string, number>();
   /** Active sessions already warned that their walltime is running out. */
   readonly walltimeWarned = new Set<string>();
   /** Reservations (scheduled sessions) by booked host. */

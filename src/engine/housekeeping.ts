@@ -16,8 +16,8 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   const change = new Change(ctx);
 
   for (const session of [...state.sessions.values()]) {
-    // A reservation needs no heartbeat until it starts.
-    if (session.state === "scheduled") continue;
+    // A reservation needs no heartbeat until it starts; a session waiting on a request is not silent.
+    if (session.state === "scheduled" || state.busySessions.has(session.id)) continue;
     const timeout = session.state === "waiting" ? settings.waitingTimeoutMs : settings.activeTimeoutMs;
     if (now - session.lastSeenAt > timeout) endSessionIn(ctx, change, session, "expired");
   }

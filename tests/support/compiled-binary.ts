@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -7,7 +7,9 @@ let built: Promise<string> | undefined;
 /** Compiles labbroker once per test run (into a temporary folder) and returns the binary's path. */
 export function compiledBinary(): Promise<string> {
   built ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), "labbroker-binary-")), "labbroker");
+    const folder = mkdtempSync(join(tmpdir(), "labbroker-binary-"));
+    process.on("exit", () => rmSync(folder, { recursive: true, force: true }));
+    const outfile = join(folder, "labbroker");
     const build = Bun.spawn([process.execPath, join(import.meta.dir, "../../scripts/build.ts"), "--outfile", outfile], {
       stdout: "pipe",
       stderr: "pipe",

@@ -2,6 +2,7 @@ import type { EngineContext } from "../context.ts";
 import { LockedError, NotFoundError } from "../errors.ts";
 import type { Lab } from "../labs/lab.ts";
 import type { Host, Session } from "../model.ts";
+import { touchSession } from "../sessions/touch-session.ts";
 
 export interface TargetRequest {
   role?: string | undefined;
@@ -27,6 +28,7 @@ export function resolveTarget(ctx: EngineContext, sessionId: string, request: Ta
   const session = ctx.state.sessions.get(sessionId);
   if (!session) throw new NotFoundError(`Cannot find a waiting or active session "${sessionId}"`);
   if (session.state !== "active") throw new LockedError(`Session "${sessionId}" is not active yet`);
+  touchSession(ctx, session.id);
   const assignments = session.assignments ?? {};
   if (request.labId) {
     const lab = ctx.state.labs.get(request.labId);

@@ -33,6 +33,6 @@ export function applyDeployResult(ctx: EngineContext, change: Change, item: Work
 export function applyDestroyResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
   const lab = item.labId ? ctx.state.labs.get(item.labId) : undefined;
   if (!lab || lab.state !== "stopping") return;
-  if (outcome.ok) transitionLab(ctx, change, lab, "inactive", { nodes: [] });
+  if (outcome.ok) transitionLab(ctx, change, lab, "inactive", { nodes: [], error: null });
   else transitionLab(ctx, change, lab, "failed", { error: `destroy failed: ${outcome.error ?? "unknown error"}` });
 }

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LabOperationError } from "../../engine/errors.ts";
 import { acquireLab } from "../../engine/labs/acquire-lab.ts";
 import { waitForLabState } from "../../engine/labs/find-lab.ts";
+import { whileSessionBusy } from "../../engine/sessions/keep-alive.ts";
 import type { Api } from "../api.ts";
 import { readLabUpload } from "../labs/lab-upload.ts";
 import { DeviceSchema, labDevices } from "../labs/lab-schemas.ts";
@@ -36,7 +37,9 @@ export function registerCompatPostLab(api: Api, { engine }: RouteDeps): void {
     const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
     const { upload, reuse } = await readLabUpload(c);
     const { lab, reused } = await acquireLab(engine, { session, role: null, upload, runtime: null, reuse });
-    const state = await waitForLabState(engine, lab, ["running", "failed", "inactive"], engine.settings.labDeployTimeoutMs + 60_000, c.req.raw.signal);
+    const state = await whileSessionBusy(engine, session.id, () =>
+      waitForLabState(engine, lab, ["running", "failed", "inactive"], engine.settings.labDeployTimeoutMs + 60_000, c.req.raw.signal),
+    );
     if (state !== "running") throw new LabOperationError(`Lab deployment failed: ${lab.error ?? `the lab is ${state}`}`);
     return c.json({ reused, devices: labDevices(lab) }, 200);
   });

@@ -20,7 +20,8 @@ export const RunJobBodySchema = z
     netns: z.string().min(1).max(253).optional().openapi({ description: "A network namespace on the host to run in" }),
     parse_json: z.boolean().default(false).openapi({ description: "Parse stdout as JSON into `result`" }),
     description: z.string().max(500).optional(),
-    max_output_bytes: z.number().int().min(0).max(64 * 1024 * 1024).default(1024 * 1024).openapi({ description: "Per stream; what is cut is marked and counted" }),
+    // Both streams come back in one agent event, which the broker bounds at its upload limit.
+    max_output_bytes: z.number().int().min(0).max(16 * 1024 * 1024).default(1024 * 1024).openapi({ description: "Per stream, up to 16 MiB; what is cut is marked and counted" }),
   })
   .strict()
   .refine((body) => (body.argv === undefined) !== (body.shell === undefined), { message: "give exactly one of argv or shell", path: ["argv"] })

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { startJob } from "../../engine/jobs/start-job.ts";
 import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
+import { whileSessionBusy } from "../../engine/sessions/keep-alive.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -50,7 +51,9 @@ export function registerPostSessionJob(api: Api, { engine }: RouteDeps): void {
       },
     );
     if (body.background) return c.json(toJobView(engine, job), 202);
-    const finished = await waitForJob(engine, job, (timeoutS ?? FOREGROUND_DEFAULT_S) * 1000 + ANSWER_SLACK_MS, c.req.raw.signal);
+    const finished = await whileSessionBusy(engine, job.sessionId, () =>
+      waitForJob(engine, job, (timeoutS ?? FOREGROUND_DEFAULT_S) * 1000 + ANSWER_SLACK_MS, c.req.raw.signal),
+    );
     const view = toJobView(engine, finished);
     return c.json(view, view.state === "finished" ? 200 : 202);
   });

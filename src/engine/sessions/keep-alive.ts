@@ -1,0 +1,19 @@
+import type { EngineContext } from "../context.ts";
+import { touchSession } from "./touch-session.ts";
+
+/**
+ * Runs `work` on behalf of a session (a foreground job, a lab deploy, a device change) and counts
+ * the session as alive while it runs: a client waiting on a long request is not silent.
+ */
+export async function whileSessionBusy<T>(ctx: EngineContext, sessionId: string, work: () => Promise<T>): Promise<T> {
+  const { busySessions } = ctx.state;
+  busySessions.set(sessionId, (busySessions.get(sessionId) ?? 0) + 1);
+  try {
+    return await work();
+  } finally {
+    const left = (busySessions.get(sessionId) ?? 1) - 1;
+    if (left > 0) busySessions.set(sessionId, left);
+    else busySessions.delete(sessionId);
+    if (ctx.state.sessions.has(sessionId)) touchSession(ctx, sessionId);
+  }
+}
