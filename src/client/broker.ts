@@ -1,7 +1,8 @@
-import type { ClientInfo, CreateSessionBody, HostView, JobView, RequirementInput, SessionListItem, SessionView } from "./api-types.ts";
+import type { ClientInfo, CreateSessionBody, HostView, JobView, LabView, RequirementInput, SessionListItem, SessionView } from "./api-types.ts";
 import { type Environment, processEnvironment, resolveBrokerUrl } from "./environment.ts";
 import { BrokerHttp, type FetchLike } from "./http.ts";
 import { Job } from "./job.ts";
+import { type LabQuery, listLabs } from "./lab.ts";
 import { Session } from "./session.ts";
 import type { ActivationWaitOptions } from "./wait-for-activation.ts";
 
@@ -17,7 +18,7 @@ export interface LabBrokerOptions {
 export type HostRequirement = Omit<RequirementInput, "role">;
 
 export interface SessionRequest extends ActivationWaitOptions {
-  /** Hosts by role, e.g. `{ m1: { labels: { nic: "mlx5" } }, m2: {} }`; one host of any kind by default. */
+  /** Hosts by role, e.g. `{ m1: { labels: { nic: "mlx5" } }, m2: {} }`; none given (or `{}`): one host of any kind as m1. */
   hosts?: Record<string, HostRequirement>;
   priority?: number;
   client?: ClientInfo;
@@ -54,7 +55,7 @@ export class LabBroker {
   async session(request: SessionRequest = {}): Promise<Session> {
     const { hosts, priority, client, idempotencyKey, strict, wait, onWait, timeoutS, signal } = request;
     const body: CreateSessionBody = {
-      ...(hosts ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) } : {}),
+      ...(hosts && Object.keys(hosts).length > 0 ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) } : {}),
       ...(priority !== undefined ? { priority } : {}),
       ...(client ? { client } : {}),
     };
@@ -99,6 +100,11 @@ export class LabBroker {
 
   host(idOrName: string): Promise<HostView> {
     return this.#http.json<HostView>("GET", `/v1/hosts/${encodeURIComponent(idOrName)}`);
+  }
+
+  /** Live labs (filter by session, host id or state), newest first. */
+  labs(query: LabQuery = {}): Promise<LabView[]> {
+    return listLabs(this.#http, query);
   }
 
   async job(jobId: string): Promise<Job> {

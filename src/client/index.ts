@@ -10,8 +10,9 @@ export { LabBrokerError, type LabBrokerErrorCode, LabFailedError, SessionEndedEr
 export { followEvents, type FollowOptions } from "./follow-events.ts";
 export type { FetchLike } from "./http.ts";
 export { Job } from "./job.ts";
-export { Lab, type LabWaitOptions } from "./lab.ts";
+export { belongsToSession, Lab, type LabQuery, type LabWaitOptions } from "./lab.ts";
 export { type ChangeCount, DeviceHandle, type DeviceChange, type DeviceSpec, LabNode, Place, type RunOptions, SessionHost } from "./place.ts";
 export { Session, type LabOptions } from "./session.ts";
 export { EventStreamParser, readEventStream, type ServerSentEvent } from "./sse.ts";
 export type { ActivationWaitOptions } from "./wait-for-activation.ts";
+export { type LabFiles, readLabFiles } from "./lab-files.ts";

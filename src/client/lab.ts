@@ -13,6 +13,18 @@ export interface LabWaitOptions {
   signal?: AbortSignal | undefined;
 }
 
+export type LabQuery = { session_id?: string; host?: string; state?: LabView["state"]; limit?: number };
+
+/** Live labs (or, with `state: "inactive"`, past ones), newest first. */
+export async function listLabs(http: BrokerHttp, query: LabQuery): Promise<LabView[]> {
+  return (await http.json<{ items: LabView[] }>("GET", "/v1/labs", { query })).items;
+}
+
+/** Whether the session deployed the lab or holds it (a reused lab was deployed by another session). */
+export function belongsToSession(lab: LabView, sessionId: string): boolean {
+  return lab.session_id === sessionId || lab.holders.includes(sessionId);
+}
+
 /** A lab of a session. `nodes`, `devices` and `state` are as of the latest view; `refresh` updates it. */
 export class Lab {
   readonly #http: BrokerHttp;

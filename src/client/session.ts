@@ -4,7 +4,7 @@ import { type CamelKeys, snakeKeys } from "./case-keys.ts";
 import type { LabBrokerError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import type { BrokerHttp } from "./http.ts";
-import { Lab, type LabWaitOptions } from "./lab.ts";
+import { belongsToSession, Lab, type LabWaitOptions, listLabs } from "./lab.ts";
 import { SessionHost } from "./place.ts";
 import { type ActivationWaitOptions, waitForActivation } from "./wait-for-activation.ts";
 
@@ -90,10 +90,10 @@ export class Session implements AsyncDisposable {
     return new Lab(this.#http, this.id, view).waitUntilRunning({ onLog, timeoutS, signal });
   }
 
-  /** The session's live labs, newest first. */
+  /** The live labs this session deployed or holds (a reused lab was deployed by another), newest first. */
   async labs(): Promise<Lab[]> {
-    const { items } = await this.#http.json<{ items: LabView[] }>("GET", "/v1/labs", { query: { session_id: this.id } });
-    return items.map((view) => new Lab(this.#http, this.id, view));
+    const live = await listLabs(this.#http, { limit: 1000 });
+    return live.filter((view) => belongsToSession(view, this.id)).map((view) => new Lab(this.#http, this.id, view));
   }
 
   /** Per host, every job with its number, description, PASS/FAIL and result. */
