@@ -20,7 +20,12 @@ export const clientConfigSchema = z.object({
   json: z.boolean().default(false),
 });
 
-export const sessionIdSchema = z.string().min(1).max(64).optional();
+/** An empty value (`--session ""`, an unset CI variable) means no session, like leaving it out. */
+export const sessionIdSchema = z
+  .string()
+  .max(64)
+  .optional()
+  .transform((id) => id || undefined);
 
 export const waitTimeoutSchema = z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional();
 
