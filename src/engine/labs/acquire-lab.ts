@@ -8,7 +8,7 @@ import { chooseRuntime } from "./choose-runtime.ts";
 import { classifyTopology, type LabUpload } from "./classify-topology.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
 import { type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
-import { freeMultilabId, uniqueInstanceName } from "./lab-naming.ts";
+import { freeMultilabId, instanceNameBase, pastInstanceNames, uniqueInstanceName } from "./lab-naming.ts";
 
 export interface AcquireLabInput {
   session: Session;
@@ -34,6 +34,11 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   const host = ctx.state.hosts.get(hostId)!;
   const topology = classifyTopology(input.upload);
   const runtime = chooseRuntime(host, topology, input.runtime);
+  const now = ctx.clock.now();
+  const nameBase = instanceNameBase(topology.name, now);
+  const pastNames = await pastInstanceNames(ctx, host.id, nameBase);
+  // From here on nothing waits until the commit, so the checks below hold when the change is made; the session may have ended during the read.
+  if (session.state !== "active") throw new LockedError("Session is not active");
 
   const change = new Change(ctx);
   const current = currentLab(ctx, session, host);
@@ -52,14 +57,13 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
 
   const multilabId = runtime === "netlab" && effectiveCapacity(host) > 1 ? freeMultilabId(ctx, host.id) : null;
   if (runtime === "netlab" && effectiveCapacity(host) > 1 && multilabId === null) throw new UnprocessableError(`Host "${host.name}" has no free netlab multilab id`);
-  const now = ctx.clock.now();
   const lab: Lab = {
     id: newId(now),
     sessionId: session.id,
     hostId: host.id,
     runtime,
     state: "deploying",
-    instanceName: uniqueInstanceName(ctx, host.id, topology.name),
+    instanceName: uniqueInstanceName(ctx, host.id, nameBase, pastNames),
     topologyName: topology.name,
     topologyFile: input.upload.topologyFile,
     topologyHash: topology.hash,
