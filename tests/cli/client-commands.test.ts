@@ -7,10 +7,12 @@ import { LabBroker } from "../../src/client/broker.ts";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 import { runCliCaptured } from "../support/run-cli-in-process.ts";
 
 const MAIN = join(import.meta.dir, "../../main.ts");
-const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const FIXTURE = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const LINE3 = uniquelyNamed(FIXTURE);
 const NEW_COMMANDS = ["session", "lab", "run", "hosts", "queue"];
 
 const cluster = new LabCluster();
@@ -155,7 +157,7 @@ describe.skipIf(!isRoot)(`labbroker lab${isRoot ? "" : ` (${NEEDS_ROOT})`}`, () 
       const up = await cli(["lab", "up", join(labDir, "line3.clab.yml"), "--extra", join(labDir, "configs")], id);
       expect(up).toMatchObject({ code: 0 });
       expect(up.stderr).toContain('[b] Executed command node=b command="ip addr add 10.0.2.2/24 dev eth2" rc=0\n');
-      expect(up.stdout).toMatch(/^Lab line3-\d+ running \(native, id \S+\)\nNODE +KIND +STATE +MGMT IPV4\na +linux +running +\d+\.\d+\.\d+\.\d+\n/);
+      expect(up.stdout).toMatch(/^Lab line3-[0-9a-f]{6}-\d+ running \(native, id \S+\)\nNODE +KIND +STATE +MGMT IPV4\na +linux +running +\d+\.\d+\.\d+\.\d+\n/);
       const [lab] = await broker.labs({ session_id: id });
       expect(lab!.files.map((file) => file.path).sort()).toEqual(["configs/a/frr.conf", "line3.clab.yml"]);
 
@@ -167,16 +169,16 @@ describe.skipIf(!isRoot)(`labbroker lab${isRoot ? "" : ` (${NEEDS_ROOT})`}`, () 
 
   test("lab up exits 1 for a lab that fails, 3 when --wait-timeout passes first, 2 for a missing file", async () => {
     const slow = join(folder, "slow.clab.yml");
-    writeFileSync(slow, LINE3.replace("name: line3", "name: slow3").replace("        - ip route add 10.0.2.0/24 via 10.0.1.2", "        - ip route add 10.0.2.0/24 via 10.0.1.2\n        - sleep 3"));
+    writeFileSync(slow, uniquelyNamed(FIXTURE.replace("name: line3", "name: slow3").replace("        - ip route add 10.0.2.0/24 via 10.0.1.2", "        - ip route add 10.0.2.0/24 via 10.0.1.2\n        - sleep 3")));
     const failing = join(folder, "failing.clab.yml");
-    writeFileSync(failing, LINE3.replace("name: line3", "name: failing3\nmgmt: { bridge: lo }"));
+    writeFileSync(failing, uniquelyNamed(FIXTURE.replace("name: line3", "name: failing3\nmgmt: { bridge: lo }")));
     await withSession(async (id) => {
       const failed = await cli(["lab", "up", failing], id);
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toMatch(/labbroker lab up: Lab failing3-\d+ is failed: mgmt.bridge: "lo" already exists on this host/);
+      expect(failed.stderr).toMatch(/labbroker lab up: Lab failing3-[0-9a-f]{6}-\d+ is failed: mgmt.bridge: "lo" already exists on this host/);
       const timedOut = await cli(["lab", "up", slow, "--wait-timeout", "0.5"], id);
       expect(timedOut.code).toBe(3);
-      expect(timedOut.stderr).toMatch(/labbroker lab up: Lab slow3-\d+ is still deploying after 0.5 s\n$/);
+      expect(timedOut.stderr).toMatch(/labbroker lab up: Lab slow3-[0-9a-f]{6}-\d+ is still deploying after 0.5 s\n$/);
       expect((await cli(["lab", "up", join(folder, "absent.yml")], id)).code).toBe(2);
     });
   }, 60_000);

@@ -8,8 +8,10 @@ import type { Session } from "../../src/client/session.ts";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 
-const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const FIXTURE = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const LINE3 = uniquelyNamed(FIXTURE);
 const namespaces = async () => (await runCommand(["ip", "netns", "list"], { timeoutMs: 10_000 })).stdout;
 const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 
@@ -73,8 +75,8 @@ describe.skipIf(!isRoot)(`native labs through the SDK${isRoot ? "" : ` (${NEEDS_
     await again.destroy();
 
     // Valid YAML the host refuses at deploy time: the management bridge must not exist yet. (Another topology
-    // name too: the broker refuses (503) a lab whose instance name an inactive lab on the host already had.)
-    const broken = LINE3.replace("name: line3", "name: broken3\nmgmt: { bridge: lo }");
+    // name, too: the broker refuses (503) a new lab whose instance name an inactive lab on the host already had.)
+    const broken = uniquelyNamed(FIXTURE.replace("name: line3", "name: broken3\nmgmt: { bridge: lo }"));
     const error = await caught(session.lab(broken, { fileName: "broken.clab.yml" }));
     expect(error).toBeInstanceOf(LabFailedError);
     expect((error as LabFailedError).lab.state).toBe("failed");

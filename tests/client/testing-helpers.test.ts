@@ -6,8 +6,9 @@ import { type SuiteHooks, useLab, useSession } from "../../src/client/testing.ts
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 
-const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const LINE3 = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8"));
 
 /** Suite hooks recorded instead of registered, so each test drives setup and teardown itself. */
 function recordedHooks() {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { destroyNativeLabsOf } from "../support/agent-labs.ts";
@@ -7,15 +7,18 @@ import { compiledBinary } from "../support/compiled-binary.ts";
 import { eventually, http } from "../support/http.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 
 const CLIENT = join(import.meta.dir, "remote_lab_client.py");
-const TOPOLOGY = join(import.meta.dir, "../fixtures/line3.clab.yml");
+const FIXTURE = join(import.meta.dir, "../fixtures/line3.clab.yml");
 /** Short session timeouts, and a hold longer than them: the client's heartbeats must keep its sessions alive. */
 const SESSION_TIMEOUT_S = 3;
 const HOLD_S = 5;
 
 const folder = mkdtempSync(join(tmpdir(), "labbroker-python-client-"));
 const agentWorkDir = join(folder, "agent");
+const TOPOLOGY = join(folder, "line3.clab.yml");
+writeFileSync(TOPOLOGY, uniquelyNamed(readFileSync(FIXTURE, "utf8")));
 afterAll(async () => {
   await stopAllProcesses();
   await destroyNativeLabsOf(agentWorkDir);
