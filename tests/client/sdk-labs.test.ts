@@ -74,8 +74,7 @@ describe.skipIf(!isRoot)(`native labs through the SDK${isRoot ? "" : ` (${NEEDS_
     expect(again.id).toBe(first.id);
     await again.destroy();
 
-    // Valid YAML the host refuses at deploy time: the management bridge must not exist yet. (Another topology
-    // name, too: the broker refuses (503) a new lab whose instance name an inactive lab on the host already had.)
+    // Valid YAML the host refuses at deploy time: the management bridge must not exist yet.
     const broken = uniquelyNamed(FIXTURE.replace("name: line3", "name: broken3\nmgmt: { bridge: lo }"));
     const error = await caught(session.lab(broken, { fileName: "broken.clab.yml" }));
     expect(error).toBeInstanceOf(LabFailedError);
