@@ -8,6 +8,7 @@ import { classifyTopology } from "../src/engine/labs/classify-topology.ts";
 import { splitWords } from "../src/topology/shell-words.ts";
 import { LabCluster } from "./support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "./support/native-labs.ts";
+import { environmentWithoutLabbroker } from "./support/processes.ts";
 
 const EXAMPLES = join(import.meta.dir, "../examples");
 const read = (path: string) => readFileSync(join(EXAMPLES, path), "utf8");
@@ -67,7 +68,7 @@ describe.skipIf(!isRoot)(`the bun:test example suite${isRoot ? "" : ` (${NEEDS_R
   test("runs green from its folder against a broker, and leaves no session behind", async () => {
     await cluster.startBroker();
     await cluster.startAgent({ name: "example-host" });
-    const suite = Bun.spawn([process.execPath, "test"], { cwd: join(EXAMPLES, "bun-test"), env: { ...process.env, LABBROKER_URL: cluster.url }, stdout: "pipe", stderr: "pipe" });
+    const suite = Bun.spawn([process.execPath, "test"], { cwd: join(EXAMPLES, "bun-test"), env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url }, stdout: "pipe", stderr: "pipe" });
     const [code, stdout, stderr] = await Promise.all([suite.exited, new Response(suite.stdout).text(), new Response(suite.stderr).text()]);
     const output = stdout + stderr;
     expect(output).toContain(" 4 pass");

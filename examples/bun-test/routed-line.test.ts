@@ -4,6 +4,9 @@
  *
  *   LABBROKER_URL=http://broker.lab:8000 bun test            (from this folder)
  *
+ * In a CI job that holds a session already (LABBROKER_SESSION, from `labbroker session create
+ * --shell`), the suite works in that session instead of queueing behind it.
+ *
  * In a project of your own, import from wherever you keep labbroker's src/client.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

@@ -4,6 +4,10 @@
  * fails halfway, and when the run is interrupted (SIGINT/SIGTERM). A run killed outright is
  * cleaned up by the broker, which reaps sessions that stop sending heartbeats.
  *
+ * With LABBROKER_SESSION set (a CI job that ran `eval "$(labbroker session create --shell)"`), the
+ * suite works in that session instead of queueing behind it: it keeps it alive while it runs,
+ * releases (does not destroy) its lab afterwards and leaves the session to the job's `session end`.
+ *
  *   import { afterAll, beforeAll } from "bun:test";
  *   const lab = useLab({ beforeAll, afterAll }, { topology: readFileSync("line3.clab.yml", "utf8") });
  *   test("a reaches c", async () => expect((await lab.node("a").run(["ping", "-c1", "10.0.2.3"])).passed).toBe(true));
@@ -25,8 +29,10 @@ export interface SuiteHooks {
 export interface UseSessionOptions extends Omit<SessionRequest, "wait" | "signal"> {
   /** The broker to use; by default one at LABBROKER_URL (else REMOTE_LAB_URL) from `env`. */
   broker?: LabBroker;
-  /** Where to read LABBROKER_URL from (default: the process environment). */
+  /** Where to read LABBROKER_URL and LABBROKER_SESSION from (default: the process environment). */
   env?: Environment;
+  /** An existing session to work in instead of queueing one (default: LABBROKER_SESSION); it is left running. */
+  sessionId?: string;
   /** The time setup may take, including the wait in the queue (default 1800 s). */
   setupTimeoutS?: number;
 }
@@ -81,6 +87,8 @@ export function useLab(hooks: SuiteHooks, options: UseLabOptions): LabFixture {
 function suiteFixture(hooks: SuiteHooks, options: UseSessionOptions, acquireLab: (session: Session, timeoutS: number) => Promise<Lab | null>) {
   const timeoutS = options.setupTimeoutS ?? DEFAULT_SETUP_TIMEOUT_S;
   let session: Session | undefined;
+  /** False when the suite joined an existing session (LABBROKER_SESSION) rather than queueing its own. */
+  let ownSession = true;
   let lab: Lab | null = null;
   let unregister = () => {};
 
@@ -88,17 +96,24 @@ function suiteFixture(hooks: SuiteHooks, options: UseSessionOptions, acquireLab:
     unregister();
     const held = session;
     session = undefined;
-    // Destroying first waits until the lab is gone from the host; ending the session alone would only start the teardown.
-    await lab?.destroy({ timeoutS: 300 }).catch(() => {});
+    // A lab of our own session is destroyed and waited for, so the host is clean when the suite ends;
+    // in a session we only joined, the lab is left to its owner (a later suite may reuse it).
+    await (ownSession ? lab?.destroy({ timeoutS: 300 }) : lab?.release())?.catch(() => {});
     lab = null;
-    await held?.end();
+    // Ends our own session; only stops the heartbeats of a joined one.
+    await held?.[Symbol.asyncDispose]();
   };
 
   hooks.beforeAll(async () => {
-    const broker = options.broker ?? new LabBroker({ env: options.env ?? processEnvironment() });
+    const env = options.env ?? processEnvironment();
+    const broker = options.broker ?? new LabBroker({ env });
     const started = Date.now();
     const { hosts, priority, client, idempotencyKey, strict, onWait } = options;
-    session = await broker.session({ hosts, priority, client, idempotencyKey, strict, onWait, timeoutS });
+    const existing = options.sessionId ?? env.LABBROKER_SESSION;
+    ownSession = !existing;
+    session = existing
+      ? await (await broker.attach(existing)).waitUntilActive({ onWait, timeoutS })
+      : await broker.session({ hosts, priority, client, idempotencyKey, strict, onWait, timeoutS });
     unregister = endOnSignal(release);
     try {
       lab = await acquireLab(session, Math.max(1, timeoutS - (Date.now() - started) / 1000));

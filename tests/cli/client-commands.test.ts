@@ -8,6 +8,7 @@ import { runCommand } from "../../src/hosts/command-runner.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
+import { environmentWithoutLabbroker } from "../support/processes.ts";
 import { runCliCaptured } from "../support/run-cli-in-process.ts";
 
 const MAIN = join(import.meta.dir, "../../main.ts");
@@ -71,7 +72,7 @@ describe("labbroker session", () => {
 
   test("create --shell prints quoted export lines that a shell can eval; end then releases the session, and again is fine", async () => {
     const script = `eval "$("${process.execPath}" "${MAIN}" session create --shell --client-name ci)" && echo "session=$LABBROKER_SESSION" && "${process.execPath}" "${MAIN}" session end && "${process.execPath}" "${MAIN}" session end`;
-    const shell = Bun.spawn(["bash", "-c", script], { env: { ...process.env, LABBROKER_URL: cluster.url, LABBROKER_SESSION: "" }, stdout: "pipe", stderr: "pipe" });
+    const shell = Bun.spawn(["bash", "-c", script], { env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url }, stdout: "pipe", stderr: "pipe" });
     const [code, stdout, stderr] = await Promise.all([shell.exited, new Response(shell.stdout).text(), new Response(shell.stderr).text()]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     const id = /^session=(\S+)$/m.exec(stdout)![1]!;

@@ -1,5 +1,6 @@
 import type { Subprocess } from "bun";
 import { join } from "node:path";
+import { environmentWithoutLabbroker } from "./processes.ts";
 
 const SUITE = join(import.meta.dir, "../client/fixtures/holds-the-host.suite.ts");
 
@@ -16,7 +17,7 @@ const running = new Set<ChildSuite>();
 
 export function startChildSuite(name: string, env: Record<string, string>): ChildSuite {
   const proc = Bun.spawn([process.execPath, "test", SUITE], {
-    env: { ...process.env, SUITE_NAME: name, ...env },
+    env: { ...environmentWithoutLabbroker(), SUITE_NAME: name, ...env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
