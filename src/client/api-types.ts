@@ -13,15 +13,19 @@ import type { eventJson } from "../routes/event-stream.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
 import type { KillResultSchema, SummarySchema } from "../routes/jobs/job-routes.ts";
 import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas.ts";
+import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
 import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
 import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
 import type { OutputEventData } from "../routes/output-stream.ts";
+import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
 
 export type SessionView = z.infer<typeof SessionViewSchema>;
 export type SessionState = SessionView["state"];
 /** One entry of `GET /v1/sessions`: the session plus its queue sequence number. */
 export type SessionListItem = SessionView & { seq: number };
+/** Filters of `GET /v1/sessions` (all optional). */
+export type SessionQuery = Partial<z.infer<typeof ListSessionsQuerySchema>>;
 export type CreateSessionBody = z.input<typeof CreateSessionBodySchema>;
 export type RequirementInput = z.input<typeof RequirementInputSchema>;
 export type ClientInfo = NonNullable<CreateSessionBody["client"]>;
@@ -33,6 +37,8 @@ export type HostView = z.infer<typeof HostViewSchema>;
 export type LabView = z.infer<typeof LabViewSchema>;
 export type LabState = LabView["state"];
 export type CreateLabBody = z.input<typeof CreateLabJsonSchema>;
+/** Filters of `GET /v1/labs` (all optional). */
+export type LabQuery = Partial<z.infer<typeof ListLabsQuerySchema>>;
 /** A lab node as its runtime reports it (`LabView.nodes` carries these). */
 export type LabNodeInfo = z.infer<typeof LabNodeSchema>;
 /** Remote Lab's device entry: a node's name and raw runtime data. */

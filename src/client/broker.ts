@@ -1,8 +1,8 @@
-import type { ClientInfo, CreateSessionBody, HostView, JobView, LabView, RequirementInput, SessionListItem, SessionView } from "./api-types.ts";
+import type { ClientInfo, CreateSessionBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionQuery, SessionView } from "./api-types.ts";
 import { type Environment, processEnvironment, resolveBrokerUrl } from "./environment.ts";
 import { BrokerHttp, type FetchLike } from "./http.ts";
 import { Job } from "./job.ts";
-import { type LabQuery, listLabs } from "./lab.ts";
+import { listLabs } from "./lab.ts";
 import { Session } from "./session.ts";
 import type { ActivationWaitOptions } from "./wait-for-activation.ts";
 
@@ -29,8 +29,6 @@ export interface SessionRequest extends ActivationWaitOptions {
   /** Wait until the session is active (default true). */
   wait?: boolean;
 }
-
-export type SessionQuery = { state?: SessionView["state"]; host?: string; client_name?: string; before_seq?: number; limit?: number };
 
 /** A client of one broker. Cheap to create; holds no connection. */
 export class LabBroker {

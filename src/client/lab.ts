@@ -1,4 +1,4 @@
-import type { LabDevice, LabNodeInfo, LabView, OutputChunk } from "./api-types.ts";
+import type { LabDevice, LabNodeInfo, LabQuery, LabView, OutputChunk } from "./api-types.ts";
 import { LabFailedError, WaitTimeoutError } from "./errors.ts";
 import type { BrokerHttp } from "./http.ts";
 import { outputChunks } from "./job.ts";
@@ -12,8 +12,6 @@ export interface LabWaitOptions {
   timeoutS?: number | undefined;
   signal?: AbortSignal | undefined;
 }
-
-export type LabQuery = { session_id?: string; host?: string; state?: LabView["state"]; limit?: number };
 
 /** Live labs (or, with `state: "inactive"`, past ones), newest first. */
 export async function listLabs(http: BrokerHttp, query: LabQuery): Promise<LabView[]> {
