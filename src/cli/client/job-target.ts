@@ -7,7 +7,7 @@ import { UsageError } from "../command.ts";
  * session's running labs (`--lab` picks the lab when several have a node of that name).
  */
 export async function resolveJobTarget(session: Session, target: string, labId: string | undefined): Promise<Place> {
-  if (!labId && target in session.view.hosts) return session.host(target);
+  if (!labId && Object.hasOwn(session.view.hosts, target)) return session.host(target);
   const labs = (await session.labs()).filter((lab) => lab.state === "running" && (!labId || lab.id === labId));
   const matches = labs.filter((lab) => lab.nodes.some((node) => node.name === target));
   if (matches.length === 1) return matches[0]!.node(target);
