@@ -8,7 +8,7 @@ if (import.meta.main) {
   const code = await runCli(process.argv.slice(2), {
     commands: COMMANDS,
     env: process.env,
-    io: { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+    io: { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), stderrIsTty: process.stderr.isTTY === true },
     signal,
   }).catch((error: unknown) => {
     process.stderr.write(`labbroker: ${error instanceof Error ? error.message : String(error)}\n`);

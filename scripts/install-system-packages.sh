@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: iproute2 (namespaces, veth), iputils-ping, ethtool, procps, curl.
+# Debian packages the tests use: iproute2 (namespaces, veth), iputils-ping, ethtool, procps, curl,
+# and python3 with requests (the Remote Lab Python client check in tests/compat).
 set -euo pipefail
-packages=(iproute2 iputils-ping ethtool procps curl)
+packages=(iproute2 iputils-ping ethtool procps curl python3 python3-requests)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

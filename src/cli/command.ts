@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
 /** Exit codes every command uses, so scripts can rely on them. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, timedOut: 3 } as const;
+export const ExitCode = { ok: 0, failed: 1, usage: 2, timedOut: 3, interrupted: 130 } as const;
 
 export interface OptionSpec {
   /** Long flag name without dashes, e.g. `port` for `--port`. */
@@ -17,6 +17,8 @@ export interface OptionSpec {
 export interface CommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stderr is a terminal (a live status line may then be redrawn in place). */
+  stderrIsTty?: boolean;
 }
 
 export interface CommandInput {

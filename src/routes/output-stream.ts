@@ -9,6 +9,16 @@ import { isoTime } from "./iso-time.ts";
 const PAGE = 500;
 const KEEPALIVE_MS = 15_000;
 
+/** The data of one `output` event. */
+export interface OutputEventData {
+  work_id: string;
+  seq: number;
+  at: string;
+  stream: "stdout" | "stderr" | "info";
+  node: string | null;
+  text: string;
+}
+
 export interface OutputStreamOptions {
   /** Output of every work item of this lab, or of this job. */
   scope: { labId: string } | { jobId: string };
@@ -42,7 +52,7 @@ export function streamOutput(c: Context, engine: EngineContext, options: OutputS
         .limit(PAGE);
       for (const row of rows) {
         lastId = row.id;
-        const data = { work_id: row.workId, seq: row.seq, at: isoTime(row.at), stream: row.stream, node: row.node, text: row.text };
+        const data: OutputEventData = { work_id: row.workId, seq: row.seq, at: isoTime(row.at)!, stream: row.stream, node: row.node, text: row.text };
         await stream.writeSSE({ id: String(row.id), event: "output", data: JSON.stringify(data) });
       }
       if (rows.length === PAGE) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NativeRuntime } from "../../src/hosts/native/native-runtime.ts";
+import { destroyNativeLabsOf } from "./agent-labs.ts";
 import { http } from "./http.ts";
 import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "./processes.ts";
 
@@ -62,12 +62,7 @@ export class LabCluster {
 
   async stop(): Promise<void> {
     await stopAllProcesses();
-    for (const { workDir } of this.agents.values()) {
-      const runtime = new NativeRuntime({ stateDir: join(workDir, "native-labs") });
-      for (const instance of await runtime.listRunning().catch(() => [])) {
-        await runtime.destroy({ labId: instance.labId ?? "", instanceName: instance.instanceName, workDir: join(workDir, "labs", instance.instanceName), topologyFile: "", timeoutMs: 30_000 }, () => {});
-      }
-    }
+    for (const { workDir } of this.agents.values()) await destroyNativeLabsOf(workDir);
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -16,9 +16,14 @@ export interface LabbrokerProcess {
 
 const running = new Set<LabbrokerProcess>();
 
+/** This process's environment without LABBROKER_* (a developer's shell may set them), for child processes. */
+export function environmentWithoutLabbroker(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LABBROKER_")));
+}
+
 /** Starts `labbroker ARGS…` from source (or `binary` when given) with a clean LABBROKER_* environment. */
 export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string } = {}): LabbrokerProcess {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LABBROKER_")));
+  const env = environmentWithoutLabbroker();
   const command = options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args];
   const proc = Bun.spawn(command, { env: { ...env, ...options.env }, cwd: options.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: Record<string, unknown>[] = [];

@@ -1,15 +1,18 @@
 import { COMMANDS } from "../../src/cli/commands/index.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 
-/** Runs the CLI in this process and captures what it prints. */
-export async function runCliCaptured(argv: string[], env: Record<string, string | undefined> = {}) {
+/**
+ * Runs the CLI in this process and captures what it prints. Server commands get an aborted signal
+ * (they stop at once); client commands that talk to a broker need `{ signal: live }`.
+ */
+export async function runCliCaptured(argv: string[], env: Record<string, string | undefined> = {}, options: { signal?: AbortSignal } = {}) {
   let stdout = "";
   let stderr = "";
   const code = await runCli(argv, {
     commands: COMMANDS,
     env,
     io: { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
-    signal: AbortSignal.abort(),
+    signal: options.signal ?? AbortSignal.abort(),
   });
   return { code, stdout, stderr };
 }

@@ -1,10 +1,27 @@
 import type { CliCommand } from "../command.ts";
 import { agentCommand } from "./agent.ts";
 import { brokerCommand } from "./broker.ts";
+import { hostsCommand } from "./hosts.ts";
+import { labCommand } from "./lab.ts";
 import { migrateCommand } from "./migrate.ts";
 import { openapiCommand } from "./openapi.ts";
+import { queueCommand } from "./queue.ts";
+import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
+import { sessionCommand } from "./session.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every subcommand, in the order `labbroker help` lists them. Adding one is a file plus a line here. */
-export const COMMANDS: readonly CliCommand[] = [serveCommand, brokerCommand, agentCommand, migrateCommand, openapiCommand, versionCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
+  brokerCommand,
+  agentCommand,
+  sessionCommand,
+  labCommand,
+  runCommand,
+  hostsCommand,
+  queueCommand,
+  migrateCommand,
+  openapiCommand,
+  versionCommand,
+];

@@ -8,7 +8,7 @@ import { chooseRuntime } from "./choose-runtime.ts";
 import { classifyTopology, type LabUpload } from "./classify-topology.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
 import { type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
-import { freeMultilabId, uniqueInstanceName } from "./lab-naming.ts";
+import { freeMultilabId, instanceNameBase, pastInstanceNames, uniqueInstanceName } from "./lab-naming.ts";
 
 export interface AcquireLabInput {
   session: Session;
@@ -41,6 +41,10 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   const host = ctx.state.hosts.get(hostId)!;
   const topology = classifyTopology(input.upload);
   const runtime = chooseRuntime(host, topology, input.runtime);
+  const nameBase = instanceNameBase(topology.name, now);
+  const pastNames = await pastInstanceNames(ctx, host.id, nameBase);
+  // From here on nothing waits until the commit, so the checks below hold when the change is made; the session may have ended during the read.
+  checkLabTimes(session, now, startAt, endAt);
 
   const change = new Change(ctx);
   const current = currentLab(ctx, session, host);
@@ -66,7 +70,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     hostId: host.id,
     runtime,
     state: scheduled ? "scheduled" : "deploying",
-    instanceName: uniqueInstanceName(ctx, host.id, topology.name),
+    instanceName: uniqueInstanceName(ctx, host.id, nameBase, pastNames),
     topologyName: topology.name,
     topologyFile: input.upload.topologyFile,
     topologyHash: topology.hash,

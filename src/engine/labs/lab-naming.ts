@@ -1,12 +1,28 @@
+import { and, eq, like } from "drizzle-orm";
+import { labs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
 import { liveLabsOnHost } from "./lab.ts";
 
 const MULTILAB_IDS = 200;
 
-/** `<topology name>-<unix seconds>`, with a counter when two labs on one host start in the same second. */
-export function uniqueInstanceName(ctx: EngineContext, hostId: string, topologyName: string): string {
-  const base = `${topologyName}-${Math.floor(ctx.clock.now() / 1000)}`;
-  const taken = new Set(liveLabsOnHost(ctx, hostId).map((lab) => lab.instanceName));
+/** `<topology name>-<unix seconds>`: what a lab started at `now` is called unless the name is taken. */
+export function instanceNameBase(topologyName: string, now: number): string {
+  return `${topologyName}-${Math.floor(now / 1000)}`;
+}
+
+/**
+ * Names starting with `base` that labs on the host already had. Labs that are gone are only in the
+ * database, and its unique index still holds their names: a lab deployed again in the same second
+ * as one destroyed must not reuse the name.
+ */
+export async function pastInstanceNames(ctx: EngineContext, hostId: string, base: string): Promise<Set<string>> {
+  const rows = await ctx.orm.select({ name: labs.instanceName }).from(labs).where(and(eq(labs.hostId, hostId), like(labs.instanceName, `${base}%`)));
+  return new Set(rows.map((row) => row.name));
+}
+
+/** `base`, with a counter when a live lab on the host or one of `pastNames` has it. */
+export function uniqueInstanceName(ctx: EngineContext, hostId: string, base: string, pastNames: ReadonlySet<string>): string {
+  const taken = new Set([...pastNames, ...liveLabsOnHost(ctx, hostId).map((lab) => lab.instanceName)]);
   if (!taken.has(base)) return base;
   for (let counter = 2; ; counter++) if (!taken.has(`${base}-${counter}`)) return `${base}-${counter}`;
 }

@@ -22,7 +22,7 @@ const PLACES = [
 ] as const;
 
 const DeviceNameSchema = z.string().min(1).max(15);
-const CreateDeviceSchema = z
+export const CreateDeviceSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("bridge"), name: DeviceNameSchema }).strict(),
     z.object({ kind: z.literal("dummy"), name: DeviceNameSchema }).strict(),
@@ -31,7 +31,7 @@ const CreateDeviceSchema = z
     z.object({ kind: z.literal("bond"), name: DeviceNameSchema, mode: z.string().min(1) }).strict(),
   ])
   .openapi("CreateDevice");
-const ChangeDeviceSchema = z
+export const ChangeDeviceSchema = z
   .object({
     up: z.boolean().optional(),
     mtu: z.number().int().min(68).max(65535).optional(),

@@ -10,6 +10,7 @@ export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 const params = z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) });
 const query = z.object({ path: z.string().min(2).max(4096).openapi({ description: "Absolute path on the host (lab nodes share the host's file system)", example: "/tmp/capture.pcap" }) });
 const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
+export const FileWrittenSchema = z.object({ path: z.string(), size: z.number().int() });
 
 const putFile = createRoute({
   method: "put",
@@ -17,7 +18,7 @@ const putFile = createRoute({
   tags: ["devices"],
   summary: "Upload a file to a host (binary body, bounded, path-checked, written atomically)",
   request: { params, query, body: { content: { "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) } }, required: true } },
-  responses: { 201: { description: "Written", content: { "application/json": { schema: z.object({ path: z.string(), size: z.number().int() }) } } }, ...errors },
+  responses: { 201: { description: "Written", content: { "application/json": { schema: FileWrittenSchema } } }, ...errors },
 });
 
 const getFile = createRoute({
@@ -40,7 +41,7 @@ export function registerFileRoutes(api: Api, { engine }: RouteDeps): void {
       content_base64: content.toString("base64"),
       max_bytes: MAX_FILE_BYTES,
     });
-    return c.json(written as { path: string; size: number }, 201);
+    return c.json(written as z.infer<typeof FileWrittenSchema>, 201);
   });
   api.openapi(getFile, async (c) => {
     const { id, role } = c.req.valid("param");

@@ -30,6 +30,7 @@ const waitJob = createRoute({
 });
 
 const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict();
+export const KillResultSchema = z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema });
 
 const killJobRoute = createRoute({
   method: "post",
@@ -38,7 +39,7 @@ const killJobRoute = createRoute({
   summary: "Signal a running job's whole process tree (default SIGKILL); a finished job is not signalled",
   request: { params: JobIdParamSchema, body: { content: { "application/json": { schema: KillBodySchema } }, required: false } },
   responses: {
-    200: { description: "What happened", content: { "application/json": { schema: z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema }) } } },
+    200: { description: "What happened", content: { "application/json": { schema: KillResultSchema } } },
     ...problemResponses(400, 404),
   },
 });
@@ -61,7 +62,7 @@ const listSessionJobs = createRoute({
   responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } }, ...problemResponses(404) },
 });
 
-const SummarySchema = z.object({
+export const SummarySchema = z.object({
   hosts: z.array(
     z.object({
       role: z.string(),

@@ -18,19 +18,19 @@ const getLab = createRoute({
   responses: { 200: { description: "The lab", content: { "application/json": { schema: LabViewSchema } } }, ...problemResponses(404) },
 });
 
+export const ListLabsQuerySchema = z.object({
+  session_id: z.string().optional(),
+  host: z.string().optional().openapi({ description: "Host id" }),
+  state: z.enum(LAB_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 const listLabs = createRoute({
   method: "get",
   path: "/v1/labs",
   tags: ["labs"],
   summary: "Labs, newest first (live ones by default)",
-  request: {
-    query: z.object({
-      session_id: z.string().optional(),
-      host: z.string().optional().openapi({ description: "Host id" }),
-      state: z.enum(LAB_STATES).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
-    }),
-  },
+  request: { query: ListLabsQuerySchema },
   responses: { 200: { description: "Labs", content: { "application/json": { schema: z.object({ items: z.array(LabViewSchema) }) } } }, ...problemResponses(400) },
 });
 

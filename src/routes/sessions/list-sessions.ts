@@ -6,21 +6,21 @@ import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { SessionViewSchema, toSessionView } from "./session-schemas.ts";
 
+export const ListSessionsQuerySchema = z.object({
+  state: z.enum(SESSION_STATES).optional(),
+  host: z.string().min(1).optional().openapi({ description: "Only sessions assigned this host id" }),
+  client_name: z.string().min(1).optional(),
+  before_seq: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 const listSessionsRoute = createRoute({
   method: "get",
   path: "/v1/sessions",
   tags: ["sessions"],
   summary: "List sessions",
   description: "Waiting and active sessions in queue order (the default), or ended sessions newest first. Page with `before_seq`.",
-  request: {
-    query: z.object({
-      state: z.enum(SESSION_STATES).optional(),
-      host: z.string().min(1).optional().openapi({ description: "Only sessions assigned this host id" }),
-      client_name: z.string().min(1).optional(),
-      before_seq: z.coerce.number().int().positive().optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
-    }),
-  },
+  request: { query: ListSessionsQuerySchema },
   responses: {
     200: {
       description: "Sessions",

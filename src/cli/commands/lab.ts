@@ -1,0 +1,91 @@
+import { z } from "zod";
+import type { LabView } from "../../client/api-types.ts";
+import { readLabFiles } from "../../client/lab-files.ts";
+import type { Session } from "../../client/session.ts";
+import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
+import { RUNTIMES } from "../../engine/model.ts";
+import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
+import { labSummary, printLogLine } from "../client/lab-render.ts";
+import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
+
+const labOptions = {
+  ...clientOptions,
+  ...sessionOption,
+  extra: { flag: "extra", short: "e", kind: "list", placeholder: "PATH", description: "up: a file or folder to upload next to the topology (kept relative to the topology's folder)" },
+  reuse: { flag: "reuse", kind: "boolean", description: "up: attach to a running lab with the same topology and files instead of deploying a new one" },
+  runtime: { flag: "runtime", kind: "string", placeholder: "RUNTIME", description: `up: ${RUNTIMES.join(", ")} (default: chosen from the topology and the host)` },
+  role: { flag: "role", kind: "string", placeholder: "ROLE", description: "up: whose host runs the lab (default: the session's first role)" },
+  release: { flag: "release", kind: "boolean", description: "down: only drop this session's hold; the lab keeps running for reuse" },
+  ...waitTimeoutOption,
+} as const;
+
+const optionsSchema = clientConfigSchema.extend({
+  session: sessionIdSchema,
+  extra: z.array(z.string()).default([]),
+  reuse: z.boolean().default(false),
+  runtime: z.enum(RUNTIMES).optional(),
+  role: z.string().min(1).max(32).optional(),
+  release: z.boolean().default(false),
+  waitTimeout: waitTimeoutSchema,
+});
+type LabOptions = z.infer<typeof optionsSchema>;
+
+export const labCommand: CliCommand = {
+  name: "lab",
+  summary: "Deploy a topology in the session (streaming the deploy log), or take labs down",
+  positionals: "up TOPOLOGY | down [LAB_ID]",
+  options: labOptions,
+  details: [
+    "up     deploy TOPOLOGY (containerlab, netlab or the native runtime) and wait until it runs; exit 1 if it fails",
+    "down   destroy LAB_ID, or every live lab of the session, and wait until they are gone (--release: drop the hold only)",
+    "",
+    "Exit codes: 0 ok, 1 failed, 2 usage, 3 --wait-timeout passed.",
+  ].join("\n"),
+  async run(input) {
+    const [action, argument, ...extra] = input.positionals;
+    if (action !== "up" && action !== "down") throw new UsageError(`expected "up TOPOLOGY" or "down [LAB_ID]"${action ? `, not "${action}"` : ""}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    if (action === "up" && !argument) throw new UsageError("lab up needs the TOPOLOGY file");
+    const options = parseOptions(optionsSchema, labOptions, input.values);
+    const broker = connect(options, input.env);
+    const sessionId = requireSessionId(options.session);
+    return withClientErrors(`lab ${action}`, input.io, input.signal, async () => {
+      await using session = await broker.attach(sessionId);
+      return action === "up" ? labUp(session, argument!, options, input) : labDown(session, argument, options, input);
+    });
+  },
+};
+
+async function labUp(session: Session, topologyPath: string, options: LabOptions, { io, signal }: CommandInput): Promise<number> {
+  let files: ReturnType<typeof readLabFiles>;
+  try {
+    files = readLabFiles(topologyPath, options.extra);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const lab = await session.lab(files.topology, {
+    ...files,
+    reuse: options.reuse,
+    ...(options.runtime ? { runtime: options.runtime } : {}),
+    ...(options.role ? { role: options.role } : {}),
+    onLog: (chunk) => printLogLine(io, chunk),
+    timeoutS: options.waitTimeout,
+    signal,
+  });
+  if (options.json) printJson(io, lab.view);
+  else io.stdout(labSummary(lab.view));
+  return ExitCode.ok;
+}
+
+async function labDown(session: Session, labId: string | undefined, options: LabOptions, { io, signal }: CommandInput): Promise<number> {
+  const labs = labId ? (await session.labs()).filter((lab) => lab.id === labId) : await session.labs();
+  if (labId && labs.length === 0) throw new UsageError(`session ${session.id} has no live lab "${labId}" (see 'labbroker session show')`);
+  const results: LabView[] = [];
+  for (const lab of labs) {
+    results.push(options.release ? await lab.release() : await lab.destroy({ timeoutS: options.waitTimeout, signal }));
+    if (!options.json) io.stdout(options.release ? `Lab ${lab.view.instance_name} released (${lab.view.ref_count} holder(s) left)\n` : `Lab ${lab.view.instance_name} destroyed\n`);
+  }
+  if (options.json) printJson(io, results);
+  else if (labs.length === 0) io.stdout(`Session ${session.id} has no live labs\n`);
+  return ExitCode.ok;
+}

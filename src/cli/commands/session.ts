@@ -1,0 +1,144 @@
+import { z } from "zod";
+import type { RequirementInput, SessionView } from "../../client/api-types.ts";
+import type { LabBroker } from "../../client/broker.ts";
+import { belongsToSession } from "../../client/lab.ts";
+import { compatRequirementSchema } from "../../config/broker-options.ts";
+import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
+import { SESSION_STATES } from "../../engine/model.ts";
+import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
+import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/session-render.ts";
+import { shellQuote } from "../client/shell-quote.ts";
+import { ago, textTable } from "../client/text-table.ts";
+import { waitLine } from "../client/wait-line.ts";
+import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
+
+const sessionOptions = {
+  ...clientOptions,
+  ...sessionOption,
+  require: { flag: "require", short: "r", kind: "list", placeholder: "[ROLE:]KEY=VALUE,…", description: "create: a host the session needs (labels, runtime=R, host=NAME); repeat for more hosts" },
+  priority: { flag: "priority", kind: "string", placeholder: "N", description: "create: -1000 to 1000, higher goes first (default 0)" },
+  clientName: { flag: "client-name", env: "LABBROKER_CLIENT_NAME", kind: "string", placeholder: "NAME", description: "create: who asks, shown in the queue" },
+  ciJobUrl: { flag: "ci-job-url", env: "CI_JOB_URL", kind: "string", placeholder: "URL", description: "create: the CI job's URL, shown in the queue" },
+  ciJobId: { flag: "ci-job-id", env: "CI_JOB_ID", kind: "string", placeholder: "ID", description: "create: the CI job's id" },
+  idempotencyKey: { flag: "idempotency-key", kind: "string", placeholder: "KEY", description: "create: a retry with the same key returns the same session" },
+  strict: { flag: "strict", kind: "boolean", description: "create: refuse a session no registered host could ever serve" },
+  noWait: { flag: "no-wait", kind: "boolean", description: "create: print the session at once instead of waiting until it is active" },
+  ...waitTimeoutOption,
+  shell: { flag: "shell", kind: "boolean", description: "create: print 'export LABBROKER_SESSION=…' lines for eval" },
+  state: { flag: "state", kind: "string", placeholder: "STATE", description: "list: waiting, active or ended (default: waiting and active)" },
+  limit: { flag: "limit", kind: "string", placeholder: "N", description: "list: at most this many (default 100)" },
+} as const;
+
+const optionsSchema = clientConfigSchema.extend({
+  session: sessionIdSchema,
+  require: z.array(z.string()).default([]),
+  priority: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(-1000).max(1000).optional(),
+  clientName: z.string().min(1).max(200).optional(),
+  ciJobUrl: z.string().url().optional(),
+  ciJobId: z.string().min(1).max(200).optional(),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  strict: z.boolean().default(false),
+  noWait: z.boolean().default(false),
+  waitTimeout: waitTimeoutSchema,
+  shell: z.boolean().default(false),
+  state: z.enum(SESSION_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+type SessionOptions = z.infer<typeof optionsSchema>;
+
+const ACTIONS = ["create", "show", "list", "end"] as const;
+
+export const sessionCommand: CliCommand = {
+  name: "session",
+  summary: "Create, show, list or end sessions (for CI shells and people)",
+  positionals: "create | show [ID] | list | end [ID]",
+  options: sessionOptions,
+  details: [
+    "create   queue a session and wait until it is active (a live line shows position and reason);",
+    "         with --shell print export lines: eval \"$(labbroker session create --shell)\"",
+    "show     one session; ID defaults to --session / $LABBROKER_SESSION",
+    "list     sessions in queue order (or --state ended: newest first)",
+    "end      end a session (default $LABBROKER_SESSION); an ended one is fine, for always-run CI steps",
+    "",
+    "--require examples: -r site=lab1   -r m1:runtime=netlab -r m2:nic=mlx5   -r host=lab-3",
+    "Exit codes: 0 ok, 1 failed or refused, 2 usage, 3 --wait-timeout passed (the session is cancelled).",
+  ].join("\n"),
+  async run(input) {
+    const [action, id, ...extra] = input.positionals;
+    if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`expected one of ${ACTIONS.join(", ")}${action ? `, not "${action}"` : ""}`);
+    if (extra.length > 0 || (id !== undefined && (action === "create" || action === "list"))) throw new UsageError(`unexpected argument "${extra[0] ?? id}"`);
+    const options = parseOptions(optionsSchema, sessionOptions, input.values);
+    const broker = connect(options, input.env);
+    return withClientErrors(`session ${action}`, input.io, input.signal, () => {
+      if (action === "create") return createSession(broker, options, input);
+      if (action === "list") return listSessions(broker, options, input);
+      if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
+      return endSession(broker, id ?? options.session, options, input);
+    });
+  },
+};
+
+async function createSession(broker: LabBroker, options: SessionOptions, { io, signal }: CommandInput): Promise<number> {
+  const client = { name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId };
+  const line = waitLine(io, "session");
+  const session = await broker.session({
+    hosts: Object.fromEntries(options.require.map(parseRequirement).map(({ role, ...rest }, index) => [role ?? `m${index + 1}`, rest])),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
+    client: Object.fromEntries(Object.entries(client).filter(([, value]) => value !== undefined)),
+    ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+    strict: options.strict,
+    wait: !options.noWait,
+    onWait: line.report,
+    timeoutS: options.waitTimeout,
+    signal,
+  }).finally(line.finish);
+  // The session outlives this command: later commands (and SDK clients attaching to it) keep it alive.
+  session.detach();
+  if (options.shell) io.stdout(`export LABBROKER_URL=${shellQuote(broker.url)}\nexport LABBROKER_SESSION=${shellQuote(session.id)}\n`);
+  else if (options.json) printJson(io, session.view);
+  else io.stdout(`Session ${session.id} ${stateCell(session.view)}\n${hostsCell(session.view) ? `  ${hostsCell(session.view)}\n` : ""}`);
+  return ExitCode.ok;
+}
+
+async function listSessions(broker: LabBroker, options: SessionOptions, { io }: CommandInput): Promise<number> {
+  const sessions = await broker.sessions({ ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+  if (options.json) printJson(io, sessions);
+  else if (sessions.length === 0) io.stdout(options.state ? `No ${options.state} sessions\n` : "No waiting or active sessions\n");
+  else {
+    const now = Date.now();
+    io.stdout(textTable(["SESSION", "STATE", "HOSTS", "CLIENT", "CREATED"], sessions.map((session) => [session.id, stateCell(session), hostsCell(session), clientCell(session), ago(session.created_at, now)])));
+  }
+  return ExitCode.ok;
+}
+
+async function showSession(broker: LabBroker, id: string, options: SessionOptions, { io }: CommandInput): Promise<number> {
+  const session = await broker.getSession(id);
+  const labs = session.state === "ended" ? [] : (await broker.labs({ limit: 1000 })).filter((lab) => belongsToSession(lab, id));
+  if (options.json) printJson(io, { ...session, labs });
+  else io.stdout(sessionDetails(session, labs, Date.now()));
+  return ExitCode.ok;
+}
+
+async function endSession(broker: LabBroker, id: string | undefined, options: SessionOptions, { io }: CommandInput): Promise<number> {
+  if (!id) {
+    // An always-run CI step after a failed 'session create' has nothing to end; that is not an error.
+    io.stderr("labbroker session end: no session given (--session / LABBROKER_SESSION): nothing to end\n");
+    return ExitCode.ok;
+  }
+  const before = await broker.getSession(id);
+  const ended: SessionView = before.state === "ended" ? before : await broker.endSession(id);
+  if (options.json) printJson(io, ended);
+  else io.stdout(before.state === "ended" ? `Session ${id} had already ended (${ended.end_reason})\n` : `Session ${id} ended (${ended.end_reason})\n`);
+  return ExitCode.ok;
+}
+
+/** `[ROLE:]KEY=VALUE,…`: the role is optional, the pairs are labels except runtime= and host=. */
+function parseRequirement(text: string): RequirementInput {
+  const match = /^([A-Za-z][A-Za-z0-9_.-]{0,31}):(.*)$/.exec(text);
+  const role = match?.[1];
+  const pairs = (match ? match[2]! : text).split(",").filter(Boolean);
+  const parsed = compatRequirementSchema.safeParse(pairs);
+  if (!parsed.success) throw new UsageError(`invalid --require "${text}": ${parsed.error.issues[0]?.message ?? "expected [ROLE:]KEY=VALUE,…"}`);
+  const { labels, runtime, host } = parsed.data;
+  return { ...(role ? { role } : {}), labels, ...(runtime ? { runtime } : {}), ...(host ? { host } : {}) };
+}

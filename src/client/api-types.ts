@@ -1,0 +1,62 @@
+/**
+ * The broker's request and response shapes, taken from the route schemas themselves (types only:
+ * nothing here is loaded at run time, so the SDK carries no server code).
+ */
+import type { z } from "zod";
+import type { SignalName } from "../engine/jobs/kill-job.ts";
+import type { LabNodeSchema } from "../engine/labs/lab-work-handlers.ts";
+import type { WaitExplanation } from "../engine/sessions/explain-wait.ts";
+import type { Device } from "../hosts/devices/device-model.ts";
+import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
+import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
+import type { eventJson } from "../routes/event-stream.ts";
+import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
+import type { KillResultSchema, SummarySchema } from "../routes/jobs/job-routes.ts";
+import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas.ts";
+import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
+import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
+import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
+import type { OutputEventData } from "../routes/output-stream.ts";
+import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
+import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
+
+export type SessionView = z.infer<typeof SessionViewSchema>;
+export type SessionState = SessionView["state"];
+/** One entry of `GET /v1/sessions`: the session plus its queue sequence number. */
+export type SessionListItem = SessionView & { seq: number };
+/** Filters of `GET /v1/sessions` (all optional). */
+export type SessionQuery = Partial<z.infer<typeof ListSessionsQuerySchema>>;
+export type CreateSessionBody = z.input<typeof CreateSessionBodySchema>;
+export type RequirementInput = z.input<typeof RequirementInputSchema>;
+export type ClientInfo = NonNullable<CreateSessionBody["client"]>;
+/** The `position` event of a waiting session: where it stands and why it waits. */
+export type WaitStatus = WaitExplanation;
+
+export type HostView = z.infer<typeof HostViewSchema>;
+
+export type LabView = z.infer<typeof LabViewSchema>;
+export type LabState = LabView["state"];
+export type CreateLabBody = z.input<typeof CreateLabJsonSchema>;
+/** Filters of `GET /v1/labs` (all optional). */
+export type LabQuery = Partial<z.infer<typeof ListLabsQuerySchema>>;
+/** A lab node as its runtime reports it (`LabView.nodes` carries these). */
+export type LabNodeInfo = z.infer<typeof LabNodeSchema>;
+/** Remote Lab's device entry: a node's name and raw runtime data. */
+export type LabDevice = LabView["devices"][number];
+
+export type JobView = z.infer<typeof JobViewSchema>;
+export type RunJobBody = z.input<typeof RunJobBodySchema>;
+export type KillResult = z.infer<typeof KillResultSchema>;
+export type JobSignal = SignalName;
+export type SessionSummary = z.infer<typeof SummarySchema>;
+
+/** One network interface as `GET …/devices` lists it. */
+export type DeviceInfo = Device;
+export type CreateDeviceBody = z.input<typeof CreateDeviceSchema>;
+export type ChangeDeviceBody = z.input<typeof ChangeDeviceSchema>;
+export type FileWritten = z.infer<typeof FileWrittenSchema>;
+
+/** A stored broker event as the event streams send it. */
+export type BrokerEvent = ReturnType<typeof eventJson>;
+/** One `output` event of a job or lab log, with its event id (resume after it). */
+export type OutputChunk = OutputEventData & { id: number };

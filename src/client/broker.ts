@@ -1,0 +1,111 @@
+import type { ClientInfo, CreateSessionBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionQuery, SessionView } from "./api-types.ts";
+import { type Environment, processEnvironment, resolveBrokerUrl } from "./environment.ts";
+import { BrokerHttp, type FetchLike } from "./http.ts";
+import { Job } from "./job.ts";
+import { listLabs } from "./lab.ts";
+import { Session } from "./session.ts";
+import type { ActivationWaitOptions } from "./wait-for-activation.ts";
+
+export interface LabBrokerOptions {
+  /** The broker's URL; without it, LABBROKER_URL or REMOTE_LAB_URL from `env`, then http://localhost:8000. */
+  url?: string | undefined;
+  /** Environment variables to read the URL from (nothing is read unless given; see `LabBroker.fromEnvironment`). */
+  env?: Environment | undefined;
+  fetch?: FetchLike;
+}
+
+/** What one host of a session must be: labels, a runtime, or a pinned host name. */
+export type HostRequirement = Omit<RequirementInput, "role">;
+
+export interface SessionRequest extends ActivationWaitOptions {
+  /** Hosts by role, e.g. `{ m1: { labels: { nic: "mlx5" } }, m2: {} }`; none given (or `{}`): one host of any kind as m1. */
+  hosts?: Record<string, HostRequirement>;
+  priority?: number;
+  client?: ClientInfo;
+  /** The same key returns the session it first created instead of queueing another (safe retries). */
+  idempotencyKey?: string;
+  /** Refuse (422) a session no registered host could ever serve, instead of queueing it. */
+  strict?: boolean;
+  /** Wait until the session is active (default true). */
+  wait?: boolean;
+}
+
+/** A client of one broker. Cheap to create; holds no connection. */
+export class LabBroker {
+  readonly url: string;
+  readonly #http: BrokerHttp;
+
+  constructor(options: LabBrokerOptions = {}) {
+    this.url = resolveBrokerUrl(options);
+    this.#http = new BrokerHttp(this.url, options.fetch);
+  }
+
+  /** A client for the broker this process's environment names (LABBROKER_URL, else REMOTE_LAB_URL). */
+  static fromEnvironment(options: Omit<LabBrokerOptions, "env"> = {}): LabBroker {
+    return new LabBroker({ ...options, env: processEnvironment() });
+  }
+
+  /**
+   * Queues a session and (unless `wait: false`) waits until it is active, reporting position and
+   * reason through `onWait`. If waiting fails (timeout, abort, the session ended) the session is
+   * cancelled so it does not hold a place in the queue. Use with `await using` to end it on scope exit.
+   */
+  async session(request: SessionRequest = {}): Promise<Session> {
+    const { hosts, priority, client, idempotencyKey, strict, wait, onWait, timeoutS, signal } = request;
+    const body: CreateSessionBody = {
+      ...(hosts && Object.keys(hosts).length > 0 ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) } : {}),
+      ...(priority !== undefined ? { priority } : {}),
+      ...(client ? { client } : {}),
+    };
+    const view = await this.#http.json<SessionView>("POST", "/v1/sessions", {
+      json: body,
+      query: { strict: strict ? "true" : undefined },
+      headers: idempotencyKey ? { "idempotency-key": idempotencyKey } : {},
+      signal,
+    });
+    const session = new Session(this.#http, view, true);
+    if (wait === false) return session;
+    try {
+      return await session.waitUntilActive({ onWait, timeoutS, signal });
+    } catch (error) {
+      await session.end().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** An existing session, kept alive by heartbeats while in use; disposing it leaves it running. */
+  async attach(sessionId: string): Promise<Session> {
+    return new Session(this.#http, await this.getSession(sessionId), false);
+  }
+
+  getSession(sessionId: string): Promise<SessionView> {
+    return this.#http.json<SessionView>("GET", `/v1/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  /** Ends a session by id; an ended one answers as it is. */
+  endSession(sessionId: string): Promise<SessionView> {
+    return this.#http.json<SessionView>("DELETE", `/v1/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  /** Waiting and active sessions in queue order (default), or ended ones newest first. */
+  async sessions(query: SessionQuery = {}): Promise<SessionListItem[]> {
+    return (await this.#http.json<{ items: SessionListItem[] }>("GET", "/v1/sessions", { query })).items;
+  }
+
+  async hosts(): Promise<HostView[]> {
+    return (await this.#http.json<{ items: HostView[] }>("GET", "/v1/hosts")).items;
+  }
+
+  host(idOrName: string): Promise<HostView> {
+    return this.#http.json<HostView>("GET", `/v1/hosts/${encodeURIComponent(idOrName)}`);
+  }
+
+  /** Live labs (filter by session, host id or state), newest first. */
+  labs(query: LabQuery = {}): Promise<LabView[]> {
+    return listLabs(this.#http, query);
+  }
+
+  async job(jobId: string): Promise<Job> {
+    return new Job(this.#http, await this.#http.json<JobView>("GET", `/v1/jobs/${encodeURIComponent(jobId)}`));
+  }
+}
