@@ -33,7 +33,10 @@ export interface OutputStreamOptions {
  */
 export function streamOutput(c: Context, engine: EngineContext, options: OutputStreamOptions): Response {
   const key = "labId" in options.scope ? `lab:${options.scope.labId}` : `job:${options.scope.jobId}`;
-  const ownerFilter: SQL = "labId" in options.scope ? eq(workItems.labId, options.scope.labId) : eq(workItems.jobId, options.scope.jobId);
+  // A lab's log is its deploy and destroy output; jobs run in its nodes have their own streams.
+  const ownerFilter = (
+    "labId" in options.scope ? and(eq(workItems.labId, options.scope.labId), inArray(workItems.kind, ["deploy-lab", "destroy-lab"])) : eq(workItems.jobId, options.scope.jobId)
+  ) as SQL;
   return streamSSE(c, async (stream) => {
     const closed = new AbortController();
     stream.onAbort(() => closed.abort());

@@ -134,5 +134,8 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
     expect((await lab(created.id)).state).toBe("running");
     const job = await http("POST", `${cluster.url}/v1/sessions/${session.id}/jobs`, { lab_id: created.id, node: "a", argv: ["ping", "-c", "1", "-W", "2", "10.0.2.3"] });
     expect(job.json).toMatchObject({ state: "finished", passed: true, exit_code: 0 });
+    const logs = await fetch(`${cluster.url}/v1/labs/${created.id}/logs`).then((response) => response.text());
+    expect(logs).toContain("event: end");
+    expect(logs).not.toContain("bytes from");
   }, 90_000);
 });
