@@ -43,7 +43,7 @@ async function refresh() {
   render("hosts", ["name", "state", "runtimes", "labels", "used", "agent"], hosts.items.map((h) => "<tr>" + cell(h.name) + cell(h.state, "state " + h.state) +
     cell(h.runtimes.map((r) => r.name + (r.version ? " " + r.version : "")).join(", ")) + cell(Object.entries(h.labels).map(([k, v]) => k + "=" + v).join(" ")) +
     cell(h.used + " / " + h.capacity) + cell(h.agent_version) + "</tr>"));
-  render("sessions", ["session", "state", "hosts", "position / reason", "client", "since"], sessions.items.map((s) => "<tr>" + cell(s.id.slice(0, 8)) +
+  render("sessions", ["session", "state", "hosts", "position / reason", "client", "since"], sessions.items.map((s) => "<tr>" + cell(s.id.slice(-12)) +
     cell(s.state, "state " + s.state) + cell(Object.entries(s.hosts).map(([role, h]) => role + ": " + h.name).join(", ")) +
     cell(s.state === "waiting" ? s.position + " — " + s.wait_reason : (s.wait_reason ?? "")) + cell(s.client.name ?? "") + cell(s.activated_at ?? s.created_at) + "</tr>"));
   render("labs", ["lab", "state", "runtime", "instance", "holders", "nodes"], labs.items.map((l) => "<tr>" + cell(l.topology_name) + cell(l.state, "state " + l.state) +
