@@ -28,6 +28,10 @@ export class BrokerState {
   readonly lastSeenDirty = new Set<Session>();
   /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
   readonly busySessions = new Map<string, number>();
+  /** The event batch of each host being recorded now (batches of one host are recorded one at a time). */
+  readonly eventBatches = new Map<string, Promise<void>>();
+  /** Labs whose end_at has been acted on in this run. */
+  readonly endAtHandled = new Set<string>();
   /** Active sessions already warned that their walltime is running out. */
   readonly walltimeWarned = new Set<string>();
   /** Reservations (scheduled sessions) by booked host. */

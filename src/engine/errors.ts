@@ -26,12 +26,6 @@ export class UnauthorizedError extends DomainError {
   readonly title = "Unauthorized";
 }
 
-export class ForbiddenError extends DomainError {
-  override name = "ForbiddenError";
-  readonly status = 403;
-  readonly title = "Forbidden";
-}
-
 export class NotFoundError extends DomainError {
   override name = "NotFoundError";
   readonly status = 404;

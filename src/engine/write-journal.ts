@@ -27,6 +27,8 @@ export class WriteJournal {
   #log: Logger;
   #onCommitFailure: (error: unknown) => Promise<void>;
   #idle: (() => void)[] = [];
+  /** Set while memory is rebuilt after a failed commit: writes then would be computed from state being thrown away. */
+  #reloading = false;
 
   constructor(writer: BatchExecutor, log: Logger, onCommitFailure: (error: unknown) => Promise<void>) {
     this.#writer = writer;
@@ -37,6 +39,7 @@ export class WriteJournal {
   /** Queues statements for the next commit; resolves once they are durable. */
   write(queries: readonly JournalQuery[], afterCommit?: () => void): Promise<void> {
     const statements = queries.map(toStatement);
+    if (this.#reloading) return Promise.reject(new UnavailableError("The broker is recovering from a failed write; nothing was changed. Try again."));
     return new Promise((resolve, reject) => {
       this.#pending.push({ statements, resolve, reject, ...(afterCommit ? { afterCommit } : {}) });
       if (!this.#running) {
@@ -65,7 +68,7 @@ export class WriteJournal {
       this.#log.error("commit failed; reloading state from the database", { error, writes: writes.length });
       const failure = new UnavailableError("The broker could not store this change; nothing was changed. Try again.");
       for (const write of [...writes, ...this.#pending.splice(0)]) write.reject(failure);
-      await this.#onCommitFailure(error);
+      await this.#reload(error);
     }
     if (this.#pending.length > 0) {
       // Yield first so requests already waiting on the socket join the next commit.
@@ -74,6 +77,21 @@ export class WriteJournal {
     }
     this.#running = false;
     for (const wake of this.#idle.splice(0)) wake();
+  }
+
+  /** Rebuilds memory from the database, retrying until it works; no write is accepted meanwhile. */
+  async #reload(cause: unknown): Promise<void> {
+    this.#reloading = true;
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        await this.#onCommitFailure(cause);
+        break;
+      } catch (error) {
+        this.#log.error("reloading state failed; retrying", { error, retryInMs: delayMs });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    this.#reloading = false;
   }
 }
 

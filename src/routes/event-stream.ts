@@ -36,9 +36,12 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
   return streamSSE(c, async (stream) => {
     const buffered: BrokerEvent[] = [];
     let wake: () => void = () => {};
+    let snapshotDirty = true;
     const closed = new AbortController();
+    // Every event may move a snapshot (a queue position), but only matching ones are kept for sending.
     const unsubscribe = engine.events.subscribe(options.snapshot ? {} : options.filter, (event) => {
-      buffered.push(event);
+      if (matchesFilter(event, options.filter)) buffered.push(event);
+      snapshotDirty = true;
       wake();
     });
     stream.onAbort(() => {
@@ -60,17 +63,20 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
       }
       while (!closed.signal.aborted) {
         for (const event of buffered.splice(0)) {
-          if (event.id <= lastSent || !matchesFilter(event, options.filter)) continue;
+          if (event.id <= lastSent) continue;
           if (await send(event)) return;
         }
-        const snapshot = options.snapshot?.();
-        const text = snapshot ? JSON.stringify(snapshot) : "";
-        if (snapshot && text !== lastSnapshot) await stream.writeSSE({ event: snapshot.event, data: JSON.stringify(snapshot.data) });
-        lastSnapshot = text;
-        if (buffered.length > 0) continue;
+        if (snapshotDirty) {
+          snapshotDirty = false;
+          const snapshot = options.snapshot?.();
+          const text = snapshot ? JSON.stringify(snapshot) : "";
+          if (snapshot && text !== lastSnapshot) await stream.writeSSE({ event: snapshot.event, data: JSON.stringify(snapshot.data) });
+          lastSnapshot = text;
+        }
+        if (buffered.length > 0 || snapshotDirty) continue;
         const woken = new Promise<void>((resolve) => (wake = resolve));
         await Promise.race([woken, sleepOn(engine.clock, KEEPALIVE_MS, closed.signal)]);
-        if (buffered.length === 0 && !closed.signal.aborted) await stream.write(": keepalive\n\n");
+        if (buffered.length === 0 && !snapshotDirty && !closed.signal.aborted) await stream.write(": keepalive\n\n");
       }
     } finally {
       unsubscribe();

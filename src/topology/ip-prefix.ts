@@ -21,10 +21,6 @@ export interface IpPrefix {
 
 const WIDTH: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
-export function addressWidth(family: IpFamily): number {
-  return WIDTH[family];
-}
-
 export function parseIpAddress(text: string): IpAddress | null {
   if (isIPv4(text)) return { family: 4, value: parseIpv4(text) };
   if (isIPv6(text) && !text.includes("%")) return { family: 6, value: parseIpv6(text) };

@@ -42,6 +42,7 @@ describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () =
     ["a duplicate interface", () => upload(GOOD.replace('["a:eth1", "b:eth1"]', '["a:eth1", "b:eth1"]\n    - endpoints: ["a:eth1", "b:eth2"]')), "eth1"],
     ["a link to an unknown node", () => upload(GOOD.replace('"b:eth1"', '"zz:eth1"')), "zz"],
     ["neither containerlab nor netlab", () => upload("just: text\n"), "neither a containerlab topology"],
+    ["a netlab name that would leave the lab folder", () => upload("name: ../../../../etc/x\nnodes: [r1]\n", "topology.yml"), "is not a usable lab name"],
   ])("%s", async (_label, send, mentioned) => {
     const response = await send();
     expect(response.status).toBe(400);
@@ -79,5 +80,25 @@ describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () =
     expect(nul.status).toBe(400);
     expect(nul.json.detail).toContain("Unsafe file name");
     expect(await nothingStored()).toBe(true);
+  });
+});
+
+describe("/v1/labs takes multipart too", () => {
+  test("a multipart upload deploys; a bad field in it is a 400", async () => {
+    const session = (await call(broker, "POST", "/v1/sessions", { body: { requirements: [{ host: "lab-1" }] } })).json;
+    await call(broker, "DELETE", `/session/${sessionId}`);
+    const form = (runtime?: string) => {
+      const body = new FormData();
+      body.append("session_id", session.id);
+      if (runtime) body.append("runtime", runtime);
+      body.append("topology", new File([GOOD], "tiny.clab.yml"));
+      return body;
+    };
+    const bad = await broker.app.request("/v1/labs", { method: "POST", body: form("docker") });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toStartWith("runtime:");
+    const created = await broker.app.request("/v1/labs", { method: "POST", body: form() });
+    expect(created.status).toBe(202);
+    expect(await created.json()).toMatchObject({ state: "deploying", topology_file: "tiny.clab.yml", session_id: session.id });
   });
 });

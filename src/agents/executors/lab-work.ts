@@ -7,7 +7,8 @@ import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";
 
 const LabPayloadSchema = z.object({
-  instance_name: z.string().min(1),
+  // One path segment: it names the lab's folder under the agent's work dir.
+  instance_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]{0,127}$/, "must be a safe instance name"),
   runtime: z.enum(RUNTIMES),
   topology_file: z.string().nullable(),
   multilab_id: z.number().int().nullable(),
@@ -25,7 +26,7 @@ function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: Lab
     spec: {
       labId: context.work.lab_id ?? "",
       instanceName: payload.instance_name,
-      workDir: join(context.workDir, "labs", payload.instance_name),
+      workDir: resolveInside(join(context.workDir, "labs"), payload.instance_name),
       topologyFile: payload.topology_file ?? "",
       ...(payload.multilab_id !== null ? { multilabId: payload.multilab_id } : {}),
       timeoutMs: payload.timeout_ms ?? DESTROY_TIMEOUT_MS,

@@ -10,11 +10,17 @@ import type { WorkItem } from "../work/work-item.ts";
 export function recordHostChanges(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
   const undo = outcome.result?.undo;
   if (!item.sessionId || !Array.isArray(undo) || undo.length === 0) return;
+  // The session ended while the change was in flight: undo it at once instead of keeping it for an end that has passed.
+  const sessionGone = !ctx.state.sessions.has(item.sessionId);
   const recorded = ctx.state.hostChanges.get(item.sessionId) ?? [];
   for (const record of undo as Record<string, unknown>[]) {
-    const row: HostChange = { id: ctx.state.nextHostChangeId++, sessionId: item.sessionId, hostId: item.hostId, undo: record, restored: false, createdAt: ctx.clock.now() };
+    const row: HostChange = { id: ctx.state.nextHostChangeId++, sessionId: item.sessionId, hostId: item.hostId, undo: record, restored: sessionGone, createdAt: ctx.clock.now() };
     recorded.push(row);
     change.write(ctx.orm.insert(hostChanges).values(row));
+  }
+  if (sessionGone) {
+    enqueueWork(ctx, change, { hostId: item.hostId, kind: "device-op", sessionId: null, payload: { operation: "restore", records: undo, lab: null, node: null } });
+    return;
   }
   ctx.state.hostChanges.set(item.sessionId, recorded);
 }

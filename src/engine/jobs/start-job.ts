@@ -23,8 +23,10 @@ export interface JobSpec {
 
 /** Queues a job for the target's agent; its number is the next for that host within the session. */
 export async function startJob(ctx: EngineContext, sessionId: string, where: TargetRequest, spec: JobSpec): Promise<JobRecord> {
+  const first = resolveTarget(ctx, sessionId, where);
+  const number = await nextJobNumber(ctx, first.session.id, first.host.id);
+  // Checked again: the session may have ended, or its lab gone, while the number was read.
   const target = resolveTarget(ctx, sessionId, where);
-  const number = await nextJobNumber(ctx, target.session.id, target.host.id);
   const now = ctx.clock.now();
   const id = newId(now);
   const change = new Change(ctx);

@@ -23,6 +23,8 @@ export interface ClassifiedTopology {
 }
 
 const TOPOLOGY_EXTENSION = /\.ya?ml$/i;
+/** Lab names become instance names, folder names and tool arguments: one safe path segment. */
+const LAB_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._]{0,63}$/;
 
 /** Validates an upload without touching any host; a bad topology throws TopologyError naming the field. */
 export function classifyTopology(upload: LabUpload): ClassifiedTopology {
@@ -40,7 +42,9 @@ export function classifyTopology(upload: LabUpload): ClassifiedTopology {
   if (kind === "netlab") {
     const summary = parseNetlabTopology(text);
     const stem = upload.topologyFile.replace(TOPOLOGY_EXTENSION, "").replace(/[^A-Za-z0-9-]/g, "").slice(0, 12) || "lab";
-    return { kind, name: summary.name ?? stem, nodes: summary.nodes, notes: [], hash };
+    const name = summary.name ?? stem;
+    if (!LAB_NAME.test(name)) throw new TopologyError("name", `"${name}" is not a usable lab name: 1-64 letters, digits, "-", "." or "_", starting with a letter or digit`);
+    return { kind, name, nodes: summary.nodes, notes: [], hash };
   }
   throw new TopologyError("topology", "is neither a containerlab topology (name + topology.nodes) nor a netlab topology (nodes)");
 }

@@ -17,10 +17,6 @@ const TRANSITIONS: Record<LabState, readonly LabState[]> = {
   inactive: [],
 };
 
-export function isLive(lab: Lab): boolean {
-  return lab.state !== "inactive";
-}
-
 /** Moves a lab to `to` (refusing a transition the state machine does not have), persists it and emits `lab.<to>`. */
 export function transitionLab(ctx: EngineContext, change: Change, lab: Lab, to: LabState, fields: Partial<Pick<Lab, "nodes" | "error" | "holders">> = {}): void {
   if (!TRANSITIONS[lab.state].includes(to)) throw new ConflictError(`Lab "${lab.id}" cannot go from ${lab.state} to ${to}`);

@@ -1,3 +1,5 @@
+import { eq } from "drizzle-orm";
+import { sessions } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { destroyLabIn } from "../labs/destroy-lab.ts";
 import { enqueueDeploy } from "../labs/enqueue-deploy.ts";
@@ -42,7 +44,11 @@ export function runTimeEvents(ctx: EngineContext, change: Change): void {
         transitionLab(ctx, change, lab, "inactive", { holders: [] });
       }
     }
-    if (lab.endAt !== null && lab.endAt <= now && lab.state !== "scheduled") destroyLabIn(ctx, change, lab, "its end_at has passed");
+    // Once per lab (and broker run): a destroy that fails leaves the lab failed rather than retried every tick.
+    if (lab.endAt !== null && lab.endAt <= now && lab.state !== "scheduled" && !state.endAtHandled.has(lab.id)) {
+      state.endAtHandled.add(lab.id);
+      destroyLabIn(ctx, change, lab, "its end_at has passed");
+    }
   }
 }
 
@@ -67,5 +73,6 @@ function startReservation(ctx: EngineContext, change: Change, session: Session, 
   }
   // Started late (the broker was down): the booking still ends when it was booked to end.
   session.walltimeMs = end - now;
+  change.write(ctx.orm.update(sessions).set({ walltimeMs: session.walltimeMs }).where(eq(sessions.id, session.id)));
   activateSession(ctx, change, session, chosen);
 }

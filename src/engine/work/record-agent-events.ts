@@ -16,7 +16,22 @@ export type AgentEvent =
  * different event under a recorded seq, or anything after the result is refused (409) — and then
  * nothing of the batch is applied.
  */
-export async function recordAgentEvents(ctx: EngineContext, host: Host, events: readonly AgentEvent[]): Promise<{ accepted: number; duplicates: number }> {
+export function recordAgentEvents(ctx: EngineContext, host: Host, events: readonly AgentEvent[]): Promise<{ accepted: number; duplicates: number }> {
+  // One batch per host at a time: a retry arriving while the first copy commits then sees it committed.
+  const previous = ctx.state.eventBatches.get(host.id) ?? Promise.resolve();
+  const recorded = previous.then(() => recordInOrder(ctx, host, events));
+  const settled = recorded.then(
+    () => {},
+    () => {},
+  );
+  ctx.state.eventBatches.set(host.id, settled);
+  void settled.then(() => {
+    if (ctx.state.eventBatches.get(host.id) === settled) ctx.state.eventBatches.delete(host.id);
+  });
+  return recorded;
+}
+
+async function recordInOrder(ctx: EngineContext, host: Host, events: readonly AgentEvent[]): Promise<{ accepted: number; duplicates: number }> {
   const next = new Map<string, number>();
   const fresh: { event: AgentEvent; item: WorkItem }[] = [];
   let duplicates = 0;

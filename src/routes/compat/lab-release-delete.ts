@@ -37,7 +37,8 @@ export function registerCompatLabReleaseDelete(api: Api, { engine }: RouteDeps):
   api.openapi(deleteLabRoute, async (c) => {
     const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
     const lab = compatLab(engine, session);
-    const destroyed = lab ? await deleteLab(engine, lab, parseFormBool(c.req.valid("query").force, true), "deleted through DELETE /lab") : false;
-    return c.body(null, destroyed ? 202 : 204);
+    const wasRunning = lab?.state === "running";
+    if (lab) await deleteLab(engine, lab, parseFormBool(c.req.valid("query").force, true), "deleted through DELETE /lab");
+    return c.body(null, wasRunning ? 202 : 204);
   });
 }

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { startJob } from "../../engine/jobs/start-job.ts";
 import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
 import { whileSessionBusy } from "../../engine/sessions/keep-alive.ts";
@@ -58,5 +58,3 @@ export function registerPostSessionJob(api: Api, { engine }: RouteDeps): void {
     return c.json(view, view.state === "finished" ? 200 : 202);
   });
 }
-
-export const ListJobsResponseSchema = z.object({ items: z.array(JobViewSchema) });

@@ -44,7 +44,8 @@ const postLab = createRoute({
   request: {
     body: {
       content: { "application/json": { schema: CreateLabJsonSchema }, "multipart/form-data": { schema: MultipartLabSchema } },
-      required: true,
+      // Validated by hand below: with two content types the validator would hold a multipart body to the JSON schema.
+      required: false,
     },
   },
   responses: {
@@ -57,7 +58,7 @@ const postLab = createRoute({
 export function registerPostLab(api: Api, { engine }: RouteDeps): void {
   api.openapi(postLab, async (c) => {
     const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
-    const request = multipart ? await fromMultipart(c) : labUploadFromJson(CreateLabJsonSchema.parse(await c.req.json().catch(() => invalidJson())));
+    const request = multipart ? await fromMultipart(c) : labUploadFromJson(parseJsonBody(await c.req.json().catch(() => invalidJson())));
     const session = await findSession(engine, request.sessionId);
     const { lab, reused } = await acquireLab(engine, {
       session,
@@ -75,9 +76,21 @@ export function registerPostLab(api: Api, { engine }: RouteDeps): void {
 async function fromMultipart(c: Parameters<typeof readLabUpload>[0]) {
   const { upload, reuse, fields } = await readLabUpload(c);
   if (!fields.session_id) throw new BadRequestError("The upload needs a session_id field");
-  const runtime = fields.runtime ? z.enum(RUNTIMES).parse(fields.runtime) : null;
-  const time = (name: string) => (fields[name] ? Date.parse(z.iso.datetime({ offset: true }).parse(fields[name])) : null);
+  const runtime = fields.runtime ? checked(z.enum(RUNTIMES), fields.runtime, "runtime") : null;
+  const time = (name: string) => (fields[name] ? Date.parse(checked(z.iso.datetime({ offset: true }), fields[name], name)) : null);
   return { sessionId: fields.session_id, role: fields.role ?? null, upload, reuse, runtime: runtime as RuntimeName | null, startAt: time("start_at"), endAt: time("end_at") };
+}
+
+function parseJsonBody(body: unknown) {
+  const parsed = CreateLabJsonSchema.safeParse(body);
+  if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => `body.${issue.path.join(".")}: ${issue.message}`).join("; "));
+  return parsed.data;
+}
+
+function checked<T>(schema: z.ZodType<T>, value: string, field: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new BadRequestError(`${field}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 function invalidJson(): never {
