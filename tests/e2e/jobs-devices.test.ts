@@ -48,6 +48,18 @@ async function deployLine3(sessionId: string) {
   return running;
 }
 
+/** Ends the session; its lab must end inactive (no error) with nothing of it left on the host. */
+async function endSessionAndExpectLabGone(sessionId: string, lab: { id: string; instance_name: string }) {
+  expect((await http("DELETE", `${cluster!.url}/v1/sessions/${sessionId}`)).status).toBe(200);
+  const ended = await eventually(async () => {
+    const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
+    return ["inactive", "failed"].includes(current.state) ? current : null;
+  }, "the lab to be destroyed");
+  expect(ended).toMatchObject({ state: "inactive", error: null });
+  expect(await namespaces()).not.toContain(lab.instance_name);
+  expect((await run(["ip", "-j", "link"])).stdout).not.toContain(lab.instance_name);
+}
+
 function job(sessionId: string, body: Record<string, unknown>) {
   return http("POST", `${cluster!.url}/v1/sessions/${sessionId}/jobs`, { ...body, env: { LABBROKER_TEST_JOB: mark, ...(body.env as object) } });
 }
@@ -276,14 +288,7 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect((await ping(1300)).json.passed).toBe(true);
     expect((await ping(1450)).json.passed).toBe(false);
 
-    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
-    const ended = await eventually(async () => {
-      const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
-      return ["inactive", "failed"].includes(current.state) ? current : null;
-    }, "the lab to be destroyed");
-    expect(ended).toMatchObject({ state: "inactive", error: null });
-    expect(await namespaces()).not.toContain(lab.instance_name);
-    expect((await run(["ip", "-j", "link"])).stdout).not.toContain(lab.instance_name);
+    await endSessionAndExpectLabGone(session.id, lab);
   });
 
   test("a session ending with a job still running in a lab node and changes in it: the job is killed, the lab destroyed cleanly", async () => {
@@ -296,14 +301,7 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     const sleeper = await job(session.id, { lab_id: lab.id, node: "b", argv: ["sleep", "600"], background: true });
     await eventually(async () => jobProcesses().some((process) => /(^|\/)sleep 600$/.test(process.argv.join(" "))), "the job to run in node b");
 
-    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
-    const ended = await eventually(async () => {
-      const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
-      return ["inactive", "failed"].includes(current.state) ? current : null;
-    }, "the lab to be destroyed");
-    expect(ended).toMatchObject({ state: "inactive", error: null });
-    expect(await namespaces()).not.toContain(lab.instance_name);
-    expect((await run(["ip", "-j", "link"])).stdout).not.toContain(lab.instance_name);
+    await endSessionAndExpectLabGone(session.id, lab);
     await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
     const finished = (await http("POST", `${cluster!.url}/v1/jobs/${sleeper.json.id}/wait?timeout_s=10`)).json;
     expect(finished).toMatchObject({ state: "finished", passed: false });
@@ -320,12 +318,7 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect((await onHost(session.id, "PATCH", `/devices/${port}`, null, { master: bridge, up: true })).status).toBe(200);
     expect((await hostLink(port))?.master).toBe(bridge);
 
-    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
-    const ended = await eventually(async () => {
-      const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
-      return ["inactive", "failed"].includes(current.state) ? current : null;
-    }, "the lab to be destroyed");
-    expect(ended).toMatchObject({ state: "inactive", error: null });
+    await endSessionAndExpectLabGone(session.id, lab);
     await eventually(async () => (await hostLink(port)) === null, "the session's veth to be removed");
     expect(await hostLink(bridge)).toBeNull();
   });
