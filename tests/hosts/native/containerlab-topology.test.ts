@@ -1,13 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
 import { isContainerlabTopology, parseContainerlabTopology } from "../../../src/topology/containerlab-topology.ts";
 import { parseYamlSafely } from "../../../src/topology/safe-yaml.ts";
-
-/** CI checks out `shared` beside the repository; locally /work/wt/shared links to it. */
-const FIXTURES = join(import.meta.dir, "../../../../shared/reference/fixtures");
-const fixture = (path: string) => readFileSync(join(FIXTURES, path), "utf8");
+import { referenceFixture } from "../../support/reference-fixtures.ts";
 
 /** The TopologyError a topology fails with (the test fails if it parses). */
 function refusal(text: string): TopologyError {
@@ -30,7 +25,7 @@ ${links}`;
 
 describe("containerlab fixtures", () => {
   test("01-linux-nodes parses with every container-only field reported", () => {
-    const { topology, notes } = parseContainerlabTopology(fixture("containerlab/topo.01-linux-nodes.clab.yml"));
+    const { topology, notes } = parseContainerlabTopology(referenceFixture("containerlab/topo.01-linux-nodes.clab.yml"));
     expect(topology.name).toBe("2-linux-nodes");
     expect(topology.mgmt.ipv4).toEqual({ subnet: "172.20.20.0/24", gateway: null, range: null, origin: "default" });
     expect(topology.mgmt.ipv6?.subnet).toBe("3fff:172:20:20::/64");
@@ -50,7 +45,7 @@ describe("containerlab fixtures", () => {
   });
 
   test("03-bridge-and-host wires a bridge node and a host endpoint", () => {
-    const { topology, notes } = parseContainerlabTopology(fixture("containerlab/topo.03-bridge-and-host.clab.yml"));
+    const { topology, notes } = parseContainerlabTopology(referenceFixture("containerlab/topo.03-bridge-and-host.clab.yml"));
     expect(topology.mgmt.bridge).toBe("01-03-mgmt");
     expect(topology.nodes.map((node) => [node.name, node.kind])).toEqual([["l1", "linux"], ["br-01-03-clab", "bridge"], ["hostnode", "host"]]);
     expect(topology.links[1]).toMatchObject({ endpoints: [{ node: "br-01-03-clab", interface: "l1-eth2", placement: "bridge" }, { node: "l1", placement: "namespace" }] });
@@ -62,13 +57,13 @@ describe("containerlab fixtures", () => {
   });
 
   test("28-node-lifecycle is refused: nokia_srlinux needs a container", () => {
-    const error = refusal(fixture("containerlab/topo.28-node-lifecycle.clab.yml"));
+    const error = refusal(referenceFixture("containerlab/topo.28-node-lifecycle.clab.yml"));
     expect(error.field).toBe("nodes.l2.kind");
     expect(error.message).toContain('"nokia_srlinux" is not supported by the native runtime');
   });
 
   test("frr01 resolves kinds and images from groups and reports them where they are set", () => {
-    const { topology, notes } = parseContainerlabTopology(fixture("containerlab/topo.frr01.clab.yml"));
+    const { topology, notes } = parseContainerlabTopology(referenceFixture("containerlab/topo.frr01.clab.yml"));
     expect(topology.nodes.map((node) => [node.name, node.kind, node.group])).toContainEqual(["PC1", "linux", "hosts"]);
     expect(topology.nodes.find((node) => node.name === "router1")?.image).toBe("quay.io/frrouting/frr:10.5.1");
     expect(topology.nodes.find((node) => node.name === "PC1")?.exec).toHaveLength(4);
@@ -78,7 +73,7 @@ describe("containerlab fixtures", () => {
   });
 
   test("netlab's rendered clab.yml keeps its management subnet and pinned addresses", () => {
-    const { topology, notes } = parseContainerlabTopology(fixture("netlab/clab.yml.rendered-from-bridge-module-attr.yml"));
+    const { topology, notes } = parseContainerlabTopology(referenceFixture("netlab/clab.yml.rendered-from-bridge-module-attr.yml"));
     expect(topology.mgmt).toMatchObject({ network: "netlab_mgmt", ipv4: { subnet: "192.168.121.0/24", origin: "topology" } });
     expect(topology.nodes.map((node) => node.mgmtIpv4)).toEqual(["192.168.121.101", "192.168.121.102", "192.168.121.103"]);
     expect(notes).toContain('nodes.r1.restart-policy "no" is ignored: the native runtime runs no containers, there is nothing to restart');
@@ -193,8 +188,8 @@ topology:
 });
 
 test("isContainerlabTopology tells containerlab topologies from netlab ones", () => {
-  expect(isContainerlabTopology(parseYamlSafely(fixture("containerlab/topo.frr01.clab.yml")))).toBe(true);
-  expect(isContainerlabTopology(parseYamlSafely(fixture("netlab/topology.clab-01-links.yml")))).toBe(false);
+  expect(isContainerlabTopology(parseYamlSafely(referenceFixture("containerlab/topo.frr01.clab.yml")))).toBe(true);
+  expect(isContainerlabTopology(parseYamlSafely(referenceFixture("netlab/topology.clab-01-links.yml")))).toBe(false);
   expect(isContainerlabTopology({ topology: { nodes: [] } })).toBe(false);
   expect(isContainerlabTopology(null)).toBe(false);
   expect(isContainerlabTopology("topology: {nodes: {}}")).toBe(false);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCommand, type RunResult } from "../../../src/hosts/command-runner.ts";
-import { FIXTURES } from "./fixtures.ts";
+import { FIXTURES } from "../../support/reference-fixtures.ts";
 import { keyTypes } from "./json-shape.ts";
 import { ToolSandbox } from "./tool-sandbox.ts";
 

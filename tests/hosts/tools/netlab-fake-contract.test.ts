@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { runCommand, type RunResult } from "../../../src/hosts/command-runner.ts";
-import { FIXTURES } from "./fixtures.ts";
+import { FIXTURES } from "../../support/reference-fixtures.ts";
 import { keysMissingFrom, keyTypes, typeMismatches } from "./json-shape.ts";
 import { ToolSandbox } from "./tool-sandbox.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
 import { detectTopologyKind, parseNetlabTopology } from "../../../src/topology/netlab-topology.ts";
 import { parseYamlSafely } from "../../../src/topology/safe-yaml.ts";
-import { FIXTURES } from "./fixtures.ts";
+import { FIXTURES } from "../../support/reference-fixtures.ts";
 
 const fixture = (path: string) => readFileSync(join(FIXTURES, path), "utf8");
 

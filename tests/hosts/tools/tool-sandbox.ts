@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LabSpec } from "../../../src/hosts/lab-runtime.ts";
 import type { LabToolSettings } from "../../../src/hosts/lab-tool.ts";
-import { FIXTURES } from "./fixtures.ts";
+import { FIXTURES } from "../../support/reference-fixtures.ts";
 
 export const FAKES = join(import.meta.dir, "../../fakes");
 
