@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: iproute2 (namespaces, veth), iputils-ping, ethtool, procps, curl,
-# and python3 with requests (the Remote Lab Python client check in tests/compat).
+# python3 with requests (the Remote Lab Python client check in tests/compat) and the Prometheus client
+# library, whose text-format parser reads the broker's /metrics in tests.
 set -euo pipefail
-packages=(iproute2 iputils-ping ethtool procps curl python3 python3-requests)
+packages=(iproute2 iputils-ping ethtool procps curl python3 python3-requests python3-prometheus-client)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

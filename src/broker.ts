@@ -6,6 +6,9 @@ import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./co
 import type { EngineSettings } from "./engine/context.ts";
 import { type Engine, openEngine } from "./engine/engine.ts";
 import type { Logger } from "./log.ts";
+import { BrokerMetrics } from "./metrics/broker-metrics.ts";
+import { exportMetrics } from "./metrics/metrics-exporter.ts";
+import { timedBatchExecutor } from "./metrics/timed-batch-executor.ts";
 import { type HttpServer, serveHttp } from "./platform/http-server.ts";
 import type { Api } from "./routes/api.ts";
 import { createBrokerApp } from "./routes/app.ts";
@@ -50,21 +53,24 @@ export interface OpenBrokerApp {
 /** Database, engine and HTTP app, not yet listening: what `startBroker`, `openapi` and tests share. */
 export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrokerApp> {
   const db = await openMigratedDatabase(options.database, options.log);
+  const metrics = new BrokerMetrics();
   const engine = await openEngine({
     orm: db.orm,
-    writer: db.writer,
+    writer: timedBatchExecutor(db.writer, metrics),
     clock: options.clock,
     log: options.log,
     settings: options.settings,
     ...(options.enrollToken ? { enrollToken: options.enrollToken } : {}),
     ...(options.housekeeping === false ? { housekeeping: false } : {}),
   });
-  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx });
+  const exporter = exportMetrics(engine.ctx, metrics);
+  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx, metrics: exporter });
   return {
     app,
     engine,
     db,
     async close() {
+      exporter.stop();
       await engine.stop();
       db.close();
     },

@@ -17,11 +17,13 @@ describe("broker process", () => {
     const broker = startLabbroker(["broker", "--port", "0", "--host", "127.0.0.1"], { cwd: folder });
     const url = await brokerUrl(broker);
     expect((await fetch(`${url}/healthz`)).status).toBe(204);
+    expect((await fetch(`${url}/v1/hosts`)).status).toBe(200);
     expect(existsSync(join(folder, "data", "labbroker.db"))).toBe(true);
 
     expect(await broker.kill("SIGTERM")).toBe(0);
     expect(broker.logs.some((line) => line.msg === "broker stopped")).toBe(true);
-    const request = broker.logs.find((line) => line.msg === "request");
-    expect(request).toMatchObject({ method: "GET", path: "/healthz", status: 204, level: "info" });
+    // Probes are logged at debug (below the default level); other requests at info.
+    const requests = broker.logs.filter((line) => line.msg === "request");
+    expect(requests).toEqual([expect.objectContaining({ method: "GET", path: "/v1/hosts", status: 200, level: "info" })]);
   });
 });

@@ -2,6 +2,7 @@ import type { Orm } from "../../db/connect.ts";
 import type { HotStatements } from "../../db/hot-statements.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import { eventLogLevel } from "./event-log-level.ts";
 import type { BrokerState } from "./broker-state.ts";
 import type { BrokerEvent, EventLog, EventRefs } from "./event-log.ts";
 import type { Requirement } from "./model.ts";
@@ -85,8 +86,6 @@ export class Change {
     const { event, query } = this.#ctx.events.create(this.#ctx.statements, this.#ctx.clock.now(), type, refs, data);
     this.#events.push(event);
     this.#queries.push(query);
-    const presentRefs = Object.fromEntries(Object.entries(refs).filter(([, value]) => value));
-    this.#ctx.log.info("event", { type, ...presentRefs, ...data });
   }
 
   /** Runs `callback` once the change is durable (to wake waiters for what it wrote). */
@@ -102,8 +101,16 @@ export class Change {
     const published = this.#events;
     const callbacks = this.#afterCommit;
     return this.#ctx.journal.write(this.#queries, () => {
+      // Logged only now: a change whose commit failed never happened.
+      for (const event of published) logEvent(this.#ctx.log, event);
       this.#ctx.events.publish(published);
       for (const callback of callbacks) callback();
     });
   }
+}
+
+function logEvent(log: Logger, event: BrokerEvent): void {
+  const { id, at: _at, type, data, ...refs } = event;
+  const presentRefs = Object.fromEntries(Object.entries(refs).filter(([, value]) => value));
+  log[eventLogLevel(event)]("event", { type, eventId: id, ...presentRefs, ...data });
 }

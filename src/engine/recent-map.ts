@@ -17,6 +17,10 @@ export class RecentMap<K, V> {
     if (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value as K);
   }
 
+  delete(key: K): void {
+    this.#entries.delete(key);
+  }
+
   values(): IterableIterator<V> {
     return this.#entries.values();
   }

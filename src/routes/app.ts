@@ -4,6 +4,7 @@ import { DomainError } from "../engine/errors.ts";
 import { TopologyError } from "../hosts/lab-runtime.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
+import type { MetricsExporter } from "../metrics/metrics-exporter.ts";
 import { type Api, createApi } from "./api.ts";
 import { bodyLimits, type BodyLimits } from "./body-limits.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
@@ -11,13 +12,16 @@ import { registerDocs } from "./docs/get-docs.ts";
 import { domainErrorResponse, errorResponse, type ProblemStatus } from "./problem.ts";
 import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
+import { requestMetrics } from "./request-metrics.ts";
 import { registerHealthz } from "./system/get-healthz.ts";
+import { registerGetMetrics } from "./system/get-metrics.ts";
 import { registerOpenApi } from "./system/get-openapi.ts";
 
 export interface BrokerAppDeps {
   log: Logger;
   limits: BodyLimits;
   engine: EngineContext;
+  metrics: MetricsExporter;
 }
 
 /**
@@ -32,10 +36,12 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   const api = createApi();
   api.use(requestId());
   api.use(requestLog(deps.log));
+  api.use(requestMetrics(deps.metrics.metrics));
   api.use(bodyLimits(deps.limits, isUploadPath));
 
   registerHealthz(api);
   registerOpenApi(api);
+  registerGetMetrics(api, deps.metrics);
   registerDocs(api);
   registerDashboard(api);
   registerRoutes(api, { engine: deps.engine, log: deps.log });

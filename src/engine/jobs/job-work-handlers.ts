@@ -3,6 +3,7 @@ import { jobs } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import type { WorkOutcome } from "../work/complete-work.ts";
 import type { WorkItem } from "../work/work-item.ts";
+import { outcomeName } from "./outcome-name.ts";
 
 /** The agent finished running a job: its result (exit code, output, passed…) becomes the job's outcome. */
 export function applyJobResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
@@ -13,5 +14,9 @@ export function applyJobResult(ctx: EngineContext, change: Change, item: WorkIte
   job.finishedAt = now;
   ctx.state.jobs.delete(job.id);
   change.write(ctx.orm.update(jobs).set({ outcome: job.outcome, finishedAt: now }).where(eq(jobs.id, job.id)));
-  change.emit("job.finished", { jobId: job.id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, { number: job.number, passed: job.outcome.passed === true });
+  change.emit("job.finished", { jobId: job.id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, {
+    number: job.number,
+    passed: job.outcome.passed === true,
+    outcome: outcomeName(job.outcome),
+  });
 }

@@ -54,7 +54,14 @@ export async function startJob(ctx: EngineContext, sessionId: string, where: Tar
   };
   ctx.state.jobs.set(id, job);
   change.write(ctx.orm.insert(jobs).values(job));
-  change.emit("job.queued", { jobId: id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, { number, role: job.role, node: job.node, description: spec.description ?? null });
+  change.emit("job.queued", { jobId: id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, {
+    number,
+    role: job.role,
+    node: job.node,
+    ...(spec.argv ? { argv: spec.argv } : { shell: spec.shell }),
+    background: spec.background,
+    description: spec.description ?? null,
+  });
   await change.commit();
   return job;
 }
