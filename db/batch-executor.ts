@@ -5,14 +5,22 @@ import Libsql from "libsql";
 /** Runs a list of statements as one write transaction. */
 export interface BatchExecutor {
   run(statements: readonly InStatement[]): Promise<void>;
+  /** Returns up to `pages` free pages to the file system (incremental vacuum), between commits. */
+  reclaimSpace(pages: number): Promise<void>;
   close(): void;
 }
 
+const incrementalVacuum = (pages: number) => `PRAGMA incremental_vacuum(${Math.max(1, Math.floor(pages))})`;
+
 /** Through the libSQL client: in-memory and server databases. */
-export function clientBatchExecutor(client: Client): BatchExecutor {
+export function clientBatchExecutor(client: Client, local: boolean): BatchExecutor {
   return {
     run: async (statements) => {
       await client.batch([...statements], "write");
+    },
+    // A libSQL server manages its own space.
+    reclaimSpace: async (pages) => {
+      if (local) await client.execute(incrementalVacuum(pages));
     },
     close: () => {},
   };
@@ -52,6 +60,10 @@ export function fileBatchExecutor(url: string, synchronous: "full" | "normal"): 
         if (connection.inTransaction) rollback.run();
         throw error;
       }
+    },
+    // Stepped to the end outside a transaction: the pragma frees one page per step.
+    reclaimSpace: async (pages) => {
+      connection.prepare(incrementalVacuum(pages)).all([]);
     },
     close: () => connection.close(),
   };

@@ -34,12 +34,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // One connection for an embedded database: the per-connection PRAGMAs below then hold for every statement.
   const client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}), ...(local ? { concurrency: 1 } : {}) });
   if (local) {
+    await enableIncrementalVacuum(client);
     if (options.url !== ":memory:") await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA busy_timeout = 5000");
     await client.execute(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     await client.execute("PRAGMA foreign_keys = ON");
   }
-  const writer = options.url.startsWith("file:") ? fileBatchExecutor(options.url, options.synchronous ?? "full") : clientBatchExecutor(client);
+  const writer = options.url.startsWith("file:") ? fileBatchExecutor(options.url, options.synchronous ?? "full") : clientBatchExecutor(client, local);
   return {
     client,
     orm: drizzle(client, { schema }),
@@ -54,4 +55,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 function ensureParentFolder(url: string): void {
   mkdirSync(dirname(databasePath(url)), { recursive: true });
+}
+
+/**
+ * Deleted history leaves free pages; with incremental auto-vacuum the broker hands them back to the
+ * file system a few at a time (`reclaimSpace`). A new database gets the mode before its first table;
+ * a database made before this mode existed is rebuilt once (VACUUM).
+ */
+async function enableIncrementalVacuum(client: Client): Promise<void> {
+  const INCREMENTAL = 2;
+  const current = Number((await client.execute("PRAGMA auto_vacuum")).rows[0]?.[0]);
+  if (current === INCREMENTAL) return;
+  await client.execute("PRAGMA auto_vacuum = INCREMENTAL");
+  const tables = Number((await client.execute("SELECT count(*) FROM sqlite_schema")).rows[0]?.[0]);
+  if (tables > 0) await client.execute("VACUUM");
 }

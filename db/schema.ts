@@ -56,6 +56,8 @@ export const sessions = sqliteTable(
   (table) => [
     index("sessions_state_seq").on(table.state, table.seq),
     uniqueIndex("sessions_idempotency_key").on(table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
+    // Retention walks ended sessions oldest first.
+    index("sessions_ended").on(table.endedAt).where(sql`${table.state} = 'ended'`),
   ],
 );
 
@@ -121,6 +123,8 @@ export const workItems = sqliteTable(
     index("work_items_open").on(table.hostId, table.createdAt).where(sql`${table.state} in ('queued', 'dispatched')`),
     index("work_items_job").on(table.jobId).where(sql`${table.jobId} is not null`),
     index("work_items_lab").on(table.labId).where(sql`${table.labId} is not null`),
+    // Retention walks finished work oldest first.
+    index("work_items_finished").on(table.finishedAt).where(sql`${table.state} in ('done', 'failed')`),
   ],
 );
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { createClient } from "@libsql/client";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,5 +59,32 @@ describe("embedded migrations", () => {
     expect(Number(recorded.rows[0]?.n)).toBe(embeddedMigrations.length);
     const mode = await second.client.execute("PRAGMA journal_mode");
     expect(mode.rows[0]?.journal_mode).toBe("wal");
+  });
+});
+
+describe("space reclaiming", () => {
+  const autoVacuum = async (db: Database) => Number((await db.client.execute("PRAGMA auto_vacuum")).rows[0]?.[0]);
+
+  test("a new database file is created with incremental auto-vacuum", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "labbroker-vacuum-"));
+    temporaryFolders.push(folder);
+    const db = await open(`file:${join(folder, "new.db")}`);
+    await applyMigrations(db.client, embeddedMigrations);
+    expect(await autoVacuum(db)).toBe(2);
+  });
+
+  test("a database made without it is converted once, keeping its data", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "labbroker-vacuum-"));
+    temporaryFolders.push(folder);
+    const url = `file:${join(folder, "old.db")}`;
+    const old = createClient({ url });
+    await old.execute("CREATE TABLE kept (x TEXT)");
+    await old.execute("INSERT INTO kept VALUES ('still here')");
+    expect(Number((await old.execute("PRAGMA auto_vacuum")).rows[0]?.[0])).toBe(0);
+    old.close();
+
+    const db = await open(url);
+    expect(await autoVacuum(db)).toBe(2);
+    expect((await db.client.execute("SELECT x FROM kept")).rows[0]?.[0]).toBe("still here");
   });
 });

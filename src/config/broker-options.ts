@@ -22,6 +22,9 @@ export const brokerOptions = {
   defaultWalltime: { flag: "default-walltime", env: "LABBROKER_DEFAULT_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Walltime of sessions that ask for none, Remote Lab ones included (default: none)" },
   maxWalltime: { flag: "max-walltime", env: "LABBROKER_MAX_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Longest walltime a session may have (default 604800, a week)" },
   walltimeWarning: { flag: "walltime-warning", env: "LABBROKER_WALLTIME_WARNING", kind: "string", placeholder: "SECONDS", description: "Warn a session this long before its walltime ends (default 60)" },
+  maxWaiting: { flag: "max-waiting", env: "LABBROKER_MAX_WAITING", kind: "string", placeholder: "N", description: "Sessions that may wait (queued or reserved) at once; more are refused with 429 (default 10000)" },
+  retentionDays: { flag: "retention-days", env: "LABBROKER_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep events, logs and job output of ended sessions this long (default 30)" },
+  summaryRetentionDays: { flag: "summary-retention-days", env: "LABBROKER_SUMMARY_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep ended sessions with their job results and labs this long (default 365)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
@@ -46,6 +49,9 @@ export const logLevelSchema = z.enum(LOG_LEVELS).default("info");
 
 const seconds = (fallback: number) =>
   z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").max(31_536_000, "must be at most a year").default(fallback);
+
+const days = (fallback: number) =>
+  z.coerce.number({ error: "must be a number of days" }).positive("must be more than 0 days").max(36_500, "must be at most 100 years").default(fallback);
 
 /** `runtime=netlab`, `host=lab-3`, anything else a label. */
 export const compatRequirementSchema = z
@@ -79,6 +85,9 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   defaultWalltime: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
   maxWalltime: seconds(604_800),
   walltimeWarning: seconds(60),
+  maxWaiting: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(10_000),
+  retentionDays: days(30),
+  summaryRetentionDays: days(365),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
   host: z.string().min(1).default("0.0.0.0"),
   logLevel: logLevelSchema,
@@ -101,5 +110,8 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     defaultWalltimeMs: config.defaultWalltime === undefined ? null : config.defaultWalltime * 1000,
     maxWalltimeMs: config.maxWalltime * 1000,
     walltimeWarningMs: config.walltimeWarning * 1000,
+    maxWaitingSessions: config.maxWaiting,
+    retentionMs: config.retentionDays * 86_400_000,
+    summaryRetentionMs: Math.max(config.summaryRetentionDays, config.retentionDays) * 86_400_000,
   };
 }

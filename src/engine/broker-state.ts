@@ -36,6 +36,7 @@ export class BrokerState {
   readonly walltimeWarned = new Set<string>();
   /** Reservations (scheduled sessions) by booked host. */
   readonly bookings = new Map<string, Session[]>();
+  readonly #scheduled = new Set<string>();
   /** Recent session durations per pool (ms), newest last: the basis of estimates without walltimes. */
   readonly recentDurations = new Map<string, number[]>();
   readonly hostsLastSeenDirty = new Set<Host>();
@@ -92,11 +93,18 @@ export class BrokerState {
     return state;
   }
 
+  /** Reservations not yet started. */
+  scheduledCount(): number {
+    return this.#scheduled.size;
+  }
+
   addBooking(session: Session): void {
+    this.#scheduled.add(session.id);
     for (const hostId of Object.values(session.assignments ?? {})) this.bookings.set(hostId, [...(this.bookings.get(hostId) ?? []), session]);
   }
 
   removeBooking(session: Session): void {
+    this.#scheduled.delete(session.id);
     for (const [hostId, booked] of this.bookings) {
       const left = booked.filter((entry) => entry !== session);
       if (left.length) this.bookings.set(hostId, left);

@@ -31,6 +31,14 @@ export interface EngineSettings {
   maxWalltimeMs: number;
   /** How long before its walltime ends a session gets a warning event. */
   walltimeWarningMs: number;
+  /** Sessions that may wait in the queue or as reservations at once; more are refused with 429. */
+  maxWaitingSessions: number;
+  /** Raw history (events, work items and their output, lab files, job output) is kept this long after its session ended. */
+  retentionMs: number;
+  /** Ended sessions with their jobs' results, labs and device changes are kept this long. */
+  summaryRetentionMs: number;
+  /** How often old history is deleted (in small batches) and its space reclaimed. */
+  retentionIntervalMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -45,6 +53,10 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   defaultWalltimeMs: null,
   maxWalltimeMs: 7 * 24 * 3_600_000,
   walltimeWarningMs: 60_000,
+  maxWaitingSessions: 10_000,
+  retentionMs: 30 * 86_400_000,
+  summaryRetentionMs: 365 * 86_400_000,
+  retentionIntervalMs: 60_000,
 };
 
 /** Everything an engine verb needs; verbs read `state` at call time (it is replaced after a failed commit). */
@@ -60,6 +72,8 @@ export interface EngineContext {
   startedAt: number;
   /** Aborted when the broker shuts down: long polls and streams end. */
   shutdown: AbortSignal;
+  /** What readiness looks at: when the housekeeping loop last finished a round (null: not yet). */
+  health: { housekeepingRoundAt: number | null };
   /** sha256 of every enrollment token agents may present: the stored one, plus `serve`'s own. */
   enrollmentTokenHashes: string[];
 }

@@ -8,6 +8,7 @@ import { BrokerState } from "./broker-state.ts";
 import { Change, type EngineContext, type EngineSettings } from "./context.ts";
 import { EventLog } from "./event-log.ts";
 import { persistLastSeen, startHousekeeping } from "./housekeeping.ts";
+import { startRetention } from "./retention/retention-loop.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { hashToken } from "./tokens.ts";
 import { WriteJournal } from "./write-journal.ts";
@@ -31,7 +32,7 @@ export interface OpenEngineOptions {
   log: Logger;
   settings: EngineSettings;
   enrollToken?: string;
-  /** Run housekeeping on the clock (off in tests that call runHousekeeping themselves). */
+  /** Run housekeeping and retention on the clock (off in tests that call them themselves). */
   housekeeping?: boolean;
 }
 
@@ -56,12 +57,14 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     state: await BrokerState.load(orm, now),
     events: await EventLog.open(orm),
     startedAt: now,
+    health: { housekeepingRoundAt: null },
     enrollmentTokenHashes: [enrollment.tokenHash],
   };
   const startup = new Change(ctx);
   promoteWaitingSessions(ctx, startup);
   await startup.commit();
   const stopHousekeeping = options.housekeeping === false ? () => {} : startHousekeeping(ctx);
+  const stopRetention = options.housekeeping === false ? async () => {} : startRetention(ctx);
   return {
     ctx,
     ...(enrollment.generatedToken ? { generatedEnrollToken: enrollment.generatedToken } : {}),
@@ -70,6 +73,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     async stop() {
       shutdown.abort();
       stopHousekeeping();
+      await stopRetention();
       const flush = new Change(ctx);
       persistLastSeen(ctx, flush);
       await flush.commit();

@@ -3,7 +3,9 @@
  * these to problem+json on /v1 and to `{"detail"}` on the compat routes.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
+  /** Seconds after which a retry may succeed (a `Retry-After` header), where that is known. */
+  readonly retryAfterS: number | null = null;
   abstract readonly title: string;
   /** Extra members for the problem document (RFC 9457 extensions). */
   readonly extensions: Record<string, unknown>;
@@ -54,6 +56,19 @@ export class LockedError extends DomainError {
   override name = "LockedError";
   readonly status = 423;
   readonly title = "Locked";
+}
+
+/** A bound on what one client or all clients may hold was reached (the queue is full). */
+export class TooManyRequestsError extends DomainError {
+  override name = "TooManyRequestsError";
+  readonly status = 429;
+  readonly title = "Too many requests";
+  override readonly retryAfterS: number;
+
+  constructor(message: string, retryAfterS: number) {
+    super(message);
+    this.retryAfterS = retryAfterS;
+  }
 }
 
 /** A lab operation failed on the host (the tool's error is the message); Remote Lab answers these with 500. */

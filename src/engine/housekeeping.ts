@@ -42,6 +42,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   persistLastSeen(ctx, change);
   promoteWaitingSessions(ctx, change);
   await change.commit();
+  ctx.health.housekeepingRoundAt = now;
 }
 
 /** Writes the last-seen times that changed in memory since the previous round. */

@@ -49,6 +49,11 @@ export class WriteJournal {
     });
   }
 
+  /** Hands up to `pages` free pages of the database back to the file system (between commits). */
+  reclaimSpace(pages: number): Promise<void> {
+    return this.#writer.reclaimSpace(pages);
+  }
+
   /** Resolves when every write queued so far has been committed or rejected. */
   settled(): Promise<void> {
     if (!this.#running) return Promise.resolve();

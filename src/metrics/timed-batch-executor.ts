@@ -15,6 +15,7 @@ export function timedBatchExecutor(writer: BatchExecutor, metrics: BrokerMetrics
         stop();
       }
     },
+    reclaimSpace: (pages) => writer.reclaimSpace(pages),
     close: () => writer.close(),
   };
 }

@@ -14,6 +14,7 @@ import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
 import { requestMetrics } from "./request-metrics.ts";
 import { registerHealthz } from "./system/get-healthz.ts";
+import { registerGetReadyz } from "./system/get-readyz.ts";
 import { registerGetMetrics } from "./system/get-metrics.ts";
 import { registerOpenApi } from "./system/get-openapi.ts";
 
@@ -40,6 +41,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   api.use(bodyLimits(deps.limits, isUploadPath));
 
   registerHealthz(api);
+  registerGetReadyz(api, deps.engine);
   registerOpenApi(api);
   registerGetMetrics(api, deps.metrics);
   registerDocs(api);

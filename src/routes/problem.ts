@@ -19,7 +19,7 @@ export const ProblemSchema = z
 /** The Remote Lab error shape (`{"detail": …}`), kept exactly for existing clients. */
 export const CompatErrorSchema = z.object({ detail: z.unknown() }).openapi("CompatError");
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: "The request is malformed or failed validation",
@@ -30,6 +30,7 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   413: "The body is larger than the configured limit",
   422: "Understood but cannot be satisfied",
   423: "The resource is held by someone else or not active",
+  429: "A bound was reached (the queue is full); retry after the Retry-After header's seconds",
   500: "An unexpected failure inside the broker",
   503: "The broker cannot answer right now",
 };
@@ -64,6 +65,7 @@ export function errorResponse(c: Context, status: ProblemStatus, title: string, 
 }
 
 export function domainErrorResponse(c: Context, error: DomainError): Response {
+  if (error.retryAfterS !== null) c.header("retry-after", String(Math.ceil(error.retryAfterS)));
   return errorResponse(c, error.status, error.title, error.message, error.extensions);
 }
 

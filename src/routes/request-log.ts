@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import type { ApiEnv } from "./api.ts";
 
 /** Paths that monitoring asks every few seconds: their lines would drown the others, so they are debug. */
-const POLLED_PATHS = new Set(["/healthz", "/metrics"]);
+const POLLED_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /** One structured log line per request, after the response is known. */
 export function requestLog(log: Logger): MiddlewareHandler<ApiEnv> {

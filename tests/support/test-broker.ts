@@ -4,11 +4,11 @@ import { silentLogger } from "../../src/log.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { TEST_ENROLL_TOKEN } from "./test-engine.ts";
 
-/** A broker app for one test on its own in-memory database and fake clock, answering through `app.request()`. */
-export async function createTestApp(settings: Partial<EngineSettings> = {}) {
+/** A broker app for one test on its own database (in memory unless `db` names a file) and fake clock, answering through `app.request()`. */
+export async function createTestApp(settings: Partial<EngineSettings> = {}, db = ":memory:") {
   const clock = new FakeClock();
   const broker = await openBrokerApp({
-    database: { db: ":memory:", dbSync: "normal" },
+    database: { db, dbSync: "normal" },
     log: silentLogger,
     clock,
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { sessions } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
-import { ConflictError, UnprocessableError } from "../errors.ts";
+import { ConflictError, TooManyRequestsError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { ClientInfo, Requirement, Session } from "../model.ts";
 import { poolKey } from "../requirements.ts";
@@ -43,6 +43,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   if (walltimeMs !== null && walltimeMs > ctx.settings.maxWalltimeMs) {
     throw new UnprocessableError(`walltime ${walltimeMs / 1000} s is longer than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
   }
+  refuseWhenQueueFull(ctx);
   const session: Session = {
     id: newId(now),
     seq: ctx.state.nextSeq++,
@@ -73,6 +74,18 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return { session, created: true };
+}
+
+/** Seconds a client refused for a full queue is told to wait before it tries again. */
+const QUEUE_FULL_RETRY_S = 30;
+
+function refuseWhenQueueFull(ctx: EngineContext): void {
+  const waiting = ctx.state.waitingCount() + ctx.state.scheduledCount();
+  if (waiting < ctx.settings.maxWaitingSessions) return;
+  throw new TooManyRequestsError(
+    `The queue is full: ${waiting} sessions are waiting or reserved, this broker's maximum (--max-waiting); nothing was queued. Try again later.`,
+    QUEUE_FULL_RETRY_S,
+  );
 }
 
 function queueSession(ctx: EngineContext, session: Session, strict: boolean): void {

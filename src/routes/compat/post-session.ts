@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSession } from "../../engine/sessions/create-session.ts";
 import type { Api } from "../api.ts";
+import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { compatPosition } from "./compat-schemas.ts";
 
@@ -15,6 +16,7 @@ const postCompatSession = createRoute({
       description: "Queued",
       content: { "application/json": { schema: z.object({ session_id: z.string(), position: z.number().int() }).openapi("CompatNewSession") } },
     },
+    ...compatErrorResponses(429, 503),
   },
 });
 

@@ -21,7 +21,7 @@ const postSession = createRoute({
   responses: {
     201: { description: "Queued (or active at once)", content: { "application/json": { schema: SessionViewSchema } } },
     200: { description: "The session this idempotency key created earlier", content: { "application/json": { schema: SessionViewSchema } } },
-    ...problemResponses(400, 409, 413, 422, 503),
+    ...problemResponses(400, 409, 413, 422, 429, 503),
   },
 });
 

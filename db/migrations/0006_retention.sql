@@ -1,0 +1,2 @@
+CREATE INDEX `sessions_ended` ON `sessions` (`ended_at`) WHERE "sessions"."state" = 'ended';--> statement-breakpoint
+CREATE INDEX `work_items_finished` ON `work_items` (`finished_at`) WHERE "work_items"."state" in ('done', 'failed');
