@@ -209,9 +209,10 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     expect((await tool(["containerlab", "destroy", "--name", running[2].instance_name, "--cleanup"])).code).toBe(0);
     const orphanDir = join(cluster.agents.get("tools")!.workDir, "labs", "orphan-1700000000");
     mkdirSync(orphanDir, { recursive: true });
-    writeFileSync(join(orphanDir, "orphan.clab.yml"), LINUX2.replace("name: pair", "name: orphan"));
+    // Deployed the way this agent deploys: from a topology copy named after the instance.
+    writeFileSync(join(orphanDir, ".labbroker-orphan-1700000000.clab.yml"), LINUX2.replace("name: pair", "name: orphan-1700000000"));
     writeFileSync(join(orphanDir, ".labbroker-lab.json"), JSON.stringify({ runtime: "containerlab", labId: "lab-of-a-lost-database", instanceName: "orphan-1700000000" }));
-    expect((await tool(["containerlab", "deploy", "-t", "orphan.clab.yml", "--reconfigure", "--name", "orphan-1700000000"], orphanDir)).code).toBe(0);
+    expect((await tool(["containerlab", "deploy", "-t", ".labbroker-orphan-1700000000.clab.yml", "--reconfigure"], orphanDir)).code).toBe(0);
     expect(Object.keys(await containers())).toContain("orphan-1700000000");
 
     await cluster.startAgent({ name: "tools", args: ["--capacity", "3"], env: sandbox.environment });
