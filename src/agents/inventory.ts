@@ -1,6 +1,7 @@
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import type { HostRuntime } from "../engine/model.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
+import { unsupportedVersionReason } from "./tool-versions.ts";
 
 export interface HostInventory {
   runtimes: HostRuntime[];
@@ -11,7 +12,8 @@ const PROBE_TIMEOUT_MS = 10_000;
 
 /**
  * What this host offers: the native runtime when running as root with iproute2, containerlab and
- * netlab when on PATH (versions parsed as the tools print them), and the machine's facts.
+ * netlab when on PATH in a supported version (parsed as the tools print them), and the machine's
+ * facts. A tool present in an unsupported version is not offered; `unsupported_runtimes` says why.
  */
 export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
   const [native, containerlab, netlab, interfaces] = await Promise.all([
@@ -21,9 +23,14 @@ export async function detectInventory(env: Record<string, string | undefined>): 
     listInterfaces(env),
   ]);
   const runtimes: HostRuntime[] = [];
+  const unsupported: { name: string; version: string | null; reason: string }[] = [];
   if (native.available) runtimes.push({ name: "native", version: native.version });
-  if (containerlab) runtimes.push({ name: "containerlab", version: containerlab });
-  if (netlab) runtimes.push({ name: "netlab", version: netlab });
+  for (const [name, probe] of [["containerlab", containerlab], ["netlab", netlab]] as const) {
+    if (!probe.installed) continue;
+    const reason = unsupportedVersionReason(name, probe.version);
+    if (reason) unsupported.push({ name, version: probe.version, reason });
+    else runtimes.push({ name, version: probe.version });
+  }
   return {
     runtimes,
     inventory: {
@@ -35,6 +42,7 @@ export async function detectInventory(env: Record<string, string | undefined>): 
       memory_bytes: totalmem(),
       root: process.getuid?.() === 0,
       native_unavailable_reason: native.available ? null : native.reason,
+      unsupported_runtimes: unsupported,
       interfaces,
     },
   };
@@ -47,11 +55,10 @@ async function probeNative(env: Record<string, string | undefined>): Promise<{ a
   return { available: true, version: /iproute2-(\S+?),?\s/.exec(result.stdout + " ")?.[1] ?? null };
 }
 
-async function probeVersion(argv: string[], pattern: RegExp, env: Record<string, string | undefined>): Promise<string | null> {
-  if (resolveExecutable(argv[0]!, env.PATH) === argv[0]) return null;
+async function probeVersion(argv: string[], pattern: RegExp, env: Record<string, string | undefined>): Promise<{ installed: boolean; version: string | null }> {
+  if (resolveExecutable(argv[0]!, env.PATH) === argv[0]) return { installed: false, version: null };
   const result = await runCommand(argv, { timeoutMs: PROBE_TIMEOUT_MS, env: { ...env, CLAB_VERSION_CHECK: "disable" } });
-  if (result.code !== 0) return null;
-  return pattern.exec(result.stdout)?.[1] ?? null;
+  return { installed: true, version: result.code === 0 ? (pattern.exec(result.stdout)?.[1] ?? null) : null };
 }
 
 async function listInterfaces(env: Record<string, string | undefined>): Promise<unknown[]> {

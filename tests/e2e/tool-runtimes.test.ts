@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { runCommand } from "../../src/hosts/command-runner.ts";
-import { ToolSandbox } from "../hosts/tools/tool-sandbox.ts";
+import { FAKES, ToolSandbox } from "../hosts/tools/tool-sandbox.ts";
 import { eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, processesWithEnvironment } from "../support/host-processes.ts";
@@ -208,9 +209,10 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     expect((await tool(["containerlab", "destroy", "--name", running[2].instance_name, "--cleanup"])).code).toBe(0);
     const orphanDir = join(cluster.agents.get("tools")!.workDir, "labs", "orphan-1700000000");
     mkdirSync(orphanDir, { recursive: true });
-    writeFileSync(join(orphanDir, "orphan.clab.yml"), LINUX2.replace("name: pair", "name: orphan"));
+    // Deployed the way this agent deploys: from a topology copy named after the instance.
+    writeFileSync(join(orphanDir, ".labbroker-orphan-1700000000.clab.yml"), LINUX2.replace("name: pair", "name: orphan-1700000000"));
     writeFileSync(join(orphanDir, ".labbroker-lab.json"), JSON.stringify({ runtime: "containerlab", labId: "lab-of-a-lost-database", instanceName: "orphan-1700000000" }));
-    expect((await tool(["containerlab", "deploy", "-t", "orphan.clab.yml", "--reconfigure", "--name", "orphan-1700000000"], orphanDir)).code).toBe(0);
+    expect((await tool(["containerlab", "deploy", "-t", ".labbroker-orphan-1700000000.clab.yml", "--reconfigure"], orphanDir)).code).toBe(0);
     expect(Object.keys(await containers())).toContain("orphan-1700000000");
 
     await cluster.startAgent({ name: "tools", args: ["--capacity", "3"], env: sandbox.environment });
@@ -273,5 +275,83 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     const registry = Object.values(await netlabStatusAll());
     expect(registry).toHaveLength(1);
     expect(Object.keys(await containers())).toHaveLength(1);
+  });
+
+  // Issue 16, item 1: containerlab exits 0 when dockerd cannot remove a container (CL:core/destroy.go:392).
+  test("a containerlab destroy that leaves containers ends the lab failed, naming them", async () => {
+    const { cluster } = await toolCluster({ agentEnv: { FAKE_DOCKER_REMOVE: "fail" } });
+    const session = await cluster.session("tools");
+    const running = await settled((await deploy(session.id, LINUX2, "pair.clab.yml")).id);
+    expect(running.state).toBe("running");
+    expect((await http("DELETE", `${cluster.url}/v1/labs/${running.id}`)).status).toBe(202);
+    const failed = await settled(running.id);
+    expect(failed.state).toBe("failed");
+    expect(failed.error).toContain(`containers of the lab remain: clab-${running.instance_name}-n1, clab-${running.instance_name}-n2`);
+    expect(Object.keys(await containers())).toEqual([running.instance_name]);
+  });
+
+  // Issue 16, item 2: netlab status crashes when a node's container is not running (NL:netsim/cli/status.py:179-180).
+  test("a netlab lab whose node exited at once still comes up, with node states unknown", async () => {
+    const { cluster } = await toolCluster({ agentEnv: { FAKE_DOCKER_EXITS: "python:3.13-alpine" } });
+    const session = await cluster.session("tools");
+    const running = await settled((await deploy(session.id, ROUTERS, "routers.yml")).id);
+    expect(running).toMatchObject({ state: "running", error: null });
+    expect(running.nodes.map((node: { name: string; state: string }) => [node.name, node.state])).toEqual([
+      ["h1", "unknown"],
+      ["r1", "unknown"],
+      ["r2", "unknown"],
+    ]);
+    expect((await containers()).lab1!.find((container) => container.name === "clab-lab1-h1")!.state).toBe("exited");
+    await destroy(running.id);
+    expect(await containers()).toEqual({});
+  });
+
+  // Issue 16, item 3: `containerlab inspect --name X` exits 1 for a lab without containers (CL:core/options_clab.go:252-254).
+  test("a containerlab lab without containers (host nodes only) runs with no devices and is destroyed", async () => {
+    const { cluster } = await toolCluster();
+    const session = await cluster.session("tools");
+    const running = await settled((await deploy(session.id, "name: hostonly\ntopology:\n  nodes:\n    h: { kind: host }\n", "hostonly.clab.yml")).id);
+    expect(running).toMatchObject({ state: "running", error: null, devices: [] });
+    await destroy(running.id);
+  });
+
+  // Issue 16, item 4: tool versions the drivers cannot work with are refused at inventory time.
+  test("an agent whose containerlab is too old does not offer it and says why", async () => {
+    const oldTool = mkdtempSync(join(tmpdir(), "labbroker-old-containerlab-"));
+    try {
+      writeFileSync(join(oldTool, "containerlab"), "#!/bin/sh\n[ \"$1\" = version ] && printf '    version: 0.67.1\\n' && exit 0\necho 'this containerlab is a stub' >&2\nexit 1\n");
+      chmodSync(join(oldTool, "containerlab"), 0o755);
+      const { cluster } = await toolCluster({ agentEnv: { PATH: `${oldTool}:${FAKES}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` } });
+      const [host] = (await http("GET", `${cluster.url}/v1/hosts`)).json.items;
+      expect(host.runtimes.map((runtime: { name: string }) => runtime.name)).not.toContain("containerlab");
+      expect(host.inventory.unsupported_runtimes).toContainEqual({ name: "containerlab", version: "0.67.1", reason: "containerlab 0.67.1 is older than 0.74.3, the oldest version this agent supports" });
+    } finally {
+      rmSync(oldTool, { recursive: true, force: true });
+    }
+  });
+
+  // Issue 16, item 5: a status record left by a failed netlab probe has no `status` (NL:netsim/cli/__init__.py:390-399).
+  test("a netlab status record without status does not stop reviving: a vanished lab still ends failed", async () => {
+    const { cluster, sandbox } = await toolCluster();
+    const session = await cluster.session("tools");
+    const running = await settled((await deploy(session.id, LINUX2, "pair.clab.yml")).id);
+    const agent = cluster.agentProcess("tools");
+    agent.proc.kill("SIGKILL");
+    await agent.proc.exited;
+    // Behind the agent's back: the lab's containers vanish, and someone's `netlab up` fails its probe (containerlab not on its PATH).
+    const tool = (argv: string[], env: Record<string, string> = sandbox.environment, cwd = sandbox.root) => runCommand(argv, { timeoutMs: 20_000, env, cwd });
+    expect((await tool(["containerlab", "destroy", "-t", join(cluster.agents.get("tools")!.workDir, "labs", running.instance_name, `.labbroker-${running.instance_name}.clab.yml`), "--cleanup"])).code).toBe(0);
+    const elsewhere = join(sandbox.root, "elsewhere");
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, "topology.yml"), ROUTERS);
+    expect((await tool([join(FAKES, "netlab"), "up"], { ...sandbox.environment, PATH: `${sandbox.interpreterDir}:/usr/bin:/bin` }, elsewhere)).code).toBe(1);
+    expect(Object.values(await netlabStatusAll()).map((record) => "status" in record)).toEqual([false]);
+
+    await cluster.startAgent({ name: "tools", env: sandbox.environment });
+    const failed = await eventually(async () => {
+      const current = await lab(running.id);
+      return current.state === "failed" ? current : null;
+    }, "the vanished lab to fail");
+    expect(failed.error).toBe(`instance ${running.instance_name} is no longer running on host tools`);
   });
 });

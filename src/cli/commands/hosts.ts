@@ -26,7 +26,7 @@ export function hostsTable(hosts: readonly HostView[], now: number): string {
     hosts.map((host) => [
       host.name,
       host.state,
-      host.runtimes.map((runtime) => (runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name)).join(", ") || "-",
+      [...host.runtimes.map((runtime) => (runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name)), ...unsupportedRuntimes(host)].join(", ") || "-",
       Object.entries(host.labels)
         .map(([key, value]) => `${key}=${value}`)
         .join(",") || "-",
@@ -34,4 +34,11 @@ export function hostsTable(hosts: readonly HostView[], now: number): string {
       ago(host.last_seen_at, now),
     ]),
   );
+}
+
+/** Tools the agent found in a version it does not support (inventory `unsupported_runtimes`), marked so. */
+function unsupportedRuntimes(host: HostView): string[] {
+  const listed = host.inventory.unsupported_runtimes;
+  if (!Array.isArray(listed)) return [];
+  return listed.map((entry: { name?: unknown; version?: unknown }) => `${String(entry.name)} ${entry.version ? String(entry.version) : "?"} (unsupported)`);
 }

@@ -5,7 +5,7 @@ import { ownedLabMarker, removeLabMarker, writeLabMarker } from "../lab-marker.t
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { LabTool, LabToolError, type LabToolSettings } from "../lab-tool.ts";
 import { netlabLabNode, nodeData, nodesData } from "./netlab-nodes.ts";
-import { parseAllLabs, parseLabStatus } from "./netlab-status.ts";
+import { parseAllLabs, parseNodeStatuses } from "./netlab-status.ts";
 import { CLAB_CONFIG, NETLAB_LOCK, NETLAB_SNAPSHOT, refuseGeneratedFileName } from "./netlab-work-dir.ts";
 
 // `netlab inspect --node` starts one Python process per node; a few at a time keeps big labs quick without flooding the host.
@@ -40,13 +40,13 @@ export class NetlabRuntime implements LabRuntime {
     const call = { cwd: spec.workDir, timeoutMs: this.#tool.queryTimeoutMs };
     // Status first: without a running lab `netlab inspect` would transform ./topology.yml and describe a lab that does not exist.
     const statusAction = `netlab status of lab ${spec.instanceName}`;
-    const status = parseLabStatus(await this.#tool.runAllowingExitCode(statusAction, ["status", "--format", "json"], call), statusAction);
+    const statuses = parseNodeStatuses(await this.#tool.runAllowingExitCode(statusAction, ["status", "--format", "json"], call), statusAction);
     const listed = await this.#tool.runJson(nodesData, `netlab inspect nodes of lab ${spec.instanceName}`, ["inspect", "-q", "--format", "json", "nodes"], call);
     const names = Object.keys(listed);
     const singles = await mapConcurrently(names, INSPECT_CONCURRENCY, (node) =>
       this.#tool.runJson(nodeData, `netlab inspect --node ${node} of lab ${spec.instanceName}`, ["inspect", "-q", "--node", node, "--format", "json"], call),
     );
-    return names.map((node, index) => netlabLabNode(node, listed[node]!, singles[index]!, status.nodes[node]));
+    return names.map((node, index) => netlabLabNode(node, listed[node]!, singles[index]!, statuses[node]));
   }
 
   /**

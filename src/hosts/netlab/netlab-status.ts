@@ -10,16 +10,29 @@ import { jsonOrNull, parseToolJson } from "../tool-json.ts";
 
 const errorReply = z.object({ error: z.string() });
 const warningReply = z.object({ warning: z.string() });
-const labRecord = z.looseObject({ dir: z.string(), status: z.string(), name: z.string().optional() });
+// `status` (and `name`) appear only once `netlab up` got past its probes: a failed probe leaves a
+// record of `dir, providers, log_line, log, timestamp` (`NL:netsim/cli/__init__.py:390-399`, `up.py:352-364`).
+const labRecord = z.looseObject({ dir: z.string(), status: z.string().optional(), name: z.string().optional() });
 const nodeStatus = z.looseObject({ status: z.string().optional() });
 const labStatus = labRecord.extend({ nodes: z.record(z.string(), nodeStatus) });
 const allLabs = z.record(z.string(), labRecord);
 
 export type NodeStatus = z.infer<typeof nodeStatus>;
 
-/** One lab's record with per-node status; a lab netlab does not know (or that is not started) throws with netlab's words. */
-export function parseLabStatus(result: RunResult, action: string): z.infer<typeof labStatus> {
-  return parseReply(result, action, labStatus);
+/**
+ * `netlab status` reads node states from `docker ps`, which lists running containers only; when a
+ * node's container is not running it crashes on `None.get` (`NL:netsim/cli/status.py:179-180`,
+ * `NL:netsim/providers/clab.py:388-405`) with this traceback and exit 1.
+ */
+const NODE_NOT_RUNNING_CRASH = "AttributeError: 'NoneType' object has no attribute 'get'";
+
+/**
+ * Per-node status of one lab; a lab netlab does not know (or that is not started) throws with
+ * netlab's words. netlab's crash on a stopped node means no node's state is known: an empty map.
+ */
+export function parseNodeStatuses(result: RunResult, action: string): Record<string, NodeStatus> {
+  if (result.code !== 0 && jsonOrNull(result.stdout) === null && result.stderr.includes(NODE_NOT_RUNNING_CRASH)) return {};
+  return parseReply(result, action, labStatus).nodes;
 }
 
 /** Every lab instance by id; "no labs" is an empty map, not an error. */

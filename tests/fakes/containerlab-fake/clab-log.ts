@@ -6,6 +6,11 @@ export function logInfo(message: string, fields: Record<string, string> = {}): v
   logLine("INFO", message, fields);
 }
 
+/** `log.Errorf`: an error containerlab reports and goes on from. */
+export function logError(message: string): void {
+  logLine("ERRO", message, {});
+}
+
 function logLine(level: string, message: string, fields: Record<string, string>): void {
   const time = new Date().toTimeString().slice(0, 8);
   const pairs = Object.entries(fields).map(([key, value]) => `${key}=${/[\s"]/.test(value) || value === "" ? JSON.stringify(value) : value}`);

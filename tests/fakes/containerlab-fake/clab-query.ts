@@ -3,6 +3,7 @@ import type { FlagSpec, FlagValues } from "./clab-flags.ts";
 import { printContainers } from "./clab-inspect.ts";
 import { CLAB_VERSION, containersOfLab } from "./clab-lab.ts";
 import { ClabError, logInfo } from "./clab-log.ts";
+import { nodesContainers, openLab } from "./clab-open.ts";
 import { findTopologyFile, loadTopology } from "./clab-topology.ts";
 
 /** The commands that only read: inspect, exec (argument checks only) and version. */
@@ -25,12 +26,21 @@ export const VERSION_FLAGS: FlagSpec[] = [
   { long: "json", short: "j", kind: "bool" },
 ];
 
+/**
+ * `containerlab inspect` (`CL:cmd/inspect.go:101-195`): `--all` lists every lab's containers;
+ * `-t` (or the cwd glob) looks each node's container up and fails when one is missing
+ * (inspect.go:172-177); `--name` alone needs a lab with containers (else exit 1, see clab-open.ts)
+ * and lists by the lab label. No containers prints `{}` / the CSV header / a log line.
+ */
 export function inspect(values: FlagValues, env: NodeJS.ProcessEnv): void {
   if (values.details) throw new ClabError("fake containerlab: inspect --details is not implemented");
+  // root.go:224-234 globs the cwd before inspectFn runs, so a bare `inspect` fails there first.
+  if (!values.all && !values.topo && !values.name) values.topo = findTopologyFile(undefined);
   const format = (values.format as string | undefined) ?? "table";
+  if (!["table", "json", "csv"].includes(format)) throw new ClabError(`output format "${format}" is not supported when --details is not used, use 'table', 'json' or 'csv'`);
   const daemon = new FakeDockerDaemon(env);
-  const lab = values.all ? null : labName(values, env);
-  const containers = lab === null ? daemon.listContainers() : containersOfLab(daemon, lab);
+  const lab = values.all ? null : openLab(values, env, daemon);
+  const containers = !lab ? daemon.listContainers() : lab.fromFile && lab.topology ? nodesContainers(daemon, lab.topology, () => true, false) : containersOfLab(daemon, values.name as string);
   if (containers.length === 0 && format === "table") logInfo("no containers found");
   printContainers(containers, format, values.all === true);
 }
@@ -63,15 +73,5 @@ export function version(values: FlagValues): void {
   else {
     const lines = [["version", info.version], ["commit", info.commit], ["date", info.date], ["source", info.repository], ["rel. notes", info.releaseNotes]];
     process.stdout.write(`${lines.map(([key, value]) => `${key!.padStart(11)}: ${value}`).join("\n")}\n`);
-  }
-}
-
-function labName(values: FlagValues, env: NodeJS.ProcessEnv): string {
-  if (typeof values.name === "string" && values.name) return values.name;
-  try {
-    return loadTopology(findTopologyFile(values.topo as string | undefined), undefined, env).name;
-  } catch (error) {
-    if (values.topo) throw error;
-    throw new ClabError("provide either a lab name (--name) or a topology file path (--topo) or the --all flag");
   }
 }

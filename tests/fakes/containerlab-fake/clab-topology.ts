@@ -52,12 +52,13 @@ export function findTopologyFile(topo: string | undefined): string {
   return resolve(folder, matches[0]!);
 }
 
-export function loadTopology(file: string, nameOverride: string | undefined, env: NodeJS.ProcessEnv): ClabTopology {
+/** `nameOverride` is `--name` (wins over the file); `nameIfUnset` is a name set before the file is read, which the file's `name:` replaces. */
+export function loadTopology(file: string, nameOverride: string | undefined, env: NodeJS.ProcessEnv, nameIfUnset?: string): ClabTopology {
   const raw = parse(substituteEnvironment(readFileSync(file, "utf8"), env)) as Attributes | null;
   if (!isRecord(raw)) throw new ClabError(`failed to parse topology file ${basename(file)}: not a mapping`);
   const unknown = Object.keys(raw).find((key) => !TOP_LEVEL_KEYS.includes(key));
   if (unknown) throw new ClabError(`yaml: unmarshal errors:\n  field ${unknown} not found in type types.Config`);
-  const name = nameOverride || (typeof raw.name === "string" ? raw.name : "");
+  const name = nameOverride || (typeof raw.name === "string" ? raw.name : "") || nameIfUnset || "";
   if (!name) throw new ClabError("lab name is not set, use the 'name' topology element or --name");
   if (!NAME_PATTERN.test(name)) throw new ClabError(`lab name "${name}" does not match the pattern ^[a-zA-Z0-9][a-zA-Z0-9-._]*$`);
 

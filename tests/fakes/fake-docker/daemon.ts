@@ -17,6 +17,9 @@ import { ipv4Host, ipv6Host, pickIpv4Host, prefixLength } from "./ipam.ts";
  * `FAKE_DOCKER_HANG` simulates an unresponsive dockerd: `1` blocks every call forever; `create`
  * answers reads but blocks forever in container creation, after the container was recorded in
  * state `created` (a storage driver stuck while starting it), so a killed deploy leaves it behind.
+ * `FAKE_DOCKER_REMOVE=fail` makes every container removal fail as dockerd does for a container it
+ * cannot kill. `FAKE_DOCKER_EXITS=image[,image]`: containers of these images exit as soon as they
+ * start (their process ends; with restart-policy `no` they stay `exited`).
  */
 
 export const DEFAULT_IMAGES = [
@@ -68,10 +71,14 @@ interface DaemonState {
 export class FakeDockerDaemon {
   readonly #stateDir: string;
   readonly #hang: string;
+  readonly #removalFails: boolean;
+  readonly #exitingImages: string[];
 
   constructor(env: NodeJS.ProcessEnv) {
     this.#stateDir = env.FAKE_DOCKER_STATE || join(tmpdir(), "fake-docker-state");
     this.#hang = env.FAKE_DOCKER_HANG ?? "";
+    this.#removalFails = env.FAKE_DOCKER_REMOVE === "fail";
+    this.#exitingImages = (env.FAKE_DOCKER_EXITS ?? "").split(",").filter(Boolean);
     mkdirSync(this.#stateDir, { recursive: true });
   }
 
@@ -116,7 +123,7 @@ export class FakeDockerDaemon {
         id: randomBytes(32).toString("hex"),
         name: request.name,
         image: request.image,
-        state: this.#hang === "create" ? "created" : "running",
+        state: this.#hang === "create" ? "created" : this.#exitingImages.includes(request.image) ? "exited" : "running",
         startedAt: Date.now(),
         network: request.network?.name ?? null,
         ipv4,
@@ -131,6 +138,9 @@ export class FakeDockerDaemon {
   }
 
   removeContainer(name: string): void {
+    if (this.#removalFails) {
+      throw new DockerError(`Error response from daemon: cannot remove container "/${name}": could not kill: tried to kill container, but did not receive an exit event`);
+    }
     this.#update((state) => {
       state.containers = state.containers.filter((container) => container.name !== name);
     });
@@ -166,7 +176,7 @@ export class FakeDockerDaemon {
 /** Docker's `Status` column: "Up 3 seconds", "Up About a minute", "Created", … */
 export function containerStatus(container: FakeContainer, now = Date.now()): string {
   if (container.state === "created") return "Created";
-  if (container.state === "exited") return "Exited (0) Less than a second ago";
+  if (container.state === "exited") return "Exited (1) Less than a second ago";
   const seconds = Math.max(0, Math.floor((now - container.startedAt) / 1000));
   if (seconds < 1) return "Up Less than a second";
   if (seconds < 60) return `Up ${seconds} second${seconds === 1 ? "" : "s"}`;

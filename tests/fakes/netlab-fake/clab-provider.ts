@@ -83,10 +83,13 @@ export function runProviderCommand(env: NodeJS.ProcessEnv, instance: string, whi
   if (!ok) fatal(`${command} failed, aborting...`, cliCommand);
 }
 
-/** `docker ps` as netlab's status command reads it: container name → Status, or Unknown. */
-export function nodeRuntimeStatus(env: NodeJS.ProcessEnv, containerName: string): string {
-  const container = new FakeDockerDaemon(env).listContainers().find((candidate) => candidate.name === containerName);
-  return container ? containerStatus(container) : "Unknown";
+/**
+ * `get_lab_status` (`NL:netsim/providers/clab.py:388-411`): `docker ps --format json`, which lists
+ * running containers only — container name → Status.
+ */
+export function runningContainerStatus(env: NodeJS.ProcessEnv): Map<string, string> {
+  const running = new FakeDockerDaemon(env).listContainers().filter((container) => container.state === "running");
+  return new Map(running.map((container) => [container.name, containerStatus(container)]));
 }
 
 function clabInterface(topology: Data, end: Data): string {

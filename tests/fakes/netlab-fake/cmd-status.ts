@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { stringify } from "yaml";
-import { nodeRuntimeStatus } from "./clab-provider.ts";
+import { runningContainerStatus } from "./clab-provider.ts";
 import { readSnapshot, readStatus, statusFilePath, type LabStatus } from "./lab-state.ts";
 import { parseArgs, type OptionSpec } from "./netlab-args.ts";
 import { getPath, type Data } from "./netlab-data.ts";
@@ -48,15 +48,15 @@ export function status(args: string[], env: NodeJS.ProcessEnv): void {
   try {
     if (parsed.all) {
       if (structured) emit(states);
-      else printTable(["id", "directory", "status", "providers"], Object.entries(states).map(([id, lab]) => [id, lab.dir, lab.status, lab.providers.join(",")]));
+      else printTable(["id", "directory", "status", "providers"], Object.entries(states).map(([id, lab]) => [id, lab.dir, lab.status || "Unknown", lab.providers.join(",")]));
       return;
     }
     const id = instanceId(states, parsed.instance as string | undefined);
     const lab = states[id]!;
     if (parsed.cleanup) return cleanupLab(id, lab);
-    if (!structured) print(`Lab ${id} in ${lab.dir}\n  status: ${lab.status}\n  provider(s): ${lab.providers.join(",")}\n`);
+    if (!structured) print(`Lab ${id} in ${lab.dir}${lab.status ? `\n  status: ${lab.status}` : ""}\n  provider(s): ${lab.providers.join(",")}\n`);
     if (parsed.log) return structured ? emit(lab) : print(lab.log.join("\n"));
-    if (lab.status !== "started" && !lab.log.some((line) => line.endsWith(": started"))) throw new StatusError("Lab is not started, cannot display node/tool status");
+    if (lab.status !== "started" && !(lab.log ?? []).some((line) => line.includes("started"))) throw new StatusError("Lab is not started, cannot display node/tool status");
     const nodes = labNodes(env, lab);
     if (structured) emit({ ...lab, nodes });
     else printTable(["node", "device", "image", "mgmt IPv4", "connection", "provider", "VM/container", "status"], Object.entries(nodes).map(([name, node]) => [name, ...Object.values(node).map(String)]));
@@ -78,23 +78,46 @@ function instanceId(states: Record<string, LabStatus>, instance: string | undefi
   return id;
 }
 
+/** `fetch_node_status` (`NL:netsim/cli/status.py:152-180`). */
 function labNodes(env: NodeJS.ProcessEnv, lab: LabStatus): Record<string, Data> {
   const topology = readSnapshot(lab.dir);
   if (!topology) throw new StatusError(`Cannot read topology snapshot file ${lab.dir}/netlab.snapshot.pickle`);
+  const running = runningContainerStatus(env);
   return Object.fromEntries(
-    Object.entries(topology.nodes as Record<string, Data>).map(([name, node]) => [
-      name,
-      {
-        device: node.device,
-        mgmt: getPath(node, ["mgmt", "ipv4"]),
-        connection: nodeGroupVars(topology, node).ansible_connection,
-        image: node.box,
-        provider: node.provider ?? topology.provider,
-        provider_name: node.hostname,
-        status: nodeRuntimeStatus(env, String(node.hostname)),
-      },
-    ]),
+    Object.entries(topology.nodes as Record<string, Data>).map(([name, node]) => {
+      const status = running.get(String(node.hostname)) ?? running.get(name);
+      // status.py:179-180: a node whose container is not running has no `docker ps` entry, and
+      // `None.get('status')` raises — an unhandled AttributeError, traceback and exit 1.
+      if (status === undefined) crashOnMissingContainer();
+      return [
+        name,
+        {
+          device: node.device,
+          mgmt: getPath(node, ["mgmt", "ipv4"]),
+          connection: nodeGroupVars(topology, node).ansible_connection,
+          image: node.box,
+          provider: node.provider ?? topology.provider,
+          provider_name: node.hostname,
+          status,
+        },
+      ];
+    }),
   );
+}
+
+function crashOnMissingContainer(): never {
+  process.stderr.write(
+    [
+      "Traceback (most recent call last):",
+      '  File "/usr/local/bin/netlab", line 8, in <module>',
+      "    sys.exit(lab_commands())",
+      '  File "/usr/local/lib/python3/site-packages/netsim/cli/status.py", line 180, in fetch_node_status',
+      "    node_stat.status = wk_state.get('status','Unknown')",
+      "AttributeError: 'NoneType' object has no attribute 'get'",
+      "",
+    ].join("\n"),
+  );
+  throw new NetlabExit(1);
 }
 
 function cleanupLab(id: string, lab: LabStatus): void {

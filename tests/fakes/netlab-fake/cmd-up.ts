@@ -1,5 +1,5 @@
 import { writeClabConfig, runProbes, runProviderCommand } from "./clab-provider.ts";
-import { changeStatus, isDirectoryLocked, lockDirectory, logLabStatus, readStatus, writeSnapshot } from "./lab-state.ts";
+import { isDirectoryLocked, lockDirectory, logLabStatus, readStatus, writeSnapshot } from "./lab-state.ts";
 import { COMMON_OPTIONS, parseArgs, type OptionSpec } from "./netlab-args.ts";
 import { fatal, print, sectionHeader, setQuiet } from "./netlab-log.ts";
 import { labInstanceId, transformTopology } from "./transform.ts";
@@ -52,11 +52,11 @@ export function up(args: string[], env: NodeJS.ProcessEnv): void {
     print(`\nIt looks like the lab instance '${id}' is already running in directory\n${running.dir}.\n`);
     fatal('aborting "netlab up" request');
   }
+  // up.py:352-353: commands are logged from the probes on, so a failed probe leaves a record without `status`.
   runProbes(env, id);
-  changeStatus(env, (status) => {
-    status[id] = { dir: process.cwd(), providers: [], status: "", name: String(topology.name), log: status[id]?.log ?? [], timestamp: "" };
-  });
-  logLabStatus(env, id, running ? "restarting lab" : "starting lab", { status: running ? "restarting lab" : "starting lab" });
+  // up.py:110-123 (`lab_status_start`, up.py:364): the probes' record already exists by now.
+  const restarting = id in readStatus(env);
+  logLabStatus(env, id, restarting ? "restarting lab" : "starting lab", { status: restarting ? "restarting lab" : "starting lab", name: String(topology.name), providers: [] });
   lockDirectory();
 
   sectionHeader("Starting", "clab nodes");

@@ -12,11 +12,13 @@ import { isData, type Data } from "./netlab-data.ts";
  * the fake stores JSON under the same name, equally private to it.
  */
 
+/** A record of the registry; `status` and `name` are missing until `up` gets past its probes (see logLabStatus). */
 export interface LabStatus {
   dir: string;
   providers: string[];
-  status: string;
-  name: string;
+  status?: string;
+  name?: string;
+  log_line?: string;
   log: string[];
   timestamp: string;
 }
@@ -49,11 +51,16 @@ export function changeStatus(env: NodeJS.ProcessEnv, change: (status: Record<str
   });
 }
 
-/** `lab_status_update` / `lab_status_log`: a status change is also a timestamped log line. */
+/**
+ * `lab_status_update` (`NL:netsim/cli/__init__.py:381-425`): a missing record is created for the
+ * cwd with only `dir` and `providers` (390-393) — every command `up` logs from its probes on
+ * (`NL:netsim/cli/external_commands.py:61-74`, `up.py:352-353`) does so — and the update is merged
+ * in, a plain log line as `log_line`; a status change is also a timestamped log line.
+ */
 export function logLabStatus(env: NodeJS.ProcessEnv, id: string, text: string, update: Partial<LabStatus> = {}): void {
   changeStatus(env, (status) => {
-    const record = status[id];
-    if (!record) return;
+    const record = (status[id] ??= { dir: process.cwd(), providers: [], log: [], timestamp: "" });
+    if (!("status" in update)) record.log_line = text;
     const now = new Date().toISOString().replace("Z", "000+00:00");
     Object.assign(record, update);
     record.log = [...(record.log ?? []), `${now}: ${text}`];

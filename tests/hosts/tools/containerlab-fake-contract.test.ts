@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCommand, type RunResult } from "../../../src/hosts/command-runner.ts";
 import { FIXTURES } from "../../support/reference-fixtures.ts";
@@ -76,6 +76,46 @@ describe("fake containerlab against the containerlab fixtures", () => {
     const probe = await runCommand(["bash", "-c", "[[ `containerlab version|awk '/version/ {print $2}'` > '0.71.999' ]] && echo OK"], { timeoutMs: 20_000, env: sandbox.environment });
     expect(probe.stdout).toBe("OK\n");
     expect(keyTypes(JSON.parse((await containerlab(["version", "--json"])).stdout))).toEqual(keyTypes(JSON.parse(fixture("version.json.synth.json"))));
+  });
+
+  // CL:core/destroy.go:90-98, 114-141, 249-260 (upstream issue #2892).
+  test("destroy -t FILE --name X rebuilds the lab from the file alone: a lab deployed as X keeps its containers, its lab dir goes", async () => {
+    const file = withTopology("frr01.clab.yml", fixture("topo.frr01.clab.yml"));
+    expect((await containerlab(["deploy", "-t", file, "--name", "other"])).code).toBe(0);
+    const destroyed = await containerlab(["destroy", "-t", file, "--name", "other", "--cleanup"]);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stderr).not.toContain("Removed container");
+    expect(JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout).other).toHaveLength(6);
+    expect(existsSync(join(sandbox.labsRoot, "clab-other"))).toBe(false);
+    // By name alone the topology comes from the labels, and its own `name:` wins again (options_clab.go:263-274).
+    expect((await containerlab(["destroy", "--name", "other", "--cleanup"])).code).toBe(0);
+    expect(Object.keys(JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout))).toEqual(["other"]);
+    // Once the file is gone, the name from the lab dir label is used (destroy.go:135-141).
+    rmSync(join(sandbox.labsRoot, file));
+    expect((await containerlab(["destroy", "--name", "other", "--cleanup"])).stderr).toContain("INFO Removing container: clab-other-router1");
+    expect(JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout)).toEqual({});
+  });
+
+  // CL:cmd/options.go:282-284 → core/options_clab.go:252-254; CL:cmd/inspect.go:172-177.
+  test("--name alone for a lab without containers exits 1 (inspect and destroy); inspect -t of an undeployed lab fails", async () => {
+    for (const command of [["inspect", "--name", "gone", "-f", "json"], ["destroy", "--name", "gone", "--cleanup"]]) {
+      const result = await containerlab(command);
+      expect([result.code, result.stdout, result.stderr]).toEqual([1, "", "lab 'gone' not found - no running containers\n"]);
+    }
+    const file = withTopology("topo.01-linux-nodes.clab.yml");
+    const undeployed = await containerlab(["inspect", "-t", file, "-f", "json"]);
+    expect([undeployed.code, undeployed.stderr]).toEqual([1, expect.stringMatching(/^failed to list containers based on topology: could not get container for node clab-2-linux-nodes-l\d: Node: clab-2-linux-nodes-l\d\. containers not found\n$/)]);
+  });
+
+  test("a container dockerd cannot remove is logged and destroy still exits 0 (CL:core/destroy.go:392)", async () => {
+    const file = withTopology("topo.01-linux-nodes.clab.yml");
+    expect((await containerlab(["deploy", "-t", file])).code).toBe(0);
+    const names = async () => (JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout)["2-linux-nodes"] as { name: string }[]).map((record) => record.name);
+    const deployed = await names();
+    const stuck = await runCommand(["containerlab", "destroy", "-t", file, "--cleanup"], { cwd: sandbox.labsRoot, timeoutMs: 20_000, env: { ...sandbox.environment, FAKE_DOCKER_REMOVE: "fail" } });
+    expect(stuck.code).toBe(0);
+    expect(stuck.stderr).toMatch(/ ERRO could not remove container "clab-2-linux-nodes-l1": Error response from daemon: cannot remove container/);
+    expect(await names()).toEqual(deployed);
   });
 
   test("there is no -n shorthand for --name", async () => {

@@ -41,7 +41,7 @@ describe("ContainerlabRuntime", () => {
     const lines: OutputLine[] = [];
     const nodes = await deployed(runtime, spec, lines);
 
-    expect(lines[0]).toEqual({ stream: "info", text: `$ containerlab deploy -t ${join(spec.workDir, spec.topologyFile)} --reconfigure --name frr01-1700000000` });
+    expect(lines[0]).toEqual({ stream: "info", text: `$ containerlab deploy -t ${join(spec.workDir, ".labbroker-frr01-1700000000.clab.yml")} --reconfigure` });
     expect(lines).toContainEqual({ stream: "stderr", text: expect.stringMatching(/^\d\d:\d\d:\d\d INFO Creating container name=router1$/) });
     expect(nodes.map((node) => node.name)).toEqual(FRR01_NODES);
     const router1 = nodes.find((node) => node.name === "router1")!;
@@ -150,6 +150,37 @@ describe("ContainerlabRuntime", () => {
     expect(JSON.parse(left.stdout)).toEqual({});
   });
 
+  test("a destroy of a lab already gone with its work dir succeeds: containerlab's 'not found' means nothing is left", async () => {
+    const runtime = new ContainerlabRuntime(sandbox.settings());
+    const spec = sandbox.labSpec("frr01-41", FRR01);
+    rmSync(spec.workDir, { recursive: true });
+    const lines: OutputLine[] = [];
+    await runtime.destroy(spec, (line) => lines.push(line));
+    expect(lines).toContainEqual({ stream: "stderr", text: "lab 'frr01-41' not found - no running containers" });
+  });
+
+  test("a destroy that leaves containers fails naming them, and the lab stays ours for reviving", async () => {
+    const runtime = new ContainerlabRuntime(sandbox.settings());
+    const spec = sandbox.labSpec("frr01-42", FRR01);
+    await deployed(runtime, spec);
+    // dockerd cannot kill the containers: containerlab logs it and still exits 0 (CL:core/destroy.go:392).
+    const stuck = new ContainerlabRuntime(sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_REMOVE: "fail" } }));
+    const error = await rejection(stuck.destroy(spec, () => {}));
+    expect(error.result.code).toBe(0);
+    expect(error.message).toContain(`containerlab destroy of lab frr01-42 failed: containers of the lab remain: ${FRR01_NODES.map((node) => `clab-frr01-42-${node}`).join(", ")}`);
+    expect(await runtime.listRunning()).toEqual([{ instanceName: "frr01-42", labId: "lab-frr01-42" }]);
+    await runtime.destroy(spec, () => {});
+    expect(await runtime.inspect(spec)).toEqual([]);
+  });
+
+  test("a lab without containers (host nodes only) deploys, inspects and destroys as a lab with no container nodes", async () => {
+    const runtime = new ContainerlabRuntime(sandbox.settings());
+    const spec = sandbox.labSpec("hostonly-1", { text: "name: hostonly\ntopology:\n  nodes:\n    h: { kind: host }\n" });
+    expect(await deployed(runtime, spec)).toEqual([]);
+    expect(await runtime.inspect(spec)).toEqual([]);
+    await runtime.destroy(spec, () => {});
+  });
+
   test("CLAB_* variables of the agent never reach containerlab", async () => {
     const leaky = { CLAB_DEPLOY_NODE_FILTER: "router1", CLAB_LABDIR_BASE: join(sandbox.root, "elsewhere") };
     // The fake honours them like containerlab does, so a leak would show.
@@ -176,10 +207,12 @@ describe("ContainerlabRuntime", () => {
     await deployed(runtime, spec);
     await runtime.destroy(spec, () => {});
     const calls = readFileSync(log, "utf8").trim().split("\n");
+    const copy = join(spec.workDir, ".labbroker-frr01-30.clab.yml");
     expect(calls).toEqual([
-      `containerlab deploy -t ${join(spec.workDir, spec.topologyFile)} --reconfigure --name frr01-30`,
-      "containerlab inspect --name frr01-30 --format json",
-      `containerlab destroy -t ${join(spec.workDir, spec.topologyFile)} --name frr01-30 --cleanup`,
+      `containerlab deploy -t ${copy} --reconfigure`,
+      "containerlab inspect --all --format json",
+      `containerlab destroy -t ${copy} --cleanup`,
+      "containerlab inspect --all --format json",
     ]);
     expect(runtime.nodeExecPrefix(spec, "router1")).toEqual([prefix, "ip", "netns", "exec", "clab-frr01-30-router1"]);
     const rootless = new ContainerlabRuntime(sandbox.settings({ commandPrefix: [prefix], rootPrefix: ["sudo", "-n"] }));

@@ -63,6 +63,26 @@ describe("fake netlab against the netlab fixtures", () => {
     expect([cleanup.code, cleanup.stderr.trim().split("\n").at(-1)]).toEqual([1, "EOFError: EOF when reading a line"]);
   });
 
+  // NL:netsim/providers/clab.py:388-405 (docker ps: running containers only), NL:netsim/cli/status.py:179-180.
+  test("status crashes with a traceback (exit 1) when a node's container is not running", async () => {
+    const up = await runCommand(["netlab", "up"], { cwd: labDir, timeoutMs: 20_000, env: { ...sandbox.environment, FAKE_DOCKER_EXITS: "quay.io/frrouting/frr:10.5.0" } });
+    expect(up.code).toBe(0);
+    const status = await netlab(["status", "--format", "json"]);
+    expect([status.code, status.stdout]).toEqual([1, ""]);
+    expect(status.stderr.trim().split("\n").at(-1)).toBe("AttributeError: 'NoneType' object has no attribute 'get'");
+  });
+
+  // NL:netsim/cli/up.py:352-353, NL:netsim/cli/__init__.py:390-399: the probes log before any status is set.
+  test("a failed provider probe leaves a status record without status or name", async () => {
+    // containerlab is not installed: netlab is run by its path, with only its interpreter on PATH.
+    const failed = await runCommand([join(import.meta.dir, "../../fakes/netlab"), "up"], { cwd: labDir, timeoutMs: 20_000, env: { ...sandbox.environment, PATH: `${sandbox.interpreterDir}:/usr/bin:/bin` } });
+    expect([failed.code, failed.stderr]).toEqual([1, "Fatal error in netlab: Containerlab is not installed\n"]);
+    const all = await jsonOf(["status", "--all", "--format", "json"]);
+    expect(all.default).toEqual({ dir: labDir, providers: [], log_line: "FAIL: containerlab version", log: [expect.stringMatching(/: FAIL: containerlab version$/)], timestamp: expect.any(String) });
+    const text = await netlab(["status", "--all"]);
+    expect(text.stdout).toContain("Unknown");
+  });
+
   test("inspect nodes derives the fixture's names, ids, addresses and images, and invents no keys", async () => {
     expect((await netlab(["up"])).code).toBe(0);
     const nodes = await jsonOf(["inspect", "-q", "--format", "json", "nodes"]);

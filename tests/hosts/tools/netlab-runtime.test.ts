@@ -143,6 +143,39 @@ describe("NetlabRuntime", () => {
     expect(await dockerContainers()).toEqual({});
   });
 
+  test("a node whose container is not running makes netlab status crash: the node's state is unknown, the lab still deploys", async () => {
+    // The linux node's process ends at once; netlab gives linux nodes restart-policy 'no', so it stays exited.
+    const runtime = new NetlabRuntime(sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_EXITS: "python:3.13-alpine" } }));
+    const spec = sandbox.labSpec("exited-1", ROUTERS);
+    const nodes = byName(await runtime.deploy(spec, () => {}, never));
+    expect(Object.fromEntries(Object.entries(nodes).map(([name, node]) => [name, [node.state, node.mgmtIpv4]]))).toEqual({
+      h1: ["unknown", "192.168.121.103"],
+      r1: ["unknown", "192.168.121.101"],
+      r2: ["unknown", "192.168.121.102"],
+    });
+    await runtime.destroy(spec, () => {});
+    expect(await dockerContainers()).toEqual({});
+  });
+
+  test("a status record left by a failed provider probe (no status, no name) does not stop listRunning", async () => {
+    const runtime = new NetlabRuntime(sandbox.settings());
+    await runtime.deploy(sandbox.labSpec("ours-2", MULTILAB, { multilabId: 7, labId: "lab-seven" }), () => {}, never);
+    // Someone else's `netlab up` on a host whose containerlab is missing: the probe fails after logging.
+    const elsewhere = join(sandbox.root, "elsewhere");
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, "topology.yml"), MULTILAB.text);
+    const netlabOnly = join(sandbox.root, "netlab-only");
+    mkdirSync(netlabOnly);
+    writeFileSync(join(netlabOnly, "netlab"), `#!/bin/sh\nexec '${join(FAKES, "netlab")}' "$@"\n`);
+    chmodSync(join(netlabOnly, "netlab"), 0o755);
+    const failed = await runCommand(["netlab", "up"], { cwd: elsewhere, timeoutMs: 20_000, env: { ...sandbox.environment, PATH: `${netlabOnly}:${sandbox.interpreterDir}:/usr/bin:/bin` } });
+    expect([failed.code, failed.stderr]).toEqual([1, "Fatal error in netlab: Containerlab is not installed\n"]);
+    const all = JSON.parse((await runCommand(["netlab", "status", "--all", "--format", "json"], { timeoutMs: 20_000, env: sandbox.environment })).stdout);
+    expect(Object.keys(all.default).sort()).toEqual(["dir", "log", "log_line", "providers", "timestamp"]);
+
+    expect(await new NetlabRuntime(sandbox.settings()).listRunning()).toEqual([{ instanceName: "ours-2", labId: "lab-seven" }]);
+  });
+
   test("a confirmation prompt of netlab down fails at once on the closed stdin instead of waiting", async () => {
     const runtime = new NetlabRuntime(sandbox.settings());
     const first = sandbox.labSpec("first-1", ROUTERS);
