@@ -59,8 +59,11 @@ export interface EngineContext {
   startedAt: number;
   /** Aborted when the broker shuts down: long polls and streams end. */
   shutdown: AbortSignal;
-  /** sha256 of every enrollment token agents may present: the stored one, plus `serve`'s own. */
-  enrollmentTokenHashes: string[];
+  /**
+   * sha256 of enrollment tokens accepted besides the stored one (`serve`'s own agent). The stored
+   * one is read at each registration, so `labbroker enroll-token rotate` takes effect at once.
+   */
+  extraEnrollmentTokenHashes: string[];
 }
 
 /**

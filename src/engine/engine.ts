@@ -56,7 +56,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     state: await BrokerState.load(orm, now),
     events: await EventLog.open(orm),
     startedAt: now,
-    enrollmentTokenHashes: [enrollment.tokenHash],
+    extraEnrollmentTokenHashes: [],
   };
   const startup = new Change(ctx);
   promoteWaitingSessions(ctx, startup);
@@ -66,7 +66,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     ctx,
     ...(enrollment.generatedToken ? { generatedEnrollToken: enrollment.generatedToken } : {}),
     beginShutdown: () => shutdown.abort(),
-    allowEnrollmentToken: (token) => ctx.enrollmentTokenHashes.push(hashToken(token)),
+    allowEnrollmentToken: (token) => ctx.extraEnrollmentTokenHashes.push(hashToken(token)),
     async stop() {
       shutdown.abort();
       stopHousekeeping();
