@@ -6,11 +6,10 @@
  * A layout AxC is A agent processes on this machine, each a host with capacity C (A×C ≥ sessions);
  * every session is pinned to one host, spread evenly. Broker and agents are the compiled binary.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TOKEN, percentile, startBenchBroker } from "./bench-support.ts";
+import { BENCH_TOKEN, benchFolder, percentile, startBenchBroker } from "./bench-support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +40,7 @@ function cpuSeconds(pid: number): number {
 
 /** `count` agent processes, each registering a host of `capacity`; resolves once the broker lists them all. */
 async function startAgents(url: string, count: number, capacity: number): Promise<Agents> {
-  const folder = mkdtempSync(join(tmpdir(), "labbroker-bench-agents-"));
+  const folder = benchFolder("labbroker-bench-agents-");
   const names = Array.from({ length: count }, (_, index) => `bench-host-${index + 1}`);
   const procs = names.map((name) =>
     Bun.spawn([binary, "agent", "--broker", url, "--token", BENCH_TOKEN, "--name", name, "--capacity", String(capacity), "--work-dir", join(folder, name), "--log-level", "warn"], {

@@ -4,12 +4,12 @@
  * Each size is a line n1 — n2 — … — nN (N namespaces, N-1 veth links, one management bridge);
  * "with exec" adds one `ip address add` exec command per node. Prints medians as a markdown table.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LabSpec } from "../src/hosts/lab-runtime.ts";
 import { NativeRuntime } from "../src/hosts/native/native-runtime.ts";
+import { benchFolder } from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "2,10,50" }, runs: { type: "string", default: "5" } } });
 const sizes = values.sizes.split(",").map(Number);
@@ -17,7 +17,7 @@ const runs = Number(values.runs);
 if (process.getuid?.() !== 0) throw new Error("bench-native needs root: it creates network namespaces");
 
 const runtime = new NativeRuntime({ stateDir: "/run/labbroker/native-bench" });
-const workDir = mkdtempSync(join(tmpdir(), "bench-native-"));
+const workDir = benchFolder("bench-native-");
 const ignore = () => undefined;
 
 function lineTopology(size: number, withExec: boolean): string {

@@ -4,10 +4,10 @@
  * Each run starts the binary in an empty folder on a fresh database and polls /healthz every 2 ms;
  * idle memory is VmRSS 3 s after start.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { benchFolder } from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { binary: { type: "string", default: "dist/labbroker" }, runs: { type: "string", default: "10" } } });
 const binary = resolve(values.binary);
@@ -27,7 +27,7 @@ async function waitHealthy(url: string): Promise<void> {
 const startups: number[] = [];
 let idleRssKiB = 0;
 for (let run = 0; run < runs; run++) {
-  const folder = mkdtempSync(join(tmpdir(), "labbroker-bench-"));
+  const folder = benchFolder("labbroker-bench-");
   const port = 18_000 + run;
   const started = performance.now();
   const proc = Bun.spawn([binary, "broker", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"], { cwd: folder, stdout: "ignore", stderr: "ignore" });

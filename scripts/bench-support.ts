@@ -6,6 +6,20 @@ import { $ } from "dax";
 
 export const BENCH_TOKEN = "lbe_benchmark-enrollment-token";
 
+const benchFolders = new Set<string>();
+// Exit handlers run after an uncaught error too; Ctrl-C exits through them as well.
+process.on("exit", () => {
+  for (const folder of benchFolders) rmSync(folder, { recursive: true, force: true });
+});
+process.on("SIGINT", () => process.exit(130));
+
+/** A temporary folder that is removed when the benchmark exits, whether it finished, failed or was interrupted. */
+export function benchFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  benchFolders.add(folder);
+  return folder;
+}
+
 export interface BenchBroker {
   url: string;
   pid: number;
@@ -14,7 +28,7 @@ export interface BenchBroker {
 
 /** Starts `labbroker broker` (the compiled binary, or the sources with Bun) on a fresh file database. */
 export async function startBenchBroker(binary: string | undefined, extraArgs: string[] = []): Promise<BenchBroker> {
-  const folder = mkdtempSync(join(tmpdir(), "labbroker-bench-"));
+  const folder = benchFolder("labbroker-bench-");
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const command = binary ? [resolve(binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
   const proc = Bun.spawn(
@@ -50,7 +64,7 @@ export interface WrkResult {
 
 /** Runs wrk (one thread: on two cores the other core is the broker's) and parses its summary. */
 export async function runWrk(url: string, options: { seconds: number; connections: number; method?: string; headers?: Record<string, string> }): Promise<WrkResult> {
-  const folder = mkdtempSync(join(tmpdir(), "labbroker-wrk-"));
+  const folder = benchFolder("labbroker-wrk-");
   const script = join(folder, "request.lua");
   const headers = Object.entries(options.headers ?? {}).map(([key, value]) => `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`);
   writeFileSync(script, [`wrk.method = ${JSON.stringify(options.method ?? "GET")}`, ...headers].join("\n") + "\n");

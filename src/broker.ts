@@ -112,7 +112,7 @@ function enrollmentBanner(token: string, host: string, port: number): string {
     `  ${token}`,
     "Start an agent on each lab host with:",
     `  labbroker agent --broker http://${address}:${port} --token ${token}`,
-    "(Set your own with --enroll-token or LABBROKER_ENROLL_TOKEN.)",
+    "(Set your own with --enroll-token or LABBROKER_ENROLL_TOKEN; lost it? labbroker enroll-token rotate makes a new one.)",
     "",
   ].join("\n");
 }

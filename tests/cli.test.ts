@@ -1,8 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { join, resolve } from "node:path";
+import { hostAgentConfigSchema } from "../src/config/agent-options.ts";
 import { brokerConfigSchema, brokerOptions } from "../src/config/broker-options.ts";
 import { parseOptions, UsageError } from "../src/cli/command.ts";
 import { parseCommandArgv } from "../src/cli/parse-argv.ts";
 import { brokerCommand } from "../src/cli/commands/broker.ts";
+import { serveCommand } from "../src/cli/commands/serve.ts";
 import { runCliCaptured } from "./support/run-cli-in-process.ts";
 
 const parseBrokerConfig = (argv: string[], env: Record<string, string> = {}) =>
@@ -13,7 +16,7 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig([])).toMatchObject({
       port: 8000,
       host: "0.0.0.0",
-      db: "file:./data/labbroker.db",
+      db: `file:${join(process.cwd(), "data/labbroker.db")}`,
       dbSync: "full",
       logLevel: "info",
     });
@@ -29,6 +32,16 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig(["--db", "/var/lib/labbroker/db.sqlite"]).db).toBe("file:/var/lib/labbroker/db.sqlite");
     expect(parseBrokerConfig(["--db", "libsql://broker.example.net"]).db).toBe("libsql://broker.example.net");
     expect(parseBrokerConfig(["--db", ":memory:"]).db).toBe(":memory:");
+  });
+
+  test("relative paths, given or default, are resolved once against the folder the process started in", () => {
+    expect(parseBrokerConfig(["--db", "file:state/broker.db?mode=rwc"]).db).toBe(`file:${join(process.cwd(), "state/broker.db")}?mode=rwc`);
+    expect(parseBrokerConfig([], { LABBROKER_DB: "state/broker.db" }).db).toBe(`file:${join(process.cwd(), "state/broker.db")}`);
+    expect(parseBrokerConfig(["--db", "file:///var/lib/labbroker.db"]).db).toBe("file:///var/lib/labbroker.db");
+    const serve = (argv: string[]) => parseOptions(brokerConfigSchema.merge(hostAgentConfigSchema), serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
+    expect(serve([]).workDir).toBe(join(process.cwd(), "data/agent"));
+    expect(serve(["--work-dir", "../agent-state"]).workDir).toBe(resolve(process.cwd(), "../agent-state"));
+    expect(serve(["--work-dir", "/srv/agent"]).workDir).toBe("/srv/agent");
   });
 
   test.each([

@@ -4,6 +4,7 @@ import type { OptionSpec } from "../cli/command.ts";
 import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
 import { logLevelSchema } from "./broker-options.ts";
+import { absolutePathSchema } from "./paths.ts";
 
 /** What describes this host to the broker; `serve` reuses these for its local agent. */
 export const hostAgentOptions = {
@@ -31,7 +32,7 @@ export const hostAgentConfigSchema = z.object({
   name: HostNameSchema.default(() => hostname().split(".")[0] || "localhost"),
   label: labelPairsSchema,
   capacity: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(1),
-  workDir: z.string().min(1).default("./data/agent"),
+  workDir: absolutePathSchema.prefault("./data/agent"),
   toolPrefix: z
     .string()
     .default("")

@@ -3,6 +3,7 @@ import type { OptionSpec } from "../cli/command.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
 import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
+import { absoluteFileUrl } from "./paths.ts";
 
 /** Flags and variables of the broker; `serve` and `migrate` reuse parts of this table. */
 export const brokerOptions = {
@@ -30,17 +31,18 @@ export const brokerOptions = {
 
 const SERVER_URL = /^(libsql|https?|wss?):\/\/\S+$/;
 
-/** Accepts `:memory:`, `file:` URLs, server URLs, and plain paths (turned into `file:` URLs). */
+/** Accepts `:memory:`, `file:` URLs, server URLs, and plain paths (turned into absolute `file:` URLs). */
 export const databaseUrlSchema = z
   .string()
   .min(1, "must not be empty")
   .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || SERVER_URL.test(value) || value.startsWith("file:"), {
     message: "expected :memory:, file:PATH, a path, or a libsql://, http(s):// or ws(s):// URL",
   })
-  .transform((value) => (value === ":memory:" || value.startsWith("file:") || SERVER_URL.test(value) ? value : `file:${value}`));
+  .transform((value) => (value === ":memory:" || SERVER_URL.test(value) ? value : absoluteFileUrl(value.startsWith("file:") ? value : `file:${value}`)));
 
 export const databaseConfigSchema = z.object({
-  db: databaseUrlSchema.default("file:./data/labbroker.db"),
+  // prefault: the default goes through the transform too, so it becomes absolute like a given path.
+  db: databaseUrlSchema.prefault("file:./data/labbroker.db"),
   dbAuthToken: z.string().min(1).optional(),
   dbSync: z.enum(["full", "normal"]).default("full"),
 });

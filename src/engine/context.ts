@@ -74,8 +74,11 @@ export interface EngineContext {
   shutdown: AbortSignal;
   /** What readiness looks at: when the housekeeping loop last finished a round (null: not yet). */
   health: { housekeepingRoundAt: number | null };
-  /** sha256 of every enrollment token agents may present: the stored one, plus `serve`'s own. */
-  enrollmentTokenHashes: string[];
+  /**
+   * sha256 of enrollment tokens accepted besides the stored one (`serve`'s own agent). The stored
+   * one is read at each registration, so `labbroker enroll-token rotate` takes effect at once.
+   */
+  extraEnrollmentTokenHashes: string[];
 }
 
 /**

@@ -58,7 +58,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     events: await EventLog.open(orm),
     startedAt: now,
     health: { housekeepingRoundAt: null },
-    enrollmentTokenHashes: [enrollment.tokenHash],
+    extraEnrollmentTokenHashes: [],
   };
   const startup = new Change(ctx);
   promoteWaitingSessions(ctx, startup);
@@ -69,7 +69,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     ctx,
     ...(enrollment.generatedToken ? { generatedEnrollToken: enrollment.generatedToken } : {}),
     beginShutdown: () => shutdown.abort(),
-    allowEnrollmentToken: (token) => ctx.enrollmentTokenHashes.push(hashToken(token)),
+    allowEnrollmentToken: (token) => ctx.extraEnrollmentTokenHashes.push(hashToken(token)),
     async stop() {
       shutdown.abort();
       stopHousekeeping();

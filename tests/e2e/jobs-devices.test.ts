@@ -10,8 +10,9 @@ import { NEEDS_ROOT } from "../support/native-labs.ts";
 import { ipJson, readSysctlFile, snapshotNamespace } from "../support/namespace-snapshot.ts";
 import { SseReader } from "../support/sse.ts";
 import { deleteTestNamespace } from "../support/test-namespace.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 
-const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const LINE3 = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8"));
 
 setDefaultTimeout(90_000);
 

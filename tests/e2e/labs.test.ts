@@ -5,8 +5,9 @@ import { runCommand } from "../../src/hosts/command-runner.ts";
 import { eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 
-const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const LINE3 = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8"));
 let cluster: LabCluster;
 afterEach(async () => {
   await cluster?.stop();
@@ -39,7 +40,7 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
     expect(created.status).toBe(202);
     const running = await settled(created.json.id);
     expect(running.state).toBe("running");
-    expect(running.instance_name).toMatch(/^line3-\d+$/);
+    expect(running.instance_name).toMatch(/^line3-[0-9a-f]{6}-\d+$/);
     const names = running.devices.map((device: { name: string }) => device.name).sort();
     expect(names).toEqual(["a", "b", "c"]);
 

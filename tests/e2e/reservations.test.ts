@@ -5,8 +5,9 @@ import { compiledBinary } from "../support/compiled-binary.ts";
 import { eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
 
-const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
+const LINE3 = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8"));
 let cluster: LabCluster;
 afterEach(async () => {
   await cluster?.stop();

@@ -18,16 +18,23 @@ export const TEST_STATE_DIR = "/run/labbroker/native-tests";
 /**
  * One test's labs: a random suffix in every instance and host interface name, a work folder for
  * topology files, the output lines, and a cleanup that destroys every lab and then deletes anything
- * still carrying the suffix or a lab tag, whatever state the test left behind.
+ * still carrying the suffix or a lab tag, whatever state the test left behind. With `ownRecords`,
+ * the lab records live in the work folder instead of TEST_STATE_DIR: labs of another user of the host.
  */
 export class NativeLabFixture {
   readonly suffix = Math.random().toString(36).slice(2, 8).padEnd(6, "0");
-  readonly runtime = new NativeRuntime({ stateDir: TEST_STATE_DIR });
   readonly workDir = mkdtempSync(join(tmpdir(), "native-lab-test-"));
+  readonly stateDir: string;
+  readonly runtime: NativeRuntime;
   readonly output: OutputLine[] = [];
   readonly sink = (line: OutputLine) => void this.output.push(line);
   readonly #specs: LabSpec[] = [];
   readonly #tags = new Set<string>();
+
+  constructor(options: { ownRecords?: boolean } = {}) {
+    this.stateDir = options.ownRecords ? join(this.workDir, "records") : TEST_STATE_DIR;
+    this.runtime = new NativeRuntime({ stateDir: this.stateDir });
+  }
 
   /** Writes the topology and returns a spec whose instance name ends with this test's suffix. */
   spec(name: string, topology: string, timeoutMs = 20_000): LabSpec {
@@ -40,7 +47,7 @@ export class NativeLabFixture {
 
   /** The lab tag (`nl-<tag>` names) of a deployed lab, remembered for the last-resort cleanup. */
   tagOf(spec: LabSpec): string {
-    const tag = new LabRegistry(TEST_STATE_DIR).read(spec.instanceName)?.tag;
+    const tag = new LabRegistry(this.stateDir).read(spec.instanceName)?.tag;
     if (!tag) throw new Error(`no lab record for ${spec.instanceName}`);
     this.#tags.add(tag);
     return tag;
@@ -54,7 +61,7 @@ export class NativeLabFixture {
   }
 
   async cleanup(): Promise<void> {
-    const registry = new LabRegistry(TEST_STATE_DIR);
+    const registry = new LabRegistry(this.stateDir);
     for (const spec of this.#specs) {
       const tag = registry.read(spec.instanceName)?.tag;
       if (tag) this.#tags.add(tag);

@@ -1,6 +1,7 @@
 import type { CliCommand } from "../command.ts";
 import { agentCommand } from "./agent.ts";
 import { brokerCommand } from "./broker.ts";
+import { enrollTokenCommand } from "./enroll-token.ts";
 import { hostsCommand } from "./hosts.ts";
 import { labCommand } from "./lab.ts";
 import { migrateCommand } from "./migrate.ts";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   hostsCommand,
   queueCommand,
   migrateCommand,
+  enrollTokenCommand,
   openapiCommand,
   versionCommand,
 ];

@@ -6,7 +6,6 @@ import { generateToken, hashToken } from "../tokens.ts";
 const ENROLLMENT_KEY = "enrollment_token_sha256";
 
 export interface EnrollmentSetup {
-  tokenHash: string;
   /** Set only when the broker generated a token just now: shown once, never stored in clear. */
   generatedToken?: string;
 }
@@ -17,16 +16,23 @@ export interface EnrollmentSetup {
  */
 export async function ensureEnrollmentToken(orm: Orm, configured: string | undefined, now: number): Promise<EnrollmentSetup> {
   if (configured) {
-    const tokenHash = hashToken(configured);
-    await storeHash(orm, tokenHash, now);
-    return { tokenHash };
+    await storeHash(orm, hashToken(configured), now);
+    return {};
   }
+  if (await storedEnrollmentTokenHash(orm)) return {};
+  return { generatedToken: await rotateEnrollmentToken(orm, now) };
+}
+
+export async function storedEnrollmentTokenHash(orm: Orm): Promise<string | null> {
   const [stored] = await orm.select().from(brokerSettings).where(eq(brokerSettings.key, ENROLLMENT_KEY));
-  if (stored) return { tokenHash: stored.value };
-  const generatedToken = generateToken("lbe");
-  const tokenHash = hashToken(generatedToken);
-  await storeHash(orm, tokenHash, now);
-  return { tokenHash, generatedToken };
+  return stored?.value ?? null;
+}
+
+/** A new token replaces the stored one (the old one stops enrolling agents); returned in clear once, only its hash is kept. */
+export async function rotateEnrollmentToken(orm: Orm, now: number): Promise<string> {
+  const token = generateToken("lbe");
+  await storeHash(orm, hashToken(token), now);
+  return token;
 }
 
 async function storeHash(orm: Orm, tokenHash: string, now: number): Promise<void> {

@@ -2,6 +2,7 @@ import { hosts } from "../../../db/schema.ts";
 import { MAJOR_VERSION, VERSION } from "../../version.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
+import { storedEnrollmentTokenHash } from "./enrollment.ts";
 import { ConflictError, UnauthorizedError } from "../errors.ts";
 import type { Host, HostRuntime } from "../model.ts";
 import { hostToRow } from "../rows.ts";
@@ -23,7 +24,8 @@ export interface RegisterAgentInput {
  * one stops working); admin labels, capacity overrides, drain and maintenance survive.
  */
 export async function registerAgent(ctx: EngineContext, input: RegisterAgentInput): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
-  if (!ctx.enrollmentTokenHashes.some((hash) => tokenMatches(input.enrollToken, hash))) {
+  const stored = await storedEnrollmentTokenHash(ctx.orm);
+  if (![...(stored ? [stored] : []), ...ctx.extraEnrollmentTokenHashes].some((hash) => tokenMatches(input.enrollToken, hash))) {
     throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
   }
   const agentMajor = Number(input.version.split(".")[0]);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
-import { LabRegistry } from "../../../src/hosts/native/lab-registry.ts";
+import { LAB_TAG_LENGTH, newLabTag } from "../../../src/hosts/native/lab-naming.ts";
 import { NativeRuntime } from "../../../src/hosts/native/native-runtime.ts";
 import { hostLinkNames, isRoot, isRunning, NativeLabFixture, NEEDS_ROOT, namespaceNames, ping, run, TEST_STATE_DIR } from "../../support/native-labs.ts";
 
@@ -35,16 +36,18 @@ topology:
 const never = new AbortController().signal;
 
 /**
- * `nl-<tag>` interfaces whose lab has no record: what a refused deploy would leave. Other test runs
- * may deploy and destroy labs meanwhile; their records exist from before their first interface until
- * after their last, so reading the records on both sides of the interface list covers them.
+ * A runtime on the tests' records that remembers every lab tag it draws: host interfaces a deploy
+ * creates are named `nl-<tag>…`, so these say what a refused deploy could have left, while labs of
+ * other users of the host (with tags of their own) are left out of the check.
  */
-async function interfacesOfUnrecordedLabs(): Promise<string[]> {
-  const registry = new LabRegistry(TEST_STATE_DIR);
-  const tagsBefore = registry.list().map((record) => record.tag);
-  const names = await hostLinkNames();
-  const tags = [...tagsBefore, ...registry.list().map((record) => record.tag)];
-  return names.filter((name) => name.startsWith("nl-") && !tags.some((tag) => name.startsWith(`nl-${tag}`)));
+function tagRecordingRuntime(): { runtime: NativeRuntime; tags: string[] } {
+  const tags: string[] = [];
+  const random = (count: number) => {
+    const bytes = new Uint8Array(randomBytes(count));
+    if (count === LAB_TAG_LENGTH) tags.push(newLabTag(() => bytes));
+    return bytes;
+  };
+  return { runtime: new NativeRuntime({ stateDir: TEST_STATE_DIR, randomBytes: random }), tags };
 }
 
 describe(`native runtime on this host (${isRoot ? "as root" : NEEDS_ROOT})`, () => {
@@ -91,20 +94,31 @@ describe(`native runtime on this host (${isRoot ? "as root" : NEEDS_ROOT})`, () 
     for (const node of [...nodes1, ...nodes2]) expect(await ping(node.mgmtIpv4!)).toBe(0);
   });
 
-  test.skipIf(!isRoot)("a topology asking for a subnet in use is refused before anything is created", async () => {
+  test.skipIf(!isRoot)("a topology asking for a subnet in use is refused before anything is created, with another user's lab on the host", async () => {
+    const otherUser = new NativeLabFixture({ ownRecords: true });
+    try {
+      await otherUser.runtime.deploy(otherUser.spec("neighbour", PAIR), otherUser.sink, never);
+      await expectSubnetClashRefused();
+    } finally {
+      await otherUser.cleanup();
+    }
+  });
+
+  async function expectSubnetClashRefused(): Promise<void> {
     const holder = lab.spec("holder", PAIR);
     const [node] = await lab.runtime.deploy(holder, lab.sink, never);
     const subnet = `${node!.mgmtIpv4!.split(".").slice(0, 3).join(".")}.0/24`;
     const clashing = lab.spec("clash", PAIR.replace("name: pair", `name: pair\nmgmt: {ipv4-subnet: ${subnet}}`));
-    const refused = await lab.runtime.deploy(clashing, lab.sink, never).catch((error: unknown) => error);
+    const recording = tagRecordingRuntime();
+    const refused = await recording.runtime.deploy(clashing, lab.sink, never).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(TopologyError);
     expect((refused as TopologyError).field).toBe("mgmt.ipv4-subnet");
     expect((refused as TopologyError).message).toContain(`${subnet} is already in use on this host: address ${subnet.replace(".0/24", ".1/24")} on nl-${lab.tagOf(holder)}`);
     expect(lab.output.some((line) => line.text.startsWith(`Creating lab ${clashing.instanceName}`))).toBe(false);
     expect((await namespaceNames()).filter((name) => name.includes(clashing.instanceName))).toEqual([]);
-    expect(await interfacesOfUnrecordedLabs()).toEqual([]);
+    expect((await hostLinkNames()).filter((name) => recording.tags.some((tag) => name.startsWith(`nl-${tag}`)))).toEqual([]);
     expect((await lab.runtime.listRunning()).map((instance) => instance.instanceName)).not.toContain(clashing.instanceName);
-  });
+  }
 
   test.skipIf(!isRoot)("a failing exec is reported with its rc and output, and the node's later commands still run", async () => {
     const spec = lab.spec("failing", `name: failing\ntopology:\n  nodes:\n    a:\n      kind: linux\n      env: {GREETING: hello}\n      exec: ["sh -c 'echo oops >&2; exit 3'", "echo $GREETING after"]\n`);

@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCommand } from "../../src/hosts/command-runner.ts";
+import { destroyNativeLabsOf } from "../support/agent-labs.ts";
+import { compiledBinary } from "../support/compiled-binary.ts";
+import { eventually, http } from "../support/http.ts";
+import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
+
+/** The one test that uses a fixed port on purpose: it checks what `npm start` / `labbroker serve` do with no flags at all. */
+const DEFAULT_PORT = 8000;
+const URL = `http://127.0.0.1:${DEFAULT_PORT}`;
+const TOPOLOGY = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8"));
+
+const folder = mkdtempSync(join(tmpdir(), "labbroker-defaults-"));
+afterAll(async () => {
+  await stopAllProcesses();
+  await destroyNativeLabsOf(join(folder, "data", "agent"));
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** Fails with a message saying so when another process holds the default port, instead of a confusing broker error. */
+async function expectPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  const taken = await new Promise<string | null>((resolve) => {
+    probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen(port, "0.0.0.0", () => probe.close(() => resolve(null)));
+  });
+  if (taken) throw new Error(`port ${port} is taken (${taken}): this test starts labbroker on its default port; stop whatever listens on ${port} and re-run`);
+}
+
+function compatUpload(topology: string): FormData {
+  const form = new FormData();
+  form.append("topology", new File([topology], "line3.clab.yml"));
+  return form;
+}
+
+describe.skipIf(!isRoot)(`labbroker serve with no flags${isRoot ? "" : ` (${NEEDS_ROOT}: it deploys with the native runtime)`}`, () => {
+  test("in an empty folder it keeps its state under ./data, listens on 8000 and deploys a native lab through POST /lab", async () => {
+    await expectPortFree(DEFAULT_PORT);
+    const serve = startLabbroker(["serve"], { binary: await compiledBinary(), cwd: folder });
+    await serve.waitForLog((line) => line.msg === "broker listening").catch((error: Error) => {
+      throw new Error(`labbroker serve did not start on its defaults: ${error.message}`);
+    });
+    await eventually(async () => (await http("GET", `${URL}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
+
+    const session = await http("POST", `${URL}/session`);
+    expect(session.status).toBe(201);
+    const headers = { "X-Session-ID": session.json.session_id };
+    await eventually(async () => (await http("GET", `${URL}/session/${session.json.session_id}`)).json?.status === "active", "the session to become active");
+
+    const deployed = await fetch(`${URL}/lab`, { method: "POST", headers, body: compatUpload(TOPOLOGY) });
+    const body = await deployed.json();
+    expect([deployed.status, body.detail]).toEqual([200, undefined]);
+    expect(body.devices.map((device: { name: string }) => device.name).sort()).toEqual(["a", "b", "c"]);
+    const [lab] = (await http("GET", `${URL}/v1/labs?state=running`)).json.items;
+    const ping = await runCommand(["ip", "netns", "exec", `clab-${lab.instance_name}-a`, "ping", "-c1", "-W2", "10.0.2.3"], { timeoutMs: 10_000 });
+    expect(ping.code).toBe(0);
+    expect(existsSync(join(folder, "data", "labbroker.db"))).toBe(true);
+    expect(existsSync(join(folder, "data", "agent", "labs", lab.instance_name, "line3.clab.yml"))).toBe(true);
+
+    expect((await http("DELETE", `${URL}/lab`, undefined, headers)).status).toBe(202);
+    await eventually(async () => (await http("GET", `${URL}/v1/labs/${lab.id}`)).json?.state === "inactive", "the lab to be destroyed");
+    expect((await runCommand(["ip", "netns", "list"], { timeoutMs: 10_000 })).stdout).not.toContain(lab.instance_name);
+    expect((await http("DELETE", `${URL}/session/${session.json.session_id}`)).status).toBe(204);
+    expect(await serve.kill("SIGTERM")).toBe(0);
+  }, 120_000);
+});
