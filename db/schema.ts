@@ -149,8 +149,8 @@ export const workOutput = sqliteTable(
 export const LAB_STATES = ["scheduled", "deploying", "running", "failed", "stopping", "inactive"] as const;
 
 /**
- * Labs: a topology deployed by a runtime on one host for a session. Holders are the sessions that
- * currently hold it (ref-counting per session); a lab without holders is idle.
+ * Labs: a topology deployed by a runtime on one host for a session. Holders lists one session id per
+ * hold (a Remote Lab session holds once per acquire, a /v1 session once); a lab without holders is idle.
  */
 export const labs = sqliteTable(
   "labs",
@@ -164,7 +164,8 @@ export const labs = sqliteTable(
     topologyName: text("topology_name").notNull(),
     topologyFile: text("topology_file").notNull(),
     topologyHash: text("topology_hash").notNull(),
-    files: text("files", { mode: "json" }).$type<{ path: string; size: number }[]>().notNull(),
+    /** The uploaded files; `sha256` is missing on labs created before it was recorded. */
+    files: text("files", { mode: "json" }).$type<{ path: string; size: number; sha256?: string }[]>().notNull(),
     notes: text("notes", { mode: "json" }).$type<string[]>().notNull(),
     multilabId: integer("multilab_id"),
     holders: text("holders", { mode: "json" }).$type<string[]>().notNull(),

@@ -14,14 +14,20 @@ import type { Api } from "./routes/api.ts";
 import { createBrokerApp } from "./routes/app.ts";
 
 export const DEFAULT_LIMITS = { maxBodyBytes: 256 * 1024, maxUploadBytes: 64 * 1024 * 1024 };
+/** How long a stopping broker waits for open requests after ending its streams and polls. */
+const STOP_GRACE_MS = 3_000;
 
 export interface RunningBroker {
   server: HttpServer;
   engine: Engine;
   /** Base URL for clients on this machine (loopback when bound to all addresses). */
   localUrl: string;
-  /** Graceful stop: no new connections, in-flight requests finish, pending commits land, the database closes. */
-  stop(): Promise<void>;
+  /**
+   * Bounded stop: event streams get a final `broker.restarting` event and end, held long polls
+   * answer, `whileDraining` runs (the server still accepts), then no new connections, requests
+   * still open after the grace are cut, pending commits land and the database closes.
+   */
+  stop(options?: { whileDraining?: () => Promise<void> }): Promise<void>;
 }
 
 /** Opens the database and brings it to the current schema. */
@@ -95,9 +101,11 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     server,
     engine,
     localUrl,
-    async stop() {
+    async stop(options = {}) {
+      log.info("broker stopping", { graceMs: STOP_GRACE_MS });
       engine.beginShutdown();
-      await server.stop();
+      await options.whileDraining?.();
+      await server.stop(STOP_GRACE_MS);
       await close();
       log.info("broker stopped");
     },

@@ -7,8 +7,11 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 export interface HttpServer {
   hostname: string;
   port: number;
-  /** Stops accepting connections and resolves when in-flight requests have finished. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves when in-flight requests have finished, or after
+   * `graceMs`, when the connections still open are closed (where the runtime can) and left behind.
+   */
+  stop(graceMs: number): Promise<void>;
 }
 
 export interface ServeOptions {
@@ -32,12 +35,26 @@ export function serveHttp(fetch: FetchHandler, options: ServeOptions): HttpServe
     return {
       hostname: server.hostname ?? options.hostname,
       port: server.port ?? options.port,
-      stop: () => server.stop(false),
+      async stop(graceMs) {
+        if (!(await finishesWithin(server.stop(false), graceMs))) await server.stop(true);
+      },
     };
   }
   if (deno) {
     const server = deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {} }, fetch);
-    return { hostname: server.addr.hostname, port: server.addr.port, stop: () => server.shutdown() };
+    // Deno cannot cut open connections; the process exits past them.
+    return { hostname: server.addr.hostname, port: server.addr.port, stop: (graceMs) => finishesWithin(server.shutdown(), graceMs).then(() => {}) };
   }
   throw new Error("labbroker needs Bun or Deno to serve HTTP");
+}
+
+/** Whether `work` settles within `ms`. */
+async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

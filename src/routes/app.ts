@@ -9,7 +9,7 @@ import { type Api, createApi } from "./api.ts";
 import { bodyLimits, type BodyLimits } from "./body-limits.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
-import { domainErrorResponse, errorResponse, type ProblemStatus } from "./problem.ts";
+import { domainErrorResponse, errorResponse, FieldValidationError, fieldIssuesResponse, type ProblemStatus } from "./problem.ts";
 import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
 import { requestMetrics } from "./request-metrics.ts";
@@ -55,6 +55,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   );
   api.onError((error, c) => {
     if (error instanceof DomainError) return domainErrorResponse(c, error);
+    if (error instanceof FieldValidationError) return fieldIssuesResponse(c, error.issues);
     if (error instanceof TopologyError) return errorResponse(c, 400, "Invalid topology", error.message, { field: error.field });
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, error.status as ProblemStatus, "Invalid request", error.message || "The request could not be read");

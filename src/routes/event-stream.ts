@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { sleepOn } from "../clock.ts";
 import type { EngineContext } from "../engine/context.ts";
+import { sendBrokerRestarting } from "./broker-restarting.ts";
 import { type BrokerEvent, type EventFilter, matchesFilter } from "../engine/event-log.ts";
 import { isoTime } from "./iso-time.ts";
 
@@ -44,10 +45,12 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
       snapshotDirty = true;
       wake();
     });
-    stream.onAbort(() => {
+    const stop = () => {
       closed.abort();
       wake();
-    });
+    };
+    stream.onAbort(stop);
+    engine.shutdown.addEventListener("abort", stop, { once: true });
     let lastSent = options.afterId;
     let lastSnapshot = "";
     const send = async (event: BrokerEvent) => {
@@ -78,7 +81,9 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
         await Promise.race([woken, sleepOn(engine.clock, KEEPALIVE_MS, closed.signal)]);
         if (buffered.length === 0 && !snapshotDirty && !closed.signal.aborted) await stream.write(": keepalive\n\n");
       }
+      if (engine.shutdown.aborted && !stream.aborted) await sendBrokerRestarting(stream);
     } finally {
+      engine.shutdown.removeEventListener("abort", stop);
       unsubscribe();
     }
   });

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { workItems, workOutput } from "../../db/schema.ts";
 import { sleepOn } from "../clock.ts";
 import type { EngineContext } from "../engine/context.ts";
+import { sendBrokerRestarting } from "./broker-restarting.ts";
 import { isoTime } from "./iso-time.ts";
 
 const PAGE = 500;
@@ -69,7 +70,7 @@ export function streamOutput(c: Context, engine: EngineContext, options: OutputS
       }
       await woken;
       giveUp.abort();
-      if (engine.shutdown.aborted) return;
+      if (engine.shutdown.aborted) return sendBrokerRestarting(stream);
       if (rows.length === 0) await stream.write(": keepalive\n\n");
     }
   });

@@ -69,20 +69,39 @@ export function domainErrorResponse(c: Context, error: DomainError): Response {
   return errorResponse(c, error.status, error.title, error.message, error.extensions);
 }
 
+/** One invalid request field, as FastAPI reports it: `loc` is where (`body`, `query`, `header`) and which field. */
+export interface FieldIssue {
+  type: string;
+  loc: [string, ...string[]];
+  msg: string;
+  input?: unknown;
+}
+
+/** A request field the handler found invalid (a multipart form field, a query flag); answered by `fieldIssuesResponse`. */
+export class FieldValidationError extends Error {
+  override name = "FieldValidationError";
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((issue) => `${issue.loc.join(".")}: ${issue.msg}`).join("; "));
+  }
+}
+
 /**
  * Validation failures: 400 problem+json listing every issue on /v1; on compat routes the FastAPI
- * shape existing clients know (422 with a `detail` list of `{type, loc, msg}`).
+ * shape existing clients know (422 with a `detail` list of `{type, loc, msg, input}`).
  */
-export function validationErrorResponse(c: Context, target: string, error: ZodError): Response {
-  const location = target === "json" || target === "form" ? "body" : target;
-  if (!isNativeApi(c.req.path)) {
-    const detail = error.issues.map((issue) => {
-      const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
-      return { type: missing ? "missing" : issue.code, loc: [location, ...issue.path.map(String)], msg: missing ? "Field required" : issue.message };
-    });
-    return c.json({ detail }, 422);
-  }
-  const errors = error.issues.map((issue) => ({ location, path: issue.path.map(String).join("."), message: issue.message }));
+export function fieldIssuesResponse(c: Context, issues: FieldIssue[]): Response {
+  if (!isNativeApi(c.req.path)) return c.json({ detail: issues }, 422);
+  const errors = issues.map(({ loc: [location, ...path], msg }) => ({ location, path: path.join("."), message: msg }));
   const summary = errors.map((entry) => `${entry.location}${entry.path ? `.${entry.path}` : ""}: ${entry.message}`).join("; ");
   return errorResponse(c, 400, "Invalid request", summary, { errors });
+}
+
+export function validationErrorResponse(c: Context, target: string, error: ZodError): Response {
+  const location = target === "json" || target === "form" ? "body" : target;
+  const issues = error.issues.map((issue): FieldIssue => {
+    const loc: FieldIssue["loc"] = [location, ...issue.path.map(String)];
+    const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+    return missing ? { type: "missing", loc, msg: "Field required", input: null } : { type: issue.code, loc, msg: issue.message };
+  });
+  return fieldIssuesResponse(c, issues);
 }

@@ -6,6 +6,14 @@
 export const SUPPORTED_KINDS = ["linux", "bridge", "host"] as const;
 export type NodeKind = (typeof SUPPORTED_KINDS)[number];
 
+/**
+ * The node label (inherited like any label) that lets an exec command fail without failing the
+ * deploy, as containerlab itself does: `allow`, or `fail` (the default).
+ */
+export const EXEC_FAILURE_LABEL = "labbroker.exec-failure";
+/** Labels labbroker reads; containerlab ignores them, and so do the notes about unused labels. */
+export const LABBROKER_LABEL_PREFIX = "labbroker.";
+
 export const DEFAULT_PREFIX = "clab";
 export const DEFAULT_LINK_MTU = 9500;
 /** containerlab's default management subnets, used when nodes pin addresses without a subnet. */
@@ -25,6 +33,8 @@ export interface TopologyNode {
   mgmtIpv6: string | null;
   /** defaults + kind + group + node, exact duplicates removed (first kept). */
   exec: string[];
+  /** A non-zero exit of an exec command fails the deploy unless the node is labelled `labbroker.exec-failure: allow`. */
+  execFailureAllowed: boolean;
   env: Record<string, string>;
   /** Only `net.*` keys: those belong to the node's network namespace. */
   sysctls: Record<string, string>;

@@ -1,6 +1,6 @@
 import { TopologyError } from "../hosts/lab-runtime.ts";
 import { type DefinitionLayer, definitionLayers, inheritedKind, inheritedList, inheritedMap, inheritedScalar } from "./containerlab-inheritance.ts";
-import { type NodeKind, SUPPORTED_KINDS, type TopologyNode } from "./containerlab-model.ts";
+import { EXEC_FAILURE_LABEL, type NodeKind, SUPPORTED_KINDS, type TopologyNode } from "./containerlab-model.ts";
 import type { TopologyFile } from "./containerlab-schema.ts";
 import { interfaceNameProblem } from "./interface-name.ts";
 import { splitWords } from "./shell-words.ts";
@@ -37,7 +37,7 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
     for (const value of [mgmtIpv4, mgmtIpv6, networkMode]) if (value) notes.push(ignoredNote(value.field, value.value, reason));
     if (exec.length) notes.push(ignoredNote(`nodes.${name}.exec`, exec, `${reason}; the commands are not run`));
     if (Object.keys(env).length) notes.push(ignoredNote(`nodes.${name}.env`, env, reason));
-    return { name, kind, group: scalar("group")?.value ?? null, image: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], env: {}, sysctls: {} };
+    return { name, kind, group: scalar("group")?.value ?? null, image: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], execFailureAllowed: false, env: {}, sysctls: {} };
   }
 
   checkExecEntries(layers);
@@ -54,6 +54,7 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
     mgmtIpv4: hasMgmtInterface ? (mgmtIpv4?.value ?? null) : null,
     mgmtIpv6: hasMgmtInterface ? (mgmtIpv6?.value ?? null) : null,
     exec,
+    execFailureAllowed: execFailureAllowed(layers),
     env,
     sysctls: namespaceSysctls(layers, notes),
   };
@@ -79,6 +80,14 @@ function checkExecEntries(layers: readonly DefinitionLayer[]): void {
       }
     }
   }
+}
+
+function execFailureAllowed(layers: readonly DefinitionLayer[]): boolean {
+  const value = inheritedMap(layers, "labels")[EXEC_FAILURE_LABEL];
+  if (value === undefined || value === "fail") return false;
+  if (value === "allow") return true;
+  const field = layers.find((layer) => layer.definition.labels?.[EXEC_FAILURE_LABEL] !== undefined)!.field;
+  throw new TopologyError(`${field}.labels.${EXEC_FAILURE_LABEL}`, `"${value}" must be "allow" (a failing exec command is logged and the deploy goes on) or "fail" (the default)`);
 }
 
 /** True when the node gets a management interface (eth0). */

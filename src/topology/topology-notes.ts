@@ -1,3 +1,4 @@
+import { LABBROKER_LABEL_PREFIX } from "./containerlab-model.ts";
 import type { NodeDefinition, TopologyFile } from "./containerlab-schema.ts";
 
 const NO_CONTAINERS = "the native runtime runs no containers";
@@ -23,7 +24,7 @@ const IGNORED_NODE_FIELDS: Partial<Record<keyof NodeDefinition, string>> = {
   healthcheck: `${NO_CONTAINERS}, no health is checked`,
   aliases: `${NO_CONTAINERS}, no DNS aliases are published`,
   dns: `${NO_CONTAINERS}; namespaces use the host's resolver configuration`,
-  labels: `${NO_CONTAINERS}, labels are not recorded`,
+  labels: `${NO_CONTAINERS}, labels are not recorded (labbroker.* labels are read)`,
   "env-files": "env files are not read; set env instead",
   sandbox: NO_CONTAINERS,
   kernel: NO_CONTAINERS,
@@ -66,7 +67,14 @@ export function notesForDefinitions(topology: TopologyFile["topology"]): string[
     ...Object.entries(topology.groups ?? {}).map(([name, definition]) => [`groups.${name}`, definition] as [string, NodeDefinition | null]),
     ...Object.entries(topology.nodes).map(([name, definition]) => [`nodes.${name}`, definition] as [string, NodeDefinition | null]),
   ];
-  return levels.flatMap(([field, definition]) => notesForFields(field, definition ?? {}, IGNORED_NODE_FIELDS));
+  return levels.flatMap(([field, definition]) => notesForFields(field, withoutLabbrokerLabels(definition ?? {}), IGNORED_NODE_FIELDS));
+}
+
+/** The definition without the labels labbroker reads (they are honoured, not ignored). */
+function withoutLabbrokerLabels(definition: NodeDefinition): NodeDefinition {
+  if (!definition.labels) return definition;
+  const labels = Object.fromEntries(Object.entries(definition.labels).filter(([key]) => !key.startsWith(LABBROKER_LABEL_PREFIX)));
+  return { ...definition, labels: Object.keys(labels).length > 0 ? labels : null };
 }
 
 export function notesForFileLevel(file: TopologyFile): string[] {

@@ -79,7 +79,7 @@ describe("Remote Lab session API", () => {
   test("POST /session/heartbeat without X-Session-ID is 422 in FastAPI's shape", async () => {
     const response = await call(broker, "POST", "/session/heartbeat");
     expect(response.status).toBe(422);
-    expect(response.json).toEqual({ detail: [{ type: "missing", loc: ["header", "x-session-id"], msg: "Field required" }] });
+    expect(response.json).toEqual({ detail: [{ type: "missing", loc: ["header", "x-session-id"], msg: "Field required", input: null }] });
   });
 
   test("GET /active-session names the oldest active session, or 404", async () => {

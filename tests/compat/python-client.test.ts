@@ -38,7 +38,7 @@ function pythonWithRequests(): { ok: true } | { ok: false; reason: string } {
 }
 
 describe.skipIf(!isRoot)(`the Remote Lab Python client against the compiled binary${isRoot ? "" : ` (${NEEDS_ROOT}: labbroker serve deploys with the native runtime)`}`, () => {
-  test("session queue, heartbeats, multipart lab upload with sub-folders, devices, release, reuse, 409/423, destroy, end: every status and field as the client expects", async () => {
+  test("session queue, heartbeats, multipart lab upload with sub-folders, 422 forms, devices, holds per acquire, release, reuse, 409/423, destroy, end: every status and field as the client expects", async () => {
     const python = pythonWithRequests();
     if (!python.ok) throw new Error(python.reason);
     const binary = await compiledBinary();

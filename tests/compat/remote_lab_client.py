@@ -97,11 +97,14 @@ class RemoteLabClient:
             if response.status_code != 204:
                 self.heartbeat_failures.append(response.status_code)
 
-    def upload_lab(self, topology_path, extra_files, reuse):
+    def upload_lab(self, topology_path, extra_files, reuse, appended=b""):
         with open(topology_path, "rb") as topology:
-            files = [("topology", (os.path.basename(topology_path), topology.read(), "application/x-yaml"))]
+            files = [("topology", (os.path.basename(topology_path), topology.read() + appended, "application/x-yaml"))]
         files += [("extra_files", (name, content, "application/octet-stream")) for name, content in extra_files]
         return self.http.post(self.url("/lab"), headers=self.headers, files=files, data={"reuse": "true" if reuse else "false"}, timeout=TIMEOUT_SECONDS)
+
+    def lab_status(self):
+        return expect_status(self.http.get(self.url("/lab"), headers=self.headers), 200, "GET /lab").json()
 
     def close_session(self):
         self._stop.set()
@@ -145,6 +148,14 @@ def main():
     expect_status(requests.get(base_url + "/lab"), 422, "GET /lab without X-Session-ID")
     expect_status(first.http.post(first.url("/lab"), headers=first.headers, files=[("topology", ("line3.txt", b"name: x\n"))]), 400, "POST /lab with a topology that is not .yml/.yaml")
     expect_status(first.upload_lab(topology_path, [("../escape.txt", b"x")], True), 400, "POST /lab with an extra file outside the lab folder")
+    missing = expect_status(first.http.post(first.url("/lab"), headers=first.headers, data={"reuse": "true"}, files=[("extra_files", ("a.txt", b"x"))]), 422, "POST /lab without a topology")
+    check(missing.json() == {"detail": [{"type": "missing", "loc": ["body", "topology"], "msg": "Field required", "input": None}]}, "POST /lab without a topology: FastAPI's missing-field detail", missing.json())
+    bad_reuse = expect_status(first.http.post(first.url("/lab"), headers=first.headers, data={"reuse": "x"}, files=[("topology", ("line3.clab.yml", b"name: x\n"))]), 422, "POST /lab with reuse=x")
+    check(
+        bad_reuse.json() == {"detail": [{"type": "bool_parsing", "loc": ["body", "reuse"], "msg": "Input should be a valid boolean, unable to interpret input", "input": "x"}]},
+        "POST /lab with reuse=x: FastAPI's bool_parsing detail",
+        bad_reuse.json(),
+    )
 
     deployed = expect_status(first.upload_lab(topology_path, extra, True), 200, "POST /lab (multipart: topology, extra_files in sub-folders, reuse)")
     body = deployed.json()
@@ -154,7 +165,7 @@ def main():
 
     devices = expect_status(first.http.get(first.url("/lab/devices"), headers=first.headers), 200, "GET /lab/devices").json()
     check_devices(devices, nodes, "GET /lab/devices")
-    status = expect_status(first.http.get(first.url("/lab"), headers=first.headers), 200, "GET /lab").json()
+    status = first.lab_status()
     check(set(status) == {"running", "topology", "ref_count", "devices", "netlab_status"}, "GET /lab: {running, topology, ref_count, devices, netlab_status}", status)
     check(status["running"] is True and status["topology"] == os.path.basename(topology_path) and status["ref_count"] == 1, "GET /lab: running, the topology's file name, ref_count 1", status)
     check(status["netlab_status"] is None, "GET /lab: netlab_status is null for a lab that is not netlab", status)
@@ -165,9 +176,20 @@ def main():
         time.sleep(hold_seconds)
         check(first.status()["status"] == "active" and second.status()["status"] == "waiting", f"after {hold_seconds:g} s of heartbeats only, the sessions are still active and waiting")
 
+    # Holds are counted per acquire: existing suites with several fixtures on one lab rely on it.
+    for count in (2, 3):
+        again = expect_status(first.upload_lab(topology_path, [("configs/README", b"other extra files do not matter\n")], True), 200, f"POST /lab with reuse=true, acquire {count}").json()
+        check(again["reused"] is True, f"acquire {count} of the same topology attaches (reused: true), whatever its extra files", again)
+        check(first.lab_status()["ref_count"] == count, f"GET /lab: ref_count {count} after {count} acquires")
     expect_status(first.http.post(first.url("/lab/release"), headers=first.headers), 204, "POST /lab/release")
-    released = first.http.get(first.url("/lab"), headers=first.headers).json()
-    check(released["ref_count"] == 0 and released["running"] is True, "GET /lab: still running with ref_count 0 after the release", released)
+    check(first.lab_status()["ref_count"] == 2, "GET /lab: one release leaves ref_count 2")
+    expect_detail(first.http.delete(first.url("/lab"), headers=first.headers, params={"force": "false"}), 409, "Lab still in use", "DELETE /lab?force=false while held twice")
+    expect_detail(first.upload_lab(topology_path, [], True, appended=b"# another topology\n"), 423, "Lab currently busy", "POST /lab with another topology while held")
+    for count in (1, 0):
+        expect_status(first.http.post(first.url("/lab/release"), headers=first.headers), 204, "POST /lab/release")
+        check(first.lab_status()["ref_count"] == count, f"GET /lab: ref_count {count} after another release")
+    released = first.lab_status()
+    check(released["ref_count"] == 0 and released["running"] is True, "GET /lab: still running with ref_count 0 after the last release", released)
     reused = expect_status(first.upload_lab(topology_path, extra, True), 200, "POST /lab again with the same content").json()
     check(reused["reused"] is True, "the same topology and files with reuse=true attach to the running lab (reused: true)", reused)
     expect_detail(first.upload_lab(topology_path, extra, False), 423, "Lab currently busy", "POST /lab with reuse=false while this session holds the lab")

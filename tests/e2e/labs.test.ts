@@ -5,6 +5,7 @@ import { runCommand } from "../../src/hosts/command-runner.ts";
 import { eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
+import { parseSse } from "../support/sse.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
 const LINE3 = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8"));
@@ -100,6 +101,29 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
     expect((await settled(instance.id)).state).toBe("inactive");
     expect(await namespaces()).not.toContain(instance.instance_name);
   }, 90_000);
+
+  test("a node exec that exits non-zero fails the deploy: state failed, the error names node, command and exit code, the output is in the lab log, nothing is left", async () => {
+    cluster = new LabCluster();
+    await cluster.startBroker();
+    await cluster.startAgent({ name: "exec-host" });
+    const sessionId = (await http("POST", `${cluster.url}/session`)).json.session_id;
+    const failing = uniquelyNamed(LINE3.replace("        - ip addr add 10.0.2.2/24 dev eth2", "        - ip addr add 10.0.2.2/24 dev eth2\n        - sh -c 'echo no such peer >&2; exit 7'"));
+    const deploy = await fetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: compatUpload(failing) });
+    const command = `sh -c 'echo no such peer >&2; exit 7'`;
+    const error = `exec command ${JSON.stringify(command)} on node b exited with code 7 (label the node labbroker.exec-failure: allow to let it fail)`;
+    expect([deploy.status, await deploy.json()]).toEqual([500, { detail: `Lab deployment failed: ${error}` }]);
+
+    const lab = (await http("GET", `${cluster.url}/v1/labs?session_id=${sessionId}`)).json.items[0];
+    expect([lab.state, lab.error, lab.ref_count]).toEqual(["failed", error, 0]);
+    const log = parseSse(await (await fetch(`${cluster.url}/v1/labs/${lab.id}/logs`)).text());
+    const lines = log.filter((message) => message.event === "output").map((message) => JSON.parse(message.data) as { node: string | null; stream: string; text: string });
+    expect(lines).toContainEqual(expect.objectContaining({ node: "b", stream: "stderr", text: `Failed to execute command node=b command=${JSON.stringify(command)} rc=7` }));
+    expect(lines).toContainEqual(expect.objectContaining({ node: "b", stream: "stderr", text: "no such peer" }));
+    expect(log.at(-1)?.event).toBe("end");
+    expect(await namespaces()).not.toContain(`clab-${lab.instance_name}-b`);
+    expect((await run(["ip", "-j", "link"])).stdout).not.toContain(lab.instance_name);
+    expect((await http("GET", `${cluster.url}/lab`, undefined, { "x-session-id": sessionId })).json).toMatchObject({ running: false, ref_count: 0 });
+  }, 60_000);
 
   test("an agent killed during a deploy: the lab ends failed and nothing of it is left after the agent restarts", async () => {
     cluster = new LabCluster();

@@ -17,7 +17,7 @@ test("on a host two sessions share, each reaches its own lab's nodes only; anoth
   const owner = await t.requestSession([{ host: "shared" }]);
   const other = await t.requestSession([{ host: "shared" }]);
   const waiting = await t.requestSession([{ host: "shared" }]);
-  const { lab } = await acquireLab(t.ctx, { session: owner, role: null, upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] }, runtime: null, reuse: true });
+  const { lab } = await acquireLab(t.ctx, { session: owner, role: null, upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] }, runtime: null, reuse: true, remoteLab: false });
   lab.state = "running";
   lab.nodes = [{ name: "a", kind: "linux", state: "running", mgmtIpv4: null, mgmtIpv6: null, raw: {} }];
 

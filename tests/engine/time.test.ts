@@ -148,7 +148,7 @@ describe("scheduled labs", () => {
     await engine.addHost("only");
     const session = await engine.requestSession();
     const start = engine.clock.now() + HOUR;
-    const { lab } = await acquireLab(engine.ctx, { session, role: null, upload, runtime: null, reuse: false, startAt: start, endAt: start + HOUR });
+    const { lab } = await acquireLab(engine.ctx, { session, role: null, upload, runtime: null, reuse: false, startAt: start, endAt: start + HOUR, remoteLab: false });
     expect(lab.state).toBe("scheduled");
     const deployWork = () => [...engine.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === lab.id);
     expect(deployWork()).toHaveLength(0);
@@ -168,7 +168,7 @@ describe("scheduled labs", () => {
     await engine.addHost("only");
     const start = engine.clock.now() + HOUR;
     const reservation = await engine.requestSession([{}], { startAt: start, walltimeMs: 4 * HOUR });
-    await acquireLab(engine.ctx, { session: reservation, role: null, upload, runtime: null, reuse: false, startAt: start, endAt: start + HOUR });
+    await acquireLab(engine.ctx, { session: reservation, role: null, upload, runtime: null, reuse: false, startAt: start, endAt: start + HOUR, remoteLab: false });
     const startedAt = engine.clock.now();
     await engine.close();
 

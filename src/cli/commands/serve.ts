@@ -31,9 +31,12 @@ export const serveCommand: CliCommand = {
       signal: agentStop.signal,
     }).catch((error: unknown) => log.error("local agent failed", { error }));
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-    agentStop.abort();
-    await agent;
-    await broker.stop();
+    await broker.stop({
+      whileDraining: async () => {
+        agentStop.abort();
+        await agent;
+      },
+    });
     return ExitCode.ok;
   },
 };

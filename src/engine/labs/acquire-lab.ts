@@ -5,7 +5,7 @@ import { newId } from "../ids.ts";
 import { effectiveCapacity, type Host, type RuntimeName, type Session } from "../model.ts";
 import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { chooseRuntime } from "./choose-runtime.ts";
-import { classifyTopology, type LabUpload } from "./classify-topology.ts";
+import { classifyTopology, type LabUpload, sha256Hex } from "./classify-topology.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
 import { type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
 import { freeMultilabId, instanceNameBase, pastInstanceNames, uniqueInstanceName } from "./lab-naming.ts";
@@ -22,12 +22,17 @@ export interface AcquireLabInput {
   startAt?: number | null;
   /** Destroy the lab at this time. */
   endAt?: number | null;
+  /**
+   * Remote Lab semantics: one hold per acquire (three acquires, three holds) and the topology alone
+   * identifies the lab. Otherwise (/v1) a session holds a lab once and the extra files must match too.
+   */
+  remoteLab: boolean;
 }
 
 /**
  * Gets the session a lab on its host, Remote Lab style: the same content with `reuse` attaches
- * (no redeploy); anything else while the current lab is held by any session (the caller included)
- * is refused as busy; an idle lab is replaced. A new lab is deployed by the host's agent.
+ * (no redeploy, one more hold); anything else while the current lab is held by any session (the
+ * caller included) is refused as busy; an idle lab is replaced. A new lab is deployed by the host's agent.
  */
 export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Promise<{ lab: Lab; reused: boolean }> {
   const { session } = input;
@@ -40,6 +45,11 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   if (!hostId) throw new NotFoundError(`Session "${session.id}" has no role "${role}"`);
   const host = ctx.state.hosts.get(hostId)!;
   const topology = classifyTopology(input.upload);
+  const files = [{ path: input.upload.topologyFile, content: input.upload.topology }, ...input.upload.extraFiles].map((file) => ({
+    path: file.path,
+    size: file.content.byteLength,
+    sha256: sha256Hex(file.content),
+  }));
   const runtime = chooseRuntime(host, topology, input.runtime);
   const nameBase = instanceNameBase(topology.name, now);
   const pastNames = await pastInstanceNames(ctx, host.id, nameBase);
@@ -49,8 +59,8 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   const change = new Change(ctx);
   const current = currentLab(ctx, session, host);
   if (current) {
-    if (current.state === "running" && current.topologyHash === topology.hash && input.reuse) {
-      if (!current.holders.includes(session.id)) {
+    if (current.state === "running" && input.reuse && current.topologyHash === topology.hash && (input.remoteLab || sameExtraFiles(current, files))) {
+      if (input.remoteLab || !current.holders.includes(session.id)) {
         current.holders = [...current.holders, session.id];
         saveHolders(ctx, change, current);
       }
@@ -74,7 +84,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     topologyName: topology.name,
     topologyFile: input.upload.topologyFile,
     topologyHash: topology.hash,
-    files: [{ path: input.upload.topologyFile, size: input.upload.topology.byteLength }, ...input.upload.extraFiles.map((file) => ({ path: file.path, size: file.content.byteLength }))],
+    files,
     notes: topology.notes,
     multilabId,
     holders: [session.id],
@@ -105,6 +115,17 @@ export function currentLab(ctx: EngineContext, session: Session, host: Host): La
   const live = liveLabsOnHost(ctx, host.id).filter((lab) => lab.state !== "stopping");
   if (effectiveCapacity(host) <= 1) return live[0];
   return live.find((lab) => lab.sessionId === session.id || lab.holders.includes(session.id));
+}
+
+/** Whether the lab was deployed with exactly these extra files (the topology is compared by hash). */
+function sameExtraFiles(lab: Lab, files: readonly { path: string; sha256: string }[]): boolean {
+  const key = (entries: readonly { path: string; sha256?: string }[], topologyFile: string) =>
+    entries
+      .filter((file) => file.path !== topologyFile)
+      .map((file) => `${file.path}\0${file.sha256 ?? ""}`)
+      .sort()
+      .join("\n");
+  return key(lab.files, lab.topologyFile) === key(files, files[0]!.path);
 }
 
 /** A lab needs an active session, or a reservation it starts within; times must make sense. */

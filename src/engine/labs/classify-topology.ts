@@ -18,7 +18,7 @@ export interface ClassifiedTopology {
   nodes: string[];
   /** What the native runtime would not honour, said up front. */
   notes: string[];
-  /** Identifies the lab content (topology and extra files): the same hash can be reused. */
+  /** The topology file's SHA-256 (the Remote Lab's lab identity; extra files are compared apart). */
   hash: string;
 }
 
@@ -34,7 +34,7 @@ export function classifyTopology(upload: LabUpload): ClassifiedTopology {
   const text = new TextDecoder("utf-8", { fatal: false }).decode(upload.topology);
   const document = parseYamlSafely(text);
   const kind = detectTopologyKind(document);
-  const hash = contentHash(upload);
+  const hash = sha256Hex(upload.topology);
   if (kind === "containerlab") {
     const { topology, notes } = readContainerlabTopology(document);
     return { kind, name: topology.name, nodes: topology.nodes.map((node) => node.name), notes, hash };
@@ -49,10 +49,6 @@ export function classifyTopology(upload: LabUpload): ClassifiedTopology {
   throw new TopologyError("topology", "is neither a containerlab topology (name + topology.nodes) nor a netlab topology (nodes)");
 }
 
-function contentHash(upload: LabUpload): string {
-  const hash = createHash("sha256").update(upload.topology);
-  for (const file of [...upload.extraFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    hash.update(`\0${file.path}\0`).update(file.content);
-  }
-  return hash.digest("hex");
+export function sha256Hex(content: Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
 }

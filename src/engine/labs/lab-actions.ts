@@ -4,11 +4,15 @@ import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
 import { type Lab, saveHolders, transitionLab } from "./lab.ts";
 
-/** Drops `sessionId`'s hold; the lab keeps running (idle) for reuse. Releasing twice is harmless. */
-export async function releaseLab(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
-  if (!lab.holders.includes(sessionId)) return lab;
+/**
+ * Drops one of `sessionId`'s holds (Remote Lab: one per acquire) or all of them (/v1); a lab left
+ * without holders keeps running, idle, for reuse. Releasing what is not held is harmless.
+ */
+export async function releaseLab(ctx: EngineContext, lab: Lab, sessionId: string, holds: "one" | "all"): Promise<Lab> {
+  const index = lab.holders.indexOf(sessionId);
+  if (index < 0) return lab;
   const change = new Change(ctx);
-  lab.holders = lab.holders.filter((holder) => holder !== sessionId);
+  lab.holders = holds === "all" ? lab.holders.filter((holder) => holder !== sessionId) : lab.holders.toSpliced(index, 1);
   saveHolders(ctx, change, lab);
   await change.commit();
   return lab;

@@ -35,6 +35,8 @@ export interface NodeExecPlan {
   namespace: string;
   commands: string[];
   env: Record<string, string>;
+  /** A non-zero exit is logged and the deploy goes on (`labbroker.exec-failure: allow`). */
+  failureAllowed: boolean;
 }
 
 export interface LabPlan {
@@ -149,5 +151,5 @@ function execPlan(node: TopologyNode, namespace: string, input: PlanInput, inter
     ["__clabLabName__", input.instanceName],
   ];
   const commands = node.exec.map((command) => substitutions.reduce((text, [variable, value]) => text.replaceAll(variable, value), command));
-  return { node: node.name, namespace, commands, env: { CLAB_INTFS: String(interfaceCount), ...node.env } };
+  return { node: node.name, namespace, commands, env: { CLAB_INTFS: String(interfaceCount), ...node.env }, failureAllowed: node.execFailureAllowed };
 }

@@ -1,3 +1,4 @@
+import { EXEC_FAILURE_LABEL } from "../../topology/containerlab-model.ts";
 import { commandArgv } from "../../topology/shell-words.ts";
 import { runCommand } from "../command-runner.ts";
 import type { OutputSink } from "../lab-runtime.ts";
@@ -6,7 +7,10 @@ import type { ExecResult } from "./lab-record.ts";
 
 /**
  * Runs each node's `exec` list inside its namespace once all links exist, like containerlab: nodes
- * in parallel, a node's commands in order, a non-zero exit reported and not fatal. Commands run as
+ * in parallel, a node's commands in order. Unlike containerlab, which only logs a non-zero exit, a
+ * failing command fails the deploy (a lab that reports running must be set up as written): the node
+ * stops at that command, the other nodes finish theirs, then the deploy fails naming every failure.
+ * A node labelled `labbroker.exec-failure: allow` keeps containerlab's behaviour. Commands run as
  * root with a clean environment (a fixed PATH, HOME, CLAB_INTFS and the node's env), never the
  * agent's, which may hold secrets.
  */
@@ -22,8 +26,11 @@ export interface ExecBounds {
 }
 
 export async function runNodeExecs(execs: readonly NodeExecPlan[], output: OutputSink, bounds: ExecBounds): Promise<Map<string, ExecResult[]>> {
-  const results = await Promise.all(execs.map(async (plan) => [plan.node, await runNodeCommands(plan, output, bounds)] as const));
-  return new Map(results);
+  // Settled, not raced: a failed deploy is torn down, and no node's command may still be running then.
+  const settled = await Promise.allSettled(execs.map(async (plan) => [plan.node, await runNodeCommands(plan, output, bounds)] as const));
+  const failures = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as Error] : []));
+  if (failures.length > 0) throw new Error(failures.map((failure) => failure.message).join("; "));
+  return new Map(settled.map((outcome) => (outcome as PromiseFulfilledResult<readonly [string, ExecResult[]]>).value));
 }
 
 async function runNodeCommands(plan: NodeExecPlan, output: OutputSink, bounds: ExecBounds): Promise<ExecResult[]> {
@@ -45,6 +52,9 @@ async function runNodeCommands(plan: NodeExecPlan, output: OutputSink, bounds: E
       for (const line of text.split("\n").slice(0, -1)) output({ stream, node: plan.node, text: line });
     }
     results.push({ command, argv, returnCode: run.code, stdout: run.stdout.slice(-KEPT_OUTPUT_CHARS), stderr: run.stderr.slice(-KEPT_OUTPUT_CHARS) });
+    if (run.code !== 0 && !plan.failureAllowed) {
+      throw new Error(`exec command ${JSON.stringify(command)} on node ${plan.node} exited with code ${run.code} (label the node ${EXEC_FAILURE_LABEL}: allow to let it fail)`);
+    }
   }
   return results;
 }

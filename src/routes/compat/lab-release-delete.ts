@@ -12,7 +12,7 @@ const postLabRelease = createRoute({
   method: "post",
   path: "/lab/release",
   tags: ["remote-lab"],
-  summary: "Remote Lab: drop this session's hold on its lab (the lab keeps running for reuse)",
+  summary: "Remote Lab: drop one of this session's holds on its lab (one per acquire; the lab keeps running for reuse)",
   request: { headers: SessionHeaderSchema },
   responses: { 204: { description: "Released" }, ...compatErrorResponses(404, 422, 423) },
 });
@@ -31,14 +31,15 @@ export function registerCompatLabReleaseDelete(api: Api, { engine }: RouteDeps):
     const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
     const lab = compatLab(engine, session);
     if (!lab || lab.state !== "running") throw new NotFoundError("No lab running");
-    await releaseLab(engine, lab, session.id);
+    await releaseLab(engine, lab, session.id, "one");
     return c.body(null, 204);
   });
   api.openapi(deleteLabRoute, async (c) => {
     const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
+    const force = parseFormBool(c.req.valid("query").force, true, ["query", "force"]);
     const lab = compatLab(engine, session);
     const wasRunning = lab?.state === "running";
-    if (lab) await deleteLab(engine, lab, parseFormBool(c.req.valid("query").force, true), "deleted through DELETE /lab");
+    if (lab) await deleteLab(engine, lab, force, "deleted through DELETE /lab");
     return c.body(null, wasRunning ? 202 : 204);
   });
 }

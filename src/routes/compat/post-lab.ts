@@ -36,7 +36,7 @@ export function registerCompatPostLab(api: Api, { engine }: RouteDeps): void {
   api.openapi(postLab, async (c) => {
     const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
     const { upload, reuse } = await readLabUpload(c);
-    const { lab, reused } = await acquireLab(engine, { session, role: null, upload, runtime: null, reuse });
+    const { lab, reused } = await acquireLab(engine, { session, role: null, upload, runtime: null, reuse, remoteLab: true });
     const state = await whileSessionBusy(engine, session.id, () =>
       waitForLabState(engine, lab, ["running", "failed", "inactive"], engine.settings.labDeployTimeoutMs + 60_000, c.req.raw.signal),
     );

@@ -23,7 +23,7 @@ const releaseLabRoute = createRoute({
   method: "post",
   path: "/v1/labs/{id}/release",
   tags: ["labs"],
-  summary: "Drop a session's hold on a lab; it keeps running for reuse",
+  summary: "Drop a session's holds on a lab (all of them, also those taken through the Remote Lab API); it keeps running for reuse",
   request: { params: LabIdParamSchema, body: { content: { "application/json": { schema: SessionBodySchema } }, required: true } },
   responses: { 200: labResponse("The lab"), ...problemResponses(400, 404) },
 });
@@ -45,7 +45,7 @@ export function registerLabActions(api: Api, { engine }: RouteDeps): void {
   });
   api.openapi(releaseLabRoute, async (c) => {
     const lab = await findLab(engine, c.req.valid("param").id);
-    return c.json(toLabView(await releaseLab(engine, lab, c.req.valid("json").session_id)), 200);
+    return c.json(toLabView(await releaseLab(engine, lab, c.req.valid("json").session_id, "all")), 200);
   });
   api.openapi(redeployLabRoute, async (c) => {
     const lab = await findLab(engine, c.req.valid("param").id);

@@ -68,6 +68,7 @@ export function registerPostLab(api: Api, { engine }: RouteDeps): void {
       reuse: request.reuse,
       startAt: request.startAt,
       endAt: request.endAt,
+      remoteLab: false,
     });
     return c.json(toLabView(lab), reused ? 200 : 202);
   });

@@ -179,6 +179,16 @@ topology:
     expect(notes).toEqual(['nodes.a.sysctls.kernel.pid_max "4096" is ignored: only net.* sysctls belong to the node\'s namespace; others would change the host']);
   });
 
+  test("labbroker.exec-failure is inherited like any label, read rather than reported, and must be allow or fail", () => {
+    const { topology, notes } = parseContainerlabTopology(
+      "name: t\ntopology:\n  defaults: {labels: {labbroker.exec-failure: allow, team: x}}\n  nodes:\n    a: {kind: linux}\n    b: {kind: linux, labels: {labbroker.exec-failure: fail}}\n",
+    );
+    expect(topology.nodes.map((node) => [node.name, node.execFailureAllowed])).toEqual([["a", true], ["b", false]]);
+    expect(notes).toEqual(['defaults.labels {"team":"x"} is ignored: the native runtime runs no containers, labels are not recorded (labbroker.* labels are read)']);
+    const refused = refusal("name: t\ntopology:\n  nodes:\n    a: {kind: linux, labels: {labbroker.exec-failure: maybe}}\n");
+    expect([refused.field, refused.message]).toEqual(["nodes.a.labels.labbroker.exec-failure", expect.stringContaining('"maybe" must be "allow"')]);
+  });
+
   test("exec and env on bridge and host nodes are reported, not run", () => {
     const { topology, notes } = parseContainerlabTopology("name: t\ntopology: {nodes: {br1: {kind: bridge, exec: [ip link]}, h: {kind: host, exec: [reboot], env: {A: b}}}}");
     expect(topology.nodes.map((node) => node.exec)).toEqual([[], []]);

@@ -177,6 +177,7 @@ describe("ip batches and exec", () => {
       namespace: "clab-line-1700000000-a",
       commands: ["echo a in line-1700000000 at /labs/line/clab-line-1700000000/a"],
       env: { CLAB_INTFS: "1", ROLE: "edge" },
+      failureAllowed: false,
     });
   });
 });

@@ -120,8 +120,29 @@ describe(`native runtime on this host (${isRoot ? "as root" : NEEDS_ROOT})`, () 
     expect((await lab.runtime.listRunning()).map((instance) => instance.instanceName)).not.toContain(clashing.instanceName);
   }
 
-  test.skipIf(!isRoot)("a failing exec is reported with its rc and output, and the node's later commands still run", async () => {
-    const spec = lab.spec("failing", `name: failing\ntopology:\n  nodes:\n    a:\n      kind: linux\n      env: {GREETING: hello}\n      exec: ["sh -c 'echo oops >&2; exit 3'", "echo $GREETING after"]\n`);
+  test.skipIf(!isRoot)("a failing exec fails the deploy naming node, command and exit code; the other nodes finish, the output is logged, nothing is left", async () => {
+    const spec = lab.spec(
+      "failing",
+      `name: failing\ntopology:\n  nodes:\n    a: {kind: linux, exec: ["sh -c 'echo oops >&2; exit 3'", "echo never"]}\n    b: {kind: linux, exec: ["sleep 0.3", "echo b done"]}\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n`,
+    );
+    const failure = await lab.runtime.deploy(spec, lab.sink, never).catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe(`exec command "sh -c 'echo oops >&2; exit 3'" on node a exited with code 3 (label the node labbroker.exec-failure: allow to let it fail)`);
+    expect(lab.output.filter((line) => line.node === "a").map((line) => [line.stream, line.text])).toEqual([
+      ["stderr", `Failed to execute command node=a command="sh -c 'echo oops >&2; exit 3'" rc=3`],
+      ["stderr", "oops"],
+    ]);
+    expect(lab.output.some((line) => line.node === "b" && line.text === "b done")).toBe(true);
+    expect(lab.output.some((line) => line.text === `Deploy of ${spec.instanceName} failed; removing what was created`)).toBe(true);
+    expect(await lab.leftovers()).toEqual([]);
+    expect((await lab.runtime.listRunning()).map((instance) => instance.instanceName)).not.toContain(spec.instanceName);
+  });
+
+  test.skipIf(!isRoot)("labelled labbroker.exec-failure: allow, a failing exec is only reported (as containerlab does) and the node's later commands still run", async () => {
+    const spec = lab.spec(
+      "allowed",
+      `name: allowed\ntopology:\n  kinds:\n    linux: {labels: {labbroker.exec-failure: allow}}\n  nodes:\n    a:\n      kind: linux\n      env: {GREETING: hello}\n      exec: ["sh -c 'echo oops >&2; exit 3'", "echo $GREETING after"]\n`,
+    );
     const [node] = await lab.runtime.deploy(spec, lab.sink, never);
     const lines = lab.output.filter((line) => line.node === "a").map((line) => [line.stream, line.text]);
     expect(lines).toEqual([
