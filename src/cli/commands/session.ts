@@ -107,6 +107,7 @@ async function createSession(broker: LabBroker, options: SessionOptions, { io, s
     strict: options.strict,
     wait: !options.noWait,
     onWait: line.report,
+    onReconnect: line.lost,
     timeoutS: options.waitTimeout,
     signal,
   }).finally(line.finish);
