@@ -45,3 +45,14 @@ test("a waiting 'session create' keeps waiting across a broker kill and restart,
   await http("DELETE", `${url}/v1/sessions/${behind.id}`);
   await http("DELETE", `${url}/v1/sessions/${queued.id}`);
 }, 60_000);
+
+test("a broker that stays away longer than --wait-timeout still ends the wait with exit 3, saying the broker is unreachable", async () => {
+  const url = cluster.broker.proc.exitCode === null ? cluster.url : await cluster.startBroker([], cluster.port);
+  await cluster.session("restart-host");
+  const waiting = startLabbroker(["session", "create", "--shell", "--wait-timeout", "3"], { env: { LABBROKER_URL: url } });
+  await waiting.waitForLog((line) => String(line.msg).startsWith("session waiting: position 0"));
+  await cluster.broker.kill("SIGKILL");
+  expect(await waiting.proc.exited).toBe(3);
+  expect(waiting.stdout()).toBe("case $- in *i*) (exit 3) ;; *) exit 3 ;; esac\n");
+  expect(waiting.logs.map((line) => String(line.msg))).toContainEqual(expect.stringMatching(new RegExp(`^labbroker session create: Session \\S+ is still waiting after 3 s \\(the broker is unreachable: Cannot reach the broker at ${url}`)));
+}, 30_000);
