@@ -58,18 +58,42 @@ describe("broker configuration", () => {
 });
 
 describe("command line", () => {
-  test("an unknown subcommand exits 2 with one error line and the usage", async () => {
-    const result = await runCliCaptured(["frobnicate"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr.split("\n")[0]).toBe('labbroker: unknown command "frobnicate"');
-    expect(result.stderr).toContain("Usage: labbroker <command>");
+  test("an unknown subcommand exits 2 with one error line, the closest command and where to look", async () => {
+    expect(await runCliCaptured(["quue"])).toEqual({ code: 2, stdout: "", stderr: 'labbroker: unknown command "quue" (did you mean "queue"?)\nRun \'labbroker --help\' for usage.\n' });
+    expect((await runCliCaptured(["frobnicate"])).stderr.split("\n")[0]).toBe('labbroker: unknown command "frobnicate"');
+    expect((await runCliCaptured(["help", "sesion"])).stderr).toStartWith('labbroker help: unknown command "sesion" (did you mean "session"?)\n');
   });
 
-  test("an unknown flag exits 2 with one error line and the command's usage", async () => {
-    const result = await runCliCaptured(["broker", "--bogus"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr.split("\n")[0]).toBe("labbroker broker: Unknown option '--bogus'");
-    expect(result.stderr).toContain("Usage: labbroker broker [options]");
+  test("a usage error is one line and where to find the usage, not the whole usage", async () => {
+    expect(await runCliCaptured(["broker", "--bogus"])).toEqual({ code: 2, stdout: "", stderr: "labbroker broker: Unknown option '--bogus'\nRun 'labbroker broker --help' for usage.\n" });
+    expect(await runCliCaptured(["session", "start"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'labbroker session: expected one of create, show, list, end, not "start"\nRun \'labbroker session --help\' for usage.\n',
+    });
+  });
+
+  test("no arguments exits 2 with the command list on stderr; --help and help print it on stdout, help included", async () => {
+    const bare = await runCliCaptured([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toStartWith("Usage: labbroker <command> [options]\n");
+    expect(bare.stderr).toMatch(/^ {2}queue {2,}/m);
+    for (const argv of [["--help"], ["-h"], ["help"]]) expect(await runCliCaptured(argv)).toEqual({ code: 0, stdout: bare.stderr, stderr: "" });
+    expect(bare.stderr).toMatch(/^ {2}help {2,}List the commands, or show one command's help$/m);
+    expect((await runCliCaptured(["help", "queue"])).stdout).toStartWith("Usage: labbroker queue");
+  });
+
+  test("client options given before the command are the command's; other leading flags are refused", async () => {
+    const late = await runCliCaptured(["hosts", "--broker", "http://127.0.0.1:1", "--json"], {}, { signal: new AbortController().signal });
+    const early = await runCliCaptured(["--broker", "http://127.0.0.1:1", "--json", "hosts"], {}, { signal: new AbortController().signal });
+    const joined = await runCliCaptured(["--broker=http://127.0.0.1:1", "hosts"], {}, { signal: new AbortController().signal });
+    expect(late.code).toBe(1);
+    expect(early).toEqual(late);
+    expect(joined).toEqual(late);
+    expect(early.stderr).toStartWith("labbroker hosts: Cannot reach the broker at http://127.0.0.1:1:");
+    expect((await runCliCaptured(["--port", "9000", "broker"])).stderr).toStartWith("labbroker: unknown option '--port' before the command");
+    expect((await runCliCaptured(["--broker"])).stderr).toStartWith("labbroker: option '--broker' needs a value\n");
   });
 
   test("invalid configuration exits 2 naming the field", async () => {

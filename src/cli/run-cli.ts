@@ -1,4 +1,6 @@
+import { helpCommand, unknownCommand } from "./commands/help.ts";
 import { type CliCommand, type CommandIo, ExitCode, UsageError } from "./command.ts";
+import { isHelpFlag, splitCommandLine } from "./global-flags.ts";
 import { parseCommandArgv } from "./parse-argv.ts";
 import { commandUsage, programUsage } from "./usage.ts";
 
@@ -11,30 +13,28 @@ export interface CliContext {
 
 /** Finds the subcommand, parses its options and runs it; returns the process exit code. */
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
-  const { commands, io } = context;
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    const topic = name === "help" ? commands.find((command) => command.name === rest[0]) : undefined;
-    io.stdout(topic ? commandUsage(topic) : programUsage(commands));
-    return ExitCode.ok;
-  }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (!command) {
-    io.stderr(`labbroker: unknown command "${name}"\n\n${programUsage(commands)}`);
-    return ExitCode.usage;
-  }
+  const { io } = context;
+  const commands = [...context.commands, helpCommand(context.commands)];
+  let command: CliCommand | undefined;
   try {
-    const parsed = parseCommandArgv(command, rest, context.env);
+    const { name, args } = splitCommandLine(argv);
+    if (name === undefined || isHelpFlag(name)) {
+      // `labbroker --help` asked for the list; a bare `labbroker` is a usage error that shows it.
+      (name ? io.stdout : io.stderr)(programUsage(commands));
+      return name ? ExitCode.ok : ExitCode.usage;
+    }
+    command = commands.find((candidate) => candidate.name === name);
+    if (!command) throw new UsageError(unknownCommand(name, commands));
+    const parsed = parseCommandArgv(command, args, context.env);
     if (parsed.help) {
       io.stdout(commandUsage(command));
       return ExitCode.ok;
     }
     return await command.run({ values: parsed.values, positionals: parsed.positionals, env: context.env, io, signal: context.signal });
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`labbroker ${command.name}: ${error.message}\n\n${commandUsage(command)}`);
-      return ExitCode.usage;
-    }
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    const where = command ? `labbroker ${command.name}` : "labbroker";
+    io.stderr(`${where}: ${error.message}\nRun '${where} --help' for usage.\n`);
+    return ExitCode.usage;
   }
 }

@@ -51,7 +51,7 @@ export class LabBroker {
    * cancelled so it does not hold a place in the queue. Use with `await using` to end it on scope exit.
    */
   async session(request: SessionRequest = {}): Promise<Session> {
-    const { hosts, priority, client, idempotencyKey, strict, wait, onWait, timeoutS, signal } = request;
+    const { hosts, priority, client, idempotencyKey, strict, wait, onWait, onReconnect, timeoutS, signal } = request;
     const body: CreateSessionBody = {
       ...(hosts && Object.keys(hosts).length > 0 ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) } : {}),
       ...(priority !== undefined ? { priority } : {}),
@@ -66,7 +66,7 @@ export class LabBroker {
     const session = new Session(this.#http, view, true);
     if (wait === false) return session;
     try {
-      return await session.waitUntilActive({ onWait, timeoutS, signal });
+      return await session.waitUntilActive({ onWait, onReconnect, timeoutS, signal });
     } catch (error) {
       await session.end().catch(() => {});
       throw error;

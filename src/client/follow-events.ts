@@ -9,17 +9,34 @@ export interface FollowOptions {
   /** The stream's natural end: after yielding this event the iteration finishes without reconnecting. */
   isLast: (event: ServerSentEvent) => boolean;
   signal?: AbortSignal | undefined;
-  /** Delay before reconnecting, unless the server sets `retry` (default 1000 ms). */
+  /** Delay before the first reconnection, unless the server sets `retry` (default 1000 ms); it doubles with each failure in a row. */
   retryMs?: number;
-  /** Reconnection attempts in a row that may fail before the last error is thrown (default 10). */
+  /** The longest delay between reconnections (default 15 s). */
+  maxRetryMs?: number;
+  /**
+   * Reconnection attempts in a row that may fail before the last error is thrown (default 10, about
+   * two minutes with the backoff); `Infinity` for a caller whose own deadline or signal bounds the wait.
+   */
   maxFailures?: number;
+  /** Told each time the stream is lost and about to be reconnected (broker restarting, network down). */
+  onReconnect?: (reconnect: StreamReconnect) => void;
+  /** Told when the stream is back after one or more failed attempts. */
+  onReconnected?: () => void;
+}
+
+export interface StreamReconnect {
+  /** Why the stream was lost, in words. */
+  reason: string;
+  /** Failed attempts in a row, from 1. */
+  failures: number;
+  delayMs: number;
 }
 
 /**
  * Follows an event stream of the broker across dropped connections and broker restarts: it
  * reconnects with Last-Event-ID, so stored events are neither lost nor repeated. An answer that
  * says the stream does not exist (4xx) is thrown at once; unreachable or restarting brokers and
- * streams that break off are retried.
+ * streams that break off (a stopping broker closes them) are retried with exponential backoff.
  */
 export async function* followEvents(http: BrokerHttp, path: string, options: FollowOptions): AsyncGenerator<ServerSentEvent> {
   const parser = new EventStreamParser(options.lastEventId);
@@ -39,9 +56,10 @@ export async function* followEvents(http: BrokerHttp, path: string, options: Fol
       });
       if (response && !response.body) failure = new Error(`${path} answered without a body`);
       if (response?.body) {
+        if (failures > 0) options.onReconnected?.();
+        failures = 0;
         try {
           for await (const event of readEventStream(response.body, parser)) {
-            failures = 0;
             yield event;
             if (options.isLast(event)) return;
           }
@@ -57,6 +75,16 @@ export async function* followEvents(http: BrokerHttp, path: string, options: Fol
       connection.abort();
     }
     if (++failures > (options.maxFailures ?? 10)) throw failure;
-    await abortableDelay(parser.retryMs ?? options.retryMs ?? 1000, options.signal);
+    const delayMs = backoffMs(parser.retryMs ?? options.retryMs ?? 1000, options.maxRetryMs ?? 15_000, failures);
+    // First sentence only: runtimes append long hints ("For more information, pass `verbose: true`…").
+    const reason = (failure instanceof Error ? failure.message : String(failure)).split(/\.\s/)[0]!;
+    options.onReconnect?.({ reason, failures, delayMs });
+    await abortableDelay(delayMs, options.signal);
   }
+}
+
+/** `first`, doubling per failure in a row up to `max`, less up to a fifth at random so clients cut off together do not return together. */
+function backoffMs(first: number, max: number, failures: number): number {
+  const delay = Math.min(max, first * 2 ** (failures - 1));
+  return Math.round(delay * (1 - Math.random() * 0.2));
 }

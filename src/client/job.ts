@@ -8,9 +8,14 @@ import type { ServerSentEvent } from "./sse.ts";
 const WAIT_SLICE_S = 30;
 
 /** Reads `output` events of a job or lab log stream as chunks, until its `end`. */
-export async function* outputChunks(http: BrokerHttp, path: string, options: { after?: number | undefined; signal?: AbortSignal | undefined }): AsyncGenerator<OutputChunk> {
+export async function* outputChunks(
+  http: BrokerHttp,
+  path: string,
+  options: { after?: number | undefined; signal?: AbortSignal | undefined; maxFailures?: number | undefined },
+): AsyncGenerator<OutputChunk> {
   const isEnd = (event: ServerSentEvent) => event.event === "end";
-  for await (const event of followEvents(http, path, { isLast: isEnd, lastEventId: options.after === undefined ? undefined : String(options.after), signal: options.signal })) {
+  const lastEventId = options.after === undefined ? undefined : String(options.after);
+  for await (const event of followEvents(http, path, { isLast: isEnd, lastEventId, signal: options.signal, ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}) })) {
     if (event.event === "output") yield { ...(JSON.parse(event.data) as Omit<OutputChunk, "id">), id: Number(event.id) };
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 
 export interface LabFiles {
@@ -13,6 +13,9 @@ export interface LabFiles {
  * which is where the lab finds them on the host; a file outside that folder is refused.
  */
 export function readLabFiles(topologyPath: string, extras: readonly string[] = []): LabFiles {
+  if (!existsSync(topologyPath)) throw new Error(`Topology file "${topologyPath}" does not exist`);
+  const missing = extras.find((extra) => !existsSync(extra));
+  if (missing !== undefined) throw new Error(`Extra file or folder "${missing}" does not exist`);
   const base = dirname(resolve(topologyPath));
   const extraFiles: Record<string, Uint8Array> = {};
   for (const extra of extras) {

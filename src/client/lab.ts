@@ -100,7 +100,9 @@ export class Lab {
   async #settle(options: LabWaitOptions, stillBusy: string): Promise<void> {
     const deadline = deadlineSignal(options.timeoutS, () => new WaitTimeoutError(`Lab ${this.#view.instance_name} ${stillBusy} after ${options.timeoutS} s`), options.signal);
     try {
-      for await (const chunk of this.logs({ after: this.#logCursor, ...(deadline.signal ? { signal: deadline.signal } : {}) })) {
+      // With a deadline, a restarting broker is waited for as long as it allows (a lab deploy outlives the broker).
+      const maxFailures = options.timeoutS !== undefined ? Infinity : undefined;
+      for await (const chunk of outputChunks(this.#http, `/v1/labs/${encodeURIComponent(this.id)}/logs`, { after: this.#logCursor, signal: deadline.signal, maxFailures })) {
         this.#logCursor = chunk.id;
         options.onLog?.(chunk);
       }

@@ -108,12 +108,12 @@ function suiteFixture(hooks: SuiteHooks, options: UseSessionOptions, acquireLab:
     const env = options.env ?? processEnvironment();
     const broker = options.broker ?? new LabBroker({ env });
     const started = Date.now();
-    const { hosts, priority, client, idempotencyKey, strict, onWait } = options;
+    const { hosts, priority, client, idempotencyKey, strict, onWait, onReconnect } = options;
     const existing = options.sessionId ?? env.LABBROKER_SESSION;
     ownSession = !existing;
     session = existing
-      ? await (await broker.attach(existing)).waitUntilActive({ onWait, timeoutS })
-      : await broker.session({ hosts, priority, client, idempotencyKey, strict, onWait, timeoutS });
+      ? await (await broker.attach(existing)).waitUntilActive({ onWait, onReconnect, timeoutS })
+      : await broker.session({ hosts, priority, client, idempotencyKey, strict, onWait, onReconnect, timeoutS });
     unregister = endOnSignal(release);
     try {
       lab = await acquireLab(session, Math.max(1, timeoutS - (Date.now() - started) / 1000));

@@ -1,13 +1,15 @@
 import type { SessionView, WaitStatus } from "./api-types.ts";
 import { SessionEndedError, WaitTimeoutError } from "./errors.ts";
-import { followEvents } from "./follow-events.ts";
+import { followEvents, type StreamReconnect } from "./follow-events.ts";
 import type { BrokerHttp } from "./http.ts";
 import { deadlineSignal } from "./timing.ts";
 
 export interface ActivationWaitOptions {
   /** Called with the position and the reason in words whenever either changes while the session waits. */
   onWait?: ((status: WaitStatus) => void) | undefined;
-  /** Give up after this long with a WaitTimeoutError. */
+  /** Called when the broker cannot be reached (restarting, network down) and the wait reconnects; the place in the queue is kept. */
+  onReconnect?: ((reconnect: StreamReconnect) => void) | undefined;
+  /** Give up after this long with a WaitTimeoutError, also when the broker stays unreachable. */
   timeoutS?: number | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -15,7 +17,8 @@ export interface ActivationWaitOptions {
 /**
  * Follows the session's event stream until it is activated (stored events are replayed first, so
  * an activation that happened before the stream opened is not missed); a session that ends
- * instead is a SessionEndedError. Returns the active session's view.
+ * instead is a SessionEndedError. The queue outlives broker restarts, so a lost broker is
+ * reconnected to (with backoff) for as long as the wait may last. Returns the active session's view.
  */
 export async function waitForActivation(http: BrokerHttp, view: SessionView, options: ActivationWaitOptions = {}): Promise<SessionView> {
   const path = `/v1/sessions/${encodeURIComponent(view.id)}`;
@@ -27,10 +30,21 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
   if (view.state === "waiting") report({ position: view.position ?? 0, reason: view.wait_reason ?? "", unsatisfiable: view.unsatisfiable });
   let settled = view;
   if (view.state === "waiting") {
-    const deadline = deadlineSignal(options.timeoutS, () => new WaitTimeoutError(`Session ${view.id} is still waiting after ${options.timeoutS} s${last ? ` (${last.reason})` : ""}`), options.signal);
+    let lost: StreamReconnect | undefined;
+    const onReconnect = (reconnect: StreamReconnect) => {
+      lost = reconnect;
+      options.onReconnect?.(reconnect);
+    };
+    // Back in touch: say again where the session stands (nothing may have changed, so no event would).
+    const onReconnected = () => {
+      lost = undefined;
+      if (last) options.onWait?.(last);
+    };
+    const why = () => (lost ? `the broker is unreachable: ${lost.reason}` : (last?.reason ?? ""));
+    const deadline = deadlineSignal(options.timeoutS, () => new WaitTimeoutError(`Session ${view.id} is still waiting after ${options.timeoutS} s${why() ? ` (${why()})` : ""}`), options.signal);
     try {
       const isSettled = (type: string) => type === "session.activated" || type === "session.ended";
-      for await (const event of followEvents(http, `${path}/events`, { isLast: (event) => isSettled(event.event), signal: deadline.signal })) {
+      for await (const event of followEvents(http, `${path}/events`, { isLast: (event) => isSettled(event.event), signal: deadline.signal, maxFailures: Infinity, onReconnect, onReconnected })) {
         if (event.event === "position") report(JSON.parse(event.data) as WaitStatus);
       }
     } finally {

@@ -80,6 +80,11 @@ export function isAheadOf(a: Session, b: Session): boolean {
   return a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
 }
 
+/** Sort comparator for queue order: the session ahead (isAheadOf) first. */
+export function byQueueOrder(a: Session, b: Session): number {
+  return isAheadOf(a, b) ? -1 : isAheadOf(b, a) ? 1 : 0;
+}
+
 /** Labels a matcher sees: the agent's, overridden by the admin's. */
 export function effectiveLabels(host: Host): Record<string, string> {
   return { ...host.agentLabels, ...host.adminLabels };

@@ -1,4 +1,4 @@
-import { type Host, isAheadOf, type Requirement, type Session } from "./model.ts";
+import { byQueueOrder, type Host, isAheadOf, type Requirement, type Session } from "./model.ts";
 import { byScarcityLast } from "./gang-matcher.ts";
 import { hostMatches } from "./requirements.ts";
 
@@ -90,6 +90,21 @@ export class SessionQueue {
       pool.candidatesEpoch = this.#hostsEpoch;
     }
     return pool.candidates;
+  }
+
+  /**
+   * Every waiting session in the order the scheduler considers them (priority, then arrival): the
+   * scheduler always tries the pool whose head is furthest ahead, so this is the whole queue merged.
+   */
+  inOrder(): Session[] {
+    return [...this.#pools.values()].flatMap((pool) => pool.sessions).sort(byQueueOrder);
+  }
+
+  /** A waiting session's place in `inOrder()`, from 1: one binary search per pool. */
+  placeOf(session: Session): number {
+    let ahead = 0;
+    for (const pool of this.#pools.values()) ahead += firstNotAhead(pool.sessions, session);
+    return ahead + 1;
   }
 
   /** Sessions ahead of `session` that compete with it for at least one host. */

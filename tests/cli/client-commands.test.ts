@@ -148,6 +148,42 @@ describe("labbroker run", () => {
   });
 });
 
+describe("labbroker run and lab up: what they say when they cannot start", () => {
+  test("run in a session that is still waiting says so, with its place in the queue (exit 1), instead of 'no role'", async () => {
+    await withSession(async () => {
+      const queued = await broker.session({ client: { name: "queued" }, wait: false });
+      queued.detach();
+      try {
+        const result = await cli(["run", "m1", "--", "true"], queued.id);
+        expect(result).toEqual({
+          code: 1,
+          stdout: "",
+          stderr: `labbroker run: session ${queued.id} is waiting (position 1 in the queue: all matching hosts are held by active sessions); jobs run once it is active\n`,
+        });
+      } finally {
+        await queued.end();
+      }
+    });
+  });
+
+  test("run --json of a foreground job reports background: false", async () => {
+    await withSession(async (id) => {
+      const result = await cli(["run", "m1", "--json", "--", "true"], id);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ state: "finished", passed: true, background: false });
+    });
+  });
+
+  test("lab up with a topology file that does not exist says so, without a raw ENOENT", async () => {
+    await withSession(async (id) => {
+      const absent = join(folder, "absent.yml");
+      expect(await cli(["lab", "up", absent], id)).toEqual({ code: 2, stdout: "", stderr: `labbroker lab: Topology file "${absent}" does not exist\nRun 'labbroker lab --help' for usage.\n` });
+      const missingExtra = await cli(["lab", "up", join(import.meta.dir, "../fixtures/line3.clab.yml"), "--extra", join(folder, "no-configs")], id);
+      expect(missingExtra.stderr).toStartWith(`labbroker lab: Extra file or folder "${join(folder, "no-configs")}" does not exist\n`);
+    });
+  });
+});
+
 describe.skipIf(!isRoot)(`labbroker lab${isRoot ? "" : ` (${NEEDS_ROOT})`}`, () => {
   test("lab up streams the deploy log, uploads extra files and prints the nodes; run reaches a node; lab down removes it", async () => {
     const labDir = join(folder, "line3");
@@ -165,6 +201,24 @@ describe.skipIf(!isRoot)(`labbroker lab${isRoot ? "" : ` (${NEEDS_ROOT})`}`, () 
       expect(await cli(["run", "a", "--", "ping", "-c", "1", "-W", "2", "10.0.2.3"], id)).toMatchObject({ code: 0, stdout: expect.stringContaining("1 received") });
       expect(await cli(["lab", "down"], id)).toEqual({ code: 0, stdout: `Lab ${lab!.instance_name} destroyed\n`, stderr: "" });
       expect((await runCommand(["ip", "netns", "list"], { timeoutMs: 10_000 })).stdout).not.toContain(lab!.instance_name);
+    });
+  }, 60_000);
+
+  test("lab up into a session whose host still runs its lab names that lab and how to let it go", async () => {
+    const first = join(folder, "first.clab.yml");
+    const second = join(folder, "second.clab.yml");
+    writeFileSync(first, uniquelyNamed(FIXTURE.replace("name: line3", "name: first3")));
+    writeFileSync(second, uniquelyNamed(FIXTURE.replace("name: line3", "name: second3")));
+    await withSession(async (id) => {
+      expect((await cli(["lab", "up", first], id)).code).toBe(0);
+      const [held] = await broker.labs({ session_id: id });
+      const busy = await cli(["lab", "up", second], id);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toEndWith(
+        `: session ${id} holds lab ${held!.instance_name} (id ${held!.id}, running); destroy it with 'labbroker lab down ${held!.id}', or keep it running for reuse with 'labbroker lab down --release ${held!.id}' (423 Locked)\n`,
+      );
+      expect(busy.stderr.split("\n").length).toBe(2);
+      expect((await cli(["lab", "down", held!.id], id)).code).toBe(0);
     });
   }, 60_000);
 

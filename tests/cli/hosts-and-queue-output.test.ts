@@ -35,6 +35,7 @@ beforeAll(async () => {
   await queue("pr-1236", { hosts: { m1: { labels: { site: "west" } } } });
   await queue("netlab-urgent", { hosts: { m1: { runtime: "netlab" } }, priority: 10 });
   await queue("needs-lab-c", { hosts: { m1: { host: "lab-c" } } });
+  await queue("hotfix", { hosts: { m1: { labels: { site: "east" } } }, priority: 100 });
 });
 afterAll(() => cluster.stop());
 
@@ -50,7 +51,7 @@ test("labbroker hosts: one line per host with state, runtimes and versions, labe
   expect("\n" + normalise(result.stdout)).toMatchSnapshot();
 });
 
-test("labbroker queue: active sessions with their hosts, then waiting ones in queue order with position and reason", async () => {
+test("labbroker queue: active sessions with their hosts, then waiting ones in the order they will be served, one place each, with the reason", async () => {
   const result = await runCliCaptured(["queue", "--broker", cluster.url], {}, { signal: new AbortController().signal });
   expect(result.code).toBe(0);
   expect("\n" + normalise(result.stdout)).toMatchSnapshot();

@@ -147,6 +147,36 @@ describe("following an event stream", () => {
     expect((error as Error).message).toContain("Cannot reach the broker at http://127.0.0.1:1");
   });
 
+  test("backs off exponentially up to the cap, says so each time, and without a bound outlasts any number of failures", async () => {
+    let attempts = 0;
+    const http = new BrokerHttp("http://broker.invalid", async () => {
+      if (++attempts <= 15) throw new TypeError("Unable to connect");
+      return streamResponse(`${events(1)}event: end\ndata: {}\n\n`);
+    });
+    const delays: number[] = [];
+    let reconnected = 0;
+    const received = await collect(
+      followEvents(http, "/stream", {
+        isLast: (event) => event.event === "end",
+        retryMs: 1,
+        maxRetryMs: 8,
+        maxFailures: Infinity,
+        onReconnect: ({ reason, failures, delayMs }) => {
+          expect(reason).toContain("Cannot reach the broker at http://broker.invalid: Unable to connect");
+          expect(failures).toBe(delays.length + 1);
+          delays.push(delayMs);
+        },
+        onReconnected: () => reconnected++,
+      }),
+    );
+    expect(received).toEqual(["output:1", "end:{}"]);
+    const planned = [1, 2, 4, ...Array(12).fill(8)];
+    expect(delays).toHaveLength(planned.length);
+    // Each delay is the planned one less up to a fifth (jitter), rounded to whole milliseconds.
+    delays.forEach((delay, index) => expect(delay >= Math.floor(planned[index]! * 0.8) && delay <= planned[index]!).toBe(true));
+    expect(reconnected).toBe(1);
+  });
+
   test("aborting stops the stream with the abort reason", async () => {
     const { http } = scriptedServer(() => streamResponse(events(1)));
     const controller = new AbortController();

@@ -13,9 +13,9 @@ export function clientCell(session: SessionView): string {
   return session.client.name ?? session.client.ci_job_id ?? "-";
 }
 
-/** Where the session stands, in a few words: `active`, `waiting (position 2: 2 sessions ahead)`, `ended (expired)`. */
+/** Where the session stands, in a few words: `active`, `waiting (position 3 in the queue: 2 sessions ahead)`, `ended (expired)`. */
 export function stateCell(session: SessionView): string {
-  if (session.state === "waiting") return `waiting (position ${session.position ?? 0}: ${session.wait_reason ?? "queued"})`;
+  if (session.state === "waiting") return `waiting (position ${session.queue_position ?? "?"} in the queue: ${session.wait_reason ?? "queued"})`;
   if (session.state === "ended") return `ended (${session.end_reason ?? "unknown"})`;
   return session.degraded ? "active (degraded: a held host is offline)" : "active";
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LabView } from "../../client/api-types.ts";
+import { LabBrokerError } from "../../client/errors.ts";
 import { readLabFiles } from "../../client/lab-files.ts";
 import type { Session } from "../../client/session.ts";
 import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
@@ -63,15 +64,19 @@ async function labUp(session: Session, topologyPath: string, options: LabOptions
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const lab = await session.lab(files.topology, {
-    ...files,
-    reuse: options.reuse,
-    ...(options.runtime ? { runtime: options.runtime } : {}),
-    ...(options.role ? { role: options.role } : {}),
-    onLog: (chunk) => printLogLine(io, chunk),
-    timeoutS: options.waitTimeout,
-    signal,
-  });
+  const lab = await session
+    .lab(files.topology, {
+      ...files,
+      reuse: options.reuse,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+      ...(options.role ? { role: options.role } : {}),
+      onLog: (chunk) => printLogLine(io, chunk),
+      timeoutS: options.waitTimeout,
+      signal,
+    })
+    .catch(async (error: unknown) => {
+      throw await explainBusy(session, error);
+    });
   if (options.json) printJson(io, lab.view);
   else io.stdout(labSummary(lab.view));
   return ExitCode.ok;
@@ -88,4 +93,19 @@ async function labDown(session: Session, labId: string | undefined, options: Lab
   if (options.json) printJson(io, results);
   else if (labs.length === 0) io.stdout(`Session ${session.id} has no live labs\n`);
   return ExitCode.ok;
+}
+
+/** A busy host (423) because this session still holds another lab: name that lab and how to let it go. */
+async function explainBusy(session: Session, error: unknown): Promise<unknown> {
+  if (!(error instanceof LabBrokerError) || error.code !== "locked" || session.state !== "active") return error;
+  const held = await session.labs();
+  if (held.length === 0) return error;
+  const names = held.map((lab) => `${lab.view.instance_name} (id ${lab.id}, ${lab.view.state})`).join(", ");
+  const id = held[0]!.id;
+  return new LabBrokerError({
+    code: error.code,
+    status: error.status,
+    title: error.title,
+    detail: `${error.detail}: session ${session.id} holds lab ${names}; destroy it with 'labbroker lab down ${id}', or keep it running for reuse with 'labbroker lab down --release ${id}'`,
+  });
 }

@@ -7,7 +7,7 @@ import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
 
 export const queueCommand: CliCommand = {
   name: "queue",
-  summary: "Show the queue: active sessions and their hosts, then waiting ones in order with why they wait",
+  summary: "Show the queue: active sessions and their hosts, then waiting ones in the order they will be served, with why they wait",
   options: clientOptions,
   async run({ values, env, io, signal }) {
     const options = parseOptions(clientConfigSchema, clientOptions, values);
@@ -30,7 +30,7 @@ export function queueTable(sessions: readonly SessionListItem[], now: number): s
     textTable(
       ["POS", "SESSION", "STATE", "PRIO", "HOSTS", "CLIENT", "SINCE", "WAITING BECAUSE"],
       [...active, ...waiting].map((session) => [
-        session.state === "active" ? "-" : String(session.position ?? 0),
+        session.queue_position === null ? "-" : String(session.queue_position),
         session.id,
         session.state,
         String(session.priority),

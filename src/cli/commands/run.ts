@@ -4,6 +4,7 @@ import type { RunOptions } from "../../client/place.ts";
 import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption } from "../../config/client-options.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { resolveJobTarget } from "../client/job-target.ts";
+import { stateCell } from "../client/session-render.ts";
 import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 /** A foreground job's bound when none is given, as the API has it. */
@@ -58,6 +59,10 @@ export const runCommand: CliCommand = {
     const sessionId = requireSessionId(options.session);
     return withClientErrors("run", io, signal, async () => {
       await using session = await broker.attach(sessionId);
+      if (session.state !== "active") {
+        io.stderr(`labbroker run: session ${session.id} is ${stateCell(session.view)}; jobs run once it is active\n`);
+        return ExitCode.failed;
+      }
       const place = await resolveJobTarget(session, target, options.lab);
       const timeoutS = options.timeout ?? (options.background ? undefined : FOREGROUND_TIMEOUT_S);
       const runOptions: RunOptions = {
@@ -84,7 +89,8 @@ export const runCommand: CliCommand = {
       } finally {
         signal.removeEventListener("abort", killOnInterrupt);
       }
-      if (options.json) printJson(io, job.view);
+      // The job ran in the background on the host only so its output could be followed: for the caller it ran in the foreground.
+      if (options.json) printJson(io, { ...job.view, background: false });
       else if (!job.passed) io.stderr(`labbroker run: job ${job.view.number} failed: ${failureReason(job, options.expectFailure)}\n`);
       return job.passed ? ExitCode.ok : ExitCode.failed;
     });

@@ -7,7 +7,7 @@ import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, wait
 import { SESSION_STATES } from "../../engine/model.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/session-render.ts";
-import { shellQuote } from "../client/shell-quote.ts";
+import { shellExitLine, shellQuote } from "../client/shell-quote.ts";
 import { ago, textTable } from "../client/text-table.ts";
 import { waitLine } from "../client/wait-line.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
@@ -55,7 +55,8 @@ export const sessionCommand: CliCommand = {
   options: sessionOptions,
   details: [
     "create   queue a session and wait until it is active (a live line shows position and reason);",
-    "         with --shell print export lines: eval \"$(labbroker session create --shell)\"",
+    "         with --shell print export lines: eval \"$(labbroker session create --shell)\"; when it fails,",
+    "         it prints a line that makes the evaluating script exit with the same code (3 after --wait-timeout)",
     "show     one session; ID defaults to --session / $LABBROKER_SESSION",
     "list     sessions in queue order (or --state ended: newest first)",
     "end      end a session (default $LABBROKER_SESSION); an ended one is fine, for always-run CI steps",
@@ -67,16 +68,33 @@ export const sessionCommand: CliCommand = {
     const [action, id, ...extra] = input.positionals;
     if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`expected one of ${ACTIONS.join(", ")}${action ? `, not "${action}"` : ""}`);
     if (extra.length > 0 || (id !== undefined && (action === "create" || action === "list"))) throw new UsageError(`unexpected argument "${extra[0] ?? id}"`);
-    const options = parseOptions(optionsSchema, sessionOptions, input.values);
-    const broker = connect(options, input.env);
-    return withClientErrors(`session ${action}`, input.io, input.signal, () => {
-      if (action === "create") return createSession(broker, options, input);
-      if (action === "list") return listSessions(broker, options, input);
-      if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
-      return endSession(broker, id ?? options.session, options, input);
-    });
+    const perform = () => {
+      const options = parseOptions(optionsSchema, sessionOptions, input.values);
+      const broker = connect(options, input.env);
+      return withClientErrors(`session ${action}`, input.io, input.signal, () => {
+        if (action === "create") return createSession(broker, options, input);
+        if (action === "list") return listSessions(broker, options, input);
+        if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
+        return endSession(broker, id ?? options.session, options, input);
+      });
+    };
+    return action === "create" && input.values.shell === true ? failingShellOnError(input, perform) : perform();
   },
 };
+
+/**
+ * `eval "$(labbroker session create --shell)"` sees only stdout: when create fails, empty output
+ * would let the script carry on without a session. Print a line that stops it with the exit code
+ * instead (the message itself still goes to stderr).
+ */
+async function failingShellOnError({ io }: CommandInput, perform: () => Promise<number>): Promise<number> {
+  const code = await perform().catch((error: unknown) => {
+    io.stdout(shellExitLine(error instanceof UsageError ? ExitCode.usage : ExitCode.failed));
+    throw error;
+  });
+  if (code !== ExitCode.ok) io.stdout(shellExitLine(code));
+  return code;
+}
 
 async function createSession(broker: LabBroker, options: SessionOptions, { io, signal }: CommandInput): Promise<number> {
   const client = { name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId };
@@ -89,6 +107,7 @@ async function createSession(broker: LabBroker, options: SessionOptions, { io, s
     strict: options.strict,
     wait: !options.noWait,
     onWait: line.report,
+    onReconnect: line.lost,
     timeoutS: options.waitTimeout,
     signal,
   }).finally(line.finish);

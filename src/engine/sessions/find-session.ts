@@ -24,8 +24,9 @@ export interface SessionFilter {
 }
 
 /**
- * Waiting and active sessions come from memory in queue order; ended ones from the database,
- * newest first. Without a state filter, live sessions are listed.
+ * Live sessions come from memory: active (and reserved) ones by arrival, then waiting ones in the
+ * order the scheduler considers them; ended ones from the database, newest first. Without a state
+ * filter, live sessions are listed.
  */
 export async function listSessions(ctx: EngineContext, filter: SessionFilter): Promise<Session[]> {
   const matches = (session: Session) =>
@@ -33,9 +34,9 @@ export async function listSessions(ctx: EngineContext, filter: SessionFilter): P
     (!filter.clientName || session.client.name === filter.clientName) &&
     (filter.beforeSeq === undefined || session.seq < filter.beforeSeq);
   if (filter.state !== "ended") {
-    return [...ctx.state.sessions.values()]
+    const holding = [...ctx.state.sessions.values()].filter((session) => session.state !== "waiting").sort((a, b) => a.seq - b.seq);
+    return [...holding, ...ctx.state.queue.inOrder()]
       .filter((session) => (!filter.state || session.state === filter.state) && matches(session))
-      .sort((a, b) => a.seq - b.seq)
       .slice(0, filter.limit);
   }
   const conditions: SQL[] = [eq(sessions.state, "ended")];

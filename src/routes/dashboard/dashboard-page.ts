@@ -45,7 +45,7 @@ async function refresh() {
     cell(h.used + " / " + h.capacity) + cell(h.agent_version) + "</tr>"));
   render("sessions", ["session", "state", "hosts", "position / reason", "client", "since"], sessions.items.map((s) => "<tr>" + cell(s.id.slice(-12)) +
     cell(s.state, "state " + s.state) + cell(Object.entries(s.hosts).map(([role, h]) => role + ": " + h.name).join(", ")) +
-    cell(s.state === "waiting" ? s.position + " — " + s.wait_reason : (s.wait_reason ?? "")) + cell(s.client.name ?? "") + cell(s.activated_at ?? s.created_at) + "</tr>"));
+    cell(s.state === "waiting" ? "#" + s.queue_position + " — " + s.wait_reason : (s.wait_reason ?? "")) + cell(s.client.name ?? "") + cell(s.activated_at ?? s.created_at) + "</tr>"));
   render("labs", ["lab", "state", "runtime", "instance", "holders", "nodes"], labs.items.map((l) => "<tr>" + cell(l.topology_name) + cell(l.state, "state " + l.state) +
     cell(l.runtime) + cell(l.instance_name) + cell(l.ref_count) + cell(l.devices.map((d) => d.name + (d.raw.ansible_host ? " " + d.raw.ansible_host : "")).join(", ")) + "</tr>"));
   document.getElementById("updated").textContent = "· " + new Date().toLocaleTimeString();

@@ -68,6 +68,11 @@ export const SessionViewSchema = z
     end_reason: z.enum(END_REASONS).nullable(),
     priority: z.number().int(),
     position: z.number().int().nullable().openapi({ description: "Competing waiting sessions ahead; 0 when active; null when ended" }),
+    queue_position: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "A waiting session's place in the whole queue, from 1, in the order the scheduler considers sessions (priority, then arrival); null unless waiting" }),
     wait_reason: z.string().nullable().openapi({ example: "2 sessions ahead" }),
     unsatisfiable: z.boolean(),
     degraded: z.boolean().openapi({ description: "True while a held host is offline" }),
@@ -108,6 +113,7 @@ export function toSessionView(ctx: EngineContext, session: Session): SessionView
     end_reason: session.endReason,
     priority: session.priority,
     position: session.state === "ended" || session.state === "scheduled" ? null : (wait?.position ?? 0),
+    queue_position: session.state === "waiting" ? ctx.state.queue.placeOf(session) : null,
     wait_reason: wait?.reason ?? (session.state === "scheduled" ? `reserved: starts at ${isoTime(session.startAt)}` : null),
     unsatisfiable: wait?.unsatisfiable ?? false,
     degraded,
