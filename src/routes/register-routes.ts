@@ -20,6 +20,7 @@ import { registerGetLabLogs } from "./labs/get-lab-logs.ts";
 import { registerGetLabs } from "./labs/get-labs.ts";
 import { registerLabActions } from "./labs/lab-actions.ts";
 import { registerPostLab } from "./labs/post-lab.ts";
+import { registerPostLabDeploy } from "./labs/post-lab-deploy.ts";
 import type { RouteDeps } from "./route-deps.ts";
 import { registerDeviceRoutes } from "./devices/device-routes.ts";
 import { registerFileRoutes } from "./devices/file-routes.ts";
@@ -61,6 +62,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerPostLab(api, deps);
   registerGetLabs(api, deps);
   registerLabActions(api, deps);
+  registerPostLabDeploy(api, deps);
   registerGetLabLogs(api, deps);
 
   registerPostSessionJob(api, deps);
