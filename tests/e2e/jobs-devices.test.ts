@@ -207,6 +207,33 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
   });
 
+  test("the results summary as LNST prints it: background jobs start, verdicts in time order with why a job failed, and the test's own results", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const capture = await job(session.id, { shell: "sleep 600", background: true, description: "capture" });
+    const parsed = await job(session.id, { shell: "echo not-json", parse_json: true, description: "read counters" });
+    expect(parsed.json).toMatchObject({ passed: false, exit_code: 0 });
+    expect((await http("POST", `${cluster!.url}/v1/sessions/${session.id}/results`, { description: "counters consistent", result: "FAIL", data: { lost: 3 } })).status).toBe(201);
+    await http("POST", `${cluster!.url}/v1/jobs/${capture.json.id}/kill`);
+    await http("POST", `${cluster!.url}/v1/jobs/${capture.json.id}/wait?timeout_s=10`);
+
+    const summary = (await http("GET", `${cluster!.url}/v1/sessions/${session.id}/summary`)).json;
+    expect(summary.timeline.map((entry: { kind: string; number: number | null; verdict: string | null }) => [entry.kind, entry.number, entry.verdict])).toEqual([
+      ["job-started", 1, null],
+      ["job", 2, "FAIL"],
+      ["result", null, "FAIL"],
+      ["job", 1, "FAIL"],
+    ]);
+    const text = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text&view=chronological`).then((response) => response.text());
+    const lines = text.trimEnd().split("\n").map((line) => line.slice(line.indexOf(" ") + 1));
+    expect(lines[0]).toBe("m1 (host-a) job 1 started: capture [background]");
+    expect(lines[1]).toStartWith("m1 (host-a) job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
+    expect(lines[2]).toBe('result: FAIL counters consistent — {"lost":3}');
+    expect(lines[3]).toBe("m1 (host-a) job 1: FAIL capture — exit code none, killed by SIGKILL");
+    const perHost = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text`).then((response) => response.text());
+    expect(perHost).toContain("  job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
+  });
+
   test("large output reaches the caller: 3 MB of stdout whole when max_output_bytes allows it, cut and marked beyond it", async () => {
     await nativeCluster();
     const session = await cluster!.session("host-a");

@@ -5,7 +5,6 @@ import { BadRequestError } from "../../engine/errors.ts";
 import { findJob } from "../../engine/jobs/find-job.ts";
 import { jobState } from "../../engine/jobs/job.ts";
 import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
-import { sessionSummary, summaryText } from "../../engine/jobs/job-summary.ts";
 import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
@@ -62,28 +61,6 @@ const listSessionJobs = createRoute({
   responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } }, ...problemResponses(404) },
 });
 
-export const SummarySchema = z.object({
-  hosts: z.array(
-    z.object({
-      role: z.string(),
-      host: z.string(),
-      jobs: z.array(z.object({ number: z.number().int(), id: z.string(), description: z.string().nullable(), node: z.string().nullable(), state: z.string(), verdict: z.enum(["PASS", "FAIL", "RUNNING"]), result: z.string() })),
-    }),
-  ),
-});
-
-const summary = createRoute({
-  method: "get",
-  path: "/v1/sessions/{id}/summary",
-  tags: ["jobs"],
-  summary: "Results summary: per host, every job with its number, description, PASS/FAIL and result",
-  request: { params: SessionIdParamSchema, query: z.object({ format: z.enum(["json", "text"]).default("json") }) },
-  responses: {
-    200: { description: "The summary", content: { "application/json": { schema: SummarySchema }, "text/plain": { schema: z.string() } } },
-    ...problemResponses(404),
-  },
-});
-
 export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
   api.openapi(getJob, async (c) => c.json(toJobView(engine, await findJob(engine, c.req.valid("param").id)), 200));
   api.openapi(waitJob, async (c) => {
@@ -110,10 +87,5 @@ export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
     const session = await findSession(engine, c.req.valid("param").id);
     const rows = await engine.orm.select().from(jobs).where(eq(jobs.sessionId, session.id)).orderBy(asc(jobs.hostId), asc(jobs.number));
     return c.json({ items: rows.map((row) => toJobView(engine, engine.state.jobs.get(row.id) ?? row)) }, 200);
-  });
-  api.openapi(summary, async (c) => {
-    const hosts = await sessionSummary(engine, c.req.valid("param").id);
-    if (c.req.valid("query").format === "text") return c.text(summaryText(hosts), 200);
-    return c.json({ hosts }, 200);
   });
 }
