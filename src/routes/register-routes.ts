@@ -27,6 +27,7 @@ import { registerDeviceRoutes } from "./devices/device-routes.ts";
 import { registerFileRoutes } from "./devices/file-routes.ts";
 import { registerGetSessionSummary } from "./jobs/get-session-summary.ts";
 import { registerJobRoutes } from "./jobs/job-routes.ts";
+import { registerPostJobWait } from "./jobs/post-job-wait.ts";
 import { registerPostSessionJob } from "./jobs/post-session-job.ts";
 import { registerDeleteSession } from "./sessions/delete-session.ts";
 import { registerGetSession } from "./sessions/get-session.ts";
@@ -69,6 +70,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
 
   registerPostSessionJob(api, deps);
   registerJobRoutes(api, deps);
+  registerPostJobWait(api, deps);
   registerGetSessionSummary(api, deps);
   registerPostSessionResult(api, deps);
   registerDeviceRoutes(api, deps);

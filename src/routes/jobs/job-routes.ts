@@ -5,7 +5,6 @@ import { BadRequestError } from "../../engine/errors.ts";
 import { findJob } from "../../engine/jobs/find-job.ts";
 import { jobState } from "../../engine/jobs/job.ts";
 import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
-import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
 import { EventStreamHeadersSchema, EventStreamQuerySchema, resumePoint } from "../event-stream.ts";
@@ -18,15 +17,6 @@ import { JobIdParamSchema, JobViewSchema, toJobView } from "./job-schemas.ts";
 const jobResponse = (description: string) => ({ description, content: { "application/json": { schema: JobViewSchema } } });
 
 const getJob = createRoute({ method: "get", path: "/v1/jobs/{id}", tags: ["jobs"], summary: "A job: state, exit code, passed, output, result", request: { params: JobIdParamSchema }, responses: { 200: jobResponse("The job"), ...problemResponses(404) } });
-
-const waitJob = createRoute({
-  method: "post",
-  path: "/v1/jobs/{id}/wait",
-  tags: ["jobs"],
-  summary: "Wait until the job finishes or timeout_s passes (no error on timeout: it is simply still running)",
-  request: { params: JobIdParamSchema, query: z.object({ timeout_s: z.coerce.number().min(0).max(3600).default(30) }) },
-  responses: { 200: jobResponse("The job, finished or not"), ...problemResponses(400, 404) },
-});
 
 const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict();
 export const KillResultSchema = z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema });
@@ -63,10 +53,6 @@ const listSessionJobs = createRoute({
 
 export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
   api.openapi(getJob, async (c) => c.json(toJobView(engine, await findJob(engine, c.req.valid("param").id)), 200));
-  api.openapi(waitJob, async (c) => {
-    const job = await findJob(engine, c.req.valid("param").id);
-    return c.json(toJobView(engine, await waitForJob(engine, job, c.req.valid("query").timeout_s * 1000, c.req.raw.signal)), 200);
-  });
   api.openapi(killJobRoute, async (c) => {
     const job = await findJob(engine, c.req.valid("param").id);
     // The body is optional: no body means SIGKILL.
