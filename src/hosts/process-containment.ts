@@ -41,7 +41,7 @@ export function whyNoCgroups(): string | null {
 
 /** A containment for one run: a cgroup where possible (and wanted), else the process-group sweep. */
 export function createContainment(wanted: { cgroup: boolean }): Containment {
-  const base = wanted.cgroup ? (cgroupBase ??= findOwnCgroup()) : null;
+  const base = wanted.cgroup ? runCgroupBase() : null;
   if (base) {
     const path = join(base, `labbroker-${process.pid}-${++runCounter}`);
     try {
@@ -55,6 +55,11 @@ export function createContainment(wanted: { cgroup: boolean }): Containment {
     cgroupBase = null;
   }
   return processGroupContainment(randomUUID());
+}
+
+/** The cgroup that holds our runs' cgroups, or null where runs use process groups. */
+export function runCgroupBase(): string | null {
+  return (cgroupBase ??= findOwnCgroup());
 }
 
 /** The agent's own cgroup in the cgroup v2 hierarchy (also in a hybrid setup), or null with the reason recorded. */
@@ -121,7 +126,7 @@ export function sendSignal(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-function readPids(file: string): number[] {
+export function readPids(file: string): number[] {
   try {
     return readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number);
   } catch {
@@ -146,7 +151,7 @@ function liveProcesses(match: (pid: number, groupId: number, environ: () => stri
 }
 
 /** A live (not zombie) process's group id; null when it is gone. */
-function statFields(pid: number): { groupId: number } | null {
+export function statFields(pid: number): { groupId: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the parenthesised command name: state ppid pgrp …
