@@ -3,10 +3,10 @@ import { BadRequestError } from "../../src/engine/errors.ts";
 import { runHousekeeping } from "../../src/engine/housekeeping.ts";
 import { endSession } from "../../src/engine/sessions/end-session.ts";
 import { explainWait } from "../../src/engine/sessions/explain-wait.ts";
-import { touchSession } from "../../src/engine/sessions/touch-session.ts";
 import { changeWalltime } from "../../src/engine/time/change-walltime.ts";
 import { estimateStart } from "../../src/engine/time/estimate-start.ts";
 import { searchSlot } from "../../src/engine/time/slot-search.ts";
+import { tick } from "../support/housekeeping-tick.ts";
 import { createTestEngine, type TestEngine } from "../support/test-engine.ts";
 
 const SECOND = 1000;
@@ -19,14 +19,6 @@ afterEach(async () => {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const req = (role: string, fields: { labels?: Record<string, string>; host?: string } = {}) => ({ role, labels: fields.labels ?? {}, runtime: null, host: fields.host ?? null });
-
-/** Moves the fake clock and lets housekeeping run, as the broker's timer would. */
-async function tick(ms: number) {
-  engine.clock.advance(ms);
-  for (const session of engine.ctx.state.sessions.values()) if (session.state !== "scheduled") touchSession(engine.ctx, session.id);
-  for (const host of engine.ctx.state.hosts.values()) host.lastSeenAt = engine.clock.now();
-  await runHousekeeping(engine.ctx);
-}
 
 describe("a booking in the way of a waiting session", () => {
   test("the wait reason names the booking, and the estimate is its end, steady while time passes", async () => {
@@ -41,13 +33,13 @@ describe("a booking in the way of a waiting session", () => {
     );
     expect(estimateStart(engine.ctx, pinned)).toEqual({ at: now + 2 * MINUTE, basis: expect.stringContaining("reservations booked on the hosts") });
 
-    await tick(30 * SECOND);
+    await tick(engine, 30 * SECOND);
     expect(estimateStart(engine.ctx, pinned).at).toBe(now + 2 * MINUTE);
-    await tick(30 * SECOND);
+    await tick(engine, 30 * SECOND);
     expect(booking.state).toBe("active");
     expect(explainWait(engine.ctx, pinned).reason).toBe("all matching hosts are held by active sessions");
     expect(estimateStart(engine.ctx, pinned).at).toBe(now + 2 * MINUTE);
-    await tick(MINUTE);
+    await tick(engine, MINUTE);
     expect(pinned.state).toBe("active");
     expect(pinned.activatedAt).toBe(now + 2 * MINUTE);
   });
@@ -70,7 +62,7 @@ describe("walltime changes are refused, never clamped", () => {
     await engine.addHost("h1");
     const active = await engine.requestSession([{}], { walltimeMs: 50 * SECOND });
     await expect(changeWalltime(engine.ctx, active.id, -2000 * SECOND)).rejects.toMatchObject({ status: 422, message: expect.stringContaining("offset_walltime_s: the walltime would be -1950 s") });
-    await tick(20 * SECOND);
+    await tick(engine, 20 * SECOND);
     await expect(changeWalltime(engine.ctx, active.id, -30 * SECOND)).rejects.toMatchObject({ status: 422, message: expect.stringContaining("before now; less than 30 s can be taken off") });
     expect(active.walltimeMs).toBe(50 * SECOND);
     await changeWalltime(engine.ctx, active.id, -29 * SECOND);
