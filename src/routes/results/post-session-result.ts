@@ -22,7 +22,7 @@ const ResultBodySchema = z
   .strict()
   .openapi("SessionResultRequest");
 
-const SessionResultSchema = z
+export const SessionResultSchema = z
   .object({ id: z.string(), session_id: z.string(), description: z.string(), result: z.enum(["PASS", "FAIL"]), data: z.unknown(), created_at: IsoTimeSchema })
   .openapi("SessionResult");
 
