@@ -7,6 +7,7 @@ import sql3 from "./migrations/0003_labs.sql" with { type: "text" };
 import sql4 from "./migrations/0004_jobs-devices.sql" with { type: "text" };
 import sql5 from "./migrations/0005_time.sql" with { type: "text" };
 import sql6 from "./migrations/0006_retention.sql" with { type: "text" };
+import sql7 from "./migrations/0007_results.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -16,4 +17,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0004_jobs-devices", when: 1795309853897, sql: sql4 },
   { tag: "0005_time", when: 1795311140664, sql: sql5 },
   { tag: "0006_retention", when: 1796143985864, sql: sql6 },
+  { tag: "0007_results", when: 1796144983164, sql: sql7 },
 ];

@@ -232,3 +232,17 @@ export const hostChanges = sqliteTable(
   },
   (table) => [index("host_changes_session").on(table.sessionId, table.id)],
 );
+
+/** Results a test records in its session beside its jobs (LNST's custom results): PASS/FAIL with a description and data. */
+export const sessionResults = sqliteTable(
+  "session_results",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    description: text("description").notNull(),
+    verdict: text("verdict", { enum: ["PASS", "FAIL"] }).notNull(),
+    data: text("data", { mode: "json" }).$type<unknown>(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("session_results_session").on(table.sessionId, table.createdAt)],
+);

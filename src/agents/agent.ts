@@ -7,6 +7,7 @@ import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.t
 import { BrokerClient, BrokerRequestError, BrokerUnreachableError } from "./broker-client.ts";
 import { EventSender } from "./event-sender.ts";
 import { type AgentServices, createSerializer } from "./agent-services.ts";
+import { killOrphanedRuns } from "../hosts/orphaned-runs.ts";
 import { JobRegistry } from "../hosts/jobs/job-registry.ts";
 import { EXECUTORS } from "./executors/index.ts";
 import { detectInventory, type HostInventory } from "./inventory.ts";
@@ -45,6 +46,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const { clock, log, signal } = options;
   const client = new BrokerClient(options.brokerUrl);
   const journal = new AgentWorkJournal(options.workDir);
+  const orphans = await killOrphanedRuns();
+  if (orphans.length > 0) log.warn("killed processes of runs a previous agent process left behind", { pids: orphans });
   const inventory = await detectInventory(options.env);
   const runtimes = createLabRuntimes(inventory.runtimes, { workDir: options.workDir, env: options.env, toolPrefix: options.toolPrefix });
   let auth = await connect(options, client, inventory);

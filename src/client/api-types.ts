@@ -11,7 +11,9 @@ import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/d
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
 import type { eventJson } from "../routes/event-stream.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
-import type { KillResultSchema, SummarySchema } from "../routes/jobs/job-routes.ts";
+import type { KillResultSchema } from "../routes/jobs/job-routes.ts";
+import type { SummarySchema } from "../routes/jobs/get-session-summary.ts";
+import type { SessionResultSchema } from "../routes/results/post-session-result.ts";
 import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas.ts";
 import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
 import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
@@ -49,6 +51,7 @@ export type RunJobBody = z.input<typeof RunJobBodySchema>;
 export type KillResult = z.infer<typeof KillResultSchema>;
 export type JobSignal = SignalName;
 export type SessionSummary = z.infer<typeof SummarySchema>;
+export type SessionResultView = z.infer<typeof SessionResultSchema>;
 
 /** One network interface as `GET …/devices` lists it. */
 export type DeviceInfo = Device;

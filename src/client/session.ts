@@ -1,4 +1,4 @@
-import type { CreateLabBody, LabView, SessionSummary, SessionView } from "./api-types.ts";
+import type { CreateLabBody, LabView, SessionResultView, SessionSummary, SessionView } from "./api-types.ts";
 import { bytesToBase64, type FileContent, toBytes } from "./bytes.ts";
 import { type CamelKeys, snakeKeys } from "./case-keys.ts";
 import type { LabBrokerError } from "./errors.ts";
@@ -96,13 +96,19 @@ export class Session implements AsyncDisposable {
     return live.filter((view) => belongsToSession(view, this.id)).map((view) => new Lab(this.#http, this.id, view));
   }
 
-  /** Per host, every job with its number, description, PASS/FAIL and result. */
+  /** Per host, every job with its number, description, PASS/FAIL and result; and the timeline of jobs and recorded results. */
   summary(): Promise<SessionSummary> {
     return this.#http.json<SessionSummary>("GET", `${this.#path}/summary`);
   }
 
-  async summaryText(): Promise<string> {
-    return (await this.#http.send("GET", `${this.#path}/summary`, { query: { format: "text" } })).text();
+  /** The summary as text: grouped per host, or one line per event in time order (LNST's log). */
+  async summaryText(view: "hosts" | "chronological" = "hosts"): Promise<string> {
+    return (await this.#http.send("GET", `${this.#path}/summary`, { query: { format: "text", view } })).text();
+  }
+
+  /** Records a result of the test's own beside its jobs (LNST's custom result). */
+  recordResult(description: string, result: "PASS" | "FAIL", data?: unknown): Promise<SessionResultView> {
+    return this.#http.json<SessionResultView>("POST", `${this.#path}/results`, { json: { description, result, ...(data === undefined ? {} : { data }) } });
   }
 
   /** Ends the session (its labs are released, its hosts go to the next in line). Ending twice is harmless. */

@@ -1,8 +1,8 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
-import { $ } from "dax";
 import { LiveDecoder, StreamCapture, type KeepPart } from "./output-capture.ts";
-import { PidLineFilter, sessionArgv, signalGroup, signalThatEnded } from "./process-session.ts";
+import { createContainment, type Containment } from "./process-containment.ts";
+import { shellStatus, signalRun, spawnSessionLeader } from "./process-session.ts";
 
 export type OutputStream = "stdout" | "stderr";
 
@@ -11,7 +11,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface RunOptions {
   /**
-   * Hard bound: the command and everything in its process group are killed with SIGKILL.
+   * Hard bound: the command and everything it started are killed with SIGKILL.
    * `Infinity` only for commands someone kills explicitly (background jobs).
    */
   timeoutMs: number;
@@ -33,11 +33,18 @@ export interface RunOptions {
   maxCaptureBytes?: number;
   /** Which part of an over-long stream to keep; default the tail. */
   keepOutput?: KeepPart;
+  /**
+   * What the command leaves running when it exits: killed (default), or kept (a lab node's `exec`
+   * starting a daemon that belongs to the lab). Kept processes are not waited for either.
+   */
+  leftovers?: "kill" | "keep";
+  /** Signals processes this user may not signal through this prefix (`sudo -n` → `sudo -n kill …`): the prefix that started them. */
+  killPrefix?: readonly string[];
 }
 
 export interface RunResult {
   argv: string[];
-  /** Exit status as a shell shows it: 128+n when the command died of signal n. */
+  /** Exit status as a shell shows it: 128+n when the command died of signal n; -1 when it could not be killed and never exited. */
   code: number;
   /** The signal this runner sent (kill, timeout, abort) that ended the command, if one did. */
   signal: NodeJS.Signals | null;
@@ -49,15 +56,20 @@ export interface RunResult {
   aborted: boolean;
   /** Bytes of stdout/stderr not kept because of maxCaptureBytes. */
   truncated: { stdout: number; stderr: number };
+  /** Processes of the run still alive after it was killed (not even the kill prefix could stop them); their output is no longer read. */
+  unkilled: number[];
+  /** What held the run's processes (see process-containment.ts). */
+  containment: "cgroup" | "process-group";
   durationMs: number;
 }
 
-/** A started command: its pid once known, a kill for its whole process group, and its result. */
+/** A started command: its pid, a kill for everything it started, and its result. */
 export interface RunningCommand {
   readonly argv: readonly string[];
+  /** Its pid and process group id; undefined when it could not be started. */
   readonly pid: number | undefined;
   readonly finished: boolean;
-  /** Signals the whole process group; false (nothing sent) once the command has finished. */
+  /** Signals every process of the run; false (nothing sent) once none is left. */
   kill(signal?: NodeJS.Signals): boolean;
   readonly result: Promise<RunResult>;
 }
@@ -67,103 +79,153 @@ export class CommandFailedError extends Error {
   override name = "CommandFailedError";
   constructor(readonly result: RunResult) {
     const reason = result.timedOut ? `timed out after ${result.durationMs} ms` : result.aborted ? "was aborted" : `exited with code ${result.code}`;
+    const unkilled = result.unkilled.length > 0 ? ` (could not kill processes ${result.unkilled.join(", ")})` : "";
     const tail = lastLines(result.stderr.trim() || result.stdout.trim(), 8);
-    super(`${result.argv.join(" ")} ${reason}${tail ? `:\n${tail}` : ""}`);
+    super(`${result.argv.join(" ")} ${reason}${unkilled}${tail ? `:\n${tail}` : ""}`);
   }
 }
 
+/** After its process exited, how long the run waits for the last output before closing the pipes. */
+const PIPE_DRAIN_MS = 1_000;
+const SETTLE_MS = 1_000;
+const SETTLE_POLL_MS = 10;
+/** After a SIGKILL from the timeout or an abort, how long the run waits for its process to exit before giving up on it. */
+const GIVE_UP_MS = 3_000;
+
 /**
- * Starts one command through dax with its arguments escaped one by one (never a concatenated
- * string), a bound, stdin closed, output streamed as it arrives, as the leader of its own process
- * group (see process-session.ts). The result never rejects for the exit code: callers decide.
+ * Starts one command with its arguments passed one by one (never a concatenated string), a bound,
+ * stdin closed, output streamed as it arrives, as the leader of its own session inside its own
+ * containment (see process-session.ts). The run ends when its process exits: what it left behind
+ * is killed (unless `leftovers: "keep"`), and pipes still held open are closed on our side. The
+ * result never rejects for the exit code: callers decide.
  */
 export function startCommand(argv: readonly string[], options: RunOptions): RunningCommand {
   if (argv.length === 0 || !argv[0]) throw new RangeError("A command needs at least a program name");
   if (!(options.timeoutMs > 0 && (options.timeoutMs === Infinity || options.timeoutMs <= MAX_TIMEOUT_MS))) {
     throw new RangeError(`timeoutMs must be between 1 and ${MAX_TIMEOUT_MS} (or Infinity), not ${options.timeoutMs}`);
   }
-  // Absolute paths: dax would otherwise run its own built-ins for names such as cat, sleep or echo.
+  // Absolute paths, so the command's own PATH decides which program runs.
   const command = [resolveExecutable(argv[0]!, options.env?.PATH), ...argv.slice(1)];
   const inNamespace = options.netns ? [requiredTool("ip", "iproute2"), "netns", "exec", options.netns, ...command] : command;
-  let builder = $`${sessionArgv(requiredTool("sh", "a POSIX shell"), requiredTool("setsid", "util-linux"), inNamespace)}`.noThrow().stdout("piped").stderr("piped");
-  builder = options.stdinText !== undefined ? builder.stdinText(options.stdinText) : builder.stdin("null");
-  if (options.cwd) builder = builder.cwd(options.cwd);
-  if (options.clearEnv) builder = builder.clearEnv();
-  if (options.env) builder = builder.env(options.env);
-
+  const keepLeftovers = options.leftovers === "keep";
+  // Leftovers that are kept would keep their cgroup alive: such runs use their process group only.
+  const containment = createContainment({ cgroup: !keepLeftovers });
+  const child = spawnSessionLeader(requiredTool("sh", "a POSIX shell"), containment, inNamespace, {
+    cwd: options.cwd,
+    env: environmentFor(options),
+    withStdin: options.stdinText !== undefined,
+  });
+  const pid = child.pid;
+  const killPrefix = options.killPrefix ?? [];
   const started = performance.now();
   const signalsSent: NodeJS.Signals[] = [];
-  const pendingSignals: NodeJS.Signals[] = [];
-  let pid: number | undefined;
   let finished = false;
   let timedOut = false;
   let aborted = false;
+  let giveUp: () => void = () => {};
+  let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
 
   const kill = (signal: NodeJS.Signals = "SIGKILL"): boolean => {
-    if (finished) return false;
-    if (pid === undefined) pendingSignals.push(signal);
-    else if (!signalGroup(pid, signal)) return false;
+    if (finished || pid === undefined) return false;
+    if (signalRun(containment, pid, signal, killPrefix) === 0) return false;
     signalsSent.push(signal);
     return true;
   };
-  const onPid = (startedPid: number) => {
-    pid = startedPid;
-    for (const signal of pendingSignals.splice(0)) signalGroup(startedPid, signal);
+  const killForGood = () => {
+    kill("SIGKILL");
+    giveUpTimer ??= setTimeout(() => giveUp(), GIVE_UP_MS);
   };
   const timer = options.timeoutMs === Infinity ? undefined : setTimeout(() => {
     timedOut = true;
-    kill("SIGKILL");
+    killForGood();
   }, options.timeoutMs);
   const onAbort = () => {
     aborted = true;
-    kill("SIGKILL");
+    killForGood();
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
   const limit = options.maxCaptureBytes ?? 4 * 1024 * 1024;
   const capture = { stdout: new StreamCapture(limit, options.keepOutput ?? "tail"), stderr: new StreamCapture(limit, options.keepOutput ?? "tail") };
-  const decoderFor = (stream: OutputStream) =>
-    new LiveDecoder(options.onChunk && ((text) => options.onChunk!(stream, text)), options.onLine && ((line) => options.onLine!(stream, line)));
+  const pipes = (["stdout", "stderr"] as const).map((stream) => {
+    const decoder = new LiveDecoder(options.onChunk && ((text) => options.onChunk!(stream, text)), options.onLine && ((line) => options.onLine!(stream, line)));
+    const pipe = child[stream]!;
+    pipe.on("data", (bytes: Uint8Array) => decoder.push(capture[stream].accept(bytes)));
+    return { pipe, closed: new Promise<void>((resolve) => pipe.once("close", resolve)), decoder };
+  });
+  if (child.stdin) {
+    child.stdin.on("error", () => {}); // a command that does not read its stdin
+    child.stdin.end(options.stdinText);
+  }
 
   const result = (async (): Promise<RunResult> => {
     try {
-      const child = builder.spawn();
-      const pidFilter = new PidLineFilter(onPid);
-      const [status] = await Promise.all([
-        child,
-        pump(child.stdout(), capture.stdout, decoderFor("stdout")),
-        pump(child.stderr(), capture.stderr, decoderFor("stderr"), pidFilter),
-      ]);
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>((resolve, reject) => {
+        child.once("exit", (code, signal) => resolve({ code, signal }));
+        child.once("error", (error) => {
+          containment.release();
+          reject(error);
+        });
+        giveUp = () => resolve(null);
+      });
+      if (!keepLeftovers) kill("SIGKILL");
+      await Promise.race([Promise.all(pipes.map((pipe) => pipe.closed)), delay(PIPE_DRAIN_MS)]);
+      for (const { pipe, decoder } of pipes) {
+        pipe.destroy();
+        decoder.end();
+      }
+      const unkilled = keepLeftovers && exit ? [] : await remainingAfterKill(containment, pid!);
+      if (unkilled.length === 0) containment.release();
+      const code = exit ? shellStatus(exit.code, exit.signal) : -1;
       return {
         argv: [...argv],
-        code: status.code,
-        signal: signalThatEnded(status.code, signalsSent),
+        code,
+        signal: exit?.signal && signalsSent.includes(exit.signal) ? exit.signal : null,
         pid: pid ?? null,
         stdout: capture.stdout.text,
         stderr: capture.stderr.text,
         timedOut,
         aborted,
         truncated: { stdout: capture.stdout.cutBytes, stderr: capture.stderr.cutBytes },
+        unkilled,
+        containment: containment.kind,
         durationMs: Math.round(performance.now() - started),
       };
     } finally {
       finished = true;
       clearTimeout(timer);
+      clearTimeout(giveUpTimer);
       options.signal?.removeEventListener("abort", onAbort);
     }
   })();
   return {
     argv,
-    get pid() {
-      return pid;
-    },
+    pid,
     get finished() {
       return finished;
     },
     kill,
     result,
   };
+}
+
+function environmentFor(options: RunOptions): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...(options.clearEnv ? {} : process.env), ...options.env };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** Killed processes leave their cgroup only after they closed their files: give them a moment before calling them unkilled. */
+async function remainingAfterKill(containment: Containment, leader: number): Promise<number[]> {
+  for (let waited = 0; waited < SETTLE_MS; waited += SETTLE_POLL_MS) {
+    if (containment.members(leader).length === 0) return [];
+    await delay(SETTLE_POLL_MS);
+  }
+  return containment.members(leader);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Runs one command to its end (see `startCommand`). Never throws for the exit code: callers decide (see `runChecked`). */
@@ -204,11 +266,3 @@ export function lastLines(text: string, count: number): string {
   return text.split("\n").slice(-count).join("\n");
 }
 
-async function pump(stream: AsyncIterable<Uint8Array>, capture: StreamCapture, decoder: LiveDecoder, pidFilter?: PidLineFilter): Promise<void> {
-  const take = (bytes: Uint8Array) => {
-    if (bytes.length > 0) decoder.push(capture.accept(bytes));
-  };
-  for await (const bytes of stream) take(pidFilter ? pidFilter.feed(bytes) : bytes);
-  if (pidFilter) take(pidFilter.end());
-  decoder.end();
-}

@@ -87,6 +87,7 @@ export class LabTool {
       env: this.#environment,
       clearEnv: true,
       signal: call.signal,
+      killPrefix: this.#commandPrefix,
       onLine: call.output ? (stream, text) => call.output!({ stream, text }) : undefined,
     });
     if (result.timedOut || result.aborted) throw new LabToolError(action, result);

@@ -1,90 +1,68 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
+import { sendSignal, type Containment } from "./process-containment.ts";
 
 /**
- * Every command runs as the leader of a session of its own, under a small supervising `sh`:
+ * Every command runs as the leader of a session of its own (`detached`: setsid), inside its
+ * containment (process-containment.ts), under a tiny `sh` that joins the run's cgroup and then
+ * execs the command in place:
  *
- *   sh -c SUPERVISOR labbroker-supervisor  setsid  sh -c 'echo $$ >&2; exec "$@"' labbroker  COMMAND…
+ *   sh -c JOIN labbroker CGROUP_PROCS_FILE|"" COMMAND…
  *
- * - `setsid` makes the command the leader of a new session and process group, so one signal to
- *   the group reaches everything it started (`sh -c 'sleep 600 & wait'` dies entirely) and nothing
- *   reaches the agent's own group.
- * - The inner `sh` prints its pid (the group id) as the first line of stderr, then execs the
- *   command in place; dax does not expose child pids.
- * - The supervisor reaps the command, so a death by signal reaches us as exit status 128+n: dax
- *   itself reports exit code 0 for a child killed by a signal it did not send. Its own stderr goes
- *   to /dev/null while the command gets the real one (through fd 3, in a subshell so the
- *   redirection is not active while the supervisor waits), so the supervisor's "Killed" notices
- *   never mix with the command's output; the trailing `exit` keeps it from exec-ing in place.
+ * Joining before exec means nothing the command starts is ever outside the cgroup. A missing
+ * program exits 127, as in a shell. node:child_process rather than dax: dax resolves only once
+ * every holder of the output pipes has closed them, and a run must end when its own process exits.
  */
-const SUPERVISOR = 'exec 3>&2 2>/dev/null; (exec "$@" 2>&3 3>&-); exit $?';
-const SESSION_LEADER = 'echo "$$" >&2; exec "$@"';
+const JOIN = '[ -z "$1" ] || echo "$$" > "$1" || exit 125; shift; exec "$@"';
 
-export function sessionArgv(shell: string, setsid: string, command: readonly string[]): string[] {
-  return [shell, "-c", SUPERVISOR, "labbroker-supervisor", setsid, shell, "-c", SESSION_LEADER, "labbroker", ...command];
+export interface SpawnOptions {
+  cwd?: string;
+  env: Record<string, string>;
+  withStdin: boolean;
 }
 
-const MAX_PID_DIGITS = 10;
+export function spawnSessionLeader(shell: string, containment: Containment, command: readonly string[], options: SpawnOptions): ChildProcess {
+  return spawn(shell, ["-c", JOIN, "labbroker", containment.joinFile, ...command], {
+    cwd: options.cwd,
+    env: { ...options.env, ...containment.env },
+    detached: true,
+    stdio: [options.withStdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+}
+
+/** How long a kill through the tool prefix (`sudo -n kill …`) may take. */
+const PREFIXED_KILL_TIMEOUT_MS = 10_000;
 
 /**
- * Takes the session's pid line off the start of stderr. If the first line is not a pid (the
- * wrapper itself failed, e.g. no `setsid`), everything passes through as ordinary stderr.
+ * Signals every process of a run: `cgroup.kill` for SIGKILL in a cgroup, otherwise each member.
+ * Processes this user may not signal (root-owned children under `sudo`) are signalled through
+ * `killPrefix` (the prefix that started them). Returns how many processes there were; never throws,
+ * as it runs inside timers.
  */
-export class PidLineFilter {
-  #head: number[] = [];
-  #done = false;
-
-  constructor(private readonly onPid: (pid: number) => void) {}
-
-  /** Returns the bytes that belong to the command's stderr. */
-  feed(bytes: Uint8Array): Uint8Array {
-    if (this.#done) return bytes;
-    const newline = bytes.indexOf(10);
-    const lineLength = this.#head.length + (newline < 0 ? bytes.length : newline);
-    if (lineLength > MAX_PID_DIGITS) {
-      this.#done = true;
-      return this.#flushWith(bytes);
-    }
-    if (newline < 0) {
-      this.#head.push(...bytes);
-      return new Uint8Array(0);
-    }
-    this.#done = true;
-    const line = String.fromCharCode(...this.#head, ...bytes.subarray(0, newline));
-    if (!/^[1-9][0-9]*$/.test(line)) return this.#flushWith(bytes);
-    this.#head = [];
-    this.onPid(Number(line));
-    return bytes.subarray(newline + 1);
-  }
-
-  /** What is still held back when the stream ends (a short stderr that was no pid line). */
-  end(): Uint8Array {
-    this.#done = true;
-    return this.#flushWith(new Uint8Array(0));
-  }
-
-  #flushWith(bytes: Uint8Array): Uint8Array {
-    const all = Uint8Array.from([...this.#head, ...bytes]);
-    this.#head = [];
-    return all;
-  }
-}
-
-/**
- * The signal that ended the command, read from the supervisor's status: 128+n means "died of
- * signal n" only when we sent signal n. Otherwise the status stays an exit code, as a shell would
- * show it (a crash with SIGSEGV reads 139).
- */
-export function signalThatEnded(status: number, signalsSent: readonly NodeJS.Signals[]): NodeJS.Signals | null {
-  return signalsSent.find((signal) => status === 128 + constants.signals[signal]) ?? null;
-}
-
-/** Sends `signal` to a whole process group; false when the group no longer exists. */
-export function signalGroup(groupId: number, signal: NodeJS.Signals): boolean {
+export function signalRun(containment: Containment, leader: number, signal: NodeJS.Signals, killPrefix: readonly string[]): number {
   try {
-    process.kill(-groupId, signal);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
-    throw error;
+    const members = containment.members(leader);
+    if (signal === "SIGKILL" && containment.killCgroup) {
+      containment.killCgroup(leader);
+      return members.length;
+    }
+    const refused = members.filter((pid) => !sendSignal(pid, signal));
+    if (refused.length > 0 && killPrefix.length > 0) signalThroughPrefix(killPrefix, refused, signal);
+    return members.length;
+  } catch {
+    return 0; // the cgroup is gone: the run has ended
   }
+}
+
+function signalThroughPrefix(prefix: readonly string[], pids: readonly number[], signal: NodeJS.Signals): void {
+  const [program, ...args] = prefix;
+  const killer = spawn(program!, [...args, "kill", "-s", signal.slice(3), "--", ...pids.map(String)], { stdio: "ignore" });
+  killer.on("error", () => {}); // reported as unkilled processes when the run ends
+  const bound = setTimeout(() => killer.kill("SIGKILL"), PREFIXED_KILL_TIMEOUT_MS);
+  killer.on("exit", () => clearTimeout(bound));
+}
+
+/** Exit status as a shell shows it: 128+n for a death by signal n. */
+export function shellStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  return signal ? 128 + constants.signals[signal] : (code ?? 0);
 }

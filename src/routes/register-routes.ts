@@ -20,10 +20,14 @@ import { registerGetLabLogs } from "./labs/get-lab-logs.ts";
 import { registerGetLabs } from "./labs/get-labs.ts";
 import { registerLabActions } from "./labs/lab-actions.ts";
 import { registerPostLab } from "./labs/post-lab.ts";
+import { registerPostLabDeploy } from "./labs/post-lab-deploy.ts";
+import { registerPostSessionResult } from "./results/post-session-result.ts";
 import type { RouteDeps } from "./route-deps.ts";
 import { registerDeviceRoutes } from "./devices/device-routes.ts";
 import { registerFileRoutes } from "./devices/file-routes.ts";
+import { registerGetSessionSummary } from "./jobs/get-session-summary.ts";
 import { registerJobRoutes } from "./jobs/job-routes.ts";
+import { registerPostJobWait } from "./jobs/post-job-wait.ts";
 import { registerPostSessionJob } from "./jobs/post-session-job.ts";
 import { registerDeleteSession } from "./sessions/delete-session.ts";
 import { registerGetSession } from "./sessions/get-session.ts";
@@ -61,10 +65,14 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerPostLab(api, deps);
   registerGetLabs(api, deps);
   registerLabActions(api, deps);
+  registerPostLabDeploy(api, deps);
   registerGetLabLogs(api, deps);
 
   registerPostSessionJob(api, deps);
   registerJobRoutes(api, deps);
+  registerPostJobWait(api, deps);
+  registerGetSessionSummary(api, deps);
+  registerPostSessionResult(api, deps);
   registerDeviceRoutes(api, deps);
   registerFileRoutes(api, deps);
 

@@ -83,6 +83,13 @@ describe("jobs on a session's host", () => {
     expect(await session.summaryText()).toContain("exits 3");
   });
 
+  test("a recorded result comes back in the timeline and the chronological text", async () => {
+    const recorded = await session.recordResult("loss below 1 %", "PASS", { loss: 0.2 });
+    expect(recorded).toMatchObject({ description: "loss below 1 %", result: "PASS", data: { loss: 0.2 } });
+    expect((await session.summary()).timeline.at(-1)).toMatchObject({ kind: "result", verdict: "PASS", description: "loss below 1 %", result: '{"loss":0.2}' });
+    expect(await session.summaryText("chronological")).toContain(' result: PASS loss below 1 % — {"loss":0.2}\n');
+  });
+
   test("a job on a role the session does not have is refused with the broker's message", async () => {
     const error = await caught(session.host("m9").run(["true"]));
     expect(error).toBeInstanceOf(LabBrokerError);

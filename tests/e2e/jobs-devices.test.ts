@@ -175,6 +175,66 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     expect(again.json).toMatchObject({ signalled: false, message: "Job 1 has already finished; it was not signalled" });
   });
 
+  test("nothing a job starts escapes: setsid children die with a kill, with the session's end and at the timeout", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const escapee = (seconds: number) => jobProcesses().filter((process) => process.argv.join(" ") === `sleep ${seconds}`);
+
+    const killedJob = await job(session.id, { shell: "setsid sleep 1779 & wait", background: true });
+    await eventually(async () => escapee(1779).length === 1, "the setsid sleep to run");
+    expect((await http("POST", `${cluster!.url}/v1/jobs/${killedJob.json.id}/kill`)).json.signalled).toBe(true);
+    const killed = (await http("POST", `${cluster!.url}/v1/jobs/${killedJob.json.id}/wait?timeout_s=10`)).json;
+    expect(killed).toMatchObject({ state: "finished", signal: "SIGKILL", exit_code: null, passed: false });
+    expect(jobProcesses()).toEqual([]);
+
+    const started = Date.now();
+    const timedOut = await job(session.id, { shell: "setsid sleep 15 & sleep 100", timeout_s: 2 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(timedOut.json).toMatchObject({ state: "finished", timed_out: true, signal: "SIGKILL", passed: false });
+    expect(jobProcesses()).toEqual([]);
+
+    const exited = await job(session.id, { shell: "setsid sleep 1778 & echo started", timeout_s: 30 });
+    expect(exited.json).toMatchObject({ state: "finished", exit_code: 0, stdout: "started\n", passed: true });
+    expect(jobProcesses()).toEqual([]);
+
+    const orphaned = await job(session.id, { shell: "setsid sleep 1777 & wait", background: true });
+    await eventually(async () => escapee(1777).length === 1, "the second setsid sleep to run");
+    expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
+    const ended = await eventually(async () => {
+      const current = (await http("GET", `${cluster!.url}/v1/jobs/${orphaned.json.id}`)).json;
+      return current.state === "finished" ? current : null;
+    }, "the session's job to end");
+    expect(ended).toMatchObject({ signal: "SIGKILL", passed: false });
+    await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
+  });
+
+  test("the results summary as LNST prints it: background jobs start, verdicts in time order with why a job failed, and the test's own results", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const capture = await job(session.id, { shell: "sleep 600", background: true, description: "capture" });
+    const parsed = await job(session.id, { shell: "echo not-json", parse_json: true, description: "read counters" });
+    expect(parsed.json).toMatchObject({ passed: false, exit_code: 0 });
+    expect((await http("POST", `${cluster!.url}/v1/sessions/${session.id}/results`, { description: "counters consistent", result: "FAIL", data: { lost: 3 } })).status).toBe(201);
+    await http("POST", `${cluster!.url}/v1/jobs/${capture.json.id}/kill`);
+    await http("POST", `${cluster!.url}/v1/jobs/${capture.json.id}/wait?timeout_s=10`);
+
+    const summary = (await http("GET", `${cluster!.url}/v1/sessions/${session.id}/summary`)).json;
+    expect(summary.timeline.map((entry: { kind: string; number: number | null; verdict: string | null }) => [entry.kind, entry.number, entry.verdict])).toEqual([
+      ["job-started", 1, null],
+      ["job", 2, "FAIL"],
+      ["result", null, "FAIL"],
+      ["job", 1, "FAIL"],
+    ]);
+    const text = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text&view=chronological`).then((response) => response.text());
+    const lines = text.trimEnd().split("\n").map((line) => line.slice(line.indexOf(" ") + 1));
+    expect(lines[0]).toBe("m1 (host-a) job 1 started: capture [background]");
+    expect(lines[1]).toStartWith("m1 (host-a) job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
+    expect(lines[2]).toBe('result: FAIL counters consistent — {"lost":3}');
+    expect(lines[3]).toBe("m1 (host-a) job 1: FAIL capture — exit code none, killed by SIGKILL");
+    const perHost = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text`).then((response) => response.text());
+    expect(perHost).toContain("  job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
+  });
+
   test("large output reaches the caller: 3 MB of stdout whole when max_output_bytes allows it, cut and marked beyond it", async () => {
     await nativeCluster();
     const session = await cluster!.session("host-a");

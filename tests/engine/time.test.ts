@@ -6,10 +6,10 @@ import { ConflictError, UnprocessableError } from "../../src/engine/errors.ts";
 import { runHousekeeping } from "../../src/engine/housekeeping.ts";
 import { acquireLab } from "../../src/engine/labs/acquire-lab.ts";
 import { endSession } from "../../src/engine/sessions/end-session.ts";
-import { touchSession } from "../../src/engine/sessions/touch-session.ts";
 import { changeWalltime } from "../../src/engine/time/change-walltime.ts";
 import { estimateStart } from "../../src/engine/time/estimate-start.ts";
 import { findSlot, testSlot } from "../../src/engine/time/slots.ts";
+import { tick } from "../support/housekeeping-tick.ts";
 import { createTestEngine, type TestEngine } from "../support/test-engine.ts";
 
 const MINUTE = 60_000;
@@ -23,14 +23,6 @@ afterEach(async () => {
 
 const req = (role = "m1", labels: Record<string, string> = {}) => ({ role, labels, runtime: null, host: null });
 const events = async (type: string) => (await engine.db.client.execute({ sql: "SELECT data FROM events WHERE type = ? ORDER BY id", args: [type] })).rows.map((row) => JSON.parse(String(row.data)));
-
-/** Moves the fake clock and lets housekeeping run, as the broker's timer would. */
-async function tick(ms: number) {
-  engine.clock.advance(ms);
-  for (const session of engine.ctx.state.sessions.values()) if (session.state !== "scheduled") touchSession(engine.ctx, session.id);
-  for (const host of engine.ctx.state.hosts.values()) host.lastSeenAt = engine.clock.now();
-  await runHousekeeping(engine.ctx);
-}
 
 describe("reservations", () => {
   test("an overlapping booking is refused with the next slot that would work; a free one is confirmed", async () => {
@@ -58,15 +50,15 @@ describe("reservations", () => {
     engine = await createTestEngine({ walltimeWarningMs: 5 * MINUTE });
     await engine.addHost("only");
     const booked = await engine.requestSession([{}], { startAt: engine.clock.now() + HOUR, walltimeMs: 30 * MINUTE });
-    await tick(HOUR - 1000);
+    await tick(engine, HOUR - 1000);
     expect(booked.state).toBe("scheduled");
-    await tick(1000);
+    await tick(engine, 1000);
     expect(booked.state).toBe("active");
     expect(engine.assignedNames(booked.id)).toEqual({ m1: "only" });
-    await tick(25 * MINUTE);
+    await tick(engine, 25 * MINUTE);
     expect(await events("session.walltime-warning")).toHaveLength(1);
     expect(booked.state).toBe("active");
-    await tick(5 * MINUTE);
+    await tick(engine, 5 * MINUTE);
     expect(booked.state).toBe("ended");
     expect(booked.endReason).toBe("walltime");
   });
@@ -152,10 +144,10 @@ describe("scheduled labs", () => {
     expect(lab.state).toBe("scheduled");
     const deployWork = () => [...engine.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === lab.id);
     expect(deployWork()).toHaveLength(0);
-    await tick(HOUR);
+    await tick(engine, HOUR);
     expect(lab.state).toBe("deploying");
     expect(deployWork()).toHaveLength(1);
-    await tick(HOUR);
+    await tick(engine, HOUR);
     expect(lab.state).toBe("stopping");
     expect([...engine.ctx.state.work.byId.values()].some((item) => item.kind === "destroy-lab" && item.labId === lab.id)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { Change, type EngineContext } from "../context.ts";
 import { ConflictError, LockedError } from "../errors.ts";
+import { copyInactiveLab } from "./copy-lab.ts";
 import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
 import { type Lab, saveHolders, transitionLab } from "./lab.ts";
@@ -28,13 +29,27 @@ export async function deleteLab(ctx: EngineContext, lab: Lab, force: boolean, re
   return true;
 }
 
-/** Deploys a failed lab again for an active session of its host. */
+/**
+ * Deploys a failed lab again, or an inactive one as a new instance (a copy, see copy-lab.ts), for
+ * an active session of its host. Returns the lab that deploys.
+ */
 export async function redeployLab(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
+  if (lab.state === "inactive") return copyInactiveLab(ctx, lab, sessionId);
+  if (lab.state !== "failed") throw new ConflictError(`Only a failed or inactive lab can be redeployed; this one is ${lab.state}`);
+  return deployHeldBy(ctx, lab, sessionId);
+}
+
+/** Deploys a scheduled lab now instead of at its start_at, for an active session of its host. */
+export async function deployLabNow(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
+  if (lab.state !== "scheduled") throw new ConflictError(`Only a scheduled lab can be deployed now; this one is ${lab.state}`);
+  return deployHeldBy(ctx, lab, sessionId);
+}
+
+async function deployHeldBy(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
   const session = ctx.state.sessions.get(sessionId);
   if (!session || session.state !== "active" || !Object.values(session.assignments ?? {}).includes(lab.hostId)) {
     throw new LockedError(`Session "${sessionId}" is not active on the lab's host`);
   }
-  if (lab.state !== "failed") throw new ConflictError(`Only a failed lab can be redeployed; this one is ${lab.state}`);
   const change = new Change(ctx);
   transitionLab(ctx, change, lab, "deploying", { error: null, holders: [sessionId], nodes: [] });
   enqueueDeploy(ctx, change, lab, sessionId);

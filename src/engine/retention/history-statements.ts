@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Orm } from "../../../db/connect.ts";
-import { events, hostChanges, jobs, labFiles, labs, sessions, workItems, workOutput } from "../../../db/schema.ts";
+import { events, hostChanges, jobs, labFiles, labs, sessionResults, sessions, workItems, workOutput } from "../../../db/schema.ts";
 import type { JournalQuery } from "../write-journal.ts";
 
 export type RowKey = string | number;
@@ -79,6 +79,7 @@ export function deleteSessionsCompletely(orm: Orm, ids: string[]): JournalQuery[
     orm.delete(workOutput).where(inArray(workOutput.workId, theirWork)),
     orm.delete(workItems).where(inArray(workItems.sessionId, ids)),
     orm.delete(jobs).where(inArray(jobs.sessionId, ids)),
+    orm.delete(sessionResults).where(inArray(sessionResults.sessionId, ids)),
     orm.delete(hostChanges).where(inArray(hostChanges.sessionId, ids)),
     orm.delete(labFiles).where(inArray(labFiles.labId, orm.select({ id: labs.id }).from(labs).where(theirLabs))),
     orm.delete(labs).where(theirLabs),

@@ -2,6 +2,7 @@ import type { EngineContext } from "../context.ts";
 import { matchGang } from "../gang-matcher.ts";
 import { type Host, hostState, type Requirement, type Session } from "../model.ts";
 import { describeRequirement } from "../requirements.ts";
+import { bookingInTheWay } from "../time/host-calendar.ts";
 
 export interface WaitExplanation {
   /** Waiting sessions ahead of this one that compete for at least one of its hosts. */
@@ -35,10 +36,18 @@ export function explainWait(ctx: EngineContext, session: Session): WaitExplanati
     return { position, reason: unavailableReason(blocking), unsatisfiable: false };
   }
   if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
+  const booked = bookingInTheWay(ctx, inService.flat(), session, ctx.clock.now());
+  if (booked) return { position, reason: bookingReason(session, booked.host, booked.booking), unsatisfiable: false };
   return { position, reason: "all matching hosts are held by active sessions", unsatisfiable: false };
 }
 
-function noHostReason(requirement: Requirement, ctx: EngineContext): string {
+function bookingReason(session: Session, host: Host, booking: Session): string {
+  const window = `from ${new Date(booking.startAt!).toISOString()} to ${new Date(booking.startAt! + booking.walltimeMs!).toISOString()}`;
+  const why = session.walltimeMs === null ? "this session has no walltime, so it cannot start before the booking ends" : `this session's walltime of ${session.walltimeMs / 1000} s would run into it`;
+  return `host "${host.name}" is booked ${window} by reservation ${booking.id}; ${why}`;
+}
+
+export function noHostReason(requirement: Requirement, ctx: EngineContext): string {
   const hosts = [...ctx.state.hosts.values()];
   if (hosts.length === 0) return "no host is registered";
   if (requirement.host !== null && !hosts.some((host) => host.name === requirement.host || host.id === requirement.host)) {
@@ -50,7 +59,7 @@ function noHostReason(requirement: Requirement, ctx: EngineContext): string {
   return `no registered host matches role ${requirement.role} (${describeRequirement(requirement)})`;
 }
 
-function unavailableReason(hosts: readonly Host[]): string {
+export function unavailableReason(hosts: readonly Host[]): string {
   const states = new Set(hosts.map(hostState));
   if (states.size === 1 && states.has("offline")) return "all matching hosts are offline";
   if (states.size === 1 && states.has("maintenance")) return "matching hosts are in maintenance";

@@ -9,7 +9,9 @@ import { hostCalendar } from "./host-calendar.ts";
 
 /**
  * Extends or shortens a session's walltime by `offsetMs`. Refused (409, naming the booking's start)
- * when the new end would run into a reservation on one of its hosts.
+ * when the new end would run into a reservation on one of its hosts; refused (422, never clamped)
+ * when it would end an active session before now, leave a booking or walltime empty, or exceed the
+ * broker's maximum.
  */
 export async function changeWalltime(ctx: EngineContext, sessionId: string, offsetMs: number): Promise<Session> {
   const session = ctx.state.sessions.get(sessionId);
@@ -17,9 +19,14 @@ export async function changeWalltime(ctx: EngineContext, sessionId: string, offs
   if (session.walltimeMs === null) throw new UnprocessableError("This session has no walltime to change; it runs until it is released");
   const now = ctx.clock.now();
   const started = session.state === "active" ? session.activatedAt! : session.state === "scheduled" ? session.startAt! : null;
-  const elapsed = started === null ? 0 : Math.max(0, now - started);
-  const walltimeMs = Math.max(elapsed, session.walltimeMs + offsetMs);
-  if (walltimeMs > ctx.settings.maxWalltimeMs) throw new UnprocessableError(`walltime would exceed this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
+  const walltimeMs = session.walltimeMs + offsetMs;
+  if (walltimeMs > ctx.settings.maxWalltimeMs) {
+    throw new UnprocessableError(`offset_walltime_s: the walltime would be ${walltimeMs / 1000} s, more than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
+  }
+  if (walltimeMs <= 0) throw new UnprocessableError(`offset_walltime_s: the walltime would be ${walltimeMs / 1000} s; it must stay above 0 (the session has ${session.walltimeMs / 1000} s)`);
+  if (session.state === "active" && started! + walltimeMs <= now) {
+    throw new UnprocessableError(`offset_walltime_s: the session would end at ${new Date(started! + walltimeMs).toISOString()}, before now; less than ${(started! + session.walltimeMs - now) / 1000} s can be taken off`);
+  }
   if (started !== null) {
     const end = started + walltimeMs;
     for (const hostId of Object.values(session.assignments ?? {})) {

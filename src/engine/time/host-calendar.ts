@@ -54,3 +54,32 @@ export function bookingsAllowStartNow(ctx: EngineContext, host: Host, session: S
   const end = session.walltimeMs === null ? Number.POSITIVE_INFINITY : now + session.walltimeMs;
   return hostFreeDuring(ctx, host, now, end, session.id);
 }
+
+/**
+ * The earliest start at or after `from` at which a session of `durationMs` (Infinity: no walltime)
+ * on this host runs into no booking that would leave it no slot. Holds are not looked at.
+ */
+export function startAfterBookings(ctx: EngineContext, host: Host, from: number, durationMs: number, ignoreSession?: string): number {
+  const bookings = (ctx.state.bookings.get(host.id) ?? []).filter((booking) => booking.id !== ignoreSession);
+  const entries: CalendarEntry[] = bookings.map((booking) => ({ sessionId: booking.id, kind: "booking", from: booking.startAt!, to: booking.startAt! + booking.walltimeMs! }));
+  entries.sort((a, b) => a.from - b.from);
+  const capacity = effectiveCapacity(host);
+  for (const start of [from, ...entries.map((entry) => entry.to).filter((end) => end > from).sort((a, b) => a - b)]) {
+    if (freeIn(entries, capacity, start, start + durationMs)) return start;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/** The first booking on one of `hosts` that keeps `session` from starting now on a host with a free slot, or null. */
+export function bookingInTheWay(ctx: EngineContext, hosts: readonly Host[], session: Session, now: number): { host: Host; booking: Session } | null {
+  const end = session.walltimeMs === null ? Number.POSITIVE_INFINITY : now + session.walltimeMs;
+  let found: { host: Host; booking: Session } | null = null;
+  for (const host of hosts) {
+    if (host.holders.size >= effectiveCapacity(host) || bookingsAllowStartNow(ctx, host, session, now)) continue;
+    for (const booking of ctx.state.bookings.get(host.id) ?? []) {
+      const overlaps = booking.startAt! < end && booking.startAt! + booking.walltimeMs! > now;
+      if (overlaps && (!found || booking.startAt! < found.booking.startAt!)) found = { host, booking };
+    }
+  }
+  return found;
+}

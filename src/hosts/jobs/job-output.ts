@@ -53,3 +53,8 @@ export class JobOutputLog {
 export function truncationMarker(stream: OutputStream, keptBytes: number, cutBytes: number): string {
   return `\n[labbroker: ${stream} truncated: first ${keptBytes} bytes kept, ${cutBytes} bytes cut]\n`;
 }
+
+/** The line that ends stderr when processes of the job survived every kill: their pids, so someone can look. */
+export function unkilledMarker(pids: readonly number[]): string {
+  return `\n[labbroker: could not kill processes ${pids.join(", ")} of this job; their output is no longer read]\n`;
+}

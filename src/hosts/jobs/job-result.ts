@@ -1,5 +1,5 @@
 import type { RunResult } from "../command-runner.ts";
-import { truncationMarker } from "./job-output.ts";
+import { truncationMarker, unkilledMarker } from "./job-output.ts";
 import type { JobSpec } from "./job-spec.ts";
 
 /** A finished job, as the agent reports it. */
@@ -49,7 +49,7 @@ export function jobResultFromRun(spec: JobSpec, run: RunResult, times: JobTimes,
     signal: run.signal,
     passed: !run.timedOut && (spec.expectFailure ? failed : succeeded),
     stdout: run.stdout + markerFor("stdout", run.truncated.stdout, spec.maxOutputBytes),
-    stderr: run.stderr + markerFor("stderr", run.truncated.stderr, spec.maxOutputBytes),
+    stderr: run.stderr + markerFor("stderr", run.truncated.stderr, spec.maxOutputBytes) + (run.unkilled.length > 0 ? unkilledMarker(run.unkilled) : ""),
     truncated: run.truncated,
     ...json,
     timedOut: run.timedOut,

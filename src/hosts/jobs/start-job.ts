@@ -4,7 +4,7 @@ import { systemClock, type Clock } from "../../clock.ts";
 import { startCommand, type RunningCommand } from "../command-runner.ts";
 import { HostRequestError } from "../host-errors.ts";
 import { requireNamespace } from "../network-namespace.ts";
-import { JobOutputLog, type OutputChunk, type OutputListener } from "./job-output.ts";
+import { JobOutputLog, unkilledMarker, type OutputChunk, type OutputListener } from "./job-output.ts";
 import { jobResultFromError, jobResultFromRun, markerFor, type JobResult } from "./job-result.ts";
 import { jobArgv, parseJobSpec, type JobRequest, type JobSpec } from "./job-spec.ts";
 
@@ -13,7 +13,7 @@ export interface RunningJobStatus {
   state: "running";
   background: boolean;
   description: string | null;
-  /** The job's process group id, once its process has started. */
+  /** The job's process (and process group) id, once it has started. */
   pid: number | null;
   startedAt: string;
   /** The last output chunk so far (0 for none). */
@@ -27,7 +27,7 @@ export interface KillOutcome {
   message: string;
 }
 
-/** A started job: its live state, its output so far, a kill for its whole process tree and its result. */
+/** A started job: its live state, its output so far, a kill for everything it started, and its result. */
 export interface Job {
   readonly spec: JobSpec;
   readonly state: "running" | "finished";
@@ -36,7 +36,7 @@ export interface Job {
   status(): JobStatus;
   /** Output chunks after `seq`, for a client that resumes (0 for all). */
   outputSince(seq: number): OutputChunk[];
-  /** Signals the job's whole process group (default SIGKILL); does nothing for a finished job and says so. */
+  /** Signals every process of the job (default SIGKILL); does nothing for a finished job and says so. */
   kill(signal?: string): KillOutcome;
 }
 
@@ -77,6 +77,7 @@ export function startJob(request: JobRequest, options: StartJobOptions = {}): Jo
         const marker = markerFor(stream, outcome.truncated[stream], spec.maxOutputBytes);
         if (marker) log.append(stream, marker);
       }
+      if (outcome.unkilled.length > 0) log.append("stderr", unkilledMarker(outcome.unkilled));
       return jobResultFromRun(spec, outcome, { startedAt, finishedAt: new Date(clock.now()).toISOString() }, log.listenerError);
     } catch (error) {
       return jobResultFromError(spec, error, { startedAt, finishedAt: new Date(clock.now()).toISOString() }, log.listenerError);
@@ -105,8 +106,7 @@ export function startJob(request: JobRequest, options: StartJobOptions = {}): Jo
       if (!Object.hasOwn(constants.signals, signal)) throw new HostRequestError("invalid", `Unknown signal "${signal}": use a name such as SIGTERM, SIGINT or SIGKILL`);
       if (result || !command || command.finished) return { delivered: false, message: `Job "${spec.id}" has already finished; nothing was signalled` };
       if (!command.kill(signal as NodeJS.Signals)) return { delivered: false, message: `Job "${spec.id}" has no processes left to signal; it is finishing` };
-      const group = command.pid === undefined ? "as soon as it has started" : `to process group ${command.pid}`;
-      return { delivered: true, message: `Sent ${signal} to job "${spec.id}" ${group}` };
+      return { delivered: true, message: `Sent ${signal} to every process of job "${spec.id}" (process group ${command.pid})` };
     },
   };
 }

@@ -42,6 +42,8 @@ async function runNodeCommands(plan: NodeExecPlan, output: OutputSink, bounds: E
       signal: bounds.signal,
       clearEnv: true,
       env: { PATH: NODE_PATH, HOME: "/root", ...plan.env },
+      // A daemon an exec command starts belongs to the node, as in a container.
+      leftovers: "keep",
     });
     if (run.timedOut || run.aborted) {
       throw new Error(`exec command ${JSON.stringify(command)} on node ${plan.node} ${run.timedOut ? "did not finish before the deploy timeout" : "was aborted"}`);

@@ -41,7 +41,7 @@ export const ChangeDeviceSchema = z
   })
   .strict()
   .openapi("ChangeDevice");
-const SysctlKeySchema = z.string().regex(/^[a-z0-9_][a-z0-9_.\-/]*$/i, "a sysctl key such as net.ipv4.ip_forward");
+const SysctlKeySchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "a sysctl key such as net.ipv4.ip_forward");
 const anyJson = { description: "Result", content: { "application/json": { schema: z.unknown() } } };
 const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 

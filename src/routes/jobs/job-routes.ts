@@ -5,8 +5,6 @@ import { BadRequestError } from "../../engine/errors.ts";
 import { findJob } from "../../engine/jobs/find-job.ts";
 import { jobState } from "../../engine/jobs/job.ts";
 import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
-import { sessionSummary, summaryText } from "../../engine/jobs/job-summary.ts";
-import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
 import { EventStreamHeadersSchema, EventStreamQuerySchema, resumePoint } from "../event-stream.ts";
@@ -19,15 +17,6 @@ import { JobIdParamSchema, JobViewSchema, toJobView } from "./job-schemas.ts";
 const jobResponse = (description: string) => ({ description, content: { "application/json": { schema: JobViewSchema } } });
 
 const getJob = createRoute({ method: "get", path: "/v1/jobs/{id}", tags: ["jobs"], summary: "A job: state, exit code, passed, output, result", request: { params: JobIdParamSchema }, responses: { 200: jobResponse("The job"), ...problemResponses(404) } });
-
-const waitJob = createRoute({
-  method: "post",
-  path: "/v1/jobs/{id}/wait",
-  tags: ["jobs"],
-  summary: "Wait until the job finishes or timeout_s passes (no error on timeout: it is simply still running)",
-  request: { params: JobIdParamSchema, query: z.object({ timeout_s: z.coerce.number().min(0).max(3600).default(30) }) },
-  responses: { 200: jobResponse("The job, finished or not"), ...problemResponses(400, 404) },
-});
 
 const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict();
 export const KillResultSchema = z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema });
@@ -62,34 +51,8 @@ const listSessionJobs = createRoute({
   responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } }, ...problemResponses(404) },
 });
 
-export const SummarySchema = z.object({
-  hosts: z.array(
-    z.object({
-      role: z.string(),
-      host: z.string(),
-      jobs: z.array(z.object({ number: z.number().int(), id: z.string(), description: z.string().nullable(), node: z.string().nullable(), state: z.string(), verdict: z.enum(["PASS", "FAIL", "RUNNING"]), result: z.string() })),
-    }),
-  ),
-});
-
-const summary = createRoute({
-  method: "get",
-  path: "/v1/sessions/{id}/summary",
-  tags: ["jobs"],
-  summary: "Results summary: per host, every job with its number, description, PASS/FAIL and result",
-  request: { params: SessionIdParamSchema, query: z.object({ format: z.enum(["json", "text"]).default("json") }) },
-  responses: {
-    200: { description: "The summary", content: { "application/json": { schema: SummarySchema }, "text/plain": { schema: z.string() } } },
-    ...problemResponses(404),
-  },
-});
-
 export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
   api.openapi(getJob, async (c) => c.json(toJobView(engine, await findJob(engine, c.req.valid("param").id)), 200));
-  api.openapi(waitJob, async (c) => {
-    const job = await findJob(engine, c.req.valid("param").id);
-    return c.json(toJobView(engine, await waitForJob(engine, job, c.req.valid("query").timeout_s * 1000, c.req.raw.signal)), 200);
-  });
   api.openapi(killJobRoute, async (c) => {
     const job = await findJob(engine, c.req.valid("param").id);
     // The body is optional: no body means SIGKILL.
@@ -110,10 +73,5 @@ export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
     const session = await findSession(engine, c.req.valid("param").id);
     const rows = await engine.orm.select().from(jobs).where(eq(jobs.sessionId, session.id)).orderBy(asc(jobs.hostId), asc(jobs.number));
     return c.json({ items: rows.map((row) => toJobView(engine, engine.state.jobs.get(row.id) ?? row)) }, 200);
-  });
-  api.openapi(summary, async (c) => {
-    const hosts = await sessionSummary(engine, c.req.valid("param").id);
-    if (c.req.valid("query").format === "text") return c.text(summaryText(hosts), 200);
-    return c.json({ hosts }, 200);
   });
 }

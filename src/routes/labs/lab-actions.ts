@@ -5,9 +5,8 @@ import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { LabIdParamSchema } from "./get-labs.ts";
-import { LabViewSchema, toLabView } from "./lab-schemas.ts";
+import { LabViewSchema, SessionBodySchema, toLabView } from "./lab-schemas.ts";
 
-const SessionBodySchema = z.object({ session_id: z.string().min(1).max(64) }).strict();
 const labResponse = (description: string) => ({ description, content: { "application/json": { schema: LabViewSchema } } });
 
 const deleteLabRoute = createRoute({
@@ -32,7 +31,8 @@ const redeployLabRoute = createRoute({
   method: "post",
   path: "/v1/labs/{id}/redeploy",
   tags: ["labs"],
-  summary: "Deploy a failed lab again",
+  summary: "Deploy a failed lab again, or an inactive one as a new instance",
+  description: "A failed lab deploys again under its own id. An inactive lab is copied: a new lab (new id and instance name) with the same topology and files deploys on the same host; the answer is the new lab.",
   request: { params: LabIdParamSchema, body: { content: { "application/json": { schema: SessionBodySchema } }, required: true } },
   responses: { 202: labResponse("Deploying"), ...problemResponses(400, 404, 409, 423) },
 });

@@ -62,3 +62,6 @@ export function toLabView(lab: Lab): z.infer<typeof LabViewSchema> {
     updated_at: isoTime(lab.updatedAt)!,
   };
 }
+
+/** The session a lab action is done for. */
+export const SessionBodySchema = z.object({ session_id: z.string().min(1).max(64) }).strict();

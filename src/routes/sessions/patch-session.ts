@@ -10,7 +10,9 @@ const patchSession = createRoute({
   path: "/v1/sessions/{id}",
   tags: ["sessions"],
   summary: "Extend or shorten a session's walltime",
-  description: "Refused with 409 (and `conflicting_start`) when the new end would run into a reservation on one of its hosts.",
+  description:
+    "Refused with 409 (and `conflicting_start`) when the new end would run into a reservation on one of its hosts, and with 422 (nothing clamped) when it would end an active session before now, " +
+    "leave a walltime or booking of zero length or less, or exceed the broker's maximum walltime.",
   request: {
     params: SessionIdParamSchema,
     body: { content: { "application/json": { schema: z.object({ offset_walltime_s: z.number().refine((value) => value !== 0, "must not be 0") }).strict().openapi("PatchSession") } }, required: true },

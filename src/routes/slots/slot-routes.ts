@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { BadRequestError } from "../../engine/errors.ts";
-import { findSlot, type SlotResult, testSlot } from "../../engine/time/slots.ts";
+import { type NoSlotReason, searchSlot } from "../../engine/time/slot-search.ts";
+import type { SlotResult } from "../../engine/time/slots.ts";
 import type { Api } from "../api.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
@@ -24,12 +25,16 @@ const SlotAnswerSchema = z
     start_at: IsoTimeSchema.nullable(),
     end_at: IsoTimeSchema.nullable(),
     groups: z.array(z.record(z.string(), z.object({ id: z.string(), name: z.string() }))).openapi({ description: "Per group, role → the host it would use" }),
+    reasons: z
+      .array(z.object({ group: z.number().int().nullable(), reason: z.string() }))
+      .openapi({ description: "When nothing fits: why, per group (its index), or for all groups together (group null)" }),
   })
   .openapi("SlotAnswer");
 
 const description =
   "test_slot when `until` is absent: can all groups start at `start_at` for `walltime_s`? find_slot with `until`: the earliest such start in [start_at, until] on the grid start_at + k·step_s " +
-  "(only grid points at or right after the end of a hold or booking are tested, so the answer is deterministic and cheap). Hosts must be online and not draining or in maintenance.";
+  "(only grid points at or right after the end of a hold or booking are tested, so the answer is deterministic and cheap). Hosts must be online and not draining or in maintenance. " +
+  "No start before now is ever offered (grid points in the past are skipped); `until` before `start_at` is 400. When nothing fits, `reasons` says why, per group.";
 
 const getSlots = createRoute({
   method: "get",
@@ -53,11 +58,14 @@ const postSlots = createRoute({
 
 export function registerSlotRoutes(api: Api, { engine }: RouteDeps): void {
   const answer = (query: z.infer<typeof SlotQuerySchema>) => {
-    const groups = query.groups.map(toRequirements);
-    const from = query.start_at ? Date.parse(query.start_at) : engine.clock.now();
-    const durationMs = query.walltime_s * 1000;
-    const slot = query.until ? findSlot(engine, groups, durationMs, from, Date.parse(query.until), query.step_s * 1000) : testSlot(engine, groups, from, durationMs);
-    return toAnswer(slot);
+    const { slot, reasons } = searchSlot(engine, {
+      groups: query.groups.map(toRequirements),
+      durationMs: query.walltime_s * 1000,
+      from: query.start_at ? Date.parse(query.start_at) : engine.clock.now(),
+      until: query.until ? Date.parse(query.until) : null,
+      stepMs: query.step_s * 1000,
+    });
+    return toAnswer(slot, reasons);
   };
   api.openapi(getSlots, (c) => {
     let parsed: unknown;
@@ -73,12 +81,13 @@ export function registerSlotRoutes(api: Api, { engine }: RouteDeps): void {
   api.openapi(postSlots, (c) => c.json(answer(c.req.valid("json")), 200));
 }
 
-function toAnswer(slot: SlotResult | null): z.infer<typeof SlotAnswerSchema> {
-  if (!slot) return { available: false, start_at: null, end_at: null, groups: [] };
+function toAnswer(slot: SlotResult | null, reasons: NoSlotReason[]): z.infer<typeof SlotAnswerSchema> {
+  if (!slot) return { available: false, start_at: null, end_at: null, groups: [], reasons };
   return {
     available: true,
     start_at: isoTime(slot.start),
     end_at: isoTime(slot.end),
     groups: slot.hosts.map((roles) => Object.fromEntries(Object.entries(roles).map(([role, host]) => [role, { id: host.id, name: host.name }]))),
+    reasons: [],
   };
 }

@@ -22,7 +22,7 @@ describe("background jobs", () => {
     const job = track(startJob({ id: "tree", background: true, shell: "sleep 600 & sleep 600 & wait" }));
     const group = await runningPid(job);
     await waitFor(() => liveGroupMembers(group).length === 3, "the shell and both sleeps");
-    expect(job.kill()).toEqual({ delivered: true, message: `Sent SIGKILL to job "tree" to process group ${group}` });
+    expect(job.kill()).toEqual({ delivered: true, message: `Sent SIGKILL to every process of job "tree" (process group ${group})` });
     const result = await job.done;
     expect(result).toMatchObject({ state: "finished", exitCode: null, signal: "SIGKILL", passed: false, timedOut: false });
     expect(liveGroupMembers(group)).toEqual([]);
@@ -59,7 +59,7 @@ describe("background jobs", () => {
     expect(() => job.kill("SIGBOGUS")).toThrow('Unknown signal "SIGBOGUS"');
   });
 
-  test("a kill sent before the process reported its pid still reaches it", async () => {
+  test("a kill sent right after the start, before the command has joined its cgroup, still reaches it", async () => {
     const job = startJob({ id: "early-kill", background: true, argv: ["sleep", "600"] });
     expect(job.kill().delivered).toBe(true);
     expect(await job.done).toMatchObject({ signal: "SIGKILL", exitCode: null });
