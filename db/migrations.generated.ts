@@ -6,6 +6,7 @@ import sql2 from "./migrations/0002_agent-work.sql" with { type: "text" };
 import sql3 from "./migrations/0003_labs.sql" with { type: "text" };
 import sql4 from "./migrations/0004_jobs-devices.sql" with { type: "text" };
 import sql5 from "./migrations/0005_time.sql" with { type: "text" };
+import sql6 from "./migrations/0006_network-identity.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -14,4 +15,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0003_labs", when: 1795309347985, sql: sql3 },
   { tag: "0004_jobs-devices", when: 1795309853897, sql: sql4 },
   { tag: "0005_time", when: 1795311140664, sql: sql5 },
+  { tag: "0006_network-identity", when: 1796143666975, sql: sql6 },
 ];

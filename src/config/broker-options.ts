@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OptionSpec } from "../cli/command.ts";
+import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
 import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
@@ -22,6 +23,7 @@ export const brokerOptions = {
   defaultWalltime: { flag: "default-walltime", env: "LABBROKER_DEFAULT_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Walltime of sessions that ask for none, Remote Lab ones included (default: none)" },
   maxWalltime: { flag: "max-walltime", env: "LABBROKER_MAX_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Longest walltime a session may have (default 604800, a week)" },
   walltimeWarning: { flag: "walltime-warning", env: "LABBROKER_WALLTIME_WARNING", kind: "string", placeholder: "SECONDS", description: "Warn a session this long before its walltime ends (default 60)" },
+  publicUrl: { flag: "public-url", env: "LABBROKER_PUBLIC_URL", kind: "string", placeholder: "URL", description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
@@ -72,7 +74,10 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   waitingTimeout: seconds(600),
   activeTimeout: seconds(300),
   compatRequirement: compatRequirementSchema,
-  agentOfflineAfter: seconds(60),
+  agentOfflineAfter: seconds(60).superRefine((value, context) => {
+    const problem = offlineAfterProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }),
   offlinePolicy: z.enum(["keep", "fail"]).default("keep"),
   offlineGrace: seconds(120),
   deployTimeout: seconds(1200),
@@ -81,6 +86,7 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   walltimeWarning: seconds(60),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
   host: z.string().min(1).default("0.0.0.0"),
+  publicUrl: z.string().url("must be a URL such as http://broker.lab:8000").optional(),
   logLevel: logLevelSchema,
 });
 
