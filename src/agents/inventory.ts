@@ -54,13 +54,21 @@ async function probeVersion(argv: string[], pattern: RegExp, env: Record<string,
   return pattern.exec(result.stdout)?.[1] ?? null;
 }
 
+/** The host's interfaces with their addresses (link-local ones left out: other hosts cannot use them). */
 async function listInterfaces(env: Record<string, string | undefined>): Promise<unknown[]> {
   if (resolveExecutable("ip", env.PATH) === "ip") return [];
-  const result = await runCommand(["ip", "-j", "link"], { timeoutMs: PROBE_TIMEOUT_MS, env });
+  const result = await runCommand(["ip", "-j", "address", "show"], { timeoutMs: PROBE_TIMEOUT_MS, env });
   if (result.code !== 0) return [];
   try {
-    const links = JSON.parse(result.stdout) as { ifname: string; mtu: number; operstate: string; address?: string; link_type: string }[];
-    return links.map((link) => ({ name: link.ifname, mtu: link.mtu, state: link.operstate, mac: link.address ?? null, type: link.link_type }));
+    const links = JSON.parse(result.stdout) as { ifname: string; mtu: number; operstate: string; address?: string; link_type: string; addr_info?: { local: string; prefixlen: number; scope?: string }[] }[];
+    return links.map((link) => ({
+      name: link.ifname,
+      mtu: link.mtu,
+      state: link.operstate,
+      mac: link.address ?? null,
+      type: link.link_type,
+      addresses: (link.addr_info ?? []).filter((info) => info.scope !== "link").map((info) => `${info.local}/${info.prefixlen}`),
+    }));
   } catch {
     return [];
   }
