@@ -47,6 +47,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const client = new BrokerClient(options.brokerUrl);
   const journal = new AgentWorkJournal(options.workDir);
   const inventory = await detectInventory(options.env);
+  const nativeUnavailable = inventory.inventory.native_unavailable_reason;
+  if (nativeUnavailable) log.warn("the native runtime is unavailable on this host", { reason: nativeUnavailable });
   const runtimes = createLabRuntimes(inventory.runtimes, { workDir: options.workDir, env: options.env, toolPrefix: options.toolPrefix });
   let auth = await connect(options, client, inventory, new Reconnect(clock, log));
   const running = new Set<string>();

@@ -1,6 +1,7 @@
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import type { HostRuntime } from "../engine/model.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
+import { netnsSharingProblem } from "../hosts/native/netns-sharing.ts";
 
 export interface HostInventory {
   runtimes: HostRuntime[];
@@ -10,7 +11,8 @@ export interface HostInventory {
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * What this host offers: the native runtime when running as root with iproute2, containerlab and
+ * What this host offers: the native runtime when running as root with iproute2 in the host's mount
+ * namespace, containerlab and
  * netlab when on PATH (versions parsed as the tools print them), and the machine's facts.
  */
 export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
@@ -43,6 +45,8 @@ export async function detectInventory(env: Record<string, string | undefined>): 
 async function probeNative(env: Record<string, string | undefined>): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
   if (process.getuid?.() !== 0) return { available: false, reason: "the agent does not run as root" };
   if (resolveExecutable("ip", env.PATH) === "ip") return { available: false, reason: "iproute2 (ip) is not installed" };
+  const sharing = netnsSharingProblem();
+  if (sharing) return { available: false, reason: sharing };
   const result = await runCommand(["ip", "-V"], { timeoutMs: PROBE_TIMEOUT_MS, env });
   return { available: true, version: /iproute2-(\S+?),?\s/.exec(result.stdout + " ")?.[1] ?? null };
 }
