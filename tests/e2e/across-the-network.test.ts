@@ -10,6 +10,7 @@ import { eventually } from "../support/http.ts";
 import { NamespaceNetwork } from "../support/namespace-network.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { readLines } from "../support/stdout-lines.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
 /**
@@ -68,15 +69,7 @@ async function startProxy(brokerPort: number) {
   const proc = Bun.spawn([...network.on("broker"), process.execPath, join(import.meta.dir, "../support/prefix-proxy.ts"), "0", "/lb", `http://127.0.0.1:${brokerPort}`], { stdout: "pipe", stderr: "inherit" });
   proxies.push(proc);
   const lines: string[] = [];
-  void (async () => {
-    let buffer = "";
-    for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      lines.push(...parts);
-    }
-  })();
+  void readLines(proc.stdout, lines);
   const line = (pattern: RegExp) => eventually(async () => lines.find((candidate) => pattern.test(candidate)), `proxy line ${pattern}`, 20_000);
   const port = Number((await line(/^listening \d+$/)).split(" ")[1]);
   return { proc, lines, line, url: `http://${network.node("broker").address}:${port}/lb` };
