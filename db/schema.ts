@@ -28,6 +28,10 @@ export const hosts = sqliteTable("hosts", {
   inventory: text("inventory", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   registeredAt: integer("registered_at").notNull(),
   lastSeenAt: integer("last_seen_at").notNull(),
+  /** A random id the agent keeps in its work dir: tells two machines registering one name apart. */
+  installId: text("install_id"),
+  /** Where the agent's last poll or registration came from, as the broker saw it. */
+  agentAddress: text("agent_address"),
 });
 
 /** Sessions: queued, active or ended. `seq` is the arrival order the queue is sorted by. */

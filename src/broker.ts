@@ -1,6 +1,7 @@
 import { openDatabase, type Database } from "../db/connect.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
+import { agentCommandHint, localBrokerUrl, reachableBrokerUrl } from "./broker-address.ts";
 import type { Clock } from "./clock.ts";
 import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./config/broker-options.ts";
 import type { EngineSettings } from "./engine/context.ts";
@@ -93,10 +94,10 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     ...(config.enrollToken ? { enrollToken: config.enrollToken } : {}),
   });
   const server = serveHttp(app.fetch, { hostname: config.host, port: config.port });
-  const localHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  const localUrl = `http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${server.port}`;
-  log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, db: redactDatabaseUrl(config.db) });
-  if (engine.generatedEnrollToken) deps.print(enrollmentBanner(engine.generatedEnrollToken, config.host, server.port));
+  const localUrl = localBrokerUrl(config.host, server.port);
+  const reachable = reachableBrokerUrl({ publicUrl: config.publicUrl, bindHost: config.host, port: server.port });
+  log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, publicUrl: reachable.url, db: redactDatabaseUrl(config.db) });
+  deps.print(agentCommandHint(reachable, engine.generatedEnrollToken));
   return {
     server,
     engine,
@@ -110,19 +111,6 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
       log.info("broker stopped");
     },
   };
-}
-
-function enrollmentBanner(token: string, host: string, port: number): string {
-  const address = host === "0.0.0.0" || host === "::" ? "<this-host>" : host;
-  return [
-    "",
-    "A new enrollment token was generated. It is shown only now; the broker keeps only its hash.",
-    `  ${token}`,
-    "Start an agent on each lab host with:",
-    `  labbroker agent --broker http://${address}:${port} --token ${token}`,
-    "(Set your own with --enroll-token or LABBROKER_ENROLL_TOKEN; lost it? labbroker enroll-token rotate makes a new one.)",
-    "",
-  ].join("\n");
 }
 
 function redactDatabaseUrl(url: string): string {

@@ -55,6 +55,18 @@ describe("broker configuration", () => {
     expect(() => parseBrokerConfig(argv, env)).toThrow(UsageError);
     expect(() => parseBrokerConfig(argv, env)).toThrow(`invalid ${field}:`);
   });
+
+  test("an offline window shorter than an agent needs to notice a lost poll and retry is refused, saying why", () => {
+    expect(() => parseBrokerConfig(["--agent-offline-after", "5"])).toThrow(
+      "invalid --agent-offline-after / LABBROKER_AGENT_OFFLINE_AFTER: must be at least 10 seconds: an agent that lost a poll needs up to 5 s to notice",
+    );
+    expect(parseBrokerConfig([], { LABBROKER_AGENT_OFFLINE_AFTER: "10" }).agentOfflineAfter).toBe(10);
+  });
+
+  test("--public-url must be a URL", () => {
+    expect(() => parseBrokerConfig(["--public-url", "broker.lab"])).toThrow("invalid --public-url / LABBROKER_PUBLIC_URL: must be a URL");
+    expect(parseBrokerConfig(["--public-url", "http://proxy.lab:8081/lb"]).publicUrl).toBe("http://proxy.lab:8081/lb");
+  });
 });
 
 describe("command line", () => {

@@ -1,10 +1,11 @@
 import { type Clock, sleepOn } from "../clock.ts";
+import { AGENT_POLL_HOLD_S } from "../engine/agents/agent-liveness.ts";
 import type { WorkDelivery } from "../engine/work/work-item.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { loadCredentials, saveCredentials } from "./agent-credentials.ts";
 import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.ts";
-import { BrokerClient, BrokerRequestError, BrokerUnreachableError } from "./broker-client.ts";
+import { BrokerClient, BrokerRequestError, BrokerUnreachableError, isDefiniteRefusal } from "./broker-client.ts";
 import { EventSender } from "./event-sender.ts";
 import { type AgentServices, createSerializer } from "./agent-services.ts";
 import { killOrphanedRuns } from "../hosts/orphaned-runs.ts";
@@ -12,7 +13,9 @@ import { JobRegistry } from "../hosts/jobs/job-registry.ts";
 import { EXECUTORS } from "./executors/index.ts";
 import { detectInventory, type HostInventory } from "./inventory.ts";
 import { LabInstanceReporter, runningLabInstances } from "./lab-instance-report.ts";
+import { loadOrCreateInstallId } from "./install-id.ts";
 import { createLabRuntimes } from "./lab-runtimes.ts";
+import { Reconnect } from "./reconnect.ts";
 
 export interface AgentOptions {
   brokerUrl: string;
@@ -31,9 +34,7 @@ export interface AgentOptions {
   signal: AbortSignal;
 }
 
-const MAX_BACKOFF_MS = 15_000;
 const FLUSH_ON_STOP_MS = 5_000;
-const POLL_WAIT_S = 25;
 /** While the lab listing runs, polls are short so its report goes out as soon as it is ready. */
 const POLL_WAIT_WHILE_LISTING_S = 1;
 
@@ -49,8 +50,10 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const orphans = await killOrphanedRuns();
   if (orphans.length > 0) log.warn("killed processes of runs a previous agent process left behind", { pids: orphans });
   const inventory = await detectInventory(options.env);
+  const nativeUnavailable = inventory.inventory.native_unavailable_reason;
+  if (nativeUnavailable) log.warn("the native runtime is unavailable on this host", { reason: nativeUnavailable });
   const runtimes = createLabRuntimes(inventory.runtimes, { workDir: options.workDir, env: options.env, toolPrefix: options.toolPrefix });
-  let auth = await connect(options, client, inventory);
+  let auth = await connect(options, client, inventory, new Reconnect(clock, log));
   const running = new Set<string>();
   const sender = new EventSender(client, () => auth, clock, log, signal, (event) => {
     if (event.type === "result") running.delete(event.work_id);
@@ -102,43 +105,46 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       });
   };
 
-  let backoff = 500;
+  const reconnect = new Reconnect(clock, log);
   while (!signal.aborted) {
     try {
       const labs = labReporter.next();
-      const waitSeconds = labReporter.listing ? POLL_WAIT_WHILE_LISTING_S : POLL_WAIT_S;
+      const waitSeconds = labReporter.listing ? POLL_WAIT_WHILE_LISTING_S : AGENT_POLL_HOLD_S;
       const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: waitSeconds, ...(labs ? { labs } : {}) }, signal);
+      reconnect.succeeded();
       if (labs) labReporter.delivered();
-      backoff = 500;
       for (const item of work) execute(item);
     } catch (error) {
       if (signal.aborted) break;
-      if (error instanceof BrokerRequestError && (error.status === 401 || error.status === 404) && options.enrollToken) {
+      if (error instanceof BrokerRequestError && (error.status === 401 || error.status === 404)) {
+        if (!options.enrollToken) throw error;
         log.warn("the broker no longer accepts this agent's token; registering again", { status: error.status });
-        auth = await connect(options, client, await detectInventory(options.env));
+        auth = await connect(options, client, await detectInventory(options.env), reconnect);
         continue;
       }
-      if (error instanceof BrokerRequestError && error.status < 500) throw error;
-      log.warn("cannot poll the broker; retrying", { error: error instanceof Error ? error.message : String(error), retryInMs: backoff });
-      await sleepOn(clock, backoff, signal);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      if (isDefiniteRefusal(error)) throw error;
+      await reconnect.failed("poll the broker", error, signal);
     }
   }
   await Promise.race([sender.flushed(), sleepOn(clock, FLUSH_ON_STOP_MS)]);
   log.info("agent stopped", { name: options.name });
 }
 
-/** Registers with the enrollment token (re-attaching by name), or reuses the stored agent token. */
-async function connect(options: AgentOptions, client: BrokerClient, { runtimes, inventory }: HostInventory): Promise<{ agentId: string; agentToken: string }> {
+/**
+ * Registers with the enrollment token (re-attaching by name), or reuses the stored agent token.
+ * Network errors and answers that may pass (5xx from a proxy while the broker restarts) are
+ * retried forever; only a definite refusal (wrong token, name clash, version) ends the agent.
+ */
+async function connect(options: AgentOptions, client: BrokerClient, { runtimes, inventory }: HostInventory, reconnect: Reconnect): Promise<{ agentId: string; agentToken: string }> {
   const { log, signal } = options;
-  let backoff = 500;
+  if (!options.enrollToken) {
+    const stored = loadCredentials(options.workDir, options.brokerUrl, options.name);
+    if (!stored) throw new Error(`no stored registration for "${options.name}" at ${options.brokerUrl} in ${options.workDir}; pass --token with the enrollment token`);
+    log.info("using the stored agent registration", { agentId: stored.agent_id, name: stored.name });
+    return { agentId: stored.agent_id, agentToken: stored.agent_token };
+  }
+  const installId = loadOrCreateInstallId(options.workDir);
   for (;;) {
-    if (!options.enrollToken) {
-      const stored = loadCredentials(options.workDir, options.brokerUrl, options.name);
-      if (!stored) throw new Error(`no stored registration for "${options.name}" at ${options.brokerUrl} in ${options.workDir}; pass --token with the enrollment token`);
-      log.info("using the stored agent registration", { agentId: stored.agent_id, name: stored.name });
-      return { agentId: stored.agent_id, agentToken: stored.agent_token };
-    }
     try {
       const registered = await client.register(options.enrollToken, {
         name: options.name,
@@ -147,15 +153,16 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
         runtimes,
         capacity: options.capacity,
         inventory,
+        install_id: installId,
       });
+      reconnect.succeeded();
       saveCredentials(options.workDir, { broker: options.brokerUrl, name: options.name, agent_id: registered.agent_id, agent_token: registered.agent_token });
       log.info("agent registered", { agentId: registered.agent_id, name: options.name, reattached: registered.reattached, runtimes: runtimes.map((runtime) => runtime.name) });
       return { agentId: registered.agent_id, agentToken: registered.agent_token };
     } catch (error) {
-      if (!(error instanceof BrokerUnreachableError) || signal.aborted) throw error;
-      log.warn("cannot reach the broker to register; retrying", { error: error.message, retryInMs: backoff });
-      await sleepOn(options.clock, backoff, signal);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      if (signal.aborted || isDefiniteRefusal(error) || !(error instanceof BrokerRequestError || error instanceof BrokerUnreachableError)) throw error;
+      await reconnect.failed("register with the broker", error, signal);
+      signal.throwIfAborted();
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { MAX_POLL_HOLD_S, POLL_SILENCE_MARGIN_S } from "../engine/agents/agent-liveness.ts";
 import type { AgentEventsBody, PollBody, PollResponseSchema, RegisterAgentBody, RegisterAgentResponse } from "../routes/agents/agent-schemas.ts";
 import type { LabBundleSchema } from "../routes/agents/get-lab-files.ts";
 
@@ -19,19 +20,36 @@ export class BrokerUnreachableError extends Error {
   override name = "BrokerUnreachableError";
 }
 
+/** Statuses that may come from a proxy or a broker in trouble, or a path a proxy has not routed yet: worth retrying. */
+const PASSING_STATUSES = new Set([404, 408, 425, 429]);
+
+/** The broker said no and will say it again (bad token, name clash, wrong version): retrying cannot help. */
+export function isDefiniteRefusal(error: unknown): error is BrokerRequestError {
+  return error instanceof BrokerRequestError && error.status >= 400 && error.status < 500 && !PASSING_STATUSES.has(error.status);
+}
+
 type PollResponse = z.infer<typeof PollResponseSchema>;
 
-/** The agent's side of the broker ↔ agent protocol (types shared with the routes that serve it). */
+/**
+ * The agent's side of the broker ↔ agent protocol (types shared with the routes that serve it).
+ * Paths are appended to the base URL, so a broker behind a proxy under a prefix
+ * (`http://proxy:8081/lb`) works.
+ */
 export class BrokerClient {
-  constructor(readonly baseUrl: string) {}
+  readonly #base: string;
+
+  constructor(readonly baseUrl: string) {
+    this.#base = baseUrl.replace(/\/+$/, "");
+  }
 
   register(enrollToken: string, body: RegisterAgentBody): Promise<RegisterAgentResponse> {
     return this.#post("/v1/agents/register", enrollToken, body, 30_000);
   }
 
   poll(agentId: string, agentToken: string, body: PollBody, signal?: AbortSignal): Promise<PollResponse> {
-    const holdMs = (body.wait_s ?? 25) * 1000;
-    return this.#post(`/v1/agents/${encodeURIComponent(agentId)}/poll`, agentToken, body, holdMs + 15_000, signal);
+    // No answer this long after the hold should have ended: the connection is dead.
+    const holdMs = (body.wait_s ?? MAX_POLL_HOLD_S) * 1000;
+    return this.#post(`/v1/agents/${encodeURIComponent(agentId)}/poll`, agentToken, body, holdMs + POLL_SILENCE_MARGIN_S * 1000, signal);
   }
 
   sendEvents(agentId: string, agentToken: string, body: AgentEventsBody): Promise<{ accepted: number; duplicates: number }> {
@@ -50,7 +68,7 @@ export class BrokerClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
+      response = await fetch(`${this.#base}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -58,6 +76,7 @@ export class BrokerClient {
       });
     } catch (error) {
       if (signal?.aborted) throw error;
+      if (timeout.aborted) throw new BrokerUnreachableError(`no answer from the broker at ${this.baseUrl} within ${timeoutMs / 1000} s: the connection is dead or the broker is stuck`);
       throw new BrokerUnreachableError(`cannot reach the broker at ${this.baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const text = await response.text();

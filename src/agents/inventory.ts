@@ -2,6 +2,7 @@ import { arch, cpus, hostname, release, totalmem } from "node:os";
 import type { HostRuntime } from "../engine/model.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
 import { unsupportedVersionReason } from "./tool-versions.ts";
+import { netnsSharingProblem } from "../hosts/native/netns-sharing.ts";
 
 export interface HostInventory {
   runtimes: HostRuntime[];
@@ -11,9 +12,10 @@ export interface HostInventory {
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * What this host offers: the native runtime when running as root with iproute2, containerlab and
- * netlab when on PATH in a supported version (parsed as the tools print them), and the machine's
- * facts. A tool present in an unsupported version is not offered; `unsupported_runtimes` says why.
+ * What this host offers: the native runtime when running as root with iproute2 in the host's mount
+ * namespace, containerlab and netlab when on PATH in a supported version (parsed as the tools print
+ * them), and the machine's facts. A tool present in an unsupported version is not offered;
+ * `unsupported_runtimes` says why.
  */
 export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
   const [native, containerlab, netlab, interfaces] = await Promise.all([
@@ -51,6 +53,8 @@ export async function detectInventory(env: Record<string, string | undefined>): 
 async function probeNative(env: Record<string, string | undefined>): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
   if (process.getuid?.() !== 0) return { available: false, reason: "the agent does not run as root" };
   if (resolveExecutable("ip", env.PATH) === "ip") return { available: false, reason: "iproute2 (ip) is not installed" };
+  const sharing = netnsSharingProblem();
+  if (sharing) return { available: false, reason: sharing };
   const result = await runCommand(["ip", "-V"], { timeoutMs: PROBE_TIMEOUT_MS, env });
   return { available: true, version: /iproute2-(\S+?),?\s/.exec(result.stdout + " ")?.[1] ?? null };
 }
@@ -61,13 +65,21 @@ async function probeVersion(argv: string[], pattern: RegExp, env: Record<string,
   return { installed: true, version: result.code === 0 ? (pattern.exec(result.stdout)?.[1] ?? null) : null };
 }
 
+/** The host's interfaces with their addresses (link-local ones left out: other hosts cannot use them). */
 async function listInterfaces(env: Record<string, string | undefined>): Promise<unknown[]> {
   if (resolveExecutable("ip", env.PATH) === "ip") return [];
-  const result = await runCommand(["ip", "-j", "link"], { timeoutMs: PROBE_TIMEOUT_MS, env });
+  const result = await runCommand(["ip", "-j", "address", "show"], { timeoutMs: PROBE_TIMEOUT_MS, env });
   if (result.code !== 0) return [];
   try {
-    const links = JSON.parse(result.stdout) as { ifname: string; mtu: number; operstate: string; address?: string; link_type: string }[];
-    return links.map((link) => ({ name: link.ifname, mtu: link.mtu, state: link.operstate, mac: link.address ?? null, type: link.link_type }));
+    const links = JSON.parse(result.stdout) as { ifname: string; mtu: number; operstate: string; address?: string; link_type: string; addr_info?: { local: string; prefixlen: number; scope?: string }[] }[];
+    return links.map((link) => ({
+      name: link.ifname,
+      mtu: link.mtu,
+      state: link.operstate,
+      mac: link.address ?? null,
+      type: link.link_type,
+      addresses: (link.addr_info ?? []).filter((info) => info.scope !== "link").map((info) => `${info.local}/${info.prefixlen}`),
+    }));
   } catch {
     return [];
   }

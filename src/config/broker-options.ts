@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OptionSpec } from "../cli/command.ts";
+import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
 import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
@@ -26,6 +27,7 @@ export const brokerOptions = {
   maxWaiting: { flag: "max-waiting", env: "LABBROKER_MAX_WAITING", kind: "string", placeholder: "N", description: "Sessions that may wait (queued or reserved) at once; more are refused with 429 (default 10000)" },
   retentionDays: { flag: "retention-days", env: "LABBROKER_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep events, logs and job output of ended sessions this long (default 30)" },
   summaryRetentionDays: { flag: "summary-retention-days", env: "LABBROKER_SUMMARY_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep ended sessions with their job results and labs this long (default 365)" },
+  publicUrl: { flag: "public-url", env: "LABBROKER_PUBLIC_URL", kind: "string", placeholder: "URL", description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
@@ -80,7 +82,10 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   waitingTimeout: seconds(600),
   activeTimeout: seconds(300),
   compatRequirement: compatRequirementSchema,
-  agentOfflineAfter: seconds(60),
+  agentOfflineAfter: seconds(60).superRefine((value, context) => {
+    const problem = offlineAfterProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  }),
   offlinePolicy: z.enum(["keep", "fail"]).default("keep"),
   offlineGrace: seconds(120),
   deployTimeout: seconds(1200),
@@ -92,6 +97,7 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   summaryRetentionDays: days(365),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
   host: z.string().min(1).default("0.0.0.0"),
+  publicUrl: z.string().url("must be a URL such as http://broker.lab:8000").optional(),
   logLevel: logLevelSchema,
 });
 

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { hosts } from "../../db/schema.ts";
+import { agentSilentFor } from "./agents/agent-liveness.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { endSessionIn } from "./sessions/end-session.ts";
@@ -7,7 +8,7 @@ import { runTimeEvents } from "./time/time-events.ts";
 
 /**
  * One round of housekeeping, on the injected clock: drops sessions whose client went quiet, turns
- * hosts whose agent stopped polling offline, applies the offline policy, and persists last-seen
+ * hosts whose agent stopped polling offline (a host is alive while its poll is held), applies the offline policy, and persists last-seen
  * times. Freed hosts go to the next sessions in the same commit.
  */
 export async function runHousekeeping(ctx: EngineContext): Promise<void> {
@@ -23,7 +24,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   }
 
   for (const host of state.hosts.values()) {
-    const silentFor = now - host.lastSeenAt;
+    const silentFor = agentSilentFor(host, now);
     if (host.online && silentFor > settings.agentOfflineAfterMs) {
       host.online = false;
       state.hostsLastSeenDirty.delete(host);

@@ -33,8 +33,14 @@ export interface Host {
   inventory: Record<string, unknown>;
   registeredAt: number;
   lastSeenAt: number;
+  /** The agent's per-install id (null for agents that send none). */
+  installId: string | null;
+  /** The address the agent last connected from. */
+  agentAddress: string | null;
   /** Active sessions holding a slot on this host (derived, not stored). */
   holders: Set<string>;
+  /** Polls of this host's agent held open now (derived, not stored): the host is alive meanwhile. */
+  pollsHeld: number;
 }
 
 export interface Requirement {

@@ -45,6 +45,8 @@ export interface RunningInstance {
   instanceName: string;
   /** The broker lab id recorded at deploy, when the runtime can keep one. */
   labId: string | null;
+  /** Set when the instance is recorded but broken on the host (a namespace or link is gone). */
+  problem?: string;
 }
 
 /** A topology that failed validation: `field` names where, the message says why. */
@@ -66,7 +68,7 @@ export interface LabRuntime {
   inspect(spec: LabSpec): Promise<LabNode[]>;
   /** Removes everything the lab created, also after a partial deploy; destroying a gone lab is a success. */
   destroy(spec: LabSpec, output: OutputSink): Promise<void>;
-  /** Instances this runtime runs on the host now (for reviving after a restart). */
+  /** Instances this runtime runs on the host now, checked against the host (for reviving after a restart). */
   listRunning(): Promise<RunningInstance[]>;
   /** The argv prefix that runs a command inside a node (e.g. `ip netns exec NS`). */
   nodeExecPrefix(spec: LabSpec, node: string): string[];

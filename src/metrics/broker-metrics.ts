@@ -17,7 +17,7 @@ export class BrokerMetrics {
   readonly queueDepth = this.#gauge("labbroker_queue_depth", "Waiting sessions per queue pool (sessions asking for the same hosts).", ["pool"]);
   readonly sessions = this.#gauge("labbroker_sessions", "Sessions that have not ended, by state.", ["state"]);
   readonly hosts = this.#gauge("labbroker_hosts", "Registered hosts by state (online, offline, draining, maintenance).", ["state"]);
-  readonly agentLastSeenAge = this.#gauge("labbroker_agent_last_seen_age_seconds", "Seconds since the host's agent last polled or reported.", ["host"]);
+  readonly agentLastSeenAge = this.#gauge("labbroker_agent_last_seen_age_seconds", "Seconds the host's agent has been unheard: 0 while its poll is held, else since its last poll or report ended.", ["host"]);
   readonly databaseSize = this.#gauge("labbroker_database_size_bytes", "Size of the broker's database (pages in use times page size).", []);
 
   readonly hostBusySeconds = this.#counter("labbroker_host_busy_seconds_total", "Seconds a host has been held by active sessions since the broker started.", ["host"]);

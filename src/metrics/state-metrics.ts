@@ -1,3 +1,4 @@
+import { agentSilentFor } from "../engine/agents/agent-liveness.ts";
 import type { EngineContext } from "../engine/context.ts";
 import { HOST_STATES, hostState, SESSION_STATES } from "../engine/model.ts";
 import { describeRequirement } from "../engine/requirements.ts";
@@ -24,7 +25,7 @@ export function updateStateGauges(ctx: EngineContext, metrics: BrokerMetrics, no
   metrics.agentLastSeenAge.reset();
   for (const host of state.hosts.values()) {
     hosts[hostState(host)]! += 1;
-    metrics.agentLastSeenAge.set({ host: host.name }, Math.max(0, now - host.lastSeenAt) / 1000);
+    metrics.agentLastSeenAge.set({ host: host.name }, Math.max(0, agentSilentFor(host, now)) / 1000);
   }
   for (const [name, count] of Object.entries(hosts)) metrics.hosts.set({ state: name }, count);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { hostsTable } from "../../src/cli/commands/hosts.ts";
 import { LabBroker } from "../../src/client/broker.ts";
 import { VERSION } from "../../src/version.ts";
 import { http } from "../support/http.ts";
@@ -55,4 +56,10 @@ test("labbroker queue: active sessions with their hosts, then waiting ones in th
   const result = await runCliCaptured(["queue", "--broker", cluster.url], {}, { signal: new AbortController().signal });
   expect(result.code).toBe(0);
   expect("\n" + normalise(result.stdout)).toMatchSnapshot();
+});
+
+test("labbroker hosts: a host whose agent's poll is held shows connected instead of an age", async () => {
+  const [host] = await broker.hosts();
+  const table = hostsTable([{ ...host!, connected: true, agent_address: "192.0.2.7" }], Date.now());
+  expect(table.split("\n")[1]).toMatch(/192\.0\.2\.7\s+connected$/);
 });

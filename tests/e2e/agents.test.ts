@@ -43,7 +43,7 @@ describe("agents over real HTTP", () => {
   }, 30_000);
 
   test("a killed agent's host goes offline within the window, its session ends host-lost, and the restarted agent re-attaches as the same host", async () => {
-    const broker = startBroker(join(folder("db"), "b.db"), 0, ["--agent-offline-after", "2", "--offline-policy", "fail", "--offline-grace", "1"]);
+    const broker = startBroker(join(folder("db"), "b.db"), 0, ["--agent-offline-after", "10", "--offline-policy", "fail", "--offline-grace", "1"]);
     const url = await brokerUrl(broker);
     const workDir = folder("lab-a");
     const agent = startAgent(url, "lab-a", workDir, ["--token", TOKEN]);
@@ -54,9 +54,12 @@ describe("agents over real HTTP", () => {
 
     agent.proc.kill("SIGKILL");
     await agent.proc.exited;
+    const killedAt = Date.now();
     const keepAlive = setInterval(() => void http("POST", `${url}/v1/sessions/${session.id}/heartbeat`), 300);
     try {
-      await eventually(async () => (await host(url, "lab-a")).state === "offline", "the host to turn offline");
+      // The closed connection ends the held poll at once, so the window starts at the kill.
+      await eventually(async () => (await host(url, "lab-a")).state === "offline", "the host to turn offline", 20_000);
+      expect(Date.now() - killedAt).toBeLessThan(13_000);
       const ended = await eventually(async () => {
         const current = (await http("GET", `${url}/v1/sessions/${session.id}`)).json;
         return current.state === "ended" ? current : null;
@@ -74,7 +77,7 @@ describe("agents over real HTTP", () => {
     }, "the host to come back online");
     expect(after.id).toBe(before.id);
     expect((await http("GET", `${url}/v1/hosts`)).json.items).toHaveLength(1);
-  }, 40_000);
+  }, 50_000);
 
   test("a broker killed with queued sessions and work in flight: agents re-attach by themselves, nothing lost, nothing run twice", async () => {
     const db = join(folder("db"), "b.db");

@@ -1,6 +1,7 @@
 import type { Subprocess } from "bun";
 import { join } from "node:path";
 import { environmentWithoutLabbroker } from "./processes.ts";
+import { readLines } from "./stdout-lines.ts";
 
 const SUITE = join(import.meta.dir, "../client/fixtures/holds-the-host.suite.ts");
 
@@ -26,14 +27,9 @@ export function startChildSuite(name: string, env: Record<string, string>): Chil
   const waiters = new Set<() => void>();
   let stderr = "";
   const reading = (async () => {
-    let buffer = "";
-    for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      lines.push(...parts);
+    await readLines(proc.stdout, lines, () => {
       for (const wake of waiters) wake();
-    }
+    });
     await proc.exited;
     for (const wake of waiters) wake();
   })();

@@ -21,10 +21,13 @@ export function environmentWithoutLabbroker(): Record<string, string | undefined
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LABBROKER_")));
 }
 
-/** Starts `labbroker ARGS…` from source (or `binary` when given) with a clean LABBROKER_* environment. */
-export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string } = {}): LabbrokerProcess {
+/**
+ * Starts `labbroker ARGS…` from source (or `binary` when given) with a clean LABBROKER_* environment;
+ * `wrapper` goes before it (e.g. `nsenter --net=…` to run it in another network namespace).
+ */
+export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string; wrapper?: string[] } = {}): LabbrokerProcess {
   const env = environmentWithoutLabbroker();
-  const command = options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args];
+  const command = [...(options.wrapper ?? []), ...(options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args])];
   const proc = Bun.spawn(command, { env: { ...env, ...options.env }, cwd: options.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();

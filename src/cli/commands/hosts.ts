@@ -6,7 +6,7 @@ import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
 
 export const hostsCommand: CliCommand = {
   name: "hosts",
-  summary: "List the lab hosts: state, runtimes, labels, slots in use, last contact",
+  summary: "List the lab hosts: state, runtimes, labels, slots in use, agent address, last contact",
   options: clientOptions,
   async run({ values, env, io, signal }) {
     const options = parseOptions(clientConfigSchema, clientOptions, values);
@@ -22,7 +22,7 @@ export const hostsCommand: CliCommand = {
 
 export function hostsTable(hosts: readonly HostView[], now: number): string {
   return textTable(
-    ["HOST", "STATE", "RUNTIMES", "LABELS", "USED", "LAST SEEN"],
+    ["HOST", "STATE", "RUNTIMES", "LABELS", "USED", "ADDRESS", "LAST SEEN"],
     hosts.map((host) => [
       host.name,
       host.state,
@@ -31,7 +31,8 @@ export function hostsTable(hosts: readonly HostView[], now: number): string {
         .map(([key, value]) => `${key}=${value}`)
         .join(",") || "-",
       `${host.used}/${host.capacity}`,
-      ago(host.last_seen_at, now),
+      host.agent_address ?? "-",
+      host.connected ? "connected" : ago(host.last_seen_at, now),
     ]),
   );
 }

@@ -18,19 +18,39 @@ export function authenticateAgent(ctx: EngineContext, hostId: string, agentToken
 
 /**
  * A poll is the agent's heartbeat. A host that was offline comes back online, and the queue gets
- * a chance at it at once.
+ * a chance at it at once. The address it came from is kept for the host listing.
  */
-export async function recordAgentHeartbeat(ctx: EngineContext, host: Host): Promise<void> {
+export async function recordAgentHeartbeat(ctx: EngineContext, host: Host, agentAddress: string | null = null): Promise<void> {
   const now = ctx.clock.now();
   host.lastSeenAt = now;
-  if (host.online) {
+  const moved = agentAddress !== null && agentAddress !== host.agentAddress;
+  if (moved) host.agentAddress = agentAddress;
+  if (host.online && !moved) {
     ctx.state.hostsLastSeenDirty.add(host);
     return;
   }
-  host.online = true;
   const change = new Change(ctx);
-  change.write(ctx.orm.update(hosts).set({ online: true, lastSeenAt: now }).where(eq(hosts.id, host.id)));
-  change.emit("host.online", { hostId: host.id }, { name: host.name });
-  promoteWaitingSessions(ctx, change);
+  change.write(ctx.orm.update(hosts).set({ online: true, lastSeenAt: now, agentAddress: host.agentAddress }).where(eq(hosts.id, host.id)));
+  if (!host.online) {
+    host.online = true;
+    change.emit("host.online", { hostId: host.id }, { name: host.name, agentAddress: host.agentAddress });
+    promoteWaitingSessions(ctx, change);
+  }
   await change.commit();
+}
+
+/**
+ * Runs `hold` (the held part of a poll) with the host counted alive throughout: liveness never
+ * depends on how long a poll is held. When the poll ends, answered or cut off, the host was last
+ * seen then.
+ */
+export async function holdingPoll<T>(ctx: EngineContext, host: Host, hold: () => Promise<T>): Promise<T> {
+  host.pollsHeld += 1;
+  try {
+    return await hold();
+  } finally {
+    host.pollsHeld -= 1;
+    host.lastSeenAt = ctx.clock.now();
+    if (host.online) ctx.state.hostsLastSeenDirty.add(host);
+  }
 }

@@ -17,11 +17,17 @@ export interface RegisterAgentInput {
   runtimes: HostRuntime[];
   capacity: number;
   inventory: Record<string, unknown>;
+  /** The agent's per-install id; absent from agents that predate it. */
+  installId?: string | undefined;
+  /** Where the registration came from, as the broker saw it. */
+  agentAddress?: string | null;
 }
 
 /**
  * Enrolls an agent. The same name re-attaches to the same host (with a fresh agent token; the old
- * one stops working); admin labels, capacity overrides, drain and maintenance survive.
+ * one stops working); admin labels, capacity overrides, drain and maintenance survive. Another
+ * installation claiming the name of a host that is online is refused: two machines with one
+ * hostname would otherwise take the host from each other in turn.
  */
 export async function registerAgent(ctx: EngineContext, input: RegisterAgentInput): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
   const stored = await storedEnrollmentTokenHash(ctx.orm);
@@ -36,6 +42,7 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
   const agentToken = generateToken("lba");
   const { state } = ctx;
   const existing = state.hostsByName.get(input.name);
+  if (existing) refuseNameClash(existing, input);
   const host: Host = existing ?? {
     id: newId(now),
     name: input.name,
@@ -52,7 +59,10 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     inventory: {},
     registeredAt: now,
     lastSeenAt: now,
+    installId: null,
+    agentAddress: null,
     holders: new Set(),
+    pollsHeld: 0,
   };
   const wasOnline = existing?.online ?? false;
   Object.assign(host, {
@@ -64,6 +74,8 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     inventory: input.inventory,
     online: true,
     lastSeenAt: now,
+    installId: input.installId ?? host.installId,
+    agentAddress: input.agentAddress ?? null,
   });
   if (existing) state.queue.hostsChanged();
   else state.addHost(host);
@@ -76,4 +88,14 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return { host, agentToken, reattached: Boolean(existing) };
+}
+
+function refuseNameClash(host: Host, input: RegisterAgentInput): void {
+  if (!host.online || !host.installId || !input.installId || host.installId === input.installId) return;
+  const from = host.agentAddress ? ` (connecting from ${host.agentAddress})` : "";
+  throw new ConflictError(
+    `Host name "${host.name}" belongs to another agent installation that is online${from}; ` +
+      `start this agent with a name of its own: --name NAME (or LABBROKER_AGENT_NAME). ` +
+      `If that agent is gone for good, this one may take the name once the host has turned offline.`,
+  );
 }

@@ -7,21 +7,25 @@ export interface ReportedInstance {
   instance_name: string;
   lab_id: string | null;
   runtime: RuntimeName;
+  /** The instance is recorded on the host but broken there. */
+  problem?: string | null | undefined;
 }
 
 /**
  * Reviving: compares what the agent says runs on its host with what the broker believes. A lab
- * the broker thinks is running but is gone becomes failed; an instance no live lab owns is destroyed.
+ * the broker thinks is running but is gone, or broken on the host, becomes failed (saying why); an
+ * instance no live lab owns is destroyed.
  * Labs with an operation in flight (deploying, stopping) are left to that operation.
  */
 export async function reconcileHostLabs(ctx: EngineContext, host: Host, reported: readonly ReportedInstance[]): Promise<void> {
   const change = new Change(ctx);
-  const running = new Set(reported.map((instance) => instance.instance_name));
+  const byName = new Map(reported.map((instance) => [instance.instance_name, instance]));
   const live = liveLabsOnHost(ctx, host.id);
   for (const lab of live) {
-    if (lab.state === "running" && !running.has(lab.instanceName)) {
-      transitionLab(ctx, change, lab, "failed", { error: `instance ${lab.instanceName} is no longer running on host ${host.name}`, holders: [] });
-    }
+    if (lab.state !== "running") continue;
+    const instance = byName.get(lab.instanceName);
+    if (!instance) transitionLab(ctx, change, lab, "failed", { error: `instance ${lab.instanceName} is no longer running on host ${host.name}`, holders: [] });
+    else if (instance.problem) transitionLab(ctx, change, lab, "failed", { error: `instance ${lab.instanceName} is broken on host ${host.name}: ${instance.problem}`, holders: [] });
   }
   const known = new Set(live.map((lab) => lab.instanceName));
   for (const instance of reported) {

@@ -1,6 +1,6 @@
 import type { EngineContext } from "../context.ts";
 import { matchGang } from "../gang-matcher.ts";
-import { type Host, hostState, type Requirement, type Session } from "../model.ts";
+import { acceptsNewSessions, type Host, hostState, type Requirement, type Session } from "../model.ts";
 import { describeRequirement } from "../requirements.ts";
 import { bookingInTheWay } from "../time/host-calendar.ts";
 
@@ -38,7 +38,19 @@ export function explainWait(ctx: EngineContext, session: Session): WaitExplanati
   if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
   const booked = bookingInTheWay(ctx, inService.flat(), session, ctx.clock.now());
   if (booked) return { position, reason: bookingReason(session, booked.host, booked.booking), unsatisfiable: false };
-  return { position, reason: "all matching hosts are held by active sessions", unsatisfiable: false };
+  return { position, reason: heldReason(session, candidates), unsatisfiable: false };
+}
+
+/** Every host held: says so; some roles could start now: names the held hosts the others wait for. */
+function heldReason(session: Session, candidates: readonly (readonly Host[])[]): string {
+  const blocked = session.requirements.flatMap((requirement, index) => {
+    const hosts = candidates[index] ?? [];
+    if (hosts.some(acceptsNewSessions)) return [];
+    const names = hosts.map((host) => host.name);
+    return [names.length === 1 ? `${requirement.role} needs ${names[0]}, which is held by active sessions` : `${requirement.role} needs one of ${names.join(", ")}, all held by active sessions`];
+  });
+  if (blocked.length === 0 || blocked.length === session.requirements.length) return "all matching hosts are held by active sessions";
+  return blocked.join("; ");
 }
 
 function bookingReason(session: Session, host: Host, booking: Session): string {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { workItems } from "../../../db/schema.ts";
 import { sleepOn } from "../../clock.ts";
+import { holdingPoll } from "../agents/agent-heartbeat.ts";
 import { Change, type EngineContext } from "../context.ts";
 import type { Host } from "../model.ts";
 import { toDelivery, type WorkDelivery } from "./work-item.ts";
@@ -28,12 +29,16 @@ export async function takeWork(ctx: EngineContext, host: Host, runningOnAgent: R
   return deliveries;
 }
 
-/** Long poll: work at once if there is some, else wait up to `waitMs` for it (or the broker's shutdown). */
-export async function pollForWork(ctx: EngineContext, host: Host, runningOnAgent: ReadonlySet<string>, waitMs: number): Promise<WorkDelivery[]> {
+/**
+ * Long poll: work at once if there is some, else wait up to `waitMs` for it (or the broker's
+ * shutdown, or `closed`: the agent's connection went away, so nothing would reach it).
+ */
+export async function pollForWork(ctx: EngineContext, host: Host, runningOnAgent: ReadonlySet<string>, waitMs: number, closed?: AbortSignal): Promise<WorkDelivery[]> {
   const immediate = await takeWork(ctx, host, runningOnAgent);
   if (immediate.length > 0 || waitMs <= 0 || ctx.shutdown.aborted) return immediate;
   const giveUp = new AbortController();
-  await ctx.state.work.waitFor(host.id, sleepOn(ctx.clock, waitMs, giveUp.signal), ctx.shutdown);
+  await holdingPoll(ctx, host, () => ctx.state.work.waitFor(host.id, sleepOn(ctx.clock, waitMs, giveUp.signal), closed ? AbortSignal.any([ctx.shutdown, closed]) : ctx.shutdown));
   giveUp.abort();
+  if (closed?.aborted) return [];
   return takeWork(ctx, host, runningOnAgent);
 }

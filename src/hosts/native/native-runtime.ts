@@ -6,6 +6,7 @@ import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "
 import { readHostFacts } from "./host-facts.ts";
 import { runIpBatch } from "./ip-batch.ts";
 import { inspectLab, namespaceExecPrefix } from "./lab-inspection.ts";
+import { nativeLabProblem } from "./lab-health.ts";
 import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
 import type { LabRecord } from "./lab-record.ts";
@@ -16,6 +17,7 @@ import { detectStubInterfaceKind, type StubInterfaceKind } from "./stub-interfac
 
 /** A tmpfs: emptied at boot, exactly when the namespaces and links it describes disappear too. */
 export const DEFAULT_NATIVE_STATE_DIR = "/run/labbroker/native";
+const HEALTH_CHECK_TIMEOUT_MS = 10_000;
 
 export interface NativeRuntimeOptions {
   /** Where the per-lab records live (one JSON file per instance). */
@@ -104,8 +106,14 @@ export class NativeRuntime implements LabRuntime {
     output({ stream: "info", text: `Lab ${spec.instanceName} destroyed in ${Math.round(performance.now() - started)} ms` });
   }
 
+  /** Every recorded lab, each checked against the host: a lab whose namespaces or links are gone carries the problem. */
   async listRunning(): Promise<RunningInstance[]> {
-    return this.#registry.list().map((record) => ({ instanceName: record.instanceName, labId: record.labId }));
+    return Promise.all(
+      this.#registry.list().map(async (record) => {
+        const problem = await nativeLabProblem(record, HEALTH_CHECK_TIMEOUT_MS);
+        return { instanceName: record.instanceName, labId: record.labId, ...(problem ? { problem } : {}) };
+      }),
+    );
   }
 
   nodeExecPrefix(spec: LabSpec, node: string): string[] {

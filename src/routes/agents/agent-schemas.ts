@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { WORK_KINDS } from "../../../db/schema.ts";
+import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
 import { RUNTIMES } from "../../engine/model.ts";
 import { LabelsSchema } from "../sessions/session-schemas.ts";
 
@@ -16,7 +17,12 @@ export const RegisterAgentBodySchema = z
     labels: LabelsSchema.default({}),
     runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().max(100).nullable() }).strict()).max(RUNTIMES.length),
     capacity: z.number().int().min(1).max(200).default(1),
-    inventory: z.record(z.string(), z.unknown()).default({}).openapi({ description: "Kernel, architecture, CPU, memory, interfaces" }),
+    inventory: z.record(z.string(), z.unknown()).default({}).openapi({ description: "Kernel, architecture, CPU, memory, interfaces with their addresses" }),
+    install_id: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,64}$/, "expected 8-64 letters, digits or '-'")
+      .optional()
+      .openapi({ description: "A random id the agent keeps in its work dir; another installation cannot take the name of a host that is online" }),
   })
   .strict()
   .openapi("RegisterAgent");
@@ -61,9 +67,18 @@ export const WorkDeliverySchema = z
 export const PollBodySchema = z
   .object({
     running: z.array(z.string().min(1).max(64)).max(10_000).default([]).openapi({ description: "Work ids the agent is executing or still reporting; not redelivered" }),
-    wait_s: z.number().min(0).max(25).default(25).openapi({ description: "Hold the poll this long when there is no work" }),
+    wait_s: z.number().min(0).max(MAX_POLL_HOLD_S).default(MAX_POLL_HOLD_S).openapi({ description: "Hold the poll this long when there is no work; the host counts as alive while it is held" }),
     labs: z
-      .array(z.object({ instance_name: z.string().min(1).max(253), lab_id: z.string().max(64).nullable(), runtime: z.enum(RUNTIMES) }).strict())
+      .array(
+        z
+          .object({
+            instance_name: z.string().min(1).max(253),
+            lab_id: z.string().max(64).nullable(),
+            runtime: z.enum(RUNTIMES),
+            problem: z.string().max(2000).nullable().optional().openapi({ description: "Set when the instance is recorded but broken on the host (a namespace or link is gone)" }),
+          })
+          .strict(),
+      )
       .max(1000)
       .optional()
       .openapi({ description: "Lab instances the host's runtimes run now (sent at agent start and every few minutes), for reconciliation" }),

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { authenticateAgent, recordAgentHeartbeat } from "../../engine/agents/agent-heartbeat.ts";
 import { reconcileHostLabs } from "../../engine/labs/reconcile-labs.ts";
 import { pollForWork } from "../../engine/work/take-work.ts";
+import { remoteAddress } from "../../platform/remote-address.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -13,7 +14,7 @@ const postPoll = createRoute({
   tags: ["agents"],
   summary: "Agent heartbeat and long poll for work (Authorization: Bearer <agent token>)",
   description:
-    "Answers at once when work is queued for this host, otherwise holds up to `wait_s` seconds (25 by default). " +
+    "Answers at once when work is queued for this host, otherwise holds up to `wait_s` seconds (25 by default); the host counts as alive while its poll is held. " +
     "Work dispatched earlier that the agent does not list in `running` is delivered again.",
   security: [{ agentToken: [] }],
   request: { params: AgentIdParamSchema, headers: BearerHeaderSchema, body: { content: { "application/json": { schema: PollBodySchema } }, required: true } },
@@ -26,9 +27,9 @@ export function registerPostPoll(api: Api, { engine }: RouteDeps): void {
     const host = authenticateAgent(engine, c.req.valid("param").id, bearerToken(c.req.valid("header").authorization));
     // A poll without a body (or without a JSON content type) means the defaults.
     const body = PollBodySchema.parse(c.req.valid("json") ?? {});
-    await recordAgentHeartbeat(engine, host);
+    await recordAgentHeartbeat(engine, host, remoteAddress(c));
     if (body.labs) await reconcileHostLabs(engine, host, body.labs);
-    const work = await pollForWork(engine, host, new Set(body.running), body.wait_s * 1000);
+    const work = await pollForWork(engine, host, new Set(body.running), body.wait_s * 1000, c.req.raw.signal);
     return c.json({ work }, 200);
   });
 }

@@ -1,18 +1,20 @@
 import { createRoute } from "@hono/zod-openapi";
 import { registerAgent } from "../../engine/agents/register-agent.ts";
+import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
+import { remoteAddress } from "../../platform/remote-address.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { BearerHeaderSchema, bearerToken, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "./agent-schemas.ts";
-
-export const POLL_TIMEOUT_S = 25;
 
 const postRegister = createRoute({
   method: "post",
   path: "/v1/agents/register",
   tags: ["agents"],
   summary: "Enroll an agent (Authorization: Bearer <enrollment token>)",
-  description: "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored.",
+  description:
+    "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored. " +
+    "409 when another installation (another `install_id`) holds the name and its host is online.",
   security: [{ enrollmentToken: [] }],
   request: { headers: BearerHeaderSchema, body: { content: { "application/json": { schema: RegisterAgentBodySchema } }, required: true } },
   responses: {
@@ -28,7 +30,9 @@ export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
     const { host, agentToken, reattached } = await registerAgent(engine, {
       enrollToken: bearerToken(c.req.valid("header").authorization) ?? "",
       ...body,
+      installId: body.install_id,
+      agentAddress: remoteAddress(c),
     });
-    return c.json({ agent_id: host.id, agent_token: agentToken, reattached, poll_timeout_s: POLL_TIMEOUT_S }, 201);
+    return c.json({ agent_id: host.id, agent_token: agentToken, reattached, poll_timeout_s: MAX_POLL_HOLD_S }, 201);
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { agentConnected } from "../../engine/agents/agent-liveness.ts";
 import { effectiveCapacity, effectiveLabels, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
 
@@ -22,6 +23,8 @@ export const HostViewSchema = z
     inventory: z.record(z.string(), z.unknown()),
     registered_at: IsoTimeSchema,
     last_seen_at: IsoTimeSchema,
+    connected: z.boolean().openapi({ description: "A poll of the host's agent is held open now: the host is alive" }),
+    agent_address: z.string().nullable().openapi({ description: "The address the agent last connected from, as the broker saw it (a proxy's when it goes through one)" }),
   })
   .openapi("Host");
 
@@ -47,6 +50,8 @@ export function toHostView(host: Host): HostView {
     inventory: host.inventory,
     registered_at: isoTime(host.registeredAt)!,
     last_seen_at: isoTime(host.lastSeenAt)!,
+    connected: agentConnected(host),
+    agent_address: host.agentAddress,
   };
 }
 
