@@ -44,7 +44,7 @@ export const sessions = sqliteTable(
     endReason: text("end_reason", { enum: ["released", "expired", "host-lost", "cancelled", "walltime", "reservation-failed"] }),
     priority: integer("priority").notNull().default(0),
     requirements: text("requirements", { mode: "json" }).$type<SessionRequirementRow[]>().notNull(),
-    client: text("client", { mode: "json" }).$type<{ name?: string; ci_job_url?: string; ci_job_id?: string }>().notNull(),
+    client: text("client", { mode: "json" }).$type<Record<string, string | undefined>>().notNull(),
     compat: integer("compat", { mode: "boolean" }).notNull().default(false),
     idempotencyKey: text("idempotency_key"),
     assignments: text("assignments", { mode: "json" }).$type<Record<string, string>>(),

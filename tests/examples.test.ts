@@ -51,6 +51,15 @@ describe("examples", () => {
     }
   });
 
+  test.each(["ci/buildkite.yml", "ci/Jenkinsfile"])("%s creates the session with --shell, ends it on exit, and its labbroker commands and flags exist", (path) => {
+    if (path.endsWith(".yml")) expect(() => parse(read(path))).not.toThrow();
+    const invocations = labbrokerInvocations(read(path));
+    expect(invocations.map((argv) => argv.slice(0, 2).join(" "))).toEqual(["session create", "lab up", "run r1"]);
+    expect(invocations[0]).toContain("--shell");
+    expect(read(path)).toContain("trap 'labbroker session end' EXIT");
+    for (const [name, ...argv] of invocations) expect(() => parseCommandArgv(COMMANDS.find((candidate) => candidate.name === name)!, argv, {})).not.toThrow();
+  });
+
   test("CI snippets create the session with --shell and end it in a step that always runs", () => {
     const github = parse(read("ci/github-actions.yml")).jobs["lab-tests"].steps as { run?: string; if?: string }[];
     expect(github.find((step) => step.run?.includes("session create --shell"))).toBeDefined();

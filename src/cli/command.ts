@@ -29,6 +29,13 @@ export interface CommandInput {
   io: CommandIo;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  self: SelfProcess;
+}
+
+/** This process as seen from outside: how to start labbroker again, and who started it. */
+export interface SelfProcess {
+  command: string[];
+  parentPid: number;
 }
 
 export interface CliCommand {

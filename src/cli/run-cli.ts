@@ -1,5 +1,5 @@
 import { helpCommand, unknownCommand } from "./commands/help.ts";
-import { type CliCommand, type CommandIo, ExitCode, UsageError } from "./command.ts";
+import { type CliCommand, type CommandIo, ExitCode, type SelfProcess, UsageError } from "./command.ts";
 import { isHelpFlag, splitCommandLine } from "./global-flags.ts";
 import { parseCommandArgv } from "./parse-argv.ts";
 import { commandUsage, programUsage } from "./usage.ts";
@@ -9,6 +9,7 @@ export interface CliContext {
   env: Record<string, string | undefined>;
   io: CommandIo;
   signal: AbortSignal;
+  self: SelfProcess;
 }
 
 /** Finds the subcommand, parses its options and runs it; returns the process exit code. */
@@ -30,7 +31,7 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
       io.stdout(commandUsage(command));
       return ExitCode.ok;
     }
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, env: context.env, io, signal: context.signal });
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, env: context.env, io, signal: context.signal, self: context.self });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const where = command ? `labbroker ${command.name}` : "labbroker";

@@ -51,11 +51,20 @@ export interface Requirement {
   host: string | null;
 }
 
-export interface ClientInfo {
+export type ClientInfo = {
   name?: string;
   ci_job_url?: string;
   ci_job_id?: string;
-}
+  /** The CI system the session was created from (recognised from its variables). */
+  ci_system?: CiSystem;
+  ci_pipeline?: string;
+  ci_pipeline_url?: string;
+  ci_commit?: string;
+  ci_branch?: string;
+};
+
+export const CI_SYSTEMS = ["github-actions", "gitlab-ci", "jenkins", "buildkite"] as const;
+export type CiSystem = (typeof CI_SYSTEMS)[number];
 
 export interface Session {
   id: string;

@@ -11,7 +11,7 @@ export function hostFromRow(row: InferSelectModel<typeof hosts>): Host {
 
 export function sessionFromRow(row: InferSelectModel<typeof sessions>): Session {
   const requirements = row.requirements as Requirement[];
-  return { ...row, requirements, client: row.client, poolKey: poolKey(requirements, row.walltimeMs) };
+  return { ...row, requirements, client: row.client as Session["client"], poolKey: poolKey(requirements, row.walltimeMs) };
 }
 
 export function sessionToRow(session: Session): InferSelectModel<typeof sessions> {

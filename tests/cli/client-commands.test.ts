@@ -64,7 +64,7 @@ describe("labbroker session", () => {
     await broker.endSession(id);
 
     expect((await cli(["session"])).code).toBe(2);
-    expect((await cli(["session", "start"])).stderr).toStartWith('labbroker session: expected one of create, show, list, end, not "start"');
+    expect((await cli(["session", "start"])).stderr).toStartWith('labbroker session: expected one of create, show, list, end, keepalive, not "start"');
     const badRequire = await cli(["session", "create", "--require", "site"]);
     expect(badRequire.code).toBe(2);
     expect(badRequire.stderr).toStartWith('labbroker session: invalid --require "site": expected KEY=VALUE');
@@ -74,8 +74,8 @@ describe("labbroker session", () => {
     const script = `eval "$("${process.execPath}" "${MAIN}" session create --shell --client-name ci)" && echo "session=$LABBROKER_SESSION" && "${process.execPath}" "${MAIN}" session end && "${process.execPath}" "${MAIN}" session end`;
     const shell = Bun.spawn(["bash", "-c", script], { env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url }, stdout: "pipe", stderr: "pipe" });
     const [code, stdout, stderr] = await Promise.all([shell.exited, new Response(shell.stdout).text(), new Response(shell.stderr).text()]);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     const id = /^session=(\S+)$/m.exec(stdout)![1]!;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: `labbroker: session ${id} is kept alive while process ${shell.pid} (bash) lives; keeper pid ${/keeper pid (\d+)/.exec(stderr)?.[1]}\n` });
     expect(stdout).toContain(`Session ${id} ended (released)\nSession ${id} had already ended (released)\n`);
     expect(await broker.getSession(id)).toMatchObject({ state: "ended", client: { name: "ci" } });
   }, 20_000);

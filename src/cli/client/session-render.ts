@@ -28,8 +28,10 @@ export function sessionDetails(session: SessionView, labs: readonly LabView[], n
     ["hosts", hostsCell(session)],
     ["priority", String(session.priority)],
     ["client", [session.client.name, session.client.ci_job_id, session.client.ci_job_url].filter(Boolean).join(" ") || "-"],
-    ["created", `${session.created_at} (${ago(session.created_at, now)})`],
   ];
+  const { ci_system, ci_pipeline, ci_branch, ci_commit } = session.client;
+  if (ci_system) pairs.push(["ci", [ci_system, ci_pipeline && `pipeline ${ci_pipeline}`, ci_branch && `branch ${ci_branch}`, ci_commit && `commit ${ci_commit}`].filter(Boolean).join(", ")]);
+  pairs.push(["created", `${session.created_at} (${ago(session.created_at, now)})`]);
   if (session.activated_at) pairs.push(["activated", `${session.activated_at} (${ago(session.activated_at, now)})`]);
   if (session.ended_at) pairs.push(["ended", `${session.ended_at} (${ago(session.ended_at, now)})`]);
   if (session.expires_at) pairs.push(["expires", `${session.expires_at} unless a request or heartbeat comes first`]);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RequirementInput, SessionView } from "../../client/api-types.ts";
 import type { LabBroker } from "../../client/broker.ts";
+import { ciJobFromEnvironment } from "../../client/ci-job.ts";
 import { belongsToSession } from "../../client/lab.ts";
 import { compatRequirementSchema } from "../../config/broker-options.ts";
 import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
@@ -10,6 +11,7 @@ import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/sess
 import { shellExitLine, shellQuote } from "../client/shell-quote.ts";
 import { ago, textTable } from "../client/text-table.ts";
 import { waitLine } from "../client/wait-line.ts";
+import { runKeeper, startKeeper } from "../keeper/keeper-process.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const sessionOptions = {
@@ -24,7 +26,10 @@ const sessionOptions = {
   strict: { flag: "strict", kind: "boolean", description: "create: refuse a session no registered host could ever serve" },
   noWait: { flag: "no-wait", kind: "boolean", description: "create: print the session at once instead of waiting until it is active" },
   ...waitTimeoutOption,
-  shell: { flag: "shell", kind: "boolean", description: "create: print 'export LABBROKER_SESSION=…' lines for eval" },
+  shell: { flag: "shell", kind: "boolean", description: "create: print 'export LABBROKER_SESSION=…' lines for eval, and start a keeper (see keepalive)" },
+  noKeeper: { flag: "no-keeper", kind: "boolean", description: "create --shell: start no keeper" },
+  watch: { flag: "watch", kind: "string", placeholder: "PID", description: "create --shell, keepalive: the process whose end ends the session (default: the CI job's)" },
+  foreground: { flag: "foreground", kind: "boolean", description: "keepalive: be the keeper in this process instead of starting one" },
   state: { flag: "state", kind: "string", placeholder: "STATE", description: "list: waiting, active or ended (default: waiting and active)" },
   limit: { flag: "limit", kind: "string", placeholder: "N", description: "list: at most this many (default 100)" },
 } as const;
@@ -41,17 +46,20 @@ const optionsSchema = clientConfigSchema.extend({
   noWait: z.boolean().default(false),
   waitTimeout: waitTimeoutSchema,
   shell: z.boolean().default(false),
+  noKeeper: z.boolean().default(false),
+  watch: z.coerce.number({ error: "must be a process id" }).int("must be a process id").min(2, "must be a process id").optional(),
+  foreground: z.boolean().default(false),
   state: z.enum(SESSION_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 type SessionOptions = z.infer<typeof optionsSchema>;
 
-const ACTIONS = ["create", "show", "list", "end"] as const;
+const ACTIONS = ["create", "show", "list", "end", "keepalive"] as const;
 
 export const sessionCommand: CliCommand = {
   name: "session",
   summary: "Create, show, list or end sessions (for CI shells and people)",
-  positionals: "create | show [ID] | list | end [ID]",
+  positionals: "create | show [ID] | list | end [ID] | keepalive [ID]",
   options: sessionOptions,
   details: [
     "create   queue a session and wait until it is active (a live line shows position and reason);",
@@ -60,6 +68,10 @@ export const sessionCommand: CliCommand = {
     "show     one session; ID defaults to --session / $LABBROKER_SESSION",
     "list     sessions in queue order (or --state ended: newest first)",
     "end      end a session (default $LABBROKER_SESSION); an ended one is fine, for always-run CI steps",
+    "keepalive  start a keeper for a session (default $LABBROKER_SESSION): a detached process that sends",
+    "         heartbeats while the CI job lives and ends the session within seconds once it is gone",
+    "         (the job's shell; under GitHub Actions the runner's worker for the whole job; or --watch PID).",
+    "         create --shell starts one too (--no-keeper: none). A keeper stopped with SIGTERM ends the session.",
     "",
     "--require examples: -r site=lab1   -r m1:runtime=netlab -r m2:nic=mlx5   -r host=lab-3",
     "Exit codes: 0 ok, 1 failed or refused, 2 usage, 3 --wait-timeout passed (the session is cancelled).",
@@ -75,6 +87,7 @@ export const sessionCommand: CliCommand = {
         if (action === "create") return createSession(broker, options, input);
         if (action === "list") return listSessions(broker, options, input);
         if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
+        if (action === "keepalive") return keepAlive(broker, id ?? requireSessionId(options.session), options, input);
         return endSession(broker, id ?? options.session, options, input);
       });
     };
@@ -96,13 +109,16 @@ async function failingShellOnError({ io }: CommandInput, perform: () => Promise<
   return code;
 }
 
-async function createSession(broker: LabBroker, options: SessionOptions, { io, signal }: CommandInput): Promise<number> {
-  const client = { name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId };
+async function createSession(broker: LabBroker, options: SessionOptions, input: CommandInput): Promise<number> {
+  const { io, signal, env } = input;
+  // What the flags (and CI_JOB_URL / CI_JOB_ID) say wins over what the CI system's own variables say.
+  const given = Object.entries({ name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId }).filter(([, value]) => value !== undefined);
+  const client = { ...ciJobFromEnvironment(env), ...Object.fromEntries(given) };
   const line = waitLine(io, "session");
   const session = await broker.session({
     hosts: Object.fromEntries(options.require.map(parseRequirement).map(({ role, ...rest }, index) => [role ?? `m${index + 1}`, rest])),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
-    client: Object.fromEntries(Object.entries(client).filter(([, value]) => value !== undefined)),
+    client,
     ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     strict: options.strict,
     wait: !options.noWait,
@@ -113,8 +129,10 @@ async function createSession(broker: LabBroker, options: SessionOptions, { io, s
   }).finally(line.finish);
   // The session outlives this command: later commands (and SDK clients attaching to it) keep it alive.
   session.detach();
-  if (options.shell) io.stdout(`export LABBROKER_URL=${shellQuote(broker.url)}\nexport LABBROKER_SESSION=${shellQuote(session.id)}\n`);
-  else if (options.json) printJson(io, session.view);
+  if (options.shell) {
+    io.stdout(`export LABBROKER_URL=${shellQuote(broker.url)}\nexport LABBROKER_SESSION=${shellQuote(session.id)}\n`);
+    if (!options.noKeeper) startKeeper(broker, { sessionId: session.id, watchPid: options.watch, ciSystem: session.view.client.ci_system }, input);
+  } else if (options.json) printJson(io, session.view);
   else io.stdout(`Session ${session.id} ${stateCell(session.view)}\n${hostsCell(session.view) ? `  ${hostsCell(session.view)}\n` : ""}`);
   return ExitCode.ok;
 }
@@ -148,6 +166,18 @@ async function endSession(broker: LabBroker, id: string | undefined, options: Se
   const ended: SessionView = before.state === "ended" ? before : await broker.endSession(id);
   if (options.json) printJson(io, ended);
   else io.stdout(before.state === "ended" ? `Session ${id} had already ended (${ended.end_reason})\n` : `Session ${id} ended (${ended.end_reason})\n`);
+  return ExitCode.ok;
+}
+
+async function keepAlive(broker: LabBroker, sessionId: string, options: SessionOptions, input: CommandInput): Promise<number> {
+  const request = { sessionId, watchPid: options.watch, ciSystem: ciJobFromEnvironment(input.env).ci_system };
+  if (options.foreground) return runKeeper(broker, request, input);
+  const session = await broker.getSession(sessionId);
+  if (session.state === "ended") {
+    input.io.stderr(`labbroker session keepalive: session ${sessionId} has ended (${session.end_reason})\n`);
+    return ExitCode.failed;
+  }
+  startKeeper(broker, request, input);
   return ExitCode.ok;
 }
 

@@ -33,6 +33,13 @@ export const DASHBOARD_PAGE = `<!doctype html>
 export const DASHBOARD_SCRIPT = `"use strict";
 const text = (value) => String(value ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 const cell = (value, cls) => "<td" + (cls ? " class=\\"" + cls + "\\"" : "") + ">" + text(value) + "</td>";
+// Only http(s) URLs become links: a client-supplied javascript: URL must not.
+const link = (url, label) => ["http:", "https:"].includes(String(url ?? "").split("//")[0]) ? "<a href=\\"" + text(url) + "\\">" + text(label) + "</a>" : "";
+function clientCell(client) {
+  const parts = [text(client.name ?? ""), link(client.ci_job_url, "job"), link(client.ci_pipeline_url, client.ci_pipeline ?? "pipeline"),
+    text([client.ci_branch, (client.ci_commit ?? "").slice(0, 10)].filter(Boolean).join(" @ "))];
+  return "<td>" + parts.filter(Boolean).join(" · ") + "</td>";
+}
 function render(id, head, rows) {
   document.getElementById(id).innerHTML = "<tr>" + head.map((h) => "<th>" + h + "</th>").join("") + "</tr>" +
     (rows.length ? rows.join("") : "<tr><td class=\\"muted\\" colspan=\\"" + head.length + "\\">none</td></tr>");
@@ -45,7 +52,7 @@ async function refresh() {
     cell(h.used + " / " + h.capacity) + cell(h.agent_version) + "</tr>"));
   render("sessions", ["session", "state", "hosts", "position / reason", "client", "since"], sessions.items.map((s) => "<tr>" + cell(s.id.slice(-12)) +
     cell(s.state, "state " + s.state) + cell(Object.entries(s.hosts).map(([role, h]) => role + ": " + h.name).join(", ")) +
-    cell(s.state === "waiting" ? "#" + s.queue_position + " — " + s.wait_reason : (s.wait_reason ?? "")) + cell(s.client.name ?? "") + cell(s.activated_at ?? s.created_at) + "</tr>"));
+    cell(s.state === "waiting" ? "#" + s.queue_position + " — " + s.wait_reason : (s.wait_reason ?? "")) + clientCell(s.client) + cell(s.activated_at ?? s.created_at) + "</tr>"));
   render("labs", ["lab", "state", "runtime", "instance", "holders", "nodes"], labs.items.map((l) => "<tr>" + cell(l.topology_name) + cell(l.state, "state " + l.state) +
     cell(l.runtime) + cell(l.instance_name) + cell(l.ref_count) + cell(l.devices.map((d) => d.name + (d.raw.ansible_host ? " " + d.raw.ansible_host : "")).join(", ")) + "</tr>"));
   document.getElementById("updated").textContent = "· " + new Date().toLocaleTimeString();

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
-import { END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
+import { CI_SYSTEMS, END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
 import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
@@ -8,6 +8,22 @@ import { IsoTimeSchema, isoTime } from "../iso-time.ts";
 export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
 const LabelValueSchema = z.string().max(253, "label values are at most 253 characters");
 export const LabelsSchema = z.record(LabelKeySchema, LabelValueSchema).openapi({ example: { site: "lab1", nos: "frr" } });
+
+const CiTextSchema = z.string().min(1).max(200);
+
+export const ClientInfoSchema = z
+  .object({
+    name: CiTextSchema.optional(),
+    ci_system: z.enum(CI_SYSTEMS).optional().openapi({ description: "The CI system the session was created from" }),
+    ci_job_url: z.string().url().max(2000).optional(),
+    ci_job_id: CiTextSchema.optional(),
+    ci_pipeline: CiTextSchema.optional().openapi({ description: "The pipeline, workflow run or build", example: "team/network-tests#412" }),
+    ci_pipeline_url: z.string().url().max(2000).optional(),
+    ci_commit: CiTextSchema.optional().openapi({ example: "9fceb02d0ae598e95dc970b74767f19372d61af8" }),
+    ci_branch: CiTextSchema.optional().openapi({ example: "main" }),
+  })
+  .strict()
+  .openapi("ClientInfo", { description: "Who asked: a name, and the CI job the session belongs to (`labbroker session create` fills it from the CI system's variables)" });
 
 const RoleSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, "roles start with a letter: up to 32 letters, digits, '_', '.' or '-'");
 
@@ -34,14 +50,7 @@ export const CreateSessionBodySchema = z
         if (duplicate) context.addIssue({ code: "custom", message: `role "${duplicate}" appears twice` });
       }),
     priority: z.number().int().min(-1000).max(1000).default(0).openapi({ description: "Higher goes first; -1000 to 1000" }),
-    client: z
-      .object({
-        name: z.string().min(1).max(200).optional(),
-        ci_job_url: z.string().url().max(2000).optional(),
-        ci_job_id: z.string().min(1).max(200).optional(),
-      })
-      .strict()
-      .default({}),
+    client: ClientInfoSchema.default({}),
     walltime_s: z.number().positive().optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
     start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "A reservation: book the hosts for [start_at, start_at + walltime_s)" }),
   })
@@ -78,7 +87,7 @@ export const SessionViewSchema = z
     degraded: z.boolean().openapi({ description: "True while a held host is offline" }),
     requirements: z.array(z.object({ role: z.string(), labels: z.record(z.string(), z.string()), runtime: z.enum(RUNTIMES).nullable(), host: z.string().nullable() })),
     hosts: z.record(z.string(), z.object({ id: z.string(), name: z.string(), state: z.string() })).openapi({ description: "Assigned hosts by role" }),
-    client: z.object({ name: z.string().optional(), ci_job_url: z.string().optional(), ci_job_id: z.string().optional() }),
+    client: ClientInfoSchema,
     created_at: IsoTimeSchema,
     activated_at: IsoTimeSchema.nullable(),
     ended_at: IsoTimeSchema.nullable(),
