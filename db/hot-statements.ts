@@ -14,10 +14,10 @@ export function createHotStatements(orm: Orm) {
   return {
     insertSession: compileStatement<SessionRow>(orm.insert(sessions).values(placeholdersFor(sessionKeys) as never)),
     insertEvent: compileStatement<EventRow>(orm.insert(events).values(placeholdersFor(eventKeys) as never)),
-    activateSession: compileStatement<Pick<SessionRow, "id" | "assignments" | "activatedAt" | "lastSeenAt">>(
+    activateSession: compileStatement<Pick<SessionRow, "id" | "assignments" | "activatedAt" | "lastSeenAt" | "hostFacts">>(
       orm
         .update(sessions)
-        .set({ state: "active", ...placeholdersFor(["assignments", "activatedAt", "lastSeenAt"] as const) } as never)
+        .set({ state: "active", ...placeholdersFor(["assignments", "activatedAt", "lastSeenAt", "hostFacts"] as const) } as never)
         .where(bySessionId),
     ),
     endSession: compileStatement<Pick<SessionRow, "id" | "endReason" | "endedAt" | "lastSeenAt">>(

@@ -56,6 +56,8 @@ export const sessions = sqliteTable(
     walltimeMs: integer("walltime_ms"),
     /** A reservation: the session starts at this time on the hosts booked in `assignments`. */
     startAt: integer("start_at"),
+    /** Each held host as it was when the session became active (kernel, CPU, agent and tools), by role: for the session's manifest. */
+    hostFacts: text("host_facts", { mode: "json" }).$type<Record<string, Record<string, unknown>>>(),
   },
   (table) => [
     index("sessions_state_seq").on(table.state, table.seq),
@@ -181,6 +183,9 @@ export const labs = sqliteTable(
     endAt: integer("end_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** When it first became running, and its nodes then (the nodes go when it ends): for the session's manifest, after retention took the events. */
+    runningAt: integer("running_at"),
+    runningNodes: text("running_nodes", { mode: "json" }).$type<Record<string, unknown>[]>(),
   },
   (table) => [
     index("labs_live").on(table.hostId).where(sql`${table.state} <> 'inactive'`),
@@ -231,6 +236,9 @@ export const hostChanges = sqliteTable(
     sessionId: text("session_id").notNull(),
     hostId: text("host_id").notNull(),
     undo: text("undo", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** The operation that made the change (its device-op request) and that request's work item, which retention deletes. */
+    operation: text("operation", { mode: "json" }).$type<Record<string, unknown>>(),
+    workId: text("work_id"),
     restored: integer("restored", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
   },

@@ -23,6 +23,7 @@ import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.t
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
 
 export type SessionView = z.infer<typeof SessionViewSchema>;
+export type { SessionManifest } from "../engine/manifest/manifest-schema.ts";
 export type SessionState = SessionView["state"];
 /** One entry of `GET /v1/sessions`: the session plus its queue sequence number. */
 export type SessionListItem = SessionView & { seq: number };

@@ -1,4 +1,4 @@
-import type { ClientInfo, CreateSessionBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionQuery, SessionView } from "./api-types.ts";
+import type { ClientInfo, CreateSessionBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionManifest, SessionQuery, SessionView } from "./api-types.ts";
 import { type Environment, processEnvironment, resolveBrokerUrl } from "./environment.ts";
 import { BrokerHttp, type FetchLike } from "./http.ts";
 import { Job } from "./job.ts";
@@ -80,6 +80,11 @@ export class LabBroker {
 
   getSession(sessionId: string): Promise<SessionView> {
     return this.#http.json<SessionView>("GET", `/v1/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  /** What a session ran on and what it did (the reproducibility manifest); an ended session's never changes. */
+  sessionManifest(sessionId: string): Promise<SessionManifest> {
+    return this.#http.json<SessionManifest>("GET", `/v1/sessions/${encodeURIComponent(sessionId)}/manifest`);
   }
 
   /** Ends a session by id; an ended one answers as it is. */

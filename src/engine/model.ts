@@ -67,6 +67,8 @@ export const CI_SYSTEMS = ["github-actions", "gitlab-ci", "jenkins", "buildkite"
 export type CiSystem = (typeof CI_SYSTEMS)[number];
 
 export interface Session {
+  /** Each held host as it was at activation, by role (see hostFacts). */
+  hostFacts: Record<string, Record<string, unknown>> | null;
   id: string;
   seq: number;
   state: SessionState;

@@ -1,6 +1,7 @@
 import type { Change, EngineContext } from "./context.ts";
 import { matchGang } from "./gang-matcher.ts";
 import { acceptsNewSessions, type Host, isAheadOf, type Session } from "./model.ts";
+import { hostFacts } from "./manifest/host-facts.ts";
 import type { QueuePool } from "./session-queue.ts";
 import { bookingsAllowStartNow } from "./time/host-calendar.ts";
 
@@ -55,8 +56,9 @@ export function activateSession(ctx: EngineContext, change: Change, session: Ses
   session.assignments = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, chosen[index]!.id]));
   session.activatedAt = now;
   session.lastSeenAt = now;
+  session.hostFacts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, hostFacts(chosen[index]!)]));
   for (const host of chosen) host.holders.add(session.id);
-  change.write(ctx.statements.activateSession({ id: session.id, assignments: session.assignments, activatedAt: now, lastSeenAt: now }));
+  change.write(ctx.statements.activateSession({ id: session.id, assignments: session.assignments, activatedAt: now, lastSeenAt: now, hostFacts: session.hostFacts }));
   const hosts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, { id: chosen[index]!.id, name: chosen[index]!.name }]));
   change.emit("session.activated", { sessionId: session.id }, { hosts });
 }

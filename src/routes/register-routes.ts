@@ -32,6 +32,7 @@ import { registerPostSessionJob } from "./jobs/post-session-job.ts";
 import { registerDeleteSession } from "./sessions/delete-session.ts";
 import { registerGetSession } from "./sessions/get-session.ts";
 import { registerGetSessionEvents } from "./sessions/get-session-events.ts";
+import { registerGetSessionManifest } from "./sessions/get-session-manifest.ts";
 import { registerListSessions } from "./sessions/list-sessions.ts";
 import { registerPostSession } from "./sessions/post-session.ts";
 import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.ts";
@@ -61,6 +62,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerPatchSession(api, deps);
   registerSlotRoutes(api, deps);
   registerGetSessionEvents(api, deps);
+  registerGetSessionManifest(api, deps);
 
   registerPostLab(api, deps);
   registerGetLabs(api, deps);

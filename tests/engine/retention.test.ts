@@ -113,3 +113,23 @@ test("a backlog larger than one batch is deleted over several commits, each smal
   expect(await count("SELECT count(*) FROM events WHERE at < ?", String(broker.clock.now() - DAY))).toBe(0);
   expect(commits.filter((statements) => statements === 1).length).toBeGreaterThanOrEqual(3);
 });
+
+test("an ended session's manifest is the same after raw retention (and after its host changed); it goes with the session", async () => {
+  const old = await sessionWithJobs("h1", 2, 1_000);
+  await call(broker, "POST", `/v1/sessions/${old}/results`, { body: { description: "reachability", result: "PASS" } });
+  await call(broker, "DELETE", `/v1/sessions/${old}`);
+  const before = await call(broker, "GET", `/v1/sessions/${old}/manifest`);
+  expect(before.status).toBe(200);
+  expect(before.json.jobs.map((job: { outcome: string; exit_code: number }) => [job.outcome, job.exit_code])).toEqual([["passed", 0], ["passed", 0]]);
+
+  const host = (await call(broker, "GET", "/v1/hosts/h1")).json as { id: string };
+  await call(broker, "PATCH", `/v1/hosts/${host.id}`, { body: { labels: { upgraded: "yes" } } });
+  broker.clock.advance(DAY + 60_000);
+  await runRetention(broker.ctx, new HistoryPruner(broker.ctx));
+  expect(await history(old)).toMatchObject({ events: 0, output: 0, work: 0, jobs: 2 });
+  expect((await call(broker, "GET", `/v1/sessions/${old}/manifest`)).text).toBe(before.text);
+
+  broker.clock.advance(10 * DAY);
+  await runRetention(broker.ctx, new HistoryPruner(broker.ctx));
+  expect((await call(broker, "GET", `/v1/sessions/${old}/manifest`)).status).toBe(404);
+});

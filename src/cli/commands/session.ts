@@ -54,12 +54,12 @@ const optionsSchema = clientConfigSchema.extend({
 });
 type SessionOptions = z.infer<typeof optionsSchema>;
 
-const ACTIONS = ["create", "show", "list", "end", "keepalive"] as const;
+const ACTIONS = ["create", "show", "list", "end", "keepalive", "manifest"] as const;
 
 export const sessionCommand: CliCommand = {
   name: "session",
   summary: "Create, show, list or end sessions (for CI shells and people)",
-  positionals: "create | show [ID] | list | end [ID] | keepalive [ID]",
+  positionals: "create | show [ID] | list | end [ID] | keepalive [ID] | manifest [ID]",
   options: sessionOptions,
   details: [
     "create   queue a session and wait until it is active (a live line shows position and reason);",
@@ -72,6 +72,7 @@ export const sessionCommand: CliCommand = {
     "         heartbeats while the CI job lives and ends the session within seconds once it is gone",
     "         (the job's shell; under GitHub Actions the runner's worker for the whole job; or --watch PID).",
     "         create --shell starts one too (--no-keeper: none). A keeper stopped with SIGTERM ends the session.",
+    "manifest print the session's reproducibility manifest (JSON): hosts, labs, jobs, device changes, timeline, CI job",
     "",
     "--require examples: -r site=lab1   -r m1:runtime=netlab -r m2:nic=mlx5   -r host=lab-3",
     "Exit codes: 0 ok, 1 failed or refused, 2 usage, 3 --wait-timeout passed (the session is cancelled).",
@@ -88,6 +89,7 @@ export const sessionCommand: CliCommand = {
         if (action === "list") return listSessions(broker, options, input);
         if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
         if (action === "keepalive") return keepAlive(broker, id ?? requireSessionId(options.session), options, input);
+        if (action === "manifest") return printManifest(broker, id ?? requireSessionId(options.session), input);
         return endSession(broker, id ?? options.session, options, input);
       });
     };
@@ -166,6 +168,11 @@ async function endSession(broker: LabBroker, id: string | undefined, options: Se
   const ended: SessionView = before.state === "ended" ? before : await broker.endSession(id);
   if (options.json) printJson(io, ended);
   else io.stdout(before.state === "ended" ? `Session ${id} had already ended (${ended.end_reason})\n` : `Session ${id} ended (${ended.end_reason})\n`);
+  return ExitCode.ok;
+}
+
+async function printManifest(broker: LabBroker, sessionId: string, { io }: CommandInput): Promise<number> {
+  printJson(io, await broker.sessionManifest(sessionId));
   return ExitCode.ok;
 }
 

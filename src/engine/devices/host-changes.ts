@@ -14,7 +14,7 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
   const sessionGone = !ctx.state.sessions.has(item.sessionId);
   const recorded = ctx.state.hostChanges.get(item.sessionId) ?? [];
   for (const record of undo as Record<string, unknown>[]) {
-    const row: HostChange = { id: ctx.state.nextHostChangeId++, sessionId: item.sessionId, hostId: item.hostId, undo: record, restored: sessionGone, createdAt: ctx.clock.now() };
+    const row: HostChange = { id: ctx.state.nextHostChangeId++, sessionId: item.sessionId, hostId: item.hostId, undo: record, operation: item.payload, workId: item.id, restored: sessionGone, createdAt: ctx.clock.now() };
     recorded.push(row);
     change.write(ctx.orm.insert(hostChanges).values(row));
   }

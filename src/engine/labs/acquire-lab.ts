@@ -94,6 +94,8 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     endAt,
     createdAt: now,
     updatedAt: now,
+    runningAt: null,
+    runningNodes: null,
   };
   ctx.state.labs.set(lab.id, lab);
   change.write(ctx.orm.insert(labs).values(lab));

@@ -22,11 +22,15 @@ export function transitionLab(ctx: EngineContext, change: Change, lab: Lab, to: 
   if (!TRANSITIONS[lab.state].includes(to)) throw new ConflictError(`Lab "${lab.id}" cannot go from ${lab.state} to ${to}`);
   const from = lab.state;
   Object.assign(lab, fields, { state: to, updatedAt: ctx.clock.now() });
+  if (to === "running") {
+    lab.runningAt ??= lab.updatedAt;
+    lab.runningNodes = lab.nodes;
+  }
   if (to === "inactive") ctx.state.labs.delete(lab.id);
   change.write(
     ctx.orm
       .update(labs)
-      .set({ state: to, nodes: lab.nodes, error: lab.error, holders: lab.holders, updatedAt: lab.updatedAt })
+      .set({ state: to, nodes: lab.nodes, error: lab.error, holders: lab.holders, updatedAt: lab.updatedAt, runningAt: lab.runningAt, runningNodes: lab.runningNodes })
       .where(eq(labs.id, lab.id)),
   );
   change.emit(`lab.${to}`, { labId: lab.id, sessionId: lab.sessionId, hostId: lab.hostId }, { from, instance: lab.instanceName, ...(lab.error && to === "failed" ? { error: lab.error } : {}) });

@@ -61,6 +61,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
     lastSeenAt: now,
     walltimeMs,
     startAt: input.startAt ?? null,
+    hostFacts: null,
     poolKey: poolKey(input.requirements, walltimeMs),
   };
   const change = new Change(ctx);
