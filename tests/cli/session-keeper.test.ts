@@ -132,3 +132,11 @@ test("under GitHub Actions the session outlives the step that created it and end
   }
   await eventually(async () => (await sessionState(job.sessionId)).state === "ended", "the session to end with the job", 10_000);
 }, 40_000);
+
+test("session keepalive binds a session created without a keeper to the calling shell", async () => {
+  const job = await startJob(["bash", "-e", "-c"], `eval "$(labbroker session create --shell --no-keeper --require host=${HOST})"\nlabbroker session keepalive\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`);
+  expect(job.output().stderr).toContain(`labbroker: session ${job.sessionId} is kept alive while process ${job.job.pid} (bash) lives; keeper pid ${job.keeperPid}`);
+  job.job.kill("SIGKILL");
+  await eventually(async () => (await sessionState(job.sessionId)).state === "ended", "the session to end with the shell", 10_000);
+  await eventually(async () => !isRunning(job.keeperPid), "the keeper to exit");
+}, 40_000);

@@ -58,7 +58,7 @@ const ACTIONS = ["create", "show", "list", "end", "keepalive", "manifest"] as co
 
 export const sessionCommand: CliCommand = {
   name: "session",
-  summary: "Create, show, list or end sessions (for CI shells and people)",
+  summary: "Create, show, list, end or keep alive sessions, and their manifests (for CI shells and people)",
   positionals: "create | show [ID] | list | end [ID] | keepalive [ID] | manifest [ID]",
   options: sessionOptions,
   details: [
