@@ -42,6 +42,12 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`FRR nodes on the native runtime (els
     const pathspaces = frr.map((instance) => instance.pathspace);
     expect(frrProcessesOf(pathspaces).length).toBeGreaterThanOrEqual(8);
 
+    // Reviving sees the lab whole while its FRR runs, and broken once r2's FRR is gone.
+    const ours = async () => (await fixture.runtime.listRunning()).find((instance) => instance.instanceName === spec.instanceName);
+    expect((await ours())?.problem).toBeUndefined();
+    for (const pid of frrProcessesOf([frr[1]!.pathspace])) process.kill(pid, "SIGKILL");
+    expect((await ours())?.problem).toStartWith("FRR of node r2 is not running");
+
     await fixture.runtime.destroy(spec, fixture.sink);
     expect(frrProcessesOf(pathspaces)).toEqual([]);
     expect((await namespaceNames()).filter((name) => record.namespaces.includes(name))).toEqual([]);
