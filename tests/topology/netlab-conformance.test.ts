@@ -46,10 +46,10 @@ describe.each(["id", "nodes-strings", "groups-simple"])("netlab case %s", (name)
   });
 
   test("link types and prefixes, interface indexes, addresses, names and OSPF settings equal netlab's", () => {
-    expect(lab.links.map((link) => ({ linkindex: link.linkindex, type: link.type, prefix: link.prefix }))).toEqual((expected.links ?? []).map(({ linkindex, type, prefix }) => ({ linkindex, type, prefix })));
+    expect(lab.links.map((link) => ({ linkindex: link.linkindex, type: link.type, prefix: link.prefix })) as unknown[]).toEqual((expected.links ?? []).map(({ linkindex, type, prefix }) => ({ linkindex, type, prefix })));
     for (const node of lab.nodes) {
       const theirs = expected.nodes[node.name]!;
-      expect([node.name, node.interfaces.map((intf) => ({ ifindex: intf.ifindex, ipv4: intf.ipv4, ospf: intf.ospf, ...(eth(node.device) ? { ifname: intf.ifname } : {}) }))]).toEqual([
+      expect([node.name, node.interfaces.map((intf) => ({ ifindex: intf.ifindex, ipv4: intf.ipv4, ospf: intf.ospf, ...(eth(node.device) ? { ifname: intf.ifname } : {}) }))] as unknown[]).toEqual([
         node.name,
         (theirs.interfaces ?? []).map((intf) => ({ ifindex: intf.ifindex, ipv4: intf.ipv4, ospf: intf.ospf, ...(eth(theirs.device) ? { ifname: intf.ifname } : {}) })),
       ]);
