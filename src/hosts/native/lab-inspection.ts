@@ -95,5 +95,10 @@ function labNode(record: LabRecord, node: NodeRecord, interfaces: InterfaceState
     interfaces: interfaces ?? [],
     exec: node.exec.map((result) => ({ cmd: result.argv, "return-code": result.returnCode, stdout: result.stdout, stderr: result.stderr })),
   };
-  return { name: node.name, kind: "linux", state, mgmtIpv4: node.mgmtIpv4, mgmtIpv6: node.mgmtIpv6, raw };
+  return { name: node.name, kind: node.netlab?.device ?? "linux", state, mgmtIpv4: node.mgmtIpv4, mgmtIpv6: node.mgmtIpv6, raw: node.netlab ? { ...raw, ...netlabView(node.netlab) } : raw };
+}
+
+/** What `netlab inspect` gives clients for a node: its netlab data and the Ansible variables of its device. */
+function netlabView(node: NonNullable<NodeRecord["netlab"]>): Record<string, unknown> {
+  return { ...node, ansible_host: node.mgmt.ipv4, ansible_network_os: node.device, ansible_user: "root" };
 }

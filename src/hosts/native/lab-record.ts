@@ -1,3 +1,4 @@
+import type { NetlabNode } from "../../topology/netlab/netlab-transform.ts";
 import type { FrrRecord } from "./frr/frr-paths.ts";
 
 /**
@@ -32,6 +33,8 @@ export interface NodeRecord {
   exec: ExecResult[];
   /** The node's FRR instance (an FRR image); absent in records of labs without FRR support. */
   frr?: FrrRecord | null;
+  /** What netlab would report for the node, when the lab was deployed from a netlab topology. */
+  netlab?: NetlabNode;
 }
 
 export interface MgmtRecord {

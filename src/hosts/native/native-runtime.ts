@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parseContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import { type ParsedTopology, readContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import { nativeNetlabLab } from "../../topology/netlab/netlab-native.ts";
+import type { NetlabLab } from "../../topology/netlab/netlab-transform.ts";
+import { detectTopologyKind } from "../../topology/netlab-topology.ts";
+import { parseYamlSafely } from "../../topology/safe-yaml.ts";
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { loadFrrFiles } from "./frr/frr-config-load.ts";
 import { startFrrInstances } from "./frr/frr-start.ts";
@@ -55,7 +59,7 @@ export class NativeRuntime implements LabRuntime {
     const deadline = started + spec.timeoutMs;
     const remaining = () => Math.max(1, deadline - performance.now());
     const topologyPath = resolve(spec.workDir, spec.topologyFile);
-    const { topology, notes } = parseContainerlabTopology(await readFile(topologyPath, "utf8"));
+    const { topology, notes, netlab } = readTopology(await readFile(topologyPath, "utf8"), spec);
     for (const note of notes) output({ stream: "info", text: `Note: ${note}` });
     const stubKind = topology.links.some((link) => link.type === "dummy") ? await this.#detectStubKind(remaining(), signal) : "dummy";
     const frrFiles = new Map(topology.nodes.flatMap((node) => (node.frr ? [[node.name, loadFrrFiles(node.frr, dirname(topologyPath))] as const] : [])));
@@ -67,6 +71,7 @@ export class NativeRuntime implements LabRuntime {
         const host = await readHostFacts({ timeoutMs: remaining(), signal });
         const otherLabs = this.#registry.list();
         const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, stubKind, frrFiles, random: this.#random, now: this.#now() });
+        if (netlab) planned.record.nodes = planned.record.nodes.map((node) => ({ ...node, netlab: netlab.nodes.find((candidate) => candidate.name === node.name)! }));
         // Recorded before anything exists: a crash from here on leaves a lab that destroy can still find.
         this.#registry.write(planned.record);
         return planned;
@@ -150,6 +155,15 @@ export class NativeRuntime implements LabRuntime {
       output({ stream: "stderr", text: `Cleanup of ${spec.instanceName} failed, destroy it again: ${(cleanupError as Error).message}` });
     }
   }
+}
+
+/** A containerlab topology as written, or a netlab one (in the native subset) as netlab would build it. */
+function readTopology(text: string, spec: LabSpec): ParsedTopology & { netlab?: NetlabLab } {
+  const document = parseYamlSafely(text);
+  if (detectTopologyKind(document) !== "netlab") return readContainerlabTopology(document);
+  const labName = (document as { name?: unknown }).name;
+  const lab = nativeNetlabLab(document, spec.instanceName, typeof labName === "string" ? labName : spec.instanceName);
+  return { topology: lab.topology, notes: [], netlab: lab.netlab };
 }
 
 function checkInstanceName(instanceName: string): void {
