@@ -38,7 +38,12 @@ export function unsupportedNetlabKeys(input: NetlabInput): string[] {
     const value = key === "provider" ? document.provider : (document.defaults as Attributes | undefined)?.provider;
     if (value !== undefined && !PROVIDERS.has(String(value))) found.push(`${key} (${String(value)})`);
   }
-  for (const [name, attributes] of input.nodes) check(`nodes.${name}`, attributes, NODE);
+  const defaultDevice = (document.defaults as Attributes | undefined)?.device;
+  for (const [name, attributes] of input.nodes) {
+    check(`nodes.${name}`, attributes, NODE);
+    const grouped = [...input.groups.values()].some((group) => group.members.includes(name) && group.attributes.device !== undefined);
+    if (attributes.device === undefined && !grouped && defaultDevice === undefined) found.push(`nodes.${name}.device (not set, and no defaults.device)`);
+  }
   for (const [name, group] of input.groups) check(`groups.${name}`, group.attributes, GROUP);
   for (const link of input.links) check(link.field, link.attributes, LINK);
   return found;
