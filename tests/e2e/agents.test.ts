@@ -1,10 +1,10 @@
-import { FRR_INSTALLED } from "../support/frr.ts";
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually, http } from "../support/http.ts";
 import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { FRR_INSTALLED } from "../support/frr.ts";
 
 const TOKEN = "lbe_agents-e2e-enrollment-token";
 const root = mkdtempSync(join(tmpdir(), "labbroker-agents-"));
