@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import type { LabSpec } from "../src/hosts/lab-runtime.ts";
 import { NativeRuntime } from "../src/hosts/native/native-runtime.ts";
 import { waitForOspfFull } from "../tests/support/frr.ts";
-import { benchFolder } from "./bench-support.ts";
+import { benchFolder, median } from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "2,10,30" }, runs: { type: "string", default: "3" } } });
 const sizes = values.sizes.split(",").map(Number);
@@ -43,12 +43,6 @@ async function timeOnce(size: number, run: number): Promise<{ deploy: number; fu
   } finally {
     await runtime.destroy(spec, ignore);
   }
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 console.log("| routers | deploy (FRR running) | deploy → all adjacencies Full |\n|---|---|---|");
