@@ -64,14 +64,19 @@ export interface RouteEntry {
   nexthops: { ip?: string; interfaceName?: string }[];
 }
 
-/** Polls a node's routing table until it holds `destination`; OSPF installs routes after its SPF delay. */
-export async function waitForRoute(prefix: readonly string[], destination: string, timeoutMs: number): Promise<RouteEntry> {
+/**
+ * Polls a node's routing table until its route to `destination` goes through `nexthop`: OSPF
+ * installs routes after its SPF delay, and one computed before the last adjacency came up may still
+ * take a longer path for a moment.
+ */
+export async function waitForRoute(prefix: readonly string[], destination: string, nexthop: string, timeoutMs: number): Promise<RouteEntry> {
   const started = performance.now();
+  let entry: RouteEntry | undefined;
   while (performance.now() - started < timeoutMs) {
     const table = JSON.parse(await inNode(prefix, ["vtysh", "-c", `show ip route ${destination} json`])) as Record<string, RouteEntry[]>;
-    const entry = table[destination]?.[0];
-    if (entry) return entry;
+    entry = table[destination]?.[0];
+    if (entry?.nexthops.some((hop) => hop.ip === nexthop)) return entry;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no route to ${destination} after ${timeoutMs} ms`);
+  throw new Error(`no route to ${destination} via ${nexthop} after ${timeoutMs} ms (last: ${JSON.stringify(entry ?? null)})`);
 }

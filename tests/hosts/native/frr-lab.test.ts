@@ -33,7 +33,8 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`FRR nodes on the native runtime (els
     const prefixes = { r1: fixture.runtime.nodeExecPrefix(spec, "r1"), r2: fixture.runtime.nodeExecPrefix(spec, "r2") };
     await waitForOspfFull(prefixes, { r1: 1, r2: 1 }, 30_000);
 
-    expect(await waitForRoute(prefixes.r1, "10.255.0.2/32", 10_000)).toMatchObject({ protocol: "ospf", nexthops: [{ ip: "10.0.12.2", interfaceName: "eth1" }] });
+    expect(await waitForRoute(prefixes.r1, "10.255.0.2/32", "10.0.12.2", 30_000)).toMatchObject({ protocol: "ospf", nexthops: [{ ip: "10.0.12.2", interfaceName: "eth1" }] });
+    await waitForRoute(prefixes.r2, "10.255.0.1/32", "10.0.12.1", 30_000); // the way back for the ping
     expect(await inNode(prefixes.r1, ["ping", "-c1", "-W2", "-I", "10.255.0.1", "10.255.0.2"])).toContain("1 received");
     expect(await inNode(prefixes.r2, ["sh", "-c", "vtysh -c 'show running-config' | grep router-id"])).toContain("10.255.0.2");
 

@@ -40,7 +40,7 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`netlab topologies on the native runt
       expect([node, actual]).toEqual([node, expected]);
     }
     await waitForOspfFull(prefixes, { r1: 2, r2: 2, r3: 2 }, 60_000);
-    expect(await waitForRoute(prefixes.r1!, "10.0.0.3/32", 10_000)).toMatchObject({ protocol: "ospf", nexthops: [{ ip: "10.1.0.10", interfaceName: "eth2" }] });
+    expect(await waitForRoute(prefixes.r1!, "10.0.0.3/32", "10.1.0.10", 30_000)).toMatchObject({ protocol: "ospf", nexthops: [{ ip: "10.1.0.10", interfaceName: "eth2" }] });
     const trace = await inNode(prefixes.r1!, ["traceroute", "-n", "-q1", "-w1", "10.0.0.3"]);
     expect(trace.trim().split("\n").slice(1).map((line) => line.trim().split(/\s+/)[1])).toEqual(["10.0.0.3"]);
   }, 120_000);
