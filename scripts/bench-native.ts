@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LabSpec } from "../src/hosts/lab-runtime.ts";
 import { NativeRuntime } from "../src/hosts/native/native-runtime.ts";
-import { benchFolder } from "./bench-support.ts";
+import { benchFolder, median } from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "2,10,50" }, runs: { type: "string", default: "5" } } });
 const sizes = values.sizes.split(",").map(Number);
@@ -39,12 +39,6 @@ async function timeOnce(size: number, withExec: boolean, run: number): Promise<{
   const destroyStart = performance.now();
   await runtime.destroy(spec, ignore);
   return { deploy, destroy: performance.now() - destroyStart };
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const rows: string[] = [];

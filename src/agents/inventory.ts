@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import type { HostRuntime } from "../engine/model.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
@@ -14,12 +15,13 @@ const PROBE_TIMEOUT_MS = 10_000;
 /**
  * What this host offers: the native runtime when running as root with iproute2 in the host's mount
  * namespace, containerlab and netlab when on PATH in a supported version (parsed as the tools print
- * them), and the machine's facts. A tool present in an unsupported version is not offered;
+ * them), FRR's version (the native runtime's routers), and the machine's facts. A tool present in an unsupported version is not offered;
  * `unsupported_runtimes` says why.
  */
 export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
-  const [native, containerlab, netlab, interfaces] = await Promise.all([
+  const [native, frr, containerlab, netlab, interfaces] = await Promise.all([
     probeNative(env),
+    probeVersion(["/usr/lib/frr/zebra", "--version"], /^zebra version\s+(\S+)/m, env),
     probeVersion(["containerlab", "version"], /^\s*version:\s*(\S+)/m, env),
     probeVersion(["netlab", "version"], /^netlab version\s+(\S+)/m, env),
     listInterfaces(env),
@@ -44,6 +46,8 @@ export async function detectInventory(env: Record<string, string | undefined>): 
       memory_bytes: totalmem(),
       root: process.getuid?.() === 0,
       native_unavailable_reason: native.available ? null : native.reason,
+      // FRR lets the native runtime run FRR nodes and netlab topologies (frr devices).
+      frr: frr.installed ? { version: frr.version } : null,
       unsupported_runtimes: unsupported,
       interfaces,
     },
@@ -60,7 +64,8 @@ async function probeNative(env: Record<string, string | undefined>): Promise<{ a
 }
 
 async function probeVersion(argv: string[], pattern: RegExp, env: Record<string, string | undefined>): Promise<{ installed: boolean; version: string | null }> {
-  if (resolveExecutable(argv[0]!, env.PATH) === argv[0]) return { installed: false, version: null };
+  const path = resolveExecutable(argv[0]!, env.PATH);
+  if (!path.includes("/") || !existsSync(path)) return { installed: false, version: null };
   const result = await runCommand(argv, { timeoutMs: PROBE_TIMEOUT_MS, env: { ...env, CLAB_VERSION_CHECK: "disable" } });
   return { installed: true, version: result.code === 0 ? (pattern.exec(result.stdout)?.[1] ?? null) : null };
 }

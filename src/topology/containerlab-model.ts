@@ -1,3 +1,5 @@
+import type { FrrNodeConfig } from "./frr-node.ts";
+
 /**
  * A validated containerlab topology as the native runtime uses it: inheritance resolved, brief and
  * extended link forms reduced to two link types, names and addresses checked.
@@ -11,6 +13,12 @@ export type NodeKind = (typeof SUPPORTED_KINDS)[number];
  * deploy, as containerlab itself does: `allow`, or `fail` (the default).
  */
 export const EXEC_FAILURE_LABEL = "labbroker.exec-failure";
+/**
+ * The node label that decides what happens to an image the native runtime cannot run (anything but
+ * an FRR image): `ignore` (the default: the node is a plain namespace and a note says so) or
+ * `refuse` (the topology is refused, naming the node).
+ */
+export const UNSUPPORTED_IMAGE_LABEL = "labbroker.unsupported-image";
 /** Labels labbroker reads; containerlab ignores them, and so do the notes about unused labels. */
 export const LABBROKER_LABEL_PREFIX = "labbroker.";
 
@@ -24,8 +32,10 @@ export interface TopologyNode {
   name: string;
   kind: NodeKind;
   group: string | null;
-  /** Reported by inspect like containerlab does; nothing is pulled or run. */
+  /** Reported by inspect like containerlab does; nothing is pulled (an FRR image runs the host's FRR). */
   image: string | null;
+  /** Set for a node with an FRR image: it runs an FRR instance configured from its binds. */
+  frr: FrrNodeConfig | null;
   /** False with `network-mode: none`: the node gets no eth0 and no management address. */
   hasMgmtInterface: boolean;
   /** Pinned management addresses (no prefix length), or null to allocate one. */

@@ -1,10 +1,11 @@
 import { TopologyError } from "../hosts/lab-runtime.ts";
 import { type DefinitionLayer, definitionLayers, inheritedKind, inheritedList, inheritedMap, inheritedScalar } from "./containerlab-inheritance.ts";
-import { EXEC_FAILURE_LABEL, type NodeKind, SUPPORTED_KINDS, type TopologyNode } from "./containerlab-model.ts";
+import { EXEC_FAILURE_LABEL, type NodeKind, SUPPORTED_KINDS, type TopologyNode, UNSUPPORTED_IMAGE_LABEL } from "./containerlab-model.ts";
 import type { TopologyFile } from "./containerlab-schema.ts";
+import { frrConfigFromBinds, isFrrConfigBind, isFrrImage } from "./frr-node.ts";
 import { interfaceNameProblem } from "./interface-name.ts";
 import { splitWords } from "./shell-words.ts";
-import { ignoredNote } from "./topology-notes.ts";
+import { BINDS_IGNORED, ignoredNote } from "./topology-notes.ts";
 
 /** containerlab's node name pattern (`CL:schemas/clab.schema.json`). */
 const NODE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._|]*$/;
@@ -37,7 +38,9 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
     for (const value of [mgmtIpv4, mgmtIpv6, networkMode]) if (value) notes.push(ignoredNote(value.field, value.value, reason));
     if (exec.length) notes.push(ignoredNote(`nodes.${name}.exec`, exec, `${reason}; the commands are not run`));
     if (Object.keys(env).length) notes.push(ignoredNote(`nodes.${name}.env`, env, reason));
-    return { name, kind, group: scalar("group")?.value ?? null, image: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], execFailureAllowed: false, env: {}, sysctls: {} };
+    const binds = inheritedList(layers, "binds");
+    if (binds.length) notes.push(ignoredNote(`nodes.${name}.binds`, binds, reason));
+    return { name, kind, group: scalar("group")?.value ?? null, image: null, frr: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], execFailureAllowed: false, env: {}, sysctls: {} };
   }
 
   checkExecEntries(layers);
@@ -45,11 +48,13 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
   if (!hasMgmtInterface) {
     for (const value of [mgmtIpv4, mgmtIpv6]) if (value) notes.push(ignoredNote(value.field, value.value, "the node has network-mode none, so no management interface"));
   }
+  const image = scalar("image");
   return {
     name,
     kind,
     group: scalar("group")?.value ?? null,
-    image: scalar("image")?.value ?? null,
+    image: image?.value ?? null,
+    frr: imageSupport(name, image, layers, notes),
     hasMgmtInterface,
     mgmtIpv4: hasMgmtInterface ? (mgmtIpv4?.value ?? null) : null,
     mgmtIpv6: hasMgmtInterface ? (mgmtIpv6?.value ?? null) : null,
@@ -82,12 +87,31 @@ function checkExecEntries(layers: readonly DefinitionLayer[]): void {
   }
 }
 
+/**
+ * An FRR image runs FRR, configured from the node's binds. Any other image leaves a plain namespace
+ * (noted where the image is set), or refuses the topology when the node is labelled
+ * `labbroker.unsupported-image: refuse`.
+ */
+function imageSupport(name: string, image: { value: string; field: string } | null, layers: readonly DefinitionLayer[], notes: string[]): TopologyNode["frr"] {
+  if (isFrrImage(image?.value)) return frrConfigFromBinds(name, layers, notes);
+  const policy = labelChoice(layers, UNSUPPORTED_IMAGE_LABEL, ["ignore", "refuse"], `"ignore" (the default: a note says the node is a plain namespace) or "refuse"`);
+  if (image && policy === "refuse") throw new TopologyError(image.field, `"${image.value}" cannot run on the native runtime, which runs FRR images (frrouting/frr) only; the node is labelled ${UNSUPPORTED_IMAGE_LABEL}: refuse`);
+  const binds = inheritedList(layers, "binds");
+  if (binds.length) notes.push(ignoredNote(`nodes.${name}.binds`, binds, binds.some(isFrrConfigBind) ? `${BINDS_IGNORED}; binds to /etc/frr configure nodes with an FRR image only` : BINDS_IGNORED));
+  return null;
+}
+
+/** A labbroker label's value from the most specific level that sets it, checked against its choices. */
+function labelChoice<T extends string>(layers: readonly DefinitionLayer[], label: string, choices: readonly [T, ...T[]], meaning: string): T {
+  const value = inheritedMap(layers, "labels")[label];
+  if (value === undefined) return choices[0];
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const field = layers.find((layer) => layer.definition.labels?.[label] !== undefined)!.field;
+  throw new TopologyError(`${field}.labels.${label}`, `"${value}" must be ${meaning}`);
+}
+
 function execFailureAllowed(layers: readonly DefinitionLayer[]): boolean {
-  const value = inheritedMap(layers, "labels")[EXEC_FAILURE_LABEL];
-  if (value === undefined || value === "fail") return false;
-  if (value === "allow") return true;
-  const field = layers.find((layer) => layer.definition.labels?.[EXEC_FAILURE_LABEL] !== undefined)!.field;
-  throw new TopologyError(`${field}.labels.${EXEC_FAILURE_LABEL}`, `"${value}" must be "allow" (a failing exec command is logged and the deploy goes on) or "fail" (the default)`);
+  return labelChoice(layers, EXEC_FAILURE_LABEL, ["fail", "allow"], `"allow" (a failing exec command is logged and the deploy goes on) or "fail" (the default)`) === "allow";
 }
 
 /** True when the node gets a management interface (eth0). */

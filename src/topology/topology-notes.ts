@@ -1,5 +1,6 @@
 import { LABBROKER_LABEL_PREFIX } from "./containerlab-model.ts";
 import type { NodeDefinition, TopologyFile } from "./containerlab-schema.ts";
+import { isFrrImage } from "./frr-node.ts";
 
 const NO_CONTAINERS = "the native runtime runs no containers";
 
@@ -9,7 +10,6 @@ const IGNORED_NODE_FIELDS: Partial<Record<keyof NodeDefinition, string>> = {
   "image-pull-policy": NO_CONTAINERS,
   cmd: `${NO_CONTAINERS}; only exec commands run in the node's namespace`,
   entrypoint: `${NO_CONTAINERS}; only exec commands run in the node's namespace`,
-  binds: `${NO_CONTAINERS}, nothing is mounted (exec commands see the host's file system)`,
   devices: NO_CONTAINERS,
   "cap-add": `${NO_CONTAINERS}; exec commands run as root`,
   "shm-size": NO_CONTAINERS,
@@ -67,8 +67,16 @@ export function notesForDefinitions(topology: TopologyFile["topology"]): string[
     ...Object.entries(topology.groups ?? {}).map(([name, definition]) => [`groups.${name}`, definition] as [string, NodeDefinition | null]),
     ...Object.entries(topology.nodes).map(([name, definition]) => [`nodes.${name}`, definition] as [string, NodeDefinition | null]),
   ];
-  return levels.flatMap(([field, definition]) => notesForFields(field, withoutLabbrokerLabels(definition ?? {}), IGNORED_NODE_FIELDS));
+  return levels.flatMap(([field, definition]) => notesForFields(field, withoutFrrFields(withoutLabbrokerLabels(definition ?? {})), IGNORED_NODE_FIELDS));
 }
+
+/** The definition without an FRR image, which FRR nodes honour (binds are reported per node, where they are resolved). */
+function withoutFrrFields(definition: NodeDefinition): NodeDefinition {
+  return isFrrImage(definition.image) ? { ...definition, image: null } : definition;
+}
+
+/** Why a node that runs no FRR ignores its binds. */
+export const BINDS_IGNORED = `${NO_CONTAINERS}, nothing is mounted (exec commands see the host's file system)`;
 
 /** The definition without the labels labbroker reads (they are honoured, not ignored). */
 function withoutLabbrokerLabels(definition: NodeDefinition): NodeDefinition {

@@ -51,10 +51,12 @@ describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () =
     expect(await nothingStored()).toBe(true);
   });
 
-  test("a netlab topology on a host without netlab is a 422 naming the runtime", async () => {
+  test("a netlab topology outside the native subset on a host without netlab is a 422 naming what is missing", async () => {
     const response = await upload("nodes: [r1, r2]\nlinks: [r1-r2]\n", "topology.yml");
     expect(response.status).toBe(422);
-    expect(((await response.json()) as { detail: string }).detail).toContain("does not offer runtime netlab");
+    expect(((await response.json()) as { detail: string }).detail).toBe(
+      'Host "lab-1" has no netlab, and this netlab topology is outside the native runtime\'s netlab subset: nodes.r1.device (not set, and no defaults.device), nodes.r2.device (not set, and no defaults.device)',
+    );
     expect(await nothingStored()).toBe(true);
   });
 

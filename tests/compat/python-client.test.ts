@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { destroyNativeLabsOf } from "../support/agent-labs.ts";
 import { compiledBinary } from "../support/compiled-binary.ts";
 import { eventually, http } from "../support/http.ts";
+import { FRR_INSTALLED, NEEDS_FRR } from "../support/frr.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
@@ -19,6 +20,8 @@ const folder = mkdtempSync(join(tmpdir(), "labbroker-python-client-"));
 const agentWorkDir = join(folder, "agent");
 const TOPOLOGY = join(folder, "line3.clab.yml");
 writeFileSync(TOPOLOGY, uniquelyNamed(readFileSync(FIXTURE, "utf8")));
+const NETLAB_TOPOLOGY = join(folder, "topology.yml");
+writeFileSync(NETLAB_TOPOLOGY, uniquelyNamed(`name: netlab-ospf\n${readFileSync(join(import.meta.dir, "../../examples/topologies/netlab-ospf/topology.yml"), "utf8")}`));
 afterAll(async () => {
   await stopAllProcesses();
   await destroyNativeLabsOf(agentWorkDir);
@@ -67,5 +70,22 @@ describe.skipIf(!isRoot)(`the Remote Lab Python client against the compiled bina
     expect(labs.map((lab: { state: string; files: { path: string }[] }) => [lab.state, lab.files.map((file) => file.path).sort()])).toEqual([
       ["inactive", ["configs/README", "configs/a/frr.conf", "line3.clab.yml"]],
     ]);
+  }, 120_000);
+
+  test.skipIf(!FRR_INSTALLED)(`the netlab OSPF example, built by the native runtime, is acquired like a netlab lab (else ${NEEDS_FRR})`, async () => {
+    const python = pythonWithRequests();
+    if (!python.ok) throw new Error(python.reason);
+    const serve = startLabbroker(["serve", "--port", "0", "--host", "127.0.0.1", "--db", `file:${join(folder, "netlab-broker.db")}`, "--work-dir", agentWorkDir], { binary: await compiledBinary(), cwd: folder });
+    const url = await brokerUrl(serve);
+    await eventually(async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
+    const client = Bun.spawn(["python3", CLIENT, NETLAB_TOPOLOGY], {
+      env: { ...process.env, REMOTE_LAB_URL: url, REMOTE_LAB_NODES: "r1,r2,r3", REMOTE_LAB_NETWORK_OS: "frr", REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [code, stdout, stderr] = await Promise.all([client.exited, new Response(client.stdout).text(), new Response(client.stderr).text()]);
+    if (code !== 0) throw new Error(`remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`);
+    expect(stdout).toContain("every device is ansible_network_os frr with an ansible_user, as netlab inspect says");
+    expect(stdout).toContain("all Remote Lab checks passed");
   }, 120_000);
 });

@@ -7,7 +7,9 @@ Written for labbroker from the API contract (design/compat-api.md); it uses noth
     REMOTE_LAB_URL=http://127.0.0.1:8000 python3 remote_lab_client.py TOPOLOGY.clab.yml
 
 REMOTE_LAB_HOLD_SECONDS=N holds the lab N seconds (set it above the broker's session timeouts to prove
-that heartbeats keep sessions alive); REMOTE_LAB_HEARTBEAT_SECONDS sets the heartbeat interval (default 1).
+that heartbeats keep sessions alive); REMOTE_LAB_HEARTBEAT_SECONDS sets the heartbeat interval (default 1);
+REMOTE_LAB_NODES=r1,r2,r3 names the topology's nodes (default a,b,c); REMOTE_LAB_NETWORK_OS=frr checks
+the devices' ansible_network_os (a netlab topology).
 
 Exits 0 when everything matched, 1 at the first mismatch (printing what was expected and what came).
 """
@@ -126,7 +128,8 @@ def main():
     topology_path = sys.argv[1]
     base_url = os.environ.get("REMOTE_LAB_URL", "http://localhost:8000")
     hold_seconds = float(os.environ.get("REMOTE_LAB_HOLD_SECONDS", "0"))
-    nodes = ["a", "b", "c"]
+    nodes = sorted(os.environ.get("REMOTE_LAB_NODES", "a,b,c").split(","))
+    network_os = os.environ.get("REMOTE_LAB_NETWORK_OS")
     extra = [("configs/a/frr.conf", b"hostname a\n"), ("configs/README", b"sub-folders are kept\n")]
 
     check(requests.get(base_url + "/healthz").status_code == 204, "GET /healthz -> 204")
@@ -162,6 +165,8 @@ def main():
     check(set(body) == {"reused", "devices"} and body["reused"] is False, "POST /lab: {reused: false, devices}", body)
     check_devices(body["devices"], nodes, "POST /lab")
     check(all("ansible_host" in device["raw"] for device in body["devices"]), "every device's raw data has ansible_host")
+    if network_os:
+        check(all(device["raw"].get("ansible_network_os") == network_os and device["raw"].get("ansible_user") for device in body["devices"]), f"every device is ansible_network_os {network_os} with an ansible_user, as netlab inspect says", body["devices"])
 
     devices = expect_status(first.http.get(first.url("/lab/devices"), headers=first.headers), 200, "GET /lab/devices").json()
     check_devices(devices, nodes, "GET /lab/devices")

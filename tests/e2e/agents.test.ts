@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually, http } from "../support/http.ts";
 import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { FRR_INSTALLED } from "../support/frr.ts";
 
 const TOKEN = "lbe_agents-e2e-enrollment-token";
 const root = mkdtempSync(join(tmpdir(), "labbroker-agents-"));
@@ -118,6 +119,7 @@ describe("agents over real HTTP", () => {
       return items.length === 1 && items[0].state === "online" ? items : null;
     }, "the local agent to register");
     if (process.getuid?.() === 0) expect(hosts[0].runtimes.map((runtime: { name: string }) => runtime.name)).toContain("native");
+    if (FRR_INSTALLED) expect(hosts[0].inventory.frr.version).toMatch(/^\d+\.\d+/);
     else expect(hosts[0].inventory.native_unavailable_reason).toBe("the agent does not run as root");
     expect(await serve.kill("SIGTERM")).toBe(0);
     expect(serve.logs.some((line) => line.msg === "agent stopped")).toBe(true);

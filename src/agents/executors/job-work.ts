@@ -18,9 +18,10 @@ export const runJob: WorkExecutor = async ({ work, output, services, workDir, in
   const place = nodePlace(services, workDir, work.payload);
   const request = { ...job, timeoutMs: job.timeoutMs ?? undefined } as JobRequest;
   if (place.prefix.length === 0 && place.netns) request.netns = place.netns;
-  if (place.prefix.length > 0) {
+  if (place.prefix.length > 0 || place.inside.length > 0) {
     const command = request.shell !== undefined ? ["sh", "-c", request.shell] : (request.argv ?? []);
-    request.argv = [...place.prefix, ...(place.netns ? ["ip", "netns", "exec", place.netns] : []), ...command];
+    const namespace = place.prefix.length > 0 && place.netns ? ["ip", "netns", "exec", place.netns] : [];
+    request.argv = [...place.prefix, ...namespace, ...place.inside, ...command];
     delete request.shell;
   }
   const { job: running } = services.jobs.ensureStarted(request, (chunk) => {

@@ -17,9 +17,10 @@ export const TargetPayloadSchema = z.object({
 /**
  * Where a job or device change runs. `netns`: the node's (or the requested) network namespace;
  * `prefix`: what must come before `ip netns exec NETNS` for a job there (e.g. `sudo -n`), or the
- * whole command prefix of a runtime whose nodes are not plain namespaces (then `netns` is null).
+ * whole command prefix of a runtime whose nodes are not plain namespaces (then `netns` is null);
+ * `inside`: what a job's command runs under inside the namespace (an FRR node's PATH with its vtysh).
  */
-export type NodePlace = { netns: string | null; prefix: string[] };
+export type NodePlace = { netns: string | null; prefix: string[]; inside: string[] };
 
 /**
  * Where a job or device change runs: the host itself (or one of its namespaces), or inside a lab
@@ -27,7 +28,7 @@ export type NodePlace = { netns: string | null; prefix: string[] };
  */
 export function nodePlace(services: AgentServices, workDir: string, payload: unknown): NodePlace {
   const target = TargetPayloadSchema.parse(payload);
-  if (!target.lab || target.node === null) return { netns: target.netns, prefix: [] };
+  if (!target.lab || target.node === null) return { netns: target.netns, prefix: [], inside: [] };
   const runtime = services.runtimes[target.lab.runtime];
   if (!runtime) throw new HostRequestError("unsupported", `This host does not offer runtime ${target.lab.runtime}`);
   const prefix = runtime.nodeExecPrefix(
@@ -41,9 +42,9 @@ export function nodePlace(services: AgentServices, workDir: string, payload: unk
     },
     target.node,
   );
-  const [ip, netns, exec, namespace, ...rest] = prefix.slice(-4);
-  if (ip === "ip" && netns === "netns" && exec === "exec" && namespace && rest.length === 0) return { netns: namespace, prefix: prefix.slice(0, -4) };
-  return { netns: null, prefix };
+  const at = prefix.findIndex((word, index) => word === "ip" && prefix[index + 1] === "netns" && prefix[index + 2] === "exec" && prefix[index + 3] !== undefined);
+  if (at >= 0) return { netns: prefix[at + 3]!, prefix: prefix.slice(0, at), inside: prefix.slice(at + 4) };
+  return { netns: null, prefix, inside: [] };
 }
 
 /** A refusal the broker turns into the matching 4xx, as a result instead of a failure. */

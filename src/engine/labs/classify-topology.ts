@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { TopologyError } from "../../hosts/lab-runtime.ts";
 import { readContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import { readNetlabInput } from "../../topology/netlab/netlab-input.ts";
+import { unsupportedNetlabKeys } from "../../topology/netlab/netlab-subset.ts";
 import { detectTopologyKind, parseNetlabTopology } from "../../topology/netlab-topology.ts";
 import { parseYamlSafely } from "../../topology/safe-yaml.ts";
 
@@ -20,6 +22,8 @@ export interface ClassifiedTopology {
   notes: string[];
   /** The topology file's SHA-256 (the Remote Lab's lab identity; extra files are compared apart). */
   hash: string;
+  /** For a netlab topology: what keeps the native runtime from building it (empty when it fits its subset). */
+  outsideNativeSubset: string[];
 }
 
 const TOPOLOGY_EXTENSION = /\.ya?ml$/i;
@@ -37,16 +41,26 @@ export function classifyTopology(upload: LabUpload): ClassifiedTopology {
   const hash = sha256Hex(upload.topology);
   if (kind === "containerlab") {
     const { topology, notes } = readContainerlabTopology(document);
-    return { kind, name: topology.name, nodes: topology.nodes.map((node) => node.name), notes, hash };
+    return { kind, name: topology.name, nodes: topology.nodes.map((node) => node.name), notes, hash, outsideNativeSubset: [] };
   }
   if (kind === "netlab") {
     const summary = parseNetlabTopology(text);
     const stem = upload.topologyFile.replace(TOPOLOGY_EXTENSION, "").replace(/[^A-Za-z0-9-]/g, "").slice(0, 12) || "lab";
     const name = summary.name ?? stem;
     if (!LAB_NAME.test(name)) throw new TopologyError("name", `"${name}" is not a usable lab name: 1-64 letters, digits, "-", "." or "_", starting with a letter or digit`);
-    return { kind, name, nodes: summary.nodes, notes: [], hash };
+    return { kind, name, nodes: summary.nodes, notes: [], hash, outsideNativeSubset: outsideNativeSubset(document) };
   }
   throw new TopologyError("topology", "is neither a containerlab topology (name + topology.nodes) nor a netlab topology (nodes)");
+}
+
+/** Keys of a netlab topology the native runtime cannot build as netlab would (netlab itself may still take them). */
+function outsideNativeSubset(document: unknown): string[] {
+  try {
+    return unsupportedNetlabKeys(readNetlabInput(document));
+  } catch (error) {
+    if (error instanceof TopologyError) return [error.message];
+    throw error;
+  }
 }
 
 export function sha256Hex(content: Uint8Array): string {

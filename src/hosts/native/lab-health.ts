@@ -1,3 +1,4 @@
+import { frrInstanceProblem } from "./frr/frr-health.ts";
 import { listNamespaces, readHostLinks } from "./host-facts.ts";
 import { readIpJson } from "./ip-batch.ts";
 import type { LabRecord } from "./lab-record.ts";
@@ -7,8 +8,8 @@ const LIKELY_CAUSE = "the host rebooted, or the agent ran in a mount namespace o
 
 /**
  * Checks a deployed native lab against the host, not just its record: every namespace exists and
- * can be entered, the lab's host-side links and bridges exist, and every node still has its
- * interfaces. Returns what is broken in words, or null when the lab is whole.
+ * can be entered, the lab's host-side links and bridges exist, every node still has its
+ * interfaces, and every FRR node's FRR instance still runs in its namespace. Returns what is broken in words, or null when the lab is whole.
  */
 export async function nativeLabProblem(record: LabRecord, timeoutMs: number): Promise<string | null> {
   if (record.state !== "deployed") return null;
@@ -29,6 +30,8 @@ export async function nativeLabProblem(record: LabRecord, timeoutMs: number): Pr
     }
     const missing = node.interfaces.filter((name) => !names.has(name));
     if (missing.length > 0) return `node ${node.name} lacks interface${plural(missing)} ${missing.join(", ")}`;
+    const frrProblem = node.frr ? frrInstanceProblem(node.name, node.namespace, node.frr) : null;
+    if (frrProblem) return frrProblem;
   }
   return null;
 }

@@ -38,6 +38,16 @@ export function namespaceExecPrefix(namespace: string): string[] {
   return ["ip", "netns", "exec", namespace];
 }
 
+/**
+ * The argv prefix that runs a command in a node: inside its namespace and, for an FRR node, with
+ * the node's own `vtysh` (bound to its FRR instance) first on PATH, as `docker exec` finds the
+ * container's vtysh.
+ */
+export function nodeCommandPrefix(node: NodeRecord): string[] {
+  const inNamespace = namespaceExecPrefix(node.namespace);
+  return node.frr ? [...inNamespace, "sh", "-c", 'PATH="$0:$PATH" exec "$@"', node.frr.binDir] : inNamespace;
+}
+
 async function namespaceInterfaces(namespace: string, timeoutMs: number): Promise<InterfaceState[]> {
   const entries = await readIpJson<IpAddrJson>(["-n", namespace, "address", "show"], { timeoutMs });
   return entries
@@ -80,9 +90,15 @@ function labNode(record: LabRecord, node: NodeRecord, interfaces: InterfaceState
     // Ansible's default: the management address is the one way in from outside the host; nothing in the namespace listens unless exec starts it.
     ansible_connection: "ssh",
     netns: node.namespace,
-    exec_prefix: namespaceExecPrefix(node.namespace),
+    exec_prefix: nodeCommandPrefix(node),
+    ...(node.frr ? { frr: { pathspace: node.frr.pathspace, vtysh: ["vtysh", "-N", node.frr.pathspace] } } : {}),
     interfaces: interfaces ?? [],
     exec: node.exec.map((result) => ({ cmd: result.argv, "return-code": result.returnCode, stdout: result.stdout, stderr: result.stderr })),
   };
-  return { name: node.name, kind: "linux", state, mgmtIpv4: node.mgmtIpv4, mgmtIpv6: node.mgmtIpv6, raw };
+  return { name: node.name, kind: node.netlab?.device ?? "linux", state, mgmtIpv4: node.mgmtIpv4, mgmtIpv6: node.mgmtIpv6, raw: node.netlab ? { ...raw, ...netlabView(node.netlab) } : raw };
+}
+
+/** What `netlab inspect` gives clients for a node: its netlab data and the Ansible variables of its device. */
+function netlabView(node: NonNullable<NodeRecord["netlab"]>): Record<string, unknown> {
+  return { ...node, ansible_host: node.mgmt.ipv4, ansible_network_os: node.device, ansible_user: "root" };
 }

@@ -44,3 +44,12 @@ export function mgmtPortName(tag: string, index: number): string {
 export function randomMac(random: RandomBytes): string {
   return [CLAB_OUI, ...Array.from(random(3), (byte) => byte.toString(16).padStart(2, "0"))].join(":");
 }
+
+/**
+ * The FRR pathspace (`-N`) of a node's FRR instance: unique on the host through the lab tag, and
+ * only the characters FRR accepts there (no "/" or "."), short enough for FRR's socket paths.
+ */
+export function frrPathspace(tag: string, node: string, index: number): string {
+  const readable = node.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32);
+  return `${labInterfacePrefix(tag)}-${index}-${readable}`;
+}

@@ -3,9 +3,13 @@ import type { ContainerlabTopology, LinkEndpoint, TopologyNode } from "../../top
 import { formatIpPrefix, parseIpPrefix } from "../../topology/ip-prefix.ts";
 import { TopologyError } from "../lab-runtime.ts";
 import type { HostFacts, UsedPrefix } from "./host-facts.ts";
-import { labInterfacePrefix, mgmtBridgeName, namespaceName, newLabTag, type RandomBytes } from "./lab-naming.ts";
+import type { FrrNodeFiles } from "./frr/frr-config-load.ts";
+import { frrRecord } from "./frr/frr-paths.ts";
+import type { FrrStartPlan } from "./frr/frr-start.ts";
+import { frrPathspace, labInterfacePrefix, mgmtBridgeName, namespaceName, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { LAB_RECORD_VERSION, type LabRecord } from "./lab-record.ts";
 import { planMgmtAddressing } from "./mgmt-allocation.ts";
+import { NODE_PATH } from "./node-exec.ts";
 import { buildBatches } from "./plan-batches.ts";
 import type { StubInterfaceKind } from "./stub-interface.ts";
 
@@ -26,6 +30,8 @@ export interface PlanInput {
   otherLabs: readonly LabRecord[];
   /** Device type for `dummy` links on this host's kernel. */
   stubKind: StubInterfaceKind;
+  /** The configuration files of each FRR node, read from the lab's folder. */
+  frrFiles: ReadonlyMap<string, FrrNodeFiles>;
   random: RandomBytes;
   now: Date;
 }
@@ -44,6 +50,8 @@ export interface LabPlan {
   hostBatch: string[];
   namespaceBatches: { namespace: string; lines: string[] }[];
   execs: NodeExecPlan[];
+  /** FRR instances to start once the links exist, before the exec commands run. */
+  frr: FrrStartPlan[];
 }
 
 const TAG_ATTEMPTS = 20;
@@ -67,6 +75,8 @@ export function planLab(input: PlanInput): LabPlan {
   const bridgeNodes = topology.nodes.filter((node) => node.kind === "bridge").map((node) => bridgeOwnership(node, input));
   const newBridges = bridgeNodes.filter((bridge) => bridge.owned).map((bridge) => bridge.name);
   const batches = buildBatches({ topology, namespaces, mgmt, mgmtBridge, tag, newBridges, stubKind: input.stubKind, random: input.random });
+  const labDir = dirname(input.topologyPath);
+  const frrRecords = new Map(linuxNodes.flatMap((node, index) => (node.frr ? [[node.name, frrRecord(frrPathspace(tag, node.name, index), labDir)] as const] : [])));
 
   const record: LabRecord = {
     version: LAB_RECORD_VERSION,
@@ -98,10 +108,12 @@ export function planLab(input: PlanInput): LabPlan {
       mgmtIpv6: mgmt.addresses.get(node.name)?.ipv6 ?? null,
       interfaces: batches.nodeInterfaces.get(node.name)!,
       exec: [],
+      frr: frrRecords.get(node.name) ?? null,
     })),
   };
-  const execs = linuxNodes.map((node) => execPlan(node, namespaces.get(node.name)!, input, batches.nodeInterfaces.get(node.name)!.length));
-  return { record, hostBatch: batches.hostBatch, namespaceBatches: batches.namespaceBatches, execs };
+  const execs = linuxNodes.map((node) => execPlan(node, namespaces.get(node.name)!, input, batches.nodeInterfaces.get(node.name)!.length, frrRecords.get(node.name)?.binDir));
+  const frr = [...frrRecords].map(([node, frr]) => ({ node, namespace: namespaces.get(node)!, frr, files: input.frrFiles.get(node)! }));
+  return { record, hostBatch: batches.hostBatch, namespaceBatches: batches.namespaceBatches, execs, frr };
 }
 
 function usedPrefixes(input: PlanInput): UsedPrefix[] {
@@ -141,8 +153,8 @@ function bridgeOwnership(node: TopologyNode, input: PlanInput): { name: string; 
   return { name: node.name, owned: !existing && !plannedByOtherLab };
 }
 
-/** containerlab's magic variables, and CLAB_INTFS as the linux kind sets it. */
-function execPlan(node: TopologyNode, namespace: string, input: PlanInput, interfaceCount: number): NodeExecPlan {
+/** containerlab's magic variables, CLAB_INTFS as the linux kind sets it, and an FRR node's own vtysh first on PATH. */
+function execPlan(node: TopologyNode, namespace: string, input: PlanInput, interfaceCount: number, frrBinDir: string | undefined): NodeExecPlan {
   const labDir = join(dirname(input.topologyPath), `clab-${input.instanceName}`);
   const substitutions: [string, string][] = [
     ["__clabNodeName__", node.name],
@@ -151,5 +163,6 @@ function execPlan(node: TopologyNode, namespace: string, input: PlanInput, inter
     ["__clabLabName__", input.instanceName],
   ];
   const commands = node.exec.map((command) => substitutions.reduce((text, [variable, value]) => text.replaceAll(variable, value), command));
-  return { node: node.name, namespace, commands, env: { CLAB_INTFS: String(interfaceCount), ...node.env }, failureAllowed: node.execFailureAllowed };
+  const path: Record<string, string> = frrBinDir ? { PATH: `${frrBinDir}:${NODE_PATH}` } : {};
+  return { node: node.name, namespace, commands, env: { CLAB_INTFS: String(interfaceCount), ...path, ...node.env }, failureAllowed: node.execFailureAllowed };
 }

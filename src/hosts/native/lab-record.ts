@@ -1,3 +1,6 @@
+import type { NetlabNode } from "../../topology/netlab/netlab-transform.ts";
+import type { FrrRecord } from "./frr/frr-paths.ts";
+
 /**
  * What the native runtime keeps on the host for each lab: written before anything is created and
  * updated once the lab is up, so a restarted agent can list, inspect and destroy labs, including
@@ -28,6 +31,10 @@ export interface NodeRecord {
   /** Data interfaces inside the namespace (links and dummies), in topology order. */
   interfaces: string[];
   exec: ExecResult[];
+  /** The node's FRR instance (an FRR image); absent in records of labs without FRR support. */
+  frr?: FrrRecord | null;
+  /** What netlab would report for the node, when the lab was deployed from a netlab topology. */
+  netlab?: NetlabNode;
 }
 
 export interface MgmtRecord {

@@ -1,13 +1,14 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { OutputSink } from "../lab-runtime.ts";
+import { frrFolders } from "./frr/frr-paths.ts";
 import { type HostLink, hostInterfaceExists, listNamespaces, readHostLinks } from "./host-facts.ts";
 import { batchLine, runIpBatch } from "./ip-batch.ts";
 import type { LabRecord } from "./lab-record.ts";
 
 /**
  * Removes everything a lab record lists, whatever state the lab is in (deployed, half-built, partly
- * removed): processes left in its namespaces are killed, the namespaces deleted, its remaining host
- * interfaces and own bridges deleted. Then it checks that nothing is left and fails loudly otherwise.
+ * removed): processes left in its namespaces (FRR daemons among them) are killed, the namespaces
+ * deleted, its remaining host interfaces and own bridges deleted, its FRR instances' files removed. Then it checks that nothing is left and fails loudly otherwise.
  *
  * Namespaces go first: the kernel then removes all their veths in one batch, while deleting veths
  * one by one waits for an RCU grace period each (about 20 ms per interface).
@@ -42,6 +43,8 @@ export async function tearDownLab(record: LabRecord, output: OutputSink, timeout
     { force: true, timeoutMs: remaining() },
   );
   await waitUntil(() => pids.every(hasExited), deadline);
+  // Only once its daemons are gone: they hold their sockets and pid files there.
+  for (const folder of frrFiles(record)) rmSync(folder, { recursive: true, force: true });
   verifyRemoved(record, pids, keptBridges);
 }
 
@@ -74,9 +77,15 @@ function verifyRemoved(record: LabRecord, pids: readonly number[], keptBridges: 
     ["namespaces", record.namespaces.filter((namespace) => namespaces.has(namespace))],
     ["interfaces", [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(hostInterfaceExists)],
     ["processes", pids.filter((pid) => !hasExited(pid)).map(String)],
+    ["files", frrFiles(record).filter((folder) => existsSync(folder))],
   ] as const;
   const found = leftovers.filter(([, names]) => names.length).map(([what, names]) => `${what} ${names.join(", ")}`);
   if (found.length) throw new Error(`native lab "${record.instanceName}" was not removed completely; still present: ${found.join("; ")}`);
+}
+
+/** The folders of the lab's FRR instances: configuration, sockets and pid files, the node's vtysh. */
+function frrFiles(record: LabRecord): string[] {
+  return record.nodes.flatMap((node) => (node.frr ? frrFolders(node.frr) : []));
 }
 
 function killProcess(pid: number): void {

@@ -1,11 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { parseContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import { dirname, resolve } from "node:path";
+import { type ParsedTopology, readContainerlabTopology } from "../../topology/containerlab-topology.ts";
+import { nativeNetlabLab } from "../../topology/netlab/netlab-native.ts";
+import type { NetlabLab } from "../../topology/netlab/netlab-transform.ts";
+import { detectTopologyKind } from "../../topology/netlab-topology.ts";
+import { parseYamlSafely } from "../../topology/safe-yaml.ts";
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
+import { loadFrrFiles } from "./frr/frr-config-load.ts";
+import { startFrrInstances } from "./frr/frr-start.ts";
 import { readHostFacts } from "./host-facts.ts";
 import { runIpBatch } from "./ip-batch.ts";
-import { inspectLab, namespaceExecPrefix } from "./lab-inspection.ts";
+import { inspectLab, nodeCommandPrefix } from "./lab-inspection.ts";
 import { nativeLabProblem } from "./lab-health.ts";
 import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
@@ -30,7 +36,7 @@ export interface NativeRuntimeOptions {
 /**
  * containerlab-style labs built from network namespaces and veth pairs, no containers: one
  * namespace per linux node, a management bridge per lab, links wired with a few `ip -batch` calls,
- * node `exec` commands run inside the namespaces. Needs root, iproute2 and sysctl on the host.
+ * an FRR instance in each node with an FRR image, node `exec` commands run inside the namespaces. Needs root, iproute2 and sysctl on the host.
  */
 export class NativeRuntime implements LabRuntime {
   readonly name = "native" as const;
@@ -53,9 +59,10 @@ export class NativeRuntime implements LabRuntime {
     const deadline = started + spec.timeoutMs;
     const remaining = () => Math.max(1, deadline - performance.now());
     const topologyPath = resolve(spec.workDir, spec.topologyFile);
-    const { topology, notes } = parseContainerlabTopology(await readFile(topologyPath, "utf8"));
+    const { topology, notes, netlab } = readTopology(await readFile(topologyPath, "utf8"), spec);
     for (const note of notes) output({ stream: "info", text: `Note: ${note}` });
     const stubKind = topology.links.some((link) => link.type === "dummy") ? await this.#detectStubKind(remaining(), signal) : "dummy";
+    const frrFiles = new Map(topology.nodes.flatMap((node) => (node.frr ? [[node.name, loadFrrFiles(node.frr, dirname(topologyPath))] as const] : [])));
     if (stubKind === "ifb") output({ stream: "info", text: "Note: dummy links are created as ifb devices: this kernel has no dummy driver" });
 
     const plan = await this.#registry.withLock(
@@ -63,7 +70,8 @@ export class NativeRuntime implements LabRuntime {
         if (this.#registry.read(spec.instanceName)) throw new Error(`native lab "${spec.instanceName}" is already deployed on this host; destroy it first`);
         const host = await readHostFacts({ timeoutMs: remaining(), signal });
         const otherLabs = this.#registry.list();
-        const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, stubKind, random: this.#random, now: this.#now() });
+        const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, stubKind, frrFiles, random: this.#random, now: this.#now() });
+        if (netlab) planned.record.nodes = planned.record.nodes.map((node) => ({ ...node, netlab: netlab.nodes.find((candidate) => candidate.name === node.name)! }));
         // Recorded before anything exists: a crash from here on leaves a lab that destroy can still find.
         this.#registry.write(planned.record);
         return planned;
@@ -76,6 +84,7 @@ export class NativeRuntime implements LabRuntime {
       output({ stream: "info", text: `Creating lab ${spec.instanceName}: ${record.namespaces.length} namespaces, ${topology.links.length} links, management ${record.mgmt.ipv4Subnet} on bridge ${record.mgmt.bridge}` });
       await runIpBatch(plan.hostBatch, { timeoutMs: remaining(), signal });
       await Promise.all(plan.namespaceBatches.map((batch) => runIpBatch(batch.lines, { namespace: batch.namespace, timeoutMs: remaining(), signal })));
+      await startFrrInstances(plan.frr, output, { deadline, signal });
       const execResults = await runNodeExecs(plan.execs, output, { deadline, signal });
       const deployed: LabRecord = { ...record, state: "deployed", nodes: record.nodes.map((node) => ({ ...node, exec: execResults.get(node.name) ?? [] })) };
       this.#registry.write(deployed);
@@ -121,7 +130,7 @@ export class NativeRuntime implements LabRuntime {
     if (!record) throw new Error(`native lab "${spec.instanceName}" is not deployed on this host`);
     const found = record.nodes.find((candidate) => candidate.name === node);
     if (!found) throw new Error(`native lab "${spec.instanceName}" has no linux node "${node}" (nodes: ${record.nodes.map((candidate) => candidate.name).join(", ")})`);
-    return namespaceExecPrefix(found.namespace);
+    return nodeCommandPrefix(found);
   }
 
   #detectStubKind(timeoutMs: number, signal: AbortSignal): Promise<StubInterfaceKind> {
@@ -146,6 +155,15 @@ export class NativeRuntime implements LabRuntime {
       output({ stream: "stderr", text: `Cleanup of ${spec.instanceName} failed, destroy it again: ${(cleanupError as Error).message}` });
     }
   }
+}
+
+/** A containerlab topology as written, or a netlab one (in the native subset) as netlab would build it. */
+function readTopology(text: string, spec: LabSpec): ParsedTopology & { netlab?: NetlabLab } {
+  const document = parseYamlSafely(text);
+  if (detectTopologyKind(document) !== "netlab") return readContainerlabTopology(document);
+  const labName = (document as { name?: unknown }).name;
+  const lab = nativeNetlabLab(document, spec.instanceName, typeof labName === "string" ? labName : spec.instanceName);
+  return { topology: lab.topology, notes: [], netlab: lab.netlab };
 }
 
 function checkInstanceName(instanceName: string): void {

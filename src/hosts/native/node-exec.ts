@@ -15,7 +15,7 @@ import type { ExecResult } from "./lab-record.ts";
  * agent's, which may hold secrets.
  */
 
-const NODE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export const NODE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 /** Each stream kept per command in the lab record (the end is kept); the output sink gets everything. */
 const KEPT_OUTPUT_CHARS = 4096;
 

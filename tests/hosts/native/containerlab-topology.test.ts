@@ -62,14 +62,20 @@ describe("containerlab fixtures", () => {
     expect(error.message).toContain('"nokia_srlinux" is not supported by the native runtime');
   });
 
-  test("frr01 resolves kinds and images from groups and reports them where they are set", () => {
+  test("frr01 resolves kinds and images from groups: FRR routers take their binds as configuration, other images are reported", () => {
     const { topology, notes } = parseContainerlabTopology(referenceFixture("containerlab/topo.frr01.clab.yml"));
     expect(topology.nodes.map((node) => [node.name, node.kind, node.group])).toContainEqual(["PC1", "linux", "hosts"]);
     expect(topology.nodes.find((node) => node.name === "router1")?.image).toBe("quay.io/frrouting/frr:10.5.1");
     expect(topology.nodes.find((node) => node.name === "PC1")?.exec).toHaveLength(4);
     expect(topology.mgmt.ipv4).toBeNull();
-    expect(notes).toContain('groups.routers.image "quay.io/frrouting/frr:10.5.1" is ignored: the native runtime runs no containers, nothing is pulled or started');
-    expect(notes.filter((note) => note.includes(".binds "))).toHaveLength(3);
+    expect(topology.nodes.find((node) => node.name === "router2")?.frr).toEqual({
+      files: {
+        daemons: { path: "router2/daemons", field: "nodes.router2.binds[0]", optional: false },
+        "frr.conf": { path: "router2/frr.conf", field: "nodes.router2.binds[1]", optional: false },
+      },
+    });
+    expect(topology.nodes.find((node) => node.name === "PC1")?.frr).toBeNull();
+    expect(notes).toEqual(['groups.hosts.image "wbitt/network-multitool:3.22.2" is ignored: the native runtime runs no containers, nothing is pulled or started']);
   });
 
   test("netlab's rendered clab.yml keeps its management subnet and pinned addresses", () => {
@@ -187,6 +193,32 @@ topology:
     expect(notes).toEqual(['defaults.labels {"team":"x"} is ignored: the native runtime runs no containers, labels are not recorded (labbroker.* labels are read)']);
     const refused = refusal("name: t\ntopology:\n  nodes:\n    a: {kind: linux, labels: {labbroker.exec-failure: maybe}}\n");
     expect([refused.field, refused.message]).toEqual(["nodes.a.labels.labbroker.exec-failure", expect.stringContaining('"maybe" must be "allow"')]);
+  });
+
+  test("FRR images are recognised with or without registry, tag or digest; a folder bind to /etc/frr supplies what file binds do not", () => {
+    for (const image of ["frrouting/frr:v8.4.0", "quay.io/frrouting/frr:10.2.1", "docker.io/frrouting/frr", "frrouting/frr-debian:latest"]) {
+      expect([image, parseContainerlabTopology(`name: t\ntopology: {nodes: {a: {kind: linux, image: "${image}"}}}`).topology.nodes[0]?.frr]).toEqual([image, { files: {} }]);
+    }
+    expect(parseContainerlabTopology("name: t\ntopology: {nodes: {a: {kind: linux, image: frr-lookalike/frr}}}").topology.nodes[0]?.frr).toBeNull();
+    const { topology, notes } = parseContainerlabTopology(
+      "name: t\ntopology:\n  nodes:\n    a: {kind: linux, image: frrouting/frr, binds: [cfg/a:/etc/frr, own/frr.conf:/etc/frr/frr.conf:ro, data:/data]}\n",
+    );
+    expect(topology.nodes[0]?.frr?.files).toEqual({
+      "frr.conf": { path: "own/frr.conf", field: "nodes.a.binds[1]", optional: false },
+      daemons: { path: "cfg/a/daemons", field: "nodes.a.binds[0]", optional: true },
+      "vtysh.conf": { path: "cfg/a/vtysh.conf", field: "nodes.a.binds[0]", optional: true },
+    });
+    expect(notes).toEqual([
+      'nodes.a.binds[2] "data:/data" is ignored: only binds to /etc/frr (frr.conf, daemons, vtysh.conf or the folder) configure an FRR node; nothing else is mounted',
+    ]);
+  });
+
+  test("labbroker.unsupported-image: refuse turns the note about an image the native runtime cannot run into a refusal", () => {
+    const topology = (label: string) => `name: t\ntopology:\n  defaults: {kind: linux, labels: {labbroker.unsupported-image: ${label}}}\n  nodes:\n    r1: {image: frrouting/frr}\n    sw: {image: ghcr.io/nokia/srlinux}\n`;
+    const refused = refusal(topology("refuse"));
+    expect([refused.field, refused.message]).toEqual(["nodes.sw.image", expect.stringContaining('"ghcr.io/nokia/srlinux" cannot run on the native runtime')]);
+    expect(parseContainerlabTopology(topology("ignore")).notes).toEqual(['nodes.sw.image "ghcr.io/nokia/srlinux" is ignored: the native runtime runs no containers, nothing is pulled or started']);
+    expect(refusal(topology("sometimes")).field).toBe("defaults.labels.labbroker.unsupported-image");
   });
 
   test("exec and env on bridge and host nodes are reported, not run", () => {

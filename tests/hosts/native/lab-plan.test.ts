@@ -47,6 +47,7 @@ function plan(topologyText: string, overrides: Partial<PlanInput> = {}) {
     host: hostWith(),
     otherLabs: [],
     stubKind: "dummy",
+    frrFiles: new Map(),
     random: countingRandom(),
     now: new Date("2026-01-01T00:00:00Z"),
     ...overrides,

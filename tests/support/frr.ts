@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { runCommand } from "../../src/hosts/command-runner.ts";
+import { isRunning } from "./native-labs.ts";
+
+export const FRR_INSTALLED = (() => {
+  try {
+    return readdirSync("/usr/lib/frr").includes("frrinit.sh");
+  } catch {
+    return false;
+  }
+})();
+export const NEEDS_FRR = "skipped: needs root and FRR (apt-get install frr)";
+
+/** What a command run through a node's prefix printed; throws on a non-zero exit. */
+export async function inNode(prefix: readonly string[], argv: string[]): Promise<string> {
+  const result = await runCommand([...prefix, ...argv], { timeoutMs: 10_000 });
+  if (result.code !== 0) throw new Error(`${argv.join(" ")} in the node exited with ${result.code}: ${result.stderr}${result.stdout}`);
+  return result.stdout;
+}
+
+/** OSPF neighbor states of a node, as its own vtysh reports them (`Full/DR`, `Full/-`, …), by router id. */
+export async function ospfNeighbors(prefix: readonly string[]): Promise<Record<string, string>> {
+  const json = JSON.parse(await inNode(prefix, ["vtysh", "-c", "show ip ospf neighbor json"])) as { neighbors?: Record<string, { nbrState?: string; state?: string }[]> };
+  return Object.fromEntries(Object.entries(json.neighbors ?? {}).map(([id, entries]) => [id, entries.map((entry) => entry.nbrState ?? entry.state ?? "").join(",")]));
+}
+
+/**
+ * Polls until every node has `expected[node]` neighbors, all Full; returns the milliseconds it took.
+ * OSPF itself decides how long this takes, so the wait is on the routers, bounded by `timeoutMs`.
+ */
+export async function waitForOspfFull(prefixes: Record<string, readonly string[]>, expected: Record<string, number>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  let last: Record<string, Record<string, string>> = {};
+  while (performance.now() - started < timeoutMs) {
+    last = Object.fromEntries(await Promise.all(Object.entries(prefixes).map(async ([node, prefix]) => [node, await ospfNeighbors(prefix)] as const)));
+    const full = Object.entries(expected).every(([node, count]) => {
+      const states = Object.values(last[node] ?? {});
+      return states.length === count && states.every((state) => state.startsWith("Full"));
+    });
+    if (full) return Math.round(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`OSPF adjacencies not all Full after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+}
+
+/** Live processes (not zombies) whose command line names one of these FRR pathspaces (`-N <pathspace>`). */
+export function frrProcessesOf(pathspaces: readonly string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      const at = argv.indexOf("-N");
+      if (at >= 0 && pathspaces.includes(argv[at + 1]!) && isRunning(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+export interface RouteEntry {
+  protocol: string;
+  nexthops: { ip?: string; interfaceName?: string }[];
+}
+
+/**
+ * Polls a node's routing table until its route to `destination` goes through `nexthop`: OSPF
+ * installs routes after its SPF delay, and one computed before the last adjacency came up may still
+ * take a longer path for a moment.
+ */
+export async function waitForRoute(prefix: readonly string[], destination: string, nexthop: string, timeoutMs: number): Promise<RouteEntry> {
+  const started = performance.now();
+  let entry: RouteEntry | undefined;
+  while (performance.now() - started < timeoutMs) {
+    const table = JSON.parse(await inNode(prefix, ["vtysh", "-c", `show ip route ${destination} json`])) as Record<string, RouteEntry[]>;
+    entry = table[destination]?.[0];
+    if (entry?.nexthops.some((hop) => hop.ip === nexthop)) return entry;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no route to ${destination} via ${nexthop} after ${timeoutMs} ms (last: ${JSON.stringify(entry ?? null)})`);
+}
