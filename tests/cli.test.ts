@@ -38,7 +38,7 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig(["--db", "file:state/broker.db?mode=rwc"]).db).toBe(`file:${join(process.cwd(), "state/broker.db")}?mode=rwc`);
     expect(parseBrokerConfig([], { LABBROKER_DB: "state/broker.db" }).db).toBe(`file:${join(process.cwd(), "state/broker.db")}`);
     expect(parseBrokerConfig(["--db", "file:///var/lib/labbroker.db"]).db).toBe("file:///var/lib/labbroker.db");
-    const serve = (argv: string[]) => parseOptions(brokerConfigSchema.merge(hostAgentConfigSchema), serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
+    const serve = (argv: string[]) => parseOptions(brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape), serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
     expect(serve([]).workDir).toBe(join(process.cwd(), "data/agent"));
     expect(serve(["--work-dir", "../agent-state"]).workDir).toBe(resolve(process.cwd(), "../agent-state"));
     expect(serve(["--work-dir", "/srv/agent"]).workDir).toBe("/srv/agent");

@@ -15,7 +15,7 @@ export const serveCommand: CliCommand = {
   options: serveOptions,
   details: "The local agent talks to the broker over loopback HTTP, exactly like a remote agent, with a token made for this run.",
   async run({ values, signal, io, env }) {
-    const config = parseOptions(brokerConfigSchema.merge(hostAgentConfigSchema), serveOptions, values);
+    const config = parseOptions(brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape), serveOptions, values);
     const log = createLogger({ level: config.logLevel });
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });
     const localToken = generateToken("lbe");
