@@ -35,6 +35,8 @@ export interface Host {
   pendingAgentTokenHash: string | null;
   /** That credential in clear, in memory only until delivered by a poll (derived, not stored). */
   pendingAgentToken: string | null;
+  /** Another session ended while a rotation was pending: rotate again once the agent uses it (derived, not stored). */
+  rotateAgain: boolean;
   inventory: Record<string, unknown>;
   registeredAt: number;
   lastSeenAt: number;

@@ -16,6 +16,7 @@ export async function authenticateAgent(ctx: EngineContext, hostId: string, pres
   if (presented && host.pendingAgentTokenHash && tokenMatches(presented, host.pendingAgentTokenHash)) {
     await saveCredential(ctx, host, { agentTokenHash: host.pendingAgentTokenHash, pendingAgentTokenHash: null }, "host.credential-rotated");
     host.pendingAgentToken = null;
+    if (host.rotateAgain) await rotateNow(ctx, host);
     return host;
   }
   throw new UnauthorizedError(`The agent token for host "${host.name}" is missing or wrong; register the agent again`);
@@ -27,6 +28,13 @@ export async function authenticateAgent(ctx: EngineContext, hostId: string, pres
  * old one keeps working, so a lost answer loses nothing.
  */
 export function rotateAgentTokenIn(ctx: EngineContext, change: Change, host: Host): void {
+  // The agent may hold the pending one already (and a job may have read it): replacing it could
+  // lock the agent out, so the next rotation follows as soon as the agent uses it.
+  if (host.pendingAgentTokenHash && host.pendingAgentToken) {
+    host.rotateAgain = true;
+    return;
+  }
+  host.rotateAgain = false;
   const secret = generateToken("lba");
   host.pendingAgentToken = secret;
   host.pendingAgentTokenHash = hashToken(secret);
@@ -41,11 +49,15 @@ export function rotateAgentTokenIn(ctx: EngineContext, change: Change, host: Hos
  */
 export async function agentTokenToDeliver(ctx: EngineContext, host: Host): Promise<string | null> {
   if (!host.pendingAgentTokenHash) return null;
-  if (host.pendingAgentToken) return host.pendingAgentToken;
+  if (!host.pendingAgentToken) await rotateNow(ctx, host);
+  return host.pendingAgentToken;
+}
+
+async function rotateNow(ctx: EngineContext, host: Host): Promise<void> {
   const change = new Change(ctx);
+  host.pendingAgentToken = null;
   rotateAgentTokenIn(ctx, change, host);
   await change.commit();
-  return host.pendingAgentToken;
 }
 
 /** An admin releases the host's name: the next agent enrolling under it takes the host (its current token stops working). */

@@ -50,3 +50,8 @@ export async function verifyEnrollmentToken(ctx: EngineContext, presented: strin
   if (presented && [...(stored ? [stored] : []), ...ctx.extraEnrollmentTokenHashes].some((hash) => tokenMatches(presented, hash))) return;
   throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
 }
+
+/** Whether the token is one `serve` made for its own agent (kept in memory only, never stored). */
+export function isLocalAgentToken(ctx: EngineContext, presented: string | null): boolean {
+  return presented !== null && ctx.extraEnrollmentTokenHashes.some((hash) => tokenMatches(presented, hash));
+}

@@ -22,6 +22,8 @@ export interface RegisterAgentInput {
   installId?: string | undefined;
   /** Where the registration came from, as the broker saw it. */
   agentAddress?: string | null;
+  /** `serve`'s own agent (its in-memory enrollment token): it may take its host back without the old credential. */
+  localAgent?: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     agentTokenHash: "",
     pendingAgentTokenHash: null,
     pendingAgentToken: null,
+    rotateAgain: false,
     inventory: {},
     registeredAt: now,
     lastSeenAt: now,
@@ -75,6 +78,7 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     agentTokenHash: hashToken(agentToken),
     pendingAgentTokenHash: null,
     pendingAgentToken: null,
+    rotateAgain: false,
     inventory: input.inventory,
     online: true,
     lastSeenAt: now,
@@ -100,7 +104,7 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
  * admin must have released the name (PATCH /v1/hosts/{id} {"reenroll": true}).
  */
 function refuseTakeover(host: Host, input: RegisterAgentInput): void {
-  if (host.agentTokenHash === "") return;
+  if (host.agentTokenHash === "" || input.localAgent) return;
   const presented = input.currentAgentToken;
   if (presented && [host.agentTokenHash, host.pendingAgentTokenHash].some((hash) => hash && tokenMatches(presented, hash))) return;
   throw new UnauthorizedError(

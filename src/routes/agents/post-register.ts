@@ -1,5 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { asActor } from "../../engine/access/actor-scope.ts";
+import { isLocalAgentToken } from "../../engine/agents/enrollment.ts";
+import { bearerSecret } from "../access/credentials.ts";
 import { registerAgent } from "../../engine/agents/register-agent.ts";
 import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
 import { remoteAddress } from "../../platform/remote-address.ts";
@@ -34,6 +36,7 @@ export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
       currentAgentToken: body.current_agent_token,
       installId: body.install_id,
       agentAddress: remoteAddress(c),
+      localAgent: isLocalAgentToken(engine, bearerSecret(c)),
     }));
     return c.json({ agent_id: host.id, agent_token: agentToken, reattached, poll_timeout_s: MAX_POLL_HOLD_S }, 201);
   });
