@@ -49,7 +49,7 @@ describe.skipIf(!isRoot)(`labbroker serve with no flags${isRoot ? "" : ` (${NEED
     // Zero setup, yet closed: the generated admin token is printed once and saved beside the database for local clients.
     const tokenFile = join(folder, "data", "admin-token");
     const token = readFileSync(tokenFile, "utf8").trim();
-    expect(serve.stdout()).toContain(`A new admin token was generated. It is shown only now; the broker keeps only its hash.\n  ${token}\n`);
+    await eventually(async () => serve.stdout().includes(`A new admin token was generated. It is shown only now; the broker keeps only its hash.\n  ${token}\n`), "the admin token on stdout");
     expect([statSync(tokenFile).mode & 0o777, statSync(join(folder, "data", "labbroker.db")).mode & 0o777, statSync(join(folder, "data")).mode & 0o777]).toEqual([0o600, 0o600, 0o700]);
     expect((await http("POST", `${URL}/session`, undefined, { authorization: "" })).status).toBe(401);
     const auth = { authorization: `Bearer ${token}` };

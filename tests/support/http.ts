@@ -42,3 +42,10 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** `fetch` as the test admin, unless `init` brings an Authorization header of its own. */
+export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Bearer ${TEST_ADMIN_TOKEN}`);
+  return fetch(url, { ...init, headers });
+}

@@ -17,7 +17,8 @@ export function refuseCrossSiteRequests(publicUrl: string | undefined): Middlewa
       if (c.req.header("sec-fetch-site") === "cross-site") throw new ForbiddenError("Cross-site request refused: a browser sent it from another site");
       return next();
     }
-    if (origin === publicOrigin || hostOf(origin) === c.req.header("host")) return next();
+    // The request URL's host is the Host header the browser sent.
+    if (origin === publicOrigin || hostOf(origin) === new URL(c.req.url).host) return next();
     throw new ForbiddenError(`Cross-site request refused: Origin ${origin} is not this broker${publicOrigin ? ` (${publicOrigin})` : ""}`);
   };
 }
