@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { openDatabase, type Database } from "../db/connect.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
 import { agentCommandHint, localBrokerUrl, reachableBrokerUrl } from "./broker-address.ts";
 import type { Clock } from "./clock.ts";
 import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./config/broker-options.ts";
-import { adminTokenFileOf, writeSecretFile } from "./config/token-file.ts";
+import { adminTokenFileOf, DEFAULT_TOKEN_FILE, writeSecretFile } from "./config/token-file.ts";
 import type { EngineSettings } from "./engine/context.ts";
 import { type Engine, openEngine } from "./engine/engine.ts";
 import type { Logger } from "./log.ts";
@@ -102,6 +103,9 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     access: { anonymous: config.anonymous, publicUrl: config.publicUrl },
   });
+  // Saved before the broker listens: a client started as soon as it answers finds the file.
+  const adminTokenFile = adminTokenFileOf(config.db);
+  if (engine.generatedAdminToken && adminTokenFile) writeSecretFile(adminTokenFile, engine.generatedAdminToken);
   const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert, "utf8"), key: readFileSync(config.tlsKey, "utf8") } : undefined;
   const scheme = tls ? "https" : "http";
   const server = serveHttp(app.fetch, { hostname: config.host, port: config.port, tls });
@@ -111,7 +115,7 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
   if (config.anonymous !== "none") {
     log.warn(config.anonymous === "user" ? "anonymous clients can create sessions and run commands as root on the lab hosts" : "anonymous clients can read hosts, sessions and labs", { anonymous: config.anonymous, bind: config.host });
   }
-  if (engine.generatedAdminToken) deps.print(adminTokenHint(engine.generatedAdminToken, adminTokenFileOf(config.db), localUrl));
+  if (engine.generatedAdminToken) deps.print(adminTokenHint(engine.generatedAdminToken, adminTokenFile, localUrl));
   deps.print(agentCommandHint(reachable, engine.generatedEnrollToken));
   return {
     server,
@@ -130,12 +134,13 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
 
 /** Shown once, at the first start: the admin token, where it was saved, and the dashboard link that logs in with it. */
 function adminTokenHint(token: string, file: string | null, localUrl: string): string {
-  if (file) writeSecretFile(file, token);
   return [
     "",
     "A new admin token was generated. It is shown only now; the broker keeps only its hash.",
     `  ${token}`,
-    file ? `Saved to ${file} (readable by this user only): labbroker commands run in this folder use it.` : "Keep it: there is no file for a database that is not a local file.",
+    file
+      ? `Saved to ${file} (readable by this user only); labbroker commands find it ${resolve(DEFAULT_TOKEN_FILE) === file ? "when run in this folder" : `with --token-file ${file}`}.`
+      : "Keep it: there is no file for a database that is not a local file.",
     `Dashboard, logged in: ${localUrl}/#token=${token}`,
     "(Set your own with --admin-token or LABBROKER_ADMIN_TOKEN; create tokens for people and pipelines with `labbroker token create`.)",
   ].join("\n");
