@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -399,6 +400,11 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     const got = await adminFetch(url(`${folder}/sub/capture.bin`));
     expect(got.status).toBe(200);
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(content);
+    // Delivered, the bytes are gone from the broker's database (only path and size remain).
+    const db = new Database(join(cluster!.root, "broker.db"), { readonly: true });
+    const kept = db.query("SELECT count(*) AS n FROM work_items WHERE kind = 'file-transfer' AND (payload LIKE '%content_base64%' OR result LIKE '%content_base64%')").get() as { n: number };
+    db.close();
+    expect(kept.n).toBe(0);
 
     for (const path of [`${folder}/../etc/passwd`, "etc/passwd", `${folder}/./sub/capture.bin`]) {
       const refused = await adminFetch(url(path));
