@@ -63,6 +63,14 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig([], { LABBROKER_AGENT_OFFLINE_AFTER: "10" }).agentOfflineAfter).toBe(10);
   });
 
+  test("--anonymous user on an address other hosts reach must be confirmed with --anonymous-on-network; TLS needs cert and key", () => {
+    expect(() => parseBrokerConfig(["--anonymous", "user"])).toThrow('invalid --anonymous / LABBROKER_ANONYMOUS: "user" on 0.0.0.0 lets anyone who reaches the port run commands as root on every lab host');
+    expect(parseBrokerConfig(["--anonymous", "user", "--host", "127.0.0.1"]).anonymous).toBe("user");
+    expect(parseBrokerConfig(["--anonymous", "user", "--anonymous-on-network"]).anonymousOnNetwork).toBe(true);
+    expect(() => parseBrokerConfig(["--anonymous", "everyone"])).toThrow("invalid --anonymous / LABBROKER_ANONYMOUS");
+    expect(() => parseBrokerConfig(["--tls-cert", "cert.pem"])).toThrow("invalid --tls-key / LABBROKER_TLS_KEY: HTTPS needs both --tls-cert and --tls-key");
+  });
+
   test("--public-url must be a URL", () => {
     expect(() => parseBrokerConfig(["--public-url", "broker.lab"])).toThrow("invalid --public-url / LABBROKER_PUBLIC_URL: must be a URL");
     expect(parseBrokerConfig(["--public-url", "http://proxy.lab:8081/lb"]).publicUrl).toBe("http://proxy.lab:8081/lb");
