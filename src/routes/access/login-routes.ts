@@ -46,6 +46,8 @@ const getWhoami = createRoute({
 });
 
 export function registerLoginRoutes(api: Api, { engine }: RouteDeps, cookieSecure: (url: string) => boolean): void {
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", { type: "http", scheme: "bearer", description: "An API token (labbroker token create)" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiTokenAsPassword", { type: "http", scheme: "basic", description: "Any user name, the API token as password (Remote Lab clients)" });
   api.openapi(postLogin, (c) => {
     const secret = c.req.valid("json").token;
     if (!engine.tokens.authenticate(secret, engine.clock.now())) throw new UnauthorizedError("The token is unknown, revoked or expired");
