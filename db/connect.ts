@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
@@ -53,8 +53,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
+/**
+ * The database holds session history, job output and credential hashes: its folder is created
+ * 0700 and the file 0600 (SQLite gives its -wal and -shm files the database file's mode).
+ */
 function ensureParentFolder(url: string): void {
-  mkdirSync(dirname(databasePath(url)), { recursive: true });
+  const path = databasePath(url);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", 0o600));
 }
 
 /**

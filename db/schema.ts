@@ -25,6 +25,8 @@ export const hosts = sqliteTable("hosts", {
   maintenance: integer("maintenance", { mode: "boolean" }).notNull().default(false),
   agentVersion: text("agent_version").notNull(),
   agentTokenHash: text("agent_token_hash").notNull(),
+  /** The next agent token, issued when a session on the host ended and not yet used by the agent (see agent-credential.ts). */
+  pendingAgentTokenHash: text("pending_agent_token_hash"),
   inventory: text("inventory", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   registeredAt: integer("registered_at").notNull(),
   lastSeenAt: integer("last_seen_at").notNull(),
@@ -58,6 +60,10 @@ export const sessions = sqliteTable(
     startAt: integer("start_at"),
     /** Each held host as it was when the session became active (kernel, CPU, agent and tools), by role: for the session's manifest. */
     hostFacts: text("host_facts", { mode: "json" }).$type<Record<string, Record<string, unknown>>>(),
+    /** The API token that created it (`anonymous` under an anonymous policy); null on sessions from before owners. */
+    ownerId: text("owner_id"),
+    /** That token's name when the session was created, shown in listings. */
+    ownerName: text("owner_name"),
   },
   (table) => [
     index("sessions_state_seq").on(table.state, table.seq),
@@ -89,6 +95,8 @@ export const events = sqliteTable(
     labId: text("lab_id"),
     jobId: text("job_id"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Who caused it: a token name, `agent:<host>`, `anonymous` or `system`; null on events from before actors. */
+    actor: text("actor"),
   },
   // Partial indexes: most events refer to one or two things, and an index entry per NULL would slow every insert.
   (table) => [
@@ -96,6 +104,7 @@ export const events = sqliteTable(
     index("events_host").on(table.hostId, table.id).where(sql`${table.hostId} is not null`),
     index("events_lab").on(table.labId, table.id).where(sql`${table.labId} is not null`),
     index("events_job").on(table.jobId, table.id).where(sql`${table.jobId} is not null`),
+    index("events_actor").on(table.actor, table.id).where(sql`${table.actor} is not null`),
   ],
 );
 
@@ -257,4 +266,29 @@ export const sessionResults = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (table) => [index("session_results_session").on(table.sessionId, table.createdAt)],
+);
+
+export const TOKEN_ROLES = ["admin", "user", "viewer"] as const;
+
+/**
+ * API tokens of people and pipelines. Only the sha256 of a token is stored; the token is shown once
+ * when created. A revoked or expired token authenticates nothing; the row stays for the audit trail.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    role: text("role", { enum: TOKEN_ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** Highest session priority this token may ask for (admins: any). */
+    maxPriority: integer("max_priority").notNull().default(0),
+    /** Longest walltime it may ask for; reservations need it set (admins: any). */
+    maxWalltimeMs: integer("max_walltime_ms"),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (table) => [uniqueIndex("api_tokens_live_name").on(table.name).where(sql`${table.revokedAt} is null`)],
 );

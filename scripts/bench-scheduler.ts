@@ -26,8 +26,7 @@ const waitingCount = Number(values.waiting);
 
 const db = await openDatabase({ url: ":memory:" });
 await applyMigrations(db.client, embeddedMigrations);
-const token = "lbe_scheduler-benchmark-token";
-const engine = await openEngine({ orm: db.orm, writer: db.writer, clock: systemClock, log: silentLogger, settings: DEFAULT_ENGINE_SETTINGS, enrollToken: token, housekeeping: false });
+const engine = await openEngine({ orm: db.orm, writer: db.writer, clock: systemClock, log: silentLogger, settings: DEFAULT_ENGINE_SETTINGS, housekeeping: false });
 const ctx = engine.ctx;
 
 const SITES = ["a", "b", "c", "d", "e"];
@@ -35,7 +34,6 @@ const NOS = ["frr", "eos", "linux"];
 for (let index = 0; index < hostCount; index++) {
   const runtimes: RuntimeName[] = index % 4 === 0 ? ["native", "netlab"] : index % 4 === 1 ? ["native", "containerlab"] : ["native"];
   await registerAgent(ctx, {
-    enrollToken: token,
     name: `host-${index}`,
     version: VERSION,
     labels: { site: SITES[index % SITES.length]!, nos: NOS[index % NOS.length]! },
@@ -64,7 +62,7 @@ const requirementMix = (index: number): Requirement[] => {
 };
 
 let index = 0;
-const create = () => createSession(ctx, { requirements: requirementMix(index++), priority: index % 50 === 0 ? 1 : 0, client: {}, idempotencyKey: null, compat: false, strict: false });
+const create = () => createSession(ctx, { requirements: requirementMix(index++), priority: index % 50 === 0 ? 1 : 0, client: {}, idempotencyKey: null, compat: false, strict: false, owner: null });
 while (ctx.state.queue.size < waitingCount) await Promise.all(Array.from({ length: 200 }, create));
 
 const active = () => [...ctx.state.sessions.values()].filter((session) => session.state === "active");

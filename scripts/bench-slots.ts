@@ -23,13 +23,12 @@ import { percentile } from "./bench-support.ts";
 const { values } = parseArgs({ options: { hosts: { type: "string", default: "200" }, bookings: { type: "string", default: "2000" }, runs: { type: "string", default: "200" } } });
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
-const token = "lbe_slot-benchmark-token";
 const db = await openDatabase({ url: ":memory:" });
 await applyMigrations(db.client, embeddedMigrations);
-const engine = await openEngine({ orm: db.orm, writer: db.writer, clock: systemClock, log: silentLogger, settings: DEFAULT_ENGINE_SETTINGS, enrollToken: token, housekeeping: false });
+const engine = await openEngine({ orm: db.orm, writer: db.writer, clock: systemClock, log: silentLogger, settings: DEFAULT_ENGINE_SETTINGS, housekeeping: false });
 const ctx = engine.ctx;
 for (let index = 0; index < Number(values.hosts); index++) {
-  await registerAgent(ctx, { enrollToken: token, name: `h${index}`, version: VERSION, labels: { pool: index % 2 ? "a" : "b" }, runtimes: [{ name: "native", version: null }], capacity: 1, inventory: {} });
+  await registerAgent(ctx, { name: `h${index}`, version: VERSION, labels: { pool: index % 2 ? "a" : "b" }, runtimes: [{ name: "native", version: null }], capacity: 1, inventory: {} });
 }
 const base = Date.now() + 60_000;
 let booked = 0;
@@ -44,6 +43,7 @@ while (booked < Number(values.bookings)) {
       idempotencyKey: null,
       compat: false,
       strict: false,
+      owner: null,
       walltimeMs: (1 + Math.floor(Math.random() * 4)) * HOUR,
       startAt,
     });

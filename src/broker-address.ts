@@ -7,16 +7,21 @@ export type InterfaceAddresses = NodeJS.Dict<NetworkInterfaceInfo[]>;
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]", ""]);
 const LOOPBACK = /^(127\.|::1$|localhost$|\[::1\]$)/;
 
-/** `http://HOST:PORT` with IPv6 addresses in brackets. */
-export function httpUrl(host: string, port: number): string {
+/** `http://HOST:PORT` (or https) with IPv6 addresses in brackets. */
+export function httpUrl(host: string, port: number, scheme: "http" | "https" = "http"): string {
   const bare = host.replace(/^\[(.*)\]$/, "$1");
-  return `http://${bare.includes(":") ? `[${bare}]` : bare}:${port}`;
+  return `${scheme}://${bare.includes(":") ? `[${bare}]` : bare}:${port}`;
 }
 
 /** For clients on this machine: loopback when bound to all addresses. */
-export function localBrokerUrl(bindHost: string, port: number): string {
-  if (!WILDCARDS.has(bindHost)) return httpUrl(bindHost, port);
-  return httpUrl("127.0.0.1", port);
+export function localBrokerUrl(bindHost: string, port: number, scheme: "http" | "https" = "http"): string {
+  if (!WILDCARDS.has(bindHost)) return httpUrl(bindHost, port, scheme);
+  return httpUrl("127.0.0.1", port, scheme);
+}
+
+/** Whether only processes on this machine can reach an address bound to `host`. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
 }
 
 export interface ReachableUrl {
@@ -31,16 +36,19 @@ export interface ReachableUrl {
  * all addresses, one of this machine's own (IPv4 first, never loopback or link-local, which needs
  * a zone other hosts cannot know).
  */
-export function reachableBrokerUrl(options: { publicUrl?: string | undefined; bindHost: string; port: number }, interfaces: InterfaceAddresses = networkInterfaces()): ReachableUrl {
+export function reachableBrokerUrl(
+  options: { publicUrl?: string | undefined; bindHost: string; port: number; scheme?: "http" | "https" },
+  interfaces: InterfaceAddresses = networkInterfaces(),
+): ReachableUrl {
   if (options.publicUrl) return { url: options.publicUrl.replace(/\/+$/, ""), loopbackOnly: false };
-  if (!WILDCARDS.has(options.bindHost)) return { url: httpUrl(options.bindHost, options.port), loopbackOnly: LOOPBACK.test(options.bindHost) };
+  if (!WILDCARDS.has(options.bindHost)) return { url: httpUrl(options.bindHost, options.port, options.scheme), loopbackOnly: LOOPBACK.test(options.bindHost) };
   const candidates = Object.values(interfaces)
     .flatMap((entries) => entries ?? [])
     .filter((entry) => !entry.internal && !LOOPBACK.test(entry.address) && !entry.address.toLowerCase().startsWith("fe80:"))
     // Bound to 0.0.0.0 the broker listens on IPv4 only.
     .filter((entry) => entry.family === "IPv4" || options.bindHost.includes(":"));
   const chosen = candidates.find((entry) => entry.family === "IPv4") ?? candidates[0];
-  return { url: chosen ? httpUrl(chosen.address, options.port) : null, loopbackOnly: false };
+  return { url: chosen ? httpUrl(chosen.address, options.port, options.scheme) : null, loopbackOnly: false };
 }
 
 /** The lines printed at start: how to start an agent on another host. */
@@ -48,7 +56,8 @@ export function agentCommandHint(reachable: ReachableUrl, generatedToken: string
   const token = generatedToken ?? "<enrollment token>";
   const lines = [""];
   if (generatedToken) lines.push("A new enrollment token was generated. It is shown only now; the broker keeps only its hash.", `  ${generatedToken}`);
-  lines.push("Start an agent on each lab host with:", `  labbroker agent --broker ${reachable.url ?? "http://<this-host>:<port>"} --token ${token}`);
+  // In the environment, not on the command line: every user of a host can read command lines.
+  lines.push("Start an agent on each lab host with:", `  LABBROKER_ENROLL_TOKEN=${token} labbroker agent --broker ${reachable.url ?? "http://<this-host>:<port>"}`);
   if (reachable.loopbackOnly) lines.push("(The broker listens on loopback only: agents on other hosts cannot reach it; bind another address with --host.)");
   else if (!reachable.url) lines.push("(This machine has no address other hosts could use; set the URL they reach it at with --public-url.)");
   if (generatedToken) lines.push("(Set your own token with --enroll-token or LABBROKER_ENROLL_TOKEN.)");

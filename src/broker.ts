@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { openDatabase, type Database } from "../db/connect.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
 import { agentCommandHint, localBrokerUrl, reachableBrokerUrl } from "./broker-address.ts";
 import type { Clock } from "./clock.ts";
 import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./config/broker-options.ts";
+import { adminTokenFileOf, DEFAULT_TOKEN_FILE, writeSecretFile } from "./config/token-file.ts";
 import type { EngineSettings } from "./engine/context.ts";
 import { type Engine, openEngine } from "./engine/engine.ts";
 import type { Logger } from "./log.ts";
@@ -12,7 +15,7 @@ import { exportMetrics } from "./metrics/metrics-exporter.ts";
 import { timedBatchExecutor } from "./metrics/timed-batch-executor.ts";
 import { type HttpServer, serveHttp } from "./platform/http-server.ts";
 import type { Api } from "./routes/api.ts";
-import { createBrokerApp } from "./routes/app.ts";
+import { type AccessSettings, createBrokerApp } from "./routes/app.ts";
 
 export const DEFAULT_LIMITS = { maxBodyBytes: 256 * 1024, maxUploadBytes: 64 * 1024 * 1024 };
 /** How long a stopping broker waits for open requests after ending its streams and polls. */
@@ -45,6 +48,10 @@ export interface BrokerAppOptions {
   clock: Clock;
   settings: EngineSettings;
   enrollToken?: string;
+  /** The bootstrap admin's token; generated at the first start without one. */
+  adminToken?: string;
+  /** Anonymous policy and public URL (default: no anonymous access). */
+  access?: AccessSettings;
   /** Run housekeeping timers (tests that drive housekeeping themselves turn this off). */
   housekeeping?: boolean;
 }
@@ -68,10 +75,11 @@ export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrok
     log: options.log,
     settings: options.settings,
     ...(options.enrollToken ? { enrollToken: options.enrollToken } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(options.housekeeping === false ? { housekeeping: false } : {}),
   });
   const exporter = exportMetrics(engine.ctx, metrics);
-  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx, metrics: exporter });
+  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx, metrics: exporter, access: options.access ?? { anonymous: "none" } });
   return {
     app,
     engine,
@@ -92,11 +100,22 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     clock: deps.clock,
     settings: engineSettingsFrom(config),
     ...(config.enrollToken ? { enrollToken: config.enrollToken } : {}),
+    ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    access: { anonymous: config.anonymous, publicUrl: config.publicUrl },
   });
-  const server = serveHttp(app.fetch, { hostname: config.host, port: config.port });
-  const localUrl = localBrokerUrl(config.host, server.port);
-  const reachable = reachableBrokerUrl({ publicUrl: config.publicUrl, bindHost: config.host, port: server.port });
-  log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, publicUrl: reachable.url, db: redactDatabaseUrl(config.db) });
+  // Saved before the broker listens: a client started as soon as it answers finds the file.
+  const adminTokenFile = adminTokenFileOf(config.db);
+  if (engine.generatedAdminToken && adminTokenFile) writeSecretFile(adminTokenFile, engine.generatedAdminToken);
+  const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert, "utf8"), key: readFileSync(config.tlsKey, "utf8") } : undefined;
+  const scheme = tls ? "https" : "http";
+  const server = serveHttp(app.fetch, { hostname: config.host, port: config.port, tls });
+  const localUrl = localBrokerUrl(config.host, server.port, scheme);
+  const reachable = reachableBrokerUrl({ publicUrl: config.publicUrl, bindHost: config.host, port: server.port, scheme });
+  log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, publicUrl: reachable.url, db: redactDatabaseUrl(config.db), anonymous: config.anonymous });
+  if (config.anonymous !== "none") {
+    log.warn(config.anonymous === "user" ? "anonymous clients can create sessions and run commands as root on the lab hosts" : "anonymous clients can read hosts, sessions and labs", { anonymous: config.anonymous, bind: config.host });
+  }
+  if (engine.generatedAdminToken) deps.print(adminTokenHint(engine.generatedAdminToken, adminTokenFile, localUrl));
   deps.print(agentCommandHint(reachable, engine.generatedEnrollToken));
   return {
     server,
@@ -111,6 +130,20 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
       log.info("broker stopped");
     },
   };
+}
+
+/** Shown once, at the first start: the admin token, where it was saved, and the dashboard link that logs in with it. */
+function adminTokenHint(token: string, file: string | null, localUrl: string): string {
+  return [
+    "",
+    "A new admin token was generated. It is shown only now; the broker keeps only its hash.",
+    `  ${token}`,
+    file
+      ? `Saved to ${file} (readable by this user only); labbroker commands find it ${resolve(DEFAULT_TOKEN_FILE) === file ? "when run in this folder" : `with --token-file ${file}`}.`
+      : "Keep it: there is no file for a database that is not a local file.",
+    `Dashboard, logged in: ${localUrl}/#token=${token}`,
+    "(Set your own with --admin-token or LABBROKER_ADMIN_TOKEN; create tokens for people and pipelines with `labbroker token create`.)",
+  ].join("\n");
 }
 
 function redactDatabaseUrl(url: string): string {

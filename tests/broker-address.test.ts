@@ -38,8 +38,8 @@ describe("the agent command line printed at start", () => {
 
   test("the hint is a command line to copy, with the generated token or a placeholder", () => {
     const reachable = { url: "http://192.0.2.10:8000", loopbackOnly: false };
-    expect(agentCommandHint(reachable, "lbe_secret")).toContain("  labbroker agent --broker http://192.0.2.10:8000 --token lbe_secret\n");
-    expect(agentCommandHint(reachable, undefined)).toContain("labbroker agent --broker http://192.0.2.10:8000 --token <enrollment token>");
+    expect(agentCommandHint(reachable, "lbe_secret")).toContain("  LABBROKER_ENROLL_TOKEN=lbe_secret labbroker agent --broker http://192.0.2.10:8000\n");
+    expect(agentCommandHint(reachable, undefined)).toContain("LABBROKER_ENROLL_TOKEN=<enrollment token> labbroker agent --broker http://192.0.2.10:8000");
     expect(agentCommandHint({ url: null, loopbackOnly: false }, undefined)).toContain("--public-url");
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { adminFetch } from "./support/http.ts";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,8 +17,8 @@ describe("broker process", () => {
     folders.push(folder);
     const broker = startLabbroker(["broker", "--port", "0", "--host", "127.0.0.1"], { cwd: folder });
     const url = await brokerUrl(broker);
-    expect((await fetch(`${url}/healthz`)).status).toBe(204);
-    expect((await fetch(`${url}/v1/hosts`)).status).toBe(200);
+    expect((await adminFetch(`${url}/healthz`)).status).toBe(204);
+    expect((await adminFetch(`${url}/v1/hosts`)).status).toBe(200);
     expect(existsSync(join(folder, "data", "labbroker.db"))).toBe(true);
 
     expect(await broker.kill("SIGTERM")).toBe(0);

@@ -38,7 +38,7 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig(["--db", "file:state/broker.db?mode=rwc"]).db).toBe(`file:${join(process.cwd(), "state/broker.db")}?mode=rwc`);
     expect(parseBrokerConfig([], { LABBROKER_DB: "state/broker.db" }).db).toBe(`file:${join(process.cwd(), "state/broker.db")}`);
     expect(parseBrokerConfig(["--db", "file:///var/lib/labbroker.db"]).db).toBe("file:///var/lib/labbroker.db");
-    const serve = (argv: string[]) => parseOptions(brokerConfigSchema.merge(hostAgentConfigSchema), serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
+    const serve = (argv: string[]) => parseOptions(brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape), serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
     expect(serve([]).workDir).toBe(join(process.cwd(), "data/agent"));
     expect(serve(["--work-dir", "../agent-state"]).workDir).toBe(resolve(process.cwd(), "../agent-state"));
     expect(serve(["--work-dir", "/srv/agent"]).workDir).toBe("/srv/agent");
@@ -61,6 +61,14 @@ describe("broker configuration", () => {
       "invalid --agent-offline-after / LABBROKER_AGENT_OFFLINE_AFTER: must be at least 10 seconds: an agent that lost a poll needs up to 5 s to notice",
     );
     expect(parseBrokerConfig([], { LABBROKER_AGENT_OFFLINE_AFTER: "10" }).agentOfflineAfter).toBe(10);
+  });
+
+  test("--anonymous user on an address other hosts reach must be confirmed with --anonymous-on-network; TLS needs cert and key", () => {
+    expect(() => parseBrokerConfig(["--anonymous", "user"])).toThrow('invalid --anonymous / LABBROKER_ANONYMOUS: "user" on 0.0.0.0 lets anyone who reaches the port run commands as root on every lab host');
+    expect(parseBrokerConfig(["--anonymous", "user", "--host", "127.0.0.1"]).anonymous).toBe("user");
+    expect(parseBrokerConfig(["--anonymous", "user", "--anonymous-on-network"]).anonymousOnNetwork).toBe(true);
+    expect(() => parseBrokerConfig(["--anonymous", "everyone"])).toThrow("invalid --anonymous / LABBROKER_ANONYMOUS");
+    expect(() => parseBrokerConfig(["--tls-cert", "cert.pem"])).toThrow("invalid --tls-key / LABBROKER_TLS_KEY: HTTPS needs both --tls-cert and --tls-key");
   });
 
   test("--public-url must be a URL", () => {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "./support/test-broker.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -9,6 +10,7 @@ import { splitWords } from "../src/topology/shell-words.ts";
 import { LabCluster } from "./support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "./support/native-labs.ts";
 import { environmentWithoutLabbroker } from "./support/processes.ts";
+import { http } from "./support/http.ts";
 
 const EXAMPLES = join(import.meta.dir, "../examples");
 const read = (path: string) => readFileSync(join(EXAMPLES, path), "utf8");
@@ -76,12 +78,12 @@ describe.skipIf(!isRoot)(`the bun:test example suite${isRoot ? "" : ` (${NEEDS_R
   test("runs green from its folder against a broker, and leaves no session behind", async () => {
     await cluster.startBroker();
     await cluster.startAgent({ name: "example-host" });
-    const suite = Bun.spawn([process.execPath, "test"], { cwd: join(EXAMPLES, "bun-test"), env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url }, stdout: "pipe", stderr: "pipe" });
+    const suite = Bun.spawn([process.execPath, "test"], { cwd: join(EXAMPLES, "bun-test"), env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN }, stdout: "pipe", stderr: "pipe" });
     const [code, stdout, stderr] = await Promise.all([suite.exited, new Response(suite.stdout).text(), new Response(suite.stderr).text()]);
     const output = stdout + stderr;
     expect(output).toContain(" 4 pass");
     expect({ code, failures: output.match(/^\(fail\).*$/gm) ?? [] }).toEqual({ code: 0, failures: [] });
-    const sessions = (await fetch(`${cluster.url}/v1/sessions?state=ended`).then((response) => response.json())) as { items: { end_reason: string; client: { name?: string } }[] };
+    const sessions = (await http("GET", `${cluster.url}/v1/sessions?state=ended`)).json as { items: { end_reason: string; client: { name?: string } }[] };
     expect(sessions.items.map((session) => [session.client.name, session.end_reason])).toEqual([["example: routed line", "released"]]);
   }, 60_000);
 });

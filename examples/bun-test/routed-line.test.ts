@@ -2,7 +2,7 @@
  * A bun:test suite against a shared lab host: one session and one lab for the whole file, released
  * afterwards (also when a test fails, and on Ctrl-C). Point it at a broker and run it:
  *
- *   LABBROKER_URL=http://broker.lab:8000 bun test            (from this folder)
+ *   LABBROKER_URL=http://broker.lab:8000 LABBROKER_TOKEN=… bun test            (from this folder)
  *
  * In a CI job that holds a session already (LABBROKER_SESSION, from `labbroker session create
  * --shell`), the suite works in that session instead of queueing behind it.

@@ -16,11 +16,14 @@ import { LabInstanceReporter, runningLabInstances } from "./lab-instance-report.
 import { loadOrCreateInstallId } from "./install-id.ts";
 import { createLabRuntimes } from "./lab-runtimes.ts";
 import { Reconnect } from "./reconnect.ts";
+import { fetchTrusting } from "../platform/tls-fetch.ts";
 
 export interface AgentOptions {
   brokerUrl: string;
   /** Needed for the first registration; later starts may use the token stored in the work dir. */
   enrollToken?: string;
+  /** PEM CA certificate the broker's HTTPS certificate is checked against (besides the system's). */
+  caPem?: string;
   name: string;
   labels: Record<string, string>;
   capacity: number;
@@ -45,7 +48,7 @@ const POLL_WAIT_WHILE_LISTING_S = 1;
  */
 export async function runAgent(options: AgentOptions): Promise<void> {
   const { clock, log, signal } = options;
-  const client = new BrokerClient(options.brokerUrl);
+  const client = new BrokerClient(options.brokerUrl, ...(options.caPem ? [fetchTrusting(options.caPem)] : []));
   const journal = new AgentWorkJournal(options.workDir);
   const orphans = await killOrphanedRuns();
   if (orphans.length > 0) log.warn("killed processes of runs a previous agent process left behind", { pids: orphans });
@@ -110,8 +113,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     try {
       const labs = labReporter.next();
       const waitSeconds = labReporter.listing ? POLL_WAIT_WHILE_LISTING_S : AGENT_POLL_HOLD_S;
-      const { work } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: waitSeconds, ...(labs ? { labs } : {}) }, signal);
+      const { work, agent_token } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: waitSeconds, ...(labs ? { labs } : {}) }, signal);
       reconnect.succeeded();
+      if (agent_token) auth = adoptRotatedToken(options, auth, agent_token);
       if (labs) labReporter.delivered();
       for (const item of work) execute(item);
     } catch (error) {
@@ -144,6 +148,8 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
     return { agentId: stored.agent_id, agentToken: stored.agent_token };
   }
   const installId = loadOrCreateInstallId(options.workDir);
+  // Registering again under a registered name needs the host's current credential besides the enrollment token.
+  const current = loadCredentials(options.workDir, options.brokerUrl, options.name);
   for (;;) {
     try {
       const registered = await client.register(options.enrollToken, {
@@ -154,6 +160,7 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
         capacity: options.capacity,
         inventory,
         install_id: installId,
+        ...(current ? { current_agent_token: current.agent_token } : {}),
       });
       reconnect.succeeded();
       saveCredentials(options.workDir, { broker: options.brokerUrl, name: options.name, agent_id: registered.agent_id, agent_token: registered.agent_token });
@@ -165,4 +172,14 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
       signal.throwIfAborted();
     }
   }
+}
+
+/**
+ * The broker rotated this host's token (a session on it ended): saved first, so a restart keeps
+ * it, then used for every request; the broker retires the old one when it sees the new one.
+ */
+function adoptRotatedToken(options: AgentOptions, auth: { agentId: string; agentToken: string }, agentToken: string): { agentId: string; agentToken: string } {
+  saveCredentials(options.workDir, { broker: options.brokerUrl, name: options.name, agent_id: auth.agentId, agent_token: agentToken });
+  options.log.info("agent token rotated", { agentId: auth.agentId });
+  return { agentId: auth.agentId, agentToken };
 }

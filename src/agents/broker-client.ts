@@ -37,9 +37,15 @@ type PollResponse = z.infer<typeof PollResponseSchema>;
  */
 export class BrokerClient {
   readonly #base: string;
+  readonly #fetch: (input: string, init?: RequestInit) => Promise<Response>;
 
-  constructor(readonly baseUrl: string) {
+  /** `fetchImpl`: one that trusts the broker's CA (--ca-file). */
+  constructor(
+    readonly baseUrl: string,
+    fetchImpl: (input: string, init?: RequestInit) => Promise<Response> = (input, init) => fetch(input, init),
+  ) {
     this.#base = baseUrl.replace(/\/+$/, "");
+    this.#fetch = fetchImpl;
   }
 
   register(enrollToken: string, body: RegisterAgentBody): Promise<RegisterAgentResponse> {
@@ -68,7 +74,7 @@ export class BrokerClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
-      response = await fetch(`${this.#base}${path}`, {
+      response = await this.#fetch(`${this.#base}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

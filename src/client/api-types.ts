@@ -21,6 +21,8 @@ import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
 import type { OutputEventData } from "../routes/output-stream.ts";
 import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
+import type { CreatedTokenSchema, CreateTokenBodySchema, TokenViewSchema } from "../routes/tokens/token-schemas.ts";
+import type { WhoamiSchema } from "../routes/access/login-routes.ts";
 
 export type SessionView = z.infer<typeof SessionViewSchema>;
 export type { SessionManifest } from "../engine/manifest/manifest-schema.ts";
@@ -64,3 +66,9 @@ export type FileWritten = z.infer<typeof FileWrittenSchema>;
 export type BrokerEvent = ReturnType<typeof eventJson>;
 /** One `output` event of a job or lab log, with its event id (resume after it). */
 export type OutputChunk = OutputEventData & { id: number };
+
+export type TokenView = z.infer<typeof TokenViewSchema>;
+/** A new token: the view plus its secret, shown only in this answer. */
+export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
+export type CreateTokenBody = z.input<typeof CreateTokenBodySchema>;
+export type Whoami = z.infer<typeof WhoamiSchema>;

@@ -1,5 +1,5 @@
-import type { ClientInfo, CreateSessionBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionManifest, SessionQuery, SessionView } from "./api-types.ts";
-import { type Environment, processEnvironment, resolveBrokerUrl } from "./environment.ts";
+import type { ClientInfo, CreatedToken, CreateSessionBody, CreateTokenBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionManifest, SessionQuery, SessionView, TokenView, Whoami } from "./api-types.ts";
+import { type Environment, processEnvironment, resolveBrokerUrl, resolveToken, splitCredentials } from "./environment.ts";
 import { BrokerHttp, type FetchLike } from "./http.ts";
 import { Job } from "./job.ts";
 import { listLabs } from "./lab.ts";
@@ -9,8 +9,10 @@ import type { ActivationWaitOptions } from "./wait-for-activation.ts";
 export interface LabBrokerOptions {
   /** The broker's URL; without it, LABBROKER_URL or REMOTE_LAB_URL from `env`, then http://localhost:8000. */
   url?: string | undefined;
-  /** Environment variables to read the URL from (nothing is read unless given; see `LabBroker.fromEnvironment`). */
+  /** Environment variables to read the URL and LABBROKER_TOKEN from (nothing is read unless given; see `LabBroker.fromEnvironment`). */
   env?: Environment | undefined;
+  /** The API token; without it, LABBROKER_TOKEN from `env`, then credentials in the URL (`http://name:TOKEN@broker`). */
+  token?: string | undefined;
   fetch?: FetchLike;
 }
 
@@ -33,14 +35,18 @@ export interface SessionRequest extends ActivationWaitOptions {
 /** A client of one broker. Cheap to create; holds no connection. */
 export class LabBroker {
   readonly url: string;
+  /** The API token requests carry, for processes this one starts on its behalf (the session keeper). */
+  readonly token: string | undefined;
   readonly #http: BrokerHttp;
 
   constructor(options: LabBrokerOptions = {}) {
-    this.url = resolveBrokerUrl(options);
-    this.#http = new BrokerHttp(this.url, options.fetch);
+    const { url, token } = splitCredentials(resolveBrokerUrl(options));
+    this.url = url;
+    this.token = resolveToken(options, token);
+    this.#http = new BrokerHttp(this.url, options.fetch, this.token);
   }
 
-  /** A client for the broker this process's environment names (LABBROKER_URL, else REMOTE_LAB_URL). */
+  /** A client for the broker this process's environment names (LABBROKER_URL, else REMOTE_LAB_URL), with its LABBROKER_TOKEN. */
   static fromEnvironment(options: Omit<LabBrokerOptions, "env"> = {}): LabBroker {
     return new LabBroker({ ...options, env: processEnvironment() });
   }
@@ -112,5 +118,24 @@ export class LabBroker {
 
   async job(jobId: string): Promise<Job> {
     return new Job(this.#http, await this.#http.json<JobView>("GET", `/v1/jobs/${encodeURIComponent(jobId)}`));
+  }
+
+  /** Who this client is authenticated as. */
+  whoami(): Promise<Whoami> {
+    return this.#http.json<Whoami>("GET", "/v1/whoami");
+  }
+
+  /** Creates an API token (admin); `token` in the answer is the only time the secret is shown. */
+  createToken(request: CreateTokenBody): Promise<CreatedToken> {
+    return this.#http.json<CreatedToken>("POST", "/v1/tokens", { json: request });
+  }
+
+  async tokens(): Promise<TokenView[]> {
+    return (await this.#http.json<{ items: TokenView[] }>("GET", "/v1/tokens")).items;
+  }
+
+  /** Revokes a token by id or name (admin). */
+  revokeToken(idOrName: string): Promise<TokenView> {
+    return this.#http.json<TokenView>("DELETE", `/v1/tokens/${encodeURIComponent(idOrName)}`);
   }
 }

@@ -19,10 +19,13 @@ export interface RequestOptions {
 export class BrokerHttp {
   readonly baseUrl: string;
   readonly #fetch: FetchLike;
+  readonly #token: string | undefined;
 
-  constructor(url: string, fetchImpl: FetchLike = (input, init) => fetch(input, init)) {
+  /** `token` goes with every request as `Authorization: Bearer`. */
+  constructor(url: string, fetchImpl: FetchLike = (input, init) => fetch(input, init), token?: string) {
     this.baseUrl = url.replace(/\/+$/, "");
     this.#fetch = fetchImpl;
+    this.#token = token;
   }
 
   url(path: string, query: QueryValues = {}): string {
@@ -34,7 +37,7 @@ export class BrokerHttp {
 
   /** Sends a request; resolves with a 2xx response, rejects with a LabBrokerError otherwise. */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}), ...options.headers };
     let body = options.body;
     if (options.json !== undefined) {
       headers["content-type"] = "application/json";

@@ -17,7 +17,9 @@ export const hostAgentOptions = {
 
 export const agentOptions = {
   broker: { flag: "broker", short: "b", env: "LABBROKER_BROKER", kind: "string", placeholder: "URL", description: "Broker URL, e.g. http://broker.lab:8000 (required)" },
-  token: { flag: "token", short: "t", env: "LABBROKER_ENROLL_TOKEN", kind: "string", placeholder: "TOKEN", description: "Enrollment token (needed until the agent has registered once)" },
+  token: { flag: "token", short: "t", env: "LABBROKER_ENROLL_TOKEN", kind: "string", placeholder: "TOKEN", description: "Enrollment token (needed until the agent has registered once); prefer the variable or --token-file: command lines are visible to every user" },
+  tokenFile: { flag: "token-file", env: "LABBROKER_ENROLL_TOKEN_FILE", kind: "string", placeholder: "FILE", description: "Read the enrollment token from this file" },
+  caFile: { flag: "ca-file", env: "LABBROKER_CA_FILE", kind: "string", placeholder: "FILE", description: "Trust the broker's HTTPS certificate issued by this PEM CA (or self-signed)" },
   ...hostAgentOptions,
   logLevel: { flag: "log-level", env: "LABBROKER_LOG_LEVEL", kind: "string", placeholder: "LEVEL", description: "debug, info, warn or error (default info)" },
 } satisfies Record<string, OptionSpec>;
@@ -42,6 +44,8 @@ export const hostAgentConfigSchema = z.object({
 export const agentConfigSchema = hostAgentConfigSchema.extend({
   broker: z.string({ error: "is required: the broker URL" }).url("must be a URL such as http://broker.lab:8000"),
   token: z.string().min(16, "must be at least 16 characters").optional(),
+  tokenFile: absolutePathSchema.optional(),
+  caFile: absolutePathSchema.optional(),
   logLevel: logLevelSchema,
 });
 

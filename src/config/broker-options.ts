@@ -4,7 +4,9 @@ import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
 import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
-import { absoluteFileUrl } from "./paths.ts";
+import { ANONYMOUS_POLICIES } from "../engine/access/principal.ts";
+import { isLoopbackHost } from "../broker-address.ts";
+import { absoluteFileUrl, absolutePathSchema } from "./paths.ts";
 
 /** Flags and variables of the broker; `serve` and `migrate` reuse parts of this table. */
 export const brokerOptions = {
@@ -27,6 +29,11 @@ export const brokerOptions = {
   maxWaiting: { flag: "max-waiting", env: "LABBROKER_MAX_WAITING", kind: "string", placeholder: "N", description: "Sessions that may wait (queued or reserved) at once; more are refused with 429 (default 10000)" },
   retentionDays: { flag: "retention-days", env: "LABBROKER_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep events, logs and job output of ended sessions this long (default 30)" },
   summaryRetentionDays: { flag: "summary-retention-days", env: "LABBROKER_SUMMARY_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep ended sessions with their job results and labs this long (default 365)" },
+  adminToken: { flag: "admin-token", env: "LABBROKER_ADMIN_TOKEN", kind: "string", placeholder: "TOKEN", description: "The bootstrap admin's token (default: generated at first start, printed once and saved to admin-token beside the database)" },
+  anonymous: { flag: "anonymous", env: "LABBROKER_ANONYMOUS", kind: "string", placeholder: "none|read|user", description: "What clients without a token may do: nothing, read like a viewer, or act like a user (default none)" },
+  anonymousOnNetwork: { flag: "anonymous-on-network", env: "LABBROKER_ANONYMOUS_ON_NETWORK", kind: "boolean", description: "Confirm --anonymous user on an address other hosts reach: anyone there becomes root on every lab host" },
+  tlsCert: { flag: "tls-cert", env: "LABBROKER_TLS_CERT", kind: "string", placeholder: "FILE", description: "Serve HTTPS with this PEM certificate (chain); needs --tls-key" },
+  tlsKey: { flag: "tls-key", env: "LABBROKER_TLS_KEY", kind: "string", placeholder: "FILE", description: "The PEM private key of --tls-cert" },
   publicUrl: { flag: "public-url", env: "LABBROKER_PUBLIC_URL", kind: "string", placeholder: "URL", description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
@@ -77,8 +84,16 @@ export const compatRequirementSchema = z
     return requirement;
   });
 
-export const brokerConfigSchema = databaseConfigSchema.extend({
-  enrollToken: z.string().min(16, "must be at least 16 characters").optional(),
+const secretSchema = z.string().min(16, "must be at least 16 characters");
+
+export const brokerConfigSchema = databaseConfigSchema
+  .extend({
+  enrollToken: secretSchema.optional(),
+  adminToken: secretSchema.optional(),
+  anonymous: z.enum(ANONYMOUS_POLICIES).default("none"),
+  anonymousOnNetwork: z.boolean().default(false),
+  tlsCert: absolutePathSchema.optional(),
+  tlsKey: absolutePathSchema.optional(),
   waitingTimeout: seconds(600),
   activeTimeout: seconds(300),
   compatRequirement: compatRequirementSchema,
@@ -99,7 +114,20 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   host: z.string().min(1).default("0.0.0.0"),
   publicUrl: z.string().url("must be a URL such as http://broker.lab:8000").optional(),
   logLevel: logLevelSchema,
-});
+})
+  .superRefine((config, context) => {
+    if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+      context.addIssue({ code: "custom", path: [config.tlsCert ? "tlsKey" : "tlsCert"], message: "HTTPS needs both --tls-cert and --tls-key" });
+    }
+    // Told twice: anonymous users on the network are root on every lab host for anyone who reaches the port.
+    if (config.anonymous === "user" && !isLoopbackHost(config.host) && !config.anonymousOnNetwork) {
+      context.addIssue({
+        code: "custom",
+        path: ["anonymous"],
+        message: `"user" on ${config.host} lets anyone who reaches the port run commands as root on every lab host; bind --host 127.0.0.1, or confirm with --anonymous-on-network`,
+      });
+    }
+  });
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
 export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;

@@ -2,6 +2,8 @@ import type { Orm } from "../../db/connect.ts";
 import type { HotStatements } from "../../db/hot-statements.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import { currentActor } from "./access/actor-scope.ts";
+import type { TokenRegistry } from "./access/token-registry.ts";
 import { eventLogLevel } from "./event-log-level.ts";
 import type { BrokerState } from "./broker-state.ts";
 import type { BrokerEvent, EventLog, EventRefs } from "./event-log.ts";
@@ -79,6 +81,8 @@ export interface EngineContext {
    * one is read at each registration, so `labbroker enroll-token rotate` takes effect at once.
    */
   extraEnrollmentTokenHashes: string[];
+  /** The API tokens that may authenticate, by hash. */
+  tokens: TokenRegistry;
 }
 
 /**
@@ -100,7 +104,7 @@ export class Change {
   }
 
   emit(type: string, refs: EventRefs, data: Record<string, unknown> = {}): void {
-    const { event, query } = this.#ctx.events.create(this.#ctx.statements, this.#ctx.clock.now(), type, refs, data);
+    const { event, query } = this.#ctx.events.create(this.#ctx.statements, this.#ctx.clock.now(), type, refs, data, currentActor());
     this.#events.push(event);
     this.#queries.push(query);
   }
@@ -127,7 +131,7 @@ export class Change {
 }
 
 function logEvent(log: Logger, event: BrokerEvent): void {
-  const { id, at: _at, type, data, ...refs } = event;
+  const { id, at: _at, type, data, actor, ...refs } = event;
   const presentRefs = Object.fromEntries(Object.entries(refs).filter(([, value]) => value));
-  log[eventLogLevel(event)]("event", { type, eventId: id, ...presentRefs, ...data });
+  log[eventLogLevel(event)]("event", { type, eventId: id, actor, ...presentRefs, ...data });
 }

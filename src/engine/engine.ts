@@ -3,6 +3,8 @@ import type { Orm } from "../../db/connect.ts";
 import { createHotStatements } from "../../db/hot-statements.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import { ensureBootstrapAdmin } from "./access/bootstrap-admin.ts";
+import { TokenRegistry } from "./access/token-registry.ts";
 import { ensureEnrollmentToken } from "./agents/enrollment.ts";
 import { BrokerState } from "./broker-state.ts";
 import { Change, type EngineContext, type EngineSettings } from "./context.ts";
@@ -17,6 +19,8 @@ export interface Engine {
   ctx: EngineContext;
   /** The enrollment token generated at this start (first start without one configured), to show once. */
   generatedEnrollToken?: string;
+  /** The bootstrap admin token generated at this start (first start without one configured), to show once. */
+  generatedAdminToken?: string;
   /** Ends long polls and event streams (first step of a graceful stop). */
   beginShutdown(): void;
   /** Accepts this enrollment token too (for `serve`'s own agent; not stored). */
@@ -32,6 +36,8 @@ export interface OpenEngineOptions {
   log: Logger;
   settings: EngineSettings;
   enrollToken?: string;
+  /** The bootstrap admin's token (`--admin-token`); generated at the first start without it. */
+  adminToken?: string;
   /** Run housekeeping and retention on the clock (off in tests that call them themselves). */
   housekeeping?: boolean;
 }
@@ -41,6 +47,8 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   const { orm, clock, log, settings } = options;
   const now = clock.now();
   const enrollment = await ensureEnrollmentToken(orm, options.enrollToken, now);
+  const tokens = await TokenRegistry.load(orm);
+  const admin = await ensureBootstrapAdmin(orm, tokens, options.adminToken, now);
   // A failed commit leaves memory ahead of the database: rebuild memory from the database.
   const journal = new WriteJournal(options.writer, log, async () => {
     ctx.state = await BrokerState.load(orm, clock.now());
@@ -59,6 +67,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
     startedAt: now,
     health: { housekeepingRoundAt: null },
     extraEnrollmentTokenHashes: [],
+    tokens,
   };
   const startup = new Change(ctx);
   promoteWaitingSessions(ctx, startup);
@@ -68,6 +77,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
   return {
     ctx,
     ...(enrollment.generatedToken ? { generatedEnrollToken: enrollment.generatedToken } : {}),
+    ...(admin.generatedToken ? { generatedAdminToken: admin.generatedToken } : {}),
     beginShutdown: () => shutdown.abort(),
     allowEnrollmentToken: (token) => ctx.extraEnrollmentTokenHashes.push(hashToken(token)),
     async stop() {

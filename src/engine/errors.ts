@@ -28,6 +28,13 @@ export class UnauthorizedError extends DomainError {
   readonly title = "Unauthorized";
 }
 
+/** Authenticated, but this caller's role or rights do not allow it. */
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+  readonly status = 403;
+  readonly title = "Forbidden";
+}
+
 export class NotFoundError extends DomainError {
   override name = "NotFoundError";
   readonly status = 404;

@@ -16,9 +16,13 @@ export interface BrokerEvent extends EventRefs {
   at: number;
   type: string;
   data: Record<string, unknown>;
+  /** Who caused it (see actor-scope.ts); null on events recorded before actors were. */
+  actor: string | null;
 }
 
-export type EventFilter = EventRefs;
+export interface EventFilter extends EventRefs {
+  actor?: string | null;
+}
 
 type Listener = (event: BrokerEvent) => void;
 
@@ -41,8 +45,8 @@ export class EventLog {
   }
 
   /** Assigns the next id and returns the event with the statement that stores it. */
-  create(statements: HotStatements, at: number, type: string, refs: EventRefs, data: Record<string, unknown>): { event: BrokerEvent; query: JournalQuery } {
-    const event: BrokerEvent = { id: this.#nextId++, at, type, ...refs, data };
+  create(statements: HotStatements, at: number, type: string, refs: EventRefs, data: Record<string, unknown>, actor: string): { event: BrokerEvent; query: JournalQuery } {
+    const event: BrokerEvent = { id: this.#nextId++, at, type, ...refs, data, actor };
     const query = statements.insertEvent({
       id: event.id,
       at,
@@ -52,6 +56,7 @@ export class EventLog {
       labId: refs.labId ?? null,
       jobId: refs.jobId ?? null,
       data,
+      actor,
     });
     return { event, query };
   }
@@ -77,6 +82,7 @@ export class EventLog {
     if (filter.hostId) conditions.push(eq(events.hostId, filter.hostId));
     if (filter.labId) conditions.push(eq(events.labId, filter.labId));
     if (filter.jobId) conditions.push(eq(events.jobId, filter.jobId));
+    if (filter.actor) conditions.push(eq(events.actor, filter.actor));
     const rows = await orm.select().from(events).where(and(...conditions)).orderBy(asc(events.id)).limit(limit);
     return rows.map((row) => ({
       id: row.id,
@@ -87,6 +93,7 @@ export class EventLog {
       labId: row.labId,
       jobId: row.jobId,
       data: row.data,
+      actor: row.actor,
     }));
   }
 }
@@ -96,6 +103,7 @@ export function matchesFilter(event: BrokerEvent, filter: EventFilter): boolean 
     (!filter.sessionId || event.sessionId === filter.sessionId) &&
     (!filter.hostId || event.hostId === filter.hostId) &&
     (!filter.labId || event.labId === filter.labId) &&
-    (!filter.jobId || event.jobId === filter.jobId)
+    (!filter.jobId || event.jobId === filter.jobId) &&
+    (!filter.actor || event.actor === filter.actor)
   );
 }

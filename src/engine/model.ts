@@ -29,7 +29,14 @@ export interface Host {
   draining: boolean;
   maintenance: boolean;
   agentVersion: string;
+  /** The agent's credential; "" once an admin released the host for a new registration. */
   agentTokenHash: string;
+  /** A rotated credential the agent has not used yet (it replaces agentTokenHash when it does). */
+  pendingAgentTokenHash: string | null;
+  /** That credential in clear, in memory only until delivered by a poll (derived, not stored). */
+  pendingAgentToken: string | null;
+  /** Another session ended while a rotation was pending: rotate again once the agent uses it (derived, not stored). */
+  rotateAgain: boolean;
   inventory: Record<string, unknown>;
   registeredAt: number;
   lastSeenAt: number;
@@ -88,6 +95,10 @@ export interface Session {
   walltimeMs: number | null;
   /** For a reservation: when it starts on its booked hosts. */
   startAt: number | null;
+  /** The token that created it (see principal.ts ownerIdOf); null on sessions from before owners (admins only). */
+  ownerId: string | null;
+  /** That token's name, for listings. */
+  ownerName: string | null;
   /** The queue pool of sessions with the same requirements (derived, not stored). */
   poolKey: string;
 }

@@ -6,7 +6,7 @@ import { poolKey } from "./requirements.ts";
 /** Conversions between database rows and the in-memory model. */
 
 export function hostFromRow(row: InferSelectModel<typeof hosts>): Host {
-  return { ...row, runtimes: row.runtimes as Host["runtimes"], holders: new Set(), pollsHeld: 0 };
+  return { ...row, runtimes: row.runtimes as Host["runtimes"], holders: new Set(), pollsHeld: 0, pendingAgentToken: null, rotateAgain: false };
 }
 
 export function sessionFromRow(row: InferSelectModel<typeof sessions>): Session {
@@ -20,6 +20,6 @@ export function sessionToRow(session: Session): InferSelectModel<typeof sessions
 }
 
 export function hostToRow(host: Host): InferSelectModel<typeof hosts> {
-  const { holders: _derived, pollsHeld: _held, ...row } = host;
+  const { holders: _derived, pollsHeld: _held, pendingAgentToken: _secret, rotateAgain: _again, ...row } = host;
   return row;
 }

@@ -17,6 +17,8 @@ export interface HttpServer {
 export interface ServeOptions {
   hostname: string;
   port: number;
+  /** Serve HTTPS with this PEM certificate (chain) and key. */
+  tls?: { cert: string; key: string } | undefined;
 }
 
 interface DenoServer {
@@ -24,14 +26,14 @@ interface DenoServer {
   shutdown(): Promise<void>;
 }
 interface DenoGlobal {
-  serve(options: { hostname: string; port: number; onListen?: () => void }, handler: FetchHandler): DenoServer;
+  serve(options: { hostname: string; port: number; onListen?: () => void; cert?: string; key?: string }, handler: FetchHandler): DenoServer;
 }
 
 export function serveHttp(fetch: FetchHandler, options: ServeOptions): HttpServer {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (typeof Bun !== "undefined") {
     // Long polls and event streams stay open for tens of seconds; Bun's default idle timeout is 10 s.
-    const server = Bun.serve({ hostname: options.hostname, port: options.port, fetch, idleTimeout: 120 });
+    const server = Bun.serve({ hostname: options.hostname, port: options.port, fetch, idleTimeout: 120, ...(options.tls ? { tls: options.tls } : {}) });
     return {
       hostname: server.hostname ?? options.hostname,
       port: server.port ?? options.port,
@@ -41,7 +43,7 @@ export function serveHttp(fetch: FetchHandler, options: ServeOptions): HttpServe
     };
   }
   if (deno) {
-    const server = deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {} }, fetch);
+    const server = deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {}, ...(options.tls ?? {}) }, fetch);
     // Deno cannot cut open connections; the process exits past them.
     return { hostname: server.addr.hostname, port: server.addr.port, stop: (graceMs) => finishesWithin(server.shutdown(), graceMs).then(() => {}) };
   }

@@ -1,9 +1,17 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Principal } from "../engine/access/principal.ts";
+import type { Host } from "../engine/model.ts";
 import { validationErrorResponse } from "./problem.ts";
 
 /** Variables every handler can read from the context. */
 export interface ApiEnv {
-  Variables: { requestId: string };
+  Variables: {
+    requestId: string;
+    /** Who is calling, set by the authorization middleware on every route that is not open. */
+    principal: Principal;
+    /** On agent routes: the host whose agent token authenticated the request. */
+    agentHost: Host;
+  };
 }
 
 export type Api = OpenAPIHono<ApiEnv>;

@@ -5,6 +5,10 @@ import { TopologyError } from "../hosts/lab-runtime.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import type { MetricsExporter } from "../metrics/metrics-exporter.ts";
+import type { AnonymousPolicy } from "../engine/access/principal.ts";
+import { authorize } from "./access/authorize.ts";
+import { refuseCrossSiteRequests } from "./access/browser-origin.ts";
+import { registerLoginRoutes } from "./access/login-routes.ts";
 import { type Api, createApi } from "./api.ts";
 import { bodyLimits, type BodyLimits } from "./body-limits.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
@@ -23,6 +27,14 @@ export interface BrokerAppDeps {
   limits: BodyLimits;
   engine: EngineContext;
   metrics: MetricsExporter;
+  access: AccessSettings;
+}
+
+export interface AccessSettings {
+  /** What clients without a token may do. */
+  anonymous: AnonymousPolicy;
+  /** The broker's public URL: browsers' state-changing requests must come from its origin (or the requested host). */
+  publicUrl?: string | undefined;
 }
 
 /**
@@ -38,6 +50,9 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   api.use(requestId());
   api.use(requestLog(deps.log));
   api.use(requestMetrics(deps.metrics.metrics));
+  // Both look at headers only: a refused request's body is never read.
+  api.use(refuseCrossSiteRequests(deps.access.publicUrl));
+  api.use(authorize(deps.engine, deps.access.anonymous));
   api.use(bodyLimits(deps.limits, isUploadPath));
 
   registerHealthz(api);
@@ -47,6 +62,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerDocs(api);
   registerDashboard(api);
   registerRoutes(api, { engine: deps.engine, log: deps.log });
+  registerLoginRoutes(api, { engine: deps.engine, log: deps.log }, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")

@@ -92,7 +92,7 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
 /** An event as clients see it: time as RFC 3339, only the references it has. */
 export function eventJson(event: BrokerEvent) {
   const refs = Object.fromEntries(Object.entries({ session_id: event.sessionId, host_id: event.hostId, lab_id: event.labId, job_id: event.jobId }).filter(([, value]) => value));
-  return { id: event.id, type: event.type, at: isoTime(event.at), ...refs, data: event.data };
+  return { id: event.id, type: event.type, at: isoTime(event.at), ...refs, actor: event.actor, data: event.data };
 }
 
 /** The resume point from `Last-Event-ID` or `?last_event_id=`, 0 when neither is given. */

@@ -65,6 +65,8 @@ export function errorResponse(c: Context, status: ProblemStatus, title: string, 
 }
 
 export function domainErrorResponse(c: Context, error: DomainError): Response {
+  // Remote Lab clients authenticate with HTTP Basic (credentials in REMOTE_LAB_URL); the native API with a bearer token.
+  if (error.status === 401) c.header("www-authenticate", isNativeApi(c.req.path) ? 'Bearer realm="labbroker"' : 'Basic realm="labbroker"');
   if (error.retryAfterS !== null) c.header("retry-after", String(Math.ceil(error.retryAfterS)));
   return errorResponse(c, error.status, error.title, error.message, error.extensions);
 }

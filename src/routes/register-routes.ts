@@ -41,6 +41,7 @@ import { registerSlotRoutes } from "./slots/slot-routes.ts";
 import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetEvents } from "./events/get-events.ts";
 import { registerGetWork } from "./work/get-work.ts";
+import { registerTokenRoutes } from "./tokens/token-routes.ts";
 
 /** Every resource route of the broker. */
 export function registerRoutes(api: Api, deps: RouteDeps): void {
@@ -86,6 +87,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetWork(api, deps);
 
   registerGetEvents(api, deps);
+  registerTokenRoutes(api, deps);
 
   registerPostRegister(api, deps);
   registerPostPoll(api, deps);

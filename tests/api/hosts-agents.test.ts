@@ -23,7 +23,9 @@ describe("agent registration", () => {
     const stored = await broker.db.client.execute("SELECT agent_token_hash FROM hosts");
     expect(String(stored.rows[0]?.agent_token_hash)).not.toContain(first.agent_token);
 
-    const second = await registerHost(broker, "lab-7", { labels: { site: "b" } });
+    const withoutCredential = await call(broker, "POST", "/v1/agents/register", { headers: { authorization: `Bearer ${TEST_ENROLL_TOKEN}` }, body: registration({ name: "lab-7" }) });
+    expect([withoutCredential.status, withoutCredential.json.detail]).toEqual([401, expect.stringContaining("does not hold its current credential")]);
+    const second = await registerHost(broker, "lab-7", { labels: { site: "b" }, current_agent_token: first.agent_token });
     expect(second).toMatchObject({ agent_id: first.agent_id, reattached: true });
     expect(await hostRows()).toBe(1);
     const oldTokenPoll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${first.agent_token}` }, body: { wait_s: 0 } });
@@ -91,6 +93,10 @@ describe("/v1/hosts", () => {
     expect(patched.json).toMatchObject({ labels: { site: "b", legacy: "yes", rack: "r12" }, capacity: 3, capacity_override: 3, state: "draining" });
     const cleared = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { labels: { site: null }, capacity: null, drain: false, maintenance: true } });
     expect(cleared.json).toMatchObject({ labels: { site: "a", legacy: "yes", rack: "r12" }, capacity: 1, state: "maintenance" });
+    const released = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { reenroll: true } });
+    expect(released.status).toBe(200);
+    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers: { authorization: `Bearer ${agent.agent_token}` }, body: { wait_s: 0 } });
+    expect(oldTokenPoll.status).toBe(401);
     const reattached = await registerHost(broker, "lab-1", { labels: { site: "c" } });
     expect((await call(broker, "GET", `/v1/hosts/${reattached.agent_id}`)).json).toMatchObject({ labels: { site: "c", rack: "r12" }, maintenance: true });
   });

@@ -28,10 +28,11 @@ async function waitingQueue(): Promise<{ name: string; place: number }[]> {
 
 /** Runs the dashboard's own script against this broker and returns the text of its session rows. */
 async function dashboardSessionRows(): Promise<string[]> {
-  const tables: Record<string, { innerHTML: string; textContent: string }> = {};
-  const document = { getElementById: (id: string) => (tables[id] ??= { innerHTML: "", textContent: "" }) };
+  const tables: Record<string, { innerHTML: string; textContent: string; hidden: boolean; addEventListener: () => void }> = {};
+  const document = { getElementById: (id: string) => (tables[id] ??= { innerHTML: "", textContent: "", hidden: false, addEventListener: () => {} }) };
   const fetchFromBroker = (path: string) => broker.app.request(path);
-  await new Function("document", "fetch", "setInterval", `${DASHBOARD_SCRIPT}\nreturn refresh();`)(document, fetchFromBroker, () => 0);
+  const page = { location: { hash: "", pathname: "/" }, history: { replaceState: () => {} } };
+  await new Function("document", "fetch", "setInterval", "location", "history", `${DASHBOARD_SCRIPT}\nreturn refresh();`)(document, fetchFromBroker, () => 0, page.location, page.history);
   return [...tables.sessions!.innerHTML.matchAll(/<tr>(.*?)<\/tr>/g)].slice(1).map((row) => row[1]!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim());
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -47,6 +48,7 @@ async function runStep(shell: string[], script: string, after: string, extraEnv:
     ...environmentWithoutLabbroker(),
     PATH: `${bin}:${process.env.PATH}`,
     LABBROKER_URL: cluster.url,
+    LABBROKER_TOKEN: TEST_ADMIN_TOKEN,
     GITHUB_ENV: join(folder, "github-env"),
     GITHUB_REPOSITORY: "team/network-tests",
     GITHUB_RUN_NUMBER: "7",

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ let broker: LabBroker;
 beforeAll(async () => {
   await cluster.startBroker();
   await cluster.startAgent({ name: "cli-host", args: ["--label", "site=here"] });
-  broker = new LabBroker({ url: cluster.url });
+  broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
 });
 afterAll(async () => {
   await cluster.stop();
@@ -72,7 +73,7 @@ describe("labbroker session", () => {
 
   test("create --shell prints quoted export lines that a shell can eval; end then releases the session, and again is fine", async () => {
     const script = `eval "$("${process.execPath}" "${MAIN}" session create --shell --client-name ci)" && echo "session=$LABBROKER_SESSION" && "${process.execPath}" "${MAIN}" session end && "${process.execPath}" "${MAIN}" session end`;
-    const shell = Bun.spawn(["bash", "-c", script], { env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url }, stdout: "pipe", stderr: "pipe" });
+    const shell = Bun.spawn(["bash", "-c", script], { env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN }, stdout: "pipe", stderr: "pipe" });
     const [code, stdout, stderr] = await Promise.all([shell.exited, new Response(shell.stdout).text(), new Response(shell.stderr).text()]);
     const id = /^session=(\S+)$/m.exec(stdout)![1]!;
     expect({ code, stderr }).toEqual({ code: 0, stderr: `labbroker: session ${id} is kept alive while process ${shell.pid} (bash) lives; keeper pid ${/keeper pid (\d+)/.exec(stderr)?.[1]}\n` });

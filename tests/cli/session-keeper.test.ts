@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
 import { eventually, http } from "../support/http.ts";
 import { CLUSTER_TOKEN, LabCluster } from "../support/lab-cluster.ts";
-import { environmentWithoutLabbroker } from "../support/processes.ts";
+import { environmentWithoutLabbroker, TEST_CREDENTIALS } from "../support/processes.ts";
 
 /**
  * The keeper that `session create --shell` starts, end to end: a broker process, the CLI in
@@ -53,7 +53,7 @@ function isRunning(pid: number): boolean {
 /** Starts `script` under bash like a CI job; resolves once it printed `session=ID` (its `sleep` pid is remembered for cleanup). */
 async function startJob(shell: string[], script: string, env: Record<string, string> = {}) {
   const job = Bun.spawn([...shell, script], {
-    env: { ...environmentWithoutLabbroker(), PATH: `${bin}:${process.env.PATH}`, LABBROKER_URL: cluster.url, ...env },
+    env: { ...environmentWithoutLabbroker(), PATH: `${bin}:${process.env.PATH}`, LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_CREDENTIALS.LABBROKER_TOKEN, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });

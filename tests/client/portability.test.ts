@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,15 +58,23 @@ describe("the SDK is portable and carries no server code", () => {
     expect(bundle.length).toBeLessThan(100_000);
     writeFileSync(join(folder, "sdk.mjs"), bundle);
     writeFileSync(join(folder, "node-client.mjs"), SCRIPT("./sdk.mjs"));
-    const result = await run(["node", "node-client.mjs", cluster.url]);
+    const result = await run(["node", "node-client.mjs", withCredentials(cluster.url)]);
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({ stdout: "hello\n", passed: true, end: "released" });
   }, 30_000);
 
   test("Deno runs it from source", async () => {
     writeFileSync(join(folder, "deno-client.ts"), SCRIPT(join(CLIENT, "index.ts")));
-    const result = await run([join(ROOT, "node_modules/.bin/deno"), "run", "--allow-net", "--config", join(ROOT, "deno.json"), "deno-client.ts", cluster.url]);
+    const result = await run([join(ROOT, "node_modules/.bin/deno"), "run", "--allow-net", "--config", join(ROOT, "deno.json"), "deno-client.ts", withCredentials(cluster.url)]);
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({ stdout: "hello\n", passed: true, end: "released" });
   }, 30_000);
 });
+
+/** The token travels in the URL, as Remote Lab users pass it (`http://name:TOKEN@broker`); the SDK moves it into a header. */
+function withCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "portability";
+  parsed.password = TEST_ADMIN_TOKEN;
+  return parsed.toString();
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ let session: Session;
 beforeAll(async () => {
   await cluster.startBroker();
   await cluster.startAgent({ name: "job-host" });
-  session = await new LabBroker({ url: cluster.url }).session({ client: { name: "jobs" } });
+  session = await new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN }).session({ client: { name: "jobs" } });
 });
 afterAll(async () => {
   await session?.end();

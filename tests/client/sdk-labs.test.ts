@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OutputChunk } from "../../src/client/api-types.ts";
@@ -23,7 +24,7 @@ describe.skipIf(!isRoot)(`native labs through the SDK${isRoot ? "" : ` (${NEEDS_
   beforeAll(async () => {
     await cluster.startBroker();
     await cluster.startAgent({ name: "lab-host" });
-    broker = new LabBroker({ url: cluster.url });
+    broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
     session = await broker.session({ client: { name: "labs" } });
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { LabBroker } from "../../src/client/broker.ts";
 import { LabBrokerError, SessionEndedError, WaitTimeoutError } from "../../src/client/errors.ts";
 import type { WaitStatus } from "../../src/client/api-types.ts";
@@ -11,7 +12,7 @@ beforeAll(async () => {
   // Short timeouts: heartbeats must keep sessions alive across them.
   await cluster.startBroker(["--active-timeout", "2", "--waiting-timeout", "2"]);
   await cluster.startAgent({ name: "sdk-host", args: ["--label", "site=here"] });
-  broker = new LabBroker({ url: cluster.url });
+  broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
 });
 afterAll(() => cluster.stop());
 

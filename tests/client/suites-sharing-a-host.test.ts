@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { LabBroker } from "../../src/client/broker.ts";
 import type { SessionListItem } from "../../src/client/api-types.ts";
 import { killChildSuites, startChildSuite } from "../support/child-suite.ts";
@@ -15,7 +16,7 @@ async function clusterWithOneHost(brokerArgs: string[] = []): Promise<LabBroker>
   cluster = new LabCluster();
   await cluster.startBroker(brokerArgs);
   await cluster.startAgent({ name: "the-only-host" });
-  return new LabBroker({ url: cluster.url });
+  return new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
 }
 
 const byClient = (sessions: SessionListItem[], name: string) => sessions.find((session) => session.client.name === name)!;
@@ -23,9 +24,9 @@ const byClient = (sessions: SessionListItem[], name: string) => sessions.find((s
 describe("test suites sharing one broker", () => {
   test("two suites (child bun test processes) take the only host in turn, first come first served, and both pass", async () => {
     const broker = await clusterWithOneHost();
-    const first = startChildSuite("suite-a", { LABBROKER_URL: cluster.url, HOLD: "until-someone-waits" });
+    const first = startChildSuite("suite-a", { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, HOLD: "until-someone-waits" });
     await first.line(/^suite-a holding /);
-    const second = startChildSuite("suite-b", { LABBROKER_URL: cluster.url });
+    const second = startChildSuite("suite-b", { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN });
     await second.line(/^suite-b waiting: position 0, all matching hosts are held by active sessions$/);
 
     const [a, b] = await Promise.all([first.exited, second.exited]);
@@ -44,7 +45,7 @@ describe("test suites sharing one broker", () => {
 
   test("a suite killed with SIGKILL stops sending heartbeats: the broker reaps its session and the next client gets the host", async () => {
     const broker = await clusterWithOneHost(["--active-timeout", "2", "--waiting-timeout", "2"]);
-    const killed = startChildSuite("doomed", { LABBROKER_URL: cluster.url, HOLD: "forever" });
+    const killed = startChildSuite("doomed", { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, HOLD: "forever" });
     const doomedSession = (await killed.line(/^doomed holding /)).split(" ").pop()!;
 
     const reports: string[] = [];
@@ -63,7 +64,7 @@ describe("test suites sharing one broker", () => {
 
   test("a suite interrupted with SIGTERM ends its session at once (released, not left to expire) and exits", async () => {
     const broker = await clusterWithOneHost();
-    const interrupted = startChildSuite("interrupted", { LABBROKER_URL: cluster.url, HOLD: "forever" });
+    const interrupted = startChildSuite("interrupted", { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, HOLD: "forever" });
     const sessionId = (await interrupted.line(/^interrupted holding /)).split(" ").pop()!;
     interrupted.proc.kill("SIGTERM");
     const { code } = await interrupted.exited;

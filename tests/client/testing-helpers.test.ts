@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabBroker } from "../../src/client/broker.ts";
@@ -26,14 +27,14 @@ let broker: LabBroker;
 beforeAll(async () => {
   await cluster.startBroker();
   await cluster.startAgent({ name: "fixture-host" });
-  broker = new LabBroker({ url: cluster.url });
+  broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
 });
 afterAll(() => cluster.stop());
 
 describe("suite fixtures", () => {
   test("acquires in beforeAll from the URL in REMOTE_LAB_URL, ends in afterAll, and says clearly when used too early", async () => {
     const { hooks, setUp, tearDown, recorded } = recordedHooks();
-    const fixture = useSession(hooks, { env: { REMOTE_LAB_URL: cluster.url }, client: { name: "fixture" }, setupTimeoutS: 60 });
+    const fixture = useSession(hooks, { env: { REMOTE_LAB_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN }, client: { name: "fixture" }, setupTimeoutS: 60 });
     expect(() => fixture.session).toThrow("The labbroker session is not ready: it is acquired in beforeAll and released in afterAll");
     expect(recorded.timeouts[0]).toBe(90_000);
 
@@ -64,7 +65,7 @@ describe("joining the session of a CI job (LABBROKER_SESSION)", () => {
     const ciSession = await broker.session({ client: { name: "ci-job" } });
     ciSession.detach();
     const { hooks, setUp, tearDown } = recordedHooks();
-    const fixture = useSession(hooks, { env: { LABBROKER_URL: cluster.url, LABBROKER_SESSION: ciSession.id } });
+    const fixture = useSession(hooks, { env: { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, LABBROKER_SESSION: ciSession.id } });
     await setUp();
     expect(fixture.session.id).toBe(ciSession.id);
     expect((await fixture.host().run(["true"])).passed).toBe(true);

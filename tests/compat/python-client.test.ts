@@ -53,8 +53,14 @@ describe.skipIf(!isRoot)(`the Remote Lab Python client against the compiled bina
     const url = await brokerUrl(serve);
     await eventually(async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
 
+    // A user token, given as Remote Lab users give credentials: in the URL (requests sends them as HTTP Basic).
+    const token = await http("POST", `${url}/v1/tokens`, { name: "python-client", role: "user" });
+    expect(token.status).toBe(201);
+    const withCredentials = new URL(url);
+    withCredentials.username = "python-client";
+    withCredentials.password = token.json.token;
     const client = Bun.spawn(["python3", CLIENT, TOPOLOGY], {
-      env: { ...process.env, REMOTE_LAB_URL: url, REMOTE_LAB_HOLD_SECONDS: String(HOLD_S), REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
+      env: { ...process.env, REMOTE_LAB_URL: withCredentials.toString().replace(/\/$/, ""), REMOTE_LAB_HOLD_SECONDS: String(HOLD_S), REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
       stdout: "pipe",
       stderr: "pipe",
     });

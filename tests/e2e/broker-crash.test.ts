@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { adminFetch } from "../support/http.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ afterEach(stopAllProcesses);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 async function json(url: string, init: RequestInit = {}) {
-  const response = await fetch(url, { ...init, headers: { "content-type": "application/json", ...init.headers } });
+  const response = await adminFetch(url, { ...init, headers: { "content-type": "application/json", ...init.headers } });
   return { status: response.status, body: response.status === 204 ? null : await response.json() };
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
 import { compiledBinary } from "../support/compiled-binary.ts";
-import { eventually, http } from "../support/http.ts";
+import { adminFetch, eventually, http } from "../support/http.ts";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { SseReader, type SseMessage } from "../support/sse.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
@@ -17,7 +17,7 @@ afterEach(stopAllProcesses);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 async function openStream(url: string): Promise<SseReader> {
-  const response = await fetch(url, { headers: { accept: "text/event-stream" } });
+  const response = await adminFetch(url, { headers: { accept: "text/event-stream" } });
   expect(response.status).toBe(200);
   return new SseReader(response);
 }

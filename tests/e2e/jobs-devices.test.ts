@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { isRoot, processesWithEnvironment } from "../support/host-processes.ts";
-import { eventually, http } from "../support/http.ts";
+import { adminFetch, eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { NEEDS_ROOT } from "../support/native-labs.ts";
 import { ipJson, readSysctlFile, snapshotNamespace } from "../support/namespace-snapshot.ts";
@@ -150,7 +151,7 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
       [3, "PASS", "nothing at 10.0.9.9"],
       [4, "FAIL", "too slow"],
     ]);
-    const text = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text`).then((response) => response.text());
+    const text = await adminFetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text`).then((response) => response.text());
     expect(text).toContain("m1 (host-a)\n");
     expect(text).toContain("  job 1: PASS a reaches c through b [node a] — exit code 0\n");
     expect(text).toContain("  job 4: FAIL too slow [node b] — exit code none, killed by SIGKILL, timed out\n");
@@ -225,13 +226,13 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
       ["result", null, "FAIL"],
       ["job", 1, "FAIL"],
     ]);
-    const text = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text&view=chronological`).then((response) => response.text());
+    const text = await adminFetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text&view=chronological`).then((response) => response.text());
     const lines = text.trimEnd().split("\n").map((line) => line.slice(line.indexOf(" ") + 1));
     expect(lines[0]).toBe("m1 (host-a) job 1 started: capture [background]");
     expect(lines[1]).toStartWith("m1 (host-a) job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
     expect(lines[2]).toBe('result: FAIL counters consistent — {"lost":3}');
     expect(lines[3]).toBe("m1 (host-a) job 1: FAIL capture — exit code none, killed by SIGKILL");
-    const perHost = await fetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text`).then((response) => response.text());
+    const perHost = await adminFetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text`).then((response) => response.text());
     expect(perHost).toContain("  job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
   });
 
@@ -245,7 +246,7 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const cut = await job(session.id, { shell: print });
     expect(cut.json).toMatchObject({ state: "finished", passed: true, truncated: { stdout: 3_000_000 - 1024 * 1024, stderr: 0 } });
     expect(cut.json.stdout).toStartWith("x".repeat(1024 * 1024) + "\n[labbroker: stdout truncated: first 1048576 bytes kept, 1951424 bytes cut]");
-    const streamed = await fetch(`${cluster!.url}/v1/jobs/${whole.json.id}/output`).then((response) => response.text());
+    const streamed = await adminFetch(`${cluster!.url}/v1/jobs/${whole.json.id}/output`).then((response) => response.text());
     expect(streamed.split("\n").filter((line) => line.startsWith("data: ")).map((line) => JSON.parse(line.slice(6)).text ?? "").join("")).toBe(whole.json.stdout);
   });
 
@@ -253,7 +254,7 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     await nativeCluster();
     const session = await cluster!.session("host-a");
     const started = await job(session.id, { shell: 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 1; done', background: true });
-    const stream = new SseReader(await fetch(`${cluster!.url}/v1/jobs/${started.json.id}/output`));
+    const stream = new SseReader(await adminFetch(`${cluster!.url}/v1/jobs/${started.json.id}/output`));
     const first = await stream.next();
     expect(first?.event).toBe("output");
     expect(JSON.parse(first!.data)).toMatchObject({ stream: "stdout", text: "tick 0\n" });
@@ -266,7 +267,7 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const streamed = [first!, ...rest].filter((message) => message.event === "output").map((message) => JSON.parse(message.data).text).join("");
     expect(streamed).toBe(finished.stdout);
     // Resuming after the first chunk gives the rest, not the first again.
-    const resumed = await fetch(`${cluster!.url}/v1/jobs/${started.json.id}/output`, { headers: { "last-event-id": first!.id! } }).then((response) => response.text());
+    const resumed = await adminFetch(`${cluster!.url}/v1/jobs/${started.json.id}/output`, { headers: { "last-event-id": first!.id! } }).then((response) => response.text());
     expect(resumed).not.toContain('"tick 0\\n"');
     expect(resumed).toContain("event: end");
   });
@@ -392,22 +393,27 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     const content = new Uint8Array([...Array.from({ length: 256 }, (_, byte) => byte), ...randomBytes(3 * 1024 * 1024)]);
     const url = (path: string) => `${cluster!.url}/v1/sessions/${session.id}/hosts/m1/files?path=${encodeURIComponent(path)}`;
 
-    const put = await fetch(url(`${folder}/sub/capture.bin`), { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: content });
+    const put = await adminFetch(url(`${folder}/sub/capture.bin`), { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: content });
     expect(put.status).toBe(201);
     expect(await put.json()).toEqual({ path: `${folder}/sub/capture.bin`, size: content.length });
     expect(new Uint8Array(readFileSync(`${folder}/sub/capture.bin`))).toEqual(content);
-    const got = await fetch(url(`${folder}/sub/capture.bin`));
+    const got = await adminFetch(url(`${folder}/sub/capture.bin`));
     expect(got.status).toBe(200);
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(content);
+    // Delivered, the bytes are gone from the broker's database (only path and size remain).
+    const db = new Database(join(cluster!.root, "broker.db"), { readonly: true });
+    const kept = db.query("SELECT count(*) AS n FROM work_items WHERE kind = 'file-transfer' AND (payload LIKE '%content_base64%' OR result LIKE '%content_base64%')").get() as { n: number };
+    db.close();
+    expect(kept.n).toBe(0);
 
     for (const path of [`${folder}/../etc/passwd`, "etc/passwd", `${folder}/./sub/capture.bin`]) {
-      const refused = await fetch(url(path));
+      const refused = await adminFetch(url(path));
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { detail: string }).detail).toContain(`Invalid path "${path}"`);
     }
-    const upward = await fetch(url(`${folder}/../labbroker-escape.bin`), { method: "PUT", body: content });
+    const upward = await adminFetch(url(`${folder}/../labbroker-escape.bin`), { method: "PUT", body: content });
     expect(upward.status).toBe(400);
-    expect((await fetch(url(`${folder}/missing.bin`))).status).toBe(404);
+    expect((await adminFetch(url(`${folder}/missing.bin`))).status).toBe(404);
   });
 
   test("access: a waiting session gets 423, another session's lab on a shared host is 404", async () => {

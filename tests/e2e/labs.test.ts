@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCommand } from "../../src/hosts/command-runner.ts";
-import { eventually, http } from "../support/http.ts";
+import { adminFetch, eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { parseSse } from "../support/sse.ts";
@@ -52,7 +52,7 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
       const address = String(device.raw.ansible_host);
       expect((await run(["ping", "-c", "1", "-W", "2", address])).code).toBe(0);
     }
-    const logs = await fetch(`${cluster.url}/v1/labs/${running.id}/logs`).then((response) => response.text());
+    const logs = await adminFetch(`${cluster.url}/v1/labs/${running.id}/logs`).then((response) => response.text());
     expect(logs).toContain("event: output");
     expect(logs).toContain("event: end");
 
@@ -69,7 +69,7 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
     await cluster.startAgent({ name: "compat-host" });
     const sessionId = (await http("POST", `${cluster.url}/session`)).json.session_id;
     const header = { "x-session-id": sessionId };
-    const post = (form: FormData) => fetch(`${cluster.url}/lab`, { method: "POST", headers: header, body: form });
+    const post = (form: FormData) => adminFetch(`${cluster.url}/lab`, { method: "POST", headers: header, body: form });
 
     const first = await post(compatUpload(LINE3, "line3.clab.yml", [["configs/a/frr.conf", "hostname a\n"]]));
     expect(first.status).toBe(200);
@@ -108,14 +108,14 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
     await cluster.startAgent({ name: "exec-host" });
     const sessionId = (await http("POST", `${cluster.url}/session`)).json.session_id;
     const failing = uniquelyNamed(LINE3.replace("        - ip addr add 10.0.2.2/24 dev eth2", "        - ip addr add 10.0.2.2/24 dev eth2\n        - sh -c 'echo no such peer >&2; exit 7'"));
-    const deploy = await fetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: compatUpload(failing) });
+    const deploy = await adminFetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: compatUpload(failing) });
     const command = `sh -c 'echo no such peer >&2; exit 7'`;
     const error = `exec command ${JSON.stringify(command)} on node b exited with code 7 (label the node labbroker.exec-failure: allow to let it fail)`;
     expect([deploy.status, await deploy.json()]).toEqual([500, { detail: `Lab deployment failed: ${error}` }]);
 
     const lab = (await http("GET", `${cluster.url}/v1/labs?session_id=${sessionId}`)).json.items[0];
     expect([lab.state, lab.error, lab.ref_count]).toEqual(["failed", error, 0]);
-    const log = parseSse(await (await fetch(`${cluster.url}/v1/labs/${lab.id}/logs`)).text());
+    const log = parseSse(await (await adminFetch(`${cluster.url}/v1/labs/${lab.id}/logs`)).text());
     const lines = log.filter((message) => message.event === "output").map((message) => JSON.parse(message.data) as { node: string | null; stream: string; text: string });
     expect(lines).toContainEqual(expect.objectContaining({ node: "b", stream: "stderr", text: `Failed to execute command node=b command=${JSON.stringify(command)} rc=7` }));
     expect(lines).toContainEqual(expect.objectContaining({ node: "b", stream: "stderr", text: "no such peer" }));
@@ -159,7 +159,7 @@ describe.skipIf(!isRoot)(`native labs through broker and agent processes${isRoot
     expect((await lab(created.id)).state).toBe("running");
     const job = await http("POST", `${cluster.url}/v1/sessions/${session.id}/jobs`, { lab_id: created.id, node: "a", argv: ["ping", "-c", "1", "-W", "2", "10.0.2.3"] });
     expect(job.json).toMatchObject({ state: "finished", passed: true, exit_code: 0 });
-    const logs = await fetch(`${cluster.url}/v1/labs/${created.id}/logs`).then((response) => response.text());
+    const logs = await adminFetch(`${cluster.url}/v1/labs/${created.id}/logs`).then((response) => response.text());
     expect(logs).toContain("event: end");
     expect(logs).not.toContain("bytes from");
   }, 90_000);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compiledBinary } from "../support/compiled-binary.ts";
-import { eventually, http } from "../support/http.ts";
+import { adminFetch, eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { prometheusParserMissing, Scrape } from "../support/prometheus.ts";
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function scrape(): Promise<Scrape> {
-  const response = await fetch(`${cluster.url}/metrics`);
+  const response = await adminFetch(`${cluster.url}/metrics`);
   expect(response.status).toBe(200);
   return new Scrape(await response.text());
 }

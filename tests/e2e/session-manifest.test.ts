@@ -11,6 +11,7 @@ import { eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { runCliCaptured } from "../support/run-cli-in-process.ts";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
 /**
@@ -32,7 +33,7 @@ describe.skipIf(!isRoot)(`a session's manifest${isRoot ? "" : ` (${NEEDS_ROOT})`
   beforeAll(async () => {
     await cluster.startBroker();
     await cluster.startAgent({ name: "manifest-host" });
-    const broker = new LabBroker({ url: cluster.url });
+    const broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
     const session = await broker.session({ client: { name: "nightly", ci_system: "gitlab-ci", ci_job_url: "https://gitlab.example/j/9", ci_commit: "9fceb02", ci_branch: "main" } });
     sessionId = session.id;
     const lab = await session.lab(LINE3, { fileName: "line3.clab.yml" });

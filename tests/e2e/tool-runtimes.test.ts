@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { FAKES, ToolSandbox } from "../hosts/tools/tool-sandbox.ts";
-import { eventually, http } from "../support/http.ts";
+import { adminFetch, eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, processesWithEnvironment } from "../support/host-processes.ts";
 
@@ -87,7 +87,7 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     expect(devices.n1).toMatchObject({ lab_name: running.instance_name, name: `clab-${running.instance_name}-n1`, kind: "linux", image: "alpine:3", state: "running" });
     expect(String(devices.n1!.ansible_host)).toMatch(/^172\.20\.20\.\d+$/);
     expect(Object.keys(await containers())).toEqual([running.instance_name]);
-    const logs = await fetch(`${cluster.url}/v1/labs/${running.id}/logs`).then((response) => response.text());
+    const logs = await adminFetch(`${cluster.url}/v1/labs/${running.id}/logs`).then((response) => response.text());
     expect(logs).toContain(`$ containerlab deploy -t`);
     expect(logs).toContain("event: end");
     // Node commands go through the netns containerlab links for each container; the fake daemon has none to offer.
@@ -232,7 +232,7 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     const sessionId = (await http("POST", `${cluster.url}/session`)).json.session_id;
     const form = new FormData();
     form.append("topology", new File([ROUTERS], "routers.yml"));
-    const response = await fetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: form });
+    const response = await adminFetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: form });
     expect(response.status).toBe(200);
     const { reused, devices } = (await response.json()) as { reused: boolean; devices: { name: string; raw: Record<string, any> }[] };
     expect(reused).toBe(false);
@@ -264,7 +264,7 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     const upload = async (topology: string, name: string) => {
       const form = new FormData();
       form.append("topology", new File([topology], name));
-      return fetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: form });
+      return adminFetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: form });
     };
     expect((await upload(ROUTERS, "routers.yml")).status).toBe(200);
     expect((await http("POST", `${cluster.url}/lab/release`, undefined, { "x-session-id": sessionId })).status).toBe(204);

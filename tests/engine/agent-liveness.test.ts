@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { recordAgentHeartbeat } from "../../src/engine/agents/agent-heartbeat.ts";
 import { registerAgent } from "../../src/engine/agents/register-agent.ts";
-import { ConflictError } from "../../src/engine/errors.ts";
+import { ConflictError, UnauthorizedError } from "../../src/engine/errors.ts";
 import { runHousekeeping } from "../../src/engine/housekeeping.ts";
 import { explainWait } from "../../src/engine/sessions/explain-wait.ts";
 import { pollForWork } from "../../src/engine/work/take-work.ts";
 import { VERSION } from "../../src/version.ts";
-import { createTestEngine, TEST_ENROLL_TOKEN, type TestEngine } from "../support/test-engine.ts";
+import { allowReenrollment } from "../../src/engine/agents/agent-credential.ts";
+import { createTestEngine, type TestEngine } from "../support/test-engine.ts";
 
 let engine: TestEngine;
 afterEach(() => engine?.close());
@@ -69,8 +70,8 @@ describe("a host is alive while its agent's poll is held", () => {
 });
 
 describe("two installations claiming one host name", () => {
-  const register = (installId: string) =>
-    registerAgent(engine.ctx, { enrollToken: TEST_ENROLL_TOKEN, name: "vm", version: VERSION, labels: {}, runtimes: [], capacity: 1, inventory: {}, installId, agentAddress: "192.0.2.1" });
+  const register = (installId: string, currentAgentToken?: string) =>
+    registerAgent(engine.ctx, { name: "vm", version: VERSION, labels: {}, runtimes: [], capacity: 1, inventory: {}, installId, agentAddress: "192.0.2.1", currentAgentToken });
 
   test("the second is refused while the host is online, told to pass --name; the same installation re-attaches", async () => {
     engine = await createTestEngine({ agentOfflineAfterMs: 10 * SECOND });
@@ -79,14 +80,16 @@ describe("two installations claiming one host name", () => {
     expect(refusal).toBeInstanceOf(ConflictError);
     expect((refusal as Error).message).toContain('Host name "vm" belongs to another agent installation that is online (connecting from 192.0.2.1)');
     expect((refusal as Error).message).toContain("--name NAME");
-    expect((await register("install-aaaaaaaa")).host.id).toBe(first.host.id);
+    expect((await register("install-aaaaaaaa", first.agentToken)).host.id).toBe(first.host.id);
   });
 
-  test("once the host is offline another installation may take the name", async () => {
+  test("once the host is offline another installation may take the name only after an admin released it", async () => {
     engine = await createTestEngine({ agentOfflineAfterMs: 10 * SECOND });
     const first = await register("install-aaaaaaaa");
     engine.clock.advance(10 * SECOND + 1);
     await runHousekeeping(engine.ctx);
+    expect(await register("install-bbbbbbbb").catch((error: unknown) => error)).toBeInstanceOf(UnauthorizedError);
+    await allowReenrollment(engine.ctx, first.host);
     const second = await register("install-bbbbbbbb");
     expect(second.host.id).toBe(first.host.id);
     expect(second.host.installId).toBe("install-bbbbbbbb");

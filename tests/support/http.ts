@@ -1,12 +1,16 @@
+import { TEST_ADMIN_TOKEN } from "./test-broker.ts";
+
 /**
- * JSON over real HTTP for multi-process tests. Connections are not reused: a test that restarts a
- * broker on the same port would otherwise send its next request down a socket the old one closed.
+ * JSON over real HTTP for multi-process tests, as the test admin unless `headers` bring their own
+ * Authorization (`{ authorization: "" }` sends none). Connections are not reused: a test that
+ * restarts a broker on the same port would otherwise send its next request down a socket the old
+ * one closed.
  */
 export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method,
     keepalive: false,
-    headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -37,4 +41,11 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** `fetch` as the test admin, unless `init` brings an Authorization header of its own. */
+export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Bearer ${TEST_ADMIN_TOKEN}`);
+  return fetch(url, { ...init, headers });
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { TEST_ADMIN_TOKEN } from "./test-broker.ts";
 import { runChecked, runCommand } from "../../src/hosts/command-runner.ts";
 
 export interface NetworkNode {
@@ -56,7 +57,7 @@ export class NamespaceNetwork {
 
   /** An HTTP request made from a node, with curl. */
   async http(from: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const argv = [...this.on(from), "curl", "-sS", "-m", "10", "-X", method, "-w", "\n%{http_code}", url];
+    const argv = [...this.on(from), "curl", "-sS", "-m", "10", "-X", method, "-H", `Authorization: Bearer ${TEST_ADMIN_TOKEN}`, "-w", "\n%{http_code}", url];
     if (body !== undefined) argv.push("-H", "content-type: application/json", "--data-binary", JSON.stringify(body));
     const result = await runChecked(argv, { timeoutMs: 15_000 });
     const newline = result.stdout.lastIndexOf("\n");

@@ -1,5 +1,6 @@
 import type { Subprocess } from "bun";
 import { join } from "node:path";
+import { TEST_ADMIN_TOKEN } from "./test-broker.ts";
 
 const MAIN = join(import.meta.dir, "../../main.ts");
 
@@ -16,6 +17,9 @@ export interface LabbrokerProcess {
 
 const running = new Set<LabbrokerProcess>();
 
+/** What every test broker is started with and every test client command uses. */
+export const TEST_CREDENTIALS = { LABBROKER_ADMIN_TOKEN: TEST_ADMIN_TOKEN, LABBROKER_TOKEN: TEST_ADMIN_TOKEN };
+
 /** This process's environment without LABBROKER_* (a developer's shell may set them), for child processes. */
 export function environmentWithoutLabbroker(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LABBROKER_")));
@@ -23,10 +27,12 @@ export function environmentWithoutLabbroker(): Record<string, string | undefined
 
 /**
  * Starts `labbroker ARGS…` from source (or `binary` when given) with a clean LABBROKER_* environment;
- * `wrapper` goes before it (e.g. `nsenter --net=…` to run it in another network namespace).
+ * `wrapper` goes before it (e.g. `nsenter --net=…` to run it in another network namespace). A broker
+ * gets TEST_ADMIN_TOKEN as its admin token and a client command uses it, unless `credentials: false`
+ * (a test of what happens without them).
  */
-export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string; wrapper?: string[] } = {}): LabbrokerProcess {
-  const env = environmentWithoutLabbroker();
+export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string; wrapper?: string[]; credentials?: false } = {}): LabbrokerProcess {
+  const env = { ...environmentWithoutLabbroker(), ...(options.credentials === false ? {} : TEST_CREDENTIALS) };
   const command = [...(options.wrapper ?? []), ...(options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args])];
   const proc = Bun.spawn(command, { env: { ...env, ...options.env }, cwd: options.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: Record<string, unknown>[] = [];

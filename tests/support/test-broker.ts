@@ -1,11 +1,20 @@
 import { openBrokerApp } from "../../src/broker.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../../src/engine/context.ts";
 import { silentLogger } from "../../src/log.ts";
+import type { Api } from "../../src/routes/api.ts";
+import type { AccessSettings } from "../../src/routes/app.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { TEST_ENROLL_TOKEN } from "./test-engine.ts";
 
-/** A broker app for one test on its own database (in memory unless `db` names a file) and fake clock, answering through `app.request()`. */
-export async function createTestApp(settings: Partial<EngineSettings> = {}, db = ":memory:") {
+/** The bootstrap admin token of every test broker (in process and in child processes). */
+export const TEST_ADMIN_TOKEN = "lbt_test-admin-token";
+
+/**
+ * A broker app for one test on its own database (in memory unless `db` names a file) and fake clock.
+ * `app.request()` sends the admin token unless the request has an Authorization header of its own;
+ * `anonymousApp` sends exactly what it is given (tests of authentication use it).
+ */
+export async function createTestApp(settings: Partial<EngineSettings> = {}, db = ":memory:", access: AccessSettings = { anonymous: "none" }) {
   const clock = new FakeClock();
   const broker = await openBrokerApp({
     database: { db, dbSync: "normal" },
@@ -13,9 +22,27 @@ export async function createTestApp(settings: Partial<EngineSettings> = {}, db =
     clock,
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
     enrollToken: TEST_ENROLL_TOKEN,
+    adminToken: TEST_ADMIN_TOKEN,
+    access,
     housekeeping: false,
   });
-  return { ...broker, clock, ctx: broker.engine.ctx };
+  return { ...broker, app: asAdmin(broker.app), anonymousApp: broker.app, clock, ctx: broker.engine.ctx };
+}
+
+/** The app with `request()` authenticated as the test admin by default. */
+function asAdmin(app: Api): Api {
+  const request: Api["request"] = (input, init, ...rest) => {
+    const headers = new Headers(init?.headers);
+    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${TEST_ADMIN_TOKEN}`);
+    return app.request(input, { ...init, headers }, ...rest);
+  };
+  return new Proxy(app, {
+    get(target, property) {
+      if (property === "request") return request;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

@@ -36,7 +36,6 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
 
   const addHost = async (name: string, options: TestHostOptions = {}) => {
     const result = await registerAgent(ctx, {
-      enrollToken: TEST_ENROLL_TOKEN,
       name,
       version: VERSION,
       labels: options.labels ?? {},
@@ -49,7 +48,7 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
 
   const requestSession = async (
     requirements: Partial<Requirement>[] = [{}],
-    extra: { priority?: number; idempotencyKey?: string; strict?: boolean; walltimeMs?: number; startAt?: number } = {},
+    extra: { priority?: number; idempotencyKey?: string; strict?: boolean; walltimeMs?: number; startAt?: number; owner?: { id: string; name: string } } = {},
   ) => {
     const { session } = await createSession(ctx, {
       requirements: requirements.map((requirement, index) => ({
@@ -63,6 +62,7 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
       idempotencyKey: extra.idempotencyKey ?? null,
       compat: false,
       strict: extra.strict ?? false,
+      owner: extra.owner ?? null,
       walltimeMs: extra.walltimeMs ?? null,
       startAt: extra.startAt ?? null,
     });

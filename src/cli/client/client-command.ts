@@ -1,12 +1,28 @@
+import { readFileSync } from "node:fs";
 import { LabBroker } from "../../client/broker.ts";
-import { resolveBrokerUrl } from "../../client/environment.ts";
+import { resolveBrokerUrl, splitCredentials } from "../../client/environment.ts";
 import { LabBrokerError, WaitTimeoutError } from "../../client/errors.ts";
 import type { ClientConfig } from "../../config/client-options.ts";
+import { DEFAULT_TOKEN_FILE, readSecretFile } from "../../config/token-file.ts";
+import { fetchTrusting } from "../../platform/tls-fetch.ts";
 import { type CommandIo, ExitCode, UsageError } from "../command.ts";
 
-/** The broker a client command talks to: --broker, LABBROKER_URL, REMOTE_LAB_URL, then http://localhost:8000. */
+/**
+ * The broker a client command talks to: --broker, LABBROKER_URL, REMOTE_LAB_URL, then
+ * http://localhost:8000; and its token: --token / LABBROKER_TOKEN, credentials in the URL,
+ * --token-file / LABBROKER_TOKEN_FILE, then ./data/admin-token (the admin token `serve` saved there).
+ */
 export function connect(config: ClientConfig, env: Record<string, string | undefined>): LabBroker {
-  return new LabBroker({ url: resolveBrokerUrl({ url: config.broker, env }) });
+  const url = resolveBrokerUrl({ url: config.broker, env });
+  const token = config.token ?? (splitCredentials(url).token ? undefined : tokenFromFile(config.tokenFile));
+  return new LabBroker({ url, token, ...(config.caFile ? { fetch: fetchTrusting(readFileSync(config.caFile, "utf8")) } : {}) });
+}
+
+function tokenFromFile(path: string | undefined): string | undefined {
+  if (!path) return readSecretFile(DEFAULT_TOKEN_FILE) ?? undefined;
+  const token = readSecretFile(path);
+  if (!token) throw new UsageError(`--token-file ${path}: no such file, or it is empty`);
+  return token;
 }
 
 export function requireSessionId(id: string | undefined): string {

@@ -23,7 +23,7 @@ export const enrollTokenCommand: CliCommand = {
     try {
       const token = await rotateEnrollmentToken(db.orm, systemClock.now());
       io.stdout(`${token}\n`);
-      io.stderr("New enrollment token stored; the previous one no longer enrolls agents. Start an agent with:\n  labbroker agent --broker URL --token TOKEN\n");
+      io.stderr("New enrollment token stored; the previous one no longer enrolls agents. Start an agent with:\n  LABBROKER_ENROLL_TOKEN=TOKEN labbroker agent --broker URL\n");
     } finally {
       db.close();
     }

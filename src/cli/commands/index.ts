@@ -10,6 +10,7 @@ import { queueCommand } from "./queue.ts";
 import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
 import { sessionCommand } from "./session.ts";
+import { tokenCommand } from "./token.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every subcommand, in the order `labbroker help` lists them. Adding one is a file plus a line here. */
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CliCommand[] = [
   hostsCommand,
   queueCommand,
   migrateCommand,
+  tokenCommand,
   enrollTokenCommand,
   openapiCommand,
   versionCommand,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { runAgent } from "../../agents/agent.ts";
 import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
@@ -6,6 +7,7 @@ import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.t
 import { generateToken } from "../../engine/tokens.ts";
 import { createLogger } from "../../log.ts";
 import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+import { warnSecretsOnCommandLine } from "../secret-flags.ts";
 
 const serveOptions = { ...brokerOptions, ...hostAgentOptions };
 
@@ -15,8 +17,9 @@ export const serveCommand: CliCommand = {
   options: serveOptions,
   details: "The local agent talks to the broker over loopback HTTP, exactly like a remote agent, with a token made for this run.",
   async run({ values, signal, io, env }) {
-    const config = parseOptions(brokerConfigSchema.merge(hostAgentConfigSchema), serveOptions, values);
+    const config = parseOptions(brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape), serveOptions, values);
     const log = createLogger({ level: config.logLevel });
+    warnSecretsOnCommandLine({ values, env }, serveOptions, ["adminToken", "enrollToken"], log);
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });
     const localToken = generateToken("lbe");
     broker.engine.allowEnrollmentToken(localToken);
@@ -24,6 +27,8 @@ export const serveCommand: CliCommand = {
     const agent = runAgent({
       brokerUrl: broker.localUrl,
       enrollToken: localToken,
+      // Over HTTPS the local agent trusts the served certificate itself (it names localhost or 127.0.0.1).
+      ...(config.tlsCert ? { caPem: readFileSync(config.tlsCert, "utf8") } : {}),
       ...hostAgentSettings(config),
       env,
       clock: systemClock,

@@ -27,7 +27,8 @@ export function startKeeper(broker: LabBroker, request: KeeperRequest, { io, env
     return;
   }
   const args = ["session", "keepalive", request.sessionId, "--broker", broker.url, "--watch", String(watched.pid), "--foreground"];
-  const pid = startDetached([...self.command, ...args], env);
+  // The token goes in the environment, never in argv (where `ps` would show it).
+  const pid = startDetached([...self.command, ...args], { ...env, ...(broker.token ? { LABBROKER_TOKEN: broker.token } : {}) });
   io.stderr(`labbroker: session ${request.sessionId} is kept alive while process ${watched.pid} (${processName(watched.pid)}) lives; keeper pid ${pid}\n`);
 }
 

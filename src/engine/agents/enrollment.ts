@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Orm } from "../../../db/connect.ts";
 import { brokerSettings } from "../../../db/schema.ts";
-import { generateToken, hashToken } from "../tokens.ts";
+import type { EngineContext } from "../context.ts";
+import { UnauthorizedError } from "../errors.ts";
+import { generateToken, hashToken, tokenMatches } from "../tokens.ts";
 
 const ENROLLMENT_KEY = "enrollment_token_sha256";
 
@@ -40,4 +42,16 @@ async function storeHash(orm: Orm, tokenHash: string, now: number): Promise<void
     .insert(brokerSettings)
     .values({ key: ENROLLMENT_KEY, value: tokenHash, updatedAt: now })
     .onConflictDoUpdate({ target: brokerSettings.key, set: { value: tokenHash, updatedAt: now } });
+}
+
+/** Refuses a registration without the stored enrollment token (or one `serve` allowed for its own agent). */
+export async function verifyEnrollmentToken(ctx: EngineContext, presented: string | null): Promise<void> {
+  const stored = await storedEnrollmentTokenHash(ctx.orm);
+  if (presented && [...(stored ? [stored] : []), ...ctx.extraEnrollmentTokenHashes].some((hash) => tokenMatches(presented, hash))) return;
+  throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
+}
+
+/** Whether the token is one `serve` made for its own agent (kept in memory only, never stored). */
+export function isLocalAgentToken(ctx: EngineContext, presented: string | null): boolean {
+  return presented !== null && ctx.extraEnrollmentTokenHashes.some((hash) => tokenMatches(presented, hash));
 }

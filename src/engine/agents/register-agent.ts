@@ -2,15 +2,16 @@ import { hosts } from "../../../db/schema.ts";
 import { MAJOR_VERSION, VERSION } from "../../version.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
-import { storedEnrollmentTokenHash } from "./enrollment.ts";
 import { ConflictError, UnauthorizedError } from "../errors.ts";
 import type { Host, HostRuntime } from "../model.ts";
 import { hostToRow } from "../rows.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import { generateToken, hashToken, tokenMatches } from "../tokens.ts";
 
+/** A registration whose enrollment token was checked already (verifyEnrollmentToken). */
 export interface RegisterAgentInput {
-  enrollToken: string;
+  /** The host's current agent token, which an agent sends when it registers again under its name. */
+  currentAgentToken?: string | undefined;
   name: string;
   version: string;
   labels: Record<string, string>;
@@ -21,6 +22,8 @@ export interface RegisterAgentInput {
   installId?: string | undefined;
   /** Where the registration came from, as the broker saw it. */
   agentAddress?: string | null;
+  /** `serve`'s own agent (its in-memory enrollment token): it may take its host back without the old credential. */
+  localAgent?: boolean;
 }
 
 /**
@@ -30,10 +33,6 @@ export interface RegisterAgentInput {
  * hostname would otherwise take the host from each other in turn.
  */
 export async function registerAgent(ctx: EngineContext, input: RegisterAgentInput): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
-  const stored = await storedEnrollmentTokenHash(ctx.orm);
-  if (![...(stored ? [stored] : []), ...ctx.extraEnrollmentTokenHashes].some((hash) => tokenMatches(input.enrollToken, hash))) {
-    throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
-  }
   const agentMajor = Number(input.version.split(".")[0]);
   if (agentMajor !== MAJOR_VERSION) {
     throw new ConflictError(`Agent version ${input.version} cannot work with broker version ${VERSION}: the major versions must match`);
@@ -42,7 +41,10 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
   const agentToken = generateToken("lba");
   const { state } = ctx;
   const existing = state.hostsByName.get(input.name);
-  if (existing) refuseNameClash(existing, input);
+  if (existing) {
+    refuseNameClash(existing, input);
+    refuseTakeover(existing, input);
+  }
   const host: Host = existing ?? {
     id: newId(now),
     name: input.name,
@@ -56,6 +58,9 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     maintenance: false,
     agentVersion: input.version,
     agentTokenHash: "",
+    pendingAgentTokenHash: null,
+    pendingAgentToken: null,
+    rotateAgain: false,
     inventory: {},
     registeredAt: now,
     lastSeenAt: now,
@@ -71,6 +76,9 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     agentCapacity: input.capacity,
     agentVersion: input.version,
     agentTokenHash: hashToken(agentToken),
+    pendingAgentTokenHash: null,
+    pendingAgentToken: null,
+    rotateAgain: false,
     inventory: input.inventory,
     online: true,
     lastSeenAt: now,
@@ -88,6 +96,21 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return { host, agentToken, reattached: Boolean(existing) };
+}
+
+/**
+ * The enrollment token alone does not take over a registered host (a job that read it could then
+ * receive other sessions' work): the agent must also hold the host's current credential, or an
+ * admin must have released the name (PATCH /v1/hosts/{id} {"reenroll": true}).
+ */
+function refuseTakeover(host: Host, input: RegisterAgentInput): void {
+  if (host.agentTokenHash === "" || input.localAgent) return;
+  const presented = input.currentAgentToken;
+  if (presented && [host.agentTokenHash, host.pendingAgentTokenHash].some((hash) => hash && tokenMatches(presented, hash))) return;
+  throw new UnauthorizedError(
+    `Host "${host.name}" is registered already and this agent does not hold its current credential; ` +
+      `an admin can allow a new registration with PATCH /v1/hosts/{id} {"reenroll": true}, or start the agent with another --name`,
+  );
 }
 
 function refuseNameClash(host: Host, input: RegisterAgentInput): void {

@@ -1,5 +1,6 @@
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnavailableError, UnprocessableError } from "../errors.ts";
 import { Change, type EngineContext } from "../context.ts";
+import { forgetDownloadedContent } from "./file-transfer-content.ts";
 import { resolveTarget, type TargetRequest, targetPayload } from "../jobs/job-target.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
@@ -48,5 +49,6 @@ export async function runHostOperation(
   const result = finished.result ?? {};
   const refused = result.refused as { reason?: keyof typeof REFUSALS; message?: string } | undefined;
   if (refused) throw new (REFUSALS[refused.reason ?? "invalid"] ?? BadRequestError)(refused.message ?? "the host refused the operation");
+  if (kind === "file-transfer") await forgetDownloadedContent(ctx, work.id, result);
   return result.value;
 }

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { sessions } from "../../../db/schema.ts";
+import { checkSessionRights, type SessionRights } from "../access/session-rights.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { ConflictError, TooManyRequestsError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
@@ -22,6 +23,10 @@ export interface CreateSessionInput {
   walltimeMs?: number | null;
   /** A reservation: book the hosts for [startAt, startAt + walltime) instead of queueing. */
   startAt?: number | null;
+  /** Who it belongs to: only they (and admins) may act in it. */
+  owner: { id: string; name: string } | null;
+  /** What the owner may ask for beyond the default (null: anything). */
+  rights?: SessionRights | null;
 }
 
 /** How far ahead the next free slot is looked for when a reservation is refused. */
@@ -36,6 +41,8 @@ const NEXT_SLOT_STEP_MS = 60_000;
 export async function createSession(ctx: EngineContext, input: CreateSessionInput): Promise<{ session: Session; created: boolean }> {
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(ctx, input.idempotencyKey);
+    // Another owner's key must not hand out their session.
+    if (existing && existing.ownerId !== (input.owner?.id ?? null)) throw new ConflictError("This Idempotency-Key was used by another client; choose a key of your own");
     if (existing) return { session: existing, created: false };
   }
   const now = ctx.clock.now();
@@ -43,6 +50,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   if (walltimeMs !== null && walltimeMs > ctx.settings.maxWalltimeMs) {
     throw new UnprocessableError(`walltime ${walltimeMs / 1000} s is longer than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
   }
+  checkSessionRights(input.rights ?? null, { priority: input.priority, walltimeMs, reservation: (input.startAt ?? null) !== null });
   refuseWhenQueueFull(ctx);
   const session: Session = {
     id: newId(now),
@@ -62,6 +70,8 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
     walltimeMs,
     startAt: input.startAt ?? null,
     hostFacts: null,
+    ownerId: input.owner?.id ?? null,
+    ownerName: input.owner?.name ?? null,
     poolKey: poolKey(input.requirements, walltimeMs),
   };
   const change = new Change(ctx);
@@ -70,7 +80,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   ctx.state.sessions.set(session.id, session);
   if (session.idempotencyKey) ctx.state.byIdempotencyKey.set(session.idempotencyKey, session);
   change.write(ctx.statements.insertSession(sessionToRow(session)));
-  change.emit("session.created", { sessionId: session.id }, { priority: session.priority, requirements: session.requirements, client: session.client, walltimeMs, startAt: session.startAt });
+  change.emit("session.created", { sessionId: session.id }, { priority: session.priority, requirements: session.requirements, client: session.client, walltimeMs, startAt: session.startAt, owner: session.ownerName });
   if (session.state === "scheduled") change.emit("session.scheduled", { sessionId: session.id }, { startAt: session.startAt, hosts: session.assignments });
   promoteWaitingSessions(ctx, change);
   await change.commit();

@@ -1,6 +1,7 @@
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import type { EndReason, Session } from "../model.ts";
+import { rotateAgentTokenIn } from "../agents/agent-credential.ts";
 import { restoreSessionHosts } from "../devices/host-changes.ts";
 import { releaseSessionLabs } from "../labs/destroy-lab.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
@@ -14,8 +15,13 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   if (session.state === "active" && session.activatedAt !== null) state.recordDuration(session.poolKey, now - session.activatedAt);
   state.walltimeWarned.delete(session.id);
   for (const key of state.jobNumbers.keys()) if (key.startsWith(`${session.id}:`)) state.jobNumbers.delete(key);
-  for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.delete(session.id);
   const previous = session.state;
+  for (const hostId of Object.values(session.assignments ?? {})) {
+    const host = state.hosts.get(hostId);
+    host?.holders.delete(session.id);
+    // What the session ran may have read the agent's token: it dies with the session.
+    if (host && previous === "active") rotateAgentTokenIn(ctx, change, host);
+  }
   session.state = "ended";
   session.endReason = reason;
   session.endedAt = now;

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { sessions } from "../../../db/schema.ts";
+import { checkSessionRights, type SessionRights } from "../access/session-rights.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { ConflictError, NotFoundError, UnprocessableError } from "../errors.ts";
 import type { Session } from "../model.ts";
@@ -13,7 +14,7 @@ import { hostCalendar } from "./host-calendar.ts";
  * when it would end an active session before now, leave a booking or walltime empty, or exceed the
  * broker's maximum.
  */
-export async function changeWalltime(ctx: EngineContext, sessionId: string, offsetMs: number): Promise<Session> {
+export async function changeWalltime(ctx: EngineContext, sessionId: string, offsetMs: number, rights: SessionRights | null = null): Promise<Session> {
   const session = ctx.state.sessions.get(sessionId);
   if (!session) throw new NotFoundError(`Cannot find a waiting, scheduled or active session "${sessionId}"`);
   if (session.walltimeMs === null) throw new UnprocessableError("This session has no walltime to change; it runs until it is released");
@@ -23,6 +24,7 @@ export async function changeWalltime(ctx: EngineContext, sessionId: string, offs
   if (walltimeMs > ctx.settings.maxWalltimeMs) {
     throw new UnprocessableError(`offset_walltime_s: the walltime would be ${walltimeMs / 1000} s, more than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
   }
+  checkSessionRights(rights, { priority: session.priority, walltimeMs, reservation: session.state === "scheduled" });
   if (walltimeMs <= 0) throw new UnprocessableError(`offset_walltime_s: the walltime would be ${walltimeMs / 1000} s; it must stay above 0 (the session has ${session.walltimeMs / 1000} s)`);
   if (session.state === "active" && started! + walltimeMs <= now) {
     throw new UnprocessableError(`offset_walltime_s: the session would end at ${new Date(started! + walltimeMs).toISOString()}, before now; less than ${(started! + session.walltimeMs - now) / 1000} s can be taken off`);

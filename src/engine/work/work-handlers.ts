@@ -1,5 +1,6 @@
 import { applyInventory } from "../agents/apply-inventory.ts";
 import type { Change, EngineContext } from "../context.ts";
+import { forgetUploadedContent } from "../devices/file-transfer-content.ts";
 import { recordHostChanges } from "../devices/host-changes.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
@@ -15,4 +16,5 @@ export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
   "destroy-lab": applyDestroyResult,
   "run-job": applyJobResult,
   "device-op": recordHostChanges,
+  "file-transfer": forgetUploadedContent,
 };

@@ -23,6 +23,11 @@ export const RegisterAgentBodySchema = z
       .regex(/^[A-Za-z0-9-]{8,64}$/, "expected 8-64 letters, digits or '-'")
       .optional()
       .openapi({ description: "A random id the agent keeps in its work dir; another installation cannot take the name of a host that is online" }),
+    current_agent_token: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "The host's current agent token: registering again under a registered name needs it (or an admin's PATCH /v1/hosts/{id} {\"reenroll\": true})" }),
   })
   .strict()
   .openapi("RegisterAgent");
@@ -46,11 +51,6 @@ export const BearerHeaderSchema = z.object({
 
 export const AgentIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-/** The token from an `Authorization: Bearer …` header, if any. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
-}
 
 export const WorkDeliverySchema = z
   .object({
@@ -88,7 +88,15 @@ export const PollBodySchema = z
 
 export type PollBody = z.input<typeof PollBodySchema>;
 
-export const PollResponseSchema = z.object({ work: z.array(WorkDeliverySchema) }).openapi("AgentPollResponse");
+export const PollResponseSchema = z
+  .object({
+    work: z.array(WorkDeliverySchema),
+    agent_token: z
+      .string()
+      .optional()
+      .openapi({ description: "A new agent token (rotated when a session on this host ended): use it from now on; the old one stops working once it is used" }),
+  })
+  .openapi("AgentPollResponse");
 
 const OutputEventSchema = z
   .object({

@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { labFiles } from "../../../db/schema.ts";
-import { authenticateAgent } from "../../engine/agents/agent-heartbeat.ts";
 import { NotFoundError } from "../../engine/errors.ts";
 import { findLab } from "../../engine/labs/find-lab.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { BearerHeaderSchema, bearerToken } from "./agent-schemas.ts";
+import { BearerHeaderSchema } from "./agent-schemas.ts";
 
 export const LabBundleSchema = z
   .object({ files: z.array(z.object({ path: z.string(), content_base64: z.string() })) })
@@ -28,8 +27,8 @@ const getLabFiles = createRoute({
 
 export function registerGetLabFiles(api: Api, { engine }: RouteDeps): void {
   api.openapi(getLabFiles, async (c) => {
-    const { id, lab_id } = c.req.valid("param");
-    const host = authenticateAgent(engine, id, bearerToken(c.req.valid("header").authorization));
+    const { lab_id } = c.req.valid("param");
+    const host = c.get("agentHost");
     const lab = await findLab(engine, lab_id);
     if (lab.hostId !== host.id) throw new NotFoundError(`Cannot find lab "${lab_id}" on host "${host.name}"`);
     const rows = await engine.orm.select().from(labFiles).where(eq(labFiles.labId, lab.id));

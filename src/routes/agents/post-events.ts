@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authenticateAgent } from "../../engine/agents/agent-heartbeat.ts";
 import { recordAgentEvents } from "../../engine/work/record-agent-events.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema, bearerToken } from "./agent-schemas.ts";
+import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema } from "./agent-schemas.ts";
 
 const postEvents = createRoute({
   method: "post",
@@ -24,7 +23,6 @@ const postEvents = createRoute({
 
 export function registerPostEvents(api: Api, { engine }: RouteDeps): void {
   api.openapi(postEvents, async (c) => {
-    const host = authenticateAgent(engine, c.req.valid("param").id, bearerToken(c.req.valid("header").authorization));
-    return c.json(await recordAgentEvents(engine, host, c.req.valid("json").events), 200);
+    return c.json(await recordAgentEvents(engine, c.get("agentHost"), c.req.valid("json").events), 200);
   });
 }

@@ -1,12 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
-import { authenticateAgent, recordAgentHeartbeat } from "../../engine/agents/agent-heartbeat.ts";
+import { agentTokenToDeliver } from "../../engine/agents/agent-credential.ts";
+import { recordAgentHeartbeat } from "../../engine/agents/agent-heartbeat.ts";
 import { reconcileHostLabs } from "../../engine/labs/reconcile-labs.ts";
 import { pollForWork } from "../../engine/work/take-work.ts";
 import { remoteAddress } from "../../platform/remote-address.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { AgentIdParamSchema, BearerHeaderSchema, bearerToken, PollBodySchema, PollResponseSchema } from "./agent-schemas.ts";
+import { AgentIdParamSchema, BearerHeaderSchema, PollBodySchema, PollResponseSchema } from "./agent-schemas.ts";
 
 const postPoll = createRoute({
   method: "post",
@@ -24,12 +25,13 @@ const postPoll = createRoute({
 export function registerPostPoll(api: Api, { engine }: RouteDeps): void {
   api.openAPIRegistry.registerComponent("securitySchemes", "agentToken", { type: "http", scheme: "bearer" });
   api.openapi(postPoll, async (c) => {
-    const host = authenticateAgent(engine, c.req.valid("param").id, bearerToken(c.req.valid("header").authorization));
+    const host = c.get("agentHost");
     // A poll without a body (or without a JSON content type) means the defaults.
     const body = PollBodySchema.parse(c.req.valid("json") ?? {});
     await recordAgentHeartbeat(engine, host, remoteAddress(c));
     if (body.labs) await reconcileHostLabs(engine, host, body.labs);
     const work = await pollForWork(engine, host, new Set(body.running), body.wait_s * 1000, c.req.raw.signal);
-    return c.json({ work }, 200);
+    const agentToken = await agentTokenToDeliver(engine, host);
+    return c.json({ work, ...(agentToken ? { agent_token: agentToken } : {}) }, 200);
   });
 }

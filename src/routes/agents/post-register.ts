@@ -1,11 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
+import { asActor } from "../../engine/access/actor-scope.ts";
+import { isLocalAgentToken } from "../../engine/agents/enrollment.ts";
+import { bearerSecret } from "../access/credentials.ts";
 import { registerAgent } from "../../engine/agents/register-agent.ts";
 import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
 import { remoteAddress } from "../../platform/remote-address.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { BearerHeaderSchema, bearerToken, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "./agent-schemas.ts";
+import { BearerHeaderSchema, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "./agent-schemas.ts";
 
 const postRegister = createRoute({
   method: "post",
@@ -27,12 +30,14 @@ export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
   api.openAPIRegistry.registerComponent("securitySchemes", "enrollmentToken", { type: "http", scheme: "bearer" });
   api.openapi(postRegister, async (c) => {
     const body = c.req.valid("json");
-    const { host, agentToken, reattached } = await registerAgent(engine, {
-      enrollToken: bearerToken(c.req.valid("header").authorization) ?? "",
+    // The enrollment token was checked before the body was read (access-rules.ts); the agent acts from here on.
+    const { host, agentToken, reattached } = await asActor(`agent:${body.name}`, () => registerAgent(engine, {
       ...body,
+      currentAgentToken: body.current_agent_token,
       installId: body.install_id,
       agentAddress: remoteAddress(c),
-    });
+      localAgent: isLocalAgentToken(engine, bearerSecret(c)),
+    }));
     return c.json({ agent_id: host.id, agent_token: agentToken, reattached, poll_timeout_s: MAX_POLL_HOLD_S }, 201);
   });
 }

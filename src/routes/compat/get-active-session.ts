@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { mayActFor } from "../../engine/access/principal.ts";
 import { NotFoundError } from "../../engine/errors.ts";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
@@ -8,7 +9,7 @@ const getActiveSession = createRoute({
   method: "get",
   path: "/active-session",
   tags: ["remote-lab"],
-  summary: "Remote Lab: the oldest active session",
+  summary: "Remote Lab: the oldest active session of the caller (of anyone, for admins)",
   responses: {
     200: {
       description: "The oldest active session",
@@ -18,15 +19,16 @@ const getActiveSession = createRoute({
         },
       },
     },
-    ...compatErrorResponses(404),
+    ...compatErrorResponses(401, 403, 404),
   },
 });
 
 export function registerCompatGetActiveSession(api: Api, { engine }: RouteDeps): void {
   api.openapi(getActiveSession, (c) => {
     let oldest: { id: string; activatedAt: number; seq: number } | undefined;
+    const principal = c.get("principal");
     for (const session of engine.state.sessions.values()) {
-      if (session.state !== "active") continue;
+      if (session.state !== "active" || !mayActFor(principal, session.ownerId)) continue;
       const activatedAt = session.activatedAt ?? 0;
       if (!oldest || activatedAt < oldest.activatedAt || (activatedAt === oldest.activatedAt && session.seq < oldest.seq)) {
         oldest = { id: session.id, activatedAt, seq: session.seq };

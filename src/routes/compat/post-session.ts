@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { sessionOwnerOf } from "../../engine/access/principal.ts";
 import { createSession } from "../../engine/sessions/create-session.ts";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
@@ -29,6 +30,7 @@ export function registerCompatPostSession(api: Api, { engine }: RouteDeps): void
       idempotencyKey: null,
       compat: true,
       strict: false,
+      owner: sessionOwnerOf(c.get("principal")),
     });
     const ahead = session.state === "waiting" ? engine.state.queue.countAhead(session) : 0;
     return c.json({ session_id: session.id, position: compatPosition(ahead, session) }, 201);

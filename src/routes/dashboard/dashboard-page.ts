@@ -1,6 +1,8 @@
 /**
  * The live dashboard: one self-contained page (no CDN, it must work on an offline lab network)
- * that reads the /v1 API every two seconds.
+ * that reads the /v1 API every two seconds. It logs in with a token (a form, or the one-click link
+ * `/#token=…` the broker prints at its first start): POST /v1/login turns it into an HttpOnly,
+ * SameSite=Strict cookie, so the page's script never holds it.
  */
 export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="en">
@@ -21,7 +23,8 @@ export const DASHBOARD_PAGE = `<!doctype html>
 </head>
 <body>
 <h1>labbroker <span class="muted" id="updated"></span></h1>
-<p class="muted">API reference: <a href="/docs">/docs</a></p>
+<p class="muted">API reference: <a href="/docs">/docs</a> · <span id="who"></span> <button id="logout" hidden>log out</button></p>
+<form id="login" hidden><label>Token <input id="token" type="password" autocomplete="off" size="50"></label> <button>log in</button> <span id="login-error" class="failed"></span></form>
 <h2>Hosts</h2><table id="hosts"></table>
 <h2>Sessions</h2><table id="sessions"></table>
 <h2>Labs</h2><table id="labs"></table>
@@ -44,7 +47,25 @@ function render(id, head, rows) {
   document.getElementById(id).innerHTML = "<tr>" + head.map((h) => "<th>" + h + "</th>").join("") + "</tr>" +
     (rows.length ? rows.join("") : "<tr><td class=\\"muted\\" colspan=\\"" + head.length + "\\">none</td></tr>");
 }
-async function json(path) { const response = await fetch(path); return response.json(); }
+async function json(path) {
+  const response = await fetch(path);
+  if (response.status === 401) throw new Error("login");
+  return response.json();
+}
+const post = (path, body) => fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+async function login(token) {
+  const response = await post("/v1/login", { token });
+  document.getElementById("login-error").textContent = response.ok ? "" : "that token is unknown, revoked or expired";
+  return response.ok;
+}
+async function whoami() {
+  const response = await fetch("/v1/whoami");
+  const known = response.ok ? await response.json() : null;
+  document.getElementById("login").hidden = known !== null;
+  document.getElementById("logout").hidden = known === null || known.kind !== "token";
+  document.getElementById("who").textContent = known ? "signed in as " + known.name + " (" + known.role + ")" : "";
+  return known;
+}
 async function refresh() {
   const [hosts, sessions, labs] = await Promise.all([json("/v1/hosts"), json("/v1/sessions"), json("/v1/labs")]);
   render("hosts", ["name", "state", "runtimes", "labels", "used", "agent"], hosts.items.map((h) => "<tr>" + cell(h.name) + cell(h.state, "state " + h.state) +
@@ -57,6 +78,20 @@ async function refresh() {
     cell(l.runtime) + cell(l.instance_name) + cell(l.ref_count) + cell(l.devices.map((d) => d.name + (d.raw.ansible_host ? " " + d.raw.ansible_host : "")).join(", ")) + "</tr>"));
   document.getElementById("updated").textContent = "· " + new Date().toLocaleTimeString();
 }
-refresh().catch(() => {});
-setInterval(() => refresh().catch(() => {}), 2000);
+document.getElementById("login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (await login(document.getElementById("token").value)) start();
+});
+document.getElementById("logout").addEventListener("click", async () => { await post("/v1/logout"); location.reload(); });
+let timer = null;
+async function start() {
+  if (!(await whoami())) return;
+  const tick = () => refresh().catch((error) => { if (error.message === "login") { clearInterval(timer); whoami(); } });
+  tick();
+  timer ??= setInterval(tick, 2000);
+}
+// The one-click link: the token travels in the fragment (never sent to a server) and is dropped from the address bar.
+const linked = new URLSearchParams(location.hash.slice(1)).get("token");
+if (linked) history.replaceState(null, "", location.pathname);
+(linked ? login(linked) : Promise.resolve()).then(start);
 `;

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { allowReenrollment } from "../../engine/agents/agent-credential.ts";
 import { updateHost } from "../../engine/hosts/update-host.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
@@ -15,6 +16,10 @@ const PatchHostBodySchema = z
     capacity: z.number().int().min(0).max(200).nullable().optional().openapi({ description: "Slot override; null returns to the agent's value" }),
     drain: z.boolean().optional().openapi({ description: "Finish current sessions, take no new ones" }),
     maintenance: z.boolean().optional().openapi({ description: "Take no sessions at all until cleared" }),
+    reenroll: z
+      .literal(true)
+      .optional()
+      .openapi({ description: "Release the host's name: its agent token stops working and the next agent enrolling under the name takes the host (a reinstalled agent that lost its work dir)" }),
   })
   .strict()
   .openapi("PatchHost");
@@ -23,7 +28,7 @@ const patchHost = createRoute({
   method: "patch",
   path: "/v1/hosts/{id}",
   tags: ["hosts"],
-  summary: "Change a host's labels, capacity, drain or maintenance",
+  summary: "Change a host's labels, capacity, drain or maintenance, or release its name for a new agent",
   request: { params: HostIdParamSchema, body: { content: { "application/json": { schema: PatchHostBodySchema } }, required: true } },
   responses: { 200: { description: "The host", content: { "application/json": { schema: HostViewSchema } } }, ...problemResponses(400, 404, 503) },
 });
@@ -37,6 +42,7 @@ export function registerPatchHost(api: Api, { engine }: RouteDeps): void {
       ...(body.drain !== undefined ? { drain: body.drain } : {}),
       ...(body.maintenance !== undefined ? { maintenance: body.maintenance } : {}),
     });
+    if (body.reenroll) await allowReenrollment(engine, host);
     return c.json(toHostView(host), 200);
   });
 }

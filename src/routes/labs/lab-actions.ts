@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { deleteLab, redeployLab, releaseLab } from "../../engine/labs/lab-actions.ts";
 import { findLab } from "../../engine/labs/find-lab.ts";
+import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -45,10 +46,12 @@ export function registerLabActions(api: Api, { engine }: RouteDeps): void {
   });
   api.openapi(releaseLabRoute, async (c) => {
     const lab = await findLab(engine, c.req.valid("param").id);
-    return c.json(toLabView(await releaseLab(engine, lab, c.req.valid("json").session_id, "all")), 200);
+    const session = await ownedSession(engine, c.get("principal"), c.req.valid("json").session_id);
+    return c.json(toLabView(await releaseLab(engine, lab, session.id, "all")), 200);
   });
   api.openapi(redeployLabRoute, async (c) => {
     const lab = await findLab(engine, c.req.valid("param").id);
-    return c.json(toLabView(await redeployLab(engine, lab, c.req.valid("json").session_id)), 202);
+    const session = await ownedSession(engine, c.get("principal"), c.req.valid("json").session_id);
+    return c.json(toLabView(await redeployLab(engine, lab, session.id)), 202);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { findLab } from "../../engine/labs/find-lab.ts";
 import { deployLabNow } from "../../engine/labs/lab-actions.ts";
+import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -20,6 +21,7 @@ const postLabDeploy = createRoute({
 export function registerPostLabDeploy(api: Api, { engine }: RouteDeps): void {
   api.openapi(postLabDeploy, async (c) => {
     const lab = await findLab(engine, c.req.valid("param").id);
-    return c.json(toLabView(await deployLabNow(engine, lab, c.req.valid("json").session_id)), 202);
+    const session = await ownedSession(engine, c.get("principal"), c.req.valid("json").session_id);
+    return c.json(toLabView(await deployLabNow(engine, lab, session.id)), 202);
   });
 }

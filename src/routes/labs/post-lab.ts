@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { BadRequestError } from "../../engine/errors.ts";
 import { acquireLab } from "../../engine/labs/acquire-lab.ts";
 import { RUNTIMES, type RuntimeName } from "../../engine/model.ts";
-import { findSession } from "../../engine/sessions/find-session.ts";
+import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -59,7 +59,7 @@ export function registerPostLab(api: Api, { engine }: RouteDeps): void {
   api.openapi(postLab, async (c) => {
     const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
     const request = multipart ? await fromMultipart(c) : labUploadFromJson(parseJsonBody(await c.req.json().catch(() => invalidJson())));
-    const session = await findSession(engine, request.sessionId);
+    const session = await ownedSession(engine, c.get("principal"), request.sessionId);
     const { lab, reused } = await acquireLab(engine, {
       session,
       role: request.role,

@@ -1,3 +1,4 @@
+import { sessionRightsOf } from "../../engine/access/session-rights.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { changeWalltime } from "../../engine/time/change-walltime.ts";
 import type { Api } from "../api.ts";
@@ -17,12 +18,12 @@ const patchSession = createRoute({
     params: SessionIdParamSchema,
     body: { content: { "application/json": { schema: z.object({ offset_walltime_s: z.number().refine((value) => value !== 0, "must not be 0") }).strict().openapi("PatchSession") } }, required: true },
   },
-  responses: { 200: { description: "The session", content: { "application/json": { schema: SessionViewSchema } } }, ...problemResponses(400, 404, 409, 422) },
+  responses: { 200: { description: "The session", content: { "application/json": { schema: SessionViewSchema } } }, ...problemResponses(400, 403, 404, 409, 422) },
 });
 
 export function registerPatchSession(api: Api, { engine }: RouteDeps): void {
   api.openapi(patchSession, async (c) => {
-    const session = await changeWalltime(engine, c.req.valid("param").id, Math.round(c.req.valid("json").offset_walltime_s * 1000));
+    const session = await changeWalltime(engine, c.req.valid("param").id, Math.round(c.req.valid("json").offset_walltime_s * 1000), sessionRightsOf(c.get("principal")));
     return c.json(toSessionView(engine, session), 200);
   });
 }

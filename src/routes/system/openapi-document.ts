@@ -7,12 +7,14 @@ export const OPENAPI_INFO = {
   version: VERSION,
   description:
     "Shares a fleet of network-lab hosts between test suites: FIFO sessions, labs (native, containerlab, netlab), jobs and devices. " +
-    "The root paths (`/session`, `/lab`, …) serve the Remote Lab API unchanged; `/v1` is the native API with problem+json errors.",
+    "The root paths (`/session`, `/lab`, …) serve the Remote Lab API unchanged; `/v1` is the native API with problem+json errors. " +
+    "Every route needs an API token (Bearer, or HTTP Basic with the token as password) except `/healthz`, `/readyz`, `/openapi.*`, `/docs`, " +
+    "the dashboard's page and script, and `/v1/login` / `/v1/logout`; who may call what is in the README's Security section.",
 };
 
-/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered). */
+/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered; the security schemes are login-routes.ts's). */
 export function buildOpenApiDocument(api: Api) {
-  return api.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO });
+  return api.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, security: [{ apiToken: [] }, { apiTokenAsPassword: [] }] });
 }
 
 export function openApiYaml(document: object): string {
