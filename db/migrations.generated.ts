@@ -9,6 +9,7 @@ import sql5 from "./migrations/0005_time.sql" with { type: "text" };
 import sql6 from "./migrations/0006_retention.sql" with { type: "text" };
 import sql7 from "./migrations/0007_results.sql" with { type: "text" };
 import sql8 from "./migrations/0008_network-identity.sql" with { type: "text" };
+import sql9 from "./migrations/0009_host-admin-reason.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -20,4 +21,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0006_retention", when: 1796143985864, sql: sql6 },
   { tag: "0007_results", when: 1796144983164, sql: sql7 },
   { tag: "0008_network-identity", when: 1796145015743, sql: sql8 },
+  { tag: "0009_host-admin-reason", when: 1796145801838, sql: sql9 },
 ];

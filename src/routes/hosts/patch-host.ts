@@ -15,8 +15,19 @@ const PatchHostBodySchema = z
     capacity: z.number().int().min(0).max(200).nullable().optional().openapi({ description: "Slot override; null returns to the agent's value" }),
     drain: z.boolean().optional().openapi({ description: "Finish current sessions, take no new ones" }),
     maintenance: z.boolean().optional().openapi({ description: "Take no sessions at all until cleared" }),
+    reason: z.string().min(1).max(500).optional().openapi({ description: "Why the host is drained or in maintenance; shown with the host until both are cleared" }),
+    by: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "Who asks, recorded with the reason (the CLI sends the local user name; an authenticated identity takes its place once tokens exist)" }),
   })
   .strict()
+  .refine((body) => body.reason === undefined || body.drain === true || body.maintenance === true, {
+    message: "a reason goes with drain: true or maintenance: true",
+    path: ["reason"],
+  })
   .openapi("PatchHost");
 
 const patchHost = createRoute({
@@ -36,6 +47,8 @@ export function registerPatchHost(api: Api, { engine }: RouteDeps): void {
       ...(body.capacity !== undefined ? { capacity: body.capacity } : {}),
       ...(body.drain !== undefined ? { drain: body.drain } : {}),
       ...(body.maintenance !== undefined ? { maintenance: body.maintenance } : {}),
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      ...(body.by !== undefined ? { by: body.by } : {}),
     });
     return c.json(toHostView(host), 200);
   });
