@@ -39,6 +39,7 @@ import { registerPatchSession } from "./sessions/patch-session.ts";
 import { registerSlotRoutes } from "./slots/slot-routes.ts";
 import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetEvents } from "./events/get-events.ts";
+import { registerGetUsage } from "./stats/get-usage.ts";
 import { registerGetWork } from "./work/get-work.ts";
 
 /** Every resource route of the broker. */
@@ -84,6 +85,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetWork(api, deps);
 
   registerGetEvents(api, deps);
+  registerGetUsage(api, deps);
 
   registerPostRegister(api, deps);
   registerPostPoll(api, deps);
