@@ -5,7 +5,6 @@
 import type { z } from "zod";
 import type { SignalName } from "../engine/jobs/kill-job.ts";
 import type { LabNodeSchema } from "../engine/labs/lab-work-handlers.ts";
-import type { WaitExplanation } from "../engine/sessions/explain-wait.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
@@ -21,6 +20,7 @@ import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
 import type { OutputEventData } from "../routes/output-stream.ts";
 import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
+import type { waitStatus } from "../routes/sessions/wait-status.ts";
 
 export type SessionView = z.infer<typeof SessionViewSchema>;
 export type SessionState = SessionView["state"];
@@ -32,7 +32,7 @@ export type CreateSessionBody = z.input<typeof CreateSessionBodySchema>;
 export type RequirementInput = z.input<typeof RequirementInputSchema>;
 export type ClientInfo = NonNullable<CreateSessionBody["client"]>;
 /** The `position` event of a waiting session: where it stands and why it waits. */
-export type WaitStatus = WaitExplanation;
+export type WaitStatus = ReturnType<typeof waitStatus>;
 
 export type HostView = z.infer<typeof HostViewSchema>;
 

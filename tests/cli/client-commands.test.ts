@@ -84,7 +84,7 @@ describe("labbroker session", () => {
     await withSession(async (holder) => {
       const waited = await cli(["session", "create", "--wait-timeout", "0.5", "--client-name", "impatient"]);
       expect(waited.code).toBe(3);
-      expect(waited.stderr).toContain("session waiting: position 0, all matching hosts are held by active sessions\n");
+      expect(waited.stderr).toMatch(new RegExp(`^\\[[0-9T:-]+Z\\] session \\S+ waiting 0s: position 0, all matching hosts are held by active sessions; cli-host held by ${holder} \\(cli-test\\) for \\d+s`, "m"));
       expect(waited.stderr).toMatch(/labbroker session create: Session \S+ is still waiting after 0.5 s/);
       expect((await broker.sessions()).map((session) => session.id)).toEqual([holder]);
     });

@@ -10,6 +10,7 @@ import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/sess
 import { shellExitLine, shellQuote } from "../client/shell-quote.ts";
 import { ago, textTable } from "../client/text-table.ts";
 import { waitLine } from "../client/wait-line.ts";
+import { systemClock } from "../../clock.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const sessionOptions = {
@@ -98,7 +99,7 @@ async function failingShellOnError({ io }: CommandInput, perform: () => Promise<
 
 async function createSession(broker: LabBroker, options: SessionOptions, { io, signal }: CommandInput): Promise<number> {
   const client = { name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId };
-  const line = waitLine(io, "session");
+  const line = waitLine(io, systemClock);
   const session = await broker.session({
     hosts: Object.fromEntries(options.require.map(parseRequirement).map(({ role, ...rest }, index) => [role ?? `m${index + 1}`, rest])),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
