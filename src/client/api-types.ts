@@ -8,8 +8,10 @@ import type { LabNodeSchema } from "../engine/labs/lab-work-handlers.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
-import type { eventJson } from "../routes/event-stream.ts";
+import type { EventJson } from "../routes/event-stream.ts";
+import type { HostCalendarSchema } from "../routes/hosts/get-host-calendar.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
+import type { PatchHostBodySchema } from "../routes/hosts/patch-host.ts";
 import type { KillResultSchema } from "../routes/jobs/job-routes.ts";
 import type { SummarySchema } from "../routes/jobs/get-session-summary.ts";
 import type { SessionResultSchema } from "../routes/results/post-session-result.ts";
@@ -35,6 +37,8 @@ export type ClientInfo = NonNullable<CreateSessionBody["client"]>;
 export type WaitStatus = ReturnType<typeof waitStatus>;
 
 export type HostView = z.infer<typeof HostViewSchema>;
+export type HostPatch = z.input<typeof PatchHostBodySchema>;
+export type HostCalendar = z.infer<typeof HostCalendarSchema>;
 
 export type LabView = z.infer<typeof LabViewSchema>;
 export type LabState = LabView["state"];
@@ -60,6 +64,6 @@ export type ChangeDeviceBody = z.input<typeof ChangeDeviceSchema>;
 export type FileWritten = z.infer<typeof FileWrittenSchema>;
 
 /** A stored broker event as the event streams send it. */
-export type BrokerEvent = ReturnType<typeof eventJson>;
+export type BrokerEvent = EventJson;
 /** One `output` event of a job or lab log, with its event id (resume after it). */
 export type OutputChunk = OutputEventData & { id: number };

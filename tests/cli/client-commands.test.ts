@@ -64,7 +64,7 @@ describe("labbroker session", () => {
     await broker.endSession(id);
 
     expect((await cli(["session"])).code).toBe(2);
-    expect((await cli(["session", "start"])).stderr).toStartWith('labbroker session: expected one of create, show, list, end, not "start"');
+    expect((await cli(["session", "start"])).stderr).toStartWith('labbroker session: expected one of create, show, list, end, summary, not "start"');
     const badRequire = await cli(["session", "create", "--require", "site"]);
     expect(badRequire.code).toBe(2);
     expect(badRequire.stderr).toStartWith('labbroker session: invalid --require "site": expected KEY=VALUE');

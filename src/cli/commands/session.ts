@@ -7,6 +7,7 @@ import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, wait
 import { SESSION_STATES } from "../../engine/model.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/session-render.ts";
+import { printSessionSummary } from "../client/session-summary.ts";
 import { shellExitLine, shellQuote } from "../client/shell-quote.ts";
 import { ago, textTable } from "../client/text-table.ts";
 import { waitLine } from "../client/wait-line.ts";
@@ -28,6 +29,8 @@ const sessionOptions = {
   shell: { flag: "shell", kind: "boolean", description: "create: print 'export LABBROKER_SESSION=…' lines for eval" },
   state: { flag: "state", kind: "string", placeholder: "STATE", description: "list: waiting, active or ended (default: waiting and active)" },
   limit: { flag: "limit", kind: "string", placeholder: "N", description: "list: at most this many (default 100)" },
+  search: { flag: "search", short: "q", kind: "string", placeholder: "TEXT", description: "list: only sessions whose id, client, CI job id, end reason or host name contains TEXT" },
+  chronological: { flag: "chronological", kind: "boolean", description: "summary: one line per job and result in time order, instead of per host" },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({
@@ -44,15 +47,17 @@ const optionsSchema = clientConfigSchema.extend({
   shell: z.boolean().default(false),
   state: z.enum(SESSION_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  search: z.string().min(1).max(200).optional(),
+  chronological: z.boolean().default(false),
 });
 type SessionOptions = z.infer<typeof optionsSchema>;
 
-const ACTIONS = ["create", "show", "list", "end"] as const;
+const ACTIONS = ["create", "show", "list", "end", "summary"] as const;
 
 export const sessionCommand: CliCommand = {
   name: "session",
   summary: "Create, show, list or end sessions (for CI shells and people)",
-  positionals: "create | show [ID] | list | end [ID]",
+  positionals: "create | show [ID] | list | end [ID] | summary [ID]",
   options: sessionOptions,
   details: [
     "create   queue a session and wait until it is active (a live line shows position and reason);",
@@ -61,9 +66,10 @@ export const sessionCommand: CliCommand = {
     "show     one session; ID defaults to --session / $LABBROKER_SESSION",
     "list     sessions in queue order (or --state ended: newest first)",
     "end      end a session (default $LABBROKER_SESSION); an ended one is fine, for always-run CI steps",
+    "summary  every job per host with PASS/FAIL and why it failed (--chronological: in time order); exit 1 if any failed",
     "",
     "--require examples: -r site=lab1   -r m1:runtime=netlab -r m2:nic=mlx5   -r host=lab-3",
-    "Exit codes: 0 ok, 1 failed or refused, 2 usage, 3 --wait-timeout passed (the session is cancelled).",
+    "Exit codes: 0 ok, 1 failed or refused (summary: a job or result failed), 2 usage, 3 --wait-timeout passed (the session is cancelled).",
   ].join("\n"),
   async run(input) {
     const [action, id, ...extra] = input.positionals;
@@ -76,6 +82,7 @@ export const sessionCommand: CliCommand = {
         if (action === "create") return createSession(broker, options, input);
         if (action === "list") return listSessions(broker, options, input);
         if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
+        if (action === "summary") return printSessionSummary(broker, id ?? requireSessionId(options.session), options.chronological ? "chronological" : "hosts", options.json, input.io);
         return endSession(broker, id ?? options.session, options, input);
       });
     };
@@ -121,7 +128,7 @@ async function createSession(broker: LabBroker, options: SessionOptions, { io, s
 }
 
 async function listSessions(broker: LabBroker, options: SessionOptions, { io }: CommandInput): Promise<number> {
-  const sessions = await broker.sessions({ ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+  const sessions = await broker.sessions({ ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}), ...(options.search ? { q: options.search } : {}) });
   if (options.json) printJson(io, sessions);
   else if (sessions.length === 0) io.stdout(options.state ? `No ${options.state} sessions\n` : "No waiting or active sessions\n");
   else {

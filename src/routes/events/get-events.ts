@@ -1,20 +1,35 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Api } from "../api.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, resumePoint, streamEvents } from "../event-stream.ts";
+import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, FollowQuerySchema, resumePoint, streamEvents } from "../event-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
+
+const EventsQuerySchema = EventStreamQuerySchema.extend(FollowQuerySchema.shape).extend({
+  session_id: z.string().min(1).max(64).optional().openapi({ description: "Only this session's events" }),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9.-]{0,63}$/, "an event type such as lab.failed, or a family such as lab")
+    .optional()
+    .openapi({ description: "An event type (`lab.failed`) or a family of them (`lab`)" }),
+  tail: z.coerce.number().int().min(0).max(1000).optional().openapi({ description: "Start with the last N matching events (ignored when resuming with Last-Event-ID or last_event_id)" }),
+});
 
 const getEvents = createRoute({
   method: "get",
   path: "/v1/events",
   tags: ["events"],
   summary: "Every state change (sessions, hosts, labs, jobs, work) as server-sent events, resumable with Last-Event-ID",
-  request: { query: EventStreamQuerySchema, headers: EventStreamHeadersSchema },
+  request: { query: EventsQuerySchema, headers: EventStreamHeadersSchema },
   responses: { 200: eventStreamResponse, ...problemResponses(400) },
 });
 
 export function registerGetEvents(api: Api, { engine }: RouteDeps): void {
-  api.openapi(getEvents, (c) =>
-    streamEvents(c, engine, { filter: {}, afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id) }) as never,
-  );
+  api.openapi(getEvents, async (c) => {
+    const query = c.req.valid("query");
+    const header = c.req.valid("header")["last-event-id"];
+    const filter = { sessionId: query.session_id ?? null, type: query.type ?? null };
+    const resuming = header !== undefined || query.last_event_id !== undefined;
+    const afterId = !resuming && query.tail !== undefined ? await engine.events.tailStart(engine.orm, filter, query.tail) : resumePoint(header, query.last_event_id);
+    return streamEvents(c, engine, { filter, afterId, follow: query.follow === "true" }) as never;
+  });
 }

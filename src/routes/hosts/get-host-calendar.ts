@@ -5,7 +5,24 @@ import type { Api } from "../api.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
+import { ClientViewSchema } from "../sessions/session-schemas.ts";
 import { HostIdParamSchema } from "./host-schemas.ts";
+
+export const HostCalendarSchema = z
+  .object({
+    host: z.string(),
+    entries: z.array(
+      z.object({
+        session_id: z.string(),
+        kind: z.enum(["hold", "booking"]),
+        from: IsoTimeSchema,
+        to: IsoTimeSchema.nullable().openapi({ description: "null: held until released" }),
+        ended: z.boolean().openapi({ description: "A hold that is over: `to` is when it ended" }),
+        client: ClientViewSchema,
+      }),
+    ),
+  })
+  .openapi("HostCalendar");
 
 const getHostCalendar = createRoute({
   method: "get",
@@ -24,19 +41,7 @@ const getHostCalendar = createRoute({
       description: "Entries in start order",
       content: {
         "application/json": {
-          schema: z.object({
-            host: z.string(),
-            entries: z.array(
-              z.object({
-                session_id: z.string(),
-                kind: z.enum(["hold", "booking"]),
-                from: IsoTimeSchema,
-                to: IsoTimeSchema.nullable().openapi({ description: "null: held until released" }),
-                ended: z.boolean().openapi({ description: "A hold that is over: `to` is when it ended" }),
-                client: z.object({ name: z.string().optional(), ci_job_url: z.string().optional(), ci_job_id: z.string().optional() }),
-              }),
-            ),
-          }),
+          schema: HostCalendarSchema,
         },
       },
     },

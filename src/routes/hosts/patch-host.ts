@@ -6,7 +6,7 @@ import type { RouteDeps } from "../route-deps.ts";
 import { LabelKeySchema } from "../sessions/session-schemas.ts";
 import { HostIdParamSchema, HostViewSchema, toHostView } from "./host-schemas.ts";
 
-const PatchHostBodySchema = z
+export const PatchHostBodySchema = z
   .object({
     labels: z
       .record(LabelKeySchema, z.string().max(253).nullable())

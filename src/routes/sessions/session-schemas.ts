@@ -60,6 +60,8 @@ export function toRequirements(inputs: z.infer<typeof RequirementInputSchema>[])
   }));
 }
 
+export const ClientViewSchema = z.object({ name: z.string().optional(), ci_job_url: z.string().optional(), ci_job_id: z.string().optional() });
+
 export const SessionIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 export const SessionViewSchema = z
@@ -79,7 +81,7 @@ export const SessionViewSchema = z
     degraded: z.boolean().openapi({ description: "True while a held host is offline" }),
     requirements: z.array(z.object({ role: z.string(), labels: z.record(z.string(), z.string()), runtime: z.enum(RUNTIMES).nullable(), host: z.string().nullable() })),
     hosts: z.record(z.string(), z.object({ id: z.string(), name: z.string(), state: z.string() })).openapi({ description: "Assigned hosts by role" }),
-    client: z.object({ name: z.string().optional(), ci_job_url: z.string().optional(), ci_job_id: z.string().optional() }),
+    client: ClientViewSchema,
     created_at: IsoTimeSchema,
     activated_at: IsoTimeSchema.nullable(),
     ended_at: IsoTimeSchema.nullable(),
@@ -91,7 +93,7 @@ export const SessionViewSchema = z
     estimated_start_at: IsoTimeSchema.nullable().openapi({ description: "For a waiting session: when it is expected to start" }),
     estimate_basis: z.string().nullable().openapi({ description: "What the estimate is based on" }),
     held_by: z
-      .array(z.object({ host: z.string(), session_id: z.string(), client: z.object({ name: z.string().optional(), ci_job_url: z.string().optional(), ci_job_id: z.string().optional() }), since: IsoTimeSchema.nullable() }))
+      .array(z.object({ host: z.string(), session_id: z.string(), client: ClientViewSchema, since: IsoTimeSchema.nullable() }))
       .openapi({ description: "For a waiting session: the active sessions holding the hosts it could use (up to 5, longest-held first); empty otherwise" }),
   })
   .openapi("Session");
