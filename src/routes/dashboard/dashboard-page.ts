@@ -57,7 +57,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
     <p id="confirm-text"></p>
     <label id="confirm-reason-label" for="confirm-reason">Reason</label>
     <input id="confirm-reason" maxlength="500" placeholder="why (shown with the host)">
-    <div class="actions"><button value="cancel" type="submit" class="ghost">Cancel</button><button id="confirm-ok" value="ok" type="submit">Confirm</button></div>
+    <div class="actions"><button id="confirm-ok" value="ok" type="submit">Confirm</button><button value="cancel" type="submit" class="ghost" formnovalidate>Cancel</button></div>
   </form>
 </dialog>
 <dialog id="login" aria-labelledby="login-title">

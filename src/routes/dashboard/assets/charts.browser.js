@@ -23,11 +23,12 @@ LB.renderTimeline = function renderTimeline(container, rows, now) {
   const rowHeight = 28;
   const height = rows.length * rowHeight + 24;
   const x = (time) => label + ((Math.min(Math.max(time, start), end) - start) / (end - start)) * (width - label - 4);
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Timeline of ${rows.length} hosts: holds of the last 24 hours and bookings of the next 3 days` });
-  for (let tick = Math.ceil(start / (12 * HOUR)) * 12 * HOUR; tick <= end; tick += 12 * HOUR) {
+  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Timeline of ${rows.length} hosts: holds of the last 24 hours and bookings of the next 3 days` });
+  const step = (width < 700 ? 24 : 12) * HOUR;
+  for (let tick = Math.ceil(start / step) * step; tick <= end; tick += step) {
     chart.append(svg("line", { class: "grid", x1: x(tick), x2: x(tick), y1: 0, y2: height - 16 }));
     const date = new Date(tick);
-    chart.append(svg("text", { x: x(tick) + 2, y: height - 4 }, date.toLocaleString([], { weekday: "short", hour: "2-digit" })));
+    chart.append(svg("text", { x: x(tick) + 2, y: height - 4 }, `${date.toLocaleDateString([], { weekday: "short" })} ${LB.clock(date.toISOString())}`));
   }
   rows.forEach((row, index) => {
     const y = index * rowHeight + 4;
@@ -71,7 +72,7 @@ LB.renderWaits = function renderWaits(container, waits) {
   const height = 200;
   const most = Math.max(1, ...waits.bins.map((bin) => bin.count));
   const slot = (width - 10) / waits.bins.length;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Wait times of ${waits.count} sessions` });
+  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Wait times of ${waits.count} sessions` });
   waits.bins.forEach((bin, index) => {
     const barHeight = ((height - 40) * bin.count) / most;
     const rect = svg("rect", { x: 5 + index * slot + 2, y: height - 24 - barHeight, width: slot - 4, height: barHeight, rx: 2 });

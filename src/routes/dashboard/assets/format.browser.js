@@ -13,9 +13,15 @@ LB.el = function el(tag, attributes, ...children) {
   return node;
 };
 
-/** Replaces the children of the element with this id. */
+/**
+ * Replaces the children of the element with this id. Live updates redraw often, so the focused
+ * control (found again by its aria-label) keeps the focus: a keyboard user is not thrown out.
+ */
 LB.fill = function fill(id, ...children) {
-  document.getElementById(id).replaceChildren(...children.flat().filter(Boolean));
+  const container = document.getElementById(id);
+  const focused = container.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") : null;
+  container.replaceChildren(...children.flat().filter(Boolean));
+  if (focused) [...container.querySelectorAll("[aria-label]")].find((node) => node.getAttribute("aria-label") === focused)?.focus();
 };
 
 /** A table that turns into stacked rows on a narrow screen; each row: { cells: [..], onOpen?, label? }. */
@@ -33,13 +39,13 @@ LB.table = function table(head, rows, empty) {
 
 LB.badge = (state) => LB.el("span", { class: `badge s-${state}` }, state);
 
-LB.clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "");
+LB.clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "");
 
 LB.when = (iso) => {
   if (!iso) return "";
   const date = new Date(iso);
   const today = new Date().toDateString() === date.toDateString();
-  return today ? LB.clock(iso) : date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return today ? LB.clock(iso) : date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 };
 
 /** 45 s, 12 min, 3 h 20 min, 2 d 4 h */

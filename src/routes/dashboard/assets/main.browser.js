@@ -8,10 +8,15 @@ const state = { hosts: [], sessions: [], labs: [], lastData: null, lastEventId: 
 const DAY = 86_400_000;
 const timers = new Map();
 
+/** A refresh that failed: the broker being away is the event stream's to show (the banner); anything else is a bug worth logging. */
+function reportFailure(error) {
+  if (!(error instanceof TypeError && /fetch/i.test(error.message))) console.error(error);
+}
+
 /** Runs `task` once, `ms` after the last call for the same name (events come in bursts). */
 function soon(name, ms, task) {
   clearTimeout(timers.get(name));
-  timers.set(name, setTimeout(() => task().catch(() => {}), ms));
+  timers.set(name, setTimeout(() => task().catch(reportFailure), ms));
 }
 
 function render() {
@@ -44,11 +49,6 @@ async function refreshUsage() {
 async function refreshHistory() {
   const query = state.historyQuery ? `&q=${encodeURIComponent(state.historyQuery)}` : "";
   LB.renderHistory((await LB.json(`/v1/sessions?state=ended&limit=50${query}`)).items);
-}
-
-async function refreshAll() {
-  await refreshLive();
-  await Promise.all([refreshTimeline(), refreshUsage(), refreshHistory()]);
 }
 
 function onEvent(message) {
@@ -86,7 +86,8 @@ async function follow() {
         lastEventId: state.lastEventId,
         onOpen: () => {
           delayMs = 1000;
-          refreshAll().then(() => setBanner(null), disconnected);
+          refreshLive().then(() => setBanner(null), disconnected);
+          for (const refresh of [refreshTimeline, refreshUsage, refreshHistory]) refresh().catch(reportFailure);
         },
         onEvent,
       });
@@ -117,7 +118,7 @@ document.getElementById("theme").addEventListener("click", () => {
 document.getElementById("history-search").addEventListener("submit", (submitted) => {
   submitted.preventDefault();
   state.historyQuery = document.getElementById("history-q").value.trim();
-  refreshHistory().catch(() => {});
+  refreshHistory().catch(reportFailure);
 });
 addEventListener("resize", () => {
   soon("timeline", 300, refreshTimeline);

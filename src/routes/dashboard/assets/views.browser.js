@@ -36,7 +36,7 @@ const ADMIN = {
 
 function adminButton(host, action) {
   const spec = ADMIN[action];
-  return el("button", { type: "button", class: action === "undrain" ? "" : "ghost", "data-action": action, onclick: () => confirmAdmin(host, spec) }, spec.label);
+  return el("button", { type: "button", class: action === "undrain" ? "" : "ghost", "data-action": action, "aria-label": `${spec.label} ${host.name}`, onclick: () => confirmAdmin(host, spec) }, spec.label);
 }
 
 /** Asks first (with a reason for drain and maintenance), then PATCHes the host. */
