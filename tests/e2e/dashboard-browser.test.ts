@@ -58,7 +58,10 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     page.on("console", (message) => void (message.type() === "error" && !message.text().includes("Failed to load resource") && pageErrors.push(message.text())));
     await page.setViewport({ width: 1400, height: 1000 });
     await page.goto(cluster.url, { waitUntil: "domcontentloaded" });
-    await page.waitForFunction(() => document.getElementById("live")?.textContent === "live", { timeout: 20_000 });
+    await page.waitForFunction(() => document.getElementById("live")?.textContent === "live", { timeout: 20_000 }).catch(async (error: Error) => {
+      const shown = await page.evaluate(() => `${document.getElementById("live")?.textContent} / ${document.getElementById("banner")?.textContent}`);
+      throw new Error(`${error.message}: the page shows "${shown}"; page errors: ${pageErrors.join("; ") || "none"}`);
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
  * When the stream breaks, a banner says since when the data is stale and the stream is reopened
  * with backoff, resuming after the last event seen.
  */
-const state = { hosts: [], sessions: [], labs: [], lastData: null, lastEventId: undefined, historyQuery: "" };
+const state = { hosts: [], sessions: [], labs: [], lastData: null, lastEventId: undefined, historyQuery: "", streaming: false };
 const DAY = 86_400_000;
 const timers = new Map();
 
@@ -29,6 +29,8 @@ async function refreshLive() {
   const [hosts, sessions, labs] = await Promise.all([LB.json("/v1/hosts"), LB.json("/v1/sessions?limit=1000"), LB.json("/v1/labs?limit=1000")]);
   Object.assign(state, { hosts: hosts.items, sessions: sessions.items, labs: labs.items, lastData: Date.now() });
   render();
+  // Fresh data over an open stream: live again (also when the refresh on opening had failed).
+  if (state.streaming) setBanner(null);
 }
 
 async function refreshTimeline() {
@@ -86,7 +88,8 @@ async function follow() {
         lastEventId: state.lastEventId,
         onOpen: () => {
           delayMs = 1000;
-          refreshLive().then(() => setBanner(null), disconnected);
+          state.streaming = true;
+          refreshLive().catch(disconnected);
           for (const refresh of [refreshTimeline, refreshUsage, refreshHistory]) refresh().catch(reportFailure);
         },
         onEvent,
@@ -94,6 +97,7 @@ async function follow() {
     } catch {
       // The stream broke: the broker stopped, or the network is gone. Say so and try again.
     }
+    state.streaming = false;
     disconnected();
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     delayMs = Math.min(delayMs * 2, 10_000);
