@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { LabBroker } from "../../src/client/broker.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
-import { runCliCaptured } from "../support/run-cli-in-process.ts";
+import { runCliCaptured, withCliSession } from "../support/run-cli-in-process.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { COMMANDS } from "../../src/cli/commands/index.ts";
@@ -23,16 +23,7 @@ afterAll(() => cluster.stop());
 const cli = (argv: string[], session?: string) =>
   runCliCaptured(argv, { LABBROKER_URL: cluster.url, USER: "tester", ...(session ? { LABBROKER_SESSION: session } : {}) }, { signal: new AbortController().signal });
 
-async function withSession<T>(use: (id: string) => Promise<T>): Promise<T> {
-  const created = await cli(["session", "create", "--json", "--client-name", "admin-test", "--ci-job-url", "https://ci.example/jobs/7"]);
-  expect(created.code).toBe(0);
-  const { id } = JSON.parse(created.stdout) as { id: string };
-  try {
-    return await use(id);
-  } finally {
-    await broker.endSession(id);
-  }
-}
+const withSession = <T>(use: (id: string) => Promise<T>) => withCliSession(cli, (id) => broker.endSession(id), ["--client-name", "admin-test", "--ci-job-url", "https://ci.example/jobs/7"], use);
 
 describe("labbroker hosts drain | undrain | maintenance | show", () => {
   test("drain keeps the holder, records the reason and who set it; show names holder, CI job and calendar; undrain returns the host", async () => {

@@ -9,7 +9,7 @@ import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 import { environmentWithoutLabbroker } from "../support/processes.ts";
-import { runCliCaptured } from "../support/run-cli-in-process.ts";
+import { runCliCaptured, withCliSession } from "../support/run-cli-in-process.ts";
 
 const MAIN = join(import.meta.dir, "../../main.ts");
 const FIXTURE = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
@@ -33,16 +33,7 @@ afterAll(async () => {
 const cli = (argv: string[], session?: string, env: Record<string, string> = {}) =>
   runCliCaptured(argv, { LABBROKER_URL: cluster.url, ...(session ? { LABBROKER_SESSION: session } : {}), ...env }, { signal: new AbortController().signal });
 
-async function withSession<T>(use: (id: string) => Promise<T>): Promise<T> {
-  const created = await cli(["session", "create", "--json", "--client-name", "cli-test"]);
-  expect(created.code).toBe(0);
-  const { id } = JSON.parse(created.stdout) as { id: string };
-  try {
-    return await use(id);
-  } finally {
-    await broker.endSession(id);
-  }
-}
+const withSession = <T>(use: (id: string) => Promise<T>) => withCliSession(cli, (id) => broker.endSession(id), ["--client-name", "cli-test"], use);
 
 describe("client commands: --help", () => {
   test.each(NEW_COMMANDS)("%s --help exits 0 and shows its usage and the broker option", async (name) => {
