@@ -11,6 +11,7 @@ import sql7 from "./migrations/0007_results.sql" with { type: "text" };
 import sql8 from "./migrations/0008_network-identity.sql" with { type: "text" };
 import sql9 from "./migrations/0009_manifest.sql" with { type: "text" };
 import sql10 from "./migrations/0010_identity-access.sql" with { type: "text" };
+import sql11 from "./migrations/0011_host-admin-reason.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -24,4 +25,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0008_network-identity", when: 1796145015743, sql: sql8 },
   { tag: "0009_manifest", when: 1796146209735, sql: sql9 },
   { tag: "0010_identity-access", when: 1796147603730, sql: sql10 },
+  { tag: "0011_host-admin-reason", when: 1796148093840, sql: sql11 },
 ];

@@ -34,6 +34,10 @@ export const hosts = sqliteTable("hosts", {
   installId: text("install_id"),
   /** Where the agent's last poll or registration came from, as the broker saw it. */
   agentAddress: text("agent_address"),
+  /** Why the host is draining or in maintenance, who said so and when (cleared with both). */
+  adminReason: text("admin_reason"),
+  adminReasonBy: text("admin_reason_by"),
+  adminReasonAt: integer("admin_reason_at"),
 });
 
 /** Sessions: queued, active or ended. `seq` is the arrival order the queue is sorted by. */

@@ -89,7 +89,7 @@ describe("command line", () => {
     expect(await runCliCaptured(["session", "start"])).toEqual({
       code: 2,
       stdout: "",
-      stderr: 'labbroker session: expected one of create, show, list, end, keepalive, manifest, not "start"\nRun \'labbroker session --help\' for usage.\n',
+      stderr: 'labbroker session: expected one of create, show, list, end, summary, keepalive, manifest, not "start"\nRun \'labbroker session --help\' for usage.\n',
     });
   });
 

@@ -78,17 +78,22 @@ describe("system routes", () => {
 });
 
 describe("dashboard", () => {
-  test("/ serves a self-contained page whose script reads the API", async () => {
+  test("/ serves the console from the binary: every script and style sheet it links is served here, none from elsewhere", async () => {
     const page = await broker.app.request("/");
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
-    expect(html).toContain('<script src="/dashboard.js">');
-    const script = await (await broker.app.request("/dashboard.js")).text();
-    for (const path of ["/v1/hosts", "/v1/sessions", "/v1/labs"]) {
-      expect(script).toContain(path);
-      expect((await broker.app.request(path)).status).toBe(200);
+    const linked = [...html.matchAll(/(?:src|href)="(\/dashboard\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(linked).toContain("/dashboard/uPlot.iife.min.js");
+    let scripts = "";
+    for (const path of linked) {
+      const asset = await broker.app.request(path);
+      expect({ path, status: asset.status }).toEqual({ path, status: 200 });
+      expect(asset.headers.get("content-type")).toStartWith(path.endsWith(".css") ? "text/css" : "text/javascript");
+      scripts += await asset.text();
     }
+    for (const path of ["/v1/hosts", "/v1/sessions", "/v1/labs", "/v1/events", "/v1/stats/usage"]) expect(scripts).toContain(path);
+    expect((await broker.app.request("/dashboard/nothing.js")).status).toBe(422);
   });
 
   test("a session's CI job is shown with links to the job and the pipeline; only http(s) URLs become links", async () => {

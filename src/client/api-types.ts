@@ -5,12 +5,13 @@
 import type { z } from "zod";
 import type { SignalName } from "../engine/jobs/kill-job.ts";
 import type { LabNodeSchema } from "../engine/labs/lab-work-handlers.ts";
-import type { WaitExplanation } from "../engine/sessions/explain-wait.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
-import type { eventJson } from "../routes/event-stream.ts";
+import type { EventJson } from "../routes/event-stream.ts";
+import type { HostCalendarSchema } from "../routes/hosts/get-host-calendar.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
+import type { PatchHostBodySchema } from "../routes/hosts/patch-host.ts";
 import type { KillResultSchema } from "../routes/jobs/job-routes.ts";
 import type { SummarySchema } from "../routes/jobs/get-session-summary.ts";
 import type { SessionResultSchema } from "../routes/results/post-session-result.ts";
@@ -23,6 +24,7 @@ import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.t
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
 import type { CreatedTokenSchema, CreateTokenBodySchema, TokenViewSchema } from "../routes/tokens/token-schemas.ts";
 import type { WhoamiSchema } from "../routes/access/login-routes.ts";
+import type { waitStatus } from "../routes/sessions/wait-status.ts";
 
 export type SessionView = z.infer<typeof SessionViewSchema>;
 export type { SessionManifest } from "../engine/manifest/manifest-schema.ts";
@@ -35,9 +37,11 @@ export type CreateSessionBody = z.input<typeof CreateSessionBodySchema>;
 export type RequirementInput = z.input<typeof RequirementInputSchema>;
 export type ClientInfo = NonNullable<CreateSessionBody["client"]>;
 /** The `position` event of a waiting session: where it stands and why it waits. */
-export type WaitStatus = WaitExplanation;
+export type WaitStatus = ReturnType<typeof waitStatus>;
 
 export type HostView = z.infer<typeof HostViewSchema>;
+export type HostPatch = z.input<typeof PatchHostBodySchema>;
+export type HostCalendar = z.infer<typeof HostCalendarSchema>;
 
 export type LabView = z.infer<typeof LabViewSchema>;
 export type LabState = LabView["state"];
@@ -63,7 +67,7 @@ export type ChangeDeviceBody = z.input<typeof ChangeDeviceSchema>;
 export type FileWritten = z.infer<typeof FileWrittenSchema>;
 
 /** A stored broker event as the event streams send it. */
-export type BrokerEvent = ReturnType<typeof eventJson>;
+export type BrokerEvent = EventJson;
 /** One `output` event of a job or lab log, with its event id (resume after it). */
 export type OutputChunk = OutputEventData & { id: number };
 

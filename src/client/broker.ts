@@ -1,8 +1,9 @@
-import type { ClientInfo, CreatedToken, CreateSessionBody, CreateTokenBody, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionManifest, SessionQuery, SessionView, TokenView, Whoami } from "./api-types.ts";
+import type { BrokerEvent, ClientInfo, CreatedToken, CreateSessionBody, CreateTokenBody, HostCalendar, HostPatch, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionManifest, SessionQuery, SessionView, TokenView, Whoami } from "./api-types.ts";
 import { type Environment, processEnvironment, resolveBrokerUrl, resolveToken, splitCredentials } from "./environment.ts";
 import { BrokerHttp, type FetchLike } from "./http.ts";
 import { Job } from "./job.ts";
-import { listLabs } from "./lab.ts";
+import { type EventQuery, brokerEvents } from "./broker-events.ts";
+import { Lab, listLabs } from "./lab.ts";
 import { Session } from "./session.ts";
 import type { ActivationWaitOptions } from "./wait-for-activation.ts";
 
@@ -111,9 +112,25 @@ export class LabBroker {
     return this.#http.json<HostView>("GET", `/v1/hosts/${encodeURIComponent(idOrName)}`);
   }
 
+  /** Drain, undrain, maintenance (with the reason), labels and capacity of a host. */
+  updateHost(idOrName: string, patch: HostPatch): Promise<HostView> {
+    return this.#http.json<HostView>("PATCH", `/v1/hosts/${encodeURIComponent(idOrName)}`, { json: patch });
+  }
+
+  /** A host's holds and bookings over a window (ISO times; `from` in the past adds the holds that ended since). */
+  hostCalendar(idOrName: string, window: { from?: string; to?: string } = {}): Promise<HostCalendar> {
+    return this.#http.json<HostCalendar>("GET", `/v1/hosts/${encodeURIComponent(idOrName)}/calendar`, { query: window });
+  }
+
   /** Live labs (filter by session, host id or state), newest first. */
   labs(query: LabQuery = {}): Promise<LabView[]> {
     return listLabs(this.#http, query);
+  }
+
+  /** A lab by id, live or past (its logs, state, nodes). */
+  async lab(labId: string): Promise<Lab> {
+    const view = await this.#http.json<LabView>("GET", `/v1/labs/${encodeURIComponent(labId)}`);
+    return new Lab(this.#http, view.session_id, view);
   }
 
   async job(jobId: string): Promise<Job> {
@@ -137,5 +154,16 @@ export class LabBroker {
   /** Revokes a token by id or name (admin). */
   revokeToken(idOrName: string): Promise<TokenView> {
     return this.#http.json<TokenView>("DELETE", `/v1/tokens/${encodeURIComponent(idOrName)}`);
+  }
+
+  /** A session's jobs, by host and number (an ended session's too). */
+  async sessionJobs(sessionId: string): Promise<Job[]> {
+    const { items } = await this.#http.json<{ items: JobView[] }>("GET", `/v1/sessions/${encodeURIComponent(sessionId)}/jobs`);
+    return items.map((view) => new Job(this.#http, view));
+  }
+
+  /** The broker's events (state changes): the last `tail` stored ones, then live ones unless `follow: false`. */
+  events(options: EventQuery = {}): AsyncGenerator<BrokerEvent> {
+    return brokerEvents(this.#http, options);
   }
 }

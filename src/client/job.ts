@@ -7,15 +7,24 @@ import type { ServerSentEvent } from "./sse.ts";
 /** The longest single wait request; long waits are several of these, so no proxy or idle timeout cuts one off. */
 const WAIT_SLICE_S = 30;
 
+export interface OutputOptions {
+  /** Resume after this chunk id. */
+  after?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** false: only what is stored now, instead of following until the job has finished (or the lab settled). */
+  follow?: boolean | undefined;
+}
+
 /** Reads `output` events of a job or lab log stream as chunks, until its `end`. */
 export async function* outputChunks(
   http: BrokerHttp,
   path: string,
-  options: { after?: number | undefined; signal?: AbortSignal | undefined; maxFailures?: number | undefined },
+  options: OutputOptions & { maxFailures?: number | undefined },
 ): AsyncGenerator<OutputChunk> {
   const isEnd = (event: ServerSentEvent) => event.event === "end";
   const lastEventId = options.after === undefined ? undefined : String(options.after);
-  for await (const event of followEvents(http, path, { isLast: isEnd, lastEventId, signal: options.signal, ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}) })) {
+  const query = options.follow === false ? { follow: "false" } : {};
+  for await (const event of followEvents(http, path, { query, isLast: isEnd, lastEventId, signal: options.signal, ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}) })) {
     if (event.event === "output") yield { ...(JSON.parse(event.data) as Omit<OutputChunk, "id">), id: Number(event.id) };
   }
 }
@@ -87,7 +96,7 @@ export class Job {
    * stdout and stderr as they happen, until the job has finished. Each chunk carries its `id`:
    * pass it as `after` to resume where an earlier iteration stopped.
    */
-  output(options: { after?: number; signal?: AbortSignal } = {}): AsyncGenerator<OutputChunk> {
+  output(options: OutputOptions = {}): AsyncGenerator<OutputChunk> {
     return outputChunks(this.#http, `/v1/jobs/${encodeURIComponent(this.id)}/output`, options);
   }
 }

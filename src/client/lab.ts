@@ -1,7 +1,7 @@
 import type { LabDevice, LabNodeInfo, LabQuery, LabView, OutputChunk } from "./api-types.ts";
 import { LabFailedError, WaitTimeoutError } from "./errors.ts";
 import type { BrokerHttp } from "./http.ts";
-import { outputChunks } from "./job.ts";
+import { type OutputOptions, outputChunks } from "./job.ts";
 import { LabNode } from "./place.ts";
 import { deadlineSignal } from "./timing.ts";
 
@@ -69,7 +69,7 @@ export class Lab {
   }
 
   /** Deploy and destroy output, per node, from the start (or after `after`) until the lab settles. */
-  logs(options: { after?: number; signal?: AbortSignal } = {}): AsyncGenerator<OutputChunk> {
+  logs(options: OutputOptions = {}): AsyncGenerator<OutputChunk> {
     return outputChunks(this.#http, `/v1/labs/${encodeURIComponent(this.id)}/logs`, options);
   }
 

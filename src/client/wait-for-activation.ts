@@ -6,7 +6,7 @@ import { deadlineSignal } from "./timing.ts";
 
 export interface ActivationWaitOptions {
   /** Called with the position and the reason in words whenever either changes while the session waits. */
-  onWait?: ((status: WaitStatus) => void) | undefined;
+  onWait?: ((status: WaitStatus, sessionId: string) => void) | undefined;
   /** Called when the broker cannot be reached (restarting, network down) and the wait reconnects; the place in the queue is kept. */
   onReconnect?: ((reconnect: StreamReconnect) => void) | undefined;
   /** Give up after this long with a WaitTimeoutError, also when the broker stays unreachable. */
@@ -24,10 +24,12 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
   const path = `/v1/sessions/${encodeURIComponent(view.id)}`;
   let last: WaitStatus | undefined;
   const report = (status: WaitStatus) => {
-    if (!last || last.position !== status.position || last.reason !== status.reason || last.unsatisfiable !== status.unsatisfiable) options.onWait?.(status);
+    if (!last || waitKey(last) !== waitKey(status)) options.onWait?.(status, view.id);
     last = status;
   };
-  if (view.state === "waiting") report({ position: view.position ?? 0, reason: view.wait_reason ?? "", unsatisfiable: view.unsatisfiable });
+  if (view.state === "waiting") {
+    report({ position: view.position ?? 0, reason: view.wait_reason ?? "", unsatisfiable: view.unsatisfiable, estimated_start_at: view.estimated_start_at, held_by: view.held_by });
+  }
   let settled = view;
   if (view.state === "waiting") {
     let lost: StreamReconnect | undefined;
@@ -38,7 +40,7 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
     // Back in touch: say again where the session stands (nothing may have changed, so no event would).
     const onReconnected = () => {
       lost = undefined;
-      if (last) options.onWait?.(last);
+      if (last) options.onWait?.(last, view.id);
     };
     const why = () => (lost ? `the broker is unreachable: ${lost.reason}` : (last?.reason ?? ""));
     const deadline = deadlineSignal(options.timeoutS, () => new WaitTimeoutError(`Session ${view.id} is still waiting after ${options.timeoutS} s${why() ? ` (${why()})` : ""}`), options.signal);
@@ -54,4 +56,9 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
   }
   if (settled.state === "ended") throw new SessionEndedError(settled, `Session ${settled.id} ended (${settled.end_reason ?? "unknown reason"}) before it became active`);
   return settled;
+}
+
+/** What a waiting client is told about again when it changes: place, reason, estimate, the sessions in the way. */
+function waitKey(status: WaitStatus): string {
+  return JSON.stringify([status.position, status.reason, status.unsatisfiable, status.estimated_start_at, status.held_by.map((holder) => holder.session_id)]);
 }

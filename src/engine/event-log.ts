@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, max, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, max, or, type SQL, sql } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
 import type { HotStatements } from "../../db/hot-statements.ts";
 import { events } from "../../db/schema.ts";
@@ -22,6 +22,8 @@ export interface BrokerEvent extends EventRefs {
 
 export interface EventFilter extends EventRefs {
   actor?: string | null;
+  /** An event type (`lab.failed`) or a family of them (`lab` matches `lab.failed`, `lab.running`, …). */
+  type?: string | null;
 }
 
 type Listener = (event: BrokerEvent) => void;
@@ -77,13 +79,7 @@ export class EventLog {
 
   /** Committed events after `afterId` that match `filter`, oldest first. */
   async readSince(orm: Orm, filter: EventFilter, afterId: number, limit: number): Promise<BrokerEvent[]> {
-    const conditions: SQL[] = [gt(events.id, afterId)];
-    if (filter.sessionId) conditions.push(eq(events.sessionId, filter.sessionId));
-    if (filter.hostId) conditions.push(eq(events.hostId, filter.hostId));
-    if (filter.labId) conditions.push(eq(events.labId, filter.labId));
-    if (filter.jobId) conditions.push(eq(events.jobId, filter.jobId));
-    if (filter.actor) conditions.push(eq(events.actor, filter.actor));
-    const rows = await orm.select().from(events).where(and(...conditions)).orderBy(asc(events.id)).limit(limit);
+    const rows = await orm.select().from(events).where(and(gt(events.id, afterId), ...filterConditions(filter))).orderBy(asc(events.id)).limit(limit);
     return rows.map((row) => ({
       id: row.id,
       at: row.at,
@@ -96,10 +92,28 @@ export class EventLog {
       actor: row.actor,
     }));
   }
+
+  /** The id after which the last `count` events matching `filter` start (0 when there are fewer). */
+  async tailStart(orm: Orm, filter: EventFilter, count: number): Promise<number> {
+    const [row] = await orm.select({ id: events.id }).from(events).where(and(...filterConditions(filter))).orderBy(desc(events.id)).limit(1).offset(count);
+    return row?.id ?? 0;
+  }
+}
+
+function filterConditions(filter: EventFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.sessionId) conditions.push(eq(events.sessionId, filter.sessionId));
+  if (filter.hostId) conditions.push(eq(events.hostId, filter.hostId));
+  if (filter.labId) conditions.push(eq(events.labId, filter.labId));
+  if (filter.jobId) conditions.push(eq(events.jobId, filter.jobId));
+  if (filter.actor) conditions.push(eq(events.actor, filter.actor));
+  if (filter.type) conditions.push(or(eq(events.type, filter.type), sql`substr(${events.type}, 1, ${filter.type.length + 1}) = ${`${filter.type}.`}`)!);
+  return conditions;
 }
 
 export function matchesFilter(event: BrokerEvent, filter: EventFilter): boolean {
   return (
+    (!filter.type || event.type === filter.type || event.type.startsWith(`${filter.type}.`)) &&
     (!filter.sessionId || event.sessionId === filter.sessionId) &&
     (!filter.hostId || event.hostId === filter.hostId) &&
     (!filter.labId || event.labId === filter.labId) &&

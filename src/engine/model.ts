@@ -44,6 +44,10 @@ export interface Host {
   installId: string | null;
   /** The address the agent last connected from. */
   agentAddress: string | null;
+  /** Why it is draining or in maintenance, who set that and when; null while neither. */
+  adminReason: string | null;
+  adminReasonBy: string | null;
+  adminReasonAt: number | null;
   /** Active sessions holding a slot on this host (derived, not stored). */
   holders: Set<string>;
   /** Polls of this host's agent held open now (derived, not stored): the host is alive meanwhile. */

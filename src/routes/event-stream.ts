@@ -14,6 +14,11 @@ export const EventStreamQuerySchema = z.object({
   last_event_id: z.coerce.number().int().min(0).optional().openapi({ description: "Resume after this event id (same as the Last-Event-ID header)" }),
 });
 
+/** `follow=false`: send what is stored, then an `end` event, and close (a finished log ends by itself either way). */
+export const FollowQuerySchema = z.object({
+  follow: z.enum(["true", "false"]).default("true").openapi({ description: "false: send what is stored, then `end`, instead of following live" }),
+});
+
 export const EventStreamHeadersSchema = z.object({ "last-event-id": z.string().regex(/^\d+$/).optional() });
 
 export const eventStreamResponse = {
@@ -30,6 +35,10 @@ export interface EventStreamOptions {
   snapshot?: () => { event: string; data: unknown } | null;
   /** The stream ends after this event has been sent. */
   isLast?: (event: BrokerEvent) => boolean;
+  /** false: end (with an `end` event) once the stored events are sent. */
+  follow?: boolean;
+  /** What this reader may see of an event (default: all of it). */
+  view?: (event: BrokerEvent) => BrokerEvent;
 }
 
 /** Replays stored events after `afterId`, then follows live ones; nothing is lost between the two. */
@@ -55,7 +64,7 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
     let lastSnapshot = "";
     const send = async (event: BrokerEvent) => {
       lastSent = event.id;
-      await stream.writeSSE({ id: String(event.id), event: event.type, data: JSON.stringify(eventJson(event)) });
+      await stream.writeSSE({ id: String(event.id), event: event.type, data: JSON.stringify(eventJson(options.view ? options.view(event) : event)) });
       return options.isLast?.(event) ?? false;
     };
     try {
@@ -64,6 +73,7 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
         for (const event of page) if (await send(event)) return;
         if (page.length < REPLAY_PAGE) break;
       }
+      if (options.follow === false) return void (await stream.writeSSE({ event: "end", data: "{}" }));
       while (!closed.signal.aborted) {
         for (const event of buffered.splice(0)) {
           if (event.id <= lastSent) continue;
@@ -90,9 +100,22 @@ export function streamEvents(c: Context, engine: EngineContext, options: EventSt
 }
 
 /** An event as clients see it: time as RFC 3339, only the references it has. */
-export function eventJson(event: BrokerEvent) {
+export function eventJson(event: BrokerEvent): EventJson {
   const refs = Object.fromEntries(Object.entries({ session_id: event.sessionId, host_id: event.hostId, lab_id: event.labId, job_id: event.jobId }).filter(([, value]) => value));
-  return { id: event.id, type: event.type, at: isoTime(event.at), ...refs, actor: event.actor, data: event.data };
+  return { id: event.id, type: event.type, at: isoTime(event.at)!, ...refs, actor: event.actor, data: event.data };
+}
+
+export interface EventJson {
+  id: number;
+  type: string;
+  at: string;
+  session_id?: string;
+  host_id?: string;
+  lab_id?: string;
+  job_id?: string;
+  /** Who caused it: a token's name, `agent:<host>`, `anonymous` or `system`; null before actors were recorded. */
+  actor: string | null;
+  data: Record<string, unknown>;
 }
 
 /** The resume point from `Last-Event-ID` or `?last_event_id=`, 0 when neither is given. */

@@ -40,6 +40,7 @@ import { registerPatchSession } from "./sessions/patch-session.ts";
 import { registerSlotRoutes } from "./slots/slot-routes.ts";
 import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetEvents } from "./events/get-events.ts";
+import { registerGetUsage } from "./stats/get-usage.ts";
 import { registerGetWork } from "./work/get-work.ts";
 import { registerTokenRoutes } from "./tokens/token-routes.ts";
 
@@ -88,6 +89,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
 
   registerGetEvents(api, deps);
   registerTokenRoutes(api, deps);
+  registerGetUsage(api, deps);
 
   registerPostRegister(api, deps);
   registerPostPoll(api, deps);

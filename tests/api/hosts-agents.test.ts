@@ -101,6 +101,24 @@ describe("/v1/hosts", () => {
     expect((await call(broker, "GET", `/v1/hosts/${reattached.agent_id}`)).json).toMatchObject({ labels: { site: "c", rack: "r12" }, maintenance: true });
   });
 
+  test("drain and maintenance keep their reason, who set it and when, until the host is back in service; a reason alone is 400", async () => {
+    await registerHost(broker, "lab-1");
+    const drained = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { drain: true, reason: "replacing a NIC", by: "alice" } });
+    expect(drained.json).toMatchObject({ state: "draining", admin_reason: "replacing a NIC", admin_reason_by: "alice", admin_reason_at: new Date(broker.clock.now()).toISOString() });
+    broker.clock.advance(60_000);
+    const maintenance = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { drain: false, maintenance: true, by: "bob" } });
+    expect(maintenance.json).toMatchObject({ state: "maintenance", admin_reason: "replacing a NIC", admin_reason_by: "bob", admin_reason_at: new Date(broker.clock.now()).toISOString() });
+    const relabelled = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { labels: { rack: "r1" } } });
+    expect(relabelled.json).toMatchObject({ admin_reason: "replacing a NIC", admin_reason_by: "bob" });
+    const lonely = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { reason: "no state change" } });
+    expect(lonely.status).toBe(400);
+    expect(lonely.json.detail).toContain("reason");
+    const back = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { maintenance: false } });
+    expect(back.json).toMatchObject({ state: "online", admin_reason: null, admin_reason_by: null, admin_reason_at: null });
+    const stored = await broker.db.client.execute("SELECT admin_reason FROM hosts");
+    expect(stored.rows[0]?.admin_reason).toBeNull();
+  });
+
   test("bad PATCH input is 400 and changes nothing; an unknown host is 404", async () => {
     const agent = await registerHost(broker, "lab-1");
     for (const body of [{ capacity: -1 }, { drain: "yes" }, { owner: "me" }]) {

@@ -118,7 +118,14 @@ describe("/v1/sessions/{id}/events", () => {
     const messages = [...beforeActivation, activation, ...(await stream.rest())].map((message) => message!);
     const types = messages.map((message) => message.event);
     expect(types).toEqual(["session.created", "position", "session.activated", "session.ended"]);
-    expect(JSON.parse(messages[1]!.data)).toEqual({ position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false });
+    // Who holds the wanted host, and no estimate: the holder has no walltime and the pool no history.
+    expect(JSON.parse(messages[1]!.data)).toEqual({
+      position: 0,
+      reason: "all matching hosts are held by active sessions",
+      unsatisfiable: false,
+      estimated_start_at: null,
+      held_by: [{ host: "only", session_id: holder.id, client: {}, since: new Date(broker.clock.now()).toISOString() }],
+    });
     expect(JSON.parse(messages[2]!.data).data.hosts.m1.name).toBe("only");
     expect(JSON.parse(messages[3]!.data).data.reason).toBe("released");
 

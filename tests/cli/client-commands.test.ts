@@ -10,7 +10,7 @@ import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 import { environmentWithoutLabbroker } from "../support/processes.ts";
-import { runCliCaptured } from "../support/run-cli-in-process.ts";
+import { runCliCaptured, withCliSession } from "../support/run-cli-in-process.ts";
 
 const MAIN = join(import.meta.dir, "../../main.ts");
 const FIXTURE = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
@@ -34,16 +34,7 @@ afterAll(async () => {
 const cli = (argv: string[], session?: string, env: Record<string, string> = {}) =>
   runCliCaptured(argv, { LABBROKER_URL: cluster.url, ...(session ? { LABBROKER_SESSION: session } : {}), ...env }, { signal: new AbortController().signal });
 
-async function withSession<T>(use: (id: string) => Promise<T>): Promise<T> {
-  const created = await cli(["session", "create", "--json", "--client-name", "cli-test"]);
-  expect(created.code).toBe(0);
-  const { id } = JSON.parse(created.stdout) as { id: string };
-  try {
-    return await use(id);
-  } finally {
-    await broker.endSession(id);
-  }
-}
+const withSession = <T>(use: (id: string) => Promise<T>) => withCliSession(cli, (id) => broker.endSession(id), ["--client-name", "cli-test"], use);
 
 describe("client commands: --help", () => {
   test.each(NEW_COMMANDS)("%s --help exits 0 and shows its usage and the broker option", async (name) => {
@@ -65,7 +56,7 @@ describe("labbroker session", () => {
     await broker.endSession(id);
 
     expect((await cli(["session"])).code).toBe(2);
-    expect((await cli(["session", "start"])).stderr).toStartWith('labbroker session: expected one of create, show, list, end, keepalive, manifest, not "start"');
+    expect((await cli(["session", "start"])).stderr).toStartWith('labbroker session: expected one of create, show, list, end, summary, keepalive, manifest, not "start"');
     const badRequire = await cli(["session", "create", "--require", "site"]);
     expect(badRequire.code).toBe(2);
     expect(badRequire.stderr).toStartWith('labbroker session: invalid --require "site": expected KEY=VALUE');
@@ -85,7 +76,7 @@ describe("labbroker session", () => {
     await withSession(async (holder) => {
       const waited = await cli(["session", "create", "--wait-timeout", "0.5", "--client-name", "impatient"]);
       expect(waited.code).toBe(3);
-      expect(waited.stderr).toContain("session waiting: position 0, all matching hosts are held by active sessions\n");
+      expect(waited.stderr).toMatch(new RegExp(`^\\[[0-9T:-]+Z\\] session \\S+ waiting 0s: position 0, all matching hosts are held by active sessions; cli-host held by ${holder} \\(cli-test\\) for \\d+s`, "m"));
       expect(waited.stderr).toMatch(/labbroker session create: Session \S+ is still waiting after 0.5 s/);
       expect((await broker.sessions()).map((session) => session.id)).toEqual([holder]);
     });

@@ -48,10 +48,12 @@ describe("sessions through the SDK", () => {
     await using thirdSession = await third;
     expect(thirdSession.state).toBe("active");
 
-    expect(secondReports).toEqual([{ position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false }]);
-    expect(thirdReports).toEqual([
-      { position: 1, reason: "1 session ahead", unsatisfiable: false },
-      { position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false },
+    // Each report names who holds the wanted host: the holder, then the second session once it took over.
+    const seen = (reports: WaitStatus[]) => reports.map(({ position, reason, unsatisfiable, held_by }) => ({ position, reason, unsatisfiable, heldBy: held_by.map((holder) => holder.client.name) }));
+    expect(seen(secondReports)).toEqual([{ position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false, heldBy: ["holder"] }]);
+    expect(seen(thirdReports)).toEqual([
+      { position: 1, reason: "1 session ahead", unsatisfiable: false, heldBy: ["holder"] },
+      { position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false, heldBy: ["second"] },
     ]);
   }, 20_000);
 

@@ -10,6 +10,16 @@ import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
+/** The broker URL with a new user token in it, as Remote Lab users give credentials (requests sends them as HTTP Basic). */
+async function urlWithUserToken(url: string, name: string): Promise<string> {
+  const token = await http("POST", `${url}/v1/tokens`, { name, role: "user" });
+  expect(token.status).toBe(201);
+  const withCredentials = new URL(url);
+  withCredentials.username = name;
+  withCredentials.password = token.json.token;
+  return withCredentials.toString().replace(/\/$/, "");
+}
+
 const CLIENT = join(import.meta.dir, "remote_lab_client.py");
 const FIXTURE = join(import.meta.dir, "../fixtures/line3.clab.yml");
 /** Short session timeouts, and a hold longer than them: the client's heartbeats must keep its sessions alive. */
@@ -53,14 +63,8 @@ describe.skipIf(!isRoot)(`the Remote Lab Python client against the compiled bina
     const url = await brokerUrl(serve);
     await eventually(async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
 
-    // A user token, given as Remote Lab users give credentials: in the URL (requests sends them as HTTP Basic).
-    const token = await http("POST", `${url}/v1/tokens`, { name: "python-client", role: "user" });
-    expect(token.status).toBe(201);
-    const withCredentials = new URL(url);
-    withCredentials.username = "python-client";
-    withCredentials.password = token.json.token;
     const client = Bun.spawn(["python3", CLIENT, TOPOLOGY], {
-      env: { ...process.env, REMOTE_LAB_URL: withCredentials.toString().replace(/\/$/, ""), REMOTE_LAB_HOLD_SECONDS: String(HOLD_S), REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
+      env: { ...process.env, REMOTE_LAB_URL: await urlWithUserToken(url, "python-client"), REMOTE_LAB_HOLD_SECONDS: String(HOLD_S), REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
       stdout: "pipe",
       stderr: "pipe",
     });
@@ -85,7 +89,7 @@ describe.skipIf(!isRoot)(`the Remote Lab Python client against the compiled bina
     const url = await brokerUrl(serve);
     await eventually(async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
     const client = Bun.spawn(["python3", CLIENT, NETLAB_TOPOLOGY], {
-      env: { ...process.env, REMOTE_LAB_URL: url, REMOTE_LAB_NODES: "r1,r2,r3", REMOTE_LAB_NETWORK_OS: "frr", REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
+      env: { ...process.env, REMOTE_LAB_URL: await urlWithUserToken(url, "python-netlab-client"), REMOTE_LAB_NODES: "r1,r2,r3", REMOTE_LAB_NETWORK_OS: "frr", REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
       stdout: "pipe",
       stderr: "pipe",
     });

@@ -1,11 +1,10 @@
 import type { LabNodeInfo, LabView, OutputChunk } from "../../client/api-types.ts";
-import type { CommandIo } from "../command.ts";
 import { textTable } from "./text-table.ts";
 
-/** A deploy or destroy log line on stderr, prefixed with its node when it has one. */
-export function printLogLine(io: CommandIo, chunk: OutputChunk): void {
+/** A deploy or destroy log line, prefixed with its node when it has one. */
+export function logLine(chunk: OutputChunk): string {
   const text = chunk.text.endsWith("\n") ? chunk.text : `${chunk.text}\n`;
-  io.stderr(chunk.node ? `[${chunk.node}] ${text}` : text);
+  return chunk.node ? `[${chunk.node}] ${text}` : text;
 }
 
 export function labSummary(lab: LabView): string {

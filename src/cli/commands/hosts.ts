@@ -1,31 +1,85 @@
+import { z } from "zod";
 import type { HostView } from "../../client/api-types.ts";
+import type { LabBroker } from "../../client/broker.ts";
 import { clientConfigSchema, clientOptions } from "../../config/client-options.ts";
 import { connect, printJson, withClientErrors } from "../client/client-command.ts";
+import { adminDone, HOST_ADMIN_ACTIONS, type HostAdminAction, hostAdminPatch, localActor } from "../client/host-admin.ts";
+import { hostDetails } from "../client/host-details.ts";
 import { ago, textTable } from "../client/text-table.ts";
-import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+import { type CliCommand, type CommandIo, ExitCode, parseOptions, UsageError } from "../command.ts";
+
+const DAY_MS = 86_400_000;
+
+const hostsOptions = {
+  ...clientOptions,
+  reason: { flag: "reason", short: "m", kind: "string", placeholder: "TEXT", description: "drain, maintenance: why, shown with the host until it is back in service" },
+} as const;
+
+const optionsSchema = clientConfigSchema.extend({ reason: z.string().min(1).max(500).optional() });
+
+const ACTIONS = ["list", "show", ...HOST_ADMIN_ACTIONS] as const;
 
 export const hostsCommand: CliCommand = {
   name: "hosts",
-  summary: "List the lab hosts: state, runtimes, labels, slots in use, agent address, last contact",
-  options: clientOptions,
-  async run({ values, env, io, signal }) {
-    const options = parseOptions(clientConfigSchema, clientOptions, values);
-    return withClientErrors("hosts", io, signal, async () => {
-      const hosts = await connect(options, env).hosts();
-      if (options.json) printJson(io, hosts);
-      else if (hosts.length === 0) io.stdout("No hosts have registered yet (start 'labbroker agent' on a lab host)\n");
-      else io.stdout(hostsTable(hosts, Date.now()));
+  summary: "List the lab hosts, show one (holder, labs, calendar), or drain, undrain or put one in maintenance",
+  positionals: "[list] | show HOST | drain HOST | undrain HOST | maintenance HOST",
+  options: hostsOptions,
+  details: [
+    "list          state, runtimes, labels, slots in use, agent address, last contact (the default)",
+    "show HOST     one host: state and why, who holds it since when and walltime left, its labs, its calendar",
+    "drain HOST    finish the current sessions, start no new ones (--reason TEXT)",
+    "maintenance HOST  start no sessions at all (--reason TEXT)",
+    "undrain HOST  back in service, from draining or maintenance",
+    "",
+    "Exit codes: 0 ok, 1 unknown host or refused, 2 usage.",
+  ].join("\n"),
+  async run({ values, positionals, env, io, signal }) {
+    const [action = "list", name, ...extra] = positionals;
+    if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`expected one of ${ACTIONS.join(", ")}, not "${action}"`);
+    if (action !== "list" && !name) throw new UsageError(`hosts ${action} needs the HOST name`);
+    const unexpected = action === "list" ? name : extra[0];
+    if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);
+    const options = parseOptions(optionsSchema, hostsOptions, values);
+    if (options.reason && action !== "drain" && action !== "maintenance") throw new UsageError("--reason goes with drain or maintenance");
+    const broker = connect(options, env);
+    return withClientErrors(`hosts ${action}`.replace(" list", ""), io, signal, async () => {
+      if (action === "list") return listHosts(broker, options.json, io);
+      if (action === "show") return showHost(broker, name!, options.json, io);
+      const host = await broker.updateHost(name!, hostAdminPatch(action as HostAdminAction, options.reason, localActor(env)));
+      if (options.json) printJson(io, host);
+      else io.stdout(`${adminDone(action as HostAdminAction, host.name)}\n`);
       return ExitCode.ok;
     });
   },
 };
+
+async function listHosts(broker: LabBroker, json: boolean, io: CommandIo): Promise<number> {
+  const hosts = await broker.hosts();
+  if (json) printJson(io, hosts);
+  else if (hosts.length === 0) io.stdout("No hosts have registered yet (start 'labbroker agent' on a lab host)\n");
+  else io.stdout(hostsTable(hosts, Date.now()));
+  return ExitCode.ok;
+}
+
+async function showHost(broker: LabBroker, name: string, json: boolean, io: CommandIo): Promise<number> {
+  const host = await broker.host(name);
+  const now = Date.now();
+  const [sessions, labs, calendar] = await Promise.all([
+    broker.sessions({ host: host.id, state: "active" }),
+    broker.labs({ host: host.id }),
+    broker.hostCalendar(host.id, { from: new Date(now - DAY_MS).toISOString(), to: new Date(now + 7 * DAY_MS).toISOString() }),
+  ]);
+  if (json) printJson(io, { ...host, holder_sessions: sessions, labs, calendar: calendar.entries });
+  else io.stdout(hostDetails({ host, holders: sessions, labs, calendar }, now));
+  return ExitCode.ok;
+}
 
 export function hostsTable(hosts: readonly HostView[], now: number): string {
   return textTable(
     ["HOST", "STATE", "RUNTIMES", "LABELS", "USED", "ADDRESS", "LAST SEEN"],
     hosts.map((host) => [
       host.name,
-      host.state,
+      host.admin_reason ? `${host.state} (${host.admin_reason})` : host.state,
       [...host.runtimes.map((runtime) => (runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name)), ...unsupportedRuntimes(host)].join(", ") || "-",
       Object.entries(host.labels)
         .map(([key, value]) => `${key}=${value}`)

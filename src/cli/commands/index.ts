@@ -2,7 +2,9 @@ import type { CliCommand } from "../command.ts";
 import { agentCommand } from "./agent.ts";
 import { brokerCommand } from "./broker.ts";
 import { enrollTokenCommand } from "./enroll-token.ts";
+import { eventsCommand } from "./events.ts";
 import { hostsCommand } from "./hosts.ts";
+import { jobCommand } from "./job.ts";
 import { labCommand } from "./lab.ts";
 import { migrateCommand } from "./migrate.ts";
 import { openapiCommand } from "./openapi.ts";
@@ -21,8 +23,10 @@ export const COMMANDS: readonly CliCommand[] = [
   sessionCommand,
   labCommand,
   runCommand,
+  jobCommand,
   hostsCommand,
   queueCommand,
+  eventsCommand,
   migrateCommand,
   tokenCommand,
   enrollTokenCommand,

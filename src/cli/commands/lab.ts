@@ -1,12 +1,13 @@
 import { z } from "zod";
 import type { LabView } from "../../client/api-types.ts";
+import type { LabBroker } from "../../client/broker.ts";
 import { LabBrokerError } from "../../client/errors.ts";
 import { readLabFiles } from "../../client/lab-files.ts";
 import type { Session } from "../../client/session.ts";
 import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
 import { RUNTIMES } from "../../engine/model.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
-import { labSummary, printLogLine } from "../client/lab-render.ts";
+import { labSummary, logLine } from "../client/lab-render.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const labOptions = {
@@ -17,6 +18,7 @@ const labOptions = {
   runtime: { flag: "runtime", kind: "string", placeholder: "RUNTIME", description: `up: ${RUNTIMES.join(", ")} (default: chosen from the topology and the host)` },
   role: { flag: "role", kind: "string", placeholder: "ROLE", description: "up: whose host runs the lab (default: the session's first role)" },
   release: { flag: "release", kind: "boolean", description: "down: only drop this session's hold; the lab keeps running for reuse" },
+  follow: { flag: "follow", short: "f", kind: "boolean", description: "logs: keep printing until the lab is running, failed or gone" },
   ...waitTimeoutOption,
 } as const;
 
@@ -27,6 +29,7 @@ const optionsSchema = clientConfigSchema.extend({
   runtime: z.enum(RUNTIMES).optional(),
   role: z.string().min(1).max(32).optional(),
   release: z.boolean().default(false),
+  follow: z.boolean().default(false),
   waitTimeout: waitTimeoutSchema,
 });
 type LabOptions = z.infer<typeof optionsSchema>;
@@ -34,21 +37,24 @@ type LabOptions = z.infer<typeof optionsSchema>;
 export const labCommand: CliCommand = {
   name: "lab",
   summary: "Deploy a topology in the session (streaming the deploy log), or take labs down",
-  positionals: "up TOPOLOGY | down [LAB_ID]",
+  positionals: "up TOPOLOGY | down [LAB_ID] | logs LAB_ID",
   options: labOptions,
   details: [
     "up     deploy TOPOLOGY (containerlab, netlab or the native runtime) and wait until it runs; exit 1 if it fails",
     "down   destroy LAB_ID, or every live lab of the session, and wait until they are gone (--release: drop the hold only)",
+    "logs   the deploy and destroy log of LAB_ID (any lab, no session needed), then its error if it failed; --follow while it deploys",
     "",
     "Exit codes: 0 ok, 1 failed, 2 usage, 3 --wait-timeout passed.",
   ].join("\n"),
   async run(input) {
     const [action, argument, ...extra] = input.positionals;
-    if (action !== "up" && action !== "down") throw new UsageError(`expected "up TOPOLOGY" or "down [LAB_ID]"${action ? `, not "${action}"` : ""}`);
+    if (action !== "up" && action !== "down" && action !== "logs") throw new UsageError(`expected "up TOPOLOGY", "down [LAB_ID]" or "logs LAB_ID"${action ? `, not "${action}"` : ""}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (action === "up" && !argument) throw new UsageError("lab up needs the TOPOLOGY file");
+    if (action === "logs" && !argument) throw new UsageError("lab logs needs the LAB_ID (see 'labbroker session show')");
     const options = parseOptions(optionsSchema, labOptions, input.values);
     const broker = connect(options, input.env);
+    if (action === "logs") return withClientErrors("lab logs", input.io, input.signal, () => labLogs(broker, argument!, options.follow, input));
     const sessionId = requireSessionId(options.session);
     return withClientErrors(`lab ${action}`, input.io, input.signal, async () => {
       await using session = await broker.attach(sessionId);
@@ -70,7 +76,7 @@ async function labUp(session: Session, topologyPath: string, options: LabOptions
       reuse: options.reuse,
       ...(options.runtime ? { runtime: options.runtime } : {}),
       ...(options.role ? { role: options.role } : {}),
-      onLog: (chunk) => printLogLine(io, chunk),
+      onLog: (chunk) => io.stderr(logLine(chunk)),
       timeoutS: options.waitTimeout,
       signal,
     })
@@ -79,6 +85,14 @@ async function labUp(session: Session, topologyPath: string, options: LabOptions
     });
   if (options.json) printJson(io, lab.view);
   else io.stdout(labSummary(lab.view));
+  return ExitCode.ok;
+}
+
+async function labLogs(broker: LabBroker, labId: string, follow: boolean, { io, signal }: CommandInput): Promise<number> {
+  const lab = await broker.lab(labId);
+  for await (const chunk of lab.logs({ follow, signal })) io.stdout(logLine(chunk));
+  const settled = follow ? await lab.refresh() : lab.view;
+  if (settled.error) io.stderr(`lab ${settled.instance_name} ${settled.state}: ${settled.error}\n`);
   return ExitCode.ok;
 }
 

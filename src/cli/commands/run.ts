@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Job } from "../../client/job.ts";
 import type { RunOptions } from "../../client/place.ts";
 import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption } from "../../config/client-options.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
+import { failureReason, printOutput } from "../client/job-render.ts";
 import { resolveJobTarget } from "../client/job-target.ts";
 import { stateCell } from "../client/session-render.ts";
 import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";
@@ -84,23 +84,15 @@ export const runCommand: CliCommand = {
       const killOnInterrupt = () => void job.kill().catch(() => {});
       signal.addEventListener("abort", killOnInterrupt, { once: true });
       try {
-        if (!options.json) for await (const chunk of job.output({ signal })) io[chunk.stream === "stderr" ? "stderr" : "stdout"](chunk.text);
+        if (!options.json) for await (const chunk of job.output({ signal })) printOutput(io, chunk);
         await job.wait(undefined, signal);
       } finally {
         signal.removeEventListener("abort", killOnInterrupt);
       }
       // The job ran in the background on the host only so its output could be followed: for the caller it ran in the foreground.
       if (options.json) printJson(io, { ...job.view, background: false });
-      else if (!job.passed) io.stderr(`labbroker run: job ${job.view.number} failed: ${failureReason(job, options.expectFailure)}\n`);
+      else if (!job.passed) io.stderr(`labbroker run: job ${job.view.number} failed: ${failureReason(job.view)}\n`);
       return job.passed ? ExitCode.ok : ExitCode.failed;
     });
   },
 };
-
-function failureReason(job: Job, expectFailure: boolean): string {
-  const view = job.view;
-  if (view.error) return view.error;
-  if (view.timed_out) return `killed after its ${view.duration_ms !== null ? `${Math.round(view.duration_ms / 1000)} s ` : ""}timeout`;
-  if (view.signal) return `killed by ${view.signal}`;
-  return `exit code ${view.exit_code}${expectFailure ? " (a failure was expected)" : ""}`;
-}

@@ -8,10 +8,12 @@ import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, wait
 import { SESSION_STATES } from "../../engine/model.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/session-render.ts";
+import { printSessionSummary } from "../client/session-summary.ts";
 import { shellExitLine, shellQuote } from "../client/shell-quote.ts";
 import { ago, textTable } from "../client/text-table.ts";
 import { waitLine } from "../client/wait-line.ts";
 import { runKeeper, startKeeper } from "../keeper/keeper-process.ts";
+import { systemClock } from "../../clock.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const sessionOptions = {
@@ -32,6 +34,8 @@ const sessionOptions = {
   foreground: { flag: "foreground", kind: "boolean", description: "keepalive: be the keeper in this process instead of starting one" },
   state: { flag: "state", kind: "string", placeholder: "STATE", description: "list: waiting, active or ended (default: waiting and active)" },
   limit: { flag: "limit", kind: "string", placeholder: "N", description: "list: at most this many (default 100)" },
+  search: { flag: "search", short: "q", kind: "string", placeholder: "TEXT", description: "list: only sessions whose id, client, CI job id, end reason or host name contains TEXT" },
+  chronological: { flag: "chronological", kind: "boolean", description: "summary: one line per job and result in time order, instead of per host" },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({
@@ -51,15 +55,17 @@ const optionsSchema = clientConfigSchema.extend({
   foreground: z.boolean().default(false),
   state: z.enum(SESSION_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  search: z.string().min(1).max(200).optional(),
+  chronological: z.boolean().default(false),
 });
 type SessionOptions = z.infer<typeof optionsSchema>;
 
-const ACTIONS = ["create", "show", "list", "end", "keepalive", "manifest"] as const;
+const ACTIONS = ["create", "show", "list", "end", "summary", "keepalive", "manifest"] as const;
 
 export const sessionCommand: CliCommand = {
   name: "session",
-  summary: "Create, show, list, end or keep alive sessions, and their manifests (for CI shells and people)",
-  positionals: "create | show [ID] | list | end [ID] | keepalive [ID] | manifest [ID]",
+  summary: "Create, show, list, end or keep alive sessions, their job summaries and manifests (for CI shells and people)",
+  positionals: "create | show [ID] | list | end [ID] | summary [ID] | keepalive [ID] | manifest [ID]",
   options: sessionOptions,
   details: [
     "create   queue a session and wait until it is active (a live line shows position and reason);",
@@ -68,6 +74,7 @@ export const sessionCommand: CliCommand = {
     "show     one session; ID defaults to --session / $LABBROKER_SESSION",
     "list     sessions in queue order (or --state ended: newest first)",
     "end      end a session (default $LABBROKER_SESSION); an ended one is fine, for always-run CI steps",
+    "summary  every job per host with PASS/FAIL and why it failed (--chronological: in time order); exit 1 if any failed",
     "keepalive  start a keeper for a session (default $LABBROKER_SESSION): a detached process that sends",
     "         heartbeats while the CI job lives and ends the session within seconds once it is gone",
     "         (the job's shell; under GitHub Actions the runner's worker for the whole job; or --watch PID).",
@@ -75,7 +82,7 @@ export const sessionCommand: CliCommand = {
     "manifest print the session's reproducibility manifest (JSON): hosts, labs, jobs, device changes, timeline, CI job",
     "",
     "--require examples: -r site=lab1   -r m1:runtime=netlab -r m2:nic=mlx5   -r host=lab-3",
-    "Exit codes: 0 ok, 1 failed or refused, 2 usage, 3 --wait-timeout passed (the session is cancelled).",
+    "Exit codes: 0 ok, 1 failed or refused (summary: a job or result failed), 2 usage, 3 --wait-timeout passed (the session is cancelled).",
   ].join("\n"),
   async run(input) {
     const [action, id, ...extra] = input.positionals;
@@ -88,6 +95,7 @@ export const sessionCommand: CliCommand = {
         if (action === "create") return createSession(broker, options, input);
         if (action === "list") return listSessions(broker, options, input);
         if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
+        if (action === "summary") return printSessionSummary(broker, id ?? requireSessionId(options.session), options.chronological ? "chronological" : "hosts", options.json, input.io);
         if (action === "keepalive") return keepAlive(broker, id ?? requireSessionId(options.session), options, input);
         if (action === "manifest") return printManifest(broker, id ?? requireSessionId(options.session), input);
         return endSession(broker, id ?? options.session, options, input);
@@ -116,7 +124,7 @@ async function createSession(broker: LabBroker, options: SessionOptions, input: 
   // What the flags (and CI_JOB_URL / CI_JOB_ID) say wins over what the CI system's own variables say.
   const given = Object.entries({ name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId }).filter(([, value]) => value !== undefined);
   const client = { ...ciJobFromEnvironment(env), ...Object.fromEntries(given) };
-  const line = waitLine(io, "session");
+  const line = waitLine(io, systemClock);
   const session = await broker.session({
     hosts: Object.fromEntries(options.require.map(parseRequirement).map(({ role, ...rest }, index) => [role ?? `m${index + 1}`, rest])),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
@@ -140,7 +148,7 @@ async function createSession(broker: LabBroker, options: SessionOptions, input: 
 }
 
 async function listSessions(broker: LabBroker, options: SessionOptions, { io }: CommandInput): Promise<number> {
-  const sessions = await broker.sessions({ ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}) });
+  const sessions = await broker.sessions({ ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}), ...(options.search ? { q: options.search } : {}) });
   if (options.json) printJson(io, sessions);
   else if (sessions.length === 0) io.stdout(options.state ? `No ${options.state} sessions\n` : "No waiting or active sessions\n");
   else {

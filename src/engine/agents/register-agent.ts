@@ -66,6 +66,9 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     lastSeenAt: now,
     installId: null,
     agentAddress: null,
+    adminReason: null,
+    adminReasonBy: null,
+    adminReasonAt: null,
     holders: new Set(),
     pollsHeld: 0,
   };

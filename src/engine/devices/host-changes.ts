@@ -32,7 +32,7 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
  */
 export function restoreSessionHosts(ctx: EngineContext, change: Change, sessionId: string): void {
   for (const job of ctx.state.jobs.values()) {
-    if (job.sessionId !== sessionId) continue;
+    if (job.sessionId !== sessionId || job.outcome) continue;
     enqueueWork(ctx, change, { hostId: job.hostId, kind: "kill-job", sessionId, jobId: job.id, payload: { job_id: job.id, signal: "SIGKILL" } });
   }
   const recorded = ctx.state.hostChanges.get(sessionId);

@@ -12,6 +12,10 @@ export interface HostPatch {
   capacity?: number | null;
   drain?: boolean;
   maintenance?: boolean;
+  /** Why it is drained or put in maintenance (kept until both are cleared). */
+  reason?: string;
+  /** Who asks, recorded with the reason. */
+  by?: string;
 }
 
 export function findHost(ctx: EngineContext, idOrName: string): Host {
@@ -35,16 +39,36 @@ export async function updateHost(ctx: EngineContext, idOrName: string, patch: Ho
   if (patch.capacity !== undefined) host.adminCapacity = patch.capacity;
   if (patch.drain !== undefined) host.draining = patch.drain;
   if (patch.maintenance !== undefined) host.maintenance = patch.maintenance;
+  recordAdminReason(host, patch, ctx.clock.now());
 
   const change = new Change(ctx);
   change.write(
     ctx.orm
       .update(hosts)
-      .set({ adminLabels: host.adminLabels, adminCapacity: host.adminCapacity, draining: host.draining, maintenance: host.maintenance })
+      .set({
+        adminLabels: host.adminLabels,
+        adminCapacity: host.adminCapacity,
+        draining: host.draining,
+        maintenance: host.maintenance,
+        adminReason: host.adminReason,
+        adminReasonBy: host.adminReasonBy,
+        adminReasonAt: host.adminReasonAt,
+      })
       .where(eq(hosts.id, host.id)),
   );
   change.emit("host.updated", { hostId: host.id }, { name: host.name, ...patch });
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return host;
+}
+
+/** Taking a host out of service records why, who and when; returning it to service forgets that. */
+function recordAdminReason(host: Host, patch: HostPatch, now: number): void {
+  if (!host.draining && !host.maintenance) {
+    Object.assign(host, { adminReason: null, adminReasonBy: null, adminReasonAt: null });
+    return;
+  }
+  if (patch.drain === true || patch.maintenance === true || patch.reason !== undefined) {
+    Object.assign(host, { adminReason: patch.reason ?? host.adminReason, adminReasonBy: patch.by ?? null, adminReasonAt: now });
+  }
 }

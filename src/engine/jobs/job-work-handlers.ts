@@ -12,7 +12,8 @@ export function applyJobResult(ctx: EngineContext, change: Change, item: WorkIte
   const now = ctx.clock.now();
   job.outcome = outcome.ok && outcome.result ? outcome.result : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
   job.finishedAt = now;
-  ctx.state.jobs.delete(job.id);
+  // Kept in memory (with its outcome) until the outcome is committed: a reader in between would find the stored row without it.
+  change.afterCommit(() => ctx.state.jobs.delete(job.id));
   change.write(ctx.orm.update(jobs).set({ outcome: job.outcome, finishedAt: now }).where(eq(jobs.id, job.id)));
   change.emit("job.finished", { jobId: job.id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, {
     number: job.number,

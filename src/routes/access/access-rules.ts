@@ -42,7 +42,7 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   "GET /docs": open,
   "GET /docs/{asset}": open,
   "GET /": open,
-  "GET /dashboard.js": open,
+  "GET /dashboard/{asset}": open,
   "GET /metrics": viewer,
 
   // Identity: logging in takes the token in the body; tokens are the admin's.
@@ -76,6 +76,7 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   "GET /v1/sessions/{id}/events": ownSession(),
   "GET /v1/slots": viewer,
   "POST /v1/slots": viewer,
+  "GET /v1/stats/usage": viewer,
 
   // Labs: creating one names its session in the body (checked by the handler).
   "POST /v1/labs": user,
@@ -120,7 +121,7 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   "POST /v1/hosts/{id}/refresh-inventory": admin,
   "GET /v1/work/{id}": admin,
   // The audit stream: job command lines and every actor.
-  "GET /v1/events": admin,
+  "GET /v1/events": viewer,
 
   // The agent protocol.
   "POST /v1/agents/register": enroll,

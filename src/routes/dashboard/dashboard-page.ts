@@ -1,97 +1,82 @@
-/**
- * The live dashboard: one self-contained page (no CDN, it must work on an offline lab network)
- * that reads the /v1 API every two seconds. It logs in with a token (a form, or the one-click link
- * `/#token=…` the broker prints at its first start): POST /v1/login turns it into an HttpOnly,
- * SameSite=Strict cookie, so the page's script never holds it.
- */
+/** The console page; its scripts and styles are served beside it from the binary (dashboard-assets.ts). */
 export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>labbroker</title>
-<style>
-  body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d232a; background: #f6f7f9; }
-  h1 { font-size: 1.3rem; margin: 0 0 1rem; } h2 { font-size: 1rem; margin: 1.5rem 0 .5rem; }
-  table { border-collapse: collapse; width: 100%; background: #fff; }
-  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
-  th { font-weight: 600; background: #eef0f3; }
-  .state { font-weight: 600; } .online, .active, .running { color: #137333; } .offline, .failed { color: #b3261e; }
-  .waiting, .deploying, .draining, .scheduled { color: #9a6700; } .muted { color: #6b7280; }
-  a { color: #0b57d0; }
-</style>
+<meta name="color-scheme" content="light dark">
+<title>labbroker console</title>
+<link rel="stylesheet" href="/dashboard/uPlot.min.css">
+<link rel="stylesheet" href="/dashboard/console.css">
 </head>
 <body>
-<h1>labbroker <span class="muted" id="updated"></span></h1>
-<p class="muted">API reference: <a href="/docs">/docs</a> · <span id="who"></span> <button id="logout" hidden>log out</button></p>
-<form id="login" hidden><label>Token <input id="token" type="password" autocomplete="off" size="50"></label> <button>log in</button> <span id="login-error" class="failed"></span></form>
-<h2>Hosts</h2><table id="hosts"></table>
-<h2>Sessions</h2><table id="sessions"></table>
-<h2>Labs</h2><table id="labs"></table>
-<script src="/dashboard.js"></script>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <h1>labbroker</h1>
+  <nav aria-label="Sections">
+    <a href="#hosts">Hosts</a><a href="#queue">Queue</a><a href="#timeline">Timeline</a><a href="#usage">Usage</a><a href="#labs">Labs</a><a href="#history">History</a><a href="#events">Events</a><a href="/docs">API</a>
+  </nav>
+  <span id="live" class="live" role="status" aria-live="polite">connecting…</span>
+  <span id="who" class="who"></span>
+  <button id="logout" type="button" class="ghost" hidden>sign out</button>
+  <button id="theme" type="button" class="ghost" aria-label="Switch between dark and light theme">◐ theme</button>
+</header>
+<div id="banner" class="banner" role="alert" hidden></div>
+<main id="main">
+  <section id="hosts" aria-labelledby="hosts-title"><h2 id="hosts-title">Hosts</h2><div id="host-cards" class="cards"></div></section>
+  <section id="queue" aria-labelledby="queue-title"><h2 id="queue-title">Queue</h2>
+    <h3>Active sessions</h3><div id="active-table"></div>
+    <h3>Waiting, in the order the scheduler serves them</h3><div id="waiting-table"></div>
+  </section>
+  <section id="timeline" aria-labelledby="timeline-title"><h2 id="timeline-title">Timeline</h2>
+    <p class="muted">Holds of the last 24 hours and bookings of the next 3 days per host; the red line is now.</p>
+    <div id="timeline-chart" class="timeline"></div>
+  </section>
+  <section id="usage" aria-labelledby="usage-title"><h2 id="usage-title">Usage, last 24 hours</h2>
+    <div class="charts">
+      <figure><figcaption>Host utilisation (share of slots held)</figcaption><div id="chart-utilisation" class="chart"></div></figure>
+      <figure><figcaption>Queue depth (waiting sessions)</figcaption><div id="chart-queue" class="chart"></div></figure>
+      <figure><figcaption>Wait until active <span id="wait-stats" class="muted"></span></figcaption><div id="chart-waits" class="chart"></div></figure>
+    </div>
+  </section>
+  <section id="labs" aria-labelledby="labs-title"><h2 id="labs-title">Labs</h2><div id="labs-table"></div></section>
+  <section id="detail" aria-labelledby="detail-title" hidden><h2 id="detail-title">Session</h2><div id="detail-body"></div></section>
+  <section id="log" aria-labelledby="log-title" hidden>
+    <h2 id="log-title">Log</h2>
+    <div class="log-head"><span id="log-what" class="muted"></span><button id="log-close" type="button" class="ghost">Close</button></div>
+    <pre id="log-text" class="log" tabindex="0" aria-live="polite"></pre>
+  </section>
+  <section id="history" aria-labelledby="history-title"><h2 id="history-title">History</h2>
+    <form id="history-search" class="search" role="search"><label for="history-q">Search ended sessions</label>
+      <input id="history-q" type="search" placeholder="id, client, CI job, end reason, host"><button type="submit">Search</button></form>
+    <div id="history-table"></div>
+  </section>
+  <section id="events" aria-labelledby="events-title"><h2 id="events-title">Recent events</h2><ol id="event-feed" class="feed"></ol></section>
+</main>
+<dialog id="confirm" aria-labelledby="confirm-title">
+  <form method="dialog" id="confirm-form">
+    <h2 id="confirm-title">Confirm</h2>
+    <p id="confirm-text"></p>
+    <label id="confirm-reason-label" for="confirm-reason">Reason</label>
+    <input id="confirm-reason" maxlength="500" placeholder="why (shown with the host)">
+    <div class="actions"><button id="confirm-ok" value="ok" type="submit">Confirm</button><button value="cancel" type="submit" class="ghost" formnovalidate>Cancel</button></div>
+  </form>
+</dialog>
+<dialog id="login" aria-labelledby="login-title">
+  <form id="login-form">
+    <h2 id="login-title">Sign in</h2>
+    <p>The broker asks for a token.</p>
+    <label for="login-token">Token</label><input id="login-token" type="password" autocomplete="current-password" required>
+    <p id="login-error" class="error" role="alert"></p>
+    <div class="actions"><button type="submit">Sign in</button></div>
+  </form>
+</dialog>
+<script src="/dashboard/uPlot.iife.min.js"></script>
+<script src="/dashboard/api.browser.js"></script>
+<script src="/dashboard/format.browser.js"></script>
+<script src="/dashboard/charts.browser.js"></script>
+<script src="/dashboard/views.browser.js"></script>
+<script src="/dashboard/main.browser.js"></script>
 </body>
 </html>
-`;
-
-export const DASHBOARD_SCRIPT = `"use strict";
-const text = (value) => String(value ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
-const cell = (value, cls) => "<td" + (cls ? " class=\\"" + cls + "\\"" : "") + ">" + text(value) + "</td>";
-// Only http(s) URLs become links: a client-supplied javascript: URL must not.
-const link = (url, label) => ["http:", "https:"].includes(String(url ?? "").split("//")[0]) ? "<a href=\\"" + text(url) + "\\">" + text(label) + "</a>" : "";
-function clientCell(client) {
-  const parts = [text(client.name ?? ""), link(client.ci_job_url, "job"), link(client.ci_pipeline_url, client.ci_pipeline ?? "pipeline"),
-    text([client.ci_branch, (client.ci_commit ?? "").slice(0, 10)].filter(Boolean).join(" @ "))];
-  return "<td>" + parts.filter(Boolean).join(" · ") + "</td>";
-}
-function render(id, head, rows) {
-  document.getElementById(id).innerHTML = "<tr>" + head.map((h) => "<th>" + h + "</th>").join("") + "</tr>" +
-    (rows.length ? rows.join("") : "<tr><td class=\\"muted\\" colspan=\\"" + head.length + "\\">none</td></tr>");
-}
-async function json(path) {
-  const response = await fetch(path);
-  if (response.status === 401) throw new Error("login");
-  return response.json();
-}
-const post = (path, body) => fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
-async function login(token) {
-  const response = await post("/v1/login", { token });
-  document.getElementById("login-error").textContent = response.ok ? "" : "that token is unknown, revoked or expired";
-  return response.ok;
-}
-async function whoami() {
-  const response = await fetch("/v1/whoami");
-  const known = response.ok ? await response.json() : null;
-  document.getElementById("login").hidden = known !== null;
-  document.getElementById("logout").hidden = known === null || known.kind !== "token";
-  document.getElementById("who").textContent = known ? "signed in as " + known.name + " (" + known.role + ")" : "";
-  return known;
-}
-async function refresh() {
-  const [hosts, sessions, labs] = await Promise.all([json("/v1/hosts"), json("/v1/sessions"), json("/v1/labs")]);
-  render("hosts", ["name", "state", "runtimes", "labels", "used", "agent"], hosts.items.map((h) => "<tr>" + cell(h.name) + cell(h.state, "state " + h.state) +
-    cell(h.runtimes.map((r) => r.name + (r.version ? " " + r.version : "")).join(", ")) + cell(Object.entries(h.labels).map(([k, v]) => k + "=" + v).join(" ")) +
-    cell(h.used + " / " + h.capacity) + cell(h.agent_version) + "</tr>"));
-  render("sessions", ["session", "state", "hosts", "position / reason", "client", "since"], sessions.items.map((s) => "<tr>" + cell(s.id.slice(-12)) +
-    cell(s.state, "state " + s.state) + cell(Object.entries(s.hosts).map(([role, h]) => role + ": " + h.name).join(", ")) +
-    cell(s.state === "waiting" ? "#" + s.queue_position + " — " + s.wait_reason : (s.wait_reason ?? "")) + clientCell(s.client) + cell(s.activated_at ?? s.created_at) + "</tr>"));
-  render("labs", ["lab", "state", "runtime", "instance", "holders", "nodes"], labs.items.map((l) => "<tr>" + cell(l.topology_name) + cell(l.state, "state " + l.state) +
-    cell(l.runtime) + cell(l.instance_name) + cell(l.ref_count) + cell(l.devices.map((d) => d.name + (d.raw.ansible_host ? " " + d.raw.ansible_host : "")).join(", ")) + "</tr>"));
-  document.getElementById("updated").textContent = "· " + new Date().toLocaleTimeString();
-}
-document.getElementById("login").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  if (await login(document.getElementById("token").value)) start();
-});
-document.getElementById("logout").addEventListener("click", async () => { await post("/v1/logout"); location.reload(); });
-let timer = null;
-async function start() {
-  if (!(await whoami())) return;
-  const tick = () => refresh().catch((error) => { if (error.message === "login") { clearInterval(timer); whoami(); } });
-  tick();
-  timer ??= setInterval(tick, 2000);
-}
-// The one-click link: the token travels in the fragment (never sent to a server) and is dropped from the address bar.
-const linked = new URLSearchParams(location.hash.slice(1)).get("token");
-if (linked) history.replaceState(null, "", location.pathname);
-(linked ? login(linked) : Promise.resolve()).then(start);
 `;

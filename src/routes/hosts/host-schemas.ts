@@ -25,6 +25,9 @@ export const HostViewSchema = z
     last_seen_at: IsoTimeSchema,
     connected: z.boolean().openapi({ description: "A poll of the host's agent is held open now: the host is alive" }),
     agent_address: z.string().nullable().openapi({ description: "The address the agent last connected from, as the broker saw it (a proxy's when it goes through one)" }),
+    admin_reason: z.string().nullable().openapi({ description: "Why the host is draining or in maintenance" }),
+    admin_reason_by: z.string().nullable().openapi({ description: "Who drained it or put it in maintenance" }),
+    admin_reason_at: IsoTimeSchema.nullable().openapi({ description: "When that was set" }),
   })
   .openapi("Host");
 
@@ -52,6 +55,9 @@ export function toHostView(host: Host): HostView {
     last_seen_at: isoTime(host.lastSeenAt)!,
     connected: agentConnected(host),
     agent_address: host.agentAddress,
+    admin_reason: host.adminReason,
+    admin_reason_by: host.adminReasonBy,
+    admin_reason_at: isoTime(host.adminReasonAt),
   };
 }
 

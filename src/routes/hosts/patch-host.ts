@@ -1,13 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { allowReenrollment } from "../../engine/agents/agent-credential.ts";
 import { updateHost } from "../../engine/hosts/update-host.ts";
+import { actorName } from "../../engine/access/principal.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { LabelKeySchema } from "../sessions/session-schemas.ts";
 import { HostIdParamSchema, HostViewSchema, toHostView } from "./host-schemas.ts";
 
-const PatchHostBodySchema = z
+export const PatchHostBodySchema = z
   .object({
     labels: z
       .record(LabelKeySchema, z.string().max(253).nullable())
@@ -20,8 +21,19 @@ const PatchHostBodySchema = z
       .literal(true)
       .optional()
       .openapi({ description: "Release the host's name: its agent token stops working and the next agent enrolling under the name takes the host (a reinstalled agent that lost its work dir)" }),
+    reason: z.string().min(1).max(500).optional().openapi({ description: "Why the host is drained or in maintenance; shown with the host until both are cleared" }),
+    by: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "Who asks, recorded after the token's name (the CLI sends the local user name: useful behind a shared admin token)" }),
   })
   .strict()
+  .refine((body) => body.reason === undefined || body.drain === true || body.maintenance === true, {
+    message: "a reason goes with drain: true or maintenance: true",
+    path: ["reason"],
+  })
   .openapi("PatchHost");
 
 const patchHost = createRoute({
@@ -41,6 +53,9 @@ export function registerPatchHost(api: Api, { engine }: RouteDeps): void {
       ...(body.capacity !== undefined ? { capacity: body.capacity } : {}),
       ...(body.drain !== undefined ? { drain: body.drain } : {}),
       ...(body.maintenance !== undefined ? { maintenance: body.maintenance } : {}),
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      // Who took the host out of service: the token's name, with a client's own `by` (a person behind a shared admin token) beside it.
+      ...(body.drain === true || body.maintenance === true ? { by: body.by === undefined ? actorName(c.get("principal")) : `${actorName(c.get("principal"))} (${body.by})` } : {}),
     });
     if (body.reenroll) await allowReenrollment(engine, host);
     return c.json(toHostView(host), 200);

@@ -7,7 +7,7 @@ import { jobState } from "../../engine/jobs/job.ts";
 import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, resumePoint } from "../event-stream.ts";
+import { EventStreamHeadersSchema, EventStreamQuerySchema, FollowQuerySchema, resumePoint } from "../event-stream.ts";
 import { streamOutput } from "../output-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -38,7 +38,7 @@ const jobOutput = createRoute({
   path: "/v1/jobs/{id}/output",
   tags: ["jobs"],
   summary: "A job's stdout and stderr live, as server-sent events (resumable with Last-Event-ID)",
-  request: { params: JobIdParamSchema, query: EventStreamQuerySchema, headers: EventStreamHeadersSchema },
+  request: { params: JobIdParamSchema, query: EventStreamQuerySchema.extend(FollowQuerySchema.shape), headers: EventStreamHeadersSchema },
   responses: { 200: { description: "Output chunks; `end` once the job has finished", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404) },
 });
 
@@ -66,7 +66,7 @@ export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
     return streamOutput(c, engine, {
       scope: { jobId: job.id },
       afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id),
-      isFinished: () => jobState(engine, engine.state.jobs.get(job.id) ?? job) === "finished",
+      isFinished: () => c.req.valid("query").follow === "false" || jobState(engine, engine.state.jobs.get(job.id) ?? job) === "finished",
     }) as never;
   });
   api.openapi(listSessionJobs, async (c) => {

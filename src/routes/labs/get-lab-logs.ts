@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { findLab } from "../../engine/labs/find-lab.ts";
 import type { Api } from "../api.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, resumePoint } from "../event-stream.ts";
+import { EventStreamHeadersSchema, EventStreamQuerySchema, FollowQuerySchema, resumePoint } from "../event-stream.ts";
 import { streamOutput } from "../output-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -14,7 +14,7 @@ const getLabLogs = createRoute({
   tags: ["labs"],
   summary: "Deploy and destroy output of a lab, per node, as server-sent events",
   description: "Each `output` event carries `{stream, node, text, seq, at, work_id}` and an id to resume from (Last-Event-ID). An `end` event closes the stream once the lab is running, failed or inactive and everything was sent.",
-  request: { params: LabIdParamSchema, query: EventStreamQuerySchema, headers: EventStreamHeadersSchema },
+  request: { params: LabIdParamSchema, query: EventStreamQuerySchema.extend(FollowQuerySchema.shape), headers: EventStreamHeadersSchema },
   responses: { 200: { description: "Output lines", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404) },
 });
 
@@ -24,7 +24,7 @@ export function registerGetLabLogs(api: Api, { engine }: RouteDeps): void {
     return streamOutput(c, engine, {
       scope: { labId: lab.id },
       afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id),
-      isFinished: () => ["running", "failed", "inactive"].includes(lab.state),
+      isFinished: () => c.req.valid("query").follow === "false" || ["running", "failed", "inactive"].includes(lab.state),
     }) as never;
   });
 }

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
 import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, resumePoint, streamEvents } from "../event-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { SessionIdParamSchema } from "./session-schemas.ts";
+import { waitStatus } from "./wait-status.ts";
 
 const getSessionEvents = createRoute({
   method: "get",
@@ -14,7 +14,7 @@ const getSessionEvents = createRoute({
   summary: "Follow a session's state changes as server-sent events",
   description:
     "Stored events (`session.created`, `session.activated` with the hosts by role, `session.ended`, and later lab and job events) " +
-    "replayed after Last-Event-ID, then live. While waiting, a `position` event carries the position and reason whenever they change. " +
+    "replayed after Last-Event-ID, then live. While waiting, a `position` event carries the position, the reason, who holds the hosts it could use (`held_by`) and `estimated_start_at` whenever they change. " +
     "The stream ends after `session.ended`.",
   request: { params: SessionIdParamSchema, query: EventStreamQuerySchema, headers: EventStreamHeadersSchema },
   responses: { 200: eventStreamResponse, ...problemResponses(400, 404) },
@@ -28,8 +28,7 @@ export function registerGetSessionEvents(api: Api, { engine }: RouteDeps): void 
       afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id),
       snapshot: () => {
         if (session.state !== "waiting") return null;
-        const wait = explainWait(engine, session);
-        return { event: "position", data: { position: wait.position, reason: wait.reason, unsatisfiable: wait.unsatisfiable } };
+        return { event: "position", data: waitStatus(engine, session) };
       },
       isLast: (event) => event.type === "session.ended",
     }) as never;

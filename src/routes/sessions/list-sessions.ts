@@ -10,6 +10,7 @@ export const ListSessionsQuerySchema = z.object({
   state: z.enum(SESSION_STATES).optional(),
   host: z.string().min(1).optional().openapi({ description: "Only sessions assigned this host id" }),
   client_name: z.string().min(1).optional(),
+  q: z.string().min(1).max(200).optional().openapi({ description: "Search: the id, client name, CI job id, end reason or a held host's name contains this (any case)" }),
   before_seq: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -38,6 +39,7 @@ export function registerListSessions(api: Api, { engine }: RouteDeps): void {
       ...(query.state ? { state: query.state } : {}),
       ...(query.host ? { hostId: query.host } : {}),
       ...(query.client_name ? { clientName: query.client_name } : {}),
+      ...(query.q ? { text: query.q } : {}),
       ...(query.before_seq ? { beforeSeq: query.before_seq } : {}),
     });
     return c.json({ items: found.map((session) => ({ ...toSessionView(engine, session), seq: session.seq })) }, 200);

@@ -4,6 +4,7 @@ import { CI_SYSTEMS, END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requ
 import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { heldBy } from "./wait-status.ts";
 
 export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
 const LabelValueSchema = z.string().max(253, "label values are at most 253 characters");
@@ -68,6 +69,7 @@ export function toRequirements(inputs: z.infer<typeof RequirementInputSchema>[])
   }));
 }
 
+
 export const SessionIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 export const SessionViewSchema = z
@@ -99,6 +101,9 @@ export const SessionViewSchema = z
     ends_at: IsoTimeSchema.nullable().openapi({ description: "When the walltime (or the reservation) ends" }),
     estimated_start_at: IsoTimeSchema.nullable().openapi({ description: "For a waiting session: when it is expected to start" }),
     estimate_basis: z.string().nullable().openapi({ description: "What the estimate is based on" }),
+    held_by: z
+      .array(z.object({ host: z.string(), session_id: z.string(), client: ClientInfoSchema, since: IsoTimeSchema.nullable() }))
+      .openapi({ description: "For a waiting session: the active sessions holding the hosts it could use (up to 5, longest-held first); empty otherwise" }),
   })
   .openapi("Session");
 
@@ -141,5 +146,6 @@ export function toSessionView(ctx: EngineContext, session: Session): SessionView
     ends_at: start !== null && session.walltimeMs !== null ? isoTime(start + session.walltimeMs) : null,
     estimated_start_at: estimate ? isoTime(estimate.at) : null,
     estimate_basis: estimate?.basis ?? null,
+    held_by: session.state === "waiting" ? heldBy(ctx, session) : [],
   };
 }

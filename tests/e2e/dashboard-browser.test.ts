@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "puppeteer-core";
+import { LabBroker } from "../../src/client/broker.ts";
+import { hasChromium, launchBrowser, NEEDS_CHROMIUM } from "../support/headless-browser.ts";
+import { http } from "../support/http.ts";
+import { LabCluster } from "../support/lab-cluster.ts";
+import { isRoot } from "../support/native-labs.ts";
+import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
+import { uniquelyNamed } from "../support/unique-topology.ts";
+
+/**
+ * The console in real headless Chromium against a broker and two agents as their own processes:
+ * holders, the queue in scheduler order with estimates, a failed lab's error and log, draining from
+ * the page (by keyboard), the timeline's bars, the disconnected banner and the recovery.
+ * Screenshots go to $LABBROKER_SCREENSHOTS (default: a new temporary folder, printed).
+ */
+const HOUR = 3_600_000;
+const cluster = new LabCluster();
+const shots = process.env.LABBROKER_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), "labbroker-screenshots-"));
+let broker: LabBroker;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let failedLab: { id: string; error: string | null } | null = null;
+const pageErrors: string[] = [];
+
+async function session(body: Record<string, unknown>): Promise<string> {
+  const created = await http("POST", `${cluster.url}/v1/sessions`, body);
+  if (created.status !== 201) throw new Error(created.text);
+  return created.json.id;
+}
+
+describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` (${NEEDS_CHROMIUM})`}`, () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await cluster.startBroker();
+    await cluster.startAgent({ name: "dash-a" });
+    await cluster.startAgent({ name: "dash-b" });
+    broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
+    const earlier = await session({ requirements: [{ host: "dash-b" }], client: { name: "earlier" } });
+    await broker.endSession(earlier);
+    const nightly = await session({ requirements: [{ host: "dash-a" }], walltime_s: 3600, client: { name: "nightly", ci_job_url: "https://ci.example/jobs/42" } });
+    await session({ requirements: [{ host: "dash-b" }], walltime_s: 1800, client: { name: "smoke" } });
+    await session({ requirements: [{}], client: { name: "any-host" } });
+    await session({ requirements: [{ host: "dash-a" }], priority: 10, walltime_s: 600, client: { name: "urgent" } });
+    await session({ requirements: [{ host: "dash-a" }], walltime_s: 600, start_at: new Date(Date.now() + 5 * HOUR).toISOString(), client: { name: "booked" } });
+    if (isRoot) {
+      // A lab that fails on its host (the management bridge name is taken), so it has an error and a log.
+      const topology = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8").replace("name: line3", "name: dash3\nmgmt: { bridge: lo }"));
+      await using attached = await broker.attach(nightly);
+      const lab = await attached.lab(topology, { fileName: "dash3.clab.yml" }).catch((error: { lab?: { id: string; error: string } }) => error.lab);
+      failedLab = lab ? { id: lab.id, error: lab.error } : null;
+    }
+    browser = await launchBrowser();
+    page = await browser.browser.newPage();
+    page.on("pageerror", (error) => pageErrors.push(String(error)));
+    page.on("console", (message) => void (message.type() === "error" && !message.text().includes("Failed to load resource") && pageErrors.push(message.text())));
+    await page.setViewport({ width: 1400, height: 1000 });
+    // The one-click link the broker prints at its first start: the page signs in with it and drops it from the address bar.
+    await page.goto(`${cluster.url}/#token=${TEST_ADMIN_TOKEN}`, { waitUntil: "domcontentloaded" });
+    await page.waitForFunction(() => document.getElementById("live")?.textContent === "live", { timeout: 20_000 }).catch(async (error: Error) => {
+      const shown = await page.evaluate(() => `${document.getElementById("live")?.textContent} / ${document.getElementById("banner")?.textContent}`);
+      throw new Error(`${error.message}: the page shows "${shown}"; page errors: ${pageErrors.join("; ") || "none"}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cluster.stop();
+    console.log(`console screenshots: ${shots}`);
+  });
+
+  // One evaluation in the page, so a live redraw cannot swap the element between finding and reading it.
+  const text = (selector: string) => page.evaluate((css) => (document.querySelector(css) as HTMLElement).innerText, selector);
+
+  test("the one-click link signed the page in and left the token out of the address bar", async () => {
+    expect(new URL(page.url()).hash).toBe("");
+    expect(await text("#who")).toBe("admin (admin)");
+    expect(await page.evaluate(() => (document.getElementById("logout") as HTMLButtonElement).hidden)).toBe(false);
+  });
+
+  test("without a token the page asks for one; a token signs the browser in, a wrong one is refused", async () => {
+    const context = await browser.browser.createBrowserContext();
+    try {
+      const fresh = await context.newPage();
+      await fresh.goto(cluster.url, { waitUntil: "domcontentloaded" });
+      await fresh.waitForFunction(() => (document.getElementById("login") as HTMLDialogElement).open, { timeout: 10_000 });
+      await fresh.type("#login-token", "lbt_not-a-token");
+      await fresh.keyboard.press("Enter");
+      await fresh.waitForFunction(() => document.getElementById("login-error")?.textContent === "Sign-in refused (401)", { timeout: 10_000 });
+      await fresh.evaluate(() => void ((document.getElementById("login-token") as HTMLInputElement).value = ""));
+      await fresh.type("#login-token", TEST_ADMIN_TOKEN);
+      await fresh.keyboard.press("Enter");
+      await fresh.waitForFunction(() => document.getElementById("live")?.textContent === "live", { timeout: 20_000 });
+      expect(await fresh.evaluate(() => document.getElementById("who")?.textContent)).toBe("admin (admin)");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a host card shows its holder with the CI job link and since when", async () => {
+    await page.waitForFunction(() => document.querySelector('article[data-host="dash-a"]')?.textContent?.includes("nightly"), { timeout: 10_000 });
+    const card = await text('article[data-host="dash-a"]');
+    expect(card).toMatch(/holder\s+\S{8} nightly since \d\d:\d\d \(\d+ s\)/);
+    expect(await page.$eval('article[data-host="dash-a"] a', (link) => link.getAttribute("href"))).toBe("https://ci.example/jobs/42");
+  }, 20_000);
+
+  test("the queue lists waiting sessions in the order the scheduler serves them, each with an estimated start", async () => {
+    const rows = await page.$$eval("#waiting-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)));
+    expect(rows.map((cells) => [cells[0], cells[6]])).toEqual([
+      ["1", "urgent"],
+      ["2", "any-host"],
+    ]);
+    for (const cells of rows) expect(cells[5]).toMatch(/\d\d:\d\d \(in \d+ (min|h)/);
+    expect(rows[0]![4]).toBe("dash-a: nightly");
+  }, 20_000);
+
+  test.skipIf(!isRoot)("a failed lab shows its error, and its log opens in the log viewer", async () => {
+    expect(failedLab).not.toBeNull();
+    await page.waitForFunction((error) => document.getElementById("labs-table")?.innerText.includes(error), { timeout: 10_000 }, failedLab!.error ?? "");
+    // Focus and Enter, as a keyboard user would; a live redraw in between keeps the focus on the same button.
+    await page.focus('#labs-table button[aria-label^="log of lab dash3"]');
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => (document.getElementById("log-text")?.textContent ?? "").length > 0, { timeout: 10_000 });
+    expect(await text("#log-what")).toStartWith("lab dash3");
+  }, 20_000);
+
+  test("the timeline draws one bar per hold and booking of the window, and marks now", async () => {
+    // dash-a: nightly's hold and the booking; dash-b: the ended hold of 'earlier' and smoke's hold.
+    await page.waitForFunction(() => document.querySelectorAll("#timeline-chart rect.bar").length === 4, { timeout: 10_000 });
+    expect(await page.$$eval("#timeline-chart rect.bar", (bars) => bars.map((bar) => bar.getAttribute("class")).sort())).toEqual(["bar booking", "bar ended", "bar hold", "bar hold"]);
+    expect(await page.$$eval("#timeline-chart line.now", (lines) => lines.length)).toBe(1);
+    expect(await page.$$eval("#chart-utilisation canvas", (canvases) => canvases.length)).toBeGreaterThan(0);
+    await page.screenshot({ path: join(shots, "console-1400.png"), fullPage: true });
+  }, 20_000);
+
+  test("the theme button switches between light and dark, by keyboard too", async () => {
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const before = await theme();
+    await page.focus("#theme");
+    await page.keyboard.press("Enter");
+    expect(await theme()).toBe(before === "dark" ? "light" : "dark");
+    await page.screenshot({ path: join(shots, `console-1400-${await theme()}.png`) });
+    await page.keyboard.press("Enter");
+    expect(await theme()).toBe(before);
+  }, 20_000);
+
+  test("draining a host from the page, by keyboard, asks first and records the reason", async () => {
+    await page.focus('article[data-host="dash-b"] button[data-action="drain"]');
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#confirm[open]");
+    await page.keyboard.type("swap the NIC");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector('article[data-host="dash-b"]')?.textContent?.includes("swap the NIC"), { timeout: 10_000 });
+    expect(await text('article[data-host="dash-b"] h3')).toContain("draining");
+    expect(await broker.host("dash-b")).toMatchObject({ state: "draining", admin_reason: "swap the NIC", admin_reason_by: "admin" });
+  }, 20_000);
+
+  test("at 420 px nothing is cut: the page is no wider than the screen", async () => {
+    await page.setViewport({ width: 420, height: 900 });
+    // The charts are redrawn for the new width shortly after the resize.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= 420, { timeout: 5_000 }).catch(() => {});
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await page.screenshot({ path: join(shots, "console-420.png"), fullPage: true });
+    await page.screenshot({ path: join(shots, "console-420-first-screen.png") });
+    await page.setViewport({ width: 1400, height: 1000 });
+  }, 20_000);
+
+  test("a stopped broker shows the disconnected banner with the time of the data; a restarted one brings the page back", async () => {
+    await cluster.broker.kill("SIGTERM");
+    await page.waitForFunction(() => !document.getElementById("banner")!.hidden, { timeout: 20_000 });
+    expect(await text("#banner")).toMatch(/^Disconnected — data from \d\d:\d\d\. Reconnecting…$/);
+    await page.screenshot({ path: join(shots, "console-disconnected.png") });
+    await cluster.startBroker([], cluster.port);
+    await page.waitForFunction(() => document.getElementById("banner")!.hidden && document.getElementById("live")?.textContent === "live", { timeout: 30_000 });
+    expect(await text('article[data-host="dash-a"]')).toContain("nightly");
+  }, 60_000);
+
+  test("the page's scripts threw no errors along the way", () => {
+    expect(pageErrors).toEqual([]);
+  }, 20_000);
+});
