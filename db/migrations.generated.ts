@@ -10,6 +10,7 @@ import sql6 from "./migrations/0006_retention.sql" with { type: "text" };
 import sql7 from "./migrations/0007_results.sql" with { type: "text" };
 import sql8 from "./migrations/0008_network-identity.sql" with { type: "text" };
 import sql9 from "./migrations/0009_manifest.sql" with { type: "text" };
+import sql10 from "./migrations/0010_health-gate.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -22,4 +23,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0007_results", when: 1796144983164, sql: sql7 },
   { tag: "0008_network-identity", when: 1796145015743, sql: sql8 },
   { tag: "0009_manifest", when: 1796146209735, sql: sql9 },
+  { tag: "0010_health-gate", when: 1796147103490, sql: sql10 },
 ];

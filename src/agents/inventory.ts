@@ -1,5 +1,5 @@
 import { arch, cpus, hostname, release, totalmem } from "node:os";
-import type { HostRuntime } from "../engine/model.ts";
+import type { HealthGateMode, HostRuntime } from "../engine/model.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
 import { unsupportedVersionReason } from "./tool-versions.ts";
 import { netnsSharingProblem } from "../hosts/native/netns-sharing.ts";
@@ -17,7 +17,7 @@ const PROBE_TIMEOUT_MS = 10_000;
  * them), and the machine's facts. A tool present in an unsupported version is not offered;
  * `unsupported_runtimes` says why.
  */
-export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
+export async function detectInventory(env: Record<string, string | undefined>, healthGate: HealthGateMode): Promise<HostInventory> {
   const [native, containerlab, netlab, interfaces] = await Promise.all([
     probeNative(env),
     probeVersion(["containerlab", "version"], /^\s*version:\s*(\S+)/m, env),
@@ -46,6 +46,7 @@ export async function detectInventory(env: Record<string, string | undefined>): 
       native_unavailable_reason: native.available ? null : native.reason,
       unsupported_runtimes: unsupported,
       interfaces,
+      health_gate: healthGate,
     },
   };
 }

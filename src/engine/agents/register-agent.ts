@@ -61,6 +61,10 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     lastSeenAt: now,
     installId: null,
     agentAddress: null,
+    healthState: "healthy",
+    healthReport: null,
+    healthCheckedAt: null,
+    healthCheckEveryS: null,
     holders: new Set(),
     pollsHeld: 0,
   };

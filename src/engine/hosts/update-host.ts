@@ -3,6 +3,7 @@ import { hosts } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Host } from "../model.ts";
+import { clearHostHealth } from "./health-gate.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 
 export interface HostPatch {
@@ -12,6 +13,10 @@ export interface HostPatch {
   capacity?: number | null;
   drain?: boolean;
   maintenance?: boolean;
+  /** "clear": an unhealthy host is accepted as it is (see health-gate.ts). */
+  health?: "clear";
+  /** Periodic health checks of the idle host, in seconds; null: only after sessions. */
+  healthCheckEveryS?: number | null;
 }
 
 export function findHost(ctx: EngineContext, idOrName: string): Host {
@@ -35,12 +40,14 @@ export async function updateHost(ctx: EngineContext, idOrName: string, patch: Ho
   if (patch.capacity !== undefined) host.adminCapacity = patch.capacity;
   if (patch.drain !== undefined) host.draining = patch.drain;
   if (patch.maintenance !== undefined) host.maintenance = patch.maintenance;
+  if (patch.healthCheckEveryS !== undefined) host.healthCheckEveryS = patch.healthCheckEveryS;
 
   const change = new Change(ctx);
+  if (patch.health === "clear") clearHostHealth(ctx, change, host);
   change.write(
     ctx.orm
       .update(hosts)
-      .set({ adminLabels: host.adminLabels, adminCapacity: host.adminCapacity, draining: host.draining, maintenance: host.maintenance })
+      .set({ adminLabels: host.adminLabels, adminCapacity: host.adminCapacity, draining: host.draining, maintenance: host.maintenance, healthCheckEveryS: host.healthCheckEveryS })
       .where(eq(hosts.id, host.id)),
   );
   change.emit("host.updated", { hostId: host.id }, { name: host.name, ...patch });

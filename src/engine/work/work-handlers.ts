@@ -1,6 +1,7 @@
 import { applyInventory } from "../agents/apply-inventory.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { recordHostChanges } from "../devices/host-changes.ts";
+import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
 import type { WorkOutcome } from "./complete-work.ts";
@@ -15,4 +16,5 @@ export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
   "destroy-lab": applyDestroyResult,
   "run-job": applyJobResult,
   "device-op": recordHostChanges,
+  "health-check": applyHealthCheckResult,
 };

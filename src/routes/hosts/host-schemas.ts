@@ -1,7 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import { agentConnected } from "../../engine/agents/agent-liveness.ts";
-import { effectiveCapacity, effectiveLabels, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
+import { healthGateOf } from "../../engine/hosts/health-gate.ts";
+import { effectiveCapacity, effectiveLabels, HEALTH_GATE_MODES, HEALTH_STATES, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+
+const HostHealthSchema = z
+  .object({
+    state: z.enum(HEALTH_STATES).openapi({ description: "`checking` from a session's end until the agent's check reports (no new session meanwhile); `unhealthy` until an admin clears it or a re-check passes" }),
+    gate: z.enum(HEALTH_GATE_MODES).openapi({ description: "What the agent checks: `full` (processes, namespaces, links, addresses, routes, sysctls), `processes` (the session's processes only), `off`" }),
+    checked_at: IsoTimeSchema.nullable(),
+    check_every_s: z.number().int().nullable().openapi({ description: "Periodic checks of the idle host; null: only after sessions" }),
+    report: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The last check: `clean`, `differences` (kind, name, detail, cleaned), the sessions it covered, `reason`" }),
+  })
+  .openapi("HostHealth");
 
 export const HostViewSchema = z
   .object({
@@ -25,6 +36,7 @@ export const HostViewSchema = z
     last_seen_at: IsoTimeSchema,
     connected: z.boolean().openapi({ description: "A poll of the host's agent is held open now: the host is alive" }),
     agent_address: z.string().nullable().openapi({ description: "The address the agent last connected from, as the broker saw it (a proxy's when it goes through one)" }),
+    health: HostHealthSchema,
   })
   .openapi("Host");
 
@@ -52,6 +64,7 @@ export function toHostView(host: Host): HostView {
     last_seen_at: isoTime(host.lastSeenAt)!,
     connected: agentConnected(host),
     agent_address: host.agentAddress,
+    health: { state: host.healthState, gate: healthGateOf(host), checked_at: isoTime(host.healthCheckedAt), check_every_s: host.healthCheckEveryS, report: host.healthReport },
   };
 }
 

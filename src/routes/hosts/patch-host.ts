@@ -15,6 +15,15 @@ const PatchHostBodySchema = z
     capacity: z.number().int().min(0).max(200).nullable().optional().openapi({ description: "Slot override; null returns to the agent's value" }),
     drain: z.boolean().optional().openapi({ description: "Finish current sessions, take no new ones" }),
     maintenance: z.boolean().optional().openapi({ description: "Take no sessions at all until cleared" }),
+    health: z.literal("clear").optional().openapi({ description: "Accept the host as it is: an unhealthy host turns healthy and its agent takes the host's present state as the new baseline" }),
+    health_check_every_s: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .nullable()
+      .optional()
+      .openapi({ description: "Check the idle host this often (LAVA-style periodic health checks, results in the host's events); null: only after sessions" }),
   })
   .strict()
   .openapi("PatchHost");
@@ -23,7 +32,7 @@ const patchHost = createRoute({
   method: "patch",
   path: "/v1/hosts/{id}",
   tags: ["hosts"],
-  summary: "Change a host's labels, capacity, drain or maintenance",
+  summary: "Change a host's labels, capacity, drain, maintenance or health gate",
   request: { params: HostIdParamSchema, body: { content: { "application/json": { schema: PatchHostBodySchema } }, required: true } },
   responses: { 200: { description: "The host", content: { "application/json": { schema: HostViewSchema } } }, ...problemResponses(400, 404, 503) },
 });
@@ -36,6 +45,8 @@ export function registerPatchHost(api: Api, { engine }: RouteDeps): void {
       ...(body.capacity !== undefined ? { capacity: body.capacity } : {}),
       ...(body.drain !== undefined ? { drain: body.drain } : {}),
       ...(body.maintenance !== undefined ? { maintenance: body.maintenance } : {}),
+      ...(body.health ? { health: body.health } : {}),
+      ...(body.health_check_every_s !== undefined ? { healthCheckEveryS: body.health_check_every_s } : {}),
     });
     return c.json(toHostView(host), 200);
   });
