@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { hostsTable, unhealthyReports } from "../../src/cli/commands/hosts.ts";
 import { isRoot, processesWithEnvironment } from "../support/host-processes.ts";
 import { eventually, http } from "../support/http.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
@@ -77,6 +78,12 @@ describe.skipIf(!isRoot)(`the health gate through broker and agent processes${is
     const waiting = (await http("GET", `${cluster.url}/v1/sessions/${second.id}`)).json;
     expect(waiting).toMatchObject({ state: "waiting", wait_reason: "matching hosts are unhealthy" });
     expect(cluster.broker.logs.find((line) => line.type === "host.unhealthy")).toMatchObject({ level: "warn", hostId: host.id, sessionId: first.id });
+
+    const listed = (await http("GET", `${cluster.url}/v1/hosts`)).json.items;
+    const printed = hostsTable(listed, Date.now()) + unhealthyReports(listed);
+    expect(printed).toMatch(/gated\s+unhealthy/);
+    expect(printed).toContain(`left    namespace ${namespace}: network namespace created`);
+    expect(printed).toContain(`cleaned process ${leftover!.pid} sleep 3600`);
 
     const cleared = await http("PATCH", `${cluster.url}/v1/hosts/gated`, { health: "clear" });
     expect(cleared.json).toMatchObject({ state: "online", health: { state: "healthy", report: null } });
