@@ -35,9 +35,9 @@ export function explainWait(ctx: EngineContext, session: Session): WaitExplanati
     const blocking = candidates[inService.findIndex((hosts) => hosts.length === 0)] ?? candidates.flat();
     return { position, reason: unavailableReason(blocking), unsatisfiable: false };
   }
+  if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
   const usable = inService.map((hosts) => hosts.filter((host) => host.healthState !== "checking"));
   if (!matchGang(usable)) return { position, reason: "matching hosts are being health-checked after their last session", unsatisfiable: false };
-  if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
   const booked = bookingInTheWay(ctx, inService.flat(), session, ctx.clock.now());
   if (booked) return { position, reason: bookingReason(session, booked.host, booked.booking), unsatisfiable: false };
   return { position, reason: heldReason(session, candidates), unsatisfiable: false };
