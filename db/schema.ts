@@ -38,6 +38,13 @@ export const hosts = sqliteTable("hosts", {
   adminReason: text("admin_reason"),
   adminReasonBy: text("admin_reason_by"),
   adminReasonAt: integer("admin_reason_at"),
+  /** The health gate's verdict on the host since its last session (see src/engine/hosts/health-gate.ts). */
+  healthState: text("health_state", { enum: ["healthy", "checking", "unhealthy"] }).notNull().default("healthy"),
+  /** The last check's findings: what differs from the idle baseline, what was cleaned. */
+  healthReport: text("health_report", { mode: "json" }).$type<Record<string, unknown>>(),
+  healthCheckedAt: integer("health_checked_at"),
+  /** An admin's periodic check of the idle host (LAVA's health checks); null: only after sessions. */
+  healthCheckEveryS: integer("health_check_every_s"),
 });
 
 /** Sessions: queued, active or ended. `seq` is the arrival order the queue is sorted by. */
@@ -112,7 +119,7 @@ export const events = sqliteTable(
   ],
 );
 
-export const WORK_KINDS = ["refresh-inventory", "deploy-lab", "destroy-lab", "run-job", "kill-job", "device-op", "file-transfer"] as const;
+export const WORK_KINDS = ["refresh-inventory", "deploy-lab", "destroy-lab", "run-job", "kill-job", "device-op", "file-transfer", "health-check"] as const;
 export const WORK_STATES = ["queued", "dispatched", "done", "failed"] as const;
 
 /**

@@ -2,6 +2,8 @@ import { type Clock, sleepOn } from "../clock.ts";
 import { AGENT_POLL_HOLD_S } from "../engine/agents/agent-liveness.ts";
 import type { WorkDelivery } from "../engine/work/work-item.ts";
 import type { Logger } from "../log.ts";
+import type { HealthGateMode } from "../engine/model.ts";
+import { HostHealthGate } from "../hosts/health/host-health-gate.ts";
 import { VERSION } from "../version.ts";
 import { loadCredentials, saveCredentials } from "./agent-credentials.ts";
 import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.ts";
@@ -33,6 +35,8 @@ export interface AgentOptions {
   log: Logger;
   /** Put before containerlab/netlab calls, e.g. `["sudo", "-n"]`. */
   toolPrefix: readonly string[];
+  /** What the agent checks after each session (see src/hosts/health). */
+  healthGate: HealthGateMode;
   /** Aborting stops polling, cancels running work and returns once results are reported. */
   signal: AbortSignal;
 }
@@ -52,7 +56,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const journal = new AgentWorkJournal(options.workDir);
   const orphans = await killOrphanedRuns();
   if (orphans.length > 0) log.warn("killed processes of runs a previous agent process left behind", { pids: orphans });
-  const inventory = await detectInventory(options.env);
+  const inventory = await detectInventory(options.env, options.healthGate);
+  const health = new HostHealthGate(options.healthGate, clock);
+  await health.takeBaseline();
   const nativeUnavailable = inventory.inventory.native_unavailable_reason;
   if (nativeUnavailable) log.warn("the native runtime is unavailable on this host", { reason: nativeUnavailable });
   const runtimes = createLabRuntimes(inventory.runtimes, { workDir: options.workDir, env: options.env, toolPrefix: options.toolPrefix });
@@ -70,6 +76,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       return files.map((file) => ({ path: file.path, content: new Uint8Array(Buffer.from(file.content_base64, "base64")) }));
     },
     jobs: new JobRegistry(),
+    health,
     serializeLabOperation: (operation) => serializeLabOperation(operation).finally(() => labReporter.labOperationFinished()),
   };
 
@@ -123,7 +130,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       if (error instanceof BrokerRequestError && (error.status === 401 || error.status === 404)) {
         if (!options.enrollToken) throw error;
         log.warn("the broker no longer accepts this agent's token; registering again", { status: error.status });
-        auth = await connect(options, client, await detectInventory(options.env), reconnect);
+        auth = await connect(options, client, await detectInventory(options.env, options.healthGate), reconnect);
         continue;
       }
       if (isDefiniteRefusal(error)) throw error;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
-import type { HostRuntime } from "../engine/model.ts";
+import type { HealthGateMode, HostRuntime } from "../engine/model.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
 import { unsupportedVersionReason } from "./tool-versions.ts";
 import { netnsSharingProblem } from "../hosts/native/netns-sharing.ts";
@@ -18,7 +18,7 @@ const PROBE_TIMEOUT_MS = 10_000;
  * them), FRR's version (the native runtime's routers), and the machine's facts. A tool present in an unsupported version is not offered;
  * `unsupported_runtimes` says why.
  */
-export async function detectInventory(env: Record<string, string | undefined>): Promise<HostInventory> {
+export async function detectInventory(env: Record<string, string | undefined>, healthGate: HealthGateMode): Promise<HostInventory> {
   const [native, frr, containerlab, netlab, interfaces] = await Promise.all([
     probeNative(env),
     probeVersion(["/usr/lib/frr/zebra", "--version"], /^zebra version\s+(\S+)/m, env),
@@ -50,6 +50,7 @@ export async function detectInventory(env: Record<string, string | undefined>): 
       frr: frr.installed ? { version: frr.version } : null,
       unsupported_runtimes: unsupported,
       interfaces,
+      health_gate: healthGate,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import type { OptionSpec } from "../cli/command.ts";
+import { HEALTH_GATE_MODES } from "../engine/model.ts";
 import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
 import { logLevelSchema } from "./broker-options.ts";
@@ -13,6 +14,13 @@ export const hostAgentOptions = {
   capacity: { flag: "capacity", env: "LABBROKER_AGENT_CAPACITY", kind: "string", placeholder: "N", description: "Labs this host runs at once (default 1)" },
   workDir: { flag: "work-dir", env: "LABBROKER_AGENT_WORK_DIR", kind: "string", placeholder: "DIR", description: "Agent state and lab folders (default ./data/agent)" },
   toolPrefix: { flag: "tool-prefix", env: "LABBROKER_AGENT_TOOL_PREFIX", kind: "string", placeholder: "COMMAND", description: 'Put before containerlab/netlab calls, e.g. "sudo -n" (default: none)' },
+  healthGate: {
+    flag: "health-gate",
+    env: "LABBROKER_AGENT_HEALTH_GATE",
+    kind: "string",
+    placeholder: "MODE",
+    description: "Check the host after every session: full (default: processes, files, namespaces, links, addresses, routes, sysctls), processes (what is the session's for certain: for a host shared with others), off",
+  },
 } satisfies Record<string, OptionSpec>;
 
 export const agentOptions = {
@@ -39,6 +47,7 @@ export const hostAgentConfigSchema = z.object({
     .string()
     .default("")
     .transform((text) => text.split(/\s+/).filter(Boolean)),
+  healthGate: z.enum(HEALTH_GATE_MODES, { error: `must be one of ${HEALTH_GATE_MODES.join(", ")}` }).default("full"),
 });
 
 export const agentConfigSchema = hostAgentConfigSchema.extend({
@@ -54,5 +63,5 @@ export type HostAgentConfig = z.infer<typeof hostAgentConfigSchema>;
 
 /** The part of runAgent's options that describes this host, shared by `agent` and `serve`. */
 export function hostAgentSettings(config: HostAgentConfig) {
-  return { name: config.name, labels: config.label, capacity: config.capacity, workDir: config.workDir, toolPrefix: config.toolPrefix };
+  return { name: config.name, labels: config.label, capacity: config.capacity, workDir: config.workDir, toolPrefix: config.toolPrefix, healthGate: config.healthGate };
 }

@@ -3,8 +3,16 @@
 export const RUNTIMES = ["native", "containerlab", "netlab"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
-export const HOST_STATES = ["online", "offline", "draining", "maintenance"] as const;
+export const HOST_STATES = ["online", "offline", "draining", "maintenance", "unhealthy"] as const;
 export type HostState = (typeof HOST_STATES)[number];
+
+/** The health gate: `checking` from a session's end until its host's check reports; `unhealthy` until cleared or a re-check passes. */
+export const HEALTH_STATES = ["healthy", "checking", "unhealthy"] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** What a host's agent checks when a session ends (see src/hosts/health/host-health-gate.ts). */
+export const HEALTH_GATE_MODES = ["full", "processes", "off"] as const;
+export type HealthGateMode = (typeof HEALTH_GATE_MODES)[number];
 
 export const SESSION_STATES = ["scheduled", "waiting", "active", "ended"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
@@ -48,6 +56,12 @@ export interface Host {
   adminReason: string | null;
   adminReasonBy: string | null;
   adminReasonAt: number | null;
+  healthState: HealthState;
+  /** The last health check's report (see src/hosts/health). */
+  healthReport: Record<string, unknown> | null;
+  healthCheckedAt: number | null;
+  /** Check the idle host this often (seconds); null: only after sessions. */
+  healthCheckEveryS: number | null;
   /** Active sessions holding a slot on this host (derived, not stored). */
   holders: Set<string>;
   /** Polls of this host's agent held open now (derived, not stored): the host is alive meanwhile. */
@@ -129,11 +143,12 @@ export function effectiveCapacity(host: Host): number {
 export function hostState(host: Host): HostState {
   if (host.maintenance) return "maintenance";
   if (!host.online) return "offline";
+  if (host.healthState === "unhealthy") return "unhealthy";
   if (host.draining) return "draining";
   return "online";
 }
 
 /** Whether a new session may be placed on the host now. */
 export function acceptsNewSessions(host: Host): boolean {
-  return hostState(host) === "online" && host.holders.size < effectiveCapacity(host);
+  return hostState(host) === "online" && host.healthState === "healthy" && host.holders.size < effectiveCapacity(host);
 }

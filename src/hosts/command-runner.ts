@@ -224,7 +224,7 @@ async function remainingAfterKill(containment: Containment, leader: number): Pro
   return containment.members(leader);
 }
 
-function delay(ms: number): Promise<void> {
+export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

@@ -1,4 +1,5 @@
 import type { RuntimeName } from "../engine/model.ts";
+import type { LabFootprint } from "./health/lab-footprint.ts";
 
 /**
  * What every lab runtime (native namespaces, containerlab, netlab) offers the agent. A runtime
@@ -72,4 +73,6 @@ export interface LabRuntime {
   listRunning(): Promise<RunningInstance[]>;
   /** The argv prefix that runs a command inside a node (e.g. `ip netns exec NS`). */
   nodeExecPrefix(spec: LabSpec, node: string): string[];
+  /** The named namespaces and host links its labs hold now (runtimes whose labs have any in the host's view). */
+  hostFootprint?(): LabFootprint;
 }

@@ -135,7 +135,7 @@ export function readPids(file: string): number[] {
 }
 
 /** Live (not zombie) processes, other than this one, that `match` picks; `environ` is read only when asked. */
-function liveProcesses(match: (pid: number, groupId: number, environ: () => string[]) => boolean): number[] {
+export function liveProcesses(match: (pid: number, groupId: number, environ: () => string[]) => boolean): number[] {
   const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);

@@ -15,6 +15,7 @@ import { registerCompatPostSession } from "./compat/post-session.ts";
 import { registerGetHost } from "./hosts/get-host.ts";
 import { registerListHosts } from "./hosts/list-hosts.ts";
 import { registerPatchHost } from "./hosts/patch-host.ts";
+import { registerPostHealthCheck } from "./hosts/post-health-check.ts";
 import { registerPostRefreshInventory } from "./hosts/post-refresh-inventory.ts";
 import { registerGetLabLogs } from "./labs/get-lab-logs.ts";
 import { registerGetLabs } from "./labs/get-labs.ts";
@@ -85,6 +86,7 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetHostCalendar(api, deps);
   registerPatchHost(api, deps);
   registerPostRefreshInventory(api, deps);
+  registerPostHealthCheck(api, deps);
   registerGetWork(api, deps);
 
   registerGetEvents(api, deps);

@@ -2,13 +2,15 @@ import { expect, test } from "bun:test";
 import type { AgentServices } from "../../src/agents/agent-services.ts";
 import { deviceOperation } from "../../src/agents/executors/host-operation-work.ts";
 import { nodePlace } from "../../src/agents/executors/node-place.ts";
+import { systemClock } from "../../src/clock.ts";
+import { HostHealthGate } from "../../src/hosts/health/host-health-gate.ts";
 import { JobRegistry } from "../../src/hosts/jobs/job-registry.ts";
 import type { LabRuntime } from "../../src/hosts/lab-runtime.ts";
 
 /** A containerlab-like runtime whose node commands need a root prefix, as with `--tool-prefix "sudo -n"`. */
 function servicesWithNodePrefix(prefix: string[]): AgentServices {
   const runtime = { name: "containerlab", nodeExecPrefix: (_spec, node) => [...prefix, `clab-lab1-${node}`] } as Partial<LabRuntime> as LabRuntime;
-  return { runtimes: { containerlab: runtime }, jobs: new JobRegistry(), fetchLabFiles: async () => [], serializeLabOperation: (operation) => operation() };
+  return { runtimes: { containerlab: runtime }, jobs: new JobRegistry(), health: new HostHealthGate("off", systemClock), fetchLabFiles: async () => [], serializeLabOperation: (operation) => operation() };
 }
 
 const NODE = { lab: { instance_name: "lab1", runtime: "containerlab", topology_file: "lab1.clab.yml", multilab_id: null }, node: "r1" };

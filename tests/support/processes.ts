@@ -32,7 +32,9 @@ export function environmentWithoutLabbroker(): Record<string, string | undefined
  * (a test of what happens without them).
  */
 export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string; wrapper?: string[]; credentials?: false } = {}): LabbrokerProcess {
-  const env = { ...environmentWithoutLabbroker(), ...(options.credentials === false ? {} : TEST_CREDENTIALS) };
+  // This machine is shared with other test runs that add namespaces and links at any time: agents check
+  // only what is certainly their sessions' (tests of the full gate ask for it with --health-gate full).
+  const env = { ...environmentWithoutLabbroker(), LABBROKER_AGENT_HEALTH_GATE: "processes", ...(options.credentials === false ? {} : TEST_CREDENTIALS) };
   const command = [...(options.wrapper ?? []), ...(options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args])];
   const proc = Bun.spawn(command, { env: { ...env, ...options.env }, cwd: options.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: Record<string, unknown>[] = [];

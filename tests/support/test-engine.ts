@@ -16,6 +16,8 @@ export interface TestHostOptions {
   labels?: Record<string, string>;
   runtimes?: RuntimeName[];
   capacity?: number;
+  /** What the agent says in its inventory, e.g. `{ health_gate: "full" }`. */
+  inventory?: Record<string, unknown>;
 }
 
 /** An engine on its own in-memory database and fake clock, with helpers that go through the real verbs. */
@@ -41,7 +43,7 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
       labels: options.labels ?? {},
       runtimes: (options.runtimes ?? ["native"]).map((runtime) => ({ name: runtime, version: null })),
       capacity: options.capacity ?? 1,
-      inventory: {},
+      inventory: options.inventory ?? {},
     });
     return result.host;
   };

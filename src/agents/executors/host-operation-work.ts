@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { addDeviceAddress, removeDeviceAddress } from "../../hosts/devices/address-changes.ts";
 import { createDevice } from "../../hosts/devices/create-device.ts";
@@ -81,11 +82,14 @@ const FileTransferSchema = z.discriminatedUnion("direction", [
 ]);
 
 /** Writes or reads one file on the host (lab nodes share the host's file system), bounded and path-checked. */
-export const fileTransfer: WorkExecutor = async ({ work }) => {
+export const fileTransfer: WorkExecutor = async ({ work, services }) => {
   const transfer = FileTransferSchema.parse(work.payload);
   try {
     if (transfer.direction === "upload") {
-      return { value: await writeFileSafely(transfer.path, new Uint8Array(Buffer.from(transfer.content_base64, "base64")), { maxBytes: transfer.max_bytes }) };
+      const created = !existsSync(transfer.path);
+      const written = await writeFileSafely(transfer.path, new Uint8Array(Buffer.from(transfer.content_base64, "base64")), { maxBytes: transfer.max_bytes });
+      if (created && work.session_id) services.health.noteUpload(work.session_id, transfer.path);
+      return { value: written };
     }
     const content = await readFileBounded(transfer.path, { maxBytes: transfer.max_bytes });
     return { value: { path: transfer.path, size: content.byteLength, content_base64: Buffer.from(content).toString("base64") } };

@@ -1,4 +1,5 @@
 import type { WorkKind } from "../../engine/work/work-item.ts";
+import { healthCheck } from "./health-check-work.ts";
 import { deviceOperation, fileTransfer } from "./host-operation-work.ts";
 import { killJob, runJob } from "./job-work.ts";
 import { deployLab, destroyLab } from "./lab-work.ts";
@@ -14,4 +15,5 @@ export const EXECUTORS: Partial<Record<WorkKind, WorkExecutor>> = {
   "kill-job": killJob,
   "device-op": deviceOperation,
   "file-transfer": fileTransfer,
+  "health-check": healthCheck,
 };

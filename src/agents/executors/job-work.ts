@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { JobRequest } from "../../hosts/jobs/job-spec.ts";
+import { SESSION_MARKER_VARIABLE } from "../../hosts/health/session-leftovers.ts";
 import { nodePlace } from "./node-place.ts";
 import type { WorkExecutor } from "./work-executor.ts";
 
@@ -17,6 +18,8 @@ export const runJob: WorkExecutor = async ({ work, output, services, workDir, in
   const { job } = JobPayloadSchema.parse(work.payload);
   const place = nodePlace(services, workDir, work.payload);
   const request = { ...job, timeoutMs: job.timeoutMs ?? undefined } as JobRequest;
+  // Ties what the job leaves running to its session for the health gate (session-leftovers.ts).
+  if (work.session_id) request.env = { ...request.env, [SESSION_MARKER_VARIABLE]: work.session_id };
   if (place.prefix.length === 0 && place.netns) request.netns = place.netns;
   if (place.prefix.length > 0 || place.inside.length > 0) {
     const command = request.shell !== undefined ? ["sh", "-c", request.shell] : (request.argv ?? []);

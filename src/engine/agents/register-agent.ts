@@ -69,6 +69,10 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
     adminReason: null,
     adminReasonBy: null,
     adminReasonAt: null,
+    healthState: "healthy",
+    healthReport: null,
+    healthCheckedAt: null,
+    healthCheckEveryS: null,
     holders: new Set(),
     pollsHeld: 0,
   };

@@ -3,6 +3,7 @@ import { hosts } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Host } from "../model.ts";
+import { clearHostHealth } from "./health-gate.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 
 export interface HostPatch {
@@ -16,6 +17,10 @@ export interface HostPatch {
   reason?: string;
   /** Who asks, recorded with the reason. */
   by?: string;
+  /** "clear": an unhealthy host is accepted as it is (see health-gate.ts). */
+  health?: "clear";
+  /** Periodic health checks of the idle host, in seconds; null: only after sessions. */
+  healthCheckEveryS?: number | null;
 }
 
 export function findHost(ctx: EngineContext, idOrName: string): Host {
@@ -40,8 +45,10 @@ export async function updateHost(ctx: EngineContext, idOrName: string, patch: Ho
   if (patch.drain !== undefined) host.draining = patch.drain;
   if (patch.maintenance !== undefined) host.maintenance = patch.maintenance;
   recordAdminReason(host, patch, ctx.clock.now());
+  if (patch.healthCheckEveryS !== undefined) host.healthCheckEveryS = patch.healthCheckEveryS;
 
   const change = new Change(ctx);
+  if (patch.health === "clear") clearHostHealth(ctx, change, host);
   change.write(
     ctx.orm
       .update(hosts)
@@ -53,6 +60,7 @@ export async function updateHost(ctx: EngineContext, idOrName: string, patch: Ho
         adminReason: host.adminReason,
         adminReasonBy: host.adminReasonBy,
         adminReasonAt: host.adminReasonAt,
+        healthCheckEveryS: host.healthCheckEveryS,
       })
       .where(eq(hosts.id, host.id)),
   );

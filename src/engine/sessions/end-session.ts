@@ -3,6 +3,7 @@ import { NotFoundError } from "../errors.ts";
 import type { EndReason, Session } from "../model.ts";
 import { rotateAgentTokenIn } from "../agents/agent-credential.ts";
 import { restoreSessionHosts } from "../devices/host-changes.ts";
+import { checkHostsAfterSession } from "../hosts/health-gate.ts";
 import { releaseSessionLabs } from "../labs/destroy-lab.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 
@@ -35,6 +36,8 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   // of the session's joined to the lab's management bridge keeps the bridge from being deleted).
   restoreSessionHosts(ctx, change, session.id);
   releaseSessionLabs(ctx, change, session.id, true);
+  // Queued after the restore and the destroys, which the agent runs first: the check sees what they left.
+  checkHostsAfterSession(ctx, change, session);
 }
 
 /** Ends a live session by request and starts whoever can start on what it freed. */

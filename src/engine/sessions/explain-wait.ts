@@ -36,6 +36,8 @@ export function explainWait(ctx: EngineContext, session: Session): WaitExplanati
     return { position, reason: unavailableReason(blocking), unsatisfiable: false };
   }
   if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
+  const usable = inService.map((hosts) => hosts.filter((host) => host.healthState !== "checking"));
+  if (!matchGang(usable)) return { position, reason: "matching hosts are being health-checked after their last session", unsatisfiable: false };
   const booked = bookingInTheWay(ctx, inService.flat(), session, ctx.clock.now());
   if (booked) return { position, reason: bookingReason(session, booked.host, booked.booking), unsatisfiable: false };
   return { position, reason: heldReason(session, candidates), unsatisfiable: false };
@@ -76,5 +78,6 @@ export function unavailableReason(hosts: readonly Host[]): string {
   if (states.size === 1 && states.has("offline")) return "all matching hosts are offline";
   if (states.size === 1 && states.has("maintenance")) return "matching hosts are in maintenance";
   if (states.has("draining")) return "matching hosts are draining";
+  if (states.has("unhealthy")) return "matching hosts are unhealthy";
   return "matching hosts are offline or in maintenance";
 }

@@ -2,6 +2,7 @@ import { applyInventory } from "../agents/apply-inventory.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { forgetUploadedContent } from "../devices/file-transfer-content.ts";
 import { recordHostChanges } from "../devices/host-changes.ts";
+import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
 import type { WorkOutcome } from "./complete-work.ts";
@@ -17,4 +18,5 @@ export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
   "run-job": applyJobResult,
   "device-op": recordHostChanges,
   "file-transfer": forgetUploadedContent,
+  "health-check": applyHealthCheckResult,
 };

@@ -1,8 +1,11 @@
 import { HostRequestError } from "../host-errors.ts";
 import type { OutputListener } from "./job-output.ts";
 import type { JobResult } from "./job-result.ts";
-import { parseJobSpec, type JobRequest } from "./job-spec.ts";
+import { parseJobSpec, type JobRequest, type JobSpec } from "./job-spec.ts";
 import { startJob, type Job, type JobStatus, type KillOutcome, type StartJobOptions } from "./start-job.ts";
+
+/** How long a health check waits for a session's jobs to die of the kill the broker sent. */
+const SETTLE_BOUND_MS = 10_000;
 
 /**
  * The jobs of one host by id, so the agent can retry a start safely ("start X" twice runs X once)
@@ -59,6 +62,14 @@ export class JobRegistry {
     const job = this.get(id);
     if (job.state === "running") throw new HostRequestError("conflict", `Job "${id}" is still running; kill it before forgetting it`);
     this.#jobs.delete(id);
+  }
+
+  /** Resolves once every running job `match` picks has finished, or after `boundMs`. */
+  async settledWhere(match: (spec: JobSpec) => boolean, boundMs = SETTLE_BOUND_MS): Promise<void> {
+    const running = [...this.#jobs.values()].filter((job) => job.state === "running" && match(job.spec));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(running.map((job) => job.done)), new Promise((resolve) => (timer = setTimeout(resolve, boundMs)))]);
+    clearTimeout(timer);
   }
 
   /** Kills every running job (agent shutdown) and resolves with their results. */

@@ -16,6 +16,7 @@ import { nativeLabProblem } from "./lab-health.ts";
 import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
 import type { LabRecord } from "./lab-record.ts";
+import type { LabFootprint } from "../health/lab-footprint.ts";
 import { LabRegistry } from "./lab-registry.ts";
 import { tearDownLab } from "./lab-teardown.ts";
 import { runNodeExecs } from "./node-exec.ts";
@@ -123,6 +124,14 @@ export class NativeRuntime implements LabRuntime {
         return { instanceName: record.instanceName, labId: record.labId, ...(problem ? { problem } : {}) };
       }),
     );
+  }
+
+  hostFootprint(): LabFootprint {
+    const records = this.#registry.list();
+    return {
+      namespaces: new Set(records.flatMap((record) => record.namespaces)),
+      links: new Set(records.flatMap((record) => [...record.hostInterfaces, ...record.ownedBridges])),
+    };
   }
 
   nodeExecPrefix(spec: LabSpec, node: string): string[] {

@@ -119,6 +119,7 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   "GET /v1/hosts/{id}/calendar": viewer,
   "PATCH /v1/hosts/{id}": admin,
   "POST /v1/hosts/{id}/refresh-inventory": admin,
+  "POST /v1/hosts/{id}/health-check": admin,
   "GET /v1/work/{id}": admin,
   // The audit stream: job command lines and every actor.
   "GET /v1/events": viewer,

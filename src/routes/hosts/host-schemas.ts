@@ -1,7 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import { agentConnected } from "../../engine/agents/agent-liveness.ts";
-import { effectiveCapacity, effectiveLabels, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
+import { healthGateOf } from "../../engine/hosts/health-gate.ts";
+import { effectiveCapacity, effectiveLabels, HEALTH_GATE_MODES, HEALTH_STATES, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+
+const HostHealthSchema = z
+  .object({
+    state: z.enum(HEALTH_STATES).openapi({ description: "`checking` from a session's end until the agent's check reports (no new session meanwhile); `unhealthy` until an admin clears it or a re-check passes" }),
+    gate: z.enum(HEALTH_GATE_MODES).openapi({ description: "What the agent checks: `full` (processes, namespaces, links, addresses, routes, sysctls), `processes` (the session's processes only), `off`" }),
+    checked_at: IsoTimeSchema.nullable(),
+    check_every_s: z.number().int().nullable().openapi({ description: "Periodic checks of the idle host; null: only after sessions" }),
+    report: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The last check: `clean`, `differences` (kind, name, detail, cleaned), the sessions it covered, `reason`" }),
+  })
+  .openapi("HostHealth");
 
 export const HostViewSchema = z
   .object({
@@ -28,6 +39,7 @@ export const HostViewSchema = z
     admin_reason: z.string().nullable().openapi({ description: "Why the host is draining or in maintenance" }),
     admin_reason_by: z.string().nullable().openapi({ description: "Who drained it or put it in maintenance" }),
     admin_reason_at: IsoTimeSchema.nullable().openapi({ description: "When that was set" }),
+    health: HostHealthSchema,
   })
   .openapi("Host");
 
@@ -58,6 +70,7 @@ export function toHostView(host: Host): HostView {
     admin_reason: host.adminReason,
     admin_reason_by: host.adminReasonBy,
     admin_reason_at: isoTime(host.adminReasonAt),
+    health: { state: host.healthState, gate: healthGateOf(host), checked_at: isoTime(host.healthCheckedAt), check_every_s: host.healthCheckEveryS, report: host.healthReport },
   };
 }
 

@@ -28,6 +28,15 @@ export const PatchHostBodySchema = z
       .max(200)
       .optional()
       .openapi({ description: "Who asks, recorded after the token's name (the CLI sends the local user name: useful behind a shared admin token)" }),
+    health: z.literal("clear").optional().openapi({ description: "Accept the host as it is: an unhealthy host turns healthy and its agent takes the host's present state as the new baseline" }),
+    health_check_every_s: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .nullable()
+      .optional()
+      .openapi({ description: "Check the idle host this often (LAVA-style periodic health checks, results in the host's events); null: only after sessions" }),
   })
   .strict()
   .refine((body) => body.reason === undefined || body.drain === true || body.maintenance === true, {
@@ -40,7 +49,7 @@ const patchHost = createRoute({
   method: "patch",
   path: "/v1/hosts/{id}",
   tags: ["hosts"],
-  summary: "Change a host's labels, capacity, drain or maintenance, or release its name for a new agent",
+  summary: "Change a host's labels, capacity, drain, maintenance or health gate, or release its name for a new agent",
   request: { params: HostIdParamSchema, body: { content: { "application/json": { schema: PatchHostBodySchema } }, required: true } },
   responses: { 200: { description: "The host", content: { "application/json": { schema: HostViewSchema } } }, ...problemResponses(400, 404, 503) },
 });
@@ -56,6 +65,8 @@ export function registerPatchHost(api: Api, { engine }: RouteDeps): void {
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
       // Who took the host out of service: the token's name, with a client's own `by` (a person behind a shared admin token) beside it.
       ...(body.drain === true || body.maintenance === true ? { by: body.by === undefined ? actorName(c.get("principal")) : `${actorName(c.get("principal"))} (${body.by})` } : {}),
+      ...(body.health ? { health: body.health } : {}),
+      ...(body.health_check_every_s !== undefined ? { healthCheckEveryS: body.health_check_every_s } : {}),
     });
     if (body.reenroll) await allowReenrollment(engine, host);
     return c.json(toHostView(host), 200);
