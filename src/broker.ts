@@ -3,7 +3,7 @@ import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
 import { agentCommandHint, localBrokerUrl, reachableBrokerUrl } from "./broker-address.ts";
 import type { Clock } from "./clock.ts";
-import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./config/broker-options.ts";
+import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom, httpLimitsFrom } from "./config/broker-options.ts";
 import type { EngineSettings } from "./engine/context.ts";
 import { type Engine, openEngine } from "./engine/engine.ts";
 import type { Logger } from "./log.ts";
@@ -13,8 +13,8 @@ import { timedBatchExecutor } from "./metrics/timed-batch-executor.ts";
 import { type HttpServer, serveHttp } from "./platform/http-server.ts";
 import type { Api } from "./routes/api.ts";
 import { createBrokerApp } from "./routes/app.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./routes/http-limits.ts";
 
-export const DEFAULT_LIMITS = { maxBodyBytes: 256 * 1024, maxUploadBytes: 64 * 1024 * 1024 };
 /** How long a stopping broker waits for open requests after ending its streams and polls. */
 const STOP_GRACE_MS = 3_000;
 
@@ -45,6 +45,8 @@ export interface BrokerAppOptions {
   clock: Clock;
   settings: EngineSettings;
   enrollToken?: string;
+  /** Bounds on request bodies and event streams (defaults: DEFAULT_HTTP_LIMITS). */
+  limits?: HttpLimits;
   /** Run housekeeping timers (tests that drive housekeeping themselves turn this off). */
   housekeeping?: boolean;
 }
@@ -71,7 +73,7 @@ export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrok
     ...(options.housekeeping === false ? { housekeeping: false } : {}),
   });
   const exporter = exportMetrics(engine.ctx, metrics);
-  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx, metrics: exporter });
+  const app = createBrokerApp({ log: options.log, limits: options.limits ?? DEFAULT_HTTP_LIMITS, engine: engine.ctx, metrics: exporter });
   return {
     app,
     engine,
@@ -91,6 +93,7 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     log,
     clock: deps.clock,
     settings: engineSettingsFrom(config),
+    limits: httpLimitsFrom(config),
     ...(config.enrollToken ? { enrollToken: config.enrollToken } : {}),
   });
   const server = serveHttp(app.fetch, { hostname: config.host, port: config.port });

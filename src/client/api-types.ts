@@ -9,7 +9,7 @@ import type { WaitExplanation } from "../engine/sessions/explain-wait.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
-import type { eventJson } from "../routes/event-stream.ts";
+import type { eventJson } from "../routes/streams/event-stream.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
 import type { KillResultSchema } from "../routes/jobs/job-routes.ts";
 import type { SummarySchema } from "../routes/jobs/get-session-summary.ts";
@@ -18,7 +18,7 @@ import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas
 import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
 import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
 import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
-import type { OutputEventData } from "../routes/output-stream.ts";
+import type { OutputEventData } from "../routes/streams/output-stream.ts";
 import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
 

@@ -4,6 +4,7 @@ import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
 import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../routes/http-limits.ts";
 import { absoluteFileUrl } from "./paths.ts";
 
 /** Flags and variables of the broker; `serve` and `migrate` reuse parts of this table. */
@@ -28,6 +29,10 @@ export const brokerOptions = {
   retentionDays: { flag: "retention-days", env: "LABBROKER_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep events, logs and job output of ended sessions this long (default 30)" },
   summaryRetentionDays: { flag: "summary-retention-days", env: "LABBROKER_SUMMARY_RETENTION_DAYS", kind: "string", placeholder: "DAYS", description: "Keep ended sessions with their job results and labs this long (default 365)" },
   publicUrl: { flag: "public-url", env: "LABBROKER_PUBLIC_URL", kind: "string", placeholder: "URL", description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)" },
+  maxStreams: { flag: "max-streams", env: "LABBROKER_MAX_STREAMS", kind: "string", placeholder: "N", description: "Event streams open at once; more are refused with 503 (default 4000)" },
+  maxStreamsPerClient: { flag: "max-streams-per-client", env: "LABBROKER_MAX_STREAMS_PER_CLIENT", kind: "string", placeholder: "N", description: "Event streams one client address may hold open; more are refused with 429 (default 200)" },
+  maxBodyMemory: { flag: "max-body-memory", env: "LABBROKER_MAX_BODY_MEMORY", kind: "string", placeholder: "MIB", description: "Request bodies held in memory at once; beyond it requests are refused with 503 (default 128)" },
+  bodyTimeout: { flag: "body-timeout", env: "LABBROKER_BODY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "A request body must arrive within this; slower clients are cut with 408 (default 60)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
@@ -56,6 +61,9 @@ const seconds = (fallback: number) =>
 
 const days = (fallback: number) =>
   z.coerce.number({ error: "must be a number of days" }).positive("must be more than 0 days").max(36_500, "must be at most 100 years").default(fallback);
+
+const count = (fallback: number) =>
+  z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(fallback);
 
 /** `runtime=netlab`, `host=lab-3`, anything else a label. */
 export const compatRequirementSchema = z
@@ -92,7 +100,11 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   defaultWalltime: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
   maxWalltime: seconds(604_800),
   walltimeWarning: seconds(60),
-  maxWaiting: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(10_000),
+  maxWaiting: count(10_000),
+  maxStreams: count(4_000),
+  maxStreamsPerClient: count(200),
+  maxBodyMemory: count(128),
+  bodyTimeout: seconds(60),
   retentionDays: days(30),
   summaryRetentionDays: days(365),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
@@ -121,5 +133,16 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     maxWaitingSessions: config.maxWaiting,
     retentionMs: config.retentionDays * 86_400_000,
     summaryRetentionMs: Math.max(config.summaryRetentionDays, config.retentionDays) * 86_400_000,
+  };
+}
+
+/** The HTTP bounds from the broker configuration. */
+export function httpLimitsFrom(config: BrokerConfig): HttpLimits {
+  return {
+    ...DEFAULT_HTTP_LIMITS,
+    maxStreams: config.maxStreams,
+    maxStreamsPerClient: config.maxStreamsPerClient,
+    maxBodiesInMemoryBytes: config.maxBodyMemory * 1024 * 1024,
+    bodyTimeoutMs: config.bodyTimeout * 1000,
   };
 }

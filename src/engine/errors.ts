@@ -3,7 +3,7 @@
  * these to problem+json on /v1 and to `{"detail"}` on the compat routes.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
   /** Seconds after which a retry may succeed (a `Retry-After` header), where that is known. */
   readonly retryAfterS: number | null = null;
   abstract readonly title: string;
@@ -82,4 +82,22 @@ export class UnavailableError extends DomainError {
   override name = "UnavailableError";
   readonly status = 503;
   readonly title = "Service unavailable";
+}
+
+/** The client took longer than the bound to send its request. */
+export class RequestTimeoutError extends DomainError {
+  override name = "RequestTimeoutError";
+  readonly status = 408;
+  readonly title = "Request timeout";
+}
+
+/** The broker is at a bound that frees itself soon (request bodies in memory, open streams); retry after `retryAfterS`. */
+export class BusyError extends UnavailableError {
+  override name = "BusyError";
+  override readonly retryAfterS: number;
+
+  constructor(message: string, retryAfterS: number) {
+    super(message);
+    this.retryAfterS = retryAfterS;
+  }
 }

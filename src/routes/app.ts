@@ -6,7 +6,11 @@ import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import type { MetricsExporter } from "../metrics/metrics-exporter.ts";
 import { type Api, createApi } from "./api.ts";
-import { bodyLimits, type BodyLimits } from "./body-limits.ts";
+import type { HttpLimits } from "./http-limits.ts";
+import { BodyBudget } from "./requests/body-budget.ts";
+import { bodyGuard } from "./requests/body-guard.ts";
+import { routeBodyLimits } from "./requests/route-body-limits.ts";
+import { StreamGate } from "./streams/stream-gate.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
 import { domainErrorResponse, errorResponse, FieldValidationError, fieldIssuesResponse, type ProblemStatus } from "./problem.ts";
@@ -20,17 +24,10 @@ import { registerOpenApi } from "./system/get-openapi.ts";
 
 export interface BrokerAppDeps {
   log: Logger;
-  limits: BodyLimits;
+  limits: HttpLimits;
   engine: EngineContext;
   metrics: MetricsExporter;
 }
-
-/**
- * Lab uploads, host file transfers and agents' event reports (a job's output, a downloaded file)
- * get the upload limit; every other body the smaller one.
- */
-const isUploadPath = (path: string) =>
-  path === "/lab" || path === "/v1/labs" || /^\/v1\/sessions\/[^/]+\/hosts\/[^/]+\/files$/.test(path) || /^\/v1\/agents\/[^/]+\/events$/.test(path);
 
 /** Builds the broker's HTTP application. It never listens: tests call `app.request()`. */
 export function createBrokerApp(deps: BrokerAppDeps): Api {
@@ -38,7 +35,8 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   api.use(requestId());
   api.use(requestLog(deps.log));
   api.use(requestMetrics(deps.metrics.metrics));
-  api.use(bodyLimits(deps.limits, isUploadPath));
+  // Authentication belongs here, before any body is read.
+  api.use(bodyGuard(deps.limits, new BodyBudget(deps.limits.maxBodiesInMemoryBytes), deps.engine.clock, routeBodyLimits(api, deps.limits)));
 
   registerHealthz(api);
   registerGetReadyz(api, deps.engine);
@@ -46,7 +44,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerGetMetrics(api, deps.metrics);
   registerDocs(api);
   registerDashboard(api);
-  registerRoutes(api, { engine: deps.engine, log: deps.log });
+  registerRoutes(api, { engine: deps.engine, log: deps.log, streams: new StreamGate(deps.limits) });
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")

@@ -1,11 +1,12 @@
 import { openBrokerApp } from "../../src/broker.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../../src/engine/context.ts";
 import { silentLogger } from "../../src/log.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../../src/routes/http-limits.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { TEST_ENROLL_TOKEN } from "./test-engine.ts";
 
 /** A broker app for one test on its own database (in memory unless `db` names a file) and fake clock, answering through `app.request()`. */
-export async function createTestApp(settings: Partial<EngineSettings> = {}, db = ":memory:") {
+export async function createTestApp(settings: Partial<EngineSettings> = {}, db = ":memory:", limits: Partial<HttpLimits> = {}) {
   const clock = new FakeClock();
   const broker = await openBrokerApp({
     database: { db, dbSync: "normal" },
@@ -14,6 +15,7 @@ export async function createTestApp(settings: Partial<EngineSettings> = {}, db =
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...settings },
     enrollToken: TEST_ENROLL_TOKEN,
     housekeeping: false,
+    limits: { ...DEFAULT_HTTP_LIMITS, ...limits },
   });
   return { ...broker, clock, ctx: broker.engine.ctx };
 }

@@ -3,6 +3,7 @@ import { runHostOperation } from "../../engine/devices/device-operation.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
+import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
 /** Largest file moved to or from a host through the broker. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -13,6 +14,7 @@ const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 export const FileWrittenSchema = z.object({ path: z.string(), size: z.number().int() });
 
 const putFile = createRoute({
+  ...UPLOAD_BODY,
   method: "put",
   path: "/v1/sessions/{id}/hosts/{role}/files",
   tags: ["devices"],

@@ -9,6 +9,7 @@ import type { RouteDeps } from "../route-deps.ts";
 import { readLabUpload } from "./lab-upload.ts";
 import { LabViewSchema, toLabView } from "./lab-schemas.ts";
 import { labUploadFromJson } from "./lab-upload-json.ts";
+import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
 export const CreateLabJsonSchema = z
   .object({
@@ -36,6 +37,7 @@ const MultipartLabSchema = z.object({
 });
 
 const postLab = createRoute({
+  ...UPLOAD_BODY,
   method: "post",
   path: "/v1/labs",
   tags: ["labs"],
