@@ -101,3 +101,9 @@ export class BusyError extends UnavailableError {
     this.retryAfterS = retryAfterS;
   }
 }
+
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+  readonly status = 403;
+  readonly title = "Forbidden";
+}

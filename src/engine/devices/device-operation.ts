@@ -1,6 +1,7 @@
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnavailableError, UnprocessableError } from "../errors.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { resolveTarget, type TargetRequest, targetPayload } from "../jobs/job-target.ts";
+import { requireNamespaceAccess } from "../jobs/namespace-access.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 
@@ -31,6 +32,11 @@ export async function runHostOperation(
   operation: HostOperation,
 ): Promise<unknown> {
   const target = resolveTarget(ctx, sessionId, where);
+  if (kind === "device-op") {
+    requireNamespaceAccess(ctx, target, typeof operation.netns === "string" ? operation.netns : null);
+    const peerNetns = (operation.spec as { peerNetns?: unknown } | undefined)?.peerNetns;
+    if (typeof peerNetns === "string") requireNamespaceAccess(ctx, target, peerNetns);
+  }
   const change = new Change(ctx);
   const work = enqueueWork(ctx, change, {
     hostId: target.host.id,

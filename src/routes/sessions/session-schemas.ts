@@ -4,10 +4,19 @@ import { END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requirement, typ
 import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { safeText } from "../../validation/text.ts";
 
 export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
-const LabelValueSchema = z.string().max(253, "label values are at most 253 characters");
+const LabelValueSchema = safeText("label values").max(253, "label values are at most 253 characters");
 export const LabelsSchema = z.record(LabelKeySchema, LabelValueSchema).openapi({ example: { site: "lab1", nos: "frr" } });
+
+/** Beyond any configured bound, but finite in milliseconds. */
+const MAX_SANE_SECONDS = 10 * 365 * 86_400;
+
+/** A walltime: finite, at least a second; the broker's --max-walltime bounds it further. */
+export const WalltimeSecondsSchema = z.number().min(1, "must be at least 1 second").max(MAX_SANE_SECONDS, "must be at most 10 years");
+/** A change to a walltime, either way. */
+export const WalltimeOffsetSchema = z.number().min(-MAX_SANE_SECONDS).max(MAX_SANE_SECONDS).refine((value) => value !== 0, "must not be 0");
 
 const RoleSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, "roles start with a letter: up to 32 letters, digits, '_', '.' or '-'");
 
@@ -16,7 +25,7 @@ export const RequirementInputSchema = z
     role: RoleSchema.optional().openapi({ description: "Role name such as m1; defaults to m1, m2, … by position", example: "m1" }),
     labels: LabelsSchema.optional(),
     runtime: z.enum(RUNTIMES).optional(),
-    host: z.string().min(1).max(253).optional().openapi({ description: "Pin a host by name or id" }),
+    host: safeText("host").min(1).max(253).optional().openapi({ description: "Pin a host by name or id" }),
   })
   .strict()
   .openapi("RequirementInput");
@@ -36,13 +45,13 @@ export const CreateSessionBodySchema = z
     priority: z.number().int().min(-1000).max(1000).default(0).openapi({ description: "Higher goes first; -1000 to 1000" }),
     client: z
       .object({
-        name: z.string().min(1).max(200).optional(),
+        name: safeText("client.name").min(1).max(200).optional(),
         ci_job_url: z.string().url().max(2000).optional(),
-        ci_job_id: z.string().min(1).max(200).optional(),
+        ci_job_id: safeText("client.ci_job_id").min(1).max(200).optional(),
       })
       .strict()
       .default({}),
-    walltime_s: z.number().positive().optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
+    walltime_s: WalltimeSecondsSchema.optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
     start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "A reservation: book the hosts for [start_at, start_at + walltime_s)" }),
   })
   .strict()
