@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { hosts } from "../../db/schema.ts";
 import { agentSilentFor } from "./agents/agent-liveness.ts";
 import { Change, type EngineContext } from "./context.ts";
+import { failLabWorkOnLostHosts } from "./labs/lab-deadlines.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { endSessionIn } from "./sessions/end-session.ts";
 import { runTimeEvents } from "./time/time-events.ts";
@@ -39,6 +40,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
     }
   }
 
+  failLabWorkOnLostHosts(ctx, change);
   runTimeEvents(ctx, change);
   persistLastSeen(ctx, change);
   promoteWaitingSessions(ctx, change);
