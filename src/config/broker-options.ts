@@ -31,7 +31,7 @@ export const brokerOptions = {
   publicUrl: { flag: "public-url", env: "LABBROKER_PUBLIC_URL", kind: "string", placeholder: "URL", description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)" },
   maxStreams: { flag: "max-streams", env: "LABBROKER_MAX_STREAMS", kind: "string", placeholder: "N", description: "Event streams open at once; more are refused with 503 (default 4000)" },
   maxStreamsPerClient: { flag: "max-streams-per-client", env: "LABBROKER_MAX_STREAMS_PER_CLIENT", kind: "string", placeholder: "N", description: "Event streams one client address may hold open; more are refused with 429 (default 200)" },
-  maxBodyMemory: { flag: "max-body-memory", env: "LABBROKER_MAX_BODY_MEMORY", kind: "string", placeholder: "MIB", description: "Request bodies held in memory at once; beyond it requests are refused with 503 (default 128)" },
+  maxBodyMemory: { flag: "max-body-memory", env: "LABBROKER_MAX_BODY_MEMORY", kind: "string", placeholder: "MIB", description: "Request bodies held in memory at once; beyond it requests are refused with 503 (default 64)" },
   bodyTimeout: { flag: "body-timeout", env: "LABBROKER_BODY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "A request body must arrive within this; slower clients are cut with 408 (default 60)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
@@ -103,7 +103,7 @@ export const brokerConfigSchema = databaseConfigSchema.extend({
   maxWaiting: count(10_000),
   maxStreams: count(4_000),
   maxStreamsPerClient: count(200),
-  maxBodyMemory: count(128),
+  maxBodyMemory: count(64),
   bodyTimeout: seconds(60),
   retentionDays: days(30),
   summaryRetentionDays: days(365),

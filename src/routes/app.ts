@@ -11,6 +11,7 @@ import { BodyBudget } from "./requests/body-budget.ts";
 import { bodyGuard } from "./requests/body-guard.ts";
 import { routeBodyLimits } from "./requests/route-body-limits.ts";
 import { StreamGate } from "./streams/stream-gate.ts";
+import { createSerializer } from "../serializer.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
 import { domainErrorResponse, errorResponse, FieldValidationError, fieldIssuesResponse, type ProblemStatus } from "./problem.ts";
@@ -44,7 +45,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerGetMetrics(api, deps.metrics);
   registerDocs(api);
   registerDashboard(api);
-  registerRoutes(api, { engine: deps.engine, log: deps.log, streams: new StreamGate(deps.limits) });
+  registerRoutes(api, { engine: deps.engine, log: deps.log, streams: new StreamGate(deps.limits), replayPages: createSerializer() });
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")

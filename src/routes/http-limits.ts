@@ -11,7 +11,7 @@ export interface HttpLimits extends BodySizeLimits, BodyReadLimits, StreamLimits
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxBodyBytes: 256 * 1024,
   maxUploadBytes: 64 * 1024 * 1024,
-  maxBodiesInMemoryBytes: 128 * 1024 * 1024,
+  maxBodiesInMemoryBytes: 64 * 1024 * 1024,
   bodyTimeoutMs: 60_000,
   maxStreams: 4_000,
   maxStreamsPerClient: 200,

@@ -4,7 +4,7 @@ import { sleepOn } from "../../clock.ts";
 import { type BrokerEvent, type EventFilter, matchesFilter } from "../../engine/event-log.ts";
 import { isoTime } from "../iso-time.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { roomWithin, sseResponse } from "./sse-response.ts";
+import { nextTurn, roomWithin, sseResponse } from "./sse-response.ts";
 import { sendBrokerRestarting, sendOverflow } from "./stream-endings.ts";
 
 const REPLAY_PAGE = 200;
@@ -66,13 +66,18 @@ export function streamEvents(c: Context, deps: RouteDeps, options: EventStreamOp
         return false;
       }
       lastSent = event.id;
-      sink.send({ id: String(event.id), event: event.type, data: JSON.stringify(eventJson(event)) });
+      sink.send({ id: String(event.id), event: event.type, data: eventData(event) });
       return !(options.isLast?.(event) ?? false);
     };
-    /** Stored events after the last one sent, until a page comes back short; live ones go on collecting meanwhile. */
+    /**
+     * Stored events after the last one sent, until a page comes back short; live ones go on
+     * collecting meanwhile. Pages are read one stream at a time, so many history requests share the
+     * database with everything else instead of crowding it out.
+     */
     const replay = async (): Promise<boolean> => {
       for (;;) {
-        const page = await engine.events.readSince(engine.orm, options.filter, lastSent, REPLAY_PAGE);
+        await nextTurn();
+        const page = await deps.replayPages(() => engine.events.readSince(engine.orm, options.filter, lastSent, REPLAY_PAGE));
         for (const event of page) if (!(await send(event))) return false;
         if (page.length < REPLAY_PAGE) return true;
       }
@@ -100,6 +105,7 @@ export function streamEvents(c: Context, deps: RouteDeps, options: EventStreamOp
         const gaveUp = new AbortController();
         await Promise.race([woken, sleepOn(engine.clock, KEEPALIVE_MS, gaveUp.signal)]);
         gaveUp.abort();
+        await nextTurn();
         if (pending.length === 0 && !catchUp && !snapshotDirty && !ending()) sink.comment("keepalive");
       }
     } finally {
@@ -108,6 +114,15 @@ export function streamEvents(c: Context, deps: RouteDeps, options: EventStreamOp
       unsubscribe();
     }
   });
+}
+
+// A live event goes to every open stream: its JSON is made once.
+const eventDataCache = new WeakMap<BrokerEvent, string>();
+
+function eventData(event: BrokerEvent): string {
+  let data = eventDataCache.get(event);
+  if (data === undefined) eventDataCache.set(event, (data = JSON.stringify(eventJson(event))));
+  return data;
 }
 
 /** An event as clients see it: time as RFC 3339, only the references it has. */
