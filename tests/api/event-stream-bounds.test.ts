@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Change } from "../../src/engine/context.ts";
 import { call } from "../support/api-helpers.ts";
 import { SseReader, type SseMessage } from "../support/sse.ts";
-import { createTestApp, type TestApp } from "../support/test-broker.ts";
+import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
-
-async function testApp(limits: Parameters<typeof createTestApp>[2] = {}) {
-  const app = await createTestApp({}, ":memory:", limits);
-  apps.push(app);
-  return app;
-}
+const testApp = appsWithLimits();
 
 /** `count` stored events in one commit, numbered in their data. */
 async function emitEvents(app: TestApp, count: number, type = "test.filler") {

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { call, registerHost } from "../support/api-helpers.ts";
-import { createTestApp, type TestApp } from "../support/test-broker.ts";
+import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
-
-async function testApp(limits: Parameters<typeof createTestApp>[2] = {}) {
-  const app = await createTestApp({}, ":memory:", limits);
-  apps.push(app);
-  return app;
-}
+const testApp = appsWithLimits();
 
 const sessionCount = async (app: TestApp) => (await call(app, "GET", "/v1/sessions")).json.items.length;
 

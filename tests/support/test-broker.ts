@@ -1,3 +1,4 @@
+import { afterEach } from "bun:test";
 import { openBrokerApp } from "../../src/broker.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../../src/engine/context.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -21,3 +22,16 @@ export async function createTestApp(settings: Partial<EngineSettings> = {}, db =
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** A maker of test apps with their own HTTP limits, each closed after its test. */
+export function appsWithLimits(): (limits?: Partial<HttpLimits>) => Promise<TestApp> {
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+  });
+  return async (limits = {}) => {
+    const app = await createTestApp({}, ":memory:", limits);
+    apps.push(app);
+    return app;
+  };
+}

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { type Clock, sleepOn } from "../../clock.ts";
-import { BusyError, PayloadTooLargeError, RequestTimeoutError } from "../../engine/errors.ts";
+import { PayloadTooLargeError, RequestTimeoutError, UnavailableError } from "../../engine/errors.ts";
 import type { BodyBudget } from "./body-budget.ts";
 
 export interface BodyReadLimits {
@@ -27,7 +27,7 @@ export function bodyGuard(limits: BodyReadLimits, budget: BodyBudget, clock: Clo
     if (declared !== null && declared > maxBytes) throw tooLarge(maxBytes);
     let held = 0;
     const hold = (bytes: number) => {
-      if (!budget.take(bytes)) throw new BusyError("The broker holds as many request bodies in memory as it may; send this one again shortly", BUSY_RETRY_AFTER_S);
+      if (!budget.take(bytes)) throw new UnavailableError("The broker holds as many request bodies in memory as it may; send this one again shortly", BUSY_RETRY_AFTER_S);
       held += bytes;
     };
     try {
