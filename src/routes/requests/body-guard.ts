@@ -33,7 +33,10 @@ export function bodyGuard(limits: BodyReadLimits, budget: BodyBudget, clock: Clo
     try {
       if (declared !== null) hold(declared);
       const body = await readWithin(request.body, maxBytes, limits.bodyTimeoutMs, clock, declared === null ? hold : () => {});
-      c.req.raw = new Request(request, { body: body as Uint8Array<ArrayBuffer> });
+      // Hono's readers (json, text, formData, arrayBuffer) start from its cache; the request itself stays as the server gave it, for its peer address.
+      // (Its cache holds promises; its type says otherwise.)
+      const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body.buffer : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
+      Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(whole) });
       await next();
     } finally {
       budget.give(held);
