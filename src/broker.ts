@@ -5,7 +5,7 @@ import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
 import { agentCommandHint, localBrokerUrl, reachableBrokerUrl } from "./broker-address.ts";
 import type { Clock } from "./clock.ts";
-import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom } from "./config/broker-options.ts";
+import { type BrokerConfig, type DatabaseConfig, engineSettingsFrom, httpLimitsFrom } from "./config/broker-options.ts";
 import { adminTokenFileOf, DEFAULT_TOKEN_FILE, writeSecretFile } from "./config/token-file.ts";
 import type { EngineSettings } from "./engine/context.ts";
 import { type Engine, openEngine } from "./engine/engine.ts";
@@ -16,8 +16,8 @@ import { timedBatchExecutor } from "./metrics/timed-batch-executor.ts";
 import { type HttpServer, serveHttp } from "./platform/http-server.ts";
 import type { Api } from "./routes/api.ts";
 import { type AccessSettings, createBrokerApp } from "./routes/app.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./routes/http-limits.ts";
 
-export const DEFAULT_LIMITS = { maxBodyBytes: 256 * 1024, maxUploadBytes: 64 * 1024 * 1024 };
 /** How long a stopping broker waits for open requests after ending its streams and polls. */
 const STOP_GRACE_MS = 3_000;
 
@@ -52,6 +52,8 @@ export interface BrokerAppOptions {
   adminToken?: string;
   /** Anonymous policy and public URL (default: no anonymous access). */
   access?: AccessSettings;
+  /** Bounds on request bodies and event streams (defaults: DEFAULT_HTTP_LIMITS). */
+  limits?: HttpLimits;
   /** Run housekeeping timers (tests that drive housekeeping themselves turn this off). */
   housekeeping?: boolean;
 }
@@ -79,7 +81,7 @@ export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrok
     ...(options.housekeeping === false ? { housekeeping: false } : {}),
   });
   const exporter = exportMetrics(engine.ctx, metrics);
-  const app = createBrokerApp({ log: options.log, limits: DEFAULT_LIMITS, engine: engine.ctx, metrics: exporter, access: options.access ?? { anonymous: "none" } });
+  const app = createBrokerApp({ log: options.log, limits: options.limits ?? DEFAULT_HTTP_LIMITS, engine: engine.ctx, metrics: exporter, access: options.access ?? { anonymous: "none" } });
   return {
     app,
     engine,
@@ -99,6 +101,7 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
     log,
     clock: deps.clock,
     settings: engineSettingsFrom(config),
+    limits: httpLimitsFrom(config),
     ...(config.enrollToken ? { enrollToken: config.enrollToken } : {}),
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     access: { anonymous: config.anonymous, publicUrl: config.publicUrl },

@@ -14,13 +14,3 @@ export interface AgentServices {
   /** Runs lab operations (deploy, destroy) one at a time on this host, in arrival order. */
   serializeLabOperation<T>(operation: () => Promise<T>): Promise<T>;
 }
-
-/** A queue of one: each operation starts when the previous one has settled. */
-export function createSerializer(): <T>(operation: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(operation: () => Promise<T>) => {
-    const result = tail.then(operation, operation);
-    tail = result.catch(() => {});
-    return result;
-  };
-}

@@ -8,7 +8,7 @@ import type { LabNodeSchema } from "../engine/labs/lab-work-handlers.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
-import type { EventJson } from "../routes/event-stream.ts";
+import type { EventJson } from "../routes/streams/event-stream.ts";
 import type { HostCalendarSchema } from "../routes/hosts/get-host-calendar.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
 import type { PatchHostBodySchema } from "../routes/hosts/patch-host.ts";
@@ -19,7 +19,7 @@ import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas
 import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
 import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
 import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
-import type { OutputEventData } from "../routes/output-stream.ts";
+import type { OutputEventData } from "../routes/streams/output-stream.ts";
 import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
 import type { CreatedTokenSchema, CreateTokenBodySchema, TokenViewSchema } from "../routes/tokens/token-schemas.ts";

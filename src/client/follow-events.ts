@@ -59,11 +59,16 @@ export async function* followEvents(http: BrokerHttp, path: string, options: Fol
         if (failures > 0) options.onReconnected?.();
         failures = 0;
         try {
+          failure = new Error(`the event stream ${path} ended before its last event`);
           for await (const event of readEventStream(response.body, parser)) {
+            // The broker ends the stream and says why (it is stopping, or this client fell behind): resume after the last id.
+            if (STREAM_ENDINGS.has(event.event)) {
+              failure = new Error(endingMessage(event));
+              continue;
+            }
             yield event;
             if (options.isLast(event)) return;
           }
-          failure = new Error(`the event stream ${path} ended before its last event`);
         } catch (error) {
           // The body broke off mid-stream: the broker went away or a proxy cut the connection.
           if (options.signal?.aborted) throw options.signal.reason;
@@ -81,6 +86,19 @@ export async function* followEvents(http: BrokerHttp, path: string, options: Fol
     options.onReconnect?.({ reason, failures, delayMs });
     await abortableDelay(delayMs, options.signal);
   }
+}
+
+/** The broker's last events of a stream it ends, which a follower resumes after (see the broker's stream endings). */
+const STREAM_ENDINGS = new Set(["broker.restarting", "stream.overflow"]);
+
+function endingMessage(event: ServerSentEvent): string {
+  try {
+    const message = (JSON.parse(event.data) as { message?: unknown }).message;
+    if (typeof message === "string") return message;
+  } catch {
+    // Not JSON: the event's name says enough.
+  }
+  return `the broker ended the stream (${event.event})`;
 }
 
 /** `first`, doubling per failure in a row up to `max`, less up to a fifth at random so clients cut off together do not return together. */

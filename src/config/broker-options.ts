@@ -6,6 +6,7 @@ import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
 import { LOG_LEVELS } from "../log.ts";
 import { ANONYMOUS_POLICIES } from "../engine/access/principal.ts";
 import { isLoopbackHost } from "../broker-address.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../routes/http-limits.ts";
 import { absoluteFileUrl, absolutePathSchema } from "./paths.ts";
 
 /** Flags and variables of the broker; `serve` and `migrate` reuse parts of this table. */
@@ -22,7 +23,7 @@ export const brokerOptions = {
   compatRequirement: { flag: "compat-requirement", env: "LABBROKER_COMPAT_REQUIREMENT", kind: "list", placeholder: "KEY=VALUE", description: "What a Remote Lab session asks for: runtime=R, host=NAME, or a label K=V (default: any host)" },
   agentOfflineAfter: { flag: "agent-offline-after", env: "LABBROKER_AGENT_OFFLINE_AFTER", kind: "string", placeholder: "SECONDS", description: "A host whose agent misses polls this long turns offline (default 60)" },
   offlinePolicy: { flag: "offline-policy", env: "LABBROKER_OFFLINE_POLICY", kind: "string", placeholder: "keep|fail", description: "Sessions on an offline host: keep them flagged, or fail them as host-lost after the grace (default keep)" },
-  offlineGrace: { flag: "offline-grace", env: "LABBROKER_OFFLINE_GRACE", kind: "string", placeholder: "SECONDS", description: "With --offline-policy fail: how long a host may stay offline first (default 120)" },
+  offlineGrace: { flag: "offline-grace", env: "LABBROKER_OFFLINE_GRACE", kind: "string", placeholder: "SECONDS", description: "How long a host may stay offline before its lab deploys and destroys fail and, with --offline-policy fail, its sessions end (default 120)" },
   defaultWalltime: { flag: "default-walltime", env: "LABBROKER_DEFAULT_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Walltime of sessions that ask for none, Remote Lab ones included (default: none)" },
   maxWalltime: { flag: "max-walltime", env: "LABBROKER_MAX_WALLTIME", kind: "string", placeholder: "SECONDS", description: "Longest walltime a session may have (default 604800, a week)" },
   walltimeWarning: { flag: "walltime-warning", env: "LABBROKER_WALLTIME_WARNING", kind: "string", placeholder: "SECONDS", description: "Warn a session this long before its walltime ends (default 60)" },
@@ -35,6 +36,10 @@ export const brokerOptions = {
   tlsCert: { flag: "tls-cert", env: "LABBROKER_TLS_CERT", kind: "string", placeholder: "FILE", description: "Serve HTTPS with this PEM certificate (chain); needs --tls-key" },
   tlsKey: { flag: "tls-key", env: "LABBROKER_TLS_KEY", kind: "string", placeholder: "FILE", description: "The PEM private key of --tls-cert" },
   publicUrl: { flag: "public-url", env: "LABBROKER_PUBLIC_URL", kind: "string", placeholder: "URL", description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)" },
+  maxStreams: { flag: "max-streams", env: "LABBROKER_MAX_STREAMS", kind: "string", placeholder: "N", description: "Event streams open at once; more are refused with 503 (default 4000)" },
+  maxStreamsPerClient: { flag: "max-streams-per-client", env: "LABBROKER_MAX_STREAMS_PER_CLIENT", kind: "string", placeholder: "N", description: "Event streams one client address may hold open; more are refused with 429 (default 200)" },
+  maxBodyMemory: { flag: "max-body-memory", env: "LABBROKER_MAX_BODY_MEMORY", kind: "string", placeholder: "MIB", description: "Request bodies held in memory at once; beyond it requests are refused with 503 (default 64)" },
+  bodyTimeout: { flag: "body-timeout", env: "LABBROKER_BODY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "A request body must arrive within this; slower clients are cut with 408 (default 60)" },
   deployTimeout: { flag: "deploy-timeout", env: "LABBROKER_DEPLOY_TIMEOUT", kind: "string", placeholder: "SECONDS", description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)" },
 } satisfies Record<string, OptionSpec>;
 
@@ -63,6 +68,9 @@ const seconds = (fallback: number) =>
 
 const days = (fallback: number) =>
   z.coerce.number({ error: "must be a number of days" }).positive("must be more than 0 days").max(36_500, "must be at most 100 years").default(fallback);
+
+const count = (fallback: number) =>
+  z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(fallback);
 
 /** `runtime=netlab`, `host=lab-3`, anything else a label. */
 export const compatRequirementSchema = z
@@ -107,7 +115,11 @@ export const brokerConfigSchema = databaseConfigSchema
   defaultWalltime: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
   maxWalltime: seconds(604_800),
   walltimeWarning: seconds(60),
-  maxWaiting: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000").default(10_000),
+  maxWaiting: count(10_000),
+  maxStreams: count(4_000),
+  maxStreamsPerClient: count(200),
+  maxBodyMemory: count(64),
+  bodyTimeout: seconds(60),
   retentionDays: days(30),
   summaryRetentionDays: days(365),
   port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535").default(8000),
@@ -149,5 +161,16 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     maxWaitingSessions: config.maxWaiting,
     retentionMs: config.retentionDays * 86_400_000,
     summaryRetentionMs: Math.max(config.summaryRetentionDays, config.retentionDays) * 86_400_000,
+  };
+}
+
+/** The HTTP bounds from the broker configuration. */
+export function httpLimitsFrom(config: BrokerConfig): HttpLimits {
+  return {
+    ...DEFAULT_HTTP_LIMITS,
+    maxStreams: config.maxStreams,
+    maxStreamsPerClient: config.maxStreamsPerClient,
+    maxBodiesInMemoryBytes: config.maxBodyMemory * 1024 * 1024,
+    bodyTimeoutMs: config.bodyTimeout * 1000,
   };
 }

@@ -19,7 +19,7 @@ export interface EngineSettings {
   agentOfflineAfterMs: number;
   /** What happens to an active session holding a host that went offline. */
   offlinePolicy: "keep" | "fail";
-  /** With offlinePolicy `fail`: how long a host may stay offline before its sessions end `host-lost`. */
+  /** How long a host may stay offline before its lab deploys and destroys fail, and (with offlinePolicy `fail`) its sessions end `host-lost`. */
   offlineGraceMs: number;
   /** The one requirement of a Remote Lab compat session. */
   compatRequirement: Omit<Requirement, "role">;

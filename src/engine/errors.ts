@@ -3,16 +3,17 @@
  * these to problem+json on /v1 and to `{"detail"}` on the compat routes.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
   /** Seconds after which a retry may succeed (a `Retry-After` header), where that is known. */
-  readonly retryAfterS: number | null = null;
+  readonly retryAfterS: number | null;
   abstract readonly title: string;
   /** Extra members for the problem document (RFC 9457 extensions). */
   readonly extensions: Record<string, unknown>;
 
-  constructor(message: string, extensions: Record<string, unknown> = {}) {
+  constructor(message: string, extensions: Record<string, unknown> = {}, retryAfterS: number | null = null) {
     super(message);
     this.extensions = extensions;
+    this.retryAfterS = retryAfterS;
   }
 }
 
@@ -70,11 +71,9 @@ export class TooManyRequestsError extends DomainError {
   override name = "TooManyRequestsError";
   readonly status = 429;
   readonly title = "Too many requests";
-  override readonly retryAfterS: number;
 
   constructor(message: string, retryAfterS: number) {
-    super(message);
-    this.retryAfterS = retryAfterS;
+    super(message, {}, retryAfterS);
   }
 }
 
@@ -85,8 +84,21 @@ export class LabOperationError extends DomainError {
   readonly title = "Lab operation failed";
 }
 
+/** The broker cannot answer now; `retryAfterS` where the bound that refused it frees itself soon (bodies in memory, open streams). */
 export class UnavailableError extends DomainError {
   override name = "UnavailableError";
   readonly status = 503;
   readonly title = "Service unavailable";
+
+  constructor(message: string, retryAfterS: number | null = null) {
+    super(message, {}, retryAfterS);
+  }
 }
+
+/** The client took longer than the bound to send its request. */
+export class RequestTimeoutError extends DomainError {
+  override name = "RequestTimeoutError";
+  readonly status = 408;
+  readonly title = "Request timeout";
+}
+

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, max, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, max, min, or, type SQL, sql } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
 import type { HotStatements } from "../../db/hot-statements.ts";
 import { events } from "../../db/schema.ts";
@@ -44,6 +44,35 @@ export class EventLog {
   static async open(orm: Orm): Promise<EventLog> {
     const [top] = await orm.select({ id: max(events.id) }).from(events);
     return new EventLog(top?.id ?? 0);
+  }
+
+  /** The id of the newest event (0 before the first): a stream that starts now follows events after it. */
+  get lastId(): number {
+    return this.#nextId - 1;
+  }
+
+  /**
+   * The id after which events at or after `at` begin. Ids grow with time, so a binary search over
+   * the primary key finds it without an index on time; events deleted by retention are simply absent.
+   */
+  async idBefore(orm: Orm, at: number): Promise<number> {
+    const [bounds] = await orm.select({ first: min(events.id), last: max(events.id) }).from(events);
+    let low = (bounds?.first ?? 1) - 1;
+    let high = bounds?.last ?? 0;
+    // Invariant: every event up to `low` is older than `at`; the event at `high`, if any, is not.
+    if (high === 0 || (await this.#timeAtOrAfter(orm, high)) < at) return high;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if ((await this.#timeAtOrAfter(orm, middle)) < at) low = middle;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The time of the first stored event with an id of at least `id`. */
+  async #timeAtOrAfter(orm: Orm, id: number): Promise<number> {
+    const [row] = await orm.select({ at: events.at }).from(events).where(gte(events.id, id)).orderBy(asc(events.id)).limit(1);
+    return row?.at ?? Number.POSITIVE_INFINITY;
   }
 
   /** Assigns the next id and returns the event with the statement that stores it. */

@@ -3,6 +3,7 @@ import { hosts } from "../../db/schema.ts";
 import { agentSilentFor } from "./agents/agent-liveness.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { requestPeriodicHealthChecks } from "./hosts/health-gate.ts";
+import { failLabWorkOnLostHosts } from "./labs/lab-deadlines.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { endSessionIn } from "./sessions/end-session.ts";
 import { runTimeEvents } from "./time/time-events.ts";
@@ -40,6 +41,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
     }
   }
 
+  failLabWorkOnLostHosts(ctx, change);
   runTimeEvents(ctx, change);
   requestPeriodicHealthChecks(ctx, change);
   persistLastSeen(ctx, change);

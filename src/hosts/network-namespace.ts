@@ -1,11 +1,10 @@
 import { existsSync } from "node:fs";
+import { NAMESPACE_NAME } from "../validation/text.ts";
 import { HostRequestError } from "./host-errors.ts";
 
 /** Where `ip netns add NAME` makes a namespace visible to `ip -n NAME` and `ip netns exec NAME`. */
 const NAMED_NAMESPACES = "/run/netns";
 
-/** Network namespace names as `ip netns` accepts them, minus anything that could act as a path or an option. */
-const NAMESPACE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 /** Throws unless `name` is a well-formed namespace name that exists on this host. */
 export function requireNamespace(name: string): void {

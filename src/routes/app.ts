@@ -10,7 +10,12 @@ import { authorize } from "./access/authorize.ts";
 import { refuseCrossSiteRequests } from "./access/browser-origin.ts";
 import { registerLoginRoutes } from "./access/login-routes.ts";
 import { type Api, createApi } from "./api.ts";
-import { bodyLimits, type BodyLimits } from "./body-limits.ts";
+import type { HttpLimits } from "./http-limits.ts";
+import { BodyBudget } from "./requests/body-budget.ts";
+import { bodyGuard } from "./requests/body-guard.ts";
+import { routeBodyLimits } from "./requests/route-body-limits.ts";
+import { StreamGate } from "./streams/stream-gate.ts";
+import { createSerializer } from "../serializer.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
 import { domainErrorResponse, errorResponse, FieldValidationError, fieldIssuesResponse, type ProblemStatus } from "./problem.ts";
@@ -24,7 +29,7 @@ import { registerOpenApi } from "./system/get-openapi.ts";
 
 export interface BrokerAppDeps {
   log: Logger;
-  limits: BodyLimits;
+  limits: HttpLimits;
   engine: EngineContext;
   metrics: MetricsExporter;
   access: AccessSettings;
@@ -37,13 +42,6 @@ export interface AccessSettings {
   publicUrl?: string | undefined;
 }
 
-/**
- * Lab uploads, host file transfers and agents' event reports (a job's output, a downloaded file)
- * get the upload limit; every other body the smaller one.
- */
-const isUploadPath = (path: string) =>
-  path === "/lab" || path === "/v1/labs" || /^\/v1\/sessions\/[^/]+\/hosts\/[^/]+\/files$/.test(path) || /^\/v1\/agents\/[^/]+\/events$/.test(path);
-
 /** Builds the broker's HTTP application. It never listens: tests call `app.request()`. */
 export function createBrokerApp(deps: BrokerAppDeps): Api {
   const api = createApi();
@@ -53,7 +51,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   // Both look at headers only: a refused request's body is never read.
   api.use(refuseCrossSiteRequests(deps.access.publicUrl));
   api.use(authorize(deps.engine, deps.access.anonymous));
-  api.use(bodyLimits(deps.limits, isUploadPath));
+  api.use(bodyGuard(deps.limits, new BodyBudget(deps.limits.maxBodiesInMemoryBytes), deps.engine.clock, routeBodyLimits(api, deps.limits)));
 
   registerHealthz(api);
   registerGetReadyz(api, deps.engine);
@@ -61,8 +59,9 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerGetMetrics(api, deps.metrics);
   registerDocs(api);
   registerDashboard(api);
-  registerRoutes(api, { engine: deps.engine, log: deps.log });
-  registerLoginRoutes(api, { engine: deps.engine, log: deps.log }, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
+  const routeDeps = { engine: deps.engine, log: deps.log, streams: new StreamGate(deps.limits), replayPages: createSerializer() };
+  registerRoutes(api, routeDeps);
+  registerLoginRoutes(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")

@@ -19,13 +19,14 @@ export const ProblemSchema = z
 /** The Remote Lab error shape (`{"detail": …}`), kept exactly for existing clients. */
 export const CompatErrorSchema = z.object({ detail: z.unknown() }).openapi("CompatError");
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
 
 const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: "The request is malformed or failed validation",
   401: "Missing or wrong credentials",
   403: "Not allowed for this caller",
   404: "No such resource",
+  408: "The request body did not arrive within the broker's read deadline",
   409: "Conflicts with the current state",
   413: "The body is larger than the configured limit",
   422: "Understood but cannot be satisfied",

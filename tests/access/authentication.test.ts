@@ -57,13 +57,13 @@ describe("credentials", () => {
   });
 
   test("--anonymous read lets anonymous clients list but not act; user lets them act as one shared anonymous owner", async () => {
-    broker = await createTestApp({}, ":memory:", { anonymous: "read" });
+    broker = await createTestApp({}, ":memory:", { access: { anonymous: "read" } });
     await registerHost(broker, "lab-1");
     const anonymous = (method: string, path: string, body?: unknown) => call(broker, method, path, { ...(body ? { body } : {}), headers: { authorization: "" } });
     expect((await anonymous("GET", "/v1/hosts")).status).toBe(200);
     expect((await anonymous("POST", "/v1/sessions", {})).status).toBe(403);
     await broker.close();
-    broker = await createTestApp({}, ":memory:", { anonymous: "user" });
+    broker = await createTestApp({}, ":memory:", { access: { anonymous: "user" } });
     await registerHost(broker, "lab-1");
     const session = (await call(broker, "POST", "/v1/sessions", { body: {}, headers: { authorization: "" } })).json;
     expect(session).toMatchObject({ state: "active", owner: "anonymous" });
@@ -100,7 +100,8 @@ describe("audit", () => {
       ["host.registered", "agent:lab-1"],
       ["token.created", "admin"],
     ]);
-    const stream = await broker.app.request("/v1/events?actor=admin");
+    // Without Last-Event-ID a stream starts now: tail=10 replays the last ten of that actor first.
+    const stream = await broker.app.request("/v1/events?actor=admin&tail=10");
     const reader = stream.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();

@@ -18,7 +18,7 @@ function crossSiteLabPost(sessionId: string, headers: Record<string, string>) {
 
 describe("state-changing requests from browsers", () => {
   test("a cross-site multipart POST /lab is refused (403) before anything is read, even for an anonymous user policy or a logged-in cookie", async () => {
-    broker = await createTestApp({}, ":memory:", { anonymous: "user" });
+    broker = await createTestApp({}, ":memory:", { access: { anonymous: "user" } });
     await registerHost(broker, "lab-1");
     const session = (await call(broker, "POST", "/session")).json.session_id as string;
     const login = await broker.anonymousApp.request("http://localhost:8000/v1/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: TEST_ADMIN_TOKEN }) });
@@ -34,7 +34,7 @@ describe("state-changing requests from browsers", () => {
   });
 
   test("--public-url names the origin browsers may send from, also behind a proxy that rewrites Host", async () => {
-    broker = await createTestApp({}, ":memory:", { anonymous: "none", publicUrl: "https://lab.example/broker" });
+    broker = await createTestApp({}, ":memory:", { access: { anonymous: "none", publicUrl: "https://lab.example/broker" } });
     const logout = (origin: string) => broker.anonymousApp.request("http://10.0.0.5:8000/v1/logout", { method: "POST", headers: { origin } });
     expect((await logout("https://lab.example")).status).toBe(204);
     expect((await logout("https://evil.example")).status).toBe(403);

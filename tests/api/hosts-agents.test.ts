@@ -104,12 +104,12 @@ describe("/v1/hosts", () => {
   test("drain and maintenance keep their reason, who set it and when, until the host is back in service; a reason alone is 400", async () => {
     await registerHost(broker, "lab-1");
     const drained = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { drain: true, reason: "replacing a NIC", by: "alice" } });
-    expect(drained.json).toMatchObject({ state: "draining", admin_reason: "replacing a NIC", admin_reason_by: "alice", admin_reason_at: new Date(broker.clock.now()).toISOString() });
+    expect(drained.json).toMatchObject({ state: "draining", admin_reason: "replacing a NIC", admin_reason_by: "admin (alice)", admin_reason_at: new Date(broker.clock.now()).toISOString() });
     broker.clock.advance(60_000);
     const maintenance = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { drain: false, maintenance: true, by: "bob" } });
-    expect(maintenance.json).toMatchObject({ state: "maintenance", admin_reason: "replacing a NIC", admin_reason_by: "bob", admin_reason_at: new Date(broker.clock.now()).toISOString() });
+    expect(maintenance.json).toMatchObject({ state: "maintenance", admin_reason: "replacing a NIC", admin_reason_by: "admin (bob)", admin_reason_at: new Date(broker.clock.now()).toISOString() });
     const relabelled = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { labels: { rack: "r1" } } });
-    expect(relabelled.json).toMatchObject({ admin_reason: "replacing a NIC", admin_reason_by: "bob" });
+    expect(relabelled.json).toMatchObject({ admin_reason: "replacing a NIC", admin_reason_by: "admin (bob)" });
     const lonely = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { reason: "no state change" } });
     expect(lonely.status).toBe(400);
     expect(lonely.json.detail).toContain("reason");

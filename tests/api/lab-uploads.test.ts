@@ -80,7 +80,7 @@ describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () =
     expect(response.json.detail).toContain("Unsafe file name");
     const nul = await call(broker, "POST", "/v1/labs", { body: { session_id: sessionId, topology: GOOD, extra_files: [{ path: "conf\u0000ig", content_base64: "eA==" }] } });
     expect(nul.status).toBe(400);
-    expect(nul.json.detail).toContain("Unsafe file name");
+    expect(nul.json.detail).toBe("body.extra_files.0.path: path must not contain NUL bytes");
     expect(await nothingStored()).toBe(true);
   });
 });

@@ -120,6 +120,18 @@ describe("following an event stream", () => {
     }
   });
 
+  test("a stream the broker ends (a slow client cut off, a restart) is resumed after its last id, and the ending is not yielded but reported", async () => {
+    const overflow = `event: stream.overflow\nretry: 5\ndata: {"reason":"slow-client","resume_after":"2","message":"This client fell behind the stream; reconnect with Last-Event-ID: 2 to resume"}\n\n`;
+    const { http, seen } = scriptedServer((_request, connection) =>
+      streamResponse(connection === 0 ? `${events(1, 2)}${overflow}` : `${events(3)}event: end\ndata: {}\n\n`),
+    );
+    const reasons: string[] = [];
+    const received = await collect(followEvents(http, "/stream", { isLast: (event) => event.event === "end", onReconnect: ({ reason }) => reasons.push(reason) }));
+    expect(received).toEqual(["output:1", "output:2", "output:3", "end:{}"]);
+    expect(seen).toEqual([null, "2"]);
+    expect(reasons).toEqual(["This client fell behind the stream; reconnect with Last-Event-ID: 2 to resume"]);
+  });
+
   test("starts after a given event id", async () => {
     const { http, seen } = scriptedServer(() => streamResponse(`${events(10)}event: end\ndata: {}\n\n`));
     await collect(followEvents(http, "/stream", { lastEventId: "9", isLast: (event) => event.event === "end" }));

@@ -107,6 +107,21 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     expect(await page.$eval('article[data-host="dash-a"] a', (link) => link.getAttribute("href"))).toBe("https://ci.example/jobs/42");
   }, 20_000);
 
+  test("a client's CI job and pipeline become links only when they are http(s) URLs", async () => {
+    const rendered = await page.evaluate(() => {
+      const lb = (window as unknown as { LB: { clientNode: (client: object) => HTMLElement } }).LB;
+      const html = (client: object) => lb.clientNode(client).outerHTML;
+      return [
+        html({ name: "net#7", ci_job_url: "https://ci.example/jobs/881", ci_pipeline_url: "https://ci.example/pipelines/412", ci_pipeline: "412", ci_branch: "main", ci_commit: "9fceb02d0ae598e95dc9" }),
+        html({ name: "<b>", ci_job_url: "javascript:alert(1)//", ci_pipeline_url: "javascript:alert(2)//" }),
+      ];
+    });
+    expect(rendered[0]).toBe(
+      '<span class="client"><a href="https://ci.example/jobs/881" rel="noopener noreferrer" target="_blank">net#7</a> · <a href="https://ci.example/pipelines/412" rel="noopener noreferrer" target="_blank">412</a> · main @ 9fceb02d0a</span>',
+    );
+    expect(rendered[1]).toBe('<span class="client">&lt;b&gt;</span>');
+  });
+
   test("the queue lists waiting sessions in the order the scheduler serves them, each with an estimated start", async () => {
     const rows = await page.$$eval("#waiting-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)));
     expect(rows.map((cells) => [cells[0], cells[6]])).toEqual([

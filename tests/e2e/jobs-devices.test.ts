@@ -406,17 +406,18 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     db.close();
     expect(kept.n).toBe(0);
 
-    for (const path of [`${folder}/../etc/passwd`, "etc/passwd", `${folder}/./sub/capture.bin`]) {
+    const notNormal = 'query.path: must be normalised, without ".." or a trailing "/"';
+    for (const [path, detail] of [[`${folder}/../etc/passwd`, notNormal], ["etc/passwd", "query.path: must be an absolute path"], [`${folder}/./sub/capture.bin`, notNormal]] as const) {
       const refused = await adminFetch(url(path));
       expect(refused.status).toBe(400);
-      expect(((await refused.json()) as { detail: string }).detail).toContain(`Invalid path "${path}"`);
+      expect(((await refused.json()) as { detail: string }).detail).toBe(detail);
     }
     const upward = await adminFetch(url(`${folder}/../labbroker-escape.bin`), { method: "PUT", body: content });
     expect(upward.status).toBe(400);
     expect((await adminFetch(url(`${folder}/missing.bin`))).status).toBe(404);
   });
 
-  test("access: a waiting session gets 423, another session's lab on a shared host is 404", async () => {
+  test("access: a waiting session gets 423; on a shared host another session's lab and its namespaces are 404, the host's own namespace 403", async () => {
     await nativeCluster([], ["--capacity", "2"]);
     const owner = await cluster!.session("host-a");
     const other = await cluster!.session("host-a");
@@ -431,6 +432,35 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect(foreign.json.detail).toBe(`Cannot find lab "${lab.id}" in session "${other.id}"`);
     expect((await http("GET", `${cluster!.url}/v1/sessions/${other.id}/labs/${lab.id}/nodes/a/devices`)).status).toBe(404);
     expect((await job(owner.id, { lab_id: lab.id, node: "a", argv: ["true"] })).json.passed).toBe(true);
-    expect((await job(other.id, { argv: ["true"] })).json.passed).toBe(true);
+    const labNamespace = `clab-${lab.instance_name}-a`;
+    expect((await job(owner.id, { netns: labNamespace, argv: ["true"] })).json.passed).toBe(true);
+    expect((await job(other.id, { netns: labNamespace, argv: ["true"] })).status).toBe(404);
+    expect((await onHost(other.id, "GET", "/devices", labNamespace)).status).toBe(404);
+    const onTheHost = await job(other.id, { argv: ["true"] });
+    expect(onTheHost.status).toBe(403);
+    expect((await http("GET", `${cluster!.url}/v1/sessions/${other.id}/jobs`)).json.items).toEqual([]);
+  });
+
+  test("an agent killed with -9 during a background job: after its restart the job's processes are gone, the job says why, and kill reports the truth", async () => {
+    await nativeCluster();
+    const session = await cluster!.session("host-a");
+    const started = await job(session.id, { shell: "sleep 1791", background: true });
+    expect(started.status).toBe(202);
+    await eventually(async () => jobProcesses().some((process) => process.argv.join(" ") === "sleep 1791"), "the job to run");
+    const agent = cluster!.agentProcess("host-a");
+    agent.proc.kill("SIGKILL");
+    await agent.proc.exited;
+    // Its processes outlive the agent (they are in their own cgroup) until the next agent starts.
+    expect(jobProcesses().length).toBeGreaterThan(0);
+
+    await cluster!.startAgent({ name: "host-a" });
+    const ended = await eventually(async () => {
+      const current = (await http("GET", `${cluster!.url}/v1/jobs/${started.json.id}`)).json;
+      return current.state === "finished" ? current : null;
+    }, "the job to end after the agent's restart");
+    expect(ended.error).toBe("The agent restarted while this job ran: its processes were killed when the agent started again, and the job was not run again");
+    await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
+    const killed = await http("POST", `${cluster!.url}/v1/jobs/${started.json.id}/kill`);
+    expect(killed.json).toMatchObject({ signalled: false, message: `Job ${ended.number} has already finished; it was not signalled` });
   });
 });

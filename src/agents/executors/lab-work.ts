@@ -5,10 +5,11 @@ import { RUNTIMES } from "../../engine/model.ts";
 import { resolveInside } from "../../hosts/files.ts";
 import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";
+import { INSTANCE_NAME } from "../../validation/text.ts";
 
 const LabPayloadSchema = z.object({
   // One path segment: it names the lab's folder under the agent's work dir.
-  instance_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]{0,127}$/, "must be a safe instance name"),
+  instance_name: z.string().regex(INSTANCE_NAME, "must be a safe instance name"),
   runtime: z.enum(RUNTIMES),
   topology_file: z.string().nullable(),
   multilab_id: z.number().int().nullable(),

@@ -2,6 +2,7 @@ import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, Un
 import { Change, type EngineContext } from "../context.ts";
 import { forgetDownloadedContent } from "./file-transfer-content.ts";
 import { resolveTarget, type TargetRequest, targetPayload } from "../jobs/job-target.ts";
+import { requireNamespaceAccess } from "../jobs/namespace-access.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 
@@ -32,6 +33,11 @@ export async function runHostOperation(
   operation: HostOperation,
 ): Promise<unknown> {
   const target = resolveTarget(ctx, sessionId, where);
+  if (kind === "device-op") {
+    requireNamespaceAccess(ctx, target, typeof operation.netns === "string" ? operation.netns : null);
+    const peerNetns = (operation.spec as { peerNetns?: unknown } | undefined)?.peerNetns;
+    if (typeof peerNetns === "string") requireNamespaceAccess(ctx, target, peerNetns);
+  }
   const change = new Change(ctx);
   const work = enqueueWork(ctx, change, {
     hostId: target.host.id,

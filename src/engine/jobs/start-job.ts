@@ -5,6 +5,7 @@ import { newId } from "../ids.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import type { JobRecord } from "./job.ts";
 import { resolveTarget, type TargetRequest, targetPayload } from "./job-target.ts";
+import { requireNamespaceAccess } from "./namespace-access.ts";
 
 export interface JobSpec {
   argv?: string[];
@@ -24,6 +25,7 @@ export interface JobSpec {
 /** Queues a job for the target's agent; its number is the next for that host within the session. */
 export async function startJob(ctx: EngineContext, sessionId: string, where: TargetRequest, spec: JobSpec): Promise<JobRecord> {
   const first = resolveTarget(ctx, sessionId, where);
+  requireNamespaceAccess(ctx, first, spec.netns ?? null);
   const number = await nextJobNumber(ctx, first.session.id, first.host.id);
   // Checked again: the session may have ended, or its lab gone, while the number was read.
   const target = resolveTarget(ctx, sessionId, where);

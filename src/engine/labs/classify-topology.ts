@@ -5,6 +5,7 @@ import { readNetlabInput } from "../../topology/netlab/netlab-input.ts";
 import { unsupportedNetlabKeys } from "../../topology/netlab/netlab-subset.ts";
 import { detectTopologyKind, parseNetlabTopology } from "../../topology/netlab-topology.ts";
 import { parseYamlSafely } from "../../topology/safe-yaml.ts";
+import { LAB_NAME, LAB_NAME_RULE } from "../../validation/text.ts";
 
 export interface LabUpload {
   /** File name of the topology as uploaded (kept next to the extra files). */
@@ -27,8 +28,6 @@ export interface ClassifiedTopology {
 }
 
 const TOPOLOGY_EXTENSION = /\.ya?ml$/i;
-/** Lab names become instance names, folder names and tool arguments: one safe path segment. */
-const LAB_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._]{0,63}$/;
 
 /** Validates an upload without touching any host; a bad topology throws TopologyError naming the field. */
 export function classifyTopology(upload: LabUpload): ClassifiedTopology {
@@ -41,13 +40,16 @@ export function classifyTopology(upload: LabUpload): ClassifiedTopology {
   const hash = sha256Hex(upload.topology);
   if (kind === "containerlab") {
     const { topology, notes } = readContainerlabTopology(document);
+    requireLabName(topology.name);
+    // Namespace and container names carry the lab's instance, so labs of different sessions on one host never share a name.
+    if (topology.prefix === "") throw new TopologyError("prefix", 'must not be empty: node names would lose the lab instance (use "__lab-name" for <lab>-<node>)');
     return { kind, name: topology.name, nodes: topology.nodes.map((node) => node.name), notes, hash, outsideNativeSubset: [] };
   }
   if (kind === "netlab") {
     const summary = parseNetlabTopology(text);
     const stem = upload.topologyFile.replace(TOPOLOGY_EXTENSION, "").replace(/[^A-Za-z0-9-]/g, "").slice(0, 12) || "lab";
     const name = summary.name ?? stem;
-    if (!LAB_NAME.test(name)) throw new TopologyError("name", `"${name}" is not a usable lab name: 1-64 letters, digits, "-", "." or "_", starting with a letter or digit`);
+    requireLabName(name);
     return { kind, name, nodes: summary.nodes, notes: [], hash, outsideNativeSubset: outsideNativeSubset(document) };
   }
   throw new TopologyError("topology", "is neither a containerlab topology (name + topology.nodes) nor a netlab topology (nodes)");
@@ -65,4 +67,9 @@ function outsideNativeSubset(document: unknown): string[] {
 
 export function sha256Hex(content: Uint8Array): string {
   return createHash("sha256").update(content).digest("hex");
+}
+
+function requireLabName(name: string): void {
+  const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+  if (!LAB_NAME.test(name)) throw new TopologyError("name", `"${shown}" is not a usable lab name: ${LAB_NAME_RULE}`);
 }

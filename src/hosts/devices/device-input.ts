@@ -1,14 +1,9 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { DEVICE_NAME } from "../../validation/text.ts";
 import { HostRequestError } from "../host-errors.ts";
 
-/**
- * Linux device names: 1-15 bytes, no whitespace, "/" or ":" (the kernel's rule); we also refuse a
- * leading "-" so a name can never read as an option to ip or ethtool, and anything non-ASCII.
- */
-const DEVICE_NAME = /^[!-~]{1,15}$/;
-
 export function validateDeviceName(name: string, role = "device"): string {
-  if (!DEVICE_NAME.test(name) || /[/:]/.test(name) || name.startsWith("-") || name === "." || name === "..") {
+  if (!DEVICE_NAME.test(name)) {
     throw new HostRequestError("invalid", `Invalid ${role} name "${name}": use 1-15 printable ASCII characters without "/", ":" or a leading "-"`);
   }
   return name;
@@ -33,6 +28,15 @@ export function parseCidr(text: string): Cidr {
   const maxPrefix = family === "inet" ? 32 : 128;
   if (prefixlen > maxPrefix) throw new HostRequestError("invalid", `Invalid address "${text}": the prefix length must be 0-${maxPrefix}`);
   return { family, local: canonicalIp(address), prefixlen };
+}
+
+export function isCidr(text: string): boolean {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function formatCidr(cidr: Pick<Cidr, "local" | "prefixlen">): string {

@@ -1,3 +1,4 @@
+import { MAX_SYSCTL_VALUE_LENGTH, sysctlKeySchema, sysctlValueSchema } from "../../validation/text.ts";
 import { CommandFailedError, type RunResult } from "../command-runner.ts";
 import { HostRequestError } from "../host-errors.ts";
 import { describePlace } from "../network-namespace.ts";
@@ -5,9 +6,6 @@ import { placeOf, type DevicePlace } from "./list-devices.ts";
 import { explainFailure, runInPlace } from "./run-ip.ts";
 import type { UndoRecord } from "./undo-records.ts";
 
-/** One path segment under /proc/sys: interface names bring ".", "-", "@" and "+" with them. */
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/;
-const MAX_VALUE_LENGTH = 4096;
 
 export interface SysctlTarget extends DevicePlace {
   /** "net.ipv4.ip_forward", or with slashes ("net/ipv4/conf/eth0.100/forwarding") when a segment holds a dot. */
@@ -19,11 +17,10 @@ export interface SysctlTarget extends DevicePlace {
  * Values are read and written inside the namespace (`ip netns exec`), where /proc/sys/net is its own.
  */
 export function sysctlPath(key: string): string {
-  const segments = key.includes("/") ? key.split("/") : key.split(".");
-  if (segments.length < 2 || !segments.every((segment) => SEGMENT.test(segment) && segment !== "..")) {
+  if (!sysctlKeySchema.safeParse(key).success) {
     throw new HostRequestError("invalid", `Invalid sysctl key "${key}": expected dotted names such as net.ipv4.ip_forward, or slashes when a name holds a dot`);
   }
-  return `/proc/sys/${segments.join("/")}`;
+  return `/proc/sys/${(key.includes("/") ? key.split("/") : key.split(".")).join("/")}`;
 }
 
 /** The current value, without the trailing newline. */
@@ -38,8 +35,8 @@ export async function readSysctl(input: SysctlTarget): Promise<string> {
 export async function setSysctl(input: SysctlTarget & { value: string }): Promise<UndoRecord> {
   const netns = placeOf(input);
   const { value } = input;
-  if (/[\0\n]/.test(value.replace(/\n$/, "")) || value.length > MAX_VALUE_LENGTH) {
-    throw new HostRequestError("invalid", `Invalid value for sysctl "${input.key}": one line of at most ${MAX_VALUE_LENGTH} characters without NUL bytes`);
+  if (!sysctlValueSchema.safeParse(value).success) {
+    throw new HostRequestError("invalid", `Invalid value for sysctl "${input.key}": one line of at most ${MAX_SYSCTL_VALUE_LENGTH} characters without NUL bytes`);
   }
   const previous = await readSysctl({ netns, key: input.key });
   // tee writes its stdin to the file: the value never passes through a shell.

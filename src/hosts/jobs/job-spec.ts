@@ -1,13 +1,6 @@
-import { isAbsolute } from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_OUTPUT_BYTES, jobFields, MAX_JOB_TIMEOUT_MS } from "../../validation/job-fields.ts";
 import { parseRequest } from "../parse-request.ts";
-
-/** setTimeout's largest delay (about 24.8 days). */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
-const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-
-const noNul = (what: string) => z.string().refine((text) => !text.includes("\0"), `${what} must not contain NUL bytes`);
 
 /**
  * What to run, as the agent receives it. Exactly one of `argv` (run as is) or `shell` (run with
@@ -16,18 +9,18 @@ const noNul = (what: string) => z.string().refine((text) => !text.includes("\0")
 export const jobSpecSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be 1-128 letters, digits, '.', '_', ':' or '-'"),
-    argv: z.array(noNul("argv entries")).min(1).optional(),
-    shell: noNul("a shell command").min(1).optional(),
+    argv: jobFields.argv.optional(),
+    shell: jobFields.shell.optional(),
     background: z.boolean().default(false),
-    timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS).optional(),
-    cwd: noNul("cwd").refine(isAbsolute, "must be an absolute path").optional(),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"), noNul("environment values")).optional(),
-    netns: z.string().min(1).optional(),
+    timeoutMs: z.number().int().min(1).max(MAX_JOB_TIMEOUT_MS).optional(),
+    cwd: jobFields.cwd.optional(),
+    env: jobFields.env.optional(),
+    netns: jobFields.netns.optional(),
     parseJson: z.boolean().default(false),
     expectFailure: z.boolean().default(false),
     /** Per stream; what is beyond it is cut, counted and marked. */
-    maxOutputBytes: z.number().int().min(0).max(MAX_OUTPUT_BYTES).default(DEFAULT_MAX_OUTPUT_BYTES),
-    description: z.string().max(500).optional(),
+    maxOutputBytes: jobFields.maxOutputBytes.default(DEFAULT_MAX_OUTPUT_BYTES),
+    description: jobFields.description.optional(),
   })
   .strict()
   .refine((spec) => (spec.argv === undefined) !== (spec.shell === undefined), { message: "give exactly one of argv or shell", path: ["argv"] })

@@ -4,8 +4,10 @@ import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema } from "./agent-schemas.ts";
+import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
 const postEvents = createRoute({
+  ...UPLOAD_BODY,
   method: "post",
   path: "/v1/agents/{id}/events",
   tags: ["agents"],

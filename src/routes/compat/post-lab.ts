@@ -9,6 +9,7 @@ import { DeviceSchema, labDevices } from "../labs/lab-schemas.ts";
 import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { activeCompatSession, SessionHeaderSchema } from "./compat-schemas.ts";
+import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
 // Documents the form; its checks (file names, sizes, YAML) are readLabUpload's, which say precisely what is wrong.
 const UploadSchema = z.object({
@@ -18,6 +19,7 @@ const UploadSchema = z.object({
 });
 
 const postLab = createRoute({
+  ...UPLOAD_BODY,
   method: "post",
   path: "/lab",
   tags: ["remote-lab"],

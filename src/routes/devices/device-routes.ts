@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { runHostOperation } from "../../engine/devices/device-operation.ts";
 import type { TargetRequest } from "../../engine/jobs/job-target.ts";
+import { BOND_MODES, isCidr } from "../../hosts/devices/device-input.ts";
+import { deviceNameSchema, namespaceNameSchema, safeText, sysctlKeySchema, sysctlValueSchema } from "../../validation/text.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -10,38 +12,38 @@ const PLACES = [
   {
     prefix: "/v1/sessions/{id}/hosts/{role}",
     params: z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) }),
-    query: z.object({ netns: z.string().min(1).max(64).optional().openapi({ description: "A named network namespace on the host (`ip netns`), e.g. one a job created" }) }),
+    query: z.object({ netns: namespaceNameSchema.optional().openapi({ description: "A network namespace of one of the session's labs, or one its jobs created (`ip netns`)" }) }),
     target: (params: Record<string, string>): TargetRequest => ({ role: params.role }),
   },
   {
     prefix: "/v1/sessions/{id}/labs/{lab_id}/nodes/{node}",
-    params: z.object({ id: z.string().min(1).max(64), lab_id: z.string().min(1).max(64), node: z.string().min(1).max(253) }),
+    params: z.object({ id: z.string().min(1).max(64), lab_id: z.string().min(1).max(64), node: safeText("node").min(1).max(253) }),
     query: z.object({}),
     target: (params: Record<string, string>): TargetRequest => ({ labId: params.lab_id, node: params.node }),
   },
 ] as const;
 
-const DeviceNameSchema = z.string().min(1).max(15);
+const DeviceNameSchema = deviceNameSchema;
+const CidrSchema = z.string().max(64).refine(isCidr, "must be an IP address with a prefix length, such as 10.0.0.1/24");
 export const CreateDeviceSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("bridge"), name: DeviceNameSchema }).strict(),
     z.object({ kind: z.literal("dummy"), name: DeviceNameSchema }).strict(),
-    z.object({ kind: z.literal("veth"), name: DeviceNameSchema, peer: DeviceNameSchema, peer_netns: z.string().min(1).optional() }).strict(),
-    z.object({ kind: z.literal("vlan"), name: DeviceNameSchema, parent: DeviceNameSchema, vlan_id: z.number().int() }).strict(),
-    z.object({ kind: z.literal("bond"), name: DeviceNameSchema, mode: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal("veth"), name: DeviceNameSchema, peer: DeviceNameSchema, peer_netns: namespaceNameSchema.optional() }).strict(),
+    z.object({ kind: z.literal("vlan"), name: DeviceNameSchema, parent: DeviceNameSchema, vlan_id: z.number().int().min(1).max(4094) }).strict(),
+    z.object({ kind: z.literal("bond"), name: DeviceNameSchema, mode: z.enum(BOND_MODES) }).strict(),
   ])
   .openapi("CreateDevice");
 export const ChangeDeviceSchema = z
   .object({
     up: z.boolean().optional(),
     mtu: z.number().int().min(68).max(65535).optional(),
-    master: z.string().min(1).max(15).nullable().optional().openapi({ description: "Enslave to this bridge or bond; null frees it" }),
-    add_addresses: z.array(z.string().max(64)).max(100).default([]).openapi({ example: ["10.0.0.1/24"] }),
-    remove_addresses: z.array(z.string().max(64)).max(100).default([]),
+    master: deviceNameSchema.nullable().optional().openapi({ description: "Enslave to this bridge or bond; null frees it" }),
+    add_addresses: z.array(CidrSchema).max(100).default([]).openapi({ example: ["10.0.0.1/24"] }),
+    remove_addresses: z.array(CidrSchema).max(100).default([]),
   })
   .strict()
   .openapi("ChangeDevice");
-const SysctlKeySchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "a sysctl key such as net.ipv4.ip_forward");
 const anyJson = { description: "Result", content: { "application/json": { schema: z.unknown() } } };
 const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 
@@ -50,7 +52,7 @@ export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
     const run = (params: Record<string, string>, query: { netns?: string }, operation: { operation: string } & Record<string, unknown>) =>
       runHostOperation(engine, params.id!, place.target(params), "device-op", { ...operation, ...(query.netns ? { netns: query.netns } : {}) });
     const device = place.params.extend({ device: DeviceNameSchema });
-    const sysctl = place.params.extend({ key: SysctlKeySchema });
+    const sysctl = place.params.extend({ key: sysctlKeySchema });
 
     api.openapi(
       createRoute({ method: "get", path: `${place.prefix}/devices`, tags: ["devices"], summary: "List interfaces: state, MTU, MAC, addresses, master, driver, statistics", request: { params: place.params, query: place.query }, responses: { 200: anyJson, ...errors } }),
@@ -77,7 +79,7 @@ export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
       async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key })) as never, 200),
     );
     api.openapi(
-      createRoute({ method: "put", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Set a sysctl (its old value comes back when the session ends)", request: { params: sysctl, query: place.query, body: { content: { "application/json": { schema: z.object({ value: z.string().max(4096) }).strict() } }, required: true } }, responses: { 200: anyJson, ...errors } }),
+      createRoute({ method: "put", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Set a sysctl (its old value comes back when the session ends)", request: { params: sysctl, query: place.query, body: { content: { "application/json": { schema: z.object({ value: sysctlValueSchema }).strict() } }, required: true } }, responses: { 200: anyJson, ...errors } }),
       async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key, value: c.req.valid("json").value })) as never, 200),
     );
   }

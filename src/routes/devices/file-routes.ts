@@ -1,18 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { runHostOperation } from "../../engine/devices/device-operation.ts";
+import { hostPathSchema } from "../../validation/text.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
+import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
 /** Largest file moved to or from a host through the broker. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 const params = z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) });
-const query = z.object({ path: z.string().min(2).max(4096).openapi({ description: "Absolute path on the host (lab nodes share the host's file system)", example: "/tmp/capture.pcap" }) });
+const query = z.object({ path: hostPathSchema.openapi({ description: "Absolute path on the host (lab nodes share the host's file system)", example: "/tmp/capture.pcap" }) });
 const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 export const FileWrittenSchema = z.object({ path: z.string(), size: z.number().int() });
 
 const putFile = createRoute({
+  ...UPLOAD_BODY,
   method: "put",
   path: "/v1/sessions/{id}/hosts/{role}/files",
   tags: ["devices"],

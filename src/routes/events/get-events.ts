@@ -3,9 +3,9 @@ import { isAdmin, mayActFor, type Principal } from "../../engine/access/principa
 import type { EngineContext } from "../../engine/context.ts";
 import type { BrokerEvent } from "../../engine/event-log.ts";
 import type { Api } from "../api.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, FollowQuerySchema, resumePoint, streamEvents } from "../event-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
+import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, FollowQuerySchema, resumePoint, streamEvents } from "../streams/event-stream.ts";
 
 const EventsQuerySchema = EventStreamQuerySchema.extend(FollowQuerySchema.shape).extend({
   session_id: z.string().min(1).max(64).optional().openapi({ description: "Only this session's events" }),
@@ -15,6 +15,7 @@ const EventsQuerySchema = EventStreamQuerySchema.extend(FollowQuerySchema.shape)
     .optional()
     .openapi({ description: "An event type (`lab.failed`) or a family of them (`lab`)" }),
   tail: z.coerce.number().int().min(0).max(1000).optional().openapi({ description: "Start with the last N matching events (ignored when resuming with Last-Event-ID or last_event_id)" }),
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Start with the events at or after this time (as far back as the broker's retention keeps them) instead of now" }),
   actor: z.string().min(1).max(200).optional().openapi({ description: "Only events caused by this actor (e.g. ci-nightly, agent:lab-3, system)" }),
 });
 
@@ -37,18 +38,24 @@ const getEvents = createRoute({
   path: "/v1/events",
   tags: ["events"],
   summary: "Every state change (sessions, hosts, labs, jobs, work, tokens) as server-sent events, resumable with Last-Event-ID: the audit trail (whole for admins; for others the details only of their own sessions)",
-  description: "Each event names its `actor`: the token's name, `agent:<host>`, `anonymous`, or `system` for the broker's own doings (timeouts, walltimes, reservations). `?actor=` keeps one actor's events.",
+  description:
+    "Without Last-Event-ID (or `last_event_id`) the stream starts now; `tail=N` starts it with the last N matching events, `since` at a past time. " +
+    "Each event names its `actor`: the token's name, `agent:<host>`, `anonymous`, or `system` for the broker's own doings (timeouts, walltimes, reservations). `?actor=` keeps one actor's events.",
   request: { query: EventsQuerySchema, headers: EventStreamHeadersSchema },
-  responses: { 200: eventStreamResponse, ...problemResponses(400, 401, 403) },
+  responses: { 200: eventStreamResponse, ...problemResponses(400, 401, 403, 429, 503) },
 });
 
-export function registerGetEvents(api: Api, { engine }: RouteDeps): void {
+export function registerGetEvents(api: Api, deps: RouteDeps): void {
+  const { engine } = deps;
   api.openapi(getEvents, async (c) => {
     const query = c.req.valid("query");
-    const header = c.req.valid("header")["last-event-id"];
     const filter = { sessionId: query.session_id ?? null, type: query.type ?? null, actor: query.actor ?? null };
-    const resuming = header !== undefined || query.last_event_id !== undefined;
-    const afterId = !resuming && query.tail !== undefined ? await engine.events.tailStart(engine.orm, filter, query.tail) : resumePoint(header, query.last_event_id);
-    return streamEvents(c, engine, { filter, afterId, follow: query.follow === "true", view: eventView(engine, c.get("principal")) }) as never;
+    const start = async () => {
+      if (query.tail !== undefined) return engine.events.tailStart(engine.orm, filter, query.tail);
+      if (query.since !== undefined) return engine.events.idBefore(engine.orm, Date.parse(query.since));
+      return engine.events.lastId;
+    };
+    const afterId = resumePoint(c.req.valid("header")["last-event-id"], query.last_event_id) ?? (await start());
+    return streamEvents(c, deps, { filter, afterId, follow: query.follow === "true", view: eventView(engine, c.get("principal")) }) as never;
   });
 }

@@ -7,8 +7,8 @@ import { jobState } from "../../engine/jobs/job.ts";
 import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, FollowQuerySchema, resumePoint } from "../event-stream.ts";
-import { streamOutput } from "../output-stream.ts";
+import { EventStreamHeadersSchema, EventStreamQuerySchema, FollowQuerySchema, resumePoint } from "../streams/event-stream.ts";
+import { streamOutput } from "../streams/output-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { SessionIdParamSchema } from "../sessions/session-schemas.ts";
@@ -39,7 +39,7 @@ const jobOutput = createRoute({
   tags: ["jobs"],
   summary: "A job's stdout and stderr live, as server-sent events (resumable with Last-Event-ID)",
   request: { params: JobIdParamSchema, query: EventStreamQuerySchema.extend(FollowQuerySchema.shape), headers: EventStreamHeadersSchema },
-  responses: { 200: { description: "Output chunks; `end` once the job has finished", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404) },
+  responses: { 200: { description: "Output chunks; `end` once the job has finished", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404, 429, 503) },
 });
 
 const listSessionJobs = createRoute({
@@ -51,7 +51,8 @@ const listSessionJobs = createRoute({
   responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } }, ...problemResponses(404) },
 });
 
-export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
+export function registerJobRoutes(api: Api, deps: RouteDeps): void {
+  const { engine } = deps;
   api.openapi(getJob, async (c) => c.json(toJobView(engine, await findJob(engine, c.req.valid("param").id)), 200));
   api.openapi(killJobRoute, async (c) => {
     const job = await findJob(engine, c.req.valid("param").id);
@@ -63,9 +64,9 @@ export function registerJobRoutes(api: Api, { engine }: RouteDeps): void {
   });
   api.openapi(jobOutput, async (c) => {
     const job = await findJob(engine, c.req.valid("param").id);
-    return streamOutput(c, engine, {
+    return streamOutput(c, deps, {
       scope: { jobId: job.id },
-      afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id),
+      afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id) ?? 0,
       isFinished: () => c.req.valid("query").follow === "false" || jobState(engine, engine.state.jobs.get(job.id) ?? job) === "finished",
     }) as never;
   });

@@ -1,27 +1,29 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
 import { jobState, type JobRecord } from "../../engine/jobs/job.ts";
+import { DEFAULT_MAX_OUTPUT_BYTES, jobFields } from "../../validation/job-fields.ts";
+import { safeText } from "../../validation/text.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
 
+/** A week; the agent's own bound (MAX_JOB_TIMEOUT_MS) is longer. */
 const MAX_TIMEOUT_S = 7 * 24 * 3600;
 
 export const RunJobBodySchema = z
   .object({
     role: z.string().min(1).max(32).optional().openapi({ description: "Run on this role's host (the session's first role by default)" }),
     lab_id: z.string().min(1).max(64).optional().openapi({ description: "Run inside a node of this running lab (with `node`)" }),
-    node: z.string().min(1).max(253).optional(),
-    argv: z.array(z.string()).min(1).max(1000).optional().openapi({ example: ["ping", "-c", "3", "10.0.2.3"] }),
-    shell: z.string().min(1).max(64 * 1024).optional().openapi({ description: "A command line for sh -c" }),
+    node: safeText("node").min(1).max(253).optional(),
+    argv: jobFields.argv.optional().openapi({ example: ["ping", "-c", "3", "10.0.2.3"] }),
+    shell: jobFields.shell.optional().openapi({ description: "A command line for sh -c" }),
     background: z.boolean().default(false),
-    timeout_s: z.number().positive().max(MAX_TIMEOUT_S).optional().openapi({ description: "Killed with SIGKILL after this; foreground default 60, background none" }),
+    timeout_s: z.number().min(0.001, "must be at least 0.001 s").max(MAX_TIMEOUT_S).optional().openapi({ description: "Killed with SIGKILL after this; foreground default 60, background none" }),
     expect_failure: z.boolean().default(false).openapi({ description: "The job passes when the command fails" }),
-    cwd: z.string().min(1).max(4096).optional(),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(64 * 1024)).optional(),
-    netns: z.string().min(1).max(253).optional().openapi({ description: "A network namespace on the host to run in" }),
+    cwd: jobFields.cwd.optional(),
+    env: jobFields.env.optional(),
+    netns: jobFields.netns.optional().openapi({ description: "A network namespace of one of the session's labs (or one its jobs created) to run in" }),
     parse_json: z.boolean().default(false).openapi({ description: "Parse stdout as JSON into `result`" }),
-    description: z.string().max(500).optional(),
-    // Both streams come back in one agent event, which the broker bounds at its upload limit.
-    max_output_bytes: z.number().int().min(0).max(16 * 1024 * 1024).default(1024 * 1024).openapi({ description: "Per stream, up to 16 MiB; what is cut is marked and counted" }),
+    description: jobFields.description.optional(),
+    max_output_bytes: jobFields.maxOutputBytes.default(DEFAULT_MAX_OUTPUT_BYTES).openapi({ description: "Per stream, up to 16 MiB; what is cut is marked and counted" }),
   })
   .strict()
   .refine((body) => (body.argv === undefined) !== (body.shell === undefined), { message: "give exactly one of argv or shell", path: ["argv"] })

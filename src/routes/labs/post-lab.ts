@@ -9,14 +9,16 @@ import type { RouteDeps } from "../route-deps.ts";
 import { readLabUpload } from "./lab-upload.ts";
 import { LabViewSchema, toLabView } from "./lab-schemas.ts";
 import { labUploadFromJson } from "./lab-upload-json.ts";
+import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
+import { base64Schema, safeText } from "../../validation/text.ts";
 
 export const CreateLabJsonSchema = z
   .object({
     session_id: z.string().min(1).max(64),
     role: z.string().min(1).max(32).optional().openapi({ description: "Whose host runs the lab; the session's first role by default" }),
-    topology: z.string().min(1).openapi({ description: "The topology YAML text" }),
-    topology_file: z.string().min(1).max(255).default("topology.yml").openapi({ description: "File name for the topology (.yml/.yaml)" }),
-    extra_files: z.array(z.object({ path: z.string().min(1).max(1024), content_base64: z.string() }).strict()).max(500).default([]),
+    topology: safeText("topology").min(1).openapi({ description: "The topology YAML text" }),
+    topology_file: safeText("topology_file").min(1).max(255).default("topology.yml").openapi({ description: "File name for the topology (.yml/.yaml)" }),
+    extra_files: z.array(z.object({ path: safeText("path").min(1).max(1024), content_base64: base64Schema }).strict()).max(500).default([]),
     runtime: z.enum(RUNTIMES).optional(),
     reuse: z.boolean().default(true),
     start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Schedule the deploy for this time (the lab stays `scheduled` until then)" }),
@@ -36,6 +38,7 @@ const MultipartLabSchema = z.object({
 });
 
 const postLab = createRoute({
+  ...UPLOAD_BODY,
   method: "post",
   path: "/v1/labs",
   tags: ["labs"],

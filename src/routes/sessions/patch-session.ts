@@ -4,7 +4,7 @@ import { changeWalltime } from "../../engine/time/change-walltime.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { SessionIdParamSchema, SessionViewSchema, toSessionView } from "./session-schemas.ts";
+import { SessionIdParamSchema, SessionViewSchema, toSessionView, WalltimeOffsetSchema } from "./session-schemas.ts";
 
 const patchSession = createRoute({
   method: "patch",
@@ -16,7 +16,7 @@ const patchSession = createRoute({
     "leave a walltime or booking of zero length or less, or exceed the broker's maximum walltime.",
   request: {
     params: SessionIdParamSchema,
-    body: { content: { "application/json": { schema: z.object({ offset_walltime_s: z.number().refine((value) => value !== 0, "must not be 0") }).strict().openapi("PatchSession") } }, required: true },
+    body: { content: { "application/json": { schema: z.object({ offset_walltime_s: WalltimeOffsetSchema }).strict().openapi("PatchSession") } }, required: true },
   },
   responses: { 200: { description: "The session", content: { "application/json": { schema: SessionViewSchema } } }, ...problemResponses(400, 403, 404, 409, 422) },
 });

@@ -5,26 +5,41 @@ import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
 import { heldBy } from "./wait-status.ts";
+import { safeText } from "../../validation/text.ts";
 
 export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
-const LabelValueSchema = z.string().max(253, "label values are at most 253 characters");
+const LabelValueSchema = safeText("label values").max(253, "label values are at most 253 characters");
 export const LabelsSchema = z.record(LabelKeySchema, LabelValueSchema).openapi({ example: { site: "lab1", nos: "frr" } });
 
-const CiTextSchema = z.string().min(1).max(200);
+const CiTextSchema = (field: string) => safeText(field).min(1).max(200);
+/** Shown as links on the dashboard: http(s) only, never a `javascript:` URL. */
+const CiUrlSchema = z
+  .string()
+  .url()
+  .max(2000)
+  .refine((url) => /^https?:\/\//i.test(url), "must be an http(s) URL");
 
 export const ClientInfoSchema = z
   .object({
-    name: CiTextSchema.optional(),
+    name: CiTextSchema("client.name").optional(),
     ci_system: z.enum(CI_SYSTEMS).optional().openapi({ description: "The CI system the session was created from" }),
-    ci_job_url: z.string().url().max(2000).optional(),
-    ci_job_id: CiTextSchema.optional(),
-    ci_pipeline: CiTextSchema.optional().openapi({ description: "The pipeline, workflow run or build", example: "team/network-tests#412" }),
-    ci_pipeline_url: z.string().url().max(2000).optional(),
-    ci_commit: CiTextSchema.optional().openapi({ example: "9fceb02d0ae598e95dc970b74767f19372d61af8" }),
-    ci_branch: CiTextSchema.optional().openapi({ example: "main" }),
+    ci_job_url: CiUrlSchema.optional(),
+    ci_job_id: CiTextSchema("client.ci_job_id").optional(),
+    ci_pipeline: CiTextSchema("client.ci_pipeline").optional().openapi({ description: "The pipeline, workflow run or build", example: "team/network-tests#412" }),
+    ci_pipeline_url: CiUrlSchema.optional(),
+    ci_commit: CiTextSchema("client.ci_commit").optional().openapi({ example: "9fceb02d0ae598e95dc970b74767f19372d61af8" }),
+    ci_branch: CiTextSchema("client.ci_branch").optional().openapi({ example: "main" }),
   })
   .strict()
   .openapi("ClientInfo", { description: "Who asked: a name, and the CI job the session belongs to (`labbroker session create` fills it from the CI system's variables)" });
+
+/** Beyond any configured bound, but finite in milliseconds. */
+const MAX_SANE_SECONDS = 10 * 365 * 86_400;
+
+/** A walltime: finite, at least a second; the broker's --max-walltime bounds it further. */
+export const WalltimeSecondsSchema = z.number().min(1, "must be at least 1 second").max(MAX_SANE_SECONDS, "must be at most 10 years");
+/** A change to a walltime, either way. */
+export const WalltimeOffsetSchema = z.number().min(-MAX_SANE_SECONDS).max(MAX_SANE_SECONDS).refine((value) => value !== 0, "must not be 0");
 
 const RoleSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, "roles start with a letter: up to 32 letters, digits, '_', '.' or '-'");
 
@@ -33,7 +48,7 @@ export const RequirementInputSchema = z
     role: RoleSchema.optional().openapi({ description: "Role name such as m1; defaults to m1, m2, … by position", example: "m1" }),
     labels: LabelsSchema.optional(),
     runtime: z.enum(RUNTIMES).optional(),
-    host: z.string().min(1).max(253).optional().openapi({ description: "Pin a host by name or id" }),
+    host: safeText("host").min(1).max(253).optional().openapi({ description: "Pin a host by name or id" }),
   })
   .strict()
   .openapi("RequirementInput");
@@ -52,7 +67,7 @@ export const CreateSessionBodySchema = z
       }),
     priority: z.number().int().min(-1000).max(1000).default(0).openapi({ description: "Higher goes first; -1000 to 1000" }),
     client: ClientInfoSchema.default({}),
-    walltime_s: z.number().positive().optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
+    walltime_s: WalltimeSecondsSchema.optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
     start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "A reservation: book the hosts for [start_at, start_at + walltime_s)" }),
   })
   .strict()

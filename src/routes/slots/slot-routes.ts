@@ -6,12 +6,12 @@ import type { Api } from "../api.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { RequirementInputSchema, toRequirements } from "../sessions/session-schemas.ts";
+import { RequirementInputSchema, toRequirements, WalltimeSecondsSchema } from "../sessions/session-schemas.ts";
 
 const SlotQuerySchema = z
   .object({
     groups: z.array(z.array(RequirementInputSchema).min(1).max(16)).min(1).max(16).openapi({ description: "Requirement groups that must fit at once, each role on its own host" }),
-    walltime_s: z.number().positive(),
+    walltime_s: WalltimeSecondsSchema,
     start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "test_slot: the start to test; find_slot: the window's start (default now)" }),
     until: z.iso.datetime({ offset: true }).optional().openapi({ description: "find_slot: the latest start to consider; without it only start_at is tested" }),
     step_s: z.number().int().min(1).max(86_400).default(60).openapi({ description: "find_slot: starts are start_at + k·step_s" }),

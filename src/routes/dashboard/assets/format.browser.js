@@ -70,7 +70,13 @@ LB.requirementText = (requirement) => {
   return `${requirement.role}: ${parts.join(", ") || "any host"}`;
 };
 
+/** A link to a client-supplied URL, only when it is http(s): a `javascript:` URL must never become one. */
+const outsideLink = (url, label) => (/^https?:\/\//i.test(url || "") ? LB.el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, label) : null);
+
+/** Who asked: the name (linked to the CI job), the pipeline, and branch @ commit. */
 LB.clientNode = (client) => {
   const name = client.name || client.ci_job_id || "—";
-  return client.ci_job_url ? LB.el("a", { href: client.ci_job_url, rel: "noopener noreferrer", target: "_blank" }, name) : name;
+  const pipeline = outsideLink(client.ci_pipeline_url, client.ci_pipeline || "pipeline");
+  const revision = [client.ci_branch, (client.ci_commit || "").slice(0, 10)].filter(Boolean).join(" @ ");
+  return LB.el("span", { class: "client" }, outsideLink(client.ci_job_url, name) || name, pipeline && " · ", pipeline, revision && ` · ${revision}`);
 };

@@ -1,0 +1,190 @@
+/**
+ * The broker's bounds under hostile load (issue 15), on loopback, bounded in time and count.
+ * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker]
+ * Phases, each measured for the broker's peak RSS and the latency of POST /v1/sessions sent once
+ * every 20 ms meanwhile: 2,000 open event streams; 200 clients that never read while 10,000
+ * events happen; 100 history requests replaying those events; 12 posts of 60 MB without a token;
+ * 300 bodies trickling a byte every 5 s. Then the idle RSS of `serve` (broker and local agent).
+ */
+import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type BenchBroker, benchFolder, startBenchBroker } from "./bench-support.ts";
+
+const { values } = parseArgs({ options: { binary: { type: "string" } } });
+const BODY_TIMEOUT_S = 10;
+/** The broker's stall bound: a stream whose client has not taken anything for this long is cut off. */
+const STALL_S = 30;
+const BROKER_ARGS = ["--max-streams", "5000", "--max-streams-per-client", "5000", "--max-waiting", "100000", "--body-timeout", String(BODY_TIMEOUT_S)];
+let broker: BenchBroker;
+let port = "";
+
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const createSession = () => fetch(`${broker.url}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((response) => response.arrayBuffer());
+
+/**
+ * On a fresh broker: runs `setup` (connections that should be open before timing starts), then
+ * `phase` while sampling the broker's RSS and timing POST /v1/sessions every 20 ms.
+ */
+async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: (prepared: Setup) => Promise<string>) {
+  broker = await startBenchBroker(values.binary, BROKER_ARGS);
+  port = new URL(broker.url).port;
+  const idle = rssMiB(broker.pid);
+  const prepared = await setup();
+  let peak = rssMiB(broker.pid);
+  const latencies: number[] = [];
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      peak = Math.max(peak, rssMiB(broker.pid));
+      const started = performance.now();
+      await createSession();
+      latencies.push(performance.now() - started);
+      await Bun.sleep(20);
+    }
+  })();
+  const started = performance.now();
+  const outcome = await phase(prepared);
+  running = false;
+  await sampler;
+  latencies.sort((a, b) => a - b);
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))?.[1]) / 1024;
+  await broker.stop();
+  process.stdout.write(
+    `| ${name} | ${outcome} | ${idle.toFixed(0)} MiB | ${Math.max(peak, hwm).toFixed(0)} MiB | ${percentile(latencies, 0.5).toFixed(2)} ms (p99 ${percentile(latencies, 0.99).toFixed(1)} ms, ${latencies.length} posts) | ${((performance.now() - started) / 1000).toFixed(1)} s |\n`,
+  );
+}
+
+/** A raw HTTP/1.1 request on its own socket; `read: false` never reads the answer (the kernel buffers fill). */
+function rawRequest(head: string, options: { read: boolean }): { socket: Socket; answer: Promise<string>; received: () => string } {
+  const socket = connect(Number(port), "127.0.0.1");
+  socket.write(head);
+  let text = "";
+  const answer = new Promise<string>((resolve) => {
+    socket.on("data", (chunk) => (text += chunk.toString("latin1")));
+    socket.on("close", () => resolve(text));
+    socket.on("error", () => resolve(text));
+  });
+  if (!options.read) socket.pause();
+  return { socket, answer, received: () => text };
+}
+
+process.stdout.write(`| phase | outcome | RSS before | peak RSS | POST /v1/sessions p50 | time |\n|---|---|---|---|---|---|\n`);
+
+// Raw sockets: Bun's fetch opens at most 256 connections at once.
+await measure(
+  "2,000 concurrent SSE streams (held 10 s)",
+  async () => {
+    const streams = Array.from({ length: 2_000 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`, { read: true }));
+    for (let waited = 0; waited < 200 && streams.some(({ received }) => received() === ""); waited++) await Bun.sleep(100);
+    return streams;
+  },
+  async (streams) => {
+    await Bun.sleep(10_000);
+    const answered = streams.filter(({ received }) => received().startsWith("HTTP/1.1 200")).length;
+    const events = streams.reduce((sum, { received }) => sum + received().split("event: session.created").length - 1, 0);
+    for (const { socket } of streams) socket.destroy();
+    return `${answered} answered 200, ${(events / 2_000).toFixed(0)} events each`;
+  },
+);
+
+await measure(
+  "200 clients that never read, 10,000 events",
+  async () => Array.from({ length: 200 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`, { read: false })),
+  async (stalled) => {
+    for (let batch = 0; batch < 10_000 / 50; batch++) await Promise.all(Array.from({ length: 50 }, createSession));
+    // Unread past the stall bound, then read what the broker left for them.
+    await Bun.sleep((STALL_S + 5) * 1000);
+    for (const { socket } of stalled) socket.resume();
+    await Bun.sleep(3_000);
+    const cutOff = stalled.filter(({ received }) => received().includes("event: stream.overflow")).length;
+    for (const { socket } of stalled) socket.destroy();
+    return `${cutOff} of 200 cut off with stream.overflow`;
+  },
+);
+
+await measure(
+  "100 history requests (?since= the start, 10,000 stored events each)",
+  async () => {
+    for (let batch = 0; batch < 10_000 / 50; batch++) await Promise.all(Array.from({ length: 50 }, createSession));
+  },
+  async () => {
+  const replays = await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      const response = await fetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`);
+      const reader = response.body!.getReader();
+      let events = 0;
+      const decoder = new TextDecoder();
+      while (events < 10_000) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        events += decoder.decode(value, { stream: true }).split("\nid: ").length - 1;
+      }
+      await reader.cancel();
+      return events;
+    }),
+  );
+  return `${replays.filter((events) => events >= 10_000).length} of 100 replayed 10,000 events`;
+  },
+);
+
+await measure("12 × 60 MB posts without a token", async () => {}, async () => {
+  const size = 60 * 1024 * 1024;
+  const statuses = await Promise.all(
+    Array.from({ length: 12 }, async () => {
+      const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= size) return controller.close();
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      const response = await fetch(`${broker.url}/v1/agents/bench-agent/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(size) },
+        body,
+        duplex: "half",
+      } as RequestInit).catch(() => null);
+      await response?.arrayBuffer();
+      return response?.status ?? 0;
+    }),
+  );
+  const counts = new Map<number, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => `${count}× ${status || "reset"}`).join(", ");
+});
+
+await measure(
+  `300 bodies trickling 1 byte every 5 s (--body-timeout ${BODY_TIMEOUT_S})`,
+  async () => {},
+  async () => {
+    const slow = Array.from({ length: 300 }, () => rawRequest(`POST /v1/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`, { read: true }));
+    const trickle = setInterval(() => {
+      for (const { socket } of slow) if (!socket.destroyed) socket.write(" ");
+    }, 5_000);
+    await Bun.sleep((BODY_TIMEOUT_S + 3) * 1000);
+    clearInterval(trickle);
+    const cut = slow.filter(({ received }) => received().startsWith("HTTP/1.1 408")).length;
+    for (const { socket } of slow) socket.destroy();
+    return `${cut} of 300 cut with 408`;
+  },
+);
+
+// `serve`: the broker and its local agent in one process, idle.
+const folder = benchFolder("labbroker-bench-serve-");
+const servePort = 20_000 + Math.floor(Math.random() * 20_000);
+const command = values.binary ? [resolve(values.binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
+const serve = Bun.spawn([...command, "serve", "--port", String(servePort), "--host", "127.0.0.1", "--db", `file:${join(folder, "serve.db")}`, "--log-level", "warn"], { cwd: folder, stdout: "ignore", stderr: "ignore" });
+for (let attempt = 0; attempt < 500; attempt++) {
+  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`).then((response) => response.json() as Promise<{ items: unknown[] }>).catch(() => ({ items: [] }));
+  if (hosts.items.length > 0) break;
+  await Bun.sleep(20);
+}
+await Bun.sleep(3_000);
+process.stdout.write(`idle RSS of serve (broker + local agent) 3 s after its host registered: ${rssMiB(serve.pid).toFixed(1)} MiB\n`);
+serve.kill("SIGTERM");
+await serve.exited;

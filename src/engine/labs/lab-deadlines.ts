@@ -1,0 +1,25 @@
+import { agentSilentFor } from "../agents/agent-liveness.ts";
+import type { Change, EngineContext } from "../context.ts";
+import { completeWork } from "../work/complete-work.ts";
+
+const LAB_WORK = new Set(["deploy-lab", "destroy-lab"]);
+
+/**
+ * Deploys and destroys waiting on a host that has been offline past the grace fail, so their labs
+ * turn `failed` with the reason instead of staying `deploying` or `stopping` for as long as the
+ * agent is gone. An agent that comes back reports into a finished item, which changes nothing.
+ */
+export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void {
+  const { settings } = ctx;
+  const now = ctx.clock.now();
+  for (const host of ctx.state.hosts.values()) {
+    const silentFor = agentSilentFor(host, now);
+    if (host.online || silentFor <= settings.agentOfflineAfterMs + settings.offlineGraceMs) continue;
+    for (const item of ctx.state.work.forHost(host.id)) {
+      if (!LAB_WORK.has(item.kind)) continue;
+      const doing = item.kind === "deploy-lab" ? "deploy" : "destroy";
+      const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${(settings.agentOfflineAfterMs + settings.offlineGraceMs) / 1000} s: the ${doing} was given up`;
+      completeWork(ctx, change, item, { ok: false, result: null, error });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import { sleepOn } from "../../clock.ts";
+import type { EngineContext } from "../../engine/context.ts";
+import { clientKey } from "../client-key.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { SseSink } from "./sse-sink.ts";
+
+/** What one stream may hold for a client that has not read it yet. */
+const SEND_BUFFER_BYTES = 32 * 1024;
+/** How long a stream waits for a client whose send buffer is full before cutting it off. */
+const STALL_MS = 30_000;
+
+/**
+ * Starts a server-sent event stream: counted against the stream bounds (refused with 429/503
+ * before anything is sent), written by `run` into a bounded sink, released when it ends.
+ */
+export function sseResponse(c: Context, { engine, streams }: RouteDeps, run: (sink: SseSink) => Promise<void>): Response {
+  const release = streams.enter(clientKey(c));
+  const sink = new SseSink(SEND_BUFFER_BYTES);
+  run(sink)
+    .catch((error: unknown) => engine.log.error("event stream failed", { error, path: c.req.path }))
+    .finally(() => {
+      sink.close();
+      release();
+    });
+  return new Response(sink.body, { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" } });
+}
+
+/** Whether the sink has room again within the stall bound; false means the client fell behind (or the stream is ending). */
+export async function roomWithin(sink: SseSink, engine: EngineContext): Promise<boolean> {
+  if (sink.hasRoom) return true;
+  const gaveUp = new AbortController();
+  const stalled = sleepOn(engine.clock, STALL_MS, AbortSignal.any([gaveUp.signal, engine.shutdown, sink.ended])).then(() => true);
+  const outcome = await Promise.race([sink.ready().then(() => false), stalled]);
+  gaveUp.abort();
+  return !outcome && !sink.ended.aborted && !engine.shutdown.aborted;
+}
+
+/**
+ * Resolves in a later turn of the event loop. Streams step aside with it after waking and between
+ * history pages, so requests waiting on the network are answered in between instead of after every
+ * stream has run its course in one long run of promise callbacks.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

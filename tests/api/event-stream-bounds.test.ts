@@ -1,0 +1,101 @@
+import { describe, expect, test } from "bun:test";
+import { Change } from "../../src/engine/context.ts";
+import { call } from "../support/api-helpers.ts";
+import { SseReader, type SseMessage } from "../support/sse.ts";
+import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+const testApp = appsWithLimits();
+
+/** `count` stored events in one commit, numbered in their data. */
+async function emitEvents(app: TestApp, count: number, type = "test.filler") {
+  const change = new Change(app.ctx);
+  for (let n = 1; n <= count; n++) change.emit(type, {}, { n, padding: "x".repeat(200) });
+  await change.commit();
+}
+
+const open = (app: TestApp, path: string, headers: Record<string, string> = {}) => app.app.request(path, { headers });
+
+describe("where /v1/events starts", () => {
+  test("without Last-Event-ID the stream starts now: no history is replayed", async () => {
+    const app = await testApp();
+    await emitEvents(app, 50, "test.old");
+    const reader = new SseReader(await open(app, "/v1/events"));
+    await emitEvents(app, 1, "test.new");
+    expect((await reader.next())?.event).toBe("test.new");
+    await reader.cancel();
+  });
+
+  test("?since= starts at a past time, Last-Event-ID wins over it, and a malformed time is a 400", async () => {
+    const app = await testApp();
+    await emitEvents(app, 3, "test.before");
+    app.clock.advance(60_000);
+    const since = new Date(app.clock.now()).toISOString();
+    await emitEvents(app, 2, "test.after");
+    const fromTime = new SseReader(await open(app, `/v1/events?since=${since}`));
+    expect([(await fromTime.next())?.event, (await fromTime.next())?.data]).toEqual(["test.after", expect.stringContaining('"n":2')]);
+    await fromTime.cancel();
+    const resumed = new SseReader(await open(app, `/v1/events?since=${since}`, { "last-event-id": "2" }));
+    expect((await resumed.next())?.id).toBe("3");
+    await resumed.cancel();
+    const bad = await call(app, "GET", "/v1/events?since=yesterday");
+    expect([bad.status, bad.json.errors[0].path]).toEqual([400, "since"]);
+  });
+});
+
+describe("a client that falls behind", () => {
+  test("a burst larger than what a stream keeps in memory is read back from the database: nothing lost, nothing repeated", async () => {
+    const app = await testApp();
+    const reader = new SseReader(await open(app, "/v1/events"));
+    await emitEvents(app, 3_000);
+    const received: string[] = [];
+    while (received.length < 3_000) received.push((await reader.next())!.id!);
+    await reader.cancel();
+    expect(received.map(Number)).toEqual(Array.from({ length: 3_000 }, (_, index) => index + 1));
+  });
+
+  test("whose send buffer stays full past the stall bound is cut off with a last stream.overflow event naming where to resume, and resuming loses nothing", async () => {
+    const app = await testApp();
+    const response = await open(app, "/v1/events");
+    await emitEvents(app, 300);
+    // Not read: the stream fills its send buffer and waits for room, bounded by one timer.
+    await waitFor(async () => app.clock.pendingTimers === 1, "the stream to wait for room");
+    app.clock.advance(30_000);
+    const messages = await new SseReader(response).rest();
+    const ending = messages.at(-1) as SseMessage;
+    expect(ending.event).toBe("stream.overflow");
+    const sent = messages.slice(0, -1);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThan(300);
+    const resumeAfter = JSON.parse(ending.data).resume_after;
+    expect(resumeAfter).toBe(sent.at(-1)!.id);
+
+    const resumed = new SseReader(await open(app, "/v1/events", { "last-event-id": resumeAfter }));
+    const rest: SseMessage[] = [];
+    while (rest.length < 300 - sent.length) rest.push((await resumed.next())!);
+    await resumed.cancel();
+    expect([...sent, ...rest].map((message) => Number(message.id))).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
+  });
+});
+
+describe("how many streams may be open", () => {
+  test("a client over its own bound gets 429 with Retry-After; once it closes one, it may open another", async () => {
+    const app = await testApp({ maxStreams: 10, maxStreamsPerClient: 2 });
+    const first = await open(app, "/v1/events");
+    const second = await open(app, "/v1/events");
+    const refused = await call(app, "GET", "/v1/events");
+    expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "5"]);
+    expect(refused.json.detail).toContain("2 event streams open");
+    await first.body!.cancel();
+    await waitFor(async () => (await open(app, "/v1/events")).status === 200, "a freed stream slot");
+    await second.body!.cancel();
+  });
+
+  test("all streams in use is 503 with Retry-After", async () => {
+    const app = await testApp({ maxStreams: 1, maxStreamsPerClient: 5 });
+    const first = await open(app, "/v1/events");
+    const refused = await call(app, "GET", "/v1/events");
+    expect([refused.status, refused.headers.get("retry-after")]).toEqual([503, "5"]);
+    await first.body!.cancel();
+  });
+});
