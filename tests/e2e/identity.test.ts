@@ -69,7 +69,8 @@ describe.skipIf(!isRoot)(`identity and access with the compiled binary${isRoot ?
     expect((await http("GET", `${cluster.url}/v1/sessions`, undefined, as(viewer))).json.items.map((item: { id: string }) => item.id)).toContain(session.id);
     expect((await http("POST", `${base}/jobs`, { argv: ["true"] }, as(viewer))).status).toBe(403);
 
-    const events = await fetch(`${cluster.url}/v1/events?actor=alice`, { headers: as(ADMIN) });
+    // Without Last-Event-ID a stream starts now: tail=20 replays alice's last events first.
+    const events = await fetch(`${cluster.url}/v1/events?actor=alice&tail=20`, { headers: as(ADMIN) });
     const reader = events.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
@@ -79,7 +80,7 @@ describe.skipIf(!isRoot)(`identity and access with the compiled binary${isRoot ?
 
   test("the agent's token read by a job dies with the session; the enrollment token alone does not take the host over", async () => {
     const alice = (await http("POST", `${cluster.url}/v1/tokens`, { name: "thief", role: "user" }, as(ADMIN))).json.token;
-    const session = (await http("POST", `${cluster.url}/v1/sessions`, { requirements: [{ host: HOST }] }, as(alice))).json;
+    const session = await cluster.session(HOST, as(alice));
     const agentFile = join(cluster.root, `agent-${HOST}`, "agent.json");
     const read = await http("POST", `${cluster.url}/v1/sessions/${session.id}/jobs`, { argv: ["cat", agentFile] }, as(alice));
     const stolen = JSON.parse(read.json.stdout) as { agent_id: string; agent_token: string };
@@ -91,7 +92,7 @@ describe.skipIf(!isRoot)(`identity and access with the compiled binary${isRoot ?
     expect((await http("DELETE", `${cluster.url}/v1/sessions/${session.id}`, undefined, as(alice))).status).toBe(200);
     await eventually(async () => (await poll()).status === 401, "the stolen agent token to stop working");
     // The agent itself carries on with its new token.
-    const next = (await http("POST", `${cluster.url}/v1/sessions`, { requirements: [{ host: HOST }] }, as(alice))).json;
+    const next = await cluster.session(HOST, as(alice));
     expect((await http("POST", `${cluster.url}/v1/sessions/${next.id}/jobs`, { argv: ["true"] }, as(alice))).json.passed).toBe(true);
     expect(readFileSync(agentFile, "utf8")).not.toContain(stolen.agent_token);
     await http("DELETE", `${cluster.url}/v1/sessions/${next.id}`, undefined, as(alice));

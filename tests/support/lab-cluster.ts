@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { destroyNativeLabsOf } from "./agent-labs.ts";
-import { http } from "./http.ts";
+import { eventually, http } from "./http.ts";
 import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "./processes.ts";
 
 export const CLUSTER_TOKEN = "lbe_cluster-e2e-enrollment-token";
@@ -54,10 +54,18 @@ export class LabCluster {
   }
 
   /** A session holding the named host (pinned), active at once. */
-  async session(host: string): Promise<{ id: string }> {
-    const created = await http("POST", `${this.url}/v1/sessions`, { requirements: [{ host }] });
-    if (created.json?.state !== "active") throw new Error(`session not active: ${created.text}`);
-    return created.json;
+  /**
+   * A session holding the named host (pinned), once active: at once on a free host, or after the
+   * health gate's check that follows the host's previous session (a moment).
+   */
+  async session(host: string, headers: Record<string, string> = {}): Promise<{ id: string }> {
+    const created = await http("POST", `${this.url}/v1/sessions`, { requirements: [{ host }] }, headers);
+    if (created.status !== 201) throw new Error(`session refused: ${created.text}`);
+    return eventually(async () => {
+      const session = (await http("GET", `${this.url}/v1/sessions/${created.json.id}`, undefined, headers)).json;
+      if (session?.state === "ended") throw new Error(`session ended while waiting: ${JSON.stringify(session)}`);
+      return session?.state === "active" ? session : null;
+    }, `session ${created.json.id} on ${host} to become active`);
   }
 
   async stop(): Promise<void> {
