@@ -1,4 +1,4 @@
-import type { RuntimeName } from "../engine/model.ts";
+import type { RuntimeName } from "../protocol/runtimes.ts";
 import type { HostHealthGate } from "../hosts/health/host-health-gate.ts";
 import type { JobRegistry } from "../hosts/jobs/job-registry.ts";
 import type { LabRuntime } from "../hosts/lab-runtime.ts";

@@ -2,7 +2,7 @@ import { type Clock, sleepOn } from "../clock.ts";
 import { AGENT_POLL_HOLD_S } from "../engine/agents/agent-liveness.ts";
 import type { WorkDelivery } from "../engine/work/work-item.ts";
 import type { Logger } from "../log.ts";
-import type { HealthGateMode } from "../engine/model.ts";
+import type { HealthGateMode } from "../protocol/health-gate-modes.ts";
 import { HostHealthGate } from "../hosts/health/host-health-gate.ts";
 import { VERSION } from "../version.ts";
 import { loadCredentials, saveCredentials } from "./agent-credentials.ts";

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import type { HostRuntime, RuntimeName } from "../engine/model.ts";
+import type { HostRuntime } from "../engine/model.ts";
+import type { RuntimeName } from "../protocol/runtimes.ts";
 import { ContainerlabRuntime } from "../hosts/containerlab/containerlab-runtime.ts";
 import type { LabRuntime } from "../hosts/lab-runtime.ts";
 import { NativeRuntime } from "../hosts/native/native-runtime.ts";

@@ -1,18 +1,8 @@
 import type { z } from "zod";
+import type { OptionSpec } from "../config/option-spec.ts";
 
 /** Exit codes every command uses, so scripts can rely on them. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, timedOut: 3, interrupted: 130 } as const;
-
-export interface OptionSpec {
-  /** Long flag name without dashes, e.g. `port` for `--port`. */
-  flag: string;
-  short?: string;
-  /** Environment variable that sets the same value; the flag wins. */
-  env?: string;
-  kind: "string" | "boolean" | "list";
-  placeholder?: string;
-  description: string;
-}
 
 export interface CommandIo {
   stdout(text: string): void;

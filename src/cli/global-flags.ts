@@ -1,5 +1,6 @@
 import { clientOptions, sessionOption, waitTimeoutOption } from "../config/client-options.ts";
-import { type OptionSpec, UsageError } from "./command.ts";
+import type { OptionSpec } from "../config/option-spec.ts";
+import { UsageError } from "./command.ts";
 
 /** Flags accepted before the command name (`labbroker --broker URL queue`): those every client command shares. */
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [...Object.values(clientOptions), ...Object.values(sessionOption), ...Object.values(waitTimeoutOption)];

@@ -1,5 +1,6 @@
 import type { Logger } from "../log.ts";
-import type { CommandInput, OptionSpec } from "./command.ts";
+import type { OptionSpec } from "../config/option-spec.ts";
+import type { CommandInput } from "./command.ts";
 
 /**
  * Warns about secrets given as flags: a command line is visible to every user of the machine

@@ -18,7 +18,7 @@ import type { SessionResultSchema } from "../routes/results/post-session-result.
 import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas.ts";
 import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
 import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
-import type { CreateLabJsonSchema } from "../routes/labs/post-lab.ts";
+import type { CreateLabJsonSchema } from "../routes/labs/lab-schemas.ts";
 import type { OutputEventData } from "../routes/streams/output-stream.ts";
 import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";

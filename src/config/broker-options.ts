@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { OptionSpec } from "../cli/command.ts";
+import type { OptionSpec } from "./option-spec.ts";
 import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
-import { RUNTIMES, type RuntimeName } from "../engine/model.ts";
+import { RUNTIMES, type RuntimeName } from "../protocol/runtimes.ts";
 import { LOG_LEVELS } from "../log.ts";
 import { ANONYMOUS_POLICIES } from "../engine/access/principal.ts";
 import { isLoopbackHost } from "../broker-address.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OptionSpec } from "../cli/command.ts";
+import type { OptionSpec } from "./option-spec.ts";
 import { absolutePathSchema } from "./paths.ts";
 
 /** What every client command (session, lab, run, hosts, queue) takes: where the broker is and how to print. */

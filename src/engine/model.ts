@@ -1,7 +1,6 @@
 /** In-memory shapes of the broker's live state; the database rows in db/schema.ts are their durable form. */
 
-export const RUNTIMES = ["native", "containerlab", "netlab"] as const;
-export type RuntimeName = (typeof RUNTIMES)[number];
+import type { RuntimeName } from "../protocol/runtimes.ts";
 
 export const HOST_STATES = ["online", "offline", "draining", "maintenance", "unhealthy"] as const;
 export type HostState = (typeof HOST_STATES)[number];
@@ -9,10 +8,6 @@ export type HostState = (typeof HOST_STATES)[number];
 /** The health gate: `checking` from a session's end until its host's check reports; `unhealthy` until cleared or a re-check passes. */
 export const HEALTH_STATES = ["healthy", "checking", "unhealthy"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
-
-/** What a host's agent checks when a session ends (see src/hosts/health/host-health-gate.ts). */
-export const HEALTH_GATE_MODES = ["full", "processes", "off"] as const;
-export type HealthGateMode = (typeof HEALTH_GATE_MODES)[number];
 
 export const SESSION_STATES = ["scheduled", "waiting", "active", "ended"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];

@@ -1,4 +1,4 @@
-import type { RuntimeName } from "../engine/model.ts";
+import type { RuntimeName } from "../protocol/runtimes.ts";
 import type { LabFootprint } from "./health/lab-footprint.ts";
 
 /**
@@ -48,17 +48,6 @@ export interface RunningInstance {
   labId: string | null;
   /** Set when the instance is recorded but broken on the host (a namespace or link is gone). */
   problem?: string;
-}
-
-/** A topology that failed validation: `field` names where, the message says why. */
-export class TopologyError extends Error {
-  override name = "TopologyError";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
 }
 
 export interface LabRuntime {

@@ -1,7 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { DomainError } from "../engine/errors.ts";
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "../topology/topology-error.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import type { MetricsExporter } from "../metrics/metrics-exporter.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 import { checkMtu } from "./containerlab-mgmt.ts";
 import { DEFAULT_LINK_MTU, type EndpointPlacement, type LinkEndpoint, type TopologyLink, type TopologyNode } from "./containerlab-model.ts";
 import { briefLinkSchema, dummyLinkSchema, type EndpointObject, hostLinkSchema, vethLinkSchema } from "./containerlab-schema.ts";

@@ -1,4 +1,4 @@
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 import { DEFAULT_MGMT_IPV4_SUBNET, DEFAULT_MGMT_IPV6_SUBNET, type MgmtFamily, type MgmtNetwork, type TopologyNode } from "./containerlab-model.ts";
 import type { MgmtDefinition } from "./containerlab-schema.ts";
 import { interfaceNameProblem } from "./interface-name.ts";

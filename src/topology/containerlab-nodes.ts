@@ -1,11 +1,12 @@
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 import { type DefinitionLayer, definitionLayers, inheritedKind, inheritedList, inheritedMap, inheritedScalar } from "./containerlab-inheritance.ts";
 import { EXEC_FAILURE_LABEL, type NodeKind, SUPPORTED_KINDS, type TopologyNode, UNSUPPORTED_IMAGE_LABEL } from "./containerlab-model.ts";
 import type { TopologyFile } from "./containerlab-schema.ts";
 import { frrConfigFromBinds, isFrrConfigBind, isFrrImage } from "./frr-node.ts";
 import { interfaceNameProblem } from "./interface-name.ts";
 import { splitWords } from "./shell-words.ts";
-import { BINDS_IGNORED, ignoredNote } from "./topology-notes.ts";
+import { ignoredNote } from "./ignored-note.ts";
+import { BINDS_IGNORED } from "./topology-notes.ts";
 
 /** containerlab's node name pattern (`CL:schemas/clab.schema.json`). */
 const NODE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._|]*$/;

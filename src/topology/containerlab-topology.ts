@@ -1,4 +1,4 @@
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 import { resolveLinks } from "./containerlab-links.ts";
 import { resolveMgmt } from "./containerlab-mgmt.ts";
 import { type ContainerlabTopology, DEFAULT_PREFIX } from "./containerlab-model.ts";

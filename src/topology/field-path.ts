@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 
 const TOPOLOGY_SECTIONS = new Set(["defaults", "kinds", "groups", "nodes", "links"]);
 

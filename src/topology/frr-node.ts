@@ -1,6 +1,6 @@
 import type { DefinitionLayer } from "./containerlab-inheritance.ts";
 import { inheritedList } from "./containerlab-inheritance.ts";
-import { ignoredNote } from "./topology-notes.ts";
+import { ignoredNote } from "./ignored-note.ts";
 
 /**
  * Which containerlab nodes the native runtime runs as FRR routers, and where their configuration

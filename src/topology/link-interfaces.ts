@@ -1,4 +1,4 @@
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 import type { LinkEndpoint, TopologyLink, TopologyNode } from "./containerlab-model.ts";
 import { interfaceNameProblem } from "./interface-name.ts";
 

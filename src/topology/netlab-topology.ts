@@ -1,4 +1,4 @@
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 import { parseYamlSafely } from "./safe-yaml.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from "yaml";
-import { TopologyError } from "../hosts/lab-runtime.ts";
+import { TopologyError } from "./topology-error.ts";
 
 export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
 

@@ -1,6 +1,7 @@
 import { LABBROKER_LABEL_PREFIX } from "./containerlab-model.ts";
 import type { NodeDefinition, TopologyFile } from "./containerlab-schema.ts";
 import { isFrrImage } from "./frr-node.ts";
+import { ignoredNote } from "./ignored-note.ts";
 
 const NO_CONTAINERS = "the native runtime runs no containers";
 
@@ -54,11 +55,6 @@ const LINK_NOTES: Record<string, string> = {
   ipv6: "containerlab configures no addresses on linux data interfaces; use exec",
 };
 
-/** `<field> <value> is ignored: <reason>`, the one shape every note has. */
-export function ignoredNote(field: string, value: unknown, reason: string): string {
-  return `${field} ${describeValue(value)} is ignored: ${reason}`;
-}
-
 /** Notes for every field of every definition level (defaults, kinds, groups, nodes) that cannot be honoured. */
 export function notesForDefinitions(topology: TopologyFile["topology"]): string[] {
   const levels: [string, NodeDefinition | null | undefined][] = [
@@ -100,9 +96,4 @@ function notesForFields(field: string, values: object, reasons: Record<string, s
     const reason = reasons[key];
     return reason && value !== undefined && value !== null ? [ignoredNote(`${field}.${key}`, value, reason)] : [];
   });
-}
-
-function describeValue(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

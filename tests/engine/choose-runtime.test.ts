@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { chooseRuntime } from "../../src/engine/labs/choose-runtime.ts";
 import { classifyTopology } from "../../src/engine/labs/classify-topology.ts";
-import type { Host, RuntimeName } from "../../src/engine/model.ts";
+import type { Host } from "../../src/engine/model.ts";
+import type { RuntimeName } from "../../src/protocol/runtimes.ts";
 
 const IN_SUBSET = "defaults.device: frr\nmodule: [ospf]\nnodes: [r1, r2]\nlinks: [r1-r2]\n";
 const OUTSIDE = "defaults.device: eos\nmodule: [bgp]\nnodes: [r1, r2]\nlinks: [r1-r2]\n";

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { RUNTIMES } from "../../engine/model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { resolveInside } from "../../hosts/files.ts";
 import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";

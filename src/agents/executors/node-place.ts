@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { RUNTIMES } from "../../engine/model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { HostRequestError } from "../../hosts/host-errors.ts";
 import type { AgentServices } from "../agent-services.ts";
 

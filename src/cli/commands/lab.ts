@@ -5,7 +5,7 @@ import { LabBrokerError } from "../../client/errors.ts";
 import { readLabFiles } from "../../client/lab-files.ts";
 import type { Session } from "../../client/session.ts";
 import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
-import { RUNTIMES } from "../../engine/model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { labSummary, logLine } from "../client/lab-render.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";

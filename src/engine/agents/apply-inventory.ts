@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { hosts } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
-import { RUNTIMES } from "../model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import type { WorkOutcome } from "../work/complete-work.ts";
 import type { WorkItem } from "../work/work-item.ts";

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { hosts } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
-import { HEALTH_GATE_MODES, type HealthGateMode, type HealthState, type Host, type Session } from "../model.ts";
+import { type HealthState, type Host, type Session } from "../model.ts";
+import { HEALTH_GATE_MODES, type HealthGateMode } from "../../protocol/health-gate-modes.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import type { WorkOutcome } from "../work/complete-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";

@@ -1,5 +1,6 @@
 import { UnprocessableError } from "../errors.ts";
-import type { Host, RuntimeName } from "../model.ts";
+import type { Host } from "../model.ts";
+import type { RuntimeName } from "../../protocol/runtimes.ts";
 import type { ClassifiedTopology } from "./classify-topology.ts";
 
 /**

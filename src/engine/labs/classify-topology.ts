@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TopologyError } from "../../hosts/lab-runtime.ts";
+import { TopologyError } from "../../topology/topology-error.ts";
 import { readContainerlabTopology } from "../../topology/containerlab-topology.ts";
 import { readNetlabInput } from "../../topology/netlab/netlab-input.ts";
 import { unsupportedNetlabKeys } from "../../topology/netlab/netlab-subset.ts";

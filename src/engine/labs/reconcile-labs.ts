@@ -1,5 +1,6 @@
 import { Change, type EngineContext } from "../context.ts";
-import type { Host, RuntimeName } from "../model.ts";
+import type { Host } from "../model.ts";
+import type { RuntimeName } from "../../protocol/runtimes.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import { liveLabsOnHost, transitionLab } from "./lab.ts";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CI_SYSTEMS, END_REASONS, RUNTIMES, SESSION_STATES } from "../model.ts";
+import { CI_SYSTEMS, END_REASONS, SESSION_STATES } from "../model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 
 /**
  * The reproducibility manifest of a session: what a test run ran on and what it did. Its JSON

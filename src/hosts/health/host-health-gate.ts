@@ -1,4 +1,4 @@
-import type { HealthGateMode } from "../../engine/model.ts";
+import type { HealthGateMode } from "../../protocol/health-gate-modes.ts";
 import { diffHostSnapshots, type HostDifference } from "./host-diff.ts";
 import { type HostSnapshot, takeHostSnapshot } from "./host-snapshot.ts";
 import type { LabFootprint } from "./lab-footprint.ts";

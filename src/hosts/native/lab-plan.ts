@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import type { ContainerlabTopology, LinkEndpoint, TopologyNode } from "../../topology/containerlab-model.ts";
 import { formatIpPrefix, parseIpPrefix } from "../../topology/ip-prefix.ts";
-import { TopologyError } from "../lab-runtime.ts";
+import { TopologyError } from "../../topology/topology-error.ts";
 import type { HostFacts, UsedPrefix } from "./host-facts.ts";
 import type { FrrNodeFiles } from "./frr/frr-config-load.ts";
 import { frrRecord } from "./frr/frr-paths.ts";
@@ -9,7 +9,7 @@ import type { FrrStartPlan } from "./frr/frr-start.ts";
 import { frrPathspace, labInterfacePrefix, mgmtBridgeName, namespaceName, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { LAB_RECORD_VERSION, type LabRecord } from "./lab-record.ts";
 import { planMgmtAddressing } from "./mgmt-allocation.ts";
-import { NODE_PATH } from "./node-exec.ts";
+import { NODE_PATH, type NodeExecPlan } from "./node-exec.ts";
 import { buildBatches } from "./plan-batches.ts";
 import type { StubInterfaceKind } from "./stub-interface.ts";
 
@@ -34,15 +34,6 @@ export interface PlanInput {
   frrFiles: ReadonlyMap<string, FrrNodeFiles>;
   random: RandomBytes;
   now: Date;
-}
-
-export interface NodeExecPlan {
-  node: string;
-  namespace: string;
-  commands: string[];
-  env: Record<string, string>;
-  /** A non-zero exit is logged and the deploy goes on (`labbroker.exec-failure: allow`). */
-  failureAllowed: boolean;
 }
 
 export interface LabPlan {

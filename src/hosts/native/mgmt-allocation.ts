@@ -1,4 +1,4 @@
-import { TopologyError } from "../lab-runtime.ts";
+import { TopologyError } from "../../topology/topology-error.ts";
 import type { MgmtFamily, MgmtNetwork, TopologyNode } from "../../topology/containerlab-model.ts";
 import { addressInPrefix, formatIpAddress, formatIpPrefix, type IpFamily, type IpPrefix, isBoundaryAddress, parseIpAddress, parseIpPrefix, prefixContains, prefixesOverlap } from "../../topology/ip-prefix.ts";
 import type { UsedPrefix } from "./host-facts.ts";

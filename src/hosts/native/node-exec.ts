@@ -2,8 +2,17 @@ import { EXEC_FAILURE_LABEL } from "../../topology/containerlab-model.ts";
 import { commandArgv } from "../../topology/shell-words.ts";
 import { runCommand } from "../command-runner.ts";
 import type { OutputSink } from "../lab-runtime.ts";
-import type { NodeExecPlan } from "./lab-plan.ts";
 import type { ExecResult } from "./lab-record.ts";
+
+/** What one node runs once the lab is up (its `exec` list). */
+export interface NodeExecPlan {
+  node: string;
+  namespace: string;
+  commands: string[];
+  env: Record<string, string>;
+  /** A non-zero exit is logged and the deploy goes on (`labbroker.exec-failure: allow`). */
+  failureAllowed: boolean;
+}
 
 /**
  * Runs each node's `exec` list inside its namespace once all links exist, like containerlab: nodes

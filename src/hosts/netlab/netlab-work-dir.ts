@@ -1,4 +1,4 @@
-import { TopologyError } from "../lab-runtime.ts";
+import { TopologyError } from "../../topology/topology-error.ts";
 
 /**
  * What netlab writes into (and `netlab down --cleanup` deletes from) a lab's work dir

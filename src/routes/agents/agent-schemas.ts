@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { WORK_KINDS } from "../../../db/schema.ts";
 import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
-import { RUNTIMES } from "../../engine/model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { LabelsSchema } from "../sessions/session-schemas.ts";
 
 /** Schemas of the broker ↔ agent protocol, shared by the routes and by src/agents. */

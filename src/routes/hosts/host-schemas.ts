@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { agentConnected } from "../../engine/agents/agent-liveness.ts";
 import { healthGateOf } from "../../engine/hosts/health-gate.ts";
-import { effectiveCapacity, effectiveLabels, HEALTH_GATE_MODES, HEALTH_STATES, HOST_STATES, type Host, hostState, RUNTIMES } from "../../engine/model.ts";
+import { effectiveCapacity, effectiveLabels, HEALTH_STATES, HOST_STATES, type Host, hostState } from "../../engine/model.ts";
+import { HEALTH_GATE_MODES } from "../../protocol/health-gate-modes.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";
 
 const HostHealthSchema = z

@@ -1,10 +1,10 @@
 import type { z } from "@hono/zod-openapi";
 import { BadRequestError } from "../../engine/errors.ts";
 import type { LabUpload } from "../../engine/labs/classify-topology.ts";
-import type { RuntimeName } from "../../engine/model.ts";
+import type { RuntimeName } from "../../protocol/runtimes.ts";
 import { MAX_TOPOLOGY_BYTES } from "../../topology/safe-yaml.ts";
 import { assertDistinctPaths, checkedUploadName } from "./lab-upload.ts";
-import type { CreateLabJsonSchema } from "./post-lab.ts";
+import type { CreateLabJsonSchema } from "./lab-schemas.ts";
 
 /** The JSON form of a lab upload: topology text plus base64 extra files, with the same name checks as multipart. */
 export function labUploadFromJson(body: z.infer<typeof CreateLabJsonSchema>): {

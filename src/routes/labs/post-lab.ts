@@ -1,31 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { BadRequestError } from "../../engine/errors.ts";
 import { acquireLab } from "../../engine/labs/acquire-lab.ts";
-import { RUNTIMES, type RuntimeName } from "../../engine/model.ts";
+import { RUNTIMES, type RuntimeName } from "../../protocol/runtimes.ts";
 import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { readLabUpload } from "./lab-upload.ts";
-import { LabViewSchema, toLabView } from "./lab-schemas.ts";
+import { CreateLabJsonSchema, LabViewSchema, toLabView } from "./lab-schemas.ts";
 import { labUploadFromJson } from "./lab-upload-json.ts";
 import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
-import { base64Schema, safeText } from "../../validation/text.ts";
-
-export const CreateLabJsonSchema = z
-  .object({
-    session_id: z.string().min(1).max(64),
-    role: z.string().min(1).max(32).optional().openapi({ description: "Whose host runs the lab; the session's first role by default" }),
-    topology: safeText("topology").min(1).openapi({ description: "The topology YAML text" }),
-    topology_file: safeText("topology_file").min(1).max(255).default("topology.yml").openapi({ description: "File name for the topology (.yml/.yaml)" }),
-    extra_files: z.array(z.object({ path: safeText("path").min(1).max(1024), content_base64: base64Schema }).strict()).max(500).default([]),
-    runtime: z.enum(RUNTIMES).optional(),
-    reuse: z.boolean().default(true),
-    start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Schedule the deploy for this time (the lab stays `scheduled` until then)" }),
-    end_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Destroy the lab at this time" }),
-  })
-  .strict()
-  .openapi("CreateLab");
 
 // Documents the form; readLabUpload does the checking.
 const MultipartLabSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
-import { CI_SYSTEMS, END_REASONS, hostState, RUNTIMES, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
+import { CI_SYSTEMS, END_REASONS, hostState, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
+import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { IsoTimeSchema, isoTime } from "../iso-time.ts";

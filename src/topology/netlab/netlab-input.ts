@@ -1,4 +1,4 @@
-import { TopologyError } from "../../hosts/lab-runtime.ts";
+import { TopologyError } from "../topology-error.ts";
 
 /**
  * A netlab topology read into plain data: dotted keys expanded (`defaults.device: frr` is

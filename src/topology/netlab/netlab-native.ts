@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TopologyError } from "../../hosts/lab-runtime.ts";
+import { TopologyError } from "../topology-error.ts";
 import type { ContainerlabTopology, LinkEndpoint, TopologyLink, TopologyNode } from "../containerlab-model.ts";
 import { netlabFrrConfig, netlabFrrDaemons } from "./netlab-frr-config.ts";
 import { readNetlabInput } from "./netlab-input.ts";

@@ -1,4 +1,4 @@
-import { TopologyError } from "../../hosts/lab-runtime.ts";
+import { TopologyError } from "../topology-error.ts";
 import { type Attributes, isRecord, type NetlabInput } from "./netlab-input.ts";
 
 /**

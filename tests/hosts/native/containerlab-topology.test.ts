@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
+import { TopologyError } from "../../../src/topology/topology-error.ts";
 import { isContainerlabTopology, parseContainerlabTopology } from "../../../src/topology/containerlab-topology.ts";
 import { parseYamlSafely } from "../../../src/topology/safe-yaml.ts";
 import { referenceFixture } from "../../support/reference-fixtures.ts";

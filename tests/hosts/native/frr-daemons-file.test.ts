@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
+import { TopologyError } from "../../../src/topology/topology-error.ts";
 import { readDaemonsFile } from "../../../src/hosts/native/frr/frr-daemons-file.ts";
 
 /** The daemons file is read as data: frrinit.sh would source it as root and eval its options. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
+import { TopologyError } from "../../../src/topology/topology-error.ts";
 import type { HostFacts, HostLink } from "../../../src/hosts/native/host-facts.ts";
 import { type PlanInput, planLab } from "../../../src/hosts/native/lab-plan.ts";
 import type { LabRecord } from "../../../src/hosts/native/lab-record.ts";

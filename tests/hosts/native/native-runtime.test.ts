@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
+import { TopologyError } from "../../../src/topology/topology-error.ts";
 import { LAB_TAG_LENGTH, newLabTag } from "../../../src/hosts/native/lab-naming.ts";
 import { NativeRuntime } from "../../../src/hosts/native/native-runtime.ts";
 import { hostLinkNames, isRoot, isRunning, NativeLabFixture, NEEDS_ROOT, namespaceNames, ping, run, TEST_STATE_DIR } from "../../support/native-labs.ts";

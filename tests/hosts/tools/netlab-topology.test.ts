@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TopologyError } from "../../../src/hosts/lab-runtime.ts";
+import { TopologyError } from "../../../src/topology/topology-error.ts";
 import { detectTopologyKind, parseNetlabTopology } from "../../../src/topology/netlab-topology.ts";
 import { parseYamlSafely } from "../../../src/topology/safe-yaml.ts";
 import { FIXTURES } from "../../support/reference-fixtures.ts";

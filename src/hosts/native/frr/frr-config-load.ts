@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { FrrConfigFile, FrrFileSource, FrrNodeConfig } from "../../../topology/frr-node.ts";
-import { TopologyError } from "../../lab-runtime.ts";
+import { TopologyError } from "../../../topology/topology-error.ts";
 import { DEFAULT_DAEMONS_FILE, type DaemonsFile, readDaemonsFile } from "./frr-daemons-file.ts";
 
 /** The contents of a node's FRR configuration folder, read and checked before anything is created. */

@@ -1,4 +1,4 @@
-import { TopologyError } from "../../lab-runtime.ts";
+import { TopologyError } from "../../../topology/topology-error.ts";
 
 /**
  * FRR's `daemons` file is a shell script that frrinit.sh sources as root and whose options it
