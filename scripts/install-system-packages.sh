@@ -3,8 +3,8 @@
 # curl, frr (the native runtime's FRR routers: one FRR instance per lab node), openssl (test certificates),
 # python3 with requests (the Remote Lab Python client check in tests/compat) and the Prometheus client
 # library, whose text-format parser reads the broker's /metrics in tests; chromium, the headless
-# browser the dashboard's browser tests drive. `npm test` runs
-# this first (pretest): as root it installs what is missing; otherwise it says what is missing and
+# browser the dashboard's browser tests drive. `npm run test:system` (and so `npm test`) runs
+# this first (pretest:system): as root it installs what is missing; otherwise it says what is missing and
 # carries on, since the tests that need these run only as root and skip, saying why, otherwise.
 set -euo pipefail
 packages=(iproute2 iputils-ping traceroute ethtool procps curl frr openssl python3 python3-requests python3-prometheus-client chromium)
