@@ -234,7 +234,7 @@ describe.skipIf(!isRoot)(`containerlab and netlab through broker and agent proce
     form.append("topology", new File([ROUTERS], "routers.yml"));
     const response = await adminFetch(`${cluster.url}/lab`, { method: "POST", headers: { "x-session-id": sessionId }, body: form });
     expect(response.status).toBe(200);
-    const { reused, devices } = (await response.json()) as { reused: boolean; devices: { name: string; raw: Record<string, any> }[] };
+    const { reused, devices } = (await response.json()) as { reused: boolean; devices: { name: string; raw: Record<string, unknown> & { mgmt: { ipv4: string } } }[] };
     expect(reused).toBe(false);
     expect(devices.map((device) => device.name).sort()).toEqual(["h1", "r1", "r2"]);
 

@@ -56,6 +56,7 @@ export class NamespaceNetwork {
   }
 
   /** An HTTP request made from a node, with curl. */
+  // deno-lint-ignore no-explicit-any -- tests read any answer's fields directly
   async http(from: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
     const argv = [...this.on(from), "curl", "-sS", "-m", "10", "-X", method, "-H", `Authorization: Bearer ${TEST_ADMIN_TOKEN}`, "-w", "\n%{http_code}", url];
     if (body !== undefined) argv.push("-H", "content-type: application/json", "--data-binary", JSON.stringify(body));

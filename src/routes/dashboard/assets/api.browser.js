@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-window -- a browser script: window is its global
 "use strict";
 /*
  * Every call the console makes goes through api(): same-origin credentials, and a 401 opens the

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-window -- a browser script: window is its global
 "use strict";
 /* Pictures: the per-host timeline (SVG Gantt), utilisation and queue depth (uPlot), the wait-time histogram (SVG bars). */
 

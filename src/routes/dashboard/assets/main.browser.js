@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-window -- a browser script: window is its global
 "use strict";
 /*
  * Keeps the console live: one event stream (GET /v1/events) drives every refresh; nothing is polled.
