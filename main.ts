@@ -9,7 +9,11 @@ if (import.meta.main) {
   const code = await runCli(process.argv.slice(2), {
     commands: COMMANDS,
     env: process.env,
-    io: { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), stderrIsTty: process.stderr.isTTY === true },
+    io: {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stderrIsTty: process.stderr.isTTY === true,
+    },
     signal,
     self: { command: selfCommand(import.meta.url), parentPid: process.ppid },
   }).catch((error: unknown) => {

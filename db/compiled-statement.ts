@@ -6,7 +6,9 @@ import { is, Param, Placeholder } from "drizzle-orm";
  * column's own encoder (JSON, booleans), so hot paths pay for neither SQL rendering nor a second
  * description of the schema.
  */
-export function compileStatement<Values extends object>(query: { toSQL(): { sql: string; params: unknown[] } }): (values: Values) => InStatement {
+export function compileStatement<Values extends object>(
+  query: { toSQL(): { sql: string; params: unknown[] } },
+): (values: Values) => InStatement {
   const { sql, params } = query.toSQL();
   return (values) => ({
     sql,

@@ -32,7 +32,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const local = !SERVER_URL.test(options.url);
   if (options.url.startsWith("file:")) ensureParentFolder(options.url);
   // One connection for an embedded database: the per-connection PRAGMAs below then hold for every statement.
-  const client = createClient({ url: options.url, ...(options.authToken ? { authToken: options.authToken } : {}), ...(local ? { concurrency: 1 } : {}) });
+  const client = createClient({
+    url: options.url,
+    ...(options.authToken ? { authToken: options.authToken } : {}),
+    ...(local ? { concurrency: 1 } : {}),
+  });
   if (local) {
     await enableIncrementalVacuum(client);
     if (options.url !== ":memory:") await client.execute("PRAGMA journal_mode = WAL");
@@ -40,7 +44,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await client.execute(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     await client.execute("PRAGMA foreign_keys = ON");
   }
-  const writer = options.url.startsWith("file:") ? fileBatchExecutor(options.url, options.synchronous ?? "full") : clientBatchExecutor(client, local);
+  const writer = options.url.startsWith("file:")
+    ? fileBatchExecutor(options.url, options.synchronous ?? "full")
+    : clientBatchExecutor(client, local);
   return {
     client,
     orm: drizzle(client, { schema }),

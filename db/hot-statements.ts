@@ -26,7 +26,9 @@ export function createHotStatements(orm: Orm) {
         .set({ state: "ended", ...placeholdersFor(["endReason", "endedAt", "lastSeenAt"] as const) } as never)
         .where(bySessionId),
     ),
-    touchSession: compileStatement<{ id: string; lastSeenAt: number }>(orm.update(sessions).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(bySessionId)),
+    touchSession: compileStatement<{ id: string; lastSeenAt: number }>(
+      orm.update(sessions).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(bySessionId),
+    ),
     touchHost: compileStatement<{ id: string; lastSeenAt: number }>(
       orm.update(hosts).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(eq(hosts.id, sql.placeholder("id"))),
     ),

@@ -21,7 +21,10 @@ export async function applyMigrations(client: Client, migrations: readonly Embed
     await client.batch(
       [
         ...statements,
-        { sql: "INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)", args: [await sha256Hex(migration.sql), migration.when] },
+        {
+          sql: "INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)",
+          args: [await sha256Hex(migration.sql), migration.when],
+        },
       ],
       "write",
     );

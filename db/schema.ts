@@ -119,7 +119,16 @@ export const events = sqliteTable(
   ],
 );
 
-export const WORK_KINDS = ["refresh-inventory", "deploy-lab", "destroy-lab", "run-job", "kill-job", "device-op", "file-transfer", "health-check"] as const;
+export const WORK_KINDS = [
+  "refresh-inventory",
+  "deploy-lab",
+  "destroy-lab",
+  "run-job",
+  "kill-job",
+  "device-op",
+  "file-transfer",
+  "health-check",
+] as const;
 export const WORK_STATES = ["queued", "dispatched", "done", "failed"] as const;
 
 /**

@@ -11,7 +11,9 @@ import { BrokerClient } from "../src/agents/broker-client.ts";
 import { VERSION } from "../src/version.ts";
 import { BENCH_TOKEN, percentile, startBenchBroker } from "./bench-support.ts";
 
-const { values } = parseArgs({ options: { binary: { type: "string", default: "dist/labbroker" }, samples: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: { binary: { type: "string", default: "dist/labbroker" }, samples: { type: "string", default: "200" } },
+});
 const samples = Number(values.samples);
 
 interface SimulatedAgent {
@@ -25,14 +27,22 @@ async function startAgents(url: string, count: number): Promise<SimulatedAgent[]
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const name = `bench-${count}-${index}`;
-      const { agent_id, agent_token } = await client.register(BENCH_TOKEN, { name, version: VERSION, runtimes: [{ name: "native", version: null }] });
+      const { agent_id, agent_token } = await client.register(BENCH_TOKEN, {
+        name,
+        version: VERSION,
+        runtimes: [{ name: "native", version: null }],
+      });
       const agent: SimulatedAgent = { name, received: new Map(), stop: new AbortController() };
       void (async () => {
         while (!agent.stop.signal.aborted) {
-          const { work } = await client.poll(agent_id, agent_token, { running: [], wait_s: 25 }, agent.stop.signal).catch(() => ({ work: [] }));
+          const { work } = await client.poll(agent_id, agent_token, { running: [], wait_s: 25 }, agent.stop.signal).catch(() => ({
+            work: [],
+          }));
           for (const item of work) {
             agent.received.set(item.id, performance.now());
-            await client.sendEvents(agent_id, agent_token, { events: [{ work_id: item.id, seq: 1, type: "result", ok: true, result: { runtimes: [], inventory: {} } }] });
+            await client.sendEvents(agent_id, agent_token, {
+              events: [{ work_id: item.id, seq: 1, type: "result", ok: true, result: { runtimes: [], inventory: {} } }],
+            });
           }
         }
       })();

@@ -31,7 +31,13 @@ function lineTopology(size: number): string {
 async function timeOnce(size: number, run: number): Promise<{ deploy: number; full: number }> {
   const topologyFile = `ospf-line${size}.yml`;
   writeFileSync(join(workDir, topologyFile), lineTopology(size));
-  const spec: LabSpec = { labId: `bench-frr-${size}`, instanceName: `ospf${size}-${run}-${process.pid}`, workDir, topologyFile, timeoutMs: 300_000 };
+  const spec: LabSpec = {
+    labId: `bench-frr-${size}`,
+    instanceName: `ospf${size}-${run}-${process.pid}`,
+    workDir,
+    topologyFile,
+    timeoutMs: 300_000,
+  };
   const started = performance.now();
   try {
     const nodes = await runtime.deploy(spec, ignore, new AbortController().signal);

@@ -43,10 +43,25 @@ async function startAgents(url: string, count: number, capacity: number): Promis
   const folder = benchFolder("labbroker-bench-agents-");
   const names = Array.from({ length: count }, (_, index) => `bench-host-${index + 1}`);
   const procs = names.map((name) =>
-    Bun.spawn([binary, "agent", "--broker", url, "--token", BENCH_TOKEN, "--name", name, "--capacity", String(capacity), "--work-dir", join(folder, name), "--log-level", "warn"], {
+    Bun.spawn([
+      binary,
+      "agent",
+      "--broker",
+      url,
+      "--token",
+      BENCH_TOKEN,
+      "--name",
+      name,
+      "--capacity",
+      String(capacity),
+      "--work-dir",
+      join(folder, name),
+      "--log-level",
+      "warn",
+    ], {
       stdout: "ignore",
       stderr: "inherit",
-    }),
+    })
   );
   for (;;) {
     const { items } = (await (await fetch(`${url}/v1/hosts`)).json()) as { items: { name: string; online: boolean }[] };
@@ -65,7 +80,11 @@ async function startAgents(url: string, count: number, capacity: number): Promis
 }
 
 async function openSession(url: string, host: string): Promise<string> {
-  const response = await fetch(`${url}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ requirements: [{ host }] }) });
+  const response = await fetch(`${url}/v1/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ requirements: [{ host }] }),
+  });
   const session = (await response.json()) as { id: string; state: string };
   if (session.state !== "active") throw new Error(`session on ${host} is ${session.state}, not active`);
   return session.id;
@@ -74,10 +93,16 @@ async function openSession(url: string, host: string): Promise<string> {
 /** One foreground `true` job; resolves with the milliseconds from the call to the answer. */
 async function runTrue(url: string, sessionId: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/v1/sessions/${sessionId}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ argv: ["true"] }) });
+  const response = await fetch(`${url}/v1/sessions/${sessionId}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ argv: ["true"] }),
+  });
   const job = (await response.json()) as { state: string; passed: boolean };
   const elapsed = performance.now() - started;
-  if (response.status !== 200 || job.state !== "finished" || !job.passed) throw new Error(`job did not pass: ${response.status} ${JSON.stringify(job)}`);
+  if (response.status !== 200 || job.state !== "finished" || !job.passed) {
+    throw new Error(`job did not pass: ${response.status} ${JSON.stringify(job)}`);
+  }
   return elapsed;
 }
 
@@ -90,7 +115,9 @@ async function roundTrip(): Promise<string> {
     const times: number[] = [];
     for (let sample = 0; sample < Number(values.samples); sample++) times.push(await runTrue(broker.url, sessionId));
     times.sort((a, b) => a - b);
-    return `| 1 agent, 1 session, sequential | ${percentile(times, 0.5).toFixed(2)} ms | ${percentile(times, 0.99).toFixed(2)} ms | ${times.length} |`;
+    return `| 1 agent, 1 session, sequential | ${percentile(times, 0.5).toFixed(2)} ms | ${
+      percentile(times, 0.99).toFixed(2)
+    } ms | ${times.length} |`;
   } finally {
     await agents.stop();
     await broker.stop();
@@ -102,7 +129,9 @@ async function throughput([agentCount, capacity]: [number, number]): Promise<str
   const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
   const agents = await startAgents(broker.url, agentCount, capacity);
   try {
-    const ids = await Promise.all(Array.from({ length: sessions }, (_, index) => openSession(broker.url, agents.names[index % agentCount]!)));
+    const ids = await Promise.all(
+      Array.from({ length: sessions }, (_, index) => openSession(broker.url, agents.names[index % agentCount]!)),
+    );
     await Promise.all(ids.map((id) => runTrue(broker.url, id)));
     const deadline = performance.now() + Number(values.seconds) * 1000;
     const times: number[] = [];
@@ -117,8 +146,18 @@ async function throughput([agentCount, capacity]: [number, number]): Promise<str
     const brokerMs = ((cpuSeconds(broker.pid) - cpuBefore.broker) * 1000) / times.length;
     const agentsMs = (agents.pids.reduce((sum, pid, index) => sum + cpuSeconds(pid) - cpuBefore.agents[index]!, 0) * 1000) / times.length;
     times.sort((a, b) => a - b);
-    const row = [`${agentCount} agent${agentCount > 1 ? "s" : ""} × capacity ${capacity}`, sessions, `${Math.round(times.length / elapsedS).toLocaleString("en-US")} jobs/s`];
-    row.push(`${percentile(times, 0.5).toFixed(1)} ms`, `${percentile(times, 0.99).toFixed(1)} ms`, times.length, `${brokerMs.toFixed(2)} ms`, `${agentsMs.toFixed(2)} ms`);
+    const row = [
+      `${agentCount} agent${agentCount > 1 ? "s" : ""} × capacity ${capacity}`,
+      sessions,
+      `${Math.round(times.length / elapsedS).toLocaleString("en-US")} jobs/s`,
+    ];
+    row.push(
+      `${percentile(times, 0.5).toFixed(1)} ms`,
+      `${percentile(times, 0.99).toFixed(1)} ms`,
+      times.length,
+      `${brokerMs.toFixed(2)} ms`,
+      `${agentsMs.toFixed(2)} ms`,
+    );
     return `| ${row.join(" | ")} |`;
   } finally {
     await agents.stop();
@@ -131,5 +170,7 @@ process.stdout.write(`| foreground \`true\` job, API call to answer | p50 | p99 
 const rows: string[] = [];
 for (const layout of layouts) rows.push(await throughput(layout));
 process.stdout.write(
-  `| hosts | sessions | throughput (${values.seconds} s) | p50 | p99 | jobs | broker CPU per job | agent CPU per job (with the job's processes) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`,
+  `| hosts | sessions | throughput (${values.seconds} s) | p50 | p99 | jobs | broker CPU per job | agent CPU per job (with the job's processes) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n${
+    rows.join("\n")
+  }\n`,
 );

@@ -16,13 +16,25 @@ const { values } = parseArgs({ options: { binary: { type: "string" } } });
 const BODY_TIMEOUT_S = 10;
 /** The broker's stall bound: a stream whose client has not taken anything for this long is cut off. */
 const STALL_S = 30;
-const BROKER_ARGS = ["--max-streams", "5000", "--max-streams-per-client", "5000", "--max-waiting", "100000", "--body-timeout", String(BODY_TIMEOUT_S)];
+const BROKER_ARGS = [
+  "--max-streams",
+  "5000",
+  "--max-streams-per-client",
+  "5000",
+  "--max-waiting",
+  "100000",
+  "--body-timeout",
+  String(BODY_TIMEOUT_S),
+];
 let broker: BenchBroker;
 let port = "";
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-const createSession = () => fetch(`${broker.url}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((response) => response.arrayBuffer());
+const createSession = () =>
+  fetch(`${broker.url}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((response) =>
+    response.arrayBuffer()
+  );
 
 /**
  * On a fresh broker: runs `setup` (connections that should be open before timing starts), then
@@ -53,7 +65,11 @@ async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: 
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))?.[1]) / 1024;
   await broker.stop();
   process.stdout.write(
-    `| ${name} | ${outcome} | ${idle.toFixed(0)} MiB | ${Math.max(peak, hwm).toFixed(0)} MiB | ${percentile(latencies, 0.5).toFixed(2)} ms (p99 ${percentile(latencies, 0.99).toFixed(1)} ms, ${latencies.length} posts) | ${((performance.now() - started) / 1000).toFixed(1)} s |\n`,
+    `| ${name} | ${outcome} | ${idle.toFixed(0)} MiB | ${Math.max(peak, hwm).toFixed(0)} MiB | ${
+      percentile(latencies, 0.5).toFixed(2)
+    } ms (p99 ${percentile(latencies, 0.99).toFixed(1)} ms, ${latencies.length} posts) | ${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s |\n`,
   );
 }
 
@@ -111,22 +127,22 @@ await measure(
     for (let batch = 0; batch < 10_000 / 50; batch++) await Promise.all(Array.from({ length: 50 }, createSession));
   },
   async () => {
-  const replays = await Promise.all(
-    Array.from({ length: 100 }, async () => {
-      const response = await fetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`);
-      const reader = response.body!.getReader();
-      let events = 0;
-      const decoder = new TextDecoder();
-      while (events < 10_000) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        events += decoder.decode(value, { stream: true }).split("\nid: ").length - 1;
-      }
-      await reader.cancel();
-      return events;
-    }),
-  );
-  return `${replays.filter((events) => events >= 10_000).length} of 100 replayed 10,000 events`;
+    const replays = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const response = await fetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`);
+        const reader = response.body!.getReader();
+        let events = 0;
+        const decoder = new TextDecoder();
+        while (events < 10_000) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          events += decoder.decode(value, { stream: true }).split("\nid: ").length - 1;
+        }
+        await reader.cancel();
+        return events;
+      }),
+    );
+    return `${replays.filter((events) => events >= 10_000).length} of 100 replayed 10,000 events`;
   },
 );
 
@@ -162,7 +178,13 @@ await measure(
   `300 bodies trickling 1 byte every 5 s (--body-timeout ${BODY_TIMEOUT_S})`,
   async () => {},
   async () => {
-    const slow = Array.from({ length: 300 }, () => rawRequest(`POST /v1/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`, { read: true }));
+    const slow = Array.from(
+      { length: 300 },
+      () =>
+        rawRequest(`POST /v1/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`, {
+          read: true,
+        }),
+    );
     const trickle = setInterval(() => {
       for (const { socket } of slow) if (!socket.destroyed) socket.write(" ");
     }, 5_000);
@@ -178,9 +200,21 @@ await measure(
 const folder = benchFolder("labbroker-bench-serve-");
 const servePort = 20_000 + Math.floor(Math.random() * 20_000);
 const command = values.binary ? [resolve(values.binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
-const serve = Bun.spawn([...command, "serve", "--port", String(servePort), "--host", "127.0.0.1", "--db", `file:${join(folder, "serve.db")}`, "--log-level", "warn"], { cwd: folder, stdout: "ignore", stderr: "ignore" });
+const serve = Bun.spawn([
+  ...command,
+  "serve",
+  "--port",
+  String(servePort),
+  "--host",
+  "127.0.0.1",
+  "--db",
+  `file:${join(folder, "serve.db")}`,
+  "--log-level",
+  "warn",
+], { cwd: folder, stdout: "ignore", stderr: "ignore" });
 for (let attempt = 0; attempt < 500; attempt++) {
-  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`).then((response) => response.json() as Promise<{ items: unknown[] }>).catch(() => ({ items: [] }));
+  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`).then((response) => response.json() as Promise<{ items: unknown[] }>)
+    .catch(() => ({ items: [] }));
   if (hosts.items.length > 0) break;
   await Bun.sleep(20);
 }

@@ -32,7 +32,13 @@ function lineTopology(size: number, withExec: boolean): string {
 async function timeOnce(size: number, withExec: boolean, run: number): Promise<{ deploy: number; destroy: number }> {
   const topologyFile = `bench${size}-${withExec ? "exec" : "plain"}.clab.yml`;
   writeFileSync(join(workDir, topologyFile), lineTopology(size, withExec));
-  const spec: LabSpec = { labId: `bench-${size}`, instanceName: `bench${size}-${run}-${process.pid}`, workDir, topologyFile, timeoutMs: 120_000 };
+  const spec: LabSpec = {
+    labId: `bench-${size}`,
+    instanceName: `bench${size}-${run}-${process.pid}`,
+    workDir,
+    topologyFile,
+    timeoutMs: 120_000,
+  };
   const deployStart = performance.now();
   await runtime.deploy(spec, ignore, new AbortController().signal);
   const deploy = performance.now() - deployStart;
@@ -51,13 +57,19 @@ try {
       withExec.push(await timeOnce(size, true, run));
     }
     const ms = (samples: number[]) => `${Math.round(median(samples))} ms`;
-    rows.push(`| ${size} | ${size - 1} | ${ms(plain.map((sample) => sample.deploy))} | ${ms(withExec.map((sample) => sample.deploy))} | ${ms([...plain, ...withExec].map((sample) => sample.destroy))} |`);
+    rows.push(
+      `| ${size} | ${size - 1} | ${ms(plain.map((sample) => sample.deploy))} | ${ms(withExec.map((sample) => sample.deploy))} | ${
+        ms([...plain, ...withExec].map((sample) => sample.destroy))
+      } |`,
+    );
   }
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
 
-console.log(`Native runtime, line topologies, median of ${runs} runs (bun scripts/bench-native.ts --sizes ${values.sizes} --runs ${runs})\n`);
+console.log(
+  `Native runtime, line topologies, median of ${runs} runs (bun scripts/bench-native.ts --sizes ${values.sizes} --runs ${runs})\n`,
+);
 console.log("| nodes | links | deploy | deploy with 1 exec per node | destroy |");
 console.log("|---:|---:|---:|---:|---:|");
 for (const row of rows) console.log(row);

@@ -21,13 +21,26 @@ import { silentLogger } from "../src/log.ts";
 import { VERSION } from "../src/version.ts";
 import { percentile } from "./bench-support.ts";
 
-const { values } = parseArgs({ options: { hosts: { type: "string", default: "500" }, waiting: { type: "string", default: "10000" }, frees: { type: "string", default: "300" } } });
+const { values } = parseArgs({
+  options: {
+    hosts: { type: "string", default: "500" },
+    waiting: { type: "string", default: "10000" },
+    frees: { type: "string", default: "300" },
+  },
+});
 const hostCount = Number(values.hosts);
 const waitingCount = Number(values.waiting);
 
 const db = await openDatabase({ url: ":memory:" });
 await applyMigrations(db.client, embeddedMigrations);
-const engine = await openEngine({ orm: db.orm, writer: db.writer, clock: systemClock, log: silentLogger, settings: DEFAULT_ENGINE_SETTINGS, housekeeping: false });
+const engine = await openEngine({
+  orm: db.orm,
+  writer: db.writer,
+  clock: systemClock,
+  log: silentLogger,
+  settings: DEFAULT_ENGINE_SETTINGS,
+  housekeeping: false,
+});
 const ctx = engine.ctx;
 
 const SITES = ["a", "b", "c", "d", "e"];
@@ -63,7 +76,16 @@ const requirementMix = (index: number): Requirement[] => {
 };
 
 let index = 0;
-const create = () => createSession(ctx, { requirements: requirementMix(index++), priority: index % 50 === 0 ? 1 : 0, client: {}, idempotencyKey: null, compat: false, strict: false, owner: null });
+const create = () =>
+  createSession(ctx, {
+    requirements: requirementMix(index++),
+    priority: index % 50 === 0 ? 1 : 0,
+    client: {},
+    idempotencyKey: null,
+    compat: false,
+    strict: false,
+    owner: null,
+  });
 while (ctx.state.queue.size < waitingCount) await Promise.all(Array.from({ length: 200 }, create));
 
 const active = () => [...ctx.state.sessions.values()].filter((session) => session.state === "active");
@@ -88,7 +110,8 @@ for (let round = 0; round < 300; round++) {
 }
 passes.sort((a, b) => a - b);
 arrivals.sort((a, b) => a - b);
-const format = (samples: number[]) => `p50 ${percentile(samples, 0.5).toFixed(3)} ms, p99 ${percentile(samples, 0.99).toFixed(3)} ms, max ${samples.at(-1)!.toFixed(3)} ms`;
+const format = (samples: number[]) =>
+  `p50 ${percentile(samples, 0.5).toFixed(3)} ms, p99 ${percentile(samples, 0.99).toFixed(3)} ms, max ${samples.at(-1)!.toFixed(3)} ms`;
 process.stdout.write(
   `${hostCount} hosts (all busy), ${ctx.state.queue.size} waiting sessions in ${[...ctx.state.queue.pools()].length} pools\n` +
     `promotion pass after a host frees (${passes.length} rounds): ${format(passes)}\n` +

@@ -26,7 +26,8 @@ async function brokerWithQueue(waiting: number): Promise<{ broker: BenchBroker; 
     body: JSON.stringify({ name: "bench-host", version: VERSION, runtimes: [{ name: "native", version: null }] }),
   });
   if (registered.status !== 201) throw new Error(`registration failed: ${registered.status}`);
-  const create = async () => ((await (await fetch(`${broker.url}/session`, { method: "POST" })).json()) as { session_id: string }).session_id;
+  const create = async () =>
+    ((await (await fetch(`${broker.url}/session`, { method: "POST" })).json()) as { session_id: string }).session_id;
   const activeId = await create();
   let lastWaitingId = activeId;
   for (let made = 0; made < waiting; made += 100) {

@@ -20,15 +20,35 @@ import { silentLogger } from "../src/log.ts";
 import { VERSION } from "../src/version.ts";
 import { percentile } from "./bench-support.ts";
 
-const { values } = parseArgs({ options: { hosts: { type: "string", default: "200" }, bookings: { type: "string", default: "2000" }, runs: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: {
+    hosts: { type: "string", default: "200" },
+    bookings: { type: "string", default: "2000" },
+    runs: { type: "string", default: "200" },
+  },
+});
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 const db = await openDatabase({ url: ":memory:" });
 await applyMigrations(db.client, embeddedMigrations);
-const engine = await openEngine({ orm: db.orm, writer: db.writer, clock: systemClock, log: silentLogger, settings: DEFAULT_ENGINE_SETTINGS, housekeeping: false });
+const engine = await openEngine({
+  orm: db.orm,
+  writer: db.writer,
+  clock: systemClock,
+  log: silentLogger,
+  settings: DEFAULT_ENGINE_SETTINGS,
+  housekeeping: false,
+});
 const ctx = engine.ctx;
 for (let index = 0; index < Number(values.hosts); index++) {
-  await registerAgent(ctx, { name: `h${index}`, version: VERSION, labels: { pool: index % 2 ? "a" : "b" }, runtimes: [{ name: "native", version: null }], capacity: 1, inventory: {} });
+  await registerAgent(ctx, {
+    name: `h${index}`,
+    version: VERSION,
+    labels: { pool: index % 2 ? "a" : "b" },
+    runtimes: [{ name: "native", version: null }],
+    capacity: 1,
+    inventory: {},
+  });
 }
 const base = Date.now() + 60_000;
 let booked = 0;
@@ -61,7 +81,8 @@ const groups = [
   [{ role: "gen", labels: { pool: "b" }, runtime: null, host: null }],
 ];
 // A big gang (most of both pools at once) must search far into the week for a common gap.
-const roles = (pool: string, count: number) => Array.from({ length: count }, (_, index) => ({ role: `${pool}${index}`, labels: { pool }, runtime: null, host: null }));
+const roles = (pool: string, count: number) =>
+  Array.from({ length: count }, (_, index) => ({ role: `${pool}${index}`, labels: { pool }, runtime: null, host: null }));
 const scenarios = [
   { label: "2 pools: 2 hosts of a + 1 of b, 3 h", groups, durationMs: 3 * HOUR },
   { label: "2 pools: 80 hosts of a + 80 of b, 6 h", groups: [roles("a", 80), roles("b", 80)], durationMs: 6 * HOUR },
@@ -80,7 +101,9 @@ for (const scenario of scenarios) {
   timings.sort((a, b) => a - b);
   process.stdout.write(
     `find_slot (${scenario.label}, 60 s steps), ${timings.length} runs, ${found} found a slot: ` +
-      `p50 ${percentile(timings, 0.5).toFixed(2)} ms, p99 ${percentile(timings, 0.99).toFixed(2)} ms, max ${timings.at(-1)!.toFixed(2)} ms\n`,
+      `p50 ${percentile(timings, 0.5).toFixed(2)} ms, p99 ${percentile(timings, 0.99).toFixed(2)} ms, max ${
+        timings.at(-1)!.toFixed(2)
+      } ms\n`,
   );
 }
 await engine.stop();

@@ -9,7 +9,9 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchFolder } from "./bench-support.ts";
 
-const { values } = parseArgs({ options: { binary: { type: "string", default: "dist/labbroker" }, runs: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: { binary: { type: "string", default: "dist/labbroker" }, runs: { type: "string", default: "10" } },
+});
 const binary = resolve(values.binary);
 const runs = Number(values.runs);
 
@@ -30,7 +32,11 @@ for (let run = 0; run < runs; run++) {
   const folder = benchFolder("labbroker-bench-");
   const port = 18_000 + run;
   const started = performance.now();
-  const proc = Bun.spawn([binary, "broker", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"], { cwd: folder, stdout: "ignore", stderr: "ignore" });
+  const proc = Bun.spawn([binary, "broker", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"], {
+    cwd: folder,
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   await waitHealthy(`http://127.0.0.1:${port}/healthz`);
   startups.push(performance.now() - started);
   if (run === runs - 1) {
@@ -45,6 +51,8 @@ for (let run = 0; run < runs; run++) {
 startups.sort((a, b) => a - b);
 const median = startups[Math.floor(startups.length / 2)]!;
 process.stdout.write(
-  `startup to first /healthz 204 (fresh database, ${runs} runs): median ${median.toFixed(1)} ms, min ${startups[0]!.toFixed(1)} ms, max ${startups.at(-1)!.toFixed(1)} ms\n` +
+  `startup to first /healthz 204 (fresh database, ${runs} runs): median ${median.toFixed(1)} ms, min ${startups[0]!.toFixed(1)} ms, max ${
+    startups.at(-1)!.toFixed(1)
+  } ms\n` +
     `idle RSS 3 s after start: ${(idleRssKiB / 1024).toFixed(1)} MiB\n`,
 );

@@ -32,11 +32,25 @@ export async function startBenchBroker(binary: string | undefined, extraArgs: st
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const command = binary ? [resolve(binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
   const proc = Bun.spawn(
-    [...command, "broker", "--port", String(port), "--host", "127.0.0.1", "--db", `file:${join(folder, "bench.db")}`, "--enroll-token", BENCH_TOKEN, "--log-level", "warn", ...extraArgs],
+    [
+      ...command,
+      "broker",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--db",
+      `file:${join(folder, "bench.db")}`,
+      "--enroll-token",
+      BENCH_TOKEN,
+      "--log-level",
+      "warn",
+      ...extraArgs,
+    ],
     { stdout: "ignore", stderr: "inherit" },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       if ((await fetch(`${url}/healthz`)).status === 204) break;
     } catch {
@@ -63,19 +77,31 @@ export interface WrkResult {
 }
 
 /** Runs wrk (one thread: on two cores the other core is the broker's) and parses its summary. */
-export async function runWrk(url: string, options: { seconds: number; connections: number; method?: string; headers?: Record<string, string> }): Promise<WrkResult> {
+export async function runWrk(
+  url: string,
+  options: { seconds: number; connections: number; method?: string; headers?: Record<string, string> },
+): Promise<WrkResult> {
   const folder = benchFolder("labbroker-wrk-");
   const script = join(folder, "request.lua");
-  const headers = Object.entries(options.headers ?? {}).map(([key, value]) => `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`);
+  const headers = Object.entries(options.headers ?? {}).map(([key, value]) =>
+    `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`
+  );
   writeFileSync(script, [`wrk.method = ${JSON.stringify(options.method ?? "GET")}`, ...headers].join("\n") + "\n");
-  const output = await $`wrk -t1 -c${options.connections} -d${options.seconds}s --latency -s ${script} ${url}`.text().finally(() => rmSync(folder, { recursive: true, force: true }));
+  const output = await $`wrk -t1 -c${options.connections} -d${options.seconds}s --latency -s ${script} ${url}`.text().finally(() =>
+    rmSync(folder, { recursive: true, force: true })
+  );
   const milliseconds = (label: string) => {
     const match = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)`, "m").exec(output);
     if (!match) throw new Error(`wrk output has no ${label} line:\n${output}`);
     return Number(match[1]) * { us: 0.001, ms: 1, s: 1000 }[match[2] as "us" | "ms" | "s"];
   };
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: .*/.exec(output)?.[0] ?? null;
-  return { requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]), p50Ms: milliseconds("50%"), p99Ms: milliseconds("99%"), errors };
+  return {
+    requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
+    p50Ms: milliseconds("50%"),
+    p99Ms: milliseconds("99%"),
+    errors,
+  };
 }
 
 export function percentile(sorted: readonly number[], fraction: number): number {
@@ -83,7 +109,9 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 }
 
 export function formatWrk(result: WrkResult): string {
-  return `${Math.round(result.requestsPerSecond).toLocaleString("en-US")} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms${result.errors ? ` (${result.errors})` : ""}`;
+  return `${Math.round(result.requestsPerSecond).toLocaleString("en-US")} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${
+    result.p99Ms.toFixed(2)
+  } ms${result.errors ? ` (${result.errors})` : ""}`;
 }
 
 export function median(samples: number[]): number {

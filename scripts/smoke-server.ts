@@ -35,7 +35,9 @@ const broker = new LabBroker({ url, token });
 const session = await broker.session({ client: { name: "ci-smoke" }, timeoutS: 120 });
 try {
   const job = await session.host("m1").run(["echo", "smoke"]);
-  if (!job.passed || job.stdout !== "smoke\n") throw new Error(`the job on ${session.id} did not pass: exit ${job.exitCode}, stdout ${JSON.stringify(job.stdout)}`);
+  if (!job.passed || job.stdout !== "smoke\n") {
+    throw new Error(`the job on ${session.id} did not pass: exit ${job.exitCode}, stdout ${JSON.stringify(job.stdout)}`);
+  }
 } finally {
   const ended = await session.end();
   console.log(`session ${ended.id}: active, ran a job, ${ended.state}`);

@@ -41,7 +41,9 @@ export function reachableBrokerUrl(
   interfaces: InterfaceAddresses = networkInterfaces(),
 ): ReachableUrl {
   if (options.publicUrl) return { url: options.publicUrl.replace(/\/+$/, ""), loopbackOnly: false };
-  if (!WILDCARDS.has(options.bindHost)) return { url: httpUrl(options.bindHost, options.port, options.scheme), loopbackOnly: LOOPBACK.test(options.bindHost) };
+  if (!WILDCARDS.has(options.bindHost)) {
+    return { url: httpUrl(options.bindHost, options.port, options.scheme), loopbackOnly: LOOPBACK.test(options.bindHost) };
+  }
   const candidates = Object.values(interfaces)
     .flatMap((entries) => entries ?? [])
     .filter((entry) => !entry.internal && !LOOPBACK.test(entry.address) && !entry.address.toLowerCase().startsWith("fe80:"))
@@ -55,11 +57,19 @@ export function reachableBrokerUrl(
 export function agentCommandHint(reachable: ReachableUrl, generatedToken: string | undefined): string {
   const token = generatedToken ?? "<enrollment token>";
   const lines = [""];
-  if (generatedToken) lines.push("A new enrollment token was generated. It is shown only now; the broker keeps only its hash.", `  ${generatedToken}`);
+  if (generatedToken) {
+    lines.push("A new enrollment token was generated. It is shown only now; the broker keeps only its hash.", `  ${generatedToken}`);
+  }
   // In the environment, not on the command line: every user of a host can read command lines.
-  lines.push("Start an agent on each lab host with:", `  LABBROKER_ENROLL_TOKEN=${token} labbroker agent --broker ${reachable.url ?? "http://<this-host>:<port>"}`);
-  if (reachable.loopbackOnly) lines.push("(The broker listens on loopback only: agents on other hosts cannot reach it; bind another address with --host.)");
-  else if (!reachable.url) lines.push("(This machine has no address other hosts could use; set the URL they reach it at with --public-url.)");
+  lines.push(
+    "Start an agent on each lab host with:",
+    `  LABBROKER_ENROLL_TOKEN=${token} labbroker agent --broker ${reachable.url ?? "http://<this-host>:<port>"}`,
+  );
+  if (reachable.loopbackOnly) {
+    lines.push("(The broker listens on loopback only: agents on other hosts cannot reach it; bind another address with --host.)");
+  } else if (!reachable.url) {
+    lines.push("(This machine has no address other hosts could use; set the URL they reach it at with --public-url.)");
+  }
   if (generatedToken) lines.push("(Set your own token with --enroll-token or LABBROKER_ENROLL_TOKEN.)");
   lines.push("(Lost the token? `labbroker enroll-token rotate` prints a new one; agents already registered keep working.)");
   lines.push("");

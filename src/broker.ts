@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { openDatabase, type Database } from "../db/connect.ts";
+import { type Database, openDatabase } from "../db/connect.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";
 import { agentCommandHint, localBrokerUrl, reachableBrokerUrl } from "./broker-address.ts";
@@ -36,7 +36,11 @@ export interface RunningBroker {
 
 /** Opens the database and brings it to the current schema. */
 export async function openMigratedDatabase(config: DatabaseConfig, log: Logger): Promise<Database> {
-  const db = await openDatabase({ url: config.db, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}), synchronous: config.dbSync });
+  const db = await openDatabase({
+    url: config.db,
+    ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}),
+    synchronous: config.dbSync,
+  });
   const applied = await applyMigrations(db.client, embeddedMigrations);
   if (applied.length > 0) log.info("database migrated", { applied });
   return db;
@@ -81,7 +85,13 @@ export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrok
     ...(options.housekeeping === false ? { housekeeping: false } : {}),
   });
   const exporter = exportMetrics(engine.ctx, metrics);
-  const app = createBrokerApp({ log: options.log, limits: options.limits ?? DEFAULT_HTTP_LIMITS, engine: engine.ctx, metrics: exporter, access: options.access ?? { anonymous: "none" } });
+  const app = createBrokerApp({
+    log: options.log,
+    limits: options.limits ?? DEFAULT_HTTP_LIMITS,
+    engine: engine.ctx,
+    metrics: exporter,
+    access: options.access ?? { anonymous: "none" },
+  });
   return {
     app,
     engine,
@@ -94,7 +104,10 @@ export async function openBrokerApp(options: BrokerAppOptions): Promise<OpenBrok
   };
 }
 
-export async function startBroker(config: BrokerConfig, deps: { log: Logger; clock: Clock; print: (text: string) => void }): Promise<RunningBroker> {
+export async function startBroker(
+  config: BrokerConfig,
+  deps: { log: Logger; clock: Clock; print: (text: string) => void },
+): Promise<RunningBroker> {
   const { log } = deps;
   const { app, engine, close } = await openBrokerApp({
     database: config,
@@ -109,14 +122,27 @@ export async function startBroker(config: BrokerConfig, deps: { log: Logger; clo
   // Saved before the broker listens: a client started as soon as it answers finds the file.
   const adminTokenFile = adminTokenFileOf(config.db);
   if (engine.generatedAdminToken && adminTokenFile) writeSecretFile(adminTokenFile, engine.generatedAdminToken);
-  const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert, "utf8"), key: readFileSync(config.tlsKey, "utf8") } : undefined;
+  const tls = config.tlsCert && config.tlsKey
+    ? { cert: readFileSync(config.tlsCert, "utf8"), key: readFileSync(config.tlsKey, "utf8") }
+    : undefined;
   const scheme = tls ? "https" : "http";
   const server = serveHttp(app.fetch, { hostname: config.host, port: config.port, tls });
   const localUrl = localBrokerUrl(config.host, server.port, scheme);
   const reachable = reachableBrokerUrl({ publicUrl: config.publicUrl, bindHost: config.host, port: server.port, scheme });
-  log.info("broker listening", { url: localUrl, bind: `${config.host}:${server.port}`, publicUrl: reachable.url, db: redactDatabaseUrl(config.db), anonymous: config.anonymous });
+  log.info("broker listening", {
+    url: localUrl,
+    bind: `${config.host}:${server.port}`,
+    publicUrl: reachable.url,
+    db: redactDatabaseUrl(config.db),
+    anonymous: config.anonymous,
+  });
   if (config.anonymous !== "none") {
-    log.warn(config.anonymous === "user" ? "anonymous clients can create sessions and run commands as root on the lab hosts" : "anonymous clients can read hosts, sessions and labs", { anonymous: config.anonymous, bind: config.host });
+    log.warn(
+      config.anonymous === "user"
+        ? "anonymous clients can create sessions and run commands as root on the lab hosts"
+        : "anonymous clients can read hosts, sessions and labs",
+      { anonymous: config.anonymous, bind: config.host },
+    );
   }
   if (engine.generatedAdminToken) deps.print(adminTokenHint(engine.generatedAdminToken, adminTokenFile, localUrl));
   deps.print(agentCommandHint(reachable, engine.generatedEnrollToken));
@@ -142,7 +168,9 @@ function adminTokenHint(token: string, file: string | null, localUrl: string): s
     "A new admin token was generated. It is shown only now; the broker keeps only its hash.",
     `  ${token}`,
     file
-      ? `Saved to ${file} (readable by this user only); labbroker commands find it ${resolve(DEFAULT_TOKEN_FILE) === file ? "when run in this folder" : `with --token-file ${file}`}.`
+      ? `Saved to ${file} (readable by this user only); labbroker commands find it ${
+        resolve(DEFAULT_TOKEN_FILE) === file ? "when run in this folder" : `with --token-file ${file}`
+      }.`
       : "Keep it: there is no file for a database that is not a local file.",
     `Dashboard, logged in: ${localUrl}/#token=${token}`,
     "(Set your own with --admin-token or LABBROKER_ADMIN_TOKEN; create tokens for people and pipelines with `labbroker token create`.)",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { adminFetch } from "./support/http.ts";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "./support/processes.ts";

@@ -38,7 +38,12 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig(["--db", "file:state/broker.db?mode=rwc"]).db).toBe(`file:${join(process.cwd(), "state/broker.db")}?mode=rwc`);
     expect(parseBrokerConfig([], { LABBROKER_DB: "state/broker.db" }).db).toBe(`file:${join(process.cwd(), "state/broker.db")}`);
     expect(parseBrokerConfig(["--db", "file:///var/lib/labbroker.db"]).db).toBe("file:///var/lib/labbroker.db");
-    const serve = (argv: string[]) => parseOptions(brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape), serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
+    const serve = (argv: string[]) =>
+      parseOptions(
+        brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape),
+        serveCommand.options,
+        parseCommandArgv(serveCommand, argv, {}).values,
+      );
     expect(serve([]).workDir).toBe(join(process.cwd(), "data/agent"));
     expect(serve(["--work-dir", "../agent-state"]).workDir).toBe(resolve(process.cwd(), "../agent-state"));
     expect(serve(["--work-dir", "/srv/agent"]).workDir).toBe("/srv/agent");
@@ -64,11 +69,15 @@ describe("broker configuration", () => {
   });
 
   test("--anonymous user on an address other hosts reach must be confirmed with --anonymous-on-network; TLS needs cert and key", () => {
-    expect(() => parseBrokerConfig(["--anonymous", "user"])).toThrow('invalid --anonymous / LABBROKER_ANONYMOUS: "user" on 0.0.0.0 lets anyone who reaches the port run commands as root on every lab host');
+    expect(() => parseBrokerConfig(["--anonymous", "user"])).toThrow(
+      'invalid --anonymous / LABBROKER_ANONYMOUS: "user" on 0.0.0.0 lets anyone who reaches the port run commands as root on every lab host',
+    );
     expect(parseBrokerConfig(["--anonymous", "user", "--host", "127.0.0.1"]).anonymous).toBe("user");
     expect(parseBrokerConfig(["--anonymous", "user", "--anonymous-on-network"]).anonymousOnNetwork).toBe(true);
     expect(() => parseBrokerConfig(["--anonymous", "everyone"])).toThrow("invalid --anonymous / LABBROKER_ANONYMOUS");
-    expect(() => parseBrokerConfig(["--tls-cert", "cert.pem"])).toThrow("invalid --tls-key / LABBROKER_TLS_KEY: HTTPS needs both --tls-cert and --tls-key");
+    expect(() => parseBrokerConfig(["--tls-cert", "cert.pem"])).toThrow(
+      "invalid --tls-key / LABBROKER_TLS_KEY: HTTPS needs both --tls-cert and --tls-key",
+    );
   });
 
   test("--public-url must be a URL", () => {
@@ -79,17 +88,28 @@ describe("broker configuration", () => {
 
 describe("command line", () => {
   test("an unknown subcommand exits 2 with one error line, the closest command and where to look", async () => {
-    expect(await runCliCaptured(["quue"])).toEqual({ code: 2, stdout: "", stderr: 'labbroker: unknown command "quue" (did you mean "queue"?)\nRun \'labbroker --help\' for usage.\n' });
+    expect(await runCliCaptured(["quue"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'labbroker: unknown command "quue" (did you mean "queue"?)\nRun \'labbroker --help\' for usage.\n',
+    });
     expect((await runCliCaptured(["frobnicate"])).stderr.split("\n")[0]).toBe('labbroker: unknown command "frobnicate"');
-    expect((await runCliCaptured(["help", "sesion"])).stderr).toStartWith('labbroker help: unknown command "sesion" (did you mean "session"?)\n');
+    expect((await runCliCaptured(["help", "sesion"])).stderr).toStartWith(
+      'labbroker help: unknown command "sesion" (did you mean "session"?)\n',
+    );
   });
 
   test("a usage error is one line and where to find the usage, not the whole usage", async () => {
-    expect(await runCliCaptured(["broker", "--bogus"])).toEqual({ code: 2, stdout: "", stderr: "labbroker broker: Unknown option '--bogus'\nRun 'labbroker broker --help' for usage.\n" });
+    expect(await runCliCaptured(["broker", "--bogus"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "labbroker broker: Unknown option '--bogus'\nRun 'labbroker broker --help' for usage.\n",
+    });
     expect(await runCliCaptured(["session", "start"])).toEqual({
       code: 2,
       stdout: "",
-      stderr: 'labbroker session: expected one of create, show, list, end, summary, keepalive, manifest, not "start"\nRun \'labbroker session --help\' for usage.\n',
+      stderr:
+        "labbroker session: expected one of create, show, list, end, summary, keepalive, manifest, not \"start\"\nRun 'labbroker session --help' for usage.\n",
     });
   });
 
@@ -99,7 +119,9 @@ describe("command line", () => {
     expect(bare.stdout).toBe("");
     expect(bare.stderr).toStartWith("Usage: labbroker <command> [options]\n");
     expect(bare.stderr).toMatch(/^ {2}queue {2,}/m);
-    for (const argv of [["--help"], ["-h"], ["help"]]) expect(await runCliCaptured(argv)).toEqual({ code: 0, stdout: bare.stderr, stderr: "" });
+    for (const argv of [["--help"], ["-h"], ["help"]]) {
+      expect(await runCliCaptured(argv)).toEqual({ code: 0, stdout: bare.stderr, stderr: "" });
+    }
     expect(bare.stderr).toMatch(/^ {2}help {2,}List the commands, or show one command's help$/m);
     expect((await runCliCaptured(["help", "queue"])).stdout).toStartWith("Usage: labbroker queue");
   });
@@ -112,7 +134,9 @@ describe("command line", () => {
     expect(early).toEqual(late);
     expect(joined).toEqual(late);
     expect(early.stderr).toStartWith("labbroker hosts: Cannot reach the broker at http://127.0.0.1:1:");
-    expect((await runCliCaptured(["--port", "9000", "broker"])).stderr).toStartWith("labbroker: unknown option '--port' before the command");
+    expect((await runCliCaptured(["--port", "9000", "broker"])).stderr).toStartWith(
+      "labbroker: unknown option '--port' before the command",
+    );
     expect((await runCliCaptured(["--broker"])).stderr).toStartWith("labbroker: option '--broker' needs a value\n");
   });
 

@@ -14,7 +14,9 @@ afterAll(async () => {
 });
 
 const register = (url: string, token: string, name: string) =>
-  http("POST", `${url}/v1/agents/register`, { name, version: VERSION, runtimes: [{ name: "native", version: null }] }, { authorization: `Bearer ${token}` });
+  http("POST", `${url}/v1/agents/register`, { name, version: VERSION, runtimes: [{ name: "native", version: null }] }, {
+    authorization: `Bearer ${token}`,
+  });
 
 describe("labbroker enroll-token rotate", () => {
   test("replaces the token a running broker printed once: the new one enrolls agents at once, the old one no longer", async () => {

@@ -34,8 +34,13 @@ function labbrokerInvocations(snippet: string): string[][] {
 
 describe("examples", () => {
   test("the containerlab and netlab topologies are read as such (the native runtime runs the FRR example as written)", () => {
-    const classify = (path: string, topologyFile: string) => classifyTopology({ topologyFile, topology: new TextEncoder().encode(read(path)), extraFiles: [] });
-    expect(classify("topologies/native-routed-line.clab.yml", "native-routed-line.clab.yml")).toMatchObject({ kind: "containerlab", nodes: ["h1", "r1", "h2"], notes: [] });
+    const classify = (path: string, topologyFile: string) =>
+      classifyTopology({ topologyFile, topology: new TextEncoder().encode(read(path)), extraFiles: [] });
+    expect(classify("topologies/native-routed-line.clab.yml", "native-routed-line.clab.yml")).toMatchObject({
+      kind: "containerlab",
+      nodes: ["h1", "r1", "h2"],
+      notes: [],
+    });
     const frr = classify("topologies/containerlab-frr/frr-ospf.clab.yml", "frr-ospf.clab.yml");
     expect(frr).toMatchObject({ kind: "containerlab", nodes: ["r1", "r2"], notes: [] });
     expect(classify("topologies/netlab-ospf/topology.yml", "topology.yml")).toMatchObject({ kind: "netlab", nodes: ["r1", "r2", "r3"] });
@@ -52,14 +57,19 @@ describe("examples", () => {
     }
   });
 
-  test.each(["ci/buildkite.yml", "ci/Jenkinsfile"])("%s creates the session with --shell, ends it on exit, and its labbroker commands and flags exist", (path) => {
-    if (path.endsWith(".yml")) expect(() => parse(read(path))).not.toThrow();
-    const invocations = labbrokerInvocations(read(path));
-    expect(invocations.map((argv) => argv.slice(0, 2).join(" "))).toEqual(["session create", "lab up", "run r1"]);
-    expect(invocations[0]).toContain("--shell");
-    expect(read(path)).toContain("trap 'labbroker session end' EXIT");
-    for (const [name, ...argv] of invocations) expect(() => parseCommandArgv(COMMANDS.find((candidate) => candidate.name === name)!, argv, {})).not.toThrow();
-  });
+  test.each(["ci/buildkite.yml", "ci/Jenkinsfile"])(
+    "%s creates the session with --shell, ends it on exit, and its labbroker commands and flags exist",
+    (path) => {
+      if (path.endsWith(".yml")) expect(() => parse(read(path))).not.toThrow();
+      const invocations = labbrokerInvocations(read(path));
+      expect(invocations.map((argv) => argv.slice(0, 2).join(" "))).toEqual(["session create", "lab up", "run r1"]);
+      expect(invocations[0]).toContain("--shell");
+      expect(read(path)).toContain("trap 'labbroker session end' EXIT");
+      for (const [name, ...argv] of invocations) {
+        expect(() => parseCommandArgv(COMMANDS.find((candidate) => candidate.name === name)!, argv, {})).not.toThrow();
+      }
+    },
+  );
 
   test("CI snippets create the session with --shell and end it in a step that always runs", () => {
     const github = parse(read("ci/github-actions.yml")).jobs["lab-tests"].steps as { run?: string; if?: string }[];
@@ -78,12 +88,19 @@ describe.skipIf(!isRoot)(`the bun:test example suite${isRoot ? "" : ` (${NEEDS_R
   test("runs green from its folder against a broker, and leaves no session behind", async () => {
     await cluster.startBroker();
     await cluster.startAgent({ name: "example-host" });
-    const suite = Bun.spawn([process.execPath, "test"], { cwd: join(EXAMPLES, "bun-test"), env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN }, stdout: "pipe", stderr: "pipe" });
+    const suite = Bun.spawn([process.execPath, "test"], {
+      cwd: join(EXAMPLES, "bun-test"),
+      env: { ...environmentWithoutLabbroker(), LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const [code, stdout, stderr] = await Promise.all([suite.exited, new Response(suite.stdout).text(), new Response(suite.stderr).text()]);
     const output = stdout + stderr;
     expect(output).toContain(" 4 pass");
     expect({ code, failures: output.match(/^\(fail\).*$/gm) ?? [] }).toEqual({ code: 0, failures: [] });
-    const sessions = (await http("GET", `${cluster.url}/v1/sessions?state=ended`)).json as { items: { end_reason: string; client: { name?: string } }[] };
+    const sessions = (await http("GET", `${cluster.url}/v1/sessions?state=ended`)).json as {
+      items: { end_reason: string; client: { name?: string } }[];
+    };
     expect(sessions.items.map((session) => [session.client.name, session.end_reason])).toEqual([["example: routed line", "released"]]);
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { createClient } from "@libsql/client";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase, type Database } from "../db/connect.ts";
+import { type Database, openDatabase } from "../db/connect.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { migrationJournalSchema } from "../db/migration-journal.ts";
 import { embeddedMigrations } from "../db/migrations.generated.ts";

@@ -6,7 +6,12 @@ const ROOT = join(import.meta.dir, "..");
 
 /** `npx labbroker ARGS…` as a user types it in the checkout (package.json `bin`); `--no-install` so npm never asks a registry. */
 function npxLabbroker(args: string[], cwd: string) {
-  const result = Bun.spawnSync(["npx", "--no-install", "labbroker", ...args], { cwd, env: environmentWithoutLabbroker(), stdout: "pipe", stderr: "pipe" });
+  const result = Bun.spawnSync(["npx", "--no-install", "labbroker", ...args], {
+    cwd,
+    env: environmentWithoutLabbroker(),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 

@@ -27,7 +27,7 @@ describe("system routes", () => {
 
     const documented = new Set(
       Object.entries(document.paths as Record<string, object>).flatMap(([path, item]) =>
-        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)
       ),
     );
     const served = app.routes
@@ -98,7 +98,11 @@ describe("dashboard", () => {
 
   test("a session's CI links are http(s) URLs: a javascript: URL, which the dashboard would show as a link, is refused", async () => {
     for (const field of ["ci_job_url", "ci_pipeline_url"]) {
-      const refused = await broker.app.request("/v1/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ client: { [field]: "javascript:alert(1)//" } }) });
+      const refused = await broker.app.request("/v1/sessions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ client: { [field]: "javascript:alert(1)//" } }),
+      });
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { detail: string }).detail).toContain(`body.client.${field}: must be an http(s) URL`);
     }

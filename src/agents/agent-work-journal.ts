@@ -47,7 +47,14 @@ export class AgentWorkJournal {
   }
 
   start(id: string, kind: string, now: number): AgentJournalEntry {
-    const entry: AgentJournalEntry = { id, kind, state: "running", nextSeq: this.#entries.get(id)?.nextSeq ?? 1, outcome: null, updatedAt: now };
+    const entry: AgentJournalEntry = {
+      id,
+      kind,
+      state: "running",
+      nextSeq: this.#entries.get(id)?.nextSeq ?? 1,
+      outcome: null,
+      updatedAt: now,
+    };
     this.#save(entry);
     return entry;
   }

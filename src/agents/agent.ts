@@ -97,18 +97,22 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     const executor = EXECUTORS[work.kind];
     const run = executor
       ? executor({
-          work,
-          output: (line) => sender.send({ work_id: work.id, type: "output", stream: line.stream, node: line.node ?? null, text: line.text }),
-          signal,
-          env: options.env,
-          workDir: options.workDir,
-          interrupted: entry?.state === "interrupted",
-          services,
-        })
+        work,
+        output: (line) => sender.send({ work_id: work.id, type: "output", stream: line.stream, node: line.node ?? null, text: line.text }),
+        signal,
+        env: options.env,
+        workDir: options.workDir,
+        interrupted: entry?.state === "interrupted",
+        services,
+      })
       : Promise.reject(new Error(`This agent (version ${VERSION}) cannot run work of kind "${work.kind}"`));
     void run
       .then((result): WorkOutcomeRecord => ({ ok: true, result, error: null }))
-      .catch((error: unknown): WorkOutcomeRecord => ({ ok: false, result: null, error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown): WorkOutcomeRecord => ({
+        ok: false,
+        result: null,
+        error: error instanceof Error ? error.message : String(error),
+      }))
       .then((outcome) => {
         journal.finish(work.id, outcome, sender.nextSeqOf(work.id) + 1, clock.now());
         log.info("work finished", { workId: work.id, kind: work.kind, ok: outcome.ok, error: outcome.error });
@@ -121,7 +125,11 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     try {
       const labs = labReporter.next();
       const waitSeconds = labReporter.listing ? POLL_WAIT_WHILE_LISTING_S : AGENT_POLL_HOLD_S;
-      const { work, agent_token } = await client.poll(auth.agentId, auth.agentToken, { running: [...running], wait_s: waitSeconds, ...(labs ? { labs } : {}) }, signal);
+      const { work, agent_token } = await client.poll(auth.agentId, auth.agentToken, {
+        running: [...running],
+        wait_s: waitSeconds,
+        ...(labs ? { labs } : {}),
+      }, signal);
       reconnect.succeeded();
       if (agent_token) auth = adoptRotatedToken(options, auth, agent_token);
       if (labs) labReporter.delivered();
@@ -147,11 +155,20 @@ export async function runAgent(options: AgentOptions): Promise<void> {
  * Network errors and answers that may pass (5xx from a proxy while the broker restarts) are
  * retried forever; only a definite refusal (wrong token, name clash, version) ends the agent.
  */
-async function connect(options: AgentOptions, client: BrokerClient, { runtimes, inventory }: HostInventory, reconnect: Reconnect): Promise<{ agentId: string; agentToken: string }> {
+async function connect(
+  options: AgentOptions,
+  client: BrokerClient,
+  { runtimes, inventory }: HostInventory,
+  reconnect: Reconnect,
+): Promise<{ agentId: string; agentToken: string }> {
   const { log, signal } = options;
   if (!options.enrollToken) {
     const stored = loadCredentials(options.workDir, options.brokerUrl, options.name);
-    if (!stored) throw new Error(`no stored registration for "${options.name}" at ${options.brokerUrl} in ${options.workDir}; pass --token with the enrollment token`);
+    if (!stored) {
+      throw new Error(
+        `no stored registration for "${options.name}" at ${options.brokerUrl} in ${options.workDir}; pass --token with the enrollment token`,
+      );
+    }
     log.info("using the stored agent registration", { agentId: stored.agent_id, name: stored.name });
     return { agentId: stored.agent_id, agentToken: stored.agent_token };
   }
@@ -171,11 +188,23 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
         ...(current ? { current_agent_token: current.agent_token } : {}),
       });
       reconnect.succeeded();
-      saveCredentials(options.workDir, { broker: options.brokerUrl, name: options.name, agent_id: registered.agent_id, agent_token: registered.agent_token });
-      log.info("agent registered", { agentId: registered.agent_id, name: options.name, reattached: registered.reattached, runtimes: runtimes.map((runtime) => runtime.name) });
+      saveCredentials(options.workDir, {
+        broker: options.brokerUrl,
+        name: options.name,
+        agent_id: registered.agent_id,
+        agent_token: registered.agent_token,
+      });
+      log.info("agent registered", {
+        agentId: registered.agent_id,
+        name: options.name,
+        reattached: registered.reattached,
+        runtimes: runtimes.map((runtime) => runtime.name),
+      });
       return { agentId: registered.agent_id, agentToken: registered.agent_token };
     } catch (error) {
-      if (signal.aborted || isDefiniteRefusal(error) || !(error instanceof BrokerRequestError || error instanceof BrokerUnreachableError)) throw error;
+      if (signal.aborted || isDefiniteRefusal(error) || !(error instanceof BrokerRequestError || error instanceof BrokerUnreachableError)) {
+        throw error;
+      }
       await reconnect.failed("register with the broker", error, signal);
       signal.throwIfAborted();
     }
@@ -186,7 +215,11 @@ async function connect(options: AgentOptions, client: BrokerClient, { runtimes, 
  * The broker rotated this host's token (a session on it ended): saved first, so a restart keeps
  * it, then used for every request; the broker retires the old one when it sees the new one.
  */
-function adoptRotatedToken(options: AgentOptions, auth: { agentId: string; agentToken: string }, agentToken: string): { agentId: string; agentToken: string } {
+function adoptRotatedToken(
+  options: AgentOptions,
+  auth: { agentId: string; agentToken: string },
+  agentToken: string,
+): { agentId: string; agentToken: string } {
   saveCredentials(options.workDir, { broker: options.brokerUrl, name: options.name, agent_id: auth.agentId, agent_token: agentToken });
   options.log.info("agent token rotated", { agentId: auth.agentId });
   return { agentId: auth.agentId, agentToken };

@@ -1,6 +1,12 @@
 import type { z } from "zod";
 import { MAX_POLL_HOLD_S, POLL_SILENCE_MARGIN_S } from "../engine/agents/agent-liveness.ts";
-import type { AgentEventsBody, PollBody, PollResponseSchema, RegisterAgentBody, RegisterAgentResponse } from "../routes/agents/agent-schemas.ts";
+import type {
+  AgentEventsBody,
+  PollBody,
+  PollResponseSchema,
+  RegisterAgentBody,
+  RegisterAgentResponse,
+} from "../routes/agents/agent-schemas.ts";
 import type { LabBundleSchema } from "../routes/agents/get-lab-files.ts";
 
 /** The broker answered with an error status; `detail` is its problem+json message. */
@@ -63,7 +69,13 @@ export class BrokerClient {
   }
 
   labFiles(agentId: string, agentToken: string, labId: string): Promise<z.infer<typeof LabBundleSchema>> {
-    return this.#request("GET", `/v1/agents/${encodeURIComponent(agentId)}/labs/${encodeURIComponent(labId)}/files`, agentToken, undefined, 120_000);
+    return this.#request(
+      "GET",
+      `/v1/agents/${encodeURIComponent(agentId)}/labs/${encodeURIComponent(labId)}/files`,
+      agentToken,
+      undefined,
+      120_000,
+    );
   }
 
   #post<T>(path: string, token: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<T> {
@@ -82,8 +94,14 @@ export class BrokerClient {
       });
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (timeout.aborted) throw new BrokerUnreachableError(`no answer from the broker at ${this.baseUrl} within ${timeoutMs / 1000} s: the connection is dead or the broker is stuck`);
-      throw new BrokerUnreachableError(`cannot reach the broker at ${this.baseUrl}: ${error instanceof Error ? error.message : String(error)}`);
+      if (timeout.aborted) {
+        throw new BrokerUnreachableError(
+          `no answer from the broker at ${this.baseUrl} within ${timeoutMs / 1000} s: the connection is dead or the broker is stuck`,
+        );
+      }
+      throw new BrokerUnreachableError(
+        `cannot reach the broker at ${this.baseUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const text = await response.text();
     const parsed = parseBody(text);

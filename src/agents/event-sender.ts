@@ -1,7 +1,7 @@
 import { type Clock, sleepOn } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { AgentEventsBody } from "../routes/agents/agent-schemas.ts";
-import { BrokerRequestError, type BrokerClient } from "./broker-client.ts";
+import { type BrokerClient, BrokerRequestError } from "./broker-client.ts";
 
 type AgentEvent = AgentEventsBody["events"][number];
 export type UnsequencedEvent = AgentEvent extends infer E ? (E extends AgentEvent ? Omit<E, "seq"> : never) : never;
@@ -106,12 +106,22 @@ export class EventSender {
    */
   #replaceTooLarge(event: AgentEvent, error: BrokerRequestError): void {
     const bytes = Buffer.byteLength(JSON.stringify(event));
-    this.log.warn("the broker refuses an event as too large; sending a note instead", { workId: event.work_id, seq: event.seq, type: event.type, bytes, detail: error.detail });
+    this.log.warn("the broker refuses an event as too large; sending a note instead", {
+      workId: event.work_id,
+      seq: event.seq,
+      type: event.type,
+      bytes,
+      detail: error.detail,
+    });
     const why = `${bytes} bytes of JSON, larger than the broker accepts (${error.detail})`;
-    this.#queue[0] =
-      event.type === "output"
-        ? { ...event, stream: "info", text: `[labbroker: an output chunk was dropped: ${why}]` }
-        : { work_id: event.work_id, seq: event.seq, type: "result", ok: false, result: null, error: `The result of this work could not be delivered: ${why}` };
+    this.#queue[0] = event.type === "output" ? { ...event, stream: "info", text: `[labbroker: an output chunk was dropped: ${why}]` } : {
+      work_id: event.work_id,
+      seq: event.seq,
+      type: "result",
+      ok: false,
+      result: null,
+      error: `The result of this work could not be delivered: ${why}`,
+    };
   }
 
   #resequence(error: BrokerRequestError): void {

@@ -56,7 +56,9 @@ export async function detectInventory(env: Record<string, string | undefined>, h
   };
 }
 
-async function probeNative(env: Record<string, string | undefined>): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
+async function probeNative(
+  env: Record<string, string | undefined>,
+): Promise<{ available: true; version: string | null } | { available: false; reason: string }> {
   if (process.getuid?.() !== 0) return { available: false, reason: "the agent does not run as root" };
   if (resolveExecutable("ip", env.PATH) === "ip") return { available: false, reason: "iproute2 (ip) is not installed" };
   const sharing = netnsSharingProblem();
@@ -65,7 +67,11 @@ async function probeNative(env: Record<string, string | undefined>): Promise<{ a
   return { available: true, version: /iproute2-(\S+?),?\s/.exec(result.stdout + " ")?.[1] ?? null };
 }
 
-async function probeVersion(argv: string[], pattern: RegExp, env: Record<string, string | undefined>): Promise<{ installed: boolean; version: string | null }> {
+async function probeVersion(
+  argv: string[],
+  pattern: RegExp,
+  env: Record<string, string | undefined>,
+): Promise<{ installed: boolean; version: string | null }> {
   const path = resolveExecutable(argv[0]!, env.PATH);
   if (!path.includes("/") || !existsSync(path)) return { installed: false, version: null };
   const result = await runCommand(argv, { timeoutMs: PROBE_TIMEOUT_MS, env: { ...env, CLAB_VERSION_CHECK: "disable" } });
@@ -78,7 +84,14 @@ async function listInterfaces(env: Record<string, string | undefined>): Promise<
   const result = await runCommand(["ip", "-j", "address", "show"], { timeoutMs: PROBE_TIMEOUT_MS, env });
   if (result.code !== 0) return [];
   try {
-    const links = JSON.parse(result.stdout) as { ifname: string; mtu: number; operstate: string; address?: string; link_type: string; addr_info?: { local: string; prefixlen: number; scope?: string }[] }[];
+    const links = JSON.parse(result.stdout) as {
+      ifname: string;
+      mtu: number;
+      operstate: string;
+      address?: string;
+      link_type: string;
+      addr_info?: { local: string; prefixlen: number; scope?: string }[];
+    }[];
     return links.map((link) => ({
       name: link.ifname,
       mtu: link.mtu,

@@ -67,7 +67,12 @@ export async function runningLabInstances(runtimes: AgentServices["runtimes"], l
   const reports = await Promise.all(
     Object.values(runtimes).map(async (runtime) => {
       try {
-        return (await runtime.listRunning()).map((instance) => ({ instance_name: instance.instanceName, lab_id: instance.labId, runtime: runtime.name, problem: instance.problem ?? null }));
+        return (await runtime.listRunning()).map((instance) => ({
+          instance_name: instance.instanceName,
+          lab_id: instance.labId,
+          runtime: runtime.name,
+          problem: instance.problem ?? null,
+        }));
       } catch (error) {
         log.warn("cannot list running labs", { runtime: runtime.name, error: error instanceof Error ? error.message : String(error) });
         return null;

@@ -23,7 +23,11 @@ export class Reconnect {
     this.#failingSince ??= this.clock.now();
     this.#failures += 1;
     const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** (this.#failures - 1), AGENT_RETRY_MAX_S * 1000);
-    this.log.warn(`cannot ${what}; retrying`, { attempt: this.#failures, error: error instanceof Error ? error.message : String(error), retryInMs });
+    this.log.warn(`cannot ${what}; retrying`, {
+      attempt: this.#failures,
+      error: error instanceof Error ? error.message : String(error),
+      retryInMs,
+    });
     await sleepOn(this.clock, retryInMs, signal);
   }
 

@@ -11,7 +11,9 @@ export const MINIMUM_TOOL_VERSIONS = { containerlab: "0.74.3", netlab: "26.02" }
 export function unsupportedVersionReason(tool: keyof typeof MINIMUM_TOOL_VERSIONS, version: string | null): string | null {
   const minimum = MINIMUM_TOOL_VERSIONS[tool];
   if (version === null) return `${tool} is installed but its version could not be read (need ${minimum} or later)`;
-  return compareVersions(version, minimum) < 0 ? `${tool} ${version} is older than ${minimum}, the oldest version this agent supports` : null;
+  return compareVersions(version, minimum) < 0
+    ? `${tool} ${version} is older than ${minimum}, the oldest version this agent supports`
+    : null;
 }
 
 /** Numeric comparison of dotted versions ("0.74.10" > "0.74.3"); a leading "v" and any suffix after the numbers are ignored. */

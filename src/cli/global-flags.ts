@@ -3,7 +3,11 @@ import type { OptionSpec } from "../config/option-spec.ts";
 import { UsageError } from "./command.ts";
 
 /** Flags accepted before the command name (`labbroker --broker URL queue`): those every client command shares. */
-const GLOBAL_OPTIONS: readonly OptionSpec[] = [...Object.values(clientOptions), ...Object.values(sessionOption), ...Object.values(waitTimeoutOption)];
+const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  ...Object.values(clientOptions),
+  ...Object.values(sessionOption),
+  ...Object.values(waitTimeoutOption),
+];
 
 /**
  * Splits argv into the command name and its arguments, moving global flags given before the name
@@ -14,8 +18,14 @@ export function splitCommandLine(argv: readonly string[]): { name: string | unde
   let index = 0;
   while (index < argv.length && argv[index]!.startsWith("-") && !isHelpFlag(argv[index]!)) {
     const token = argv[index]!;
-    const spec = GLOBAL_OPTIONS.find((option) => token === `--${option.flag}` || token.startsWith(`--${option.flag}=`) || (option.short !== undefined && token === `-${option.short}`));
-    if (!spec) throw new UsageError(`unknown option '${token}' before the command (global options: ${GLOBAL_OPTIONS.map((option) => `--${option.flag}`).join(", ")})`);
+    const spec = GLOBAL_OPTIONS.find((option) =>
+      token === `--${option.flag}` || token.startsWith(`--${option.flag}=`) || (option.short !== undefined && token === `-${option.short}`)
+    );
+    if (!spec) {
+      throw new UsageError(
+        `unknown option '${token}' before the command (global options: ${GLOBAL_OPTIONS.map((option) => `--${option.flag}`).join(", ")})`,
+      );
+    }
     const takesValue = spec.kind !== "boolean" && !token.includes("=");
     if (takesValue && index + 1 >= argv.length) throw new UsageError(`option '${token}' needs a value`);
     leading.push(...argv.slice(index, index + (takesValue ? 2 : 1)));

@@ -31,7 +31,14 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
       io.stdout(commandUsage(command));
       return ExitCode.ok;
     }
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, env: context.env, io, signal: context.signal, self: context.self });
+    return await command.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      env: context.env,
+      io,
+      signal: context.signal,
+      self: context.self,
+    });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const where = command ? `labbroker ${command.name}` : "labbroker";

@@ -3,12 +3,16 @@ import type { CliCommand } from "./command.ts";
 /** The `--help` text of one command, generated from its option table. */
 export function commandUsage(command: CliCommand): string {
   const lines = [
-    `Usage: labbroker ${command.name}${Object.keys(command.options).length ? " [options]" : ""}${command.positionals ? ` ${command.positionals}` : ""}`,
+    `Usage: labbroker ${command.name}${Object.keys(command.options).length ? " [options]" : ""}${
+      command.positionals ? ` ${command.positionals}` : ""
+    }`,
     "",
     command.summary,
   ];
   const rows = Object.values(command.options).map((spec) => {
-    const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.flag}${spec.kind === "boolean" ? "" : ` ${spec.placeholder ?? "VALUE"}`}`;
+    const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.flag}${
+      spec.kind === "boolean" ? "" : ` ${spec.placeholder ?? "VALUE"}`
+    }`;
     const repeat = spec.kind === "list" ? " (repeatable)" : "";
     const env = spec.env ? ` [env ${spec.env}]` : "";
     return [names, `${spec.description}${repeat}${env}`] as const;

@@ -18,8 +18,20 @@ export interface EventQuery {
  * the last event seen); a one-off read fails at once when the broker cannot be reached.
  */
 export async function* brokerEvents(http: BrokerHttp, options: EventQuery): AsyncGenerator<BrokerEvent> {
-  const query = { tail: options.tail, type: options.type, session_id: options.sessionId, follow: options.follow === false ? "false" : undefined };
-  for await (const event of followEvents(http, "/v1/events", { query, isLast: (event) => event.event === "end", signal: options.signal, maxFailures: options.follow === false ? 0 : Infinity })) {
+  const query = {
+    tail: options.tail,
+    type: options.type,
+    session_id: options.sessionId,
+    follow: options.follow === false ? "false" : undefined,
+  };
+  for await (
+    const event of followEvents(http, "/v1/events", {
+      query,
+      isLast: (event) => event.event === "end",
+      signal: options.signal,
+      maxFailures: options.follow === false ? 0 : Infinity,
+    })
+  ) {
     if (event.event !== "end" && event.id !== undefined) yield JSON.parse(event.data) as BrokerEvent;
   }
 }

@@ -1,8 +1,27 @@
-import type { BrokerEvent, ClientInfo, CreatedToken, CreateSessionBody, CreateTokenBody, HostCalendar, HostPatch, HostView, JobView, LabQuery, LabView, RequirementInput, SessionListItem, SessionManifest, SessionQuery, SessionView, TokenView, Whoami } from "./api-types.ts";
+import type {
+  BrokerEvent,
+  ClientInfo,
+  CreatedToken,
+  CreateSessionBody,
+  CreateTokenBody,
+  HostCalendar,
+  HostPatch,
+  HostView,
+  JobView,
+  LabQuery,
+  LabView,
+  RequirementInput,
+  SessionListItem,
+  SessionManifest,
+  SessionQuery,
+  SessionView,
+  TokenView,
+  Whoami,
+} from "./api-types.ts";
 import { type Environment, processEnvironment, resolveBrokerUrl, resolveToken, splitCredentials } from "./environment.ts";
 import { BrokerHttp, type FetchLike } from "./http.ts";
 import { Job } from "./job.ts";
-import { type EventQuery, brokerEvents } from "./broker-events.ts";
+import { brokerEvents, type EventQuery } from "./broker-events.ts";
 import { Lab, listLabs } from "./lab.ts";
 import { Session } from "./session.ts";
 import type { ActivationWaitOptions } from "./wait-for-activation.ts";
@@ -60,7 +79,9 @@ export class LabBroker {
   async session(request: SessionRequest = {}): Promise<Session> {
     const { hosts, priority, client, idempotencyKey, strict, wait, onWait, onReconnect, timeoutS, signal } = request;
     const body: CreateSessionBody = {
-      ...(hosts && Object.keys(hosts).length > 0 ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) } : {}),
+      ...(hosts && Object.keys(hosts).length > 0
+        ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) }
+        : {}),
       ...(priority !== undefined ? { priority } : {}),
       ...(client ? { client } : {}),
     };

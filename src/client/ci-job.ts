@@ -21,7 +21,9 @@ function recognise(env: Environment): CiJob | null {
 }
 
 function github(env: Environment): CiJob {
-  const run = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const run = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+    ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+    : undefined;
   return {
     ci_system: "github-actions",
     // A job's own URL needs the job's numeric id, which Actions does not export; the run's page lists its jobs.
@@ -50,9 +52,13 @@ function gitlab(env: Environment): CiJob {
 function buildkite(env: Environment): CiJob {
   return {
     ci_system: "buildkite",
-    ci_job_url: env.BUILDKITE_BUILD_URL && env.BUILDKITE_JOB_ID ? `${env.BUILDKITE_BUILD_URL}#${env.BUILDKITE_JOB_ID}` : env.BUILDKITE_BUILD_URL,
+    ci_job_url: env.BUILDKITE_BUILD_URL && env.BUILDKITE_JOB_ID
+      ? `${env.BUILDKITE_BUILD_URL}#${env.BUILDKITE_JOB_ID}`
+      : env.BUILDKITE_BUILD_URL,
     ci_job_id: env.BUILDKITE_JOB_ID,
-    ci_pipeline: env.BUILDKITE_PIPELINE_SLUG && env.BUILDKITE_BUILD_NUMBER ? `${env.BUILDKITE_PIPELINE_SLUG} #${env.BUILDKITE_BUILD_NUMBER}` : env.BUILDKITE_PIPELINE_SLUG,
+    ci_pipeline: env.BUILDKITE_PIPELINE_SLUG && env.BUILDKITE_BUILD_NUMBER
+      ? `${env.BUILDKITE_PIPELINE_SLUG} #${env.BUILDKITE_BUILD_NUMBER}`
+      : env.BUILDKITE_PIPELINE_SLUG,
     ci_pipeline_url: env.BUILDKITE_BUILD_URL,
     ci_commit: env.BUILDKITE_COMMIT,
     ci_branch: env.BUILDKITE_BRANCH,

@@ -32,7 +32,10 @@ export function splitCredentials(url: string): { url: string; token?: string } {
 }
 
 /** An explicit token wins, then LABBROKER_TOKEN from the environment given, then one in the URL. */
-export function resolveToken(options: { token?: string | undefined; env?: Environment | undefined }, urlToken: string | undefined): string | undefined {
+export function resolveToken(
+  options: { token?: string | undefined; env?: Environment | undefined },
+  urlToken: string | undefined,
+): string | undefined {
   return options.token || options.env?.LABBROKER_TOKEN || urlToken || undefined;
 }
 

@@ -97,12 +97,11 @@ export async function errorFromResponse(response: Response, what: string): Promi
   const body = parseJsonObject(text);
   const code = CODE_BY_STATUS[response.status] ?? (response.status >= 500 ? "server" : "http");
   const title = typeof body?.title === "string" ? body.title : response.statusText || `HTTP ${response.status}`;
-  const detail =
-    typeof body?.detail === "string"
-      ? body.detail
-      : body?.detail !== undefined
-        ? JSON.stringify(body.detail)
-        : text.trim() || `${what} answered ${response.status}`;
+  const detail = typeof body?.detail === "string"
+    ? body.detail
+    : body?.detail !== undefined
+    ? JSON.stringify(body.detail)
+    : text.trim() || `${what} answered ${response.status}`;
   return new LabBrokerError({ code, title, detail, status: response.status, problem: body });
 }
 

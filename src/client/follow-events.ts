@@ -49,7 +49,11 @@ export async function* followEvents(http: BrokerHttp, path: string, options: Fol
     try {
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (parser.lastEventId !== undefined) headers["last-event-id"] = parser.lastEventId;
-      const response = await http.send("GET", path, { ...(options.query ? { query: options.query } : {}), headers, signal: connection.signal }).catch((error: unknown) => {
+      const response = await http.send("GET", path, {
+        ...(options.query ? { query: options.query } : {}),
+        headers,
+        signal: connection.signal,
+      }).catch((error: unknown) => {
         if (options.signal?.aborted || !isTransient(error)) throw error;
         failure = error;
         return null;

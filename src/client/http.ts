@@ -46,7 +46,12 @@ export class BrokerHttp {
     const url = this.url(path, options.query);
     let response: Response;
     try {
-      response = await this.#fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      response = await this.#fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       throw new LabBrokerError({
@@ -69,5 +74,6 @@ export class BrokerHttp {
 
 /** Whether a request that failed this way may succeed when simply tried again later. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof LabBrokerError && (error.code === "unreachable" || error.status === 502 || error.status === 503 || error.status === 504);
+  return error instanceof LabBrokerError &&
+    (error.code === "unreachable" || error.status === 502 || error.status === 503 || error.status === 504);
 }

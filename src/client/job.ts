@@ -24,7 +24,15 @@ export async function* outputChunks(
   const isEnd = (event: ServerSentEvent) => event.event === "end";
   const lastEventId = options.after === undefined ? undefined : String(options.after);
   const query = options.follow === false ? { follow: "false" } : {};
-  for await (const event of followEvents(http, path, { query, isLast: isEnd, lastEventId, signal: options.signal, ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}) })) {
+  for await (
+    const event of followEvents(http, path, {
+      query,
+      isLast: isEnd,
+      lastEventId,
+      signal: options.signal,
+      ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
+    })
+  ) {
     if (event.event === "output") yield { ...(JSON.parse(event.data) as Omit<OutputChunk, "id">), id: Number(event.id) };
   }
 }
@@ -87,7 +95,9 @@ export class Job {
 
   /** Signals the job's process tree (default SIGKILL); a finished job is left alone and the result says so. */
   async kill(signal?: JobSignal): Promise<KillResult> {
-    const outcome = await this.#http.json<KillResult>("POST", `/v1/jobs/${encodeURIComponent(this.id)}/kill`, { json: signal ? { signal } : {} });
+    const outcome = await this.#http.json<KillResult>("POST", `/v1/jobs/${encodeURIComponent(this.id)}/kill`, {
+      json: signal ? { signal } : {},
+    });
     this.#view = outcome.job;
     return outcome;
   }

@@ -21,7 +21,9 @@ export function readLabFiles(topologyPath: string, extras: readonly string[] = [
   for (const extra of extras) {
     for (const file of filesUnder(resolve(extra))) {
       const path = relative(base, file);
-      if (path.startsWith("..") || path.startsWith(sep)) throw new Error(`Extra file "${extra}" is not inside the topology's folder ${base}`);
+      if (path.startsWith("..") || path.startsWith(sep)) {
+        throw new Error(`Extra file "${extra}" is not inside the topology's folder ${base}`);
+      }
       extraFiles[path.split(sep).join("/")] = new Uint8Array(readFileSync(file));
     }
   }

@@ -1,7 +1,7 @@
 import type { LabDevice, LabNodeInfo, LabQuery, LabView, OutputChunk } from "./api-types.ts";
 import { LabFailedError, WaitTimeoutError } from "./errors.ts";
 import type { BrokerHttp } from "./http.ts";
-import { type OutputOptions, outputChunks } from "./job.ts";
+import { outputChunks, type OutputOptions } from "./job.ts";
 import { LabNode } from "./place.ts";
 import { deadlineSignal } from "./timing.ts";
 
@@ -79,13 +79,17 @@ export class Lab {
    */
   async waitUntilRunning(options: LabWaitOptions = {}): Promise<this> {
     await this.#settle(options, "is still deploying");
-    if (this.state !== "running") throw new LabFailedError(this.#view, `Lab ${this.#view.instance_name} is ${this.state}: ${this.error ?? "no error was reported"}`);
+    if (this.state !== "running") {
+      throw new LabFailedError(this.#view, `Lab ${this.#view.instance_name} is ${this.state}: ${this.error ?? "no error was reported"}`);
+    }
     return this;
   }
 
   /** Drops this session's hold; the lab keeps running for reuse by a later session with the same topology. */
   async release(): Promise<LabView> {
-    this.#view = await this.#http.json<LabView>("POST", `/v1/labs/${encodeURIComponent(this.id)}/release`, { json: { session_id: this.sessionId } });
+    this.#view = await this.#http.json<LabView>("POST", `/v1/labs/${encodeURIComponent(this.id)}/release`, {
+      json: { session_id: this.sessionId },
+    });
     return this.#view;
   }
 
@@ -93,16 +97,28 @@ export class Lab {
   async destroy(options: LabWaitOptions = {}): Promise<LabView> {
     this.#view = await this.#http.json<LabView>("DELETE", `/v1/labs/${encodeURIComponent(this.id)}`, { query: { force: true } });
     await this.#settle(options, "is still being destroyed");
-    if (this.state !== "inactive") throw new LabFailedError(this.#view, `Lab ${this.#view.instance_name} could not be destroyed: ${this.error ?? this.state}`);
+    if (this.state !== "inactive") {
+      throw new LabFailedError(this.#view, `Lab ${this.#view.instance_name} could not be destroyed: ${this.error ?? this.state}`);
+    }
     return this.#view;
   }
 
   async #settle(options: LabWaitOptions, stillBusy: string): Promise<void> {
-    const deadline = deadlineSignal(options.timeoutS, () => new WaitTimeoutError(`Lab ${this.#view.instance_name} ${stillBusy} after ${options.timeoutS} s`), options.signal);
+    const deadline = deadlineSignal(
+      options.timeoutS,
+      () => new WaitTimeoutError(`Lab ${this.#view.instance_name} ${stillBusy} after ${options.timeoutS} s`),
+      options.signal,
+    );
     try {
       // With a deadline, a restarting broker is waited for as long as it allows (a lab deploy outlives the broker).
       const maxFailures = options.timeoutS !== undefined ? Infinity : undefined;
-      for await (const chunk of outputChunks(this.#http, `/v1/labs/${encodeURIComponent(this.id)}/logs`, { after: this.#logCursor, signal: deadline.signal, maxFailures })) {
+      for await (
+        const chunk of outputChunks(this.#http, `/v1/labs/${encodeURIComponent(this.id)}/logs`, {
+          after: this.#logCursor,
+          signal: deadline.signal,
+          maxFailures,
+        })
+      ) {
         this.#logCursor = chunk.id;
         options.onLog?.(chunk);
       }

@@ -104,7 +104,11 @@ export class SessionHost extends Place {
 
   /** Writes a file on the host (absolute path, written atomically). */
   upload(path: string, content: FileContent): Promise<FileWritten> {
-    return this.http.json<FileWritten>("PUT", this.#filesPath, { query: { path }, body: toBytes(content), headers: { "content-type": "application/octet-stream" } });
+    return this.http.json<FileWritten>("PUT", this.#filesPath, {
+      query: { path },
+      body: toBytes(content),
+      headers: { "content-type": "application/octet-stream" },
+    });
   }
 
   async download(path: string): Promise<Uint8Array> {
@@ -124,9 +128,13 @@ export class LabNode extends Place {
   readonly info: LabNodeInfo | undefined;
 
   constructor(http: BrokerHttp, sessionId: string, labId: string, name: string, info: LabNodeInfo | undefined) {
-    super(http, sessionId, `/v1/sessions/${encodeURIComponent(sessionId)}/labs/${encodeURIComponent(labId)}/nodes/${encodeURIComponent(name)}`, { lab_id: labId, node: name });
+    super(
+      http,
+      sessionId,
+      `/v1/sessions/${encodeURIComponent(sessionId)}/labs/${encodeURIComponent(labId)}/nodes/${encodeURIComponent(name)}`,
+      { lab_id: labId, node: name },
+    );
     this.name = name;
     this.info = info;
   }
 }
-

@@ -108,7 +108,9 @@ export class Session implements AsyncDisposable {
 
   /** Records a result of the test's own beside its jobs (LNST's custom result). */
   recordResult(description: string, result: "PASS" | "FAIL", data?: unknown): Promise<SessionResultView> {
-    return this.#http.json<SessionResultView>("POST", `${this.#path}/results`, { json: { description, result, ...(data === undefined ? {} : { data }) } });
+    return this.#http.json<SessionResultView>("POST", `${this.#path}/results`, {
+      json: { description, result, ...(data === undefined ? {} : { data }) },
+    });
   }
 
   /** Ends the session (its labs are released, its hosts go to the next in line). Ending twice is harmless. */
@@ -130,4 +132,3 @@ export class Session implements AsyncDisposable {
     else this.detach();
   }
 }
-

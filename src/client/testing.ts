@@ -70,7 +70,11 @@ export function useSession(hooks: SuiteHooks, options: UseSessionOptions = {}): 
 /** A session and a running lab for the suite; the lab is destroyed and the session ended in `afterAll`. */
 export function useLab(hooks: SuiteHooks, options: UseLabOptions): LabFixture {
   const { topology, fileName, extraFiles, role, runtime, reuse, onLog } = options;
-  const fixture = suiteFixture(hooks, options, (session, timeoutS) => session.lab(topology, { fileName, extraFiles, role, runtime, reuse, onLog, timeoutS }));
+  const fixture = suiteFixture(
+    hooks,
+    options,
+    (session, timeoutS) => session.lab(topology, { fileName, extraFiles, role, runtime, reuse, onLog, timeoutS }),
+  );
   return {
     get session() {
       return fixture.session();
@@ -84,7 +88,11 @@ export function useLab(hooks: SuiteHooks, options: UseLabOptions): LabFixture {
 }
 
 /** Registers the hooks that acquire and release; returns accessors that say clearly when used too early. */
-function suiteFixture(hooks: SuiteHooks, options: UseSessionOptions, acquireLab: (session: Session, timeoutS: number) => Promise<Lab | null>) {
+function suiteFixture(
+  hooks: SuiteHooks,
+  options: UseSessionOptions,
+  acquireLab: (session: Session, timeoutS: number) => Promise<Lab | null>,
+) {
   const timeoutS = options.setupTimeoutS ?? DEFAULT_SETUP_TIMEOUT_S;
   let session: Session | undefined;
   /** False when the suite joined an existing session (LABBROKER_SESSION) rather than queueing its own. */

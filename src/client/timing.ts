@@ -15,7 +15,11 @@ export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /** A signal that aborts with `reason` after `seconds` (never when undefined), or when `outer` aborts. */
-export function deadlineSignal(seconds: number | undefined, reason: () => Error, outer?: AbortSignal): { signal: AbortSignal | undefined; expired: () => boolean; clear: () => void } {
+export function deadlineSignal(
+  seconds: number | undefined,
+  reason: () => Error,
+  outer?: AbortSignal,
+): { signal: AbortSignal | undefined; expired: () => boolean; clear: () => void } {
   if (seconds === undefined) return { signal: outer, expired: () => false, clear: () => {} };
   const controller = new AbortController();
   let expired = false;

@@ -28,7 +28,13 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
     last = status;
   };
   if (view.state === "waiting") {
-    report({ position: view.position ?? 0, reason: view.wait_reason ?? "", unsatisfiable: view.unsatisfiable, estimated_start_at: view.estimated_start_at, held_by: view.held_by });
+    report({
+      position: view.position ?? 0,
+      reason: view.wait_reason ?? "",
+      unsatisfiable: view.unsatisfiable,
+      estimated_start_at: view.estimated_start_at,
+      held_by: view.held_by,
+    });
   }
   let settled = view;
   if (view.state === "waiting") {
@@ -43,10 +49,22 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
       if (last) options.onWait?.(last, view.id);
     };
     const why = () => (lost ? `the broker is unreachable: ${lost.reason}` : (last?.reason ?? ""));
-    const deadline = deadlineSignal(options.timeoutS, () => new WaitTimeoutError(`Session ${view.id} is still waiting after ${options.timeoutS} s${why() ? ` (${why()})` : ""}`), options.signal);
+    const deadline = deadlineSignal(
+      options.timeoutS,
+      () => new WaitTimeoutError(`Session ${view.id} is still waiting after ${options.timeoutS} s${why() ? ` (${why()})` : ""}`),
+      options.signal,
+    );
     try {
       const isSettled = (type: string) => type === "session.activated" || type === "session.ended";
-      for await (const event of followEvents(http, `${path}/events`, { isLast: (event) => isSettled(event.event), signal: deadline.signal, maxFailures: Infinity, onReconnect, onReconnected })) {
+      for await (
+        const event of followEvents(http, `${path}/events`, {
+          isLast: (event) => isSettled(event.event),
+          signal: deadline.signal,
+          maxFailures: Infinity,
+          onReconnect,
+          onReconnected,
+        })
+      ) {
         if (event.event === "position") report(JSON.parse(event.data) as WaitStatus);
       }
     } finally {
@@ -54,11 +72,19 @@ export async function waitForActivation(http: BrokerHttp, view: SessionView, opt
     }
     settled = await http.json<SessionView>("GET", path);
   }
-  if (settled.state === "ended") throw new SessionEndedError(settled, `Session ${settled.id} ended (${settled.end_reason ?? "unknown reason"}) before it became active`);
+  if (settled.state === "ended") {
+    throw new SessionEndedError(settled, `Session ${settled.id} ended (${settled.end_reason ?? "unknown reason"}) before it became active`);
+  }
   return settled;
 }
 
 /** What a waiting client is told about again when it changes: place, reason, estimate, the sessions in the way. */
 function waitKey(status: WaitStatus): string {
-  return JSON.stringify([status.position, status.reason, status.unsatisfiable, status.estimated_start_at, status.held_by.map((holder) => holder.session_id)]);
+  return JSON.stringify([
+    status.position,
+    status.reason,
+    status.unsatisfiable,
+    status.estimated_start_at,
+    status.held_by.map((holder) => holder.session_id),
+  ]);
 }

@@ -71,7 +71,9 @@ export class BrokerState {
       if (session.idempotencyKey) state.byIdempotencyKey.set(session.idempotencyKey, session);
       if (session.state === "waiting") state.queue.add(session);
       if (session.state === "scheduled") state.addBooking(session);
-      if (session.state === "active") for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
+      if (session.state === "active") {
+        for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
+      }
     }
     state.work = await OpenWork.load(orm);
     const finished = await orm
@@ -100,7 +102,9 @@ export class BrokerState {
 
   addBooking(session: Session): void {
     this.#scheduled.add(session.id);
-    for (const hostId of Object.values(session.assignments ?? {})) this.bookings.set(hostId, [...(this.bookings.get(hostId) ?? []), session]);
+    for (const hostId of Object.values(session.assignments ?? {})) {
+      this.bookings.set(hostId, [...(this.bookings.get(hostId) ?? []), session]);
+    }
   }
 
   removeBooking(session: Session): void {

@@ -101,4 +101,3 @@ export class RequestTimeoutError extends DomainError {
   readonly status = 408;
   readonly title = "Request timeout";
 }
-

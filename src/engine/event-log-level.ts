@@ -2,7 +2,14 @@ import type { LogLevel } from "../log.ts";
 import type { BrokerEvent } from "./event-log.ts";
 
 /** Events that mean something went wrong on a host or in a lab: an operator should see them. */
-const WARNING_EVENTS = new Set(["lab.failed", "lab.orphan", "host.offline", "host.unhealthy", "session.reservation-failed", "work.redelivered"]);
+const WARNING_EVENTS = new Set([
+  "lab.failed",
+  "lab.orphan",
+  "host.offline",
+  "host.unhealthy",
+  "session.reservation-failed",
+  "work.redelivered",
+]);
 /** Ends a session did not choose: reaped for silence, lost with its host, or never started. */
 const FORCED_END_REASONS = new Set(["expired", "host-lost", "reservation-failed"]);
 

@@ -76,7 +76,14 @@ export class EventLog {
   }
 
   /** Assigns the next id and returns the event with the statement that stores it. */
-  create(statements: HotStatements, at: number, type: string, refs: EventRefs, data: Record<string, unknown>, actor: string): { event: BrokerEvent; query: JournalQuery } {
+  create(
+    statements: HotStatements,
+    at: number,
+    type: string,
+    refs: EventRefs,
+    data: Record<string, unknown>,
+    actor: string,
+  ): { event: BrokerEvent; query: JournalQuery } {
     const event: BrokerEvent = { id: this.#nextId++, at, type, ...refs, data, actor };
     const query = statements.insertEvent({
       id: event.id,
@@ -108,7 +115,8 @@ export class EventLog {
 
   /** Committed events after `afterId` that match `filter`, oldest first. */
   async readSince(orm: Orm, filter: EventFilter, afterId: number, limit: number): Promise<BrokerEvent[]> {
-    const rows = await orm.select().from(events).where(and(gt(events.id, afterId), ...filterConditions(filter))).orderBy(asc(events.id)).limit(limit);
+    const rows = await orm.select().from(events).where(and(gt(events.id, afterId), ...filterConditions(filter))).orderBy(asc(events.id))
+      .limit(limit);
     return rows.map((row) => ({
       id: row.id,
       at: row.at,
@@ -124,7 +132,8 @@ export class EventLog {
 
   /** The id after which the last `count` events matching `filter` start (0 when there are fewer). */
   async tailStart(orm: Orm, filter: EventFilter, count: number): Promise<number> {
-    const [row] = await orm.select({ id: events.id }).from(events).where(and(...filterConditions(filter))).orderBy(desc(events.id)).limit(1).offset(count);
+    const [row] = await orm.select({ id: events.id }).from(events).where(and(...filterConditions(filter))).orderBy(desc(events.id)).limit(1)
+      .offset(count);
     return row?.id ?? 0;
   }
 }
@@ -136,7 +145,9 @@ function filterConditions(filter: EventFilter): SQL[] {
   if (filter.labId) conditions.push(eq(events.labId, filter.labId));
   if (filter.jobId) conditions.push(eq(events.jobId, filter.jobId));
   if (filter.actor) conditions.push(eq(events.actor, filter.actor));
-  if (filter.type) conditions.push(or(eq(events.type, filter.type), sql`substr(${events.type}, 1, ${filter.type.length + 1}) = ${`${filter.type}.`}`)!);
+  if (filter.type) {
+    conditions.push(or(eq(events.type, filter.type), sql`substr(${events.type}, 1, ${filter.type.length + 1}) = ${`${filter.type}.`}`)!);
+  }
   return conditions;
 }
 

@@ -59,7 +59,9 @@ async function checkMigrations(ctx: EngineContext, expected: number): Promise<Re
   const [row] = await ctx.orm.select({ applied: count() }).from(sql`__drizzle_migrations`);
   const applied = row?.applied ?? 0;
   if (applied === expected) return { ok: true, detail: `${applied} migrations applied` };
-  if (applied > expected) return { ok: false, detail: `the database has ${applied} migrations, newer than this broker's ${expected}: run the newer broker` };
+  if (applied > expected) {
+    return { ok: false, detail: `the database has ${applied} migrations, newer than this broker's ${expected}: run the newer broker` };
+  }
   return { ok: false, detail: `${applied} of ${expected} migrations applied: run labbroker migrate` };
 }
 
@@ -68,7 +70,9 @@ function checkHousekeeping(ctx: EngineContext): ReadinessCheck {
   const lateAfter = Math.max(LATE_AFTER_MS, LATE_ROUNDS * ctx.settings.housekeepingIntervalMs);
   const last = ctx.health.housekeepingRoundAt;
   if (last === null) {
-    return now - ctx.startedAt <= lateAfter ? { ok: true, detail: "starting" } : { ok: false, detail: "housekeeping has not run since the broker started" };
+    return now - ctx.startedAt <= lateAfter
+      ? { ok: true, detail: "starting" }
+      : { ok: false, detail: "housekeeping has not run since the broker started" };
   }
   if (now - last > lateAfter) return { ok: false, detail: `housekeeping last ran ${Math.round((now - last) / 1000)} s ago` };
   return { ok: true, detail: `housekeeping ran ${now - last} ms ago` };

@@ -22,7 +22,7 @@ export function poolKey(requirements: readonly Requirement[], walltimeMs: number
         requirement.host,
         requirement.runtime,
         Object.entries(requirement.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      ]),
+      ])
     )
     .sort();
   // Walltime is part of the pool: it decides which hosts a session may take ahead of a booking.

@@ -6,7 +6,14 @@ import { poolKey } from "./requirements.ts";
 /** Conversions between database rows and the in-memory model. */
 
 export function hostFromRow(row: InferSelectModel<typeof hosts>): Host {
-  return { ...row, runtimes: row.runtimes as Host["runtimes"], holders: new Set(), pollsHeld: 0, pendingAgentToken: null, rotateAgain: false };
+  return {
+    ...row,
+    runtimes: row.runtimes as Host["runtimes"],
+    holders: new Set(),
+    pollsHeld: 0,
+    pendingAgentToken: null,
+    rotateAgain: false,
+  };
 }
 
 export function sessionFromRow(row: InferSelectModel<typeof sessions>): Session {

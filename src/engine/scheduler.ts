@@ -25,7 +25,9 @@ export function promoteWaitingSessions(ctx: EngineContext, change: Change): Sess
     if (!pool) break;
     const session = pool.sessions[0]!;
     const now = ctx.clock.now();
-    const usable = state.queue.candidates(pool).map((hosts) => hosts.filter((host) => open.has(host.id) && bookingsAllowStartNow(ctx, host, session, now)));
+    const usable = state.queue.candidates(pool).map((hosts) =>
+      hosts.filter((host) => open.has(host.id) && bookingsAllowStartNow(ctx, host, session, now))
+    );
     const chosen = matchGang(usable);
     if (chosen) {
       activateSession(ctx, change, session, chosen);
@@ -58,7 +60,17 @@ export function activateSession(ctx: EngineContext, change: Change, session: Ses
   session.lastSeenAt = now;
   session.hostFacts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, hostFacts(chosen[index]!)]));
   for (const host of chosen) host.holders.add(session.id);
-  change.write(ctx.statements.activateSession({ id: session.id, assignments: session.assignments, activatedAt: now, lastSeenAt: now, hostFacts: session.hostFacts }));
-  const hosts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, { id: chosen[index]!.id, name: chosen[index]!.name }]));
+  change.write(
+    ctx.statements.activateSession({
+      id: session.id,
+      assignments: session.assignments,
+      activatedAt: now,
+      lastSeenAt: now,
+      hostFacts: session.hostFacts,
+    }),
+  );
+  const hosts = Object.fromEntries(
+    session.requirements.map((requirement, index) => [requirement.role, { id: chosen[index]!.id, name: chosen[index]!.name }]),
+  );
   change.emit("session.activated", { sessionId: session.id }, { hosts });
 }

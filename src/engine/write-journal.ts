@@ -39,7 +39,9 @@ export class WriteJournal {
   /** Queues statements for the next commit; resolves once they are durable. */
   write(queries: readonly JournalQuery[], afterCommit?: () => void): Promise<void> {
     const statements = queries.map(toStatement);
-    if (this.#reloading) return Promise.reject(new UnavailableError("The broker is recovering from a failed write; nothing was changed. Try again."));
+    if (this.#reloading) {
+      return Promise.reject(new UnavailableError("The broker is recovering from a failed write; nothing was changed. Try again."));
+    }
     return new Promise((resolve, reject) => {
       this.#pending.push({ statements, resolve, reject, ...(afterCommit ? { afterCommit } : {}) });
       if (!this.#running) {
@@ -87,7 +89,7 @@ export class WriteJournal {
   /** Rebuilds memory from the database, retrying until it works; no write is accepted meanwhile. */
   async #reload(cause: unknown): Promise<void> {
     this.#reloading = true;
-    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+    for (let delayMs = 100;; delayMs = Math.min(delayMs * 2, 5_000)) {
       try {
         await this.#onCommitFailure(cause);
         break;

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
-import { LiveDecoder, StreamCapture, type KeepPart } from "./output-capture.ts";
-import { createContainment, type Containment } from "./process-containment.ts";
+import { type KeepPart, LiveDecoder, StreamCapture } from "./output-capture.ts";
+import { type Containment, createContainment } from "./process-containment.ts";
 import { shellStatus, signalRun, spawnSessionLeader } from "./process-session.ts";
 
 export type OutputStream = "stdout" | "stderr";
@@ -78,7 +78,11 @@ export interface RunningCommand {
 export class CommandFailedError extends Error {
   override name = "CommandFailedError";
   constructor(readonly result: RunResult) {
-    const reason = result.timedOut ? `timed out after ${result.durationMs} ms` : result.aborted ? "was aborted" : `exited with code ${result.code}`;
+    const reason = result.timedOut
+      ? `timed out after ${result.durationMs} ms`
+      : result.aborted
+      ? "was aborted"
+      : `exited with code ${result.code}`;
     const unkilled = result.unkilled.length > 0 ? ` (could not kill processes ${result.unkilled.join(", ")})` : "";
     const tail = lastLines(result.stderr.trim() || result.stdout.trim(), 8);
     super(`${result.argv.join(" ")} ${reason}${unkilled}${tail ? `:\n${tail}` : ""}`);
@@ -147,9 +151,15 @@ export function startCommand(argv: readonly string[], options: RunOptions): Runn
   if (options.signal?.aborted) onAbort();
 
   const limit = options.maxCaptureBytes ?? 4 * 1024 * 1024;
-  const capture = { stdout: new StreamCapture(limit, options.keepOutput ?? "tail"), stderr: new StreamCapture(limit, options.keepOutput ?? "tail") };
+  const capture = {
+    stdout: new StreamCapture(limit, options.keepOutput ?? "tail"),
+    stderr: new StreamCapture(limit, options.keepOutput ?? "tail"),
+  };
   const pipes = (["stdout", "stderr"] as const).map((stream) => {
-    const decoder = new LiveDecoder(options.onChunk && ((text) => options.onChunk!(stream, text)), options.onLine && ((line) => options.onLine!(stream, line)));
+    const decoder = new LiveDecoder(
+      options.onChunk && ((text) => options.onChunk!(stream, text)),
+      options.onLine && ((line) => options.onLine!(stream, line)),
+    );
     const pipe = child[stream]!;
     pipe.on("data", (bytes: Uint8Array) => decoder.push(capture[stream].accept(bytes)));
     return { pipe, closed: new Promise<void>((resolve) => pipe.once("close", resolve)), decoder };
@@ -265,4 +275,3 @@ function requiredTool(name: string, packageName: string): string {
 export function lastLines(text: string, count: number): string {
   return text.split("\n").slice(-count).join("\n");
 }
-

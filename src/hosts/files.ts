@@ -19,7 +19,11 @@ export interface FileTransferOptions {
  * Writes atomically: a temporary file beside the target, flushed, then renamed over it, so readers
  * see the old file or the new one, never half of one. Missing parent folders are created.
  */
-export async function writeFileSafely(path: string, bytes: Uint8Array, options: FileTransferOptions): Promise<{ path: string; size: number }> {
+export async function writeFileSafely(
+  path: string,
+  bytes: Uint8Array,
+  options: FileTransferOptions,
+): Promise<{ path: string; size: number }> {
   requireCleanPath(path);
   if (bytes.length > options.maxBytes) throw tooLarge(path, bytes.length, options.maxBytes);
   const root = await confinement(path, options.root);
@@ -106,7 +110,9 @@ function requireCleanPath(path: string): void {
   if (path.includes("\0")) throw refuse("it contains a NUL byte");
   if (!path.startsWith("/")) throw refuse("it must be absolute");
   if (path.split("/").includes("..")) throw refuse('it must not contain ".."');
-  if (path !== posix.normalize(path) || (path.length > 1 && path.endsWith("/"))) throw refuse(`it is not normalised (write "${posix.normalize(path).replace(/(.)\/$/, "$1")}")`);
+  if (path !== posix.normalize(path) || (path.length > 1 && path.endsWith("/"))) {
+    throw refuse(`it is not normalised (write "${posix.normalize(path).replace(/(.)\/$/, "$1")}")`);
+  }
 }
 
 /** The real root folder; the path must also lie inside it as written. */
@@ -129,7 +135,9 @@ async function resolveExistingPart(path: string): Promise<string> {
 /** mkdir and realpath say EEXIST or ENOTDIR when a folder on the way is a file. */
 function partIsAFile(path: string) {
   return (error: NodeJS.ErrnoException): never => {
-    if (error.code === "EEXIST" || error.code === "ENOTDIR") throw new HostRequestError("invalid", `Cannot write "${path}": part of its folder is a file`);
+    if (error.code === "EEXIST" || error.code === "ENOTDIR") {
+      throw new HostRequestError("invalid", `Cannot write "${path}": part of its folder is a file`);
+    }
     throw error;
   };
 }
@@ -139,7 +147,10 @@ function isInside(path: string, folder: string): boolean {
 }
 
 function escapes(path: string, root: string | undefined): HostRequestError {
-  return new HostRequestError("invalid", `Cannot use "${path}": it leads out of "${root ?? "/"}" (through "..", an absolute path or a symbolic link)`);
+  return new HostRequestError(
+    "invalid",
+    `Cannot use "${path}": it leads out of "${root ?? "/"}" (through "..", an absolute path or a symbolic link)`,
+  );
 }
 
 function tooLarge(path: string, size: number, limit: number): HostRequestError {

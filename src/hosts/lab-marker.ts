@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
-import { RUNTIMES, type RuntimeName } from "../protocol/runtimes.ts";
+import { type RuntimeName, RUNTIMES } from "../protocol/runtimes.ts";
 import type { LabSpec } from "./lab-runtime.ts";
 import { jsonOrNull } from "./tool-json.ts";
 

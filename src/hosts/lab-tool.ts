@@ -73,7 +73,12 @@ export class LabTool {
   }
 
   /** Runs the tool like `run` and parses its stdout as JSON of the documented shape. */
-  async runJson<Schema extends z.ZodType>(schema: Schema, action: string, args: readonly string[], call: ToolCall): Promise<z.infer<Schema>> {
+  async runJson<Schema extends z.ZodType>(
+    schema: Schema,
+    action: string,
+    args: readonly string[],
+    call: ToolCall,
+  ): Promise<z.infer<Schema>> {
     return parseToolJson(schema, (await this.run(action, args, call)).stdout, action);
   }
 

@@ -5,7 +5,6 @@ import { HostRequestError } from "./host-errors.ts";
 /** Where `ip netns add NAME` makes a namespace visible to `ip -n NAME` and `ip netns exec NAME`. */
 const NAMED_NAMESPACES = "/run/netns";
 
-
 /** Throws unless `name` is a well-formed namespace name that exists on this host. */
 export function requireNamespace(name: string): void {
   if (!NAMESPACE_NAME.test(name) || name === "." || name === "..") {

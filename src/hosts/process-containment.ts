@@ -106,7 +106,8 @@ function cgroupContainment(path: string): Containment {
 }
 
 function processGroupContainment(marker: string): Containment {
-  const members = (leader: number) => liveProcesses((_pid, groupId, environ) => groupId === leader || environ().includes(`${MARKER_VARIABLE}=${marker}`));
+  const members = (leader: number) =>
+    liveProcesses((_pid, groupId, environ) => groupId === leader || environ().includes(`${MARKER_VARIABLE}=${marker}`));
   return {
     kind: "process-group",
     joinFile: "",

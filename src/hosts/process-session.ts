@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
-import { sendSignal, type Containment } from "./process-containment.ts";
+import { type Containment, sendSignal } from "./process-containment.ts";
 
 /**
  * Every command runs as the leader of a session of its own (`detached`: setsid), inside its
@@ -21,7 +21,12 @@ export interface SpawnOptions {
   withStdin: boolean;
 }
 
-export function spawnSessionLeader(shell: string, containment: Containment, command: readonly string[], options: SpawnOptions): ChildProcess {
+export function spawnSessionLeader(
+  shell: string,
+  containment: Containment,
+  command: readonly string[],
+  options: SpawnOptions,
+): ChildProcess {
   return spawn(shell, ["-c", JOIN, "labbroker", containment.joinFile, ...command], {
     cwd: options.cwd,
     env: { ...options.env, ...containment.env },

@@ -11,7 +11,11 @@ export function parseToolJson<Schema extends z.ZodType>(schema: Schema, text: st
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${what} printed JSON of an unexpected shape: ${issue ? `${issue.path.join(".") || "(top level)"}: ${issue.message}` : "unknown problem"}`);
+    throw new Error(
+      `${what} printed JSON of an unexpected shape: ${
+        issue ? `${issue.path.join(".") || "(top level)"}: ${issue.message}` : "unknown problem"
+      }`,
+    );
   }
   return parsed.data;
 }

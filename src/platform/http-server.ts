@@ -33,7 +33,13 @@ export function serveHttp(fetch: FetchHandler, options: ServeOptions): HttpServe
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (typeof Bun !== "undefined") {
     // Long polls and event streams stay open for tens of seconds; Bun's default idle timeout is 10 s.
-    const server = Bun.serve({ hostname: options.hostname, port: options.port, fetch, idleTimeout: 120, ...(options.tls ? { tls: options.tls } : {}) });
+    const server = Bun.serve({
+      hostname: options.hostname,
+      port: options.port,
+      fetch,
+      idleTimeout: 120,
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
     return {
       hostname: server.hostname ?? options.hostname,
       port: server.port ?? options.port,
@@ -45,7 +51,11 @@ export function serveHttp(fetch: FetchHandler, options: ServeOptions): HttpServe
   if (deno) {
     const server = deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {}, ...(options.tls ?? {}) }, fetch);
     // Deno cannot cut open connections; the process exits past them.
-    return { hostname: server.addr.hostname, port: server.addr.port, stop: (graceMs) => finishesWithin(server.shutdown(), graceMs).then(() => {}) };
+    return {
+      hostname: server.addr.hostname,
+      port: server.addr.port,
+      stop: (graceMs) => finishesWithin(server.shutdown(), graceMs).then(() => {}),
+    };
   }
   throw new Error("labbroker needs Bun or Deno to serve HTTP");
 }

@@ -18,7 +18,7 @@ import { StreamGate } from "./streams/stream-gate.ts";
 import { createSerializer } from "../serializer.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
-import { domainErrorResponse, errorResponse, FieldValidationError, fieldIssuesResponse, type ProblemStatus } from "./problem.ts";
+import { domainErrorResponse, errorResponse, fieldIssuesResponse, FieldValidationError, type ProblemStatus } from "./problem.ts";
 import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
 import { requestMetrics } from "./request-metrics.ts";
@@ -66,7 +66,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")
       ? errorResponse(c, 404, "Not found", `No route for ${c.req.method} ${c.req.path}`)
-      : c.json({ detail: "Not Found" }, 404),
+      : c.json({ detail: "Not Found" }, 404)
   );
   api.onError((error, c) => {
     if (error instanceof DomainError) return domainErrorResponse(c, error);

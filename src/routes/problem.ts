@@ -59,7 +59,13 @@ export function compatErrorResponses(...statuses: ProblemStatus[]) {
 const isNativeApi = (path: string) => path === "/v1" || path.startsWith("/v1/");
 
 /** Answers with problem+json on /v1 and `{"detail"}` elsewhere. */
-export function errorResponse(c: Context, status: ProblemStatus, title: string, detail: string, extensions: Record<string, unknown> = {}): Response {
+export function errorResponse(
+  c: Context,
+  status: ProblemStatus,
+  title: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Response {
   if (!isNativeApi(c.req.path)) return c.json({ detail }, status);
   const body = { type: "about:blank", title, status, detail, instance: c.req.path, ...extensions };
   return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });

@@ -20,7 +20,9 @@ export interface InheritedValue<T> {
 
 type ScalarKey = { [K in keyof NodeDefinition]-?: NonNullable<NodeDefinition[K]> extends string ? K : never }[keyof NodeDefinition];
 type ListKey = { [K in keyof NodeDefinition]-?: NonNullable<NodeDefinition[K]> extends string[] ? K : never }[keyof NodeDefinition];
-type MapKey = { [K in keyof NodeDefinition]-?: NonNullable<NodeDefinition[K]> extends Record<string, string> ? K : never }[keyof NodeDefinition];
+type MapKey = {
+  [K in keyof NodeDefinition]-?: NonNullable<NodeDefinition[K]> extends Record<string, string> ? K : never;
+}[keyof NodeDefinition];
 
 /** The levels that apply to a node, most specific first. */
 export function definitionLayers(topology: TopologyFile["topology"], nodeName: string): DefinitionLayer[] {

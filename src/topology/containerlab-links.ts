@@ -13,7 +13,12 @@ const RESERVED_ENDPOINTS: Record<string, EndpointPlacement | null> = { host: "ho
 const UNICAST_MAC = /^[0-9a-f][02468ace](:[0-9a-f]{2}){5}$/;
 
 /** Reduces every link form (brief, veth, host, mgmt-net, dummy) to veth or dummy links and checks their endpoints. */
-export function resolveLinks(links: readonly Record<string, unknown>[], nodes: readonly TopologyNode[], mgmtBridge: string | null, notes: string[]): TopologyLink[] {
+export function resolveLinks(
+  links: readonly Record<string, unknown>[],
+  nodes: readonly TopologyNode[],
+  mgmtBridge: string | null,
+  notes: string[],
+): TopologyLink[] {
   const nodesByName = new Map(nodes.map((node) => [node.name, node]));
   const resolved = links.map((link, index) => resolveLink(link, index, nodesByName, notes));
   checkEndpointInterfaces(resolved, nodesByName, mgmtBridge);
@@ -36,30 +41,58 @@ function resolveLink(link: Record<string, unknown>, index: number, nodes: Map<st
   notes.push(...notesForLinkFields(field, link));
   if (type === "brief") {
     const brief = parse(briefLinkSchema);
-    if (brief.endpoints.length !== 2) throw new TopologyError(`${field}.endpoints`, `must list exactly 2 endpoints (${brief.endpoints.length} given)`);
-    const endpoints = brief.endpoints.map((text, index) => briefEndpoint(text, `${field}.endpoints[${index}]`, nodes)) as [LinkEndpoint, LinkEndpoint];
-    if (endpoints.every((endpoint) => endpoint.node in RESERVED_ENDPOINTS)) throw new TopologyError(`${field}.endpoints`, "needs a node on at least one end");
+    if (brief.endpoints.length !== 2) {
+      throw new TopologyError(`${field}.endpoints`, `must list exactly 2 endpoints (${brief.endpoints.length} given)`);
+    }
+    const endpoints = brief.endpoints.map((text, index) => briefEndpoint(text, `${field}.endpoints[${index}]`, nodes)) as [
+      LinkEndpoint,
+      LinkEndpoint,
+    ];
+    if (endpoints.every((endpoint) => endpoint.node in RESERVED_ENDPOINTS)) {
+      throw new TopologyError(`${field}.endpoints`, "needs a node on at least one end");
+    }
     return { type: "veth", field, mtu: linkMtu(brief.mtu), endpoints };
   }
   if (type === "veth") {
     const veth = parse(vethLinkSchema);
-    if (veth.endpoints.length !== 2) throw new TopologyError(`${field}.endpoints`, `must list exactly 2 endpoints (${veth.endpoints.length} given)`);
-    const endpoints = veth.endpoints.map((endpoint, index) => objectEndpoint(endpoint, `${field}.endpoints[${index}]`, nodes)) as [LinkEndpoint, LinkEndpoint];
+    if (veth.endpoints.length !== 2) {
+      throw new TopologyError(`${field}.endpoints`, `must list exactly 2 endpoints (${veth.endpoints.length} given)`);
+    }
+    const endpoints = veth.endpoints.map((endpoint, index) => objectEndpoint(endpoint, `${field}.endpoints[${index}]`, nodes)) as [
+      LinkEndpoint,
+      LinkEndpoint,
+    ];
     return { type: "veth", field, mtu: linkMtu(veth.mtu), endpoints };
   }
   if (type === "host" || type === "mgmt-net") {
     const hostLink = parse(hostLinkSchema);
     const nodeEnd = objectEndpoint(hostLink.endpoint, `${field}.endpoint`, nodes);
-    const hostEnd: LinkEndpoint = { field: `${field}.host-interface`, node: type, interface: hostLink["host-interface"], mac: null, placement: type };
+    const hostEnd: LinkEndpoint = {
+      field: `${field}.host-interface`,
+      node: type,
+      interface: hostLink["host-interface"],
+      mac: null,
+      placement: type,
+    };
     return { type: "veth", field, mtu: linkMtu(hostLink.mtu), endpoints: [nodeEnd, hostEnd] };
   }
   if (type === "dummy") {
     const dummy = parse(dummyLinkSchema);
     const endpoint = objectEndpoint(dummy.endpoint, `${field}.endpoint`, nodes);
-    if (endpoint.placement !== "namespace") throw new TopologyError(`${field}.endpoint.node`, `dummy interfaces can only be created in linux nodes ("${endpoint.node}" is not one)`);
+    if (endpoint.placement !== "namespace") {
+      throw new TopologyError(
+        `${field}.endpoint.node`,
+        `dummy interfaces can only be created in linux nodes ("${endpoint.node}" is not one)`,
+      );
+    }
     return { type: "dummy", field, mtu: linkMtu(dummy.mtu), endpoint };
   }
-  if (UNSUPPORTED_LINK_TYPES.has(type)) throw new TopologyError(`${field}.type`, `"${type}" links are not supported by the native runtime (supported: veth, host, mgmt-net, dummy)`);
+  if (UNSUPPORTED_LINK_TYPES.has(type)) {
+    throw new TopologyError(
+      `${field}.type`,
+      `"${type}" links are not supported by the native runtime (supported: veth, host, mgmt-net, dummy)`,
+    );
+  }
   throw new TopologyError(`${field}.type`, `"${type}" is not a containerlab link type`);
 }
 
@@ -82,7 +115,9 @@ function objectEndpoint(endpoint: EndpointObject, field: string, nodes: Map<stri
   let mac: string | null = null;
   if (endpoint.mac) {
     mac = endpoint.mac.toLowerCase();
-    if (!UNICAST_MAC.test(mac)) throw new TopologyError(`${field}.mac`, `"${endpoint.mac}" is not a unicast MAC address like 02:00:00:00:00:01`);
+    if (!UNICAST_MAC.test(mac)) {
+      throw new TopologyError(`${field}.mac`, `"${endpoint.mac}" is not a unicast MAC address like 02:00:00:00:00:01`);
+    }
   }
   return { field, node: endpoint.node, interface: endpoint.interface, mac, placement };
 }

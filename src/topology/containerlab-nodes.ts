@@ -1,5 +1,12 @@
 import { TopologyError } from "./topology-error.ts";
-import { type DefinitionLayer, definitionLayers, inheritedKind, inheritedList, inheritedMap, inheritedScalar } from "./containerlab-inheritance.ts";
+import {
+  type DefinitionLayer,
+  definitionLayers,
+  inheritedKind,
+  inheritedList,
+  inheritedMap,
+  inheritedScalar,
+} from "./containerlab-inheritance.ts";
 import { EXEC_FAILURE_LABEL, type NodeKind, SUPPORTED_KINDS, type TopologyNode, UNSUPPORTED_IMAGE_LABEL } from "./containerlab-model.ts";
 import type { TopologyFile } from "./containerlab-schema.ts";
 import { frrConfigFromBinds, isFrrConfigBind, isFrrImage } from "./frr-node.ts";
@@ -22,7 +29,12 @@ export function resolveNodes(topology: TopologyFile["topology"], notes: string[]
 }
 
 function resolveNode(topology: TopologyFile["topology"], name: string, notes: string[]): TopologyNode {
-  if (!NODE_NAME.test(name)) throw new TopologyError(`nodes.${name}`, `"${name}" is not a valid node name: start with a letter or digit, then letters, digits, "-", ".", "_" or "|"`);
+  if (!NODE_NAME.test(name)) {
+    throw new TopologyError(
+      `nodes.${name}`,
+      `"${name}" is not a valid node name: start with a letter or digit, then letters, digits, "-", ".", "_" or "|"`,
+    );
+  }
   const layers = definitionLayers(topology, name);
   const kind = nodeKind(topology, name);
   const scalar = (key: Parameters<typeof inheritedScalar>[1]) => inheritedScalar(layers, key);
@@ -35,19 +47,36 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
   if (kind !== "linux") {
     const bridgeNameProblem = kind === "bridge" ? interfaceNameProblem(name) : null;
     if (bridgeNameProblem) throw new TopologyError(`nodes.${name}`, `names the host bridge, but ${bridgeNameProblem}`);
-    const reason = kind === "bridge" ? "bridge nodes are host bridges with no namespace or management interface" : "host nodes stand for the host itself, where the native runtime runs nothing";
+    const reason = kind === "bridge"
+      ? "bridge nodes are host bridges with no namespace or management interface"
+      : "host nodes stand for the host itself, where the native runtime runs nothing";
     for (const value of [mgmtIpv4, mgmtIpv6, networkMode]) if (value) notes.push(ignoredNote(value.field, value.value, reason));
     if (exec.length) notes.push(ignoredNote(`nodes.${name}.exec`, exec, `${reason}; the commands are not run`));
     if (Object.keys(env).length) notes.push(ignoredNote(`nodes.${name}.env`, env, reason));
     const binds = inheritedList(layers, "binds");
     if (binds.length) notes.push(ignoredNote(`nodes.${name}.binds`, binds, reason));
-    return { name, kind, group: scalar("group")?.value ?? null, image: null, frr: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], execFailureAllowed: false, env: {}, sysctls: {} };
+    return {
+      name,
+      kind,
+      group: scalar("group")?.value ?? null,
+      image: null,
+      frr: null,
+      hasMgmtInterface: false,
+      mgmtIpv4: null,
+      mgmtIpv6: null,
+      exec: [],
+      execFailureAllowed: false,
+      env: {},
+      sysctls: {},
+    };
   }
 
   checkExecEntries(layers);
   const hasMgmtInterface = checkNetworkMode(networkMode, notes);
   if (!hasMgmtInterface) {
-    for (const value of [mgmtIpv4, mgmtIpv6]) if (value) notes.push(ignoredNote(value.field, value.value, "the node has network-mode none, so no management interface"));
+    for (const value of [mgmtIpv4, mgmtIpv6]) {
+      if (value) notes.push(ignoredNote(value.field, value.value, "the node has network-mode none, so no management interface"));
+    }
   }
   const image = scalar("image");
   return {
@@ -70,7 +99,10 @@ function nodeKind(topology: TopologyFile["topology"], name: string): NodeKind {
   const kind = inheritedKind(topology, name);
   if (!kind) throw new TopologyError(`nodes.${name}.kind`, "is missing: set kind on the node, its group or topology.defaults");
   if (!(SUPPORTED_KINDS as readonly string[]).includes(kind.value)) {
-    throw new TopologyError(kind.field, `"${kind.value}" is not supported by the native runtime (supported kinds: ${SUPPORTED_KINDS.join(", ")})`);
+    throw new TopologyError(
+      kind.field,
+      `"${kind.value}" is not supported by the native runtime (supported kinds: ${SUPPORTED_KINDS.join(", ")})`,
+    );
   }
   return kind.value as NodeKind;
 }
@@ -93,17 +125,45 @@ function checkExecEntries(layers: readonly DefinitionLayer[]): void {
  * (noted where the image is set), or refuses the topology when the node is labelled
  * `labbroker.unsupported-image: refuse`.
  */
-function imageSupport(name: string, image: { value: string; field: string } | null, layers: readonly DefinitionLayer[], notes: string[]): TopologyNode["frr"] {
+function imageSupport(
+  name: string,
+  image: { value: string; field: string } | null,
+  layers: readonly DefinitionLayer[],
+  notes: string[],
+): TopologyNode["frr"] {
   if (isFrrImage(image?.value)) return frrConfigFromBinds(name, layers, notes);
-  const policy = labelChoice(layers, UNSUPPORTED_IMAGE_LABEL, ["ignore", "refuse"], `"ignore" (the default: a note says the node is a plain namespace) or "refuse"`);
-  if (image && policy === "refuse") throw new TopologyError(image.field, `"${image.value}" cannot run on the native runtime, which runs FRR images (frrouting/frr) only; the node is labelled ${UNSUPPORTED_IMAGE_LABEL}: refuse`);
+  const policy = labelChoice(
+    layers,
+    UNSUPPORTED_IMAGE_LABEL,
+    ["ignore", "refuse"],
+    `"ignore" (the default: a note says the node is a plain namespace) or "refuse"`,
+  );
+  if (image && policy === "refuse") {
+    throw new TopologyError(
+      image.field,
+      `"${image.value}" cannot run on the native runtime, which runs FRR images (frrouting/frr) only; the node is labelled ${UNSUPPORTED_IMAGE_LABEL}: refuse`,
+    );
+  }
   const binds = inheritedList(layers, "binds");
-  if (binds.length) notes.push(ignoredNote(`nodes.${name}.binds`, binds, binds.some(isFrrConfigBind) ? `${BINDS_IGNORED}; binds to /etc/frr configure nodes with an FRR image only` : BINDS_IGNORED));
+  if (binds.length) {
+    notes.push(
+      ignoredNote(
+        `nodes.${name}.binds`,
+        binds,
+        binds.some(isFrrConfigBind) ? `${BINDS_IGNORED}; binds to /etc/frr configure nodes with an FRR image only` : BINDS_IGNORED,
+      ),
+    );
+  }
   return null;
 }
 
 /** A labbroker label's value from the most specific level that sets it, checked against its choices. */
-function labelChoice<T extends string>(layers: readonly DefinitionLayer[], label: string, choices: readonly [T, ...T[]], meaning: string): T {
+function labelChoice<T extends string>(
+  layers: readonly DefinitionLayer[],
+  label: string,
+  choices: readonly [T, ...T[]],
+  meaning: string,
+): T {
   const value = inheritedMap(layers, "labels")[label];
   if (value === undefined) return choices[0];
   if ((choices as readonly string[]).includes(value)) return value as T;
@@ -112,7 +172,12 @@ function labelChoice<T extends string>(layers: readonly DefinitionLayer[], label
 }
 
 function execFailureAllowed(layers: readonly DefinitionLayer[]): boolean {
-  return labelChoice(layers, EXEC_FAILURE_LABEL, ["fail", "allow"], `"allow" (a failing exec command is logged and the deploy goes on) or "fail" (the default)`) === "allow";
+  return labelChoice(
+    layers,
+    EXEC_FAILURE_LABEL,
+    ["fail", "allow"],
+    `"allow" (a failing exec command is logged and the deploy goes on) or "fail" (the default)`,
+  ) === "allow";
 }
 
 /** True when the node gets a management interface (eth0). */
@@ -120,10 +185,18 @@ function checkNetworkMode(mode: { value: string; field: string } | null, notes: 
   if (!mode || mode.value === "bridge") return true;
   if (mode.value === "none") return false;
   if (mode.value === "host") {
-    notes.push(ignoredNote(mode.field, mode.value, "the node gets its own namespace and management interface; a lab may not change the host's network"));
+    notes.push(
+      ignoredNote(
+        mode.field,
+        mode.value,
+        "the node gets its own namespace and management interface; a lab may not change the host's network",
+      ),
+    );
     return true;
   }
-  if (mode.value.startsWith("container:")) throw new TopologyError(mode.field, `"${mode.value}" is not supported by the native runtime: every node has its own namespace`);
+  if (mode.value.startsWith("container:")) {
+    throw new TopologyError(mode.field, `"${mode.value}" is not supported by the native runtime: every node has its own namespace`);
+  }
   throw new TopologyError(mode.field, `"${mode.value}" is not a network mode the native runtime knows (bridge, none, host)`);
 }
 
@@ -138,7 +211,12 @@ function namespaceSysctls(layers: readonly DefinitionLayer[], notes: string[]): 
       continue;
     }
     if (!NET_SYSCTL_KEY.test(key)) throw new TopologyError(field, `"${key}" is not a valid sysctl name`);
-    if (!SYSCTL_VALUE.test(value)) throw new TopologyError(field, `"${value}" is not a sysctl value the native runtime accepts (letters, digits, spaces and . _ : , / -)`);
+    if (!SYSCTL_VALUE.test(value)) {
+      throw new TopologyError(
+        field,
+        `"${value}" is not a sysctl value the native runtime accepts (letters, digits, spaces and . _ : , / -)`,
+      );
+    }
     applied[key] = value;
   }
   return applied;

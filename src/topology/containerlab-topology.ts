@@ -36,9 +36,16 @@ export function readContainerlabTopology(document: unknown): ParsedTopology {
   const parsed = topologyFileSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) throw topologyErrorFromIssues(parsed.error.issues);
   const file = parsed.data;
-  if (!LAB_NAME.test(file.name)) throw new TopologyError("name", `"${file.name}" is not a valid lab name: start with a letter or digit, then letters, digits, "-", "." or "_"`);
+  if (!LAB_NAME.test(file.name)) {
+    throw new TopologyError(
+      "name",
+      `"${file.name}" is not a valid lab name: start with a letter or digit, then letters, digits, "-", "." or "_"`,
+    );
+  }
   const prefix = file.prefix ?? DEFAULT_PREFIX;
-  if (!PREFIX.test(prefix)) throw new TopologyError("prefix", `"${prefix}" may only hold letters, digits, "-", "." and "_": it becomes part of namespace names`);
+  if (!PREFIX.test(prefix)) {
+    throw new TopologyError("prefix", `"${prefix}" may only hold letters, digits, "-", "." and "_": it becomes part of namespace names`);
+  }
 
   const notes = [...notesForFileLevel(file), ...notesForDefinitions(file.topology)];
   const nodes = resolveNodes(file.topology, notes);

@@ -24,17 +24,32 @@ export function topologyErrorFromIssues(issues: readonly z.core.$ZodIssue[], bas
   const path = [...basePath, ...issue.path];
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
-    return new TopologyError(fieldPath([...path, key]), `is not a containerlab topology field (containerlab reads topology files strictly)`);
+    return new TopologyError(
+      fieldPath([...path, key]),
+      `is not a containerlab topology field (containerlab reads topology files strictly)`,
+    );
   }
-  if ((issue.code === "invalid_type" || issue.code === "invalid_union") && issue.input === undefined) return new TopologyError(fieldPath(path), "is required");
-  if (issue.code === "invalid_type") return new TopologyError(fieldPath(path), `must be ${yamlType(issue.expected)} (got ${describe(issue.input)})`);
+  if ((issue.code === "invalid_type" || issue.code === "invalid_union") && issue.input === undefined) {
+    return new TopologyError(fieldPath(path), "is required");
+  }
+  if (issue.code === "invalid_type") {
+    return new TopologyError(fieldPath(path), `must be ${yamlType(issue.expected)} (got ${describe(issue.input)})`);
+  }
   // The only unions are scalar fields that take text, numbers or booleans, as Go's YAML decoder does.
   if (issue.code === "invalid_union") return new TopologyError(fieldPath(path), `must be a single value (got ${describe(issue.input)})`);
   return new TopologyError(fieldPath(path), issue.message);
 }
 
 /** zod's type names in the words of YAML. */
-const YAML_TYPES: Record<string, string> = { object: "a mapping", record: "a mapping", array: "a list", string: "a string", number: "a number", int: "an integer", boolean: "a boolean" };
+const YAML_TYPES: Record<string, string> = {
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "a boolean",
+};
 
 function yamlType(expected: string): string {
   return YAML_TYPES[expected] ?? expected;

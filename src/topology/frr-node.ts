@@ -40,7 +40,13 @@ export function frrConfigFromBinds(nodeName: string, layers: readonly Definition
     const field = `nodes.${nodeName}.binds[${index}]`;
     const parts = bindParts(bind);
     if (!parts || !isFrrConfigBind(bind)) {
-      notes.push(ignoredNote(field, bind, "only binds to /etc/frr (frr.conf, daemons, vtysh.conf or the folder) configure an FRR node; nothing else is mounted"));
+      notes.push(
+        ignoredNote(
+          field,
+          bind,
+          "only binds to /etc/frr (frr.conf, daemons, vtysh.conf or the folder) configure an FRR node; nothing else is mounted",
+        ),
+      );
       return;
     }
     if (parts.target === FRR_CONFIG_DIR) {

@@ -9,7 +9,11 @@ const INTERFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Why `name` cannot be a Linux interface name, or null when it can. */
 export function interfaceNameProblem(name: string): string | null {
-  if (name.length > MAX_INTERFACE_NAME_LENGTH) return `"${name}" is longer than ${MAX_INTERFACE_NAME_LENGTH} characters, the Linux limit for interface names`;
-  if (!INTERFACE_NAME.test(name)) return `"${name}" is not a valid interface name: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
+  if (name.length > MAX_INTERFACE_NAME_LENGTH) {
+    return `"${name}" is longer than ${MAX_INTERFACE_NAME_LENGTH} characters, the Linux limit for interface names`;
+  }
+  if (!INTERFACE_NAME.test(name)) {
+    return `"${name}" is not a valid interface name: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
+  }
   return null;
 }

@@ -7,7 +7,11 @@ import { interfaceNameProblem } from "./interface-name.ts";
  * node endpoints, and across the whole host namespace for host, bridge-port and mgmt-net
  * endpoints (which also must not take a bridge's name).
  */
-export function checkEndpointInterfaces(links: readonly TopologyLink[], nodes: ReadonlyMap<string, TopologyNode>, mgmtBridge: string | null): void {
+export function checkEndpointInterfaces(
+  links: readonly TopologyLink[],
+  nodes: ReadonlyMap<string, TopologyNode>,
+  mgmtBridge: string | null,
+): void {
   const owners = new Map<string, string>();
   for (const node of nodes.values()) if (node.kind === "bridge") owners.set(hostScoped(node.name), `bridge node ${node.name}`);
   if (mgmtBridge) owners.set(hostScoped(mgmtBridge), "mgmt.bridge");
@@ -29,7 +33,10 @@ export function checkEndpointInterfaces(links: readonly TopologyLink[], nodes: R
 function checkNodeInterface(endpoint: LinkEndpoint, node: TopologyNode): void {
   if (endpoint.interface === "lo") throw new TopologyError(endpoint.field, `"lo" is the loopback interface of node ${node.name}`);
   if (endpoint.interface === "eth0" && node.hasMgmtInterface) {
-    throw new TopologyError(endpoint.field, `eth0 interface name is not allowed for ${node.name} node when network mode is not set to none: eth0 is its management interface`);
+    throw new TopologyError(
+      endpoint.field,
+      `eth0 interface name is not allowed for ${node.name} node when network mode is not set to none: eth0 is its management interface`,
+    );
   }
 }
 

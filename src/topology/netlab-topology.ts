@@ -28,7 +28,9 @@ export function parseNetlabTopology(text: string): NetlabTopologySummary {
   if (name !== undefined && typeof name !== "string") throw new TopologyError("name", "must be a string");
 
   const provider = lookupElement(topology, ["provider"]) ?? lookupElement(topology, ["defaults", "provider"]) ?? NETLAB_DEFAULT_PROVIDER;
-  if (typeof provider !== "string" || provider === "") throw new TopologyError("provider", "must be a provider name such as clab or libvirt");
+  if (typeof provider !== "string" || provider === "") {
+    throw new TopologyError("provider", "must be a provider name such as clab or libvirt");
+  }
 
   return { name: name ?? null, nodes: nodeNames(topology.nodes), provider };
 }
@@ -54,7 +56,9 @@ function nodeNames(nodes: unknown): string[] {
 
 function namesFromMapping(nodes: Record<string, unknown>): string[] {
   for (const [name, attributes] of Object.entries(nodes)) {
-    if (attributes !== null && !isRecord(attributes)) throw new TopologyError(`nodes.${name}`, "must be a mapping of node attributes (or empty)");
+    if (attributes !== null && !isRecord(attributes)) {
+      throw new TopologyError(`nodes.${name}`, "must be a mapping of node attributes (or empty)");
+    }
   }
   return Object.keys(nodes);
 }
@@ -71,7 +75,9 @@ function namesFromList(nodes: unknown[]): string[] {
 }
 
 function checkNodeName(name: string): void {
-  if (name.length > NODE_NAME_MAX_LENGTH) throw new TopologyError(`nodes.${name}`, `node name is longer than ${NODE_NAME_MAX_LENGTH} characters`);
+  if (name.length > NODE_NAME_MAX_LENGTH) {
+    throw new TopologyError(`nodes.${name}`, `node name is longer than ${NODE_NAME_MAX_LENGTH} characters`);
+  }
   if (!NODE_NAME_PATTERN.test(name)) {
     throw new TopologyError(`nodes.${name}`, "node name must start with a letter or '_' and contain only letters, digits, '_' and '-'");
   }

@@ -11,7 +11,14 @@ export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
 export function parseYamlSafely(text: string, what = "topology"): unknown {
   if (text.length > MAX_TOPOLOGY_BYTES) throw new TopologyError(what, `is larger than ${MAX_TOPOLOGY_BYTES} bytes`);
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, customTags: [], schema: "core", lineCounter });
+  const document = parseDocument(text, {
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    customTags: [],
+    schema: "core",
+    lineCounter,
+  });
   const problem = document.errors[0] ?? document.warnings[0];
   if (problem) {
     const line = lineCounter.linePos(problem.pos[0]).line;

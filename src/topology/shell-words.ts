@@ -45,7 +45,9 @@ export function splitWords(text: string): { words: string[]; shellSyntax: boolea
       word = (word ?? "") + quoted;
     } else if (char === '"') {
       let quoted = "";
-      for (let inner = next("an unterminated double quote"); inner !== '"'; inner = next("an unterminated double quote")) quoted += inner === "\\" ? next("an unterminated double quote") : inner;
+      for (let inner = next("an unterminated double quote"); inner !== '"'; inner = next("an unterminated double quote")) {
+        quoted += inner === "\\" ? next("an unterminated double quote") : inner;
+      }
       word = (word ?? "") + quoted;
     } else {
       if (SHELL_SYNTAX.has(char)) shellSyntax = true;

@@ -63,7 +63,9 @@ export function notesForDefinitions(topology: TopologyFile["topology"]): string[
     ...Object.entries(topology.groups ?? {}).map(([name, definition]) => [`groups.${name}`, definition] as [string, NodeDefinition | null]),
     ...Object.entries(topology.nodes).map(([name, definition]) => [`nodes.${name}`, definition] as [string, NodeDefinition | null]),
   ];
-  return levels.flatMap(([field, definition]) => notesForFields(field, withoutFrrFields(withoutLabbrokerLabels(definition ?? {})), IGNORED_NODE_FIELDS));
+  return levels.flatMap(([field, definition]) =>
+    notesForFields(field, withoutFrrFields(withoutLabbrokerLabels(definition ?? {})), IGNORED_NODE_FIELDS)
+  );
 }
 
 /** The definition without an FRR image, which FRR nodes honour (binds are reported per node, where they are resolved). */
@@ -83,7 +85,9 @@ function withoutLabbrokerLabels(definition: NodeDefinition): NodeDefinition {
 
 export function notesForFileLevel(file: TopologyFile): string[] {
   const notes = notesForFields("mgmt", file.mgmt ?? {}, MGMT_NOTES);
-  if (file.settings !== undefined && file.settings !== null) notes.push(ignoredNote("settings", file.settings, "containerlab settings apply to containerlab itself"));
+  if (file.settings !== undefined && file.settings !== null) {
+    notes.push(ignoredNote("settings", file.settings, "containerlab settings apply to containerlab itself"));
+  }
   return notes;
 }
 

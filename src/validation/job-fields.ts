@@ -17,7 +17,10 @@ export const jobFields = {
   argv: z.array(safeText("argv entries").max(64 * 1024)).min(1).max(1000),
   shell: safeText("a shell command").min(1).max(64 * 1024),
   cwd: safeText("cwd").max(4096).refine((path) => posix.isAbsolute(path), "must be an absolute path"),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,255}$/, "must be a variable name"), safeText("environment values").max(64 * 1024)),
+  env: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,255}$/, "must be a variable name"),
+    safeText("environment values").max(64 * 1024),
+  ),
   netns: namespaceNameSchema,
   description: safeText("description").max(500),
   maxOutputBytes: z.number().int().min(0).max(MAX_OUTPUT_BYTES),

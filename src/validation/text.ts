@@ -45,9 +45,13 @@ export const INSTANCE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._]{0,127}$/;
  * (interface names bring ".", "-", "@" and "+" with them). No segment starts with ".", so no key
  * can leave /proc/sys.
  */
-export const SYSCTL_KEY = /^(?:[A-Za-z0-9_][A-Za-z0-9_@+-]*(?:\.[A-Za-z0-9_][A-Za-z0-9_@+-]*)+|[A-Za-z0-9_][A-Za-z0-9_.@+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.@+-]*)+)$/;
+export const SYSCTL_KEY =
+  /^(?:[A-Za-z0-9_][A-Za-z0-9_@+-]*(?:\.[A-Za-z0-9_][A-Za-z0-9_@+-]*)+|[A-Za-z0-9_][A-Za-z0-9_.@+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.@+-]*)+)$/;
 
-export const sysctlKeySchema = z.string().max(512).regex(SYSCTL_KEY, "must be a sysctl key such as net.ipv4.ip_forward (slashes when a name holds a dot)");
+export const sysctlKeySchema = z.string().max(512).regex(
+  SYSCTL_KEY,
+  "must be a sysctl key such as net.ipv4.ip_forward (slashes when a name holds a dot)",
+);
 
 export const MAX_SYSCTL_VALUE_LENGTH = 4096;
 
@@ -62,4 +66,7 @@ export const hostPathSchema = safeText("path")
   .min(1)
   .max(4096)
   .refine((path) => path.startsWith("/"), "must be an absolute path")
-  .refine((path) => !path.split("/").includes("..") && path === posix.normalize(path) && (path === "/" || !path.endsWith("/")), 'must be normalised, without ".." or a trailing "/"');
+  .refine(
+    (path) => !path.split("/").includes("..") && path === posix.normalize(path) && (path === "/" || !path.endsWith("/")),
+    'must be normalised, without ".." or a trailing "/"',
+  );

@@ -8,7 +8,8 @@ import { createTestApp, type TestApp } from "../support/test-broker.ts";
 let broker: TestApp;
 afterEach(() => broker?.close());
 
-const poll = (agentId: string, token: string) => call(broker, "POST", `/v1/agents/${agentId}/poll`, { headers: { authorization: `Bearer ${token}` }, body: { wait_s: 0 } });
+const poll = (agentId: string, token: string) =>
+  call(broker, "POST", `/v1/agents/${agentId}/poll`, { headers: { authorization: `Bearer ${token}` }, body: { wait_s: 0 } });
 
 async function endASession() {
   const session = (await call(broker, "POST", "/v1/sessions", { body: {} })).json;

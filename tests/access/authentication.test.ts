@@ -10,11 +10,23 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
 describe("credentials", () => {
   test("without a token: 401 with WWW-Authenticate, problem+json on /v1 and {detail} on Remote Lab routes; probes and the API document stay open", async () => {
     broker = await createTestApp();
-    const native = await broker.anonymousApp.request("/v1/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    expect([native.status, native.headers.get("www-authenticate"), native.headers.get("content-type")]).toEqual([401, 'Bearer realm="labbroker"', "application/problem+json"]);
+    const native = await broker.anonymousApp.request("/v1/sessions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect([native.status, native.headers.get("www-authenticate"), native.headers.get("content-type")]).toEqual([
+      401,
+      'Bearer realm="labbroker"',
+      "application/problem+json",
+    ]);
     const compat = await broker.anonymousApp.request("/session", { method: "POST" });
-    expect([compat.status, compat.headers.get("www-authenticate"), await compat.json()]).toEqual([401, 'Basic realm="labbroker"', { detail: expect.stringContaining("needs a token") }]);
-    for (const path of ["/healthz", "/openapi.json", "/", "/docs"]) expect((await broker.anonymousApp.request(path)).status).toBeLessThan(300);
+    expect([compat.status, compat.headers.get("www-authenticate"), await compat.json()]).toEqual([401, 'Basic realm="labbroker"', {
+      detail: expect.stringContaining("needs a token"),
+    }]);
+    for (const path of ["/healthz", "/openapi.json", "/", "/docs"]) {
+      expect((await broker.anonymousApp.request(path)).status).toBeLessThan(300);
+    }
   });
 
   test("an unauthenticated upload is refused from its headers: the body is never read", async () => {
@@ -26,7 +38,10 @@ describe("credentials", () => {
         controller.enqueue(new Uint8Array(1024 * 1024));
       },
     });
-    const response = await broker.anonymousApp.request("/v1/labs", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body, duplex: "half" } as RequestInit);
+    const response = await broker.anonymousApp.request(
+      "/v1/labs",
+      { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body, duplex: "half" } as RequestInit,
+    );
     expect(response.status).toBe(401);
     expect(pulled).toBeLessThanOrEqual(1);
   });
@@ -59,7 +74,8 @@ describe("credentials", () => {
   test("--anonymous read lets anonymous clients list but not act; user lets them act as one shared anonymous owner", async () => {
     broker = await createTestApp({}, ":memory:", { access: { anonymous: "read" } });
     await registerHost(broker, "lab-1");
-    const anonymous = (method: string, path: string, body?: unknown) => call(broker, method, path, { ...(body ? { body } : {}), headers: { authorization: "" } });
+    const anonymous = (method: string, path: string, body?: unknown) =>
+      call(broker, method, path, { ...(body ? { body } : {}), headers: { authorization: "" } });
     expect((await anonymous("GET", "/v1/hosts")).status).toBe(200);
     expect((await anonymous("POST", "/v1/sessions", {})).status).toBe(403);
     await broker.close();
@@ -76,11 +92,17 @@ describe("what a token may ask for", () => {
     broker = await createTestApp();
     await registerHost(broker, "lab-1");
     const plain = (await call(broker, "POST", "/v1/tokens", { body: { name: "plain", role: "user" } })).json.token;
-    const trusted = (await call(broker, "POST", "/v1/tokens", { body: { name: "trusted", role: "user", max_priority: 5, max_walltime_s: 3600 } })).json.token;
-    const as = (token: string, body: unknown) => call(broker, "POST", "/v1/sessions", { body, headers: { authorization: `Bearer ${token}` } });
+    const trusted =
+      (await call(broker, "POST", "/v1/tokens", { body: { name: "trusted", role: "user", max_priority: 5, max_walltime_s: 3600 } })).json
+        .token;
+    const as = (token: string, body: unknown) =>
+      call(broker, "POST", "/v1/sessions", { body, headers: { authorization: `Bearer ${token}` } });
     const startAt = new Date(broker.clock.now() + 3_600_000).toISOString();
     const priority = await as(plain, { priority: 1 });
-    expect([priority.status, priority.json.detail]).toEqual([403, expect.stringContaining("priority 1 is above this token's maximum of 0")]);
+    expect([priority.status, priority.json.detail]).toEqual([
+      403,
+      expect.stringContaining("priority 1 is above this token's maximum of 0"),
+    ]);
     const reservation = await as(plain, { start_at: startAt, walltime_s: 600 });
     expect([reservation.status, reservation.json.detail]).toEqual([403, expect.stringContaining("may not reserve hosts")]);
     expect((await as(trusted, { start_at: startAt, walltime_s: 7200 })).status).toBe(403);
@@ -114,5 +136,9 @@ describe("audit", () => {
 
 test("the admin token given at start replaces the stored one; the bootstrap admin is named admin", async () => {
   broker = await createTestApp();
-  expect((await call(broker, "GET", "/v1/whoami", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json).toMatchObject({ name: "admin", role: "admin", max_priority: null });
+  expect((await call(broker, "GET", "/v1/whoami", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json).toMatchObject({
+    name: "admin",
+    role: "admin",
+    max_priority: null,
+  });
 });

@@ -4,7 +4,7 @@ import { buildOpenApiDocument } from "../../src/routes/system/openapi-document.t
 import { TEST_ENROLL_TOKEN } from "../support/test-engine.ts";
 import { VERSION } from "../../src/version.ts";
 import { jsonOrNull } from "../support/http.ts";
-import { type AccessFixture, accessFixture, PRINCIPALS, type PrincipalName } from "./access-fixture.ts";
+import { type AccessFixture, accessFixture, type PrincipalName, PRINCIPALS } from "./access-fixture.ts";
 
 /**
  * Every operation of the OpenAPI document, called as each kind of caller, against the rule
@@ -15,7 +15,9 @@ import { type AccessFixture, accessFixture, PRINCIPALS, type PrincipalName } fro
  */
 const documentFixture = await accessFixture();
 const document = buildOpenApiDocument(documentFixture.broker.anonymousApp) as unknown as { paths: Record<string, Record<string, unknown>> };
-const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })));
+const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path }))
+);
 afterAll(() => documentFixture.broker.close());
 
 type Outcome = { status: number; detail: string } | "pending";
@@ -40,7 +42,9 @@ describe.each(operations)("$method $path", ({ method, path }) => {
         outcomes[principal] = await send(fixture, method, path, principal, rule);
       }
       const refusal = outcomes["other user"];
-      const verdicts = Object.fromEntries(PRINCIPALS.map((principal) => [principal, matches(expectation(rule, principal), outcomes[principal], refusal)]));
+      const verdicts = Object.fromEntries(
+        PRINCIPALS.map((principal) => [principal, matches(expectation(rule, principal), outcomes[principal], refusal)]),
+      );
       expect({ outcomes, verdicts }).toEqual({ outcomes, verdicts: Object.fromEntries(PRINCIPALS.map((principal) => [principal, true])) });
     } finally {
       await Promise.all([refused, forOwner, forAdmin].map((fixture) => fixture.broker.close()));
@@ -66,12 +70,19 @@ function matches(expected: Expectation, outcome: Outcome, refusal: Outcome): boo
   if (outcome === "pending") return expected === "allowed" || expected === "allowed, as its own";
   if (expected === "allowed") return outcome.status !== 401 && outcome.status !== 403;
   if (expected === "allowed, as its own") {
-    return outcome.status !== 401 && outcome.status !== 403 && !(refusal !== "pending" && outcome.status === 404 && outcome.detail === refusal.detail);
+    return outcome.status !== 401 && outcome.status !== 403 &&
+      !(refusal !== "pending" && outcome.status === 404 && outcome.detail === refusal.detail);
   }
   return outcome.status === expected;
 }
 
-async function send(fixture: AccessFixture, method: string, template: string, principal: PrincipalName, rule: AccessRule): Promise<Outcome> {
+async function send(
+  fixture: AccessFixture,
+  method: string,
+  template: string,
+  principal: PrincipalName,
+  rule: AccessRule,
+): Promise<Outcome> {
   const { ids } = fixture;
   const params: Record<string, string> = {
     session_id: ids.session,
@@ -89,7 +100,12 @@ async function send(fixture: AccessFixture, method: string, template: string, pr
   if (secret) headers.set("authorization", secret);
   const { body, query } = sampleRequest(method, template, fixture, principal, headers);
   const abort = new AbortController();
-  const answer = fixture.broker.anonymousApp.request(`${path}${query}`, { method, headers, signal: abort.signal, ...(body !== undefined ? { body } : {}) });
+  const answer = fixture.broker.anonymousApp.request(`${path}${query}`, {
+    method,
+    headers,
+    signal: abort.signal,
+    ...(body !== undefined ? { body } : {}),
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
     Promise.resolve(answer).then(async (response): Promise<Outcome> => {
@@ -116,7 +132,13 @@ function idFor(template: string, { ids, secrets }: AccessFixture): string {
 }
 
 /** A body and query each operation accepts, or one it refuses quickly (400/422) where doing the work would take long. */
-function sampleRequest(method: string, template: string, { ids, secrets }: AccessFixture, principal: PrincipalName, headers: Headers): { body?: BodyInit; query: string } {
+function sampleRequest(
+  method: string,
+  template: string,
+  { ids, secrets }: AccessFixture,
+  principal: PrincipalName,
+  headers: Headers,
+): { body?: BodyInit; query: string } {
   const json = (value: unknown) => {
     headers.set("content-type", "application/json");
     return { body: JSON.stringify(value), query: "" };

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { BrokerRequestError, type BrokerClient } from "../../src/agents/broker-client.ts";
+import { type BrokerClient, BrokerRequestError } from "../../src/agents/broker-client.ts";
 import { EventSender } from "../../src/agents/event-sender.ts";
 import { systemClock } from "../../src/clock.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -24,7 +24,14 @@ function brokerWithBodyLimit(limitBytes: number) {
 }
 
 function sender(client: BrokerClient) {
-  return new EventSender(client, () => ({ agentId: "a", agentToken: "t" }), systemClock, silentLogger, new AbortController().signal, () => {});
+  return new EventSender(
+    client,
+    () => ({ agentId: "a", agentToken: "t" }),
+    systemClock,
+    silentLogger,
+    new AbortController().signal,
+    () => {},
+  );
 }
 
 test("a flood of output goes out in batches the broker accepts, in order, nothing lost", async () => {

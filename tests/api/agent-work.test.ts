@@ -13,8 +13,10 @@ afterEach(async () => {
 });
 
 const auth = () => ({ authorization: `Bearer ${agent.agent_token}` });
-const poll = (running: string[] = [], wait_s = 0) => call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers: auth(), body: { running, wait_s } });
-const sendEvents = (events: unknown[]) => call(broker, "POST", `/v1/agents/${agent.agent_id}/events`, { headers: auth(), body: { events } });
+const poll = (running: string[] = [], wait_s = 0) =>
+  call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers: auth(), body: { running, wait_s } });
+const sendEvents = (events: unknown[]) =>
+  call(broker, "POST", `/v1/agents/${agent.agent_id}/events`, { headers: auth(), body: { events } });
 const queueRefresh = async () => (await call(broker, "POST", "/v1/hosts/lab-1/refresh-inventory")).json as { id: string };
 const workState = async (id: string) => (await call(broker, "GET", `/v1/work/${id}`)).json;
 const outputRows = async () => Number((await broker.db.client.execute("SELECT count(*) AS n FROM work_output")).rows[0]?.n);
@@ -23,7 +25,15 @@ describe("work dispatch", () => {
   test("queued work is delivered once, then again only if the agent does not report it running", async () => {
     const work = await queueRefresh();
     const first = await poll();
-    expect(first.json.work).toEqual([{ id: work.id, kind: "refresh-inventory", payload: {}, session_id: null, lab_id: null, job_id: null, attempt: 1 }]);
+    expect(first.json.work).toEqual([{
+      id: work.id,
+      kind: "refresh-inventory",
+      payload: {},
+      session_id: null,
+      lab_id: null,
+      job_id: null,
+      attempt: 1,
+    }]);
     expect((await poll([work.id])).json.work).toEqual([]);
     const redelivered = await poll([]);
     expect(redelivered.json.work.map((item: { id: string; attempt: number }) => [item.id, item.attempt])).toEqual([[work.id, 2]]);
@@ -43,7 +53,13 @@ describe("work dispatch", () => {
     await poll();
     const recorded = await sendEvents([
       { work_id: work.id, seq: 1, type: "output", stream: "info", text: "probing" },
-      { work_id: work.id, seq: 2, type: "result", ok: true, result: { runtimes: [{ name: "netlab", version: "26.03" }], inventory: { kernel: "6.1" } } },
+      {
+        work_id: work.id,
+        seq: 2,
+        type: "result",
+        ok: true,
+        result: { runtimes: [{ name: "netlab", version: "26.03" }], inventory: { kernel: "6.1" } },
+      },
     ]);
     expect(recorded.json).toEqual({ accepted: 2, duplicates: 0 });
     expect(await workState(work.id)).toMatchObject({ state: "done", attempts: 1, error: null });
@@ -105,7 +121,13 @@ describe("bad agent events change nothing", () => {
   });
 
   test("malformed events are 400", async () => {
-    for (const events of [[], [{ work_id: "x", seq: 0, type: "output", stream: "stdout", text: "" }], [{ work_id: "x", seq: 1, type: "shout" }]]) {
+    for (
+      const events of [[], [{ work_id: "x", seq: 0, type: "output", stream: "stdout", text: "" }], [{
+        work_id: "x",
+        seq: 1,
+        type: "shout",
+      }]]
+    ) {
       expect((await sendEvents(events)).status).toBe(400);
     }
   });

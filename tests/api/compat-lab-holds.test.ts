@@ -34,8 +34,15 @@ async function compat(method: string, path: string, body?: FormData) {
 /** Plays the agent: takes the queued deploy (holding the poll until it is queued) and reports it done. */
 async function agentDeploys() {
   const headers = { authorization: `Bearer ${agent.agent_token}` };
-  const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 25 } })).json as { work: { id: string }[] };
-  const events = work.map((item) => ({ work_id: item.id, seq: 1, type: "result", ok: true, result: { nodes: ["a", "b"].map(reportedNode) } }));
+  const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 25 } }))
+    .json as { work: { id: string }[] };
+  const events = work.map((item) => ({
+    work_id: item.id,
+    seq: 1,
+    type: "result",
+    ok: true,
+    result: { nodes: ["a", "b"].map(reportedNode) },
+  }));
   await call(broker, "POST", `/v1/agents/${agent.agent_id}/events`, { headers, body: { events } });
 }
 
@@ -60,7 +67,10 @@ describe("Remote Lab holds are counted per acquire, as by the reference", () => 
     expect((await compat("POST", "/lab/release")).status).toBe(204);
     expect(await refCount()).toBe(2);
     expect(await compat("DELETE", "/lab?force=false")).toEqual({ status: 409, json: { detail: "Lab still in use" } });
-    expect(await compat("POST", "/lab", form({ topology: OTHER, name: "other.clab.yml" }))).toEqual({ status: 423, json: { detail: "Lab currently busy" } });
+    expect(await compat("POST", "/lab", form({ topology: OTHER, name: "other.clab.yml" }))).toEqual({
+      status: 423,
+      json: { detail: "Lab currently busy" },
+    });
     const [lab] = (await call(broker, "GET", "/v1/labs")).json.items;
     expect([lab.holders, lab.ref_count]).toEqual([[sessionId], 2]);
 
@@ -92,7 +102,10 @@ describe("/v1 labs keep one hold per session", () => {
     const v1 = (await call(broker, "POST", "/v1/sessions", { body: {} })).json.id as string;
     await call(broker, "DELETE", `/session/${sessionId}`);
     const extraFiles = (text: string) => [{ path: "configs/a.conf", content_base64: Buffer.from(text).toString("base64") }];
-    const [created] = await Promise.all([call(broker, "POST", "/v1/labs", { body: { session_id: v1, topology: PAIR, extra_files: extraFiles("one") } }), agentDeploys()]);
+    const [created] = await Promise.all([
+      call(broker, "POST", "/v1/labs", { body: { session_id: v1, topology: PAIR, extra_files: extraFiles("one") } }),
+      agentDeploys(),
+    ]);
     expect(created.status).toBe(202);
     const again = await call(broker, "POST", "/v1/labs", { body: { session_id: v1, topology: PAIR, extra_files: extraFiles("one") } });
     expect(again.json).toMatchObject({ id: created.json.id, holders: [v1], ref_count: 1 });
@@ -105,7 +118,12 @@ describe("/v1 labs keep one hold per session", () => {
 
 describe("malformed Remote Lab forms answer 422 in FastAPI's shape and change nothing", () => {
   const missingTopology = { type: "missing", loc: ["body", "topology"], msg: "Field required", input: null };
-  const badReuse = { type: "bool_parsing", loc: ["body", "reuse"], msg: "Input should be a valid boolean, unable to interpret input", input: "x" };
+  const badReuse = {
+    type: "bool_parsing",
+    loc: ["body", "reuse"],
+    msg: "Input should be a valid boolean, unable to interpret input",
+    input: "x",
+  };
   test.each([
     ["no topology", () => form({}), [missingTopology]],
     ["reuse=x", () => form({ topology: PAIR, reuse: "x" }), [badReuse]],
@@ -114,7 +132,12 @@ describe("malformed Remote Lab forms answer 422 in FastAPI's shape and change no
       const body = new FormData();
       body.append("topology", "name: pair");
       return body;
-    }, [{ type: "value_error", loc: ["body", "topology"], msg: "Value error, Expected UploadFile, received: <class 'str'>", input: "name: pair" }]],
+    }, [{
+      type: "value_error",
+      loc: ["body", "topology"],
+      msg: "Value error, Expected UploadFile, received: <class 'str'>",
+      input: "name: pair",
+    }]],
   ])("%s", async (_label, body, detail) => {
     expect(await compat("POST", "/lab", body())).toEqual({ status: 422, json: { detail } });
     expect(await storedLabs()).toBe(0);
@@ -130,7 +153,14 @@ describe("malformed Remote Lab forms answer 422 in FastAPI's shape and change no
   test("DELETE /lab?force=x is a 422 on the query", async () => {
     expect(await compat("DELETE", "/lab?force=x")).toEqual({
       status: 422,
-      json: { detail: [{ type: "bool_parsing", loc: ["query", "force"], msg: "Input should be a valid boolean, unable to interpret input", input: "x" }] },
+      json: {
+        detail: [{
+          type: "bool_parsing",
+          loc: ["query", "force"],
+          msg: "Input should be a valid boolean, unable to interpret input",
+          input: "x",
+        }],
+      },
     });
   });
 });

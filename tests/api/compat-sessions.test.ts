@@ -63,10 +63,12 @@ describe("Remote Lab session API", () => {
   });
 
   test("unknown sessions are 404 with the Remote Lab detail", async () => {
-    for (const [method, path] of [
-      ["GET", "/session/nope"],
-      ["DELETE", "/session/nope"],
-    ] as const) {
+    for (
+      const [method, path] of [
+        ["GET", "/session/nope"],
+        ["DELETE", "/session/nope"],
+      ] as const
+    ) {
       const response = await call(broker, method, path);
       expect(response.status).toBe(404);
       expect(response.json).toEqual({ detail: "Session not found" });

@@ -33,9 +33,30 @@ describe("GET /v1/hosts/{id}/calendar", () => {
     const past = await call(broker, "GET", `/v1/hosts/lab-a/calendar?from=${iso(start - 3_600_000)}`);
     expect(past.status).toBe(200);
     expect(past.json.entries).toEqual([
-      { session_id: early, kind: "hold", from: iso(start), to: iso(start + 30 * MINUTE), ended: true, client: { name: "early", ci_job_id: "job-early" } },
-      { session_id: current, kind: "hold", from: iso(start + 30 * MINUTE), to: iso(start + 90 * MINUTE), ended: false, client: { name: "current", ci_job_id: "job-current" } },
-      { session_id: booked, kind: "booking", from: iso(start + 5 * 3_600_000), to: iso(start + 5 * 3_600_000 + 10 * MINUTE), ended: false, client: { name: "booked", ci_job_id: "job-booked" } },
+      {
+        session_id: early,
+        kind: "hold",
+        from: iso(start),
+        to: iso(start + 30 * MINUTE),
+        ended: true,
+        client: { name: "early", ci_job_id: "job-early" },
+      },
+      {
+        session_id: current,
+        kind: "hold",
+        from: iso(start + 30 * MINUTE),
+        to: iso(start + 90 * MINUTE),
+        ended: false,
+        client: { name: "current", ci_job_id: "job-current" },
+      },
+      {
+        session_id: booked,
+        kind: "booking",
+        from: iso(start + 5 * 3_600_000),
+        to: iso(start + 5 * 3_600_000 + 10 * MINUTE),
+        ended: false,
+        client: { name: "booked", ci_job_id: "job-booked" },
+      },
     ]);
     const fromNow = await call(broker, "GET", "/v1/hosts/lab-a/calendar");
     expect(fromNow.json.entries.map((entry: { session_id: string }) => entry.session_id)).toEqual([current, booked]);
@@ -48,7 +69,10 @@ describe("GET /v1/sessions?q=", () => {
     const ended = await create("nightly-ospf", { requirements: [{ host: "lab-b" }] });
     await call(broker, "DELETE", `/v1/sessions/${ended}`);
     const live = await create("smoke", { requirements: [{ host: "lab-a" }] });
-    const search = async (q: string, state = "ended") => (await call(broker, "GET", `/v1/sessions?state=${state}&q=${encodeURIComponent(q)}`)).json.items.map((item: { id: string }) => item.id);
+    const search = async (q: string, state = "ended") =>
+      (await call(broker, "GET", `/v1/sessions?state=${state}&q=${encodeURIComponent(q)}`)).json.items.map((item: { id: string }) =>
+        item.id
+      );
     expect(await search("OSPF")).toEqual([ended]);
     expect(await search("job-nightly")).toEqual([ended]);
     expect(await search("released")).toEqual([ended]);
@@ -85,7 +109,14 @@ describe("GET /v1/stats/usage", () => {
     expect(usage.json.waits.bins.find((bin: { up_to_s: number }) => bin.up_to_s === 1800).count).toBe(1);
     expect(usage.json.partial).toBe(false);
 
-    for (const query of [`from=${iso(start)}&to=${iso(start)}`, `from=${iso(start - 40 * 86_400_000)}&to=${iso(start)}`, "bucket_s=60&from=" + iso(start - 2 * 86_400_000), "bucket_s=5"]) {
+    for (
+      const query of [
+        `from=${iso(start)}&to=${iso(start)}`,
+        `from=${iso(start - 40 * 86_400_000)}&to=${iso(start)}`,
+        "bucket_s=60&from=" + iso(start - 2 * 86_400_000),
+        "bucket_s=5",
+      ]
+    ) {
       expect((await call(broker, "GET", `/v1/stats/usage?${query}`)).status).toBe(400);
     }
   });

@@ -16,11 +16,13 @@ async function brokerWithHost(capacity = 1) {
 }
 
 const newSession = async (app: TestApp) => (await call(app, "POST", "/v1/sessions", { body: {} })).json as { id: string; state: string };
-const jobsOf = async (app: TestApp, sessionId: string) => (await call(app, "GET", `/v1/sessions/${sessionId}/jobs`)).json.items as { number: number }[];
+const jobsOf = async (app: TestApp, sessionId: string) =>
+  (await call(app, "GET", `/v1/sessions/${sessionId}/jobs`)).json.items as { number: number }[];
 const topology = (name: string, extra = "") => `name: ${name}\n${extra}topology:\n  nodes:\n    r1: { kind: linux }\n`;
 
 /** The field paths a 400 names. */
-const fieldsOf = (response: { json: { errors?: { path: string }[]; field?: string } }) => response.json.errors?.map((error) => error.path) ?? [response.json.field];
+const fieldsOf = (response: { json: { errors?: { path: string }[]; field?: string } }) =>
+  response.json.errors?.map((error) => error.path) ?? [response.json.field];
 
 describe("jobs refused at the edge: 400 naming the field, nothing stored, no job number used", () => {
   const cases: [string, Record<string, unknown>, string][] = [
@@ -49,13 +51,15 @@ describe("jobs refused at the edge: 400 naming the field, nothing stored, no job
 describe("sessions and labs refused at the edge", () => {
   test("walltimes must be finite and sane; names must be clean text", async () => {
     const app = await brokerWithHost();
-    for (const [body, field] of [
-      [{ walltime_s: 1e-9 }, "walltime_s"],
-      [{ walltime_s: 1e308 }, "walltime_s"],
-      [{ client: { name: "ci\u0000job" } }, "client.name"],
-      [{ client: { name: "\udc00" } }, "client.name"],
-      [{ requirements: [{ labels: { site: "a\ud800" } }] }, "requirements.0.labels.site"],
-    ] as const) {
+    for (
+      const [body, field] of [
+        [{ walltime_s: 1e-9 }, "walltime_s"],
+        [{ walltime_s: 1e308 }, "walltime_s"],
+        [{ client: { name: "ci\u0000job" } }, "client.name"],
+        [{ client: { name: "\udc00" } }, "client.name"],
+        [{ requirements: [{ labels: { site: "a\ud800" } }] }, "requirements.0.labels.site"],
+      ] as const
+    ) {
       const refused = await call(app, "POST", "/v1/sessions", { body });
       expect([refused.status, fieldsOf(refused)]).toEqual([400, [field]]);
     }
@@ -65,7 +69,8 @@ describe("sessions and labs refused at the edge", () => {
   test("a lab name over the limit, invalid base64 and an empty prefix are 400s naming the field, and no lab is created", async () => {
     const app = await brokerWithHost();
     const session = await newSession(app);
-    const lab = (body: Record<string, unknown>) => call(app, "POST", "/v1/labs", { body: { session_id: session.id, runtime: "native", ...body } });
+    const lab = (body: Record<string, unknown>) =>
+      call(app, "POST", "/v1/labs", { body: { session_id: session.id, runtime: "native", ...body } });
     const longName = await lab({ topology: topology("n".repeat(130)) });
     expect([longName.status, longName.json.field]).toEqual([400, "name"]);
     expect(longName.json.detail).toContain("1-64 letters");
@@ -112,16 +117,22 @@ describe("sessions sharing a host", () => {
 
   test("a session may enter its own labs' namespaces, never another session's (404) nor the host's own (403)", async () => {
     const { app, owner, other, ns } = await twoSessionsAndALab();
-    const job = (sessionId: string, extra: Record<string, unknown>) => call(app, "POST", `/v1/sessions/${sessionId}/jobs`, { body: { argv: ["true"], background: true, ...extra } });
+    const job = (sessionId: string, extra: Record<string, unknown>) =>
+      call(app, "POST", `/v1/sessions/${sessionId}/jobs`, { body: { argv: ["true"], background: true, ...extra } });
     expect((await job(owner.id, { netns: ns })).status).toBe(202);
     const intruder = await job(other.id, { netns: ns });
-    expect([intruder.status, intruder.json.detail]).toEqual([404, `Cannot find network namespace "${ns}" among the labs of session "${other.id}" on host "edge-host"`]);
+    expect([intruder.status, intruder.json.detail]).toEqual([
+      404,
+      `Cannot find network namespace "${ns}" among the labs of session "${other.id}" on host "edge-host"`,
+    ]);
     const onHost = await job(other.id, {});
     expect(onHost.status).toBe(403);
     expect(onHost.json.detail).toContain("only a session holding the whole host");
     const device = await call(app, "GET", `/v1/sessions/${other.id}/hosts/m1/devices?netns=${ns}`);
     expect(device.status).toBe(404);
-    const veth = await call(app, "POST", `/v1/sessions/${other.id}/hosts/m1/devices?netns=${ns}`, { body: { kind: "veth", name: "v1", peer: "v2", peer_netns: ns } });
+    const veth = await call(app, "POST", `/v1/sessions/${other.id}/hosts/m1/devices?netns=${ns}`, {
+      body: { kind: "veth", name: "v1", peer: "v2", peer_netns: ns },
+    });
     expect(veth.status).toBe(404);
     expect(await jobsOf(app, other.id)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Change } from "../../src/engine/context.ts";
 import { call } from "../support/api-helpers.ts";
-import { SseReader, type SseMessage } from "../support/sse.ts";
+import { type SseMessage, SseReader } from "../support/sse.ts";
 import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
 import { waitFor } from "../support/wait-for.ts";
 

@@ -13,7 +13,12 @@ afterEach(async () => {
 });
 
 const hostRows = async () => Number((await broker.db.client.execute("SELECT count(*) AS n FROM hosts")).rows[0]?.n);
-const registration = (overrides: Record<string, unknown> = {}) => ({ name: "lab-7", version: VERSION, runtimes: [{ name: "native", version: null }], ...overrides });
+const registration = (overrides: Record<string, unknown> = {}) => ({
+  name: "lab-7",
+  version: VERSION,
+  runtimes: [{ name: "native", version: null }],
+  ...overrides,
+});
 
 describe("agent registration", () => {
   test("creates a host; the same name re-attaches to the same host with a new token", async () => {
@@ -23,14 +28,26 @@ describe("agent registration", () => {
     const stored = await broker.db.client.execute("SELECT agent_token_hash FROM hosts");
     expect(String(stored.rows[0]?.agent_token_hash)).not.toContain(first.agent_token);
 
-    const withoutCredential = await call(broker, "POST", "/v1/agents/register", { headers: { authorization: `Bearer ${TEST_ENROLL_TOKEN}` }, body: registration({ name: "lab-7" }) });
-    expect([withoutCredential.status, withoutCredential.json.detail]).toEqual([401, expect.stringContaining("does not hold its current credential")]);
+    const withoutCredential = await call(broker, "POST", "/v1/agents/register", {
+      headers: { authorization: `Bearer ${TEST_ENROLL_TOKEN}` },
+      body: registration({ name: "lab-7" }),
+    });
+    expect([withoutCredential.status, withoutCredential.json.detail]).toEqual([
+      401,
+      expect.stringContaining("does not hold its current credential"),
+    ]);
     const second = await registerHost(broker, "lab-7", { labels: { site: "b" }, current_agent_token: first.agent_token });
     expect(second).toMatchObject({ agent_id: first.agent_id, reattached: true });
     expect(await hostRows()).toBe(1);
-    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${first.agent_token}` }, body: { wait_s: 0 } });
+    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, {
+      headers: { authorization: `Bearer ${first.agent_token}` },
+      body: { wait_s: 0 },
+    });
     expect(oldTokenPoll.status).toBe(401);
-    const poll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, { headers: { authorization: `Bearer ${second.agent_token}` }, body: { wait_s: 0 } });
+    const poll = await call(broker, "POST", `/v1/agents/${first.agent_id}/poll`, {
+      headers: { authorization: `Bearer ${second.agent_token}` },
+      body: { wait_s: 0 },
+    });
     expect(poll.status).toBe(200);
   });
 
@@ -70,8 +87,11 @@ describe("agent registration", () => {
 
   test("polls for an unknown agent are 404; with a wrong token 401", async () => {
     const agent = await registerHost(broker, "lab-1");
-    expect((await call(broker, "POST", "/v1/agents/nope/poll", { headers: { authorization: `Bearer ${agent.agent_token}` } })).status).toBe(404);
-    expect((await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers: { authorization: "Bearer lba_wrong" } })).status).toBe(401);
+    expect((await call(broker, "POST", "/v1/agents/nope/poll", { headers: { authorization: `Bearer ${agent.agent_token}` } })).status).toBe(
+      404,
+    );
+    expect((await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers: { authorization: "Bearer lba_wrong" } })).status)
+      .toBe(401);
   });
 });
 
@@ -88,26 +108,51 @@ describe("/v1/hosts", () => {
 
   test("PATCH merges admin labels, overrides capacity, drains and sets maintenance", async () => {
     const agent = await registerHost(broker, "lab-1", { labels: { site: "a", legacy: "yes" } });
-    const patched = await call(broker, "PATCH", `/v1/hosts/${agent.agent_id}`, { body: { labels: { rack: "r12", site: "b" }, capacity: 3, drain: true } });
+    const patched = await call(broker, "PATCH", `/v1/hosts/${agent.agent_id}`, {
+      body: { labels: { rack: "r12", site: "b" }, capacity: 3, drain: true },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.json).toMatchObject({ labels: { site: "b", legacy: "yes", rack: "r12" }, capacity: 3, capacity_override: 3, state: "draining" });
-    const cleared = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { labels: { site: null }, capacity: null, drain: false, maintenance: true } });
+    expect(patched.json).toMatchObject({
+      labels: { site: "b", legacy: "yes", rack: "r12" },
+      capacity: 3,
+      capacity_override: 3,
+      state: "draining",
+    });
+    const cleared = await call(broker, "PATCH", "/v1/hosts/lab-1", {
+      body: { labels: { site: null }, capacity: null, drain: false, maintenance: true },
+    });
     expect(cleared.json).toMatchObject({ labels: { site: "a", legacy: "yes", rack: "r12" }, capacity: 1, state: "maintenance" });
     const released = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { reenroll: true } });
     expect(released.status).toBe(200);
-    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers: { authorization: `Bearer ${agent.agent_token}` }, body: { wait_s: 0 } });
+    const oldTokenPoll = await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, {
+      headers: { authorization: `Bearer ${agent.agent_token}` },
+      body: { wait_s: 0 },
+    });
     expect(oldTokenPoll.status).toBe(401);
     const reattached = await registerHost(broker, "lab-1", { labels: { site: "c" } });
-    expect((await call(broker, "GET", `/v1/hosts/${reattached.agent_id}`)).json).toMatchObject({ labels: { site: "c", rack: "r12" }, maintenance: true });
+    expect((await call(broker, "GET", `/v1/hosts/${reattached.agent_id}`)).json).toMatchObject({
+      labels: { site: "c", rack: "r12" },
+      maintenance: true,
+    });
   });
 
   test("drain and maintenance keep their reason, who set it and when, until the host is back in service; a reason alone is 400", async () => {
     await registerHost(broker, "lab-1");
     const drained = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { drain: true, reason: "replacing a NIC", by: "alice" } });
-    expect(drained.json).toMatchObject({ state: "draining", admin_reason: "replacing a NIC", admin_reason_by: "admin (alice)", admin_reason_at: new Date(broker.clock.now()).toISOString() });
+    expect(drained.json).toMatchObject({
+      state: "draining",
+      admin_reason: "replacing a NIC",
+      admin_reason_by: "admin (alice)",
+      admin_reason_at: new Date(broker.clock.now()).toISOString(),
+    });
     broker.clock.advance(60_000);
     const maintenance = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { drain: false, maintenance: true, by: "bob" } });
-    expect(maintenance.json).toMatchObject({ state: "maintenance", admin_reason: "replacing a NIC", admin_reason_by: "admin (bob)", admin_reason_at: new Date(broker.clock.now()).toISOString() });
+    expect(maintenance.json).toMatchObject({
+      state: "maintenance",
+      admin_reason: "replacing a NIC",
+      admin_reason_by: "admin (bob)",
+      admin_reason_at: new Date(broker.clock.now()).toISOString(),
+    });
     const relabelled = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { labels: { rack: "r1" } } });
     expect(relabelled.json).toMatchObject({ admin_reason: "replacing a NIC", admin_reason_by: "admin (bob)" });
     const lonely = await call(broker, "PATCH", "/v1/hosts/lab-1", { body: { reason: "no state change" } });

@@ -38,7 +38,14 @@ test("every pattern in the OpenAPI document compiles as a JSON Schema (ECMA-262)
   const patterns = [...document.matchAll(/"pattern":\s*("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1]!) as string);
   expect(patterns.length).toBeGreaterThan(0);
   for (const pattern of patterns) expect(pattern).not.toMatch(/\/[a-z]*$/);
-  const sysctl = JSON.parse(document).paths["/v1/sessions/{id}/hosts/{role}/sysctls/{key}"].get.parameters.find((parameter: { name: string }) => parameter.name === "key").schema.pattern;
-  expect(["net.ipv4.ip_forward", "net/ipv4/conf/eth0/rp_filter", "net.ipv6.conf.All.forwarding"].every((key) => new RegExp(sysctl, "u").test(key))).toBe(true);
+  const sysctl =
+    JSON.parse(document).paths["/v1/sessions/{id}/hosts/{role}/sysctls/{key}"].get.parameters.find((parameter: { name: string }) =>
+      parameter.name === "key"
+    ).schema.pattern;
+  expect(
+    ["net.ipv4.ip_forward", "net/ipv4/conf/eth0/rp_filter", "net.ipv6.conf.All.forwarding"].every((key) =>
+      new RegExp(sysctl, "u").test(key)
+    ),
+  ).toBe(true);
   expect(new RegExp(sysctl, "u").test("../etc")).toBe(false);
 });

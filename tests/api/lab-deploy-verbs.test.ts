@@ -26,7 +26,8 @@ const scheduledLab = async () =>
       },
     })
   ).json;
-const deployWork = (labId: string) => [...broker.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === labId);
+const deployWork = (labId: string) =>
+  [...broker.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === labId);
 
 test("POST /v1/labs/{id}/deploy deploys a scheduled lab now; a lab that is not scheduled is 409; a missing session_id is 400", async () => {
   const lab = await scheduledLab();
@@ -49,7 +50,10 @@ test("redeploying an inactive lab deploys a copy: a new lab with the same files 
   expect(copy.json).toMatchObject({ state: "deploying", host_id: lab.host_id, topology_file: "tiny.clab.yml" });
   expect(copy.json.id).not.toBe(lab.id);
   expect(copy.json.instance_name).not.toBe(lab.instance_name);
-  const files = await broker.db.client.execute({ sql: "SELECT path, content FROM lab_files WHERE lab_id = ? ORDER BY path", args: [copy.json.id] });
+  const files = await broker.db.client.execute({
+    sql: "SELECT path, content FROM lab_files WHERE lab_id = ? ORDER BY path",
+    args: [copy.json.id],
+  });
   expect(files.rows.map((row) => [row.path, Buffer.from(row.content as ArrayBuffer).toString()])).toEqual([
     ["configs/a.txt", "hello"],
     ["tiny.clab.yml", TOPOLOGY],

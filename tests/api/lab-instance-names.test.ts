@@ -17,7 +17,8 @@ const TINY = "name: tiny\ntopology:\n  nodes:\n    a: {kind: linux}\n";
 /** Plays the agent: takes the queued work and reports it done. */
 async function agentCompletesWork(result: Record<string, unknown>) {
   const headers = { authorization: `Bearer ${agent.agent_token}` };
-  const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 0 } })).json as { work: { id: string }[] };
+  const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 0 } }))
+    .json as { work: { id: string }[] };
   const events = work.map((item) => ({ work_id: item.id, seq: 1, type: "result", ok: true, result }));
   await call(broker, "POST", `/v1/agents/${agent.agent_id}/events`, { headers, body: { events } });
 }

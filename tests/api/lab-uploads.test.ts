@@ -13,7 +13,8 @@ afterEach(async () => {
   await broker.close();
 });
 
-const GOOD = "name: tiny\ntopology:\n  nodes:\n    a: {kind: linux}\n    b: {kind: linux}\n  links:\n    - endpoints: [\"a:eth1\", \"b:eth1\"]\n";
+const GOOD =
+  'name: tiny\ntopology:\n  nodes:\n    a: {kind: linux}\n    b: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n';
 
 function upload(topology: string, name = "tiny.clab.yml", extras: [string, string][] = []) {
   const form = new FormData();
@@ -29,7 +30,13 @@ async function nothingStored() {
   return labs === 0 && files === 0 && work === 0 && broker.ctx.state.labs.size === 0;
 }
 
-const bomb = ["a: &a [x,x,x,x,x,x,x,x,x]", "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]", "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]", "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]", "e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]"].join("\n");
+const bomb = [
+  "a: &a [x,x,x,x,x,x,x,x,x]",
+  "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+  "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+  "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+  "e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
+].join("\n");
 
 describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () => {
   test.each([
@@ -39,10 +46,18 @@ describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () =
     ["a wrong extension", () => upload(GOOD, "tiny.json"), "must end in .yml or .yaml"],
     ["an oversized topology", () => upload(`name: big\n# ${"x".repeat(1_100_000)}\n`), "larger than"],
     ["a YAML alias bomb", () => upload(bomb), "cannot be expanded safely"],
-    ["a duplicate interface", () => upload(GOOD.replace('["a:eth1", "b:eth1"]', '["a:eth1", "b:eth1"]\n    - endpoints: ["a:eth1", "b:eth2"]')), "eth1"],
+    [
+      "a duplicate interface",
+      () => upload(GOOD.replace('["a:eth1", "b:eth1"]', '["a:eth1", "b:eth1"]\n    - endpoints: ["a:eth1", "b:eth2"]')),
+      "eth1",
+    ],
     ["a link to an unknown node", () => upload(GOOD.replace('"b:eth1"', '"zz:eth1"')), "zz"],
     ["neither containerlab nor netlab", () => upload("just: text\n"), "neither a containerlab topology"],
-    ["a netlab name that would leave the lab folder", () => upload("name: ../../../../etc/x\nnodes: [r1]\n", "topology.yml"), "is not a usable lab name"],
+    [
+      "a netlab name that would leave the lab folder",
+      () => upload("name: ../../../../etc/x\nnodes: [r1]\n", "topology.yml"),
+      "is not a usable lab name",
+    ],
   ])("%s", async (_label, send, mentioned) => {
     const response = await send();
     expect(response.status).toBe(400);
@@ -78,7 +93,9 @@ describe("unsafe or invalid lab uploads are a clear 400 and store nothing", () =
     });
     expect(response.status).toBe(400);
     expect(response.json.detail).toContain("Unsafe file name");
-    const nul = await call(broker, "POST", "/v1/labs", { body: { session_id: sessionId, topology: GOOD, extra_files: [{ path: "conf\u0000ig", content_base64: "eA==" }] } });
+    const nul = await call(broker, "POST", "/v1/labs", {
+      body: { session_id: sessionId, topology: GOOD, extra_files: [{ path: "conf\u0000ig", content_base64: "eA==" }] },
+    });
     expect(nul.status).toBe(400);
     expect(nul.json.detail).toBe("body.extra_files.0.path: path must not contain NUL bytes");
     expect(await nothingStored()).toBe(true);

@@ -22,7 +22,10 @@ describe("/v1/sessions", () => {
     await registerHost(broker, "frr-a", { labels: { nos: "frr" } });
     await registerHost(broker, "frr-b", { labels: { nos: "frr" } });
     const created = await call(broker, "POST", "/v1/sessions", {
-      body: { requirements: [{ role: "r1", labels: { nos: "frr" } }, { role: "r2", labels: { nos: "frr" } }], client: { name: "suite-a", ci_job_id: "77" } },
+      body: {
+        requirements: [{ role: "r1", labels: { nos: "frr" } }, { role: "r2", labels: { nos: "frr" } }],
+        client: { name: "suite-a", ci_job_id: "77" },
+      },
     });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ state: "active", position: 0, wait_reason: null, client: { name: "suite-a", ci_job_id: "77" } });
@@ -30,7 +33,12 @@ describe("/v1/sessions", () => {
     expect(new Set([created.json.hosts.r1.name, created.json.hosts.r2.name])).toEqual(new Set(["frr-a", "frr-b"]));
 
     const waiting = await call(broker, "POST", "/v1/sessions", { body: { requirements: [{ labels: { nos: "frr" } }] } });
-    expect(waiting.json).toMatchObject({ state: "waiting", position: 0, wait_reason: "all matching hosts are held by active sessions", requirements: [{ role: "m1" }] });
+    expect(waiting.json).toMatchObject({
+      state: "waiting",
+      position: 0,
+      wait_reason: "all matching hosts are held by active sessions",
+      requirements: [{ role: "m1" }],
+    });
 
     const listed = await call(broker, "GET", "/v1/sessions?state=waiting");
     expect(listed.json.items.map((item: { id: string }) => item.id)).toEqual([waiting.json.id]);
@@ -93,11 +101,13 @@ describe("/v1/sessions", () => {
   });
 
   test("unknown session ids are problem+json 404s", async () => {
-    for (const [method, path] of [
-      ["GET", "/v1/sessions/nope"],
-      ["DELETE", "/v1/sessions/nope"],
-      ["POST", "/v1/sessions/nope/heartbeat"],
-    ] as const) {
+    for (
+      const [method, path] of [
+        ["GET", "/v1/sessions/nope"],
+        ["DELETE", "/v1/sessions/nope"],
+        ["POST", "/v1/sessions/nope/heartbeat"],
+      ] as const
+    ) {
       const response = await call(broker, method, path);
       expect(response.status).toBe(404);
       expect(response.json).toMatchObject({ status: 404, title: "Not found" });
@@ -129,7 +139,9 @@ describe("/v1/sessions/{id}/events", () => {
     expect(JSON.parse(messages[2]!.data).data.hosts.m1.name).toBe("only");
     expect(JSON.parse(messages[3]!.data).data.reason).toBe("released");
 
-    const resumed = await readSse(await broker.app.request(`/v1/sessions/${waiter.id}/events`, { headers: { "last-event-id": messages[2]!.id! } }));
+    const resumed = await readSse(
+      await broker.app.request(`/v1/sessions/${waiter.id}/events`, { headers: { "last-event-id": messages[2]!.id! } }),
+    );
     expect(resumed.map((message) => message.event)).toEqual(["session.ended"]);
     expect(resumed[0]!.id).toBe(messages[3]!.id);
   });

@@ -37,7 +37,9 @@ test("reservations count toward the bound", async () => {
   expect((await call(broker, "POST", "/v1/sessions", { body: pinned })).json.state).toBe("active");
   for (let index = 0; index < 2; index++) expect((await call(broker, "POST", "/v1/sessions", { body: pinned })).json.state).toBe("waiting");
   const startAt = new Date(broker.clock.now() + 3_600_000).toISOString();
-  const reservation = await call(broker, "POST", "/v1/sessions", { body: { requirements: [{ host: "h2" }], start_at: startAt, walltime_s: 60 } });
+  const reservation = await call(broker, "POST", "/v1/sessions", {
+    body: { requirements: [{ host: "h2" }], start_at: startAt, walltime_s: 60 },
+  });
   expect(reservation.json.state).toBe("scheduled");
   expect((await call(broker, "POST", "/v1/sessions", { body: pinned })).status).toBe(429);
 });

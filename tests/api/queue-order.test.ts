@@ -22,7 +22,10 @@ async function create(name: string, body: Record<string, unknown> = {}): Promise
 
 async function waitingQueue(): Promise<{ name: string; place: number }[]> {
   const listed = await call(broker, "GET", "/v1/sessions?state=waiting");
-  return listed.json.items.map((item: { client: { name: string }; queue_position: number }) => ({ name: item.client.name, place: item.queue_position }));
+  return listed.json.items.map((item: { client: { name: string }; queue_position: number }) => ({
+    name: item.client.name,
+    place: item.queue_position,
+  }));
 }
 
 test("waiting sessions are listed in the order the scheduler serves them, each with its own place, gang sessions included", async () => {
@@ -42,7 +45,10 @@ test("waiting sessions are listed in the order the scheduler serves them, each w
   ];
   expect(await waitingQueue()).toEqual(expected);
   const all = await call(broker, "GET", "/v1/sessions");
-  expect(all.json.items.map((item: { client: { name: string } }) => item.client.name)).toEqual(["holder", ...expected.map(({ name }) => name)]);
+  expect(all.json.items.map((item: { client: { name: string } }) => item.client.name)).toEqual([
+    "holder",
+    ...expected.map(({ name }) => name),
+  ]);
   expect((await call(broker, "GET", `/v1/sessions/${urgentEast}`)).json).toMatchObject({ state: "waiting", queue_position: 1 });
   expect((await call(broker, "GET", `/v1/sessions/${holder}`)).json).toMatchObject({ state: "active", queue_position: null });
 

@@ -14,7 +14,10 @@ afterEach(async () => {
 test("ready after start; not ready when housekeeping stops running, ready again after a round", async () => {
   const ready = await call(broker, "GET", "/readyz");
   expect(ready.status).toBe(200);
-  expect(ready.json).toMatchObject({ ready: true, checks: { database: { ok: true }, migrations: { ok: true }, scheduler: { ok: true, detail: "starting" } } });
+  expect(ready.json).toMatchObject({
+    ready: true,
+    checks: { database: { ok: true }, migrations: { ok: true }, scheduler: { ok: true, detail: "starting" } },
+  });
 
   broker.clock.advance(10_000);
   const late = await call(broker, "GET", "/readyz");

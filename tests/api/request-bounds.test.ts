@@ -23,7 +23,10 @@ function trickle(first: string) {
 }
 
 const post = (app: TestApp, path: string, body: BodyInit, headers: Record<string, string> = {}) =>
-  app.app.request(path, { method: "POST", body, headers: { "content-type": "application/json", ...headers }, duplex: "half" } as RequestInit);
+  app.app.request(
+    path,
+    { method: "POST", body, headers: { "content-type": "application/json", ...headers }, duplex: "half" } as RequestInit,
+  );
 
 describe("request body bounds", () => {
   test("a declared Content-Length over the route's limit is 413 before any byte is read", async () => {

@@ -23,13 +23,21 @@ test("POST /v1/slots: a past start is not offered and says why; an unknown label
   await registerHost(broker, "h1");
   const past = new Date(broker.clock.now() - 3_600_000).toISOString();
   const tested = await call(broker, "POST", "/v1/slots", { body: { groups: [[{ role: "m1" }]], walltime_s: 60, start_at: past } });
-  expect(tested.json).toMatchObject({ available: false, start_at: null, reasons: [{ group: null, reason: expect.stringContaining("is before now") }] });
+  expect(tested.json).toMatchObject({
+    available: false,
+    start_at: null,
+    reasons: [{ group: null, reason: expect.stringContaining("is before now") }],
+  });
   const unknown = await call(broker, "POST", "/v1/slots", { body: { groups: [[{ role: "m1", labels: { nos: "eos" } }]], walltime_s: 60 } });
   expect(unknown.json.reasons).toEqual([{ group: 0, reason: "no registered host matches role m1 (labels nos=eos)" }]);
-  const backwards = await call(broker, "POST", "/v1/slots", { body: { groups: [[{ role: "m1" }]], walltime_s: 60, start_at: new Date(broker.clock.now() + 60_000).toISOString(), until: past } });
+  const backwards = await call(broker, "POST", "/v1/slots", {
+    body: { groups: [[{ role: "m1" }]], walltime_s: 60, start_at: new Date(broker.clock.now() + 60_000).toISOString(), until: past },
+  });
   expect(backwards.status).toBe(400);
   expect(backwards.json.detail).toContain("until:");
-  const found = await call(broker, "POST", "/v1/slots", { body: { groups: [[{ role: "m1" }]], walltime_s: 60, start_at: past, until: new Date(broker.clock.now() + 3_600_000).toISOString() } });
+  const found = await call(broker, "POST", "/v1/slots", {
+    body: { groups: [[{ role: "m1" }]], walltime_s: 60, start_at: past, until: new Date(broker.clock.now() + 3_600_000).toISOString() },
+  });
   expect(found.json).toMatchObject({ available: true, reasons: [] });
   expect(Date.parse(found.json.start_at)).toBeGreaterThanOrEqual(broker.clock.now());
 });

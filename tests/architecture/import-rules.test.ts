@@ -70,8 +70,12 @@ const DYNAMIC_IMPORT = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
 /** The repository paths a file imports (packages and node: modules left out). */
 function importsOf(path: string): string[] {
   const text = readFileSync(join(repo, path), "utf8");
-  const specifiers = [STATIC_IMPORT, BARE_IMPORT, DYNAMIC_IMPORT].flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]!));
-  return specifiers.filter((specifier) => specifier.startsWith(".")).map((specifier) => relative(repo, resolve(repo, dirname(path), specifier)));
+  const specifiers = [STATIC_IMPORT, BARE_IMPORT, DYNAMIC_IMPORT].flatMap((pattern) =>
+    [...text.matchAll(pattern)].map((match) => match[1]!)
+  );
+  return specifiers.filter((specifier) => specifier.startsWith(".")).map((specifier) =>
+    relative(repo, resolve(repo, dirname(path), specifier))
+  );
 }
 
 const files = ["main.ts", ...sourceFiles("src"), ...sourceFiles("db")].sort();

@@ -30,7 +30,11 @@ beforeAll(async () => {
   const registered = await http(
     "POST",
     `${cluster.url}/v1/agents/register`,
-    { name: "ci-snippet-host", version: VERSION, runtimes: [{ name: "containerlab", version: "0.54.2" }, { name: "netlab", version: "1.9.0" }] },
+    {
+      name: "ci-snippet-host",
+      version: VERSION,
+      runtimes: [{ name: "containerlab", version: "0.54.2" }, { name: "netlab", version: "1.9.0" }],
+    },
     { authorization: `Bearer ${CLUSTER_TOKEN}` },
   );
   expect(registered.status).toBe(201);
@@ -58,7 +62,12 @@ async function runStep(shell: string[], script: string, after: string, extraEnv:
     ...extraEnv,
   };
   writeFileSync(join(folder, "github-env"), "");
-  const step = Bun.spawn([...shell, "-c", `${script.replace("--wait-timeout 1800", "--wait-timeout 0.5")}\n${after}`], { cwd: folder, env, stdout: "pipe", stderr: "pipe" });
+  const step = Bun.spawn([...shell, "-c", `${script.replace("--wait-timeout 1800", "--wait-timeout 0.5")}\n${after}`], {
+    cwd: folder,
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [code, stdout, stderr] = await Promise.all([step.exited, new Response(step.stdout).text(), new Response(step.stderr).text()]);
   const read = (name: string) => {
     try {
@@ -86,20 +95,24 @@ describe.each(SNIPPETS)("$name", ({ script }) => {
     expect((await http("DELETE", `${cluster.url}/v1/sessions/${id}`)).status).toBe(200);
   }, 30_000);
 
-  test.each([{ shell: "bash -e" }, { shell: "bash" }])("when --wait-timeout passes ($shell): the step fails with exit 3, says why and runs nothing after create", async ({ shell }) => {
-    expect(script()).toContain("--wait-timeout 1800");
-    const holder = await cluster.session("ci-snippet-host");
-    try {
-      const step = await runStep(shell.split(" "), script(), 'echo "after create"');
-      expect(step.code).toBe(3);
-      expect(step.stdout).toBe("");
-      expect(step.stderr).toMatch(/labbroker session create: Session \S+ is still waiting after 0.5 s/);
-      expect(step.githubEnv).toBe("");
-      expect(step.gitlabSession).toBeNull();
-    } finally {
-      await http("DELETE", `${cluster.url}/v1/sessions/${holder.id}`);
-    }
-  }, 30_000);
+  test.each([{ shell: "bash -e" }, { shell: "bash" }])(
+    "when --wait-timeout passes ($shell): the step fails with exit 3, says why and runs nothing after create",
+    async ({ shell }) => {
+      expect(script()).toContain("--wait-timeout 1800");
+      const holder = await cluster.session("ci-snippet-host");
+      try {
+        const step = await runStep(shell.split(" "), script(), 'echo "after create"');
+        expect(step.code).toBe(3);
+        expect(step.stdout).toBe("");
+        expect(step.stderr).toMatch(/labbroker session create: Session \S+ is still waiting after 0.5 s/);
+        expect(step.githubEnv).toBe("");
+        expect(step.gitlabSession).toBeNull();
+      } finally {
+        await http("DELETE", `${cluster.url}/v1/sessions/${holder.id}`);
+      }
+    },
+    30_000,
+  );
 
   test("when the broker cannot be reached: the step fails with exit 1 and names the broker", async () => {
     const step = await runStep(["bash", "-e"], script(), 'echo "after create"', { LABBROKER_URL: "http://127.0.0.1:1" });
@@ -110,7 +123,9 @@ describe.each(SNIPPETS)("$name", ({ script }) => {
 });
 
 test("in an interactive shell a failed create only sets $?: the person's shell stays open", async () => {
-  const step = await runStep(["bash", "-i"], 'eval "$(labbroker session create --shell)"; echo "still here: $?"', "", { LABBROKER_URL: "http://127.0.0.1:1" });
+  const step = await runStep(["bash", "-i"], 'eval "$(labbroker session create --shell)"; echo "still here: $?"', "", {
+    LABBROKER_URL: "http://127.0.0.1:1",
+  });
   expect(step.code).toBe(0);
   expect(step.stdout).toBe("still here: 1\n");
 }, 30_000);

@@ -20,9 +20,15 @@ const sessions: { id: string; name: string }[] = [];
 beforeAll(async () => {
   await cluster.startBroker();
   broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
-  const register = (body: Record<string, unknown>) => http("POST", `${cluster.url}/v1/agents/register`, { version: VERSION, ...body }, { authorization: `Bearer ${CLUSTER_TOKEN}` });
+  const register = (body: Record<string, unknown>) =>
+    http("POST", `${cluster.url}/v1/agents/register`, { version: VERSION, ...body }, { authorization: `Bearer ${CLUSTER_TOKEN}` });
   await register({ name: "lab-a", labels: { site: "east", nic: "mlx5" }, runtimes: [{ name: "native", version: "6.1.0" }] });
-  await register({ name: "lab-b", labels: { site: "west" }, runtimes: [{ name: "containerlab", version: "0.54.2" }, { name: "netlab", version: "1.9.0" }], capacity: 2 });
+  await register({
+    name: "lab-b",
+    labels: { site: "west" },
+    runtimes: [{ name: "containerlab", version: "0.54.2" }, { name: "netlab", version: "1.9.0" }],
+    capacity: 2,
+  });
   await register({ name: "lab-c", labels: { site: "east" }, runtimes: [{ name: "native", version: "6.1.0" }] });
   await http("PATCH", `${cluster.url}/v1/hosts/lab-c`, { maintenance: true });
 

@@ -21,7 +21,9 @@ const leftovers: number[] = [];
 
 beforeAll(async () => {
   await cluster.startBroker(["--active-timeout", String(ACTIVE_TIMEOUT_S)]);
-  const registered = await http("POST", `${cluster.url}/v1/agents/register`, { name: HOST, version: VERSION, runtimes: [] }, { authorization: `Bearer ${CLUSTER_TOKEN}` });
+  const registered = await http("POST", `${cluster.url}/v1/agents/register`, { name: HOST, version: VERSION, runtimes: [] }, {
+    authorization: `Bearer ${CLUSTER_TOKEN}`,
+  });
   expect(registered.status).toBe(201);
   mkdirSync(bin);
   writeFileSync(join(bin, "labbroker"), `#!/bin/sh\nexec "${process.execPath}" "${MAIN}" "$@"\n`);
@@ -53,7 +55,13 @@ function isRunning(pid: number): boolean {
 /** Starts `script` under bash like a CI job; resolves once it printed `session=ID` (its `sleep` pid is remembered for cleanup). */
 async function startJob(shell: string[], script: string, env: Record<string, string> = {}) {
   const job = Bun.spawn([...shell, script], {
-    env: { ...environmentWithoutLabbroker(), PATH: `${bin}:${process.env.PATH}`, LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_CREDENTIALS.LABBROKER_TOKEN, ...env },
+    env: {
+      ...environmentWithoutLabbroker(),
+      PATH: `${bin}:${process.env.PATH}`,
+      LABBROKER_URL: cluster.url,
+      LABBROKER_TOKEN: TEST_CREDENTIALS.LABBROKER_TOKEN,
+      ...env,
+    },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -78,7 +86,10 @@ const sessionState = async (id: string) => (await http("GET", `${cluster.url}/v1
 const LONG_STEP = 'sleep 600 & echo "sleeper=$!"; wait';
 
 test("killing the job's shell (SIGKILL) ends its session within 10 s and the next waiting session activates", async () => {
-  const first = await startJob(["bash", "-e", "-c"], `eval "$(labbroker session create --shell --require host=${HOST})"\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`);
+  const first = await startJob(
+    ["bash", "-e", "-c"],
+    `eval "$(labbroker session create --shell --require host=${HOST})"\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`,
+  );
   expect(first.output().stderr).toContain(`is kept alive while process ${first.job.pid} (bash) lives`);
   const next = await http("POST", `${cluster.url}/v1/sessions`, { requirements: [{ host: HOST }] });
   expect(next.json.state).toBe("waiting");
@@ -97,7 +108,10 @@ test("killing the job's shell (SIGKILL) ends its session within 10 s and the nex
 }, 40_000);
 
 test("a step longer than the broker's active timeout, without lab use, keeps the session", async () => {
-  const job = await startJob(["bash", "-e", "-c"], `eval "$(labbroker session create --shell --require host=${HOST})"\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`);
+  const job = await startJob(
+    ["bash", "-e", "-c"],
+    `eval "$(labbroker session create --shell --require host=${HOST})"\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`,
+  );
   try {
     // Three active timeouts of silence from the job itself: only the keeper speaks for it.
     await Bun.sleep(3 * ACTIVE_TIMEOUT_S * 1000);
@@ -110,8 +124,20 @@ test("a step longer than the broker's active timeout, without lab use, keeps the
 
 test("under GitHub Actions the session outlives the step that created it and ends with the job", async () => {
   // The runner's worker runs each step as a shell of its own: the keeper watches the worker (here a bash).
-  const worker = `bash -e -c 'eval "$(labbroker session create --shell --require host=${HOST})"; echo "session=$LABBROKER_SESSION"'\n${LONG_STEP}`;
-  const github = { GITHUB_ACTIONS: "true", GITHUB_SHA: "9fceb02", GITHUB_REF_NAME: "main", GITHUB_JOB: "lab-tests", GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "team/net", GITHUB_RUN_ID: "42", GITHUB_RUN_ATTEMPT: "1", GITHUB_WORKFLOW: "lab tests", GITHUB_RUN_NUMBER: "7" };
+  const worker =
+    `bash -e -c 'eval "$(labbroker session create --shell --require host=${HOST})"; echo "session=$LABBROKER_SESSION"'\n${LONG_STEP}`;
+  const github = {
+    GITHUB_ACTIONS: "true",
+    GITHUB_SHA: "9fceb02",
+    GITHUB_REF_NAME: "main",
+    GITHUB_JOB: "lab-tests",
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_REPOSITORY: "team/net",
+    GITHUB_RUN_ID: "42",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_WORKFLOW: "lab tests",
+    GITHUB_RUN_NUMBER: "7",
+  };
   const job = await startJob(["bash", "-c"], worker, github);
   try {
     expect(job.output().stderr).toContain(`is kept alive while process ${job.job.pid} (bash) lives`);
@@ -134,8 +160,13 @@ test("under GitHub Actions the session outlives the step that created it and end
 }, 40_000);
 
 test("session keepalive binds a session created without a keeper to the calling shell", async () => {
-  const job = await startJob(["bash", "-e", "-c"], `eval "$(labbroker session create --shell --no-keeper --require host=${HOST})"\nlabbroker session keepalive\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`);
-  expect(job.output().stderr).toContain(`labbroker: session ${job.sessionId} is kept alive while process ${job.job.pid} (bash) lives; keeper pid ${job.keeperPid}`);
+  const job = await startJob(
+    ["bash", "-e", "-c"],
+    `eval "$(labbroker session create --shell --no-keeper --require host=${HOST})"\nlabbroker session keepalive\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`,
+  );
+  expect(job.output().stderr).toContain(
+    `labbroker: session ${job.sessionId} is kept alive while process ${job.job.pid} (bash) lives; keeper pid ${job.keeperPid}`,
+  );
   job.job.kill("SIGKILL");
   await eventually(async () => (await sessionState(job.sessionId)).state === "ended", "the session to end with the shell", 10_000);
   await eventually(async () => !isRunning(job.keeperPid), "the keeper to exit");

@@ -9,7 +9,8 @@ const cluster = new LabCluster();
 beforeAll(() => cluster.startBroker());
 afterAll(() => cluster.stop());
 
-const cli = (argv: string[], env: Record<string, string> = {}) => runCliCaptured(argv, { LABBROKER_URL: cluster.url, ...env }, { signal: new AbortController().signal });
+const cli = (argv: string[], env: Record<string, string> = {}) =>
+  runCliCaptured(argv, { LABBROKER_URL: cluster.url, ...env }, { signal: new AbortController().signal });
 
 test("token create prints the token once on stdout; list shows it without the secret; revoke stops it at once", async () => {
   const created = await cli(["token", "create", "nightly", "--role", "user", "--max-priority", "3"]);
@@ -31,8 +32,15 @@ test("token create prints the token once on stdout; list shows it without the se
 test("a secret given as a flag is warned about; the same value from its variable is not", () => {
   const warnings: unknown[] = [];
   const log = createLogger({ level: "warn", write: (line) => warnings.push(JSON.parse(line).msg) });
-  warnSecretsOnCommandLine({ values: { token: "lbe_from-the-environment" }, env: { LABBROKER_ENROLL_TOKEN: "lbe_from-the-environment" } }, agentOptions, ["token"], log);
+  warnSecretsOnCommandLine(
+    { values: { token: "lbe_from-the-environment" }, env: { LABBROKER_ENROLL_TOKEN: "lbe_from-the-environment" } },
+    agentOptions,
+    ["token"],
+    log,
+  );
   expect(warnings).toEqual([]);
   warnSecretsOnCommandLine({ values: { token: "lbe_typed-on-the-command-line" }, env: {} }, agentOptions, ["token"], log);
-  expect(warnings).toEqual(["--token puts a secret on the command line, where every user of this machine can read it; use LABBROKER_ENROLL_TOKEN or --token-file instead"]);
+  expect(warnings).toEqual([
+    "--token puts a secret on the command line, where every user of this machine can read it; use LABBROKER_ENROLL_TOKEN or --token-file instead",
+  ]);
 });

@@ -25,7 +25,12 @@ test("on a terminal the line names the session, the holder, the elapsed time and
   const line = waitLine(io, time);
   line.report(waiting(1, "1 session ahead"), "s-mine");
   time.advance(1000);
-  line.report(waiting(0, "all matching hosts are held by active sessions", { held_by: [holder, { ...holder, host: "lab-b", session_id: "s-other" }] }), "s-mine");
+  line.report(
+    waiting(0, "all matching hosts are held by active sessions", {
+      held_by: [holder, { ...holder, host: "lab-b", session_id: "s-other" }],
+    }),
+    "s-mine",
+  );
   line.finish();
   expect(text()).toBe(
     "\r\x1b[Ksession s-mine waiting 0s: position 1, 1 session ahead; lab-a held by s-holder (nightly) for 14m 00s; estimated start 12:05 UTC (in 5m 00s)" +
@@ -62,6 +67,9 @@ test("in a log (no terminal) changes are timestamped lines, and a 'still waiting
 
 test("an unsatisfiable wait says why without promising an estimate", () => {
   const { io, text } = captured(false);
-  waitLine(io, clock()).report(waiting(0, "no registered host has runtime netlab", { unsatisfiable: true, estimated_start_at: null, held_by: [] }), "s-x");
+  waitLine(io, clock()).report(
+    waiting(0, "no registered host has runtime netlab", { unsatisfiable: true, estimated_start_at: null, held_by: [] }),
+    "s-x",
+  );
   expect(text()).toBe("[2026-01-01T12:00:00Z] session s-x waiting 0s: position 0, no registered host has runtime netlab\n");
 });

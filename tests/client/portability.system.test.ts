@@ -41,7 +41,10 @@ describe("the SDK is portable and carries no server code", () => {
   test("outside src/client it imports types only, and it names no Bun or Deno API", () => {
     for (const file of readdirSync(CLIENT)) {
       const source = readFileSync(join(CLIENT, file), "utf8");
-      const imports = [...source.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)].map(([, type, from]) => ({ type: Boolean(type), from: from! }));
+      const imports = [...source.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)].map(([, type, from]) => ({
+        type: Boolean(type),
+        from: from!,
+      }));
       for (const { type, from } of imports) {
         const allowed = type || from.startsWith("./") || (from.startsWith("node:") && MAY_USE_NODE_BUILTINS.has(file));
         expect(allowed ? "" : `${file} imports ${from}`).toBe("");
@@ -65,7 +68,15 @@ describe("the SDK is portable and carries no server code", () => {
 
   test("Deno runs it from source", async () => {
     writeFileSync(join(folder, "deno-client.ts"), SCRIPT(join(CLIENT, "index.ts")));
-    const result = await run([join(ROOT, "node_modules/.bin/deno"), "run", "--allow-net", "--config", join(ROOT, "deno.json"), "deno-client.ts", withCredentials(cluster.url)]);
+    const result = await run([
+      join(ROOT, "node_modules/.bin/deno"),
+      "run",
+      "--allow-net",
+      "--config",
+      join(ROOT, "deno.json"),
+      "deno-client.ts",
+      withCredentials(cluster.url),
+    ]);
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({ stdout: "hello\n", passed: true, end: "released" });
   }, 30_000);

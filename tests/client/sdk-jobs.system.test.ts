@@ -28,7 +28,13 @@ const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (err
 describe("jobs on a session's host", () => {
   test("a foreground job answers when finished: exit code, stdout, stderr, passed; a string runs through sh -c", async () => {
     const failing = await session.host().run(["sh", "-c", "echo out; echo err >&2; exit 3"], { description: "exits 3" });
-    expect({ finished: failing.finished, passed: failing.passed, exitCode: failing.exitCode, stdout: failing.stdout, stderr: failing.stderr }).toEqual({
+    expect({
+      finished: failing.finished,
+      passed: failing.passed,
+      exitCode: failing.exitCode,
+      stdout: failing.stdout,
+      stderr: failing.stderr,
+    }).toEqual({
       finished: true,
       passed: false,
       exitCode: 3,
@@ -87,7 +93,12 @@ describe("jobs on a session's host", () => {
   test("a recorded result comes back in the timeline and the chronological text", async () => {
     const recorded = await session.recordResult("loss below 1 %", "PASS", { loss: 0.2 });
     expect(recorded).toMatchObject({ description: "loss below 1 %", result: "PASS", data: { loss: 0.2 } });
-    expect((await session.summary()).timeline.at(-1)).toMatchObject({ kind: "result", verdict: "PASS", description: "loss below 1 %", result: '{"loss":0.2}' });
+    expect((await session.summary()).timeline.at(-1)).toMatchObject({
+      kind: "result",
+      verdict: "PASS",
+      description: "loss below 1 %",
+      result: '{"loss":0.2}',
+    });
     expect(await session.summaryText("chronological")).toContain(' result: PASS loss below 1 % — {"loss":0.2}\n');
   });
 
@@ -113,7 +124,11 @@ describe("files and devices on a session's host", () => {
 
   test("devices list the host's interfaces; sysctls read", async () => {
     const devices = await session.host().devices();
-    expect(devices.find((device) => device.name === "lo")).toMatchObject({ up: true, mtu: 65536, addresses: expect.arrayContaining([expect.objectContaining({ local: "127.0.0.1" })]) });
+    expect(devices.find((device) => device.name === "lo")).toMatchObject({
+      up: true,
+      mtu: 65536,
+      addresses: expect.arrayContaining([expect.objectContaining({ local: "127.0.0.1" })]),
+    });
     expect(await session.host().sysctl("net.ipv4.conf.lo.forwarding")).toMatch(/^[01]$/);
     const unknown = await caught(session.host().device("no-such-dev0").set({ up: true }));
     expect(unknown).toMatchObject({ code: "not-found", status: 404 });

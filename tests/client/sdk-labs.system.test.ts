@@ -34,7 +34,11 @@ describe.skipIf(!isRoot)(`native labs through the SDK${isRoot ? "" : ` (${NEEDS_
 
   test("a lab deploys with its extra files and log, runs jobs and device changes in its nodes, and is gone after destroy", async () => {
     const log: OutputChunk[] = [];
-    const lab = await session.lab(LINE3, { fileName: "line3.clab.yml", extraFiles: { "configs/a/frr.conf": "hostname a\n" }, onLog: (chunk) => log.push(chunk) });
+    const lab = await session.lab(LINE3, {
+      fileName: "line3.clab.yml",
+      extraFiles: { "configs/a/frr.conf": "hostname a\n" },
+      onLog: (chunk) => log.push(chunk),
+    });
     expect(lab.state).toBe("running");
     expect(lab.view.files.map((file) => file.path).sort()).toEqual(["configs/a/frr.conf", "line3.clab.yml"]);
     expect(lab.nodes.map((node) => [node.name, node.kind, node.state])).toEqual([
@@ -68,19 +72,23 @@ describe.skipIf(!isRoot)(`native labs through the SDK${isRoot ? "" : ` (${NEEDS_
     expect(await session.labs()).toEqual([]);
   }, 60_000);
 
-  test("the same topology again with reuse attaches to the running lab; a failing deploy is a LabFailedError with the lab's error", async () => {
-    const first = await session.lab(LINE3, { fileName: "line3.clab.yml" });
-    await first.release();
-    const again = await session.lab(LINE3, { fileName: "line3.clab.yml" });
-    expect(again.id).toBe(first.id);
-    await again.destroy();
+  test(
+    "the same topology again with reuse attaches to the running lab; a failing deploy is a LabFailedError with the lab's error",
+    async () => {
+      const first = await session.lab(LINE3, { fileName: "line3.clab.yml" });
+      await first.release();
+      const again = await session.lab(LINE3, { fileName: "line3.clab.yml" });
+      expect(again.id).toBe(first.id);
+      await again.destroy();
 
-    // Valid YAML the host refuses at deploy time: the management bridge must not exist yet.
-    const broken = uniquelyNamed(FIXTURE.replace("name: line3", "name: broken3\nmgmt: { bridge: lo }"));
-    const error = await caught(session.lab(broken, { fileName: "broken.clab.yml" }));
-    expect(error).toBeInstanceOf(LabFailedError);
-    expect((error as LabFailedError).lab.state).toBe("failed");
-    expect((error as LabFailedError).message).toContain((error as LabFailedError).lab.error!);
-    expect(await namespaces()).not.toContain((error as LabFailedError).lab.instance_name);
-  }, 60_000);
+      // Valid YAML the host refuses at deploy time: the management bridge must not exist yet.
+      const broken = uniquelyNamed(FIXTURE.replace("name: line3", "name: broken3\nmgmt: { bridge: lo }"));
+      const error = await caught(session.lab(broken, { fileName: "broken.clab.yml" }));
+      expect(error).toBeInstanceOf(LabFailedError);
+      expect((error as LabFailedError).lab.state).toBe("failed");
+      expect((error as LabFailedError).message).toContain((error as LabFailedError).lab.error!);
+      expect(await namespaces()).not.toContain((error as LabFailedError).lab.instance_name);
+    },
+    60_000,
+  );
 });

@@ -50,8 +50,19 @@ describe("sessions through the SDK", () => {
 
     // Each report names who holds the wanted host: the holder, then the second session once it took over.
     // Between sessions the host's agent checks it (the health gate): a moment without a holder, which a waiting session may see.
-    const seen = (reports: WaitStatus[]) => reports.filter((status) => status.held_by.length > 0).map(({ position, reason, unsatisfiable, held_by }) => ({ position, reason, unsatisfiable, heldBy: held_by.map((holder) => holder.client.name) }));
-    expect(seen(secondReports)).toEqual([{ position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false, heldBy: ["holder"] }]);
+    const seen = (reports: WaitStatus[]) =>
+      reports.filter((status) => status.held_by.length > 0).map(({ position, reason, unsatisfiable, held_by }) => ({
+        position,
+        reason,
+        unsatisfiable,
+        heldBy: held_by.map((holder) => holder.client.name),
+      }));
+    expect(seen(secondReports)).toEqual([{
+      position: 0,
+      reason: "all matching hosts are held by active sessions",
+      unsatisfiable: false,
+      heldBy: ["holder"],
+    }]);
     expect(seen(thirdReports)).toEqual([
       { position: 1, reason: "1 session ahead", unsatisfiable: false, heldBy: ["holder"] },
       { position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false, heldBy: ["second"] },
@@ -66,7 +77,10 @@ describe("sessions through the SDK", () => {
 
     kept.detach();
     // Watched through the list: asking for the session itself would count as a sign of life.
-    const ended = await eventually(async () => (await broker.sessions({ state: "ended" })).find((session) => session.id === kept.id), "the detached session to be reaped");
+    const ended = await eventually(
+      async () => (await broker.sessions({ state: "ended" })).find((session) => session.id === kept.id),
+      "the detached session to be reaped",
+    );
     expect(ended.end_reason).toBe("expired");
   }, 20_000);
 
@@ -75,9 +89,14 @@ describe("sessions through the SDK", () => {
     const error = await caught(broker.session({ client: { name: "impatient" }, timeoutS: 0.5 }));
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ code: "timeout", status: null });
-    expect((error as Error).message).toMatch(/^Session \S+ is still waiting after 0.5 s \(all matching hosts are held by active sessions\)$/);
+    expect((error as Error).message).toMatch(
+      /^Session \S+ is still waiting after 0.5 s \(all matching hosts are held by active sessions\)$/,
+    );
     expect(await broker.sessions()).toEqual([expect.objectContaining({ id: holder.id })]);
-    expect((await broker.sessions({ state: "ended", limit: 1 }))[0]).toMatchObject({ client: { name: "impatient" }, end_reason: "cancelled" });
+    expect((await broker.sessions({ state: "ended", limit: 1 }))[0]).toMatchObject({
+      client: { name: "impatient" },
+      end_reason: "cancelled",
+    });
   }, 20_000);
 
   test("a waiting session ended by someone else is a SessionEndedError", async () => {

@@ -5,9 +5,8 @@ import { followEvents } from "../../src/client/follow-events.ts";
 import { BrokerHttp } from "../../src/client/http.ts";
 import { EventStreamParser, type ServerSentEvent } from "../../src/client/sse.ts";
 
-const STREAM =
-  "\uFEFF: a comment first\r\n" +
-  "id: 1\r\nevent: output\r\ndata: {\"text\":\"a\"}\r\n\r\n" +
+const STREAM = "\uFEFF: a comment first\r\n" +
+  'id: 1\r\nevent: output\r\ndata: {"text":"a"}\r\n\r\n' +
   "data: first line\rdata: second line\r\r" +
   "event: end\nid: 7\ndata\n\n" +
   "id: 8\n\n" +
@@ -73,7 +72,9 @@ async function breakingPeer(text: string): Promise<{ url: string; close: () => v
   const server = createServer((socket) => {
     socket.once("data", () => {
       const chunk = Buffer.from(text);
-      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n`);
+      socket.write(
+        `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n`,
+      );
       socket.write(chunk);
       socket.write("\r\n");
       setTimeout(() => socket.destroy(), 20);
@@ -121,12 +122,15 @@ describe("following an event stream", () => {
   });
 
   test("a stream the broker ends (a slow client cut off, a restart) is resumed after its last id, and the ending is not yielded but reported", async () => {
-    const overflow = `event: stream.overflow\nretry: 5\ndata: {"reason":"slow-client","resume_after":"2","message":"This client fell behind the stream; reconnect with Last-Event-ID: 2 to resume"}\n\n`;
+    const overflow =
+      `event: stream.overflow\nretry: 5\ndata: {"reason":"slow-client","resume_after":"2","message":"This client fell behind the stream; reconnect with Last-Event-ID: 2 to resume"}\n\n`;
     const { http, seen } = scriptedServer((_request, connection) =>
-      streamResponse(connection === 0 ? `${events(1, 2)}${overflow}` : `${events(3)}event: end\ndata: {}\n\n`),
+      streamResponse(connection === 0 ? `${events(1, 2)}${overflow}` : `${events(3)}event: end\ndata: {}\n\n`)
     );
     const reasons: string[] = [];
-    const received = await collect(followEvents(http, "/stream", { isLast: (event) => event.event === "end", onReconnect: ({ reason }) => reasons.push(reason) }));
+    const received = await collect(
+      followEvents(http, "/stream", { isLast: (event) => event.event === "end", onReconnect: ({ reason }) => reasons.push(reason) }),
+    );
     expect(received).toEqual(["output:1", "output:2", "output:3", "end:{}"]);
     expect(seen).toEqual([null, "2"]);
     expect(reasons).toEqual(["This client fell behind the stream; reconnect with Last-Event-ID: 2 to resume"]);
@@ -154,7 +158,9 @@ describe("following an event stream", () => {
 
   test("an unreachable broker is retried a bounded number of times, then reported", async () => {
     const http = new BrokerHttp("http://127.0.0.1:1");
-    const error = await collect(followEvents(http, "/stream", { isLast: () => false, retryMs: 5, maxFailures: 2 })).catch((caught: unknown) => caught);
+    const error = await collect(followEvents(http, "/stream", { isLast: () => false, retryMs: 5, maxFailures: 2 })).catch((
+      caught: unknown,
+    ) => caught);
     expect(error).toMatchObject({ code: "unreachable", status: null });
     expect((error as Error).message).toContain("Cannot reach the broker at http://127.0.0.1:1");
   });

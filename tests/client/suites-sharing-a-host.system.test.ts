@@ -24,7 +24,11 @@ const byClient = (sessions: SessionListItem[], name: string) => sessions.find((s
 describe("test suites sharing one broker", () => {
   test("two suites (child bun test processes) take the only host in turn, first come first served, and both pass", async () => {
     const broker = await clusterWithOneHost();
-    const first = startChildSuite("suite-a", { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, HOLD: "until-someone-waits" });
+    const first = startChildSuite("suite-a", {
+      LABBROKER_URL: cluster.url,
+      LABBROKER_TOKEN: TEST_ADMIN_TOKEN,
+      HOLD: "until-someone-waits",
+    });
     await first.line(/^suite-a holding /);
     const second = startChildSuite("suite-b", { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN });
     await second.line(/^suite-b waiting: position 0, all matching hosts are held by active sessions$/);

@@ -14,12 +14,21 @@ const LINE3 = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line
 
 /** Suite hooks recorded instead of registered, so each test drives setup and teardown itself. */
 function recordedHooks() {
-  const recorded: { before: (() => Promise<void>)[]; after: (() => Promise<void>)[]; timeouts: (number | undefined)[] } = { before: [], after: [], timeouts: [] };
+  const recorded: { before: (() => Promise<void>)[]; after: (() => Promise<void>)[]; timeouts: (number | undefined)[] } = {
+    before: [],
+    after: [],
+    timeouts: [],
+  };
   const hooks: SuiteHooks = {
     beforeAll: (fn, timeoutMs) => void (recorded.before.push(fn), recorded.timeouts.push(timeoutMs)),
     afterAll: (fn, timeoutMs) => void (recorded.after.push(fn), recorded.timeouts.push(timeoutMs)),
   };
-  return { hooks, setUp: () => Promise.all(recorded.before.map((fn) => fn())), tearDown: () => Promise.all(recorded.after.map((fn) => fn())), recorded };
+  return {
+    hooks,
+    setUp: () => Promise.all(recorded.before.map((fn) => fn())),
+    tearDown: () => Promise.all(recorded.after.map((fn) => fn())),
+    recorded,
+  };
 }
 
 const cluster = new LabCluster();
@@ -34,7 +43,11 @@ afterAll(() => cluster.stop());
 describe("suite fixtures", () => {
   test("acquires in beforeAll from the URL in REMOTE_LAB_URL, ends in afterAll, and says clearly when used too early", async () => {
     const { hooks, setUp, tearDown, recorded } = recordedHooks();
-    const fixture = useSession(hooks, { env: { REMOTE_LAB_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN }, client: { name: "fixture" }, setupTimeoutS: 60 });
+    const fixture = useSession(hooks, {
+      env: { REMOTE_LAB_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN },
+      client: { name: "fixture" },
+      setupTimeoutS: 60,
+    });
     expect(() => fixture.session).toThrow("The labbroker session is not ready: it is acquired in beforeAll and released in afterAll");
     expect(recorded.timeouts[0]).toBe(90_000);
 
@@ -53,7 +66,10 @@ describe("suite fixtures", () => {
     const fixture = useLab(hooks, { broker, env: {}, topology: LINE3, runtime: "netlab", client: { name: "doomed-lab" } });
     const error = await setUp().then(() => undefined, (caught: unknown) => caught);
     expect(String(error)).toContain("netlab");
-    expect((await broker.sessions({ state: "ended", limit: 1 }))[0]).toMatchObject({ client: { name: "doomed-lab" }, end_reason: "released" });
+    expect((await broker.sessions({ state: "ended", limit: 1 }))[0]).toMatchObject({
+      client: { name: "doomed-lab" },
+      end_reason: "released",
+    });
     expect(await broker.sessions()).toEqual([]);
     expect(() => fixture.lab).toThrow("The lab is not ready");
     await tearDown();
@@ -65,7 +81,9 @@ describe("joining the session of a CI job (LABBROKER_SESSION)", () => {
     const ciSession = await broker.session({ client: { name: "ci-job" } });
     ciSession.detach();
     const { hooks, setUp, tearDown } = recordedHooks();
-    const fixture = useSession(hooks, { env: { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, LABBROKER_SESSION: ciSession.id } });
+    const fixture = useSession(hooks, {
+      env: { LABBROKER_URL: cluster.url, LABBROKER_TOKEN: TEST_ADMIN_TOKEN, LABBROKER_SESSION: ciSession.id },
+    });
     await setUp();
     expect(fixture.session.id).toBe(ciSession.id);
     expect((await fixture.host().run(["true"])).passed).toBe(true);
@@ -85,9 +103,16 @@ describe.skipIf(!isRoot)(`useLab${isRoot ? "" : ` (${NEEDS_ROOT})`}`, () => {
     await setUp();
     const { id } = fixture.lab;
     await tearDown();
-    expect((await broker.labs({ session_id: ciSession.id })).map((lab) => [lab.id, lab.state, lab.ref_count])).toEqual([[id, "running", 0]]);
+    expect((await broker.labs({ session_id: ciSession.id })).map((lab) => [lab.id, lab.state, lab.ref_count])).toEqual([[
+      id,
+      "running",
+      0,
+    ]]);
     await ciSession.end();
-    await eventually(async () => (await broker.labs({ state: "inactive" })).some((lab) => lab.id === id), "the session's end to destroy the lab");
+    await eventually(
+      async () => (await broker.labs({ state: "inactive" })).some((lab) => lab.id === id),
+      "the session's end to destroy the lab",
+    );
   }, 60_000);
 
   test("deploys once for the suite; afterAll destroys the lab (namespaces gone) and ends the session", async () => {

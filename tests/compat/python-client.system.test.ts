@@ -31,7 +31,10 @@ const agentWorkDir = join(folder, "agent");
 const TOPOLOGY = join(folder, "line3.clab.yml");
 writeFileSync(TOPOLOGY, uniquelyNamed(readFileSync(FIXTURE, "utf8")));
 const NETLAB_TOPOLOGY = join(folder, "topology.yml");
-writeFileSync(NETLAB_TOPOLOGY, uniquelyNamed(`name: netlab-ospf\n${readFileSync(join(import.meta.dir, "../../examples/topologies/netlab-ospf/topology.yml"), "utf8")}`));
+writeFileSync(
+  NETLAB_TOPOLOGY,
+  uniquelyNamed(`name: netlab-ospf\n${readFileSync(join(import.meta.dir, "../../examples/topologies/netlab-ospf/topology.yml"), "utf8")}`),
+);
 afterAll(async () => {
   await stopAllProcesses();
   await destroyNativeLabsOf(agentWorkDir);
@@ -50,52 +53,123 @@ function pythonWithRequests(): { ok: true } | { ok: false; reason: string } {
   };
 }
 
-describe.skipIf(!isRoot)(`the Remote Lab Python client against the compiled binary${isRoot ? "" : ` (${NEEDS_ROOT}: labbroker serve deploys with the native runtime)`}`, () => {
-  test("session queue, heartbeats, multipart lab upload with sub-folders, 422 forms, devices, holds per acquire, release, reuse, 409/423, destroy, end: every status and field as the client expects", async () => {
-    const python = pythonWithRequests();
-    if (!python.ok) throw new Error(python.reason);
-    const binary = await compiledBinary();
-    // From an empty folder, as users run it: the binary must not need the source tree.
-    const serve = startLabbroker(
-      ["serve", "--port", "0", "--host", "127.0.0.1", "--db", `file:${join(folder, "broker.db")}`, "--work-dir", agentWorkDir, "--active-timeout", String(SESSION_TIMEOUT_S), "--waiting-timeout", String(SESSION_TIMEOUT_S)],
-      { binary, cwd: folder },
+describe.skipIf(!isRoot)(
+  `the Remote Lab Python client against the compiled binary${
+    isRoot ? "" : ` (${NEEDS_ROOT}: labbroker serve deploys with the native runtime)`
+  }`,
+  () => {
+    test(
+      "session queue, heartbeats, multipart lab upload with sub-folders, 422 forms, devices, holds per acquire, release, reuse, 409/423, destroy, end: every status and field as the client expects",
+      async () => {
+        const python = pythonWithRequests();
+        if (!python.ok) throw new Error(python.reason);
+        const binary = await compiledBinary();
+        // From an empty folder, as users run it: the binary must not need the source tree.
+        const serve = startLabbroker(
+          [
+            "serve",
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--db",
+            `file:${join(folder, "broker.db")}`,
+            "--work-dir",
+            agentWorkDir,
+            "--active-timeout",
+            String(SESSION_TIMEOUT_S),
+            "--waiting-timeout",
+            String(SESSION_TIMEOUT_S),
+          ],
+          { binary, cwd: folder },
+        );
+        const url = await brokerUrl(serve);
+        await eventually(
+          async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online",
+          "the local agent to register",
+        );
+
+        const client = Bun.spawn(["python3", CLIENT, TOPOLOGY], {
+          env: {
+            ...process.env,
+            REMOTE_LAB_URL: await urlWithUserToken(url, "python-client"),
+            REMOTE_LAB_HOLD_SECONDS: String(HOLD_S),
+            REMOTE_LAB_HEARTBEAT_SECONDS: "0.5",
+          },
+          stdout: "pipe",
+          stderr: "pipe",
+        });
+        const [code, stdout, stderr] = await Promise.all([
+          client.exited,
+          new Response(client.stdout).text(),
+          new Response(client.stderr).text(),
+        ]);
+        if (code !== 0) {
+          throw new Error(
+            `remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`,
+          );
+        }
+        expect(stdout).toContain("all Remote Lab checks passed");
+        expect(stdout).toContain(`after ${HOLD_S} s of heartbeats only, the sessions are still active and waiting`);
+        // DELETE /lab answers before the host has finished tearing down; the lab then turns inactive.
+        const labs = await eventually(async () => {
+          const items = (await http("GET", `${url}/v1/labs?state=inactive`)).json.items;
+          return items.length > 0 ? items : null;
+        }, "the destroyed lab to turn inactive");
+        expect(labs.map((lab: { state: string; files: { path: string }[] }) => [lab.state, lab.files.map((file) => file.path).sort()]))
+          .toEqual([
+            ["inactive", ["configs/README", "configs/a/frr.conf", "line3.clab.yml"]],
+          ]);
+      },
+      120_000,
     );
-    const url = await brokerUrl(serve);
-    await eventually(async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
 
-    const client = Bun.spawn(["python3", CLIENT, TOPOLOGY], {
-      env: { ...process.env, REMOTE_LAB_URL: await urlWithUserToken(url, "python-client"), REMOTE_LAB_HOLD_SECONDS: String(HOLD_S), REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [code, stdout, stderr] = await Promise.all([client.exited, new Response(client.stdout).text(), new Response(client.stderr).text()]);
-    if (code !== 0) throw new Error(`remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`);
-    expect(stdout).toContain("all Remote Lab checks passed");
-    expect(stdout).toContain(`after ${HOLD_S} s of heartbeats only, the sessions are still active and waiting`);
-    // DELETE /lab answers before the host has finished tearing down; the lab then turns inactive.
-    const labs = await eventually(async () => {
-      const items = (await http("GET", `${url}/v1/labs?state=inactive`)).json.items;
-      return items.length > 0 ? items : null;
-    }, "the destroyed lab to turn inactive");
-    expect(labs.map((lab: { state: string; files: { path: string }[] }) => [lab.state, lab.files.map((file) => file.path).sort()])).toEqual([
-      ["inactive", ["configs/README", "configs/a/frr.conf", "line3.clab.yml"]],
-    ]);
-  }, 120_000);
-
-  test.skipIf(!FRR_INSTALLED)(`the netlab OSPF example, built by the native runtime, is acquired like a netlab lab (else ${NEEDS_FRR})`, async () => {
-    const python = pythonWithRequests();
-    if (!python.ok) throw new Error(python.reason);
-    const serve = startLabbroker(["serve", "--port", "0", "--host", "127.0.0.1", "--db", `file:${join(folder, "netlab-broker.db")}`, "--work-dir", agentWorkDir], { binary: await compiledBinary(), cwd: folder });
-    const url = await brokerUrl(serve);
-    await eventually(async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online", "the local agent to register");
-    const client = Bun.spawn(["python3", CLIENT, NETLAB_TOPOLOGY], {
-      env: { ...process.env, REMOTE_LAB_URL: await urlWithUserToken(url, "python-netlab-client"), REMOTE_LAB_NODES: "r1,r2,r3", REMOTE_LAB_NETWORK_OS: "frr", REMOTE_LAB_HEARTBEAT_SECONDS: "0.5" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [code, stdout, stderr] = await Promise.all([client.exited, new Response(client.stdout).text(), new Response(client.stderr).text()]);
-    if (code !== 0) throw new Error(`remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`);
-    expect(stdout).toContain("every device is ansible_network_os frr with an ansible_user, as netlab inspect says");
-    expect(stdout).toContain("all Remote Lab checks passed");
-  }, 120_000);
-});
+    test.skipIf(!FRR_INSTALLED)(
+      `the netlab OSPF example, built by the native runtime, is acquired like a netlab lab (else ${NEEDS_FRR})`,
+      async () => {
+        const python = pythonWithRequests();
+        if (!python.ok) throw new Error(python.reason);
+        const serve = startLabbroker([
+          "serve",
+          "--port",
+          "0",
+          "--host",
+          "127.0.0.1",
+          "--db",
+          `file:${join(folder, "netlab-broker.db")}`,
+          "--work-dir",
+          agentWorkDir,
+        ], { binary: await compiledBinary(), cwd: folder });
+        const url = await brokerUrl(serve);
+        await eventually(
+          async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online",
+          "the local agent to register",
+        );
+        const client = Bun.spawn(["python3", CLIENT, NETLAB_TOPOLOGY], {
+          env: {
+            ...process.env,
+            REMOTE_LAB_URL: await urlWithUserToken(url, "python-netlab-client"),
+            REMOTE_LAB_NODES: "r1,r2,r3",
+            REMOTE_LAB_NETWORK_OS: "frr",
+            REMOTE_LAB_HEARTBEAT_SECONDS: "0.5",
+          },
+          stdout: "pipe",
+          stderr: "pipe",
+        });
+        const [code, stdout, stderr] = await Promise.all([
+          client.exited,
+          new Response(client.stdout).text(),
+          new Response(client.stderr).text(),
+        ]);
+        if (code !== 0) {
+          throw new Error(
+            `remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`,
+          );
+        }
+        expect(stdout).toContain("every device is ansible_network_os frr with an ansible_user, as netlab inspect says");
+        expect(stdout).toContain("all Remote Lab checks passed");
+      },
+      120_000,
+    );
+  },
+);

@@ -22,7 +22,8 @@ function startAgent(url: string, name: string, workDir: string, extra: string[] 
   return startLabbroker(["agent", "--broker", url, "--name", name, "--work-dir", workDir, ...extra], { env });
 }
 
-const registered = (agent: LabbrokerProcess) => agent.waitForLog((line) => line.msg === "agent registered" || line.msg === "using the stored agent registration");
+const registered = (agent: LabbrokerProcess) =>
+  agent.waitForLog((line) => line.msg === "agent registered" || line.msg === "using the stored agent registration");
 const host = async (url: string, name: string) => (await http("GET", `${url}/v1/hosts/${name}`)).json;
 
 describe("agents over real HTTP", () => {
@@ -43,76 +44,101 @@ describe("agents over real HTTP", () => {
     ]);
   }, 30_000);
 
-  test("a killed agent's host goes offline within the window, its session ends host-lost, and the restarted agent re-attaches as the same host", async () => {
-    const broker = startBroker(join(folder("db"), "b.db"), 0, ["--agent-offline-after", "10", "--offline-policy", "fail", "--offline-grace", "1"]);
-    const url = await brokerUrl(broker);
-    const workDir = folder("lab-a");
-    const agent = startAgent(url, "lab-a", workDir, ["--token", TOKEN]);
-    await registered(agent);
-    const before = await host(url, "lab-a");
-    const session = (await http("POST", `${url}/v1/sessions`, {})).json;
-    expect(session.state).toBe("active");
+  test(
+    "a killed agent's host goes offline within the window, its session ends host-lost, and the restarted agent re-attaches as the same host",
+    async () => {
+      const broker = startBroker(join(folder("db"), "b.db"), 0, [
+        "--agent-offline-after",
+        "10",
+        "--offline-policy",
+        "fail",
+        "--offline-grace",
+        "1",
+      ]);
+      const url = await brokerUrl(broker);
+      const workDir = folder("lab-a");
+      const agent = startAgent(url, "lab-a", workDir, ["--token", TOKEN]);
+      await registered(agent);
+      const before = await host(url, "lab-a");
+      const session = (await http("POST", `${url}/v1/sessions`, {})).json;
+      expect(session.state).toBe("active");
 
-    agent.proc.kill("SIGKILL");
-    await agent.proc.exited;
-    const killedAt = Date.now();
-    const keepAlive = setInterval(() => void http("POST", `${url}/v1/sessions/${session.id}/heartbeat`), 300);
-    try {
-      // The closed connection ends the held poll at once, so the window starts at the kill.
-      await eventually(async () => (await host(url, "lab-a")).state === "offline", "the host to turn offline", 20_000);
-      expect(Date.now() - killedAt).toBeLessThan(13_000);
-      const ended = await eventually(async () => {
-        const current = (await http("GET", `${url}/v1/sessions/${session.id}`)).json;
-        return current.state === "ended" ? current : null;
-      }, "the session to end");
-      expect(ended.end_reason).toBe("host-lost");
-    } finally {
-      clearInterval(keepAlive);
-    }
+      agent.proc.kill("SIGKILL");
+      await agent.proc.exited;
+      const killedAt = Date.now();
+      const keepAlive = setInterval(() => void http("POST", `${url}/v1/sessions/${session.id}/heartbeat`), 300);
+      try {
+        // The closed connection ends the held poll at once, so the window starts at the kill.
+        await eventually(async () => (await host(url, "lab-a")).state === "offline", "the host to turn offline", 20_000);
+        expect(Date.now() - killedAt).toBeLessThan(13_000);
+        const ended = await eventually(async () => {
+          const current = (await http("GET", `${url}/v1/sessions/${session.id}`)).json;
+          return current.state === "ended" ? current : null;
+        }, "the session to end");
+        expect(ended.end_reason).toBe("host-lost");
+      } finally {
+        clearInterval(keepAlive);
+      }
 
-    const restarted = startAgent(url, "lab-a", workDir);
-    await restarted.waitForLog((line) => line.msg === "using the stored agent registration");
-    const after = await eventually(async () => {
-      const current = await host(url, "lab-a");
-      return current.state === "online" ? current : null;
-    }, "the host to come back online");
-    expect(after.id).toBe(before.id);
-    expect((await http("GET", `${url}/v1/hosts`)).json.items).toHaveLength(1);
-  }, 50_000);
+      const restarted = startAgent(url, "lab-a", workDir);
+      await restarted.waitForLog((line) => line.msg === "using the stored agent registration");
+      const after = await eventually(async () => {
+        const current = await host(url, "lab-a");
+        return current.state === "online" ? current : null;
+      }, "the host to come back online");
+      expect(after.id).toBe(before.id);
+      expect((await http("GET", `${url}/v1/hosts`)).json.items).toHaveLength(1);
+    },
+    50_000,
+  );
 
-  test("a broker killed with queued sessions and work in flight: agents re-attach by themselves, nothing lost, nothing run twice", async () => {
-    const db = join(folder("db"), "b.db");
-    const broker = startBroker(db);
-    const url = await brokerUrl(broker);
-    const port = new URL(url).port;
-    const slowPath = `${join(import.meta.dir, "../fixtures/slow-tools")}:${process.env.PATH}`;
-    const agent = startAgent(url, "lab-slow", folder("slow"), ["--token", TOKEN], { PATH: slowPath, SLOW_TOOL_SECONDS: "2" });
-    await registered(agent);
-    const sessions = [];
-    for (let index = 0; index < 3; index++) sessions.push((await http("POST", `${url}/session`)).json.session_id);
-    const work = (await http("POST", `${url}/v1/hosts/lab-slow/refresh-inventory`)).json;
-    await agent.waitForLog((line) => line.msg === "work started" && line.workId === work.id);
+  test(
+    "a broker killed with queued sessions and work in flight: agents re-attach by themselves, nothing lost, nothing run twice",
+    async () => {
+      const db = join(folder("db"), "b.db");
+      const broker = startBroker(db);
+      const url = await brokerUrl(broker);
+      const port = new URL(url).port;
+      const slowPath = `${join(import.meta.dir, "../fixtures/slow-tools")}:${process.env.PATH}`;
+      const agent = startAgent(url, "lab-slow", folder("slow"), ["--token", TOKEN], { PATH: slowPath, SLOW_TOOL_SECONDS: "2" });
+      await registered(agent);
+      const sessions = [];
+      for (let index = 0; index < 3; index++) sessions.push((await http("POST", `${url}/session`)).json.session_id);
+      const work = (await http("POST", `${url}/v1/hosts/lab-slow/refresh-inventory`)).json;
+      await agent.waitForLog((line) => line.msg === "work started" && line.workId === work.id);
 
-    broker.proc.kill("SIGKILL");
-    await broker.proc.exited;
-    const restarted = startBroker(db, Number(port));
-    await brokerUrl(restarted);
+      broker.proc.kill("SIGKILL");
+      await broker.proc.exited;
+      const restarted = startBroker(db, Number(port));
+      await brokerUrl(restarted);
 
-    const finished = await eventually(async () => {
-      const current = (await http("GET", `${url}/v1/work/${work.id}`)).json;
-      return current?.state === "done" ? current : null;
-    }, "the in-flight work to finish after the restart");
-    expect(finished.result.runtimes.map((runtime: { name: string }) => runtime.name)).toContain("containerlab");
-    expect(agent.logs.filter((line) => line.msg === "work started" && line.workId === work.id)).toHaveLength(1);
-    const health = (await http("GET", `${url}/debug/health`)).json;
-    expect(health).toMatchObject({ sessions: 3, queue_length: 2 });
-    const states = await Promise.all(sessions.map(async (id) => (await http("GET", `${url}/session/${id}`)).json.status));
-    expect(states).toEqual(["active", "waiting", "waiting"]);
-    await eventually(async () => (await host(url, "lab-slow")).state === "online", "the agent to poll the new broker");
-  }, 40_000);
+      const finished = await eventually(async () => {
+        const current = (await http("GET", `${url}/v1/work/${work.id}`)).json;
+        return current?.state === "done" ? current : null;
+      }, "the in-flight work to finish after the restart");
+      expect(finished.result.runtimes.map((runtime: { name: string }) => runtime.name)).toContain("containerlab");
+      expect(agent.logs.filter((line) => line.msg === "work started" && line.workId === work.id)).toHaveLength(1);
+      const health = (await http("GET", `${url}/debug/health`)).json;
+      expect(health).toMatchObject({ sessions: 3, queue_length: 2 });
+      const states = await Promise.all(sessions.map(async (id) => (await http("GET", `${url}/session/${id}`)).json.status));
+      expect(states).toEqual(["active", "waiting", "waiting"]);
+      await eventually(async () => (await host(url, "lab-slow")).state === "online", "the agent to poll the new broker");
+    },
+    40_000,
+  );
 
   test("labbroker serve shows one online host for this machine", async () => {
-    const serve = startLabbroker(["serve", "--port", "0", "--host", "127.0.0.1", "--db", `file:${join(folder("serve"), "b.db")}`, "--work-dir", folder("serve-agent")]);
+    const serve = startLabbroker([
+      "serve",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--db",
+      `file:${join(folder("serve"), "b.db")}`,
+      "--work-dir",
+      folder("serve-agent"),
+    ]);
     const url = await brokerUrl(serve);
     const hosts = await eventually(async () => {
       const items = (await http("GET", `${url}/v1/hosts`)).json.items;

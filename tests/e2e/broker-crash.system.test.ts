@@ -33,13 +33,16 @@ describe("a broker killed with SIGKILL", () => {
     }
     const created: string[] = [];
     for (let index = 0; index < 6; index++) {
-      const response =
-        index % 2 === 0
-          ? await json(`${url}/session`, { method: "POST" })
-          : await json(`${url}/v1/sessions`, { method: "POST", body: JSON.stringify({ priority: 0 }), headers: { "idempotency-key": `job-${index}` } });
+      const response = index % 2 === 0 ? await json(`${url}/session`, { method: "POST" }) : await json(`${url}/v1/sessions`, {
+        method: "POST",
+        body: JSON.stringify({ priority: 0 }),
+        headers: { "idempotency-key": `job-${index}` },
+      });
       created.push(response.body.session_id ?? response.body.id);
     }
-    const before = (await json(`${url}/v1/sessions`)).body.items.map((item: { id: string; state: string; seq: number }) => [item.id, item.state, item.seq]);
+    const before = (await json(`${url}/v1/sessions`)).body.items.map((
+      item: { id: string; state: string; seq: number },
+    ) => [item.id, item.state, item.seq]);
     expect(before.map(([, state]: string[]) => state)).toEqual(["active", "active", "waiting", "waiting", "waiting", "waiting"]);
     expect(before.map(([id]: string[]) => id)).toEqual(created);
 
@@ -48,7 +51,9 @@ describe("a broker killed with SIGKILL", () => {
 
     const second = startLabbroker(args, { binary });
     const restartedUrl = await brokerUrl(second);
-    const after = (await json(`${restartedUrl}/v1/sessions`)).body.items.map((item: { id: string; state: string; seq: number }) => [item.id, item.state, item.seq]);
+    const after = (await json(`${restartedUrl}/v1/sessions`)).body.items.map((
+      item: { id: string; state: string; seq: number },
+    ) => [item.id, item.state, item.seq]);
     expect(after).toEqual(before);
     const retry = await json(`${restartedUrl}/v1/sessions`, { method: "POST", body: "{}", headers: { "idempotency-key": "job-1" } });
     expect(retry).toMatchObject({ status: 200, body: { id: created[1] } });

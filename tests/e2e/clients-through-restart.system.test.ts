@@ -18,7 +18,11 @@ const AT_FRONT = /^\[\S+Z\] session \S+ waiting \S+: position 0/;
 
 test("a waiting 'session create' keeps waiting across a broker kill and restart, then becomes active with the same session", async () => {
   const url = await cluster.startBroker();
-  const registered = await http("POST", `${url}/v1/agents/register`, { name: "restart-host", version: VERSION, runtimes: [{ name: "native", version: null }] }, { authorization: `Bearer ${CLUSTER_TOKEN}` });
+  const registered = await http("POST", `${url}/v1/agents/register`, {
+    name: "restart-host",
+    version: VERSION,
+    runtimes: [{ name: "native", version: null }],
+  }, { authorization: `Bearer ${CLUSTER_TOKEN}` });
   expect(registered.status).toBe(201);
   const holder = await cluster.session("restart-host");
 
@@ -56,5 +60,11 @@ test("a broker that stays away longer than --wait-timeout still ends the wait wi
   await cluster.broker.kill("SIGKILL");
   expect(await waiting.proc.exited).toBe(3);
   expect(waiting.stdout()).toBe("case $- in *i*) (exit 3) ;; *) exit 3 ;; esac\n");
-  expect(waiting.logs.map((line) => String(line.msg))).toContainEqual(expect.stringMatching(new RegExp(`^labbroker session create: Session \\S+ is still waiting after 3 s \\(the broker is unreachable: Cannot reach the broker at ${url}`)));
+  expect(waiting.logs.map((line) => String(line.msg))).toContainEqual(
+    expect.stringMatching(
+      new RegExp(
+        `^labbroker session create: Session \\S+ is still waiting after 3 s \\(the broker is unreachable: Cannot reach the broker at ${url}`,
+      ),
+    ),
+  );
 }, 30_000);

@@ -41,29 +41,53 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
     const earlier = await session({ requirements: [{ host: "dash-b" }], client: { name: "earlier" } });
     await broker.endSession(earlier);
-    const nightly = await session({ requirements: [{ host: "dash-a" }], walltime_s: 3600, client: { name: "nightly", ci_job_url: "https://ci.example/jobs/42" } });
+    const nightly = await session({
+      requirements: [{ host: "dash-a" }],
+      walltime_s: 3600,
+      client: { name: "nightly", ci_job_url: "https://ci.example/jobs/42" },
+    });
     await session({ requirements: [{ host: "dash-b" }], walltime_s: 1800, client: { name: "smoke" } });
     await session({ requirements: [{}], client: { name: "any-host" } });
     await session({ requirements: [{ host: "dash-a" }], priority: 10, walltime_s: 600, client: { name: "urgent" } });
-    await session({ requirements: [{ host: "dash-a" }], walltime_s: 600, start_at: new Date(Date.now() + 5 * HOUR).toISOString(), client: { name: "booked" } });
+    await session({
+      requirements: [{ host: "dash-a" }],
+      walltime_s: 600,
+      start_at: new Date(Date.now() + 5 * HOUR).toISOString(),
+      client: { name: "booked" },
+    });
     if (isRoot) {
       // A lab that fails on its host (the management bridge name is taken), so it has an error and a log.
-      const topology = uniquelyNamed(readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8").replace("name: line3", "name: dash3\nmgmt: { bridge: lo }"));
+      const topology = uniquelyNamed(
+        readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8").replace(
+          "name: line3",
+          "name: dash3\nmgmt: { bridge: lo }",
+        ),
+      );
       await using attached = await broker.attach(nightly);
-      const lab = await attached.lab(topology, { fileName: "dash3.clab.yml" }).catch((error: { lab?: { id: string; error: string } }) => error.lab);
+      const lab = await attached.lab(topology, { fileName: "dash3.clab.yml" }).catch((error: { lab?: { id: string; error: string } }) =>
+        error.lab
+      );
       failedLab = lab ? { id: lab.id, error: lab.error } : null;
     }
     browser = await launchBrowser();
     page = await browser.browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(String(error)));
-    page.on("console", (message) => void (message.type() === "error" && !message.text().includes("Failed to load resource") && pageErrors.push(message.text())));
+    page.on(
+      "console",
+      (message) =>
+        void (message.type() === "error" && !message.text().includes("Failed to load resource") && pageErrors.push(message.text())),
+    );
     await page.setViewport({ width: 1400, height: 1000 });
     // The one-click link the broker prints at its first start: the page signs in with it and drops it from the address bar.
     await page.goto(`${cluster.url}/#token=${TEST_ADMIN_TOKEN}`, { waitUntil: "domcontentloaded" });
-    await page.waitForFunction(() => document.getElementById("live")?.textContent === "live", { timeout: 20_000 }).catch(async (error: Error) => {
-      const shown = await page.evaluate(() => `${document.getElementById("live")?.textContent} / ${document.getElementById("banner")?.textContent}`);
-      throw new Error(`${error.message}: the page shows "${shown}"; page errors: ${pageErrors.join("; ") || "none"}`);
-    });
+    await page.waitForFunction(() => document.getElementById("live")?.textContent === "live", { timeout: 20_000 }).catch(
+      async (error: Error) => {
+        const shown = await page.evaluate(() =>
+          `${document.getElementById("live")?.textContent} / ${document.getElementById("banner")?.textContent}`
+        );
+        throw new Error(`${error.message}: the page shows "${shown}"; page errors: ${pageErrors.join("; ") || "none"}`);
+      },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -89,7 +113,9 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
       await fresh.waitForFunction(() => (document.getElementById("login") as HTMLDialogElement).open, { timeout: 10_000 });
       await fresh.type("#login-token", "lbt_not-a-token");
       await fresh.keyboard.press("Enter");
-      await fresh.waitForFunction(() => document.getElementById("login-error")?.textContent === "Sign-in refused (401)", { timeout: 10_000 });
+      await fresh.waitForFunction(() => document.getElementById("login-error")?.textContent === "Sign-in refused (401)", {
+        timeout: 10_000,
+      });
       await fresh.evaluate(() => void ((document.getElementById("login-token") as HTMLInputElement).value = ""));
       await fresh.type("#login-token", TEST_ADMIN_TOKEN);
       await fresh.keyboard.press("Enter");
@@ -101,7 +127,9 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
   });
 
   test("a host card shows its holder with the CI job link and since when", async () => {
-    await page.waitForFunction(() => document.querySelector('article[data-host="dash-a"]')?.textContent?.includes("nightly"), { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('article[data-host="dash-a"]')?.textContent?.includes("nightly"), {
+      timeout: 10_000,
+    });
     const card = await text('article[data-host="dash-a"]');
     expect(card).toMatch(/holder\s+\S{8} nightly since \d\d:\d\d \(\d+ s\)/);
     expect(await page.$eval('article[data-host="dash-a"] a', (link) => link.getAttribute("href"))).toBe("https://ci.example/jobs/42");
@@ -112,7 +140,14 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
       const lb = (window as unknown as { LB: { clientNode: (client: object) => HTMLElement } }).LB;
       const html = (client: object) => lb.clientNode(client).outerHTML;
       return [
-        html({ name: "net#7", ci_job_url: "https://ci.example/jobs/881", ci_pipeline_url: "https://ci.example/pipelines/412", ci_pipeline: "412", ci_branch: "main", ci_commit: "9fceb02d0ae598e95dc9" }),
+        html({
+          name: "net#7",
+          ci_job_url: "https://ci.example/jobs/881",
+          ci_pipeline_url: "https://ci.example/pipelines/412",
+          ci_pipeline: "412",
+          ci_branch: "main",
+          ci_commit: "9fceb02d0ae598e95dc9",
+        }),
         html({ name: "<b>", ci_job_url: "javascript:alert(1)//", ci_pipeline_url: "javascript:alert(2)//" }),
       ];
     });
@@ -123,7 +158,10 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
   });
 
   test("the queue lists waiting sessions in the order the scheduler serves them, each with an estimated start", async () => {
-    const rows = await page.$$eval("#waiting-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)));
+    const rows = await page.$$eval(
+      "#waiting-table tbody tr",
+      (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)),
+    );
     expect(rows.map((cells) => [cells[0], cells[6]])).toEqual([
       ["1", "urgent"],
       ["2", "any-host"],
@@ -134,7 +172,11 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
 
   test.skipIf(!isRoot)("a failed lab shows its error, and its log opens in the log viewer", async () => {
     expect(failedLab).not.toBeNull();
-    await page.waitForFunction((error) => document.getElementById("labs-table")?.innerText.includes(error), { timeout: 10_000 }, failedLab!.error ?? "");
+    await page.waitForFunction(
+      (error) => document.getElementById("labs-table")?.innerText.includes(error),
+      { timeout: 10_000 },
+      failedLab!.error ?? "",
+    );
     // Focus and Enter, as a keyboard user would; a live redraw in between keeps the focus on the same button.
     await page.focus('#labs-table button[aria-label^="log of lab dash3"]');
     await page.keyboard.press("Enter");
@@ -145,7 +187,12 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
   test("the timeline draws one bar per hold and booking of the window, and marks now", async () => {
     // dash-a: nightly's hold and the booking; dash-b: the ended hold of 'earlier' and smoke's hold.
     await page.waitForFunction(() => document.querySelectorAll("#timeline-chart rect.bar").length === 4, { timeout: 10_000 });
-    expect(await page.$$eval("#timeline-chart rect.bar", (bars) => bars.map((bar) => bar.getAttribute("class")).sort())).toEqual(["bar booking", "bar ended", "bar hold", "bar hold"]);
+    expect(await page.$$eval("#timeline-chart rect.bar", (bars) => bars.map((bar) => bar.getAttribute("class")).sort())).toEqual([
+      "bar booking",
+      "bar ended",
+      "bar hold",
+      "bar hold",
+    ]);
     expect(await page.$$eval("#timeline-chart line.now", (lines) => lines.length)).toBe(1);
     expect(await page.$$eval("#chart-utilisation canvas", (canvases) => canvases.length)).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, "console-1400.png"), fullPage: true });
@@ -168,7 +215,9 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     await page.waitForSelector("#confirm[open]");
     await page.keyboard.type("swap the NIC");
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.querySelector('article[data-host="dash-b"]')?.textContent?.includes("swap the NIC"), { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('article[data-host="dash-b"]')?.textContent?.includes("swap the NIC"), {
+      timeout: 10_000,
+    });
     expect(await text('article[data-host="dash-b"] h3')).toContain("draining");
     expect(await broker.host("dash-b")).toMatchObject({ state: "draining", admin_reason: "swap the NIC", admin_reason_by: "admin" });
   }, 20_000);
@@ -189,7 +238,9 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     expect(await text("#banner")).toMatch(/^Disconnected — data from \d\d:\d\d\. Reconnecting…$/);
     await page.screenshot({ path: join(shots, "console-disconnected.png") });
     await cluster.startBroker([], cluster.port);
-    await page.waitForFunction(() => document.getElementById("banner")!.hidden && document.getElementById("live")?.textContent === "live", { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById("banner")!.hidden && document.getElementById("live")?.textContent === "live", {
+      timeout: 30_000,
+    });
     expect(await text('article[data-host="dash-a"]')).toContain("nightly");
   }, 60_000);
 

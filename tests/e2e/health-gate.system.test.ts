@@ -53,23 +53,36 @@ describe.skipIf(!isRoot)(`the health gate through broker and agent processes${is
     sysctlBefore = readFileSync(SYSCTL_FILE, "utf8").trim();
 
     const first = await cluster.session("gated");
-    const job = await http("POST", `${cluster.url}/v1/sessions/${first.id}/jobs`, { role: "m1", shell: leaveLeftovers(Number(sysctlBefore) + 1), env: { LABBROKER_TEST_JOB: mark } });
+    const job = await http("POST", `${cluster.url}/v1/sessions/${first.id}/jobs`, {
+      role: "m1",
+      shell: leaveLeftovers(Number(sysctlBefore) + 1),
+      env: { LABBROKER_TEST_JOB: mark },
+    });
     expect(job.json).toMatchObject({ state: "finished", passed: true });
     const [leftover] = processesWithEnvironment("LABBROKER_TEST_JOB", mark);
     expect(leftover?.argv).toEqual(["sleep", "3600"]);
 
     expect((await http("DELETE", `${cluster.url}/v1/sessions/${first.id}`)).status).toBe(200);
     const second = (await http("POST", `${cluster.url}/v1/sessions`, { requirements: [{ host: "gated" }] })).json;
-    const host = await eventually(async () => {
-      const current = (await http("GET", `${cluster!.url}/v1/hosts/gated`)).json;
-      return current.health.state === "checking" ? null : current;
-    }, "the host's check after the session", 30_000);
+    const host = await eventually(
+      async () => {
+        const current = (await http("GET", `${cluster!.url}/v1/hosts/gated`)).json;
+        return current.health.state === "checking" ? null : current;
+      },
+      "the host's check after the session",
+      30_000,
+    );
 
     expect(host.state).toBe("unhealthy");
     expect(host.health.report).toMatchObject({ clean: false, gate: "full", session_id: first.id, reason: "session-ended" });
     expect(host.health.report.differences).toEqual(
       expect.arrayContaining([
-        { kind: "namespace", name: namespace, detail: expect.stringContaining("network namespace created since the host was idle"), cleaned: false },
+        {
+          kind: "namespace",
+          name: namespace,
+          detail: expect.stringContaining("network namespace created since the host was idle"),
+          cleaned: false,
+        },
         { kind: "sysctl", name: SYSCTL, detail: expect.stringContaining(`${sysctlBefore} → ${Number(sysctlBefore) + 1}`), cleaned: false },
         { kind: "process", name: `${leftover!.pid} sleep 3600`, detail: expect.stringContaining("killed"), cleaned: true },
       ]),
@@ -77,7 +90,11 @@ describe.skipIf(!isRoot)(`the health gate through broker and agent processes${is
     expect(processesWithEnvironment("LABBROKER_TEST_JOB", mark)).toEqual([]);
     const waiting = (await http("GET", `${cluster.url}/v1/sessions/${second.id}`)).json;
     expect(waiting).toMatchObject({ state: "waiting", wait_reason: "matching hosts are unhealthy" });
-    expect(cluster.broker.logs.find((line) => line.type === "host.unhealthy")).toMatchObject({ level: "warn", hostId: host.id, sessionId: first.id });
+    expect(cluster.broker.logs.find((line) => line.type === "host.unhealthy")).toMatchObject({
+      level: "warn",
+      hostId: host.id,
+      sessionId: first.id,
+    });
 
     const listed = (await http("GET", `${cluster.url}/v1/hosts`)).json.items;
     const printed = hostsTable(listed, Date.now()) + unhealthyReports(listed);

@@ -28,7 +28,11 @@ async function createToken(name: string, role: string): Promise<string> {
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [code, stdout, stderr] = await Promise.all([command.exited, new Response(command.stdout).text(), new Response(command.stderr).text()]);
+  const [code, stdout, stderr] = await Promise.all([
+    command.exited,
+    new Response(command.stdout).text(),
+    new Response(command.stderr).text(),
+  ]);
   expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`Token "${name}" (${role}`) });
   return stdout.trim();
 }
@@ -49,24 +53,32 @@ describe.skipIf(!isRoot)(`identity and access with the compiled binary${isRoot ?
     expect(session).toMatchObject({ state: "active", owner: "alice" });
     const job = await http("POST", `${cluster.url}/v1/sessions/${session.id}/jobs`, { argv: ["id", "-u"] }, as(alice));
     expect(job.json).toMatchObject({ passed: true, stdout: "0\n" });
-    const lab = await http("POST", `${cluster.url}/v1/labs`, { session_id: session.id, topology: LINE3, topology_file: "line3.clab.yml" }, as(alice));
+    const lab = await http(
+      "POST",
+      `${cluster.url}/v1/labs`,
+      { session_id: session.id, topology: LINE3, topology_file: "line3.clab.yml" },
+      as(alice),
+    );
     expect(lab.status).toBe(202);
 
     const base = `${cluster.url}/v1/sessions/${session.id}`;
-    for (const [method, url] of [
-      ["GET", base],
-      ["GET", `${base}/jobs`],
-      ["GET", `${cluster.url}/v1/jobs/${job.json.id}`],
-      ["GET", `${base}/hosts/m1/files?path=/etc/hostname`],
-      ["GET", `${cluster.url}/v1/labs/${lab.json.id}`],
-      ["DELETE", base],
-    ] as const) {
+    for (
+      const [method, url] of [
+        ["GET", base],
+        ["GET", `${base}/jobs`],
+        ["GET", `${cluster.url}/v1/jobs/${job.json.id}`],
+        ["GET", `${base}/hosts/m1/files?path=/etc/hostname`],
+        ["GET", `${cluster.url}/v1/labs/${lab.json.id}`],
+        ["DELETE", base],
+      ] as const
+    ) {
       const refused = await http(method, url, undefined, as(bob));
       expect(`${method} ${url} ${refused.status}`).toBe(`${method} ${url} 404`);
     }
     expect((await http("GET", base, undefined, as(alice))).json.state).toBe("active");
     // Listings show everyone's sessions (nothing in them grants access).
-    expect((await http("GET", `${cluster.url}/v1/sessions`, undefined, as(viewer))).json.items.map((item: { id: string }) => item.id)).toContain(session.id);
+    expect((await http("GET", `${cluster.url}/v1/sessions`, undefined, as(viewer))).json.items.map((item: { id: string }) => item.id))
+      .toContain(session.id);
     expect((await http("POST", `${base}/jobs`, { argv: ["true"] }, as(viewer))).status).toBe(403);
 
     // Without Last-Event-ID a stream starts now: tail=20 replays alice's last events first.
@@ -86,7 +98,12 @@ describe.skipIf(!isRoot)(`identity and access with the compiled binary${isRoot ?
     const stolen = JSON.parse(read.json.stdout) as { agent_id: string; agent_token: string };
     const poll = () => http("POST", `${cluster.url}/v1/agents/${stolen.agent_id}/poll`, { wait_s: 0 }, as(stolen.agent_token));
     expect((await poll()).status).toBe(200);
-    const takeover = await http("POST", `${cluster.url}/v1/agents/register`, { name: HOST, version: VERSION, runtimes: [] }, as(CLUSTER_TOKEN));
+    const takeover = await http(
+      "POST",
+      `${cluster.url}/v1/agents/register`,
+      { name: HOST, version: VERSION, runtimes: [] },
+      as(CLUSTER_TOKEN),
+    );
     expect([takeover.status, takeover.json.detail]).toEqual([401, expect.stringContaining("does not hold its current credential")]);
 
     expect((await http("DELETE", `${cluster.url}/v1/sessions/${session.id}`, undefined, as(alice))).status).toBe(200);

@@ -40,12 +40,20 @@ async function nativeCluster(brokerArgs: string[] = [], agentArgs: string[] = []
 }
 
 async function deployLine3(sessionId: string) {
-  const created = await http("POST", `${cluster!.url}/v1/labs`, { session_id: sessionId, topology: LINE3, topology_file: "line3.clab.yml" });
+  const created = await http("POST", `${cluster!.url}/v1/labs`, {
+    session_id: sessionId,
+    topology: LINE3,
+    topology_file: "line3.clab.yml",
+  });
   expect(created.status).toBe(202);
-  const running = await eventually(async () => {
-    const current = (await http("GET", `${cluster!.url}/v1/labs/${created.json.id}`)).json;
-    return ["running", "failed"].includes(current.state) ? current : null;
-  }, "line3 to deploy", 30_000);
+  const running = await eventually(
+    async () => {
+      const current = (await http("GET", `${cluster!.url}/v1/labs/${created.json.id}`)).json;
+      return ["running", "failed"].includes(current.state) ? current : null;
+    },
+    "line3 to deploy",
+    30_000,
+  );
   expect(running.state).toBe("running");
   return running;
 }
@@ -63,7 +71,10 @@ async function endSessionAndExpectLabGone(sessionId: string, lab: { id: string; 
 }
 
 function job(sessionId: string, body: Record<string, unknown>) {
-  return http("POST", `${cluster!.url}/v1/sessions/${sessionId}/jobs`, { ...body, env: { LABBROKER_TEST_JOB: mark, ...(body.env as object) } });
+  return http("POST", `${cluster!.url}/v1/sessions/${sessionId}/jobs`, {
+    ...body,
+    env: { LABBROKER_TEST_JOB: mark, ...(body.env as object) },
+  });
 }
 
 const jobProcesses = () => processesWithEnvironment("LABBROKER_TEST_JOB", mark);
@@ -85,7 +96,10 @@ function onHost(sessionId: string, method: string, path: string, netns: string |
 async function namespaceMadeByJob(sessionId: string) {
   const netns = `lbt-${mark.slice(0, 8)}`;
   leftovers.namespaces.push(netns);
-  const made = await job(sessionId, { shell: `ip netns add ${netns} && ip -n ${netns} link add v0 type veth peer name v1 && ip -n ${netns} link set v0 up`, description: "a namespace to work in" });
+  const made = await job(sessionId, {
+    shell: `ip netns add ${netns} && ip -n ${netns} link add v0 type veth peer name v1 && ip -n ${netns} link set v0 up`,
+    description: "a namespace to work in",
+  });
   expect(made.json).toMatchObject({ passed: true });
   return { netns, before: await snapshotNamespace(netns, ["net.ipv4.ip_forward"]) };
 }
@@ -93,7 +107,9 @@ async function namespaceMadeByJob(sessionId: string) {
 /** MTU, an address, a new bridge (with v1 as its port) and a sysctl, through the API; each visible through the API and with ip. */
 async function changeDevices(sessionId: string, netns: string, heartbeat: () => Promise<unknown> = async () => {}) {
   await heartbeat();
-  expect((await onHost(sessionId, "PATCH", "/devices/v0", netns, { mtu: 1400, add_addresses: ["10.77.0.1/24"] })).json).toEqual({ changes: 2 });
+  expect((await onHost(sessionId, "PATCH", "/devices/v0", netns, { mtu: 1400, add_addresses: ["10.77.0.1/24"] })).json).toEqual({
+    changes: 2,
+  });
   await heartbeat();
   expect((await onHost(sessionId, "POST", "/devices", netns, { kind: "bridge", name: "br0" })).status).toBe(201);
   await heartbeat();
@@ -101,9 +117,18 @@ async function changeDevices(sessionId: string, netns: string, heartbeat: () => 
   await heartbeat();
   expect((await onHost(sessionId, "PUT", "/sysctls/net.ipv4.ip_forward", netns, { value: "1" })).status).toBe(200);
   await heartbeat();
-  const listed = (await onHost(sessionId, "GET", "/devices", netns)).json as { name: string; mtu: number; master: string | null; kind: string | null; addresses: { local: string }[] }[];
+  const listed = (await onHost(sessionId, "GET", "/devices", netns)).json as {
+    name: string;
+    mtu: number;
+    master: string | null;
+    kind: string | null;
+    addresses: { local: string }[];
+  }[];
   const byName = Object.fromEntries(listed.map((device) => [device.name, device]));
-  expect(byName.v0).toMatchObject({ mtu: 1400, addresses: expect.arrayContaining([expect.objectContaining({ local: "10.77.0.1", prefixlen: 24 })]) });
+  expect(byName.v0).toMatchObject({
+    mtu: 1400,
+    addresses: expect.arrayContaining([expect.objectContaining({ local: "10.77.0.1", prefixlen: 24 })]),
+  });
   expect(byName.br0).toMatchObject({ kind: "bridge" });
   expect(byName.v1).toMatchObject({ master: "br0" });
   expect((await onHost(sessionId, "GET", "/sysctls/net.ipv4.ip_forward", netns)).json).toEqual({ key: "net.ipv4.ip_forward", value: "1" });
@@ -121,16 +146,36 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const session = await cluster!.session("host-a");
     const lab = await deployLine3(session.id);
 
-    const ping = await job(session.id, { lab_id: lab.id, node: "a", argv: ["ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.2.3"], description: "a reaches c through b" });
+    const ping = await job(session.id, {
+      lab_id: lab.id,
+      node: "a",
+      argv: ["ping", "-c", "2", "-i", "0.2", "-W", "2", "10.0.2.3"],
+      description: "a reaches c through b",
+    });
     expect(ping.status).toBe(200);
     expect(ping.json).toMatchObject({ state: "finished", passed: true, exit_code: 0, signal: null, node: "a", number: 1 });
     expect(ping.json.stdout).toContain("2 packets transmitted, 2 received");
 
-    const addresses = await job(session.id, { lab_id: lab.id, node: "b", argv: ["ip", "-j", "addr", "show", "dev", "eth2"], parse_json: true, description: "b's eth2" });
+    const addresses = await job(session.id, {
+      lab_id: lab.id,
+      node: "b",
+      argv: ["ip", "-j", "addr", "show", "dev", "eth2"],
+      parse_json: true,
+      description: "b's eth2",
+    });
     expect(addresses.json).toMatchObject({ passed: true, result_error: null, number: 2 });
-    expect(addresses.json.result[0]).toMatchObject({ ifname: "eth2", addr_info: expect.arrayContaining([expect.objectContaining({ local: "10.0.2.2", prefixlen: 24 })]) });
+    expect(addresses.json.result[0]).toMatchObject({
+      ifname: "eth2",
+      addr_info: expect.arrayContaining([expect.objectContaining({ local: "10.0.2.2", prefixlen: 24 })]),
+    });
 
-    const unreachable = await job(session.id, { lab_id: lab.id, node: "c", shell: "ping -c 1 -W 1 10.0.9.9", expect_failure: true, description: "nothing at 10.0.9.9" });
+    const unreachable = await job(session.id, {
+      lab_id: lab.id,
+      node: "c",
+      shell: "ping -c 1 -W 1 10.0.9.9",
+      expect_failure: true,
+      description: "nothing at 10.0.9.9",
+    });
     expect(unreachable.json).toMatchObject({ passed: true, number: 3 });
     expect(unreachable.json.exit_code).not.toBe(0);
 
@@ -145,7 +190,11 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const summary = (await http("GET", `${cluster!.url}/v1/sessions/${session.id}/summary`)).json;
     expect(summary.hosts).toHaveLength(1);
     expect(summary.hosts[0]).toMatchObject({ role: "m1", host: "host-a" });
-    expect(summary.hosts[0].jobs.map((entry: { number: number; verdict: string; description: string }) => [entry.number, entry.verdict, entry.description])).toEqual([
+    expect(
+      summary.hosts[0].jobs.map((
+        entry: { number: number; verdict: string; description: string },
+      ) => [entry.number, entry.verdict, entry.description]),
+    ).toEqual([
       [1, "PASS", "a reaches c through b"],
       [2, "PASS", "b's eth2"],
       [3, "PASS", "nothing at 10.0.9.9"],
@@ -163,7 +212,10 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const started = await job(session.id, { shell: "sleep 600 & sleep 600 & wait", background: true, description: "two sleepers" });
     expect(started.status).toBe(202);
     expect(started.json).toMatchObject({ background: true, number: 1 });
-    await eventually(async () => jobProcesses().filter((process) => process.argv.join(" ") === "sleep 600").length === 2, "both sleeps to run on the host");
+    await eventually(
+      async () => jobProcesses().filter((process) => process.argv.join(" ") === "sleep 600").length === 2,
+      "both sleeps to run on the host",
+    );
     expect((await http("GET", `${cluster!.url}/v1/jobs/${started.json.id}`)).json.state).toBe("running");
 
     const killed = await http("POST", `${cluster!.url}/v1/jobs/${started.json.id}/kill`);
@@ -215,18 +267,30 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const capture = await job(session.id, { shell: "sleep 600", background: true, description: "capture" });
     const parsed = await job(session.id, { shell: "echo not-json", parse_json: true, description: "read counters" });
     expect(parsed.json).toMatchObject({ passed: false, exit_code: 0 });
-    expect((await http("POST", `${cluster!.url}/v1/sessions/${session.id}/results`, { description: "counters consistent", result: "FAIL", data: { lost: 3 } })).status).toBe(201);
+    expect(
+      (await http("POST", `${cluster!.url}/v1/sessions/${session.id}/results`, {
+        description: "counters consistent",
+        result: "FAIL",
+        data: { lost: 3 },
+      })).status,
+    ).toBe(201);
     await http("POST", `${cluster!.url}/v1/jobs/${capture.json.id}/kill`);
     await http("POST", `${cluster!.url}/v1/jobs/${capture.json.id}/wait?timeout_s=10`);
 
     const summary = (await http("GET", `${cluster!.url}/v1/sessions/${session.id}/summary`)).json;
-    expect(summary.timeline.map((entry: { kind: string; number: number | null; verdict: string | null }) => [entry.kind, entry.number, entry.verdict])).toEqual([
+    expect(
+      summary.timeline.map((
+        entry: { kind: string; number: number | null; verdict: string | null },
+      ) => [entry.kind, entry.number, entry.verdict]),
+    ).toEqual([
       ["job-started", 1, null],
       ["job", 2, "FAIL"],
       ["result", null, "FAIL"],
       ["job", 1, "FAIL"],
     ]);
-    const text = await adminFetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text&view=chronological`).then((response) => response.text());
+    const text = await adminFetch(`${cluster!.url}/v1/sessions/${session.id}/summary?format=text&view=chronological`).then((response) =>
+      response.text()
+    );
     const lines = text.trimEnd().split("\n").map((line) => line.slice(line.indexOf(" ") + 1));
     expect(lines[0]).toBe("m1 (host-a) job 1 started: capture [background]");
     expect(lines[1]).toStartWith("m1 (host-a) job 2: FAIL read counters — exit code 0; stdout is not valid JSON: ");
@@ -245,9 +309,12 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     expect(whole.json.stdout).toBe("x".repeat(3_000_000));
     const cut = await job(session.id, { shell: print });
     expect(cut.json).toMatchObject({ state: "finished", passed: true, truncated: { stdout: 3_000_000 - 1024 * 1024, stderr: 0 } });
-    expect(cut.json.stdout).toStartWith("x".repeat(1024 * 1024) + "\n[labbroker: stdout truncated: first 1048576 bytes kept, 1951424 bytes cut]");
+    expect(cut.json.stdout).toStartWith(
+      "x".repeat(1024 * 1024) + "\n[labbroker: stdout truncated: first 1048576 bytes kept, 1951424 bytes cut]",
+    );
     const streamed = await adminFetch(`${cluster!.url}/v1/jobs/${whole.json.id}/output`).then((response) => response.text());
-    expect(streamed.split("\n").filter((line) => line.startsWith("data: ")).map((line) => JSON.parse(line.slice(6)).text ?? "").join("")).toBe(whole.json.stdout);
+    expect(streamed.split("\n").filter((line) => line.startsWith("data: ")).map((line) => JSON.parse(line.slice(6)).text ?? "").join(""))
+      .toBe(whole.json.stdout);
   });
 
   test("output streams live: a line printed by a running job arrives before the job ends", async () => {
@@ -264,10 +331,13 @@ describe.skipIf(!isRoot)(`jobs through broker and agent processes${isRoot ? "" :
     const rest = await stream.rest();
     expect(rest.at(-1)?.event).toBe("end");
     const finished = (await http("GET", `${cluster!.url}/v1/jobs/${started.json.id}`)).json;
-    const streamed = [first!, ...rest].filter((message) => message.event === "output").map((message) => JSON.parse(message.data).text).join("");
+    const streamed = [first!, ...rest].filter((message) => message.event === "output").map((message) => JSON.parse(message.data).text).join(
+      "",
+    );
     expect(streamed).toBe(finished.stdout);
     // Resuming after the first chunk gives the rest, not the first again.
-    const resumed = await adminFetch(`${cluster!.url}/v1/jobs/${started.json.id}/output`, { headers: { "last-event-id": first!.id! } }).then((response) => response.text());
+    const resumed = await adminFetch(`${cluster!.url}/v1/jobs/${started.json.id}/output`, { headers: { "last-event-id": first!.id! } })
+      .then((response) => response.text());
     expect(resumed).not.toContain('"tick 0\\n"');
     expect(resumed).toContain("event: end");
   });
@@ -292,7 +362,10 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])).toEqual(changed);
 
     expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
-    await eventually(async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before), "every change to be undone");
+    await eventually(
+      async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before),
+      "every change to be undone",
+    );
   });
 
   test("a session that expires (no heartbeat within --active-timeout) has its device changes undone when it is reaped", async () => {
@@ -304,7 +377,11 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])).not.toEqual(before);
 
     // No more heartbeats: the broker reaps the session and restores the host.
-    await eventually(async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before), "the reaped session's changes to be undone", 20_000);
+    await eventually(
+      async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before),
+      "the reaped session's changes to be undone",
+      20_000,
+    );
     expect((await http("GET", `${cluster!.url}/v1/sessions/${session.id}`)).json).toMatchObject({ state: "ended", end_reason: "expired" });
   });
 
@@ -320,7 +397,10 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect((await http("DELETE", `${cluster!.url}/v1/sessions/${session.id}`)).status).toBe(200);
     expect(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])).not.toEqual(before);
     await cluster!.startAgent({ name: "host-a" });
-    await eventually(async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before), "every change to be undone after the restart");
+    await eventually(
+      async () => JSON.stringify(await snapshotNamespace(netns, ["net.ipv4.ip_forward"])) === JSON.stringify(before),
+      "every change to be undone after the restart",
+    );
   });
 
   test("device changes inside lab nodes (MTU, address, bridge, ip_forward) show through the API and in the node; the session's end leaves neither lab nor changes", async () => {
@@ -337,16 +417,24 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     const flipped = forwarding === "1" ? "0" : "1";
     expect((await http("PUT", `${node("a")}/sysctls/net.ipv4.ip_forward`, { value: flipped })).status).toBe(200);
 
-    const listed = (await http("GET", `${node("b")}/devices`)).json as { name: string; mtu: number; netns: string; addresses: { local: string }[] }[];
+    const listed = (await http("GET", `${node("b")}/devices`)).json as {
+      name: string;
+      mtu: number;
+      netns: string;
+      addresses: { local: string }[];
+    }[];
     expect(listed.find((device) => device.name === "eth1")).toMatchObject({ mtu: 1400, netns: namespaceOf("b") });
     expect(listed.find((device) => device.name === "eth2")!.addresses.map((address) => address.local)).toContain("10.99.0.2");
     expect(listed.map((device) => device.name)).toContain("br-b");
     expect((await ipJson(namespaceOf("b"), ["link", "show", "dev", "eth1"]))[0]!.mtu).toBe(1400);
-    expect((await ipJson(namespaceOf("b"), ["addr", "show", "dev", "eth2"]))[0]!.addr_info!.map((address) => address.local)).toContain("10.99.0.2");
+    expect((await ipJson(namespaceOf("b"), ["addr", "show", "dev", "eth2"]))[0]!.addr_info!.map((address) => address.local)).toContain(
+      "10.99.0.2",
+    );
     expect((await ipJson(namespaceOf("b"), ["-d", "link", "show", "dev", "br-b"]))[0]!.linkinfo?.info_kind).toBe("bridge");
     expect(await readSysctlFile(namespaceOf("a"), "net.ipv4.ip_forward")).toBe(flipped);
     // b's eth1 now drops frames from a's eth1 (MTU 9500) that exceed 1400 bytes.
-    const ping = (size: number) => job(session.id, { lab_id: lab.id, node: "a", argv: ["ping", "-c", "1", "-W", "2", "-M", "do", "-s", String(size), "10.0.1.2"] });
+    const ping = (size: number) =>
+      job(session.id, { lab_id: lab.id, node: "a", argv: ["ping", "-c", "1", "-W", "2", "-M", "do", "-s", String(size), "10.0.1.2"] });
     expect((await ping(1300)).json.passed).toBe(true);
     expect((await ping(1450)).json.passed).toBe(false);
 
@@ -361,7 +449,10 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect((await http("PATCH", `${node}/devices/eth1`, { mtu: 1400, add_addresses: ["10.98.0.2/24"] })).status).toBe(200);
     expect((await http("POST", `${node}/devices`, { kind: "bridge", name: "br-b" })).status).toBe(201);
     const sleeper = await job(session.id, { lab_id: lab.id, node: "b", argv: ["sleep", "600"], background: true });
-    await eventually(async () => jobProcesses().some((process) => /(^|\/)sleep 600$/.test(process.argv.join(" "))), "the job to run in node b");
+    await eventually(
+      async () => jobProcesses().some((process) => /(^|\/)sleep 600$/.test(process.argv.join(" "))),
+      "the job to run in node b",
+    );
 
     await endSessionAndExpectLabGone(session.id, lab);
     await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
@@ -393,7 +484,11 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     const content = new Uint8Array([...Array.from({ length: 256 }, (_, byte) => byte), ...randomBytes(3 * 1024 * 1024)]);
     const url = (path: string) => `${cluster!.url}/v1/sessions/${session.id}/hosts/m1/files?path=${encodeURIComponent(path)}`;
 
-    const put = await adminFetch(url(`${folder}/sub/capture.bin`), { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: content });
+    const put = await adminFetch(url(`${folder}/sub/capture.bin`), {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream" },
+      body: content,
+    });
     expect(put.status).toBe(201);
     expect(await put.json()).toEqual({ path: `${folder}/sub/capture.bin`, size: content.length });
     expect(new Uint8Array(readFileSync(`${folder}/sub/capture.bin`))).toEqual(content);
@@ -402,12 +497,19 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(content);
     // Delivered, the bytes are gone from the broker's database (only path and size remain).
     const db = new Database(join(cluster!.root, "broker.db"), { readonly: true });
-    const kept = db.query("SELECT count(*) AS n FROM work_items WHERE kind = 'file-transfer' AND (payload LIKE '%content_base64%' OR result LIKE '%content_base64%')").get() as { n: number };
+    const kept = db.query(
+      "SELECT count(*) AS n FROM work_items WHERE kind = 'file-transfer' AND (payload LIKE '%content_base64%' OR result LIKE '%content_base64%')",
+    ).get() as { n: number };
     db.close();
     expect(kept.n).toBe(0);
 
     const notNormal = 'query.path: must be normalised, without ".." or a trailing "/"';
-    for (const [path, detail] of [[`${folder}/../etc/passwd`, notNormal], ["etc/passwd", "query.path: must be an absolute path"], [`${folder}/./sub/capture.bin`, notNormal]] as const) {
+    for (
+      const [path, detail] of [[`${folder}/../etc/passwd`, notNormal], ["etc/passwd", "query.path: must be an absolute path"], [
+        `${folder}/./sub/capture.bin`,
+        notNormal,
+      ]] as const
+    ) {
       const refused = await adminFetch(url(path));
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { detail: string }).detail).toBe(detail);
@@ -458,7 +560,9 @@ describe.skipIf(!isRoot)(`devices, files and access through broker and agent pro
       const current = (await http("GET", `${cluster!.url}/v1/jobs/${started.json.id}`)).json;
       return current.state === "finished" ? current : null;
     }, "the job to end after the agent's restart");
-    expect(ended.error).toBe("The agent restarted while this job ran: its processes were killed when the agent started again, and the job was not run again");
+    expect(ended.error).toBe(
+      "The agent restarted while this job ran: its processes were killed when the agent started again, and the job was not run again",
+    );
     await eventually(async () => jobProcesses().length === 0, "the job's processes to be gone");
     const killed = await http("POST", `${cluster!.url}/v1/jobs/${started.json.id}/kill`);
     expect(killed.json).toMatchObject({ signalled: false, message: `Job ${ended.number} has already finished; it was not signalled` });

@@ -29,10 +29,22 @@ describe.skipIf(skipReason !== null)(`/metrics of the compiled broker with an ag
     await cluster.startBroker();
     await cluster.startAgent({ name: "metrics-host" });
     const session = await cluster.session("metrics-host");
-    const created = await http("POST", `${cluster.url}/v1/labs`, { session_id: session.id, topology: uniquelyNamed(LINE3), topology_file: "line3.clab.yml" });
+    const created = await http("POST", `${cluster.url}/v1/labs`, {
+      session_id: session.id,
+      topology: uniquelyNamed(LINE3),
+      topology_file: "line3.clab.yml",
+    });
     expect(created.status).toBe(202);
-    await eventually(async () => ((await http("GET", `${cluster.url}/v1/labs/${created.json.id}`)).json.state === "running" ? true : null), "lab running", 30_000);
-    const job = await http("POST", `${cluster.url}/v1/sessions/${session.id}/jobs`, { lab_id: created.json.id, node: "a", argv: ["ip", "link"] });
+    await eventually(
+      async () => ((await http("GET", `${cluster.url}/v1/labs/${created.json.id}`)).json.state === "running" ? true : null),
+      "lab running",
+      30_000,
+    );
+    const job = await http("POST", `${cluster.url}/v1/sessions/${session.id}/jobs`, {
+      lab_id: created.json.id,
+      node: "a",
+      argv: ["ip", "link"],
+    });
     expect(job.json).toMatchObject({ state: "finished", passed: true });
 
     let metrics = await scrape();
@@ -42,11 +54,17 @@ describe.skipIf(skipReason !== null)(`/metrics of the compiled broker with an ag
     expect(metrics.value("labbroker_hosts", { state: "online" })).toBe(1);
 
     await http("DELETE", `${cluster.url}/v1/sessions/${session.id}`);
-    await eventually(async () => ((await http("GET", `${cluster.url}/v1/labs/${created.json.id}`)).json.state === "inactive" ? true : null), "lab gone", 30_000);
+    await eventually(
+      async () => ((await http("GET", `${cluster.url}/v1/labs/${created.json.id}`)).json.state === "inactive" ? true : null),
+      "lab gone",
+      30_000,
+    );
     metrics = await scrape();
     expect(metrics.value("labbroker_sessions_ended_total", { reason: "released" })).toBe(1);
     expect(metrics.histogram("labbroker_lab_destroy_seconds", { runtime: "native" }).count).toBe(1);
     expect(metrics.value("labbroker_host_busy_seconds_total", { host: "metrics-host" })).toBeGreaterThan(0);
-    expect(metrics.histogram("labbroker_http_request_duration_seconds", { method: "POST", route: "/v1/sessions/:id/jobs", status: "200" }).count).toBe(1);
+    expect(
+      metrics.histogram("labbroker_http_request_duration_seconds", { method: "POST", route: "/v1/sessions/:id/jobs", status: "200" }).count,
+    ).toBe(1);
   });
 });

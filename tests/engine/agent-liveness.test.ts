@@ -71,14 +71,26 @@ describe("a host is alive while its agent's poll is held", () => {
 
 describe("two installations claiming one host name", () => {
   const register = (installId: string, currentAgentToken?: string) =>
-    registerAgent(engine.ctx, { name: "vm", version: VERSION, labels: {}, runtimes: [], capacity: 1, inventory: {}, installId, agentAddress: "192.0.2.1", currentAgentToken });
+    registerAgent(engine.ctx, {
+      name: "vm",
+      version: VERSION,
+      labels: {},
+      runtimes: [],
+      capacity: 1,
+      inventory: {},
+      installId,
+      agentAddress: "192.0.2.1",
+      currentAgentToken,
+    });
 
   test("the second is refused while the host is online, told to pass --name; the same installation re-attaches", async () => {
     engine = await createTestEngine({ agentOfflineAfterMs: 10 * SECOND });
     const first = await register("install-aaaaaaaa");
     const refusal = await register("install-bbbbbbbb").catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ConflictError);
-    expect((refusal as Error).message).toContain('Host name "vm" belongs to another agent installation that is online (connecting from 192.0.2.1)');
+    expect((refusal as Error).message).toContain(
+      'Host name "vm" belongs to another agent installation that is online (connecting from 192.0.2.1)',
+    );
     expect((refusal as Error).message).toContain("--name NAME");
     expect((await register("install-aaaaaaaa", first.agentToken)).host.id).toBe(first.host.id);
   });

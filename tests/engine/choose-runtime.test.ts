@@ -24,8 +24,14 @@ describe("runtime choice for netlab topologies", () => {
   });
 
   test("outside the subset without netlab, or native asked for, is refused naming every unsupported key", () => {
-    expect(() => chooseRuntime(host("native"), netlab(OUTSIDE), null)).toThrow(`Host "lab-1" has no netlab, and this netlab topology is outside the native runtime's netlab subset: module: bgp, defaults.device: eos`);
-    expect(() => chooseRuntime(host("netlab", "native"), netlab(OUTSIDE), "native")).toThrow("Runtime native cannot deploy this netlab topology (outside the native runtime's netlab subset: module: bgp, defaults.device: eos); use netlab");
-    expect(() => chooseRuntime(host("containerlab"), netlab(IN_SUBSET), null)).toThrow('Host "lab-1" does not offer runtime netlab or native');
+    expect(() => chooseRuntime(host("native"), netlab(OUTSIDE), null)).toThrow(
+      `Host "lab-1" has no netlab, and this netlab topology is outside the native runtime's netlab subset: module: bgp, defaults.device: eos`,
+    );
+    expect(() => chooseRuntime(host("netlab", "native"), netlab(OUTSIDE), "native")).toThrow(
+      "Runtime native cannot deploy this netlab topology (outside the native runtime's netlab subset: module: bgp, defaults.device: eos); use netlab",
+    );
+    expect(() => chooseRuntime(host("containerlab"), netlab(IN_SUBSET), null)).toThrow(
+      'Host "lab-1" does not offer runtime netlab or native',
+    );
   });
 });

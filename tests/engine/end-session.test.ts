@@ -15,10 +15,26 @@ const TOPOLOGY = new TextEncoder().encode("name: pair\ntopology:\n  nodes:\n    
 test("a session's end queues the undo of its device changes before its labs' destroy", async () => {
   await t.addHost("solo");
   const session = await t.requestSession([{ host: "solo" }]);
-  const { lab } = await acquireLab(t.ctx, { session, role: null, upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] }, runtime: null, reuse: true, remoteLab: false });
+  const { lab } = await acquireLab(t.ctx, {
+    session,
+    role: null,
+    upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] },
+    runtime: null,
+    reuse: true,
+    remoteLab: false,
+  });
   lab.state = "running";
   const host = t.ctx.state.hosts.get(lab.hostId)!;
-  t.ctx.state.hostChanges.set(session.id, [{ id: 1, sessionId: session.id, hostId: host.id, undo: { action: "remove-device", netns: null, device: "lbt0" }, operation: null, workId: null, restored: false, createdAt: t.clock.now() }]);
+  t.ctx.state.hostChanges.set(session.id, [{
+    id: 1,
+    sessionId: session.id,
+    hostId: host.id,
+    undo: { action: "remove-device", netns: null, device: "lbt0" },
+    operation: null,
+    workId: null,
+    restored: false,
+    createdAt: t.clock.now(),
+  }]);
   for (const item of t.ctx.state.work.forHost(host.id)) t.ctx.state.work.remove(item);
 
   await endSession(t.ctx, session.id, "released");

@@ -15,7 +15,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const DIRTY = { clean: false, gate: "full", checked: ["processes", "namespaces", "sysctls"], differences: [{ kind: "namespace", name: "stray", detail: "created", cleaned: false }] };
+const DIRTY = {
+  clean: false,
+  gate: "full",
+  checked: ["processes", "namespaces", "sysctls"],
+  differences: [{ kind: "namespace", name: "stray", detail: "created", cleaned: false }],
+};
 
 /** The agent's side: takes the queued health checks and reports `result` for each. */
 async function reportChecks(host: Host, result: Record<string, unknown>): Promise<Record<string, unknown>[]> {
@@ -88,9 +93,15 @@ test("with several sessions on a host, only the check after the last one looks h
   const host = await t.addHost("shared", { inventory: { health_gate: "full" }, capacity: 2 });
   const [a, b] = [await t.requestSession([{ host: "shared" }]), await t.requestSession([{ host: "shared" }])];
   await endSession(t.ctx, a.id, "released");
-  expect((await reportChecks(host, { clean: true, gate: "full", checked: [], differences: [] }))[0]).toMatchObject({ session_id: a.id, host_wide: false });
+  expect((await reportChecks(host, { clean: true, gate: "full", checked: [], differences: [] }))[0]).toMatchObject({
+    session_id: a.id,
+    host_wide: false,
+  });
   await endSession(t.ctx, b.id, "released");
-  expect((await reportChecks(host, { clean: true, gate: "full", checked: [], differences: [] }))[0]).toMatchObject({ session_id: b.id, host_wide: true });
+  expect((await reportChecks(host, { clean: true, gate: "full", checked: [], differences: [] }))[0]).toMatchObject({
+    session_id: b.id,
+    host_wide: true,
+  });
 });
 
 test("hosts whose agent runs no gate are handed on at once, and cannot be re-checked", async () => {
@@ -106,7 +117,12 @@ test("periodic checks run on idle healthy hosts when due, by the injected clock"
   const host = await t.addHost("gated", { inventory: { health_gate: "full" } });
   await updateHost(t.ctx, "gated", { healthCheckEveryS: 600 });
   await tick(t, 0);
-  expect(await reportChecks(host, { clean: true, gate: "full", checked: [], differences: [] })).toEqual([{ mode: "check", reason: "periodic", session_id: null, host_wide: true }]);
+  expect(await reportChecks(host, { clean: true, gate: "full", checked: [], differences: [] })).toEqual([{
+    mode: "check",
+    reason: "periodic",
+    session_id: null,
+    host_wide: true,
+  }]);
   await tick(t, 599_000);
   expect(host.healthState).toBe("healthy");
   await tick(t, 1_000);

@@ -17,12 +17,21 @@ test("on a host two sessions share, each reaches its own lab's nodes only; anoth
   const owner = await t.requestSession([{ host: "shared" }]);
   const other = await t.requestSession([{ host: "shared" }]);
   const waiting = await t.requestSession([{ host: "shared" }]);
-  const { lab } = await acquireLab(t.ctx, { session: owner, role: null, upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] }, runtime: null, reuse: true, remoteLab: false });
+  const { lab } = await acquireLab(t.ctx, {
+    session: owner,
+    role: null,
+    upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] },
+    runtime: null,
+    reuse: true,
+    remoteLab: false,
+  });
   lab.state = "running";
   lab.nodes = [{ name: "a", kind: "linux", state: "running", mgmtIpv4: null, mgmtIpv6: null, raw: {} }];
 
   expect(resolveTarget(t.ctx, owner.id, { labId: lab.id, node: "a" })).toMatchObject({ lab: { id: lab.id }, node: "a", role: "m1" });
-  expect(() => resolveTarget(t.ctx, other.id, { labId: lab.id, node: "a" })).toThrow(new NotFoundError(`Cannot find lab "${lab.id}" in session "${other.id}"`));
+  expect(() => resolveTarget(t.ctx, other.id, { labId: lab.id, node: "a" })).toThrow(
+    new NotFoundError(`Cannot find lab "${lab.id}" in session "${other.id}"`),
+  );
   expect(resolveTarget(t.ctx, other.id, {})).toMatchObject({ host: { name: "shared" }, lab: null });
   expect(() => resolveTarget(t.ctx, waiting.id, {})).toThrow(LockedError);
   lab.holders = [...lab.holders, other.id];

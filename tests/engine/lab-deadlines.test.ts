@@ -24,7 +24,14 @@ async function silentFor(ms: number, sessionId: string) {
 test("a deploy whose host stays offline past the bound fails the lab with the reason; before the bound it waits", async () => {
   await t.addHost("gone");
   const session = await t.requestSession([{ host: "gone" }]);
-  const { lab } = await acquireLab(t.ctx, { session, role: null, upload: { topologyFile: "d.clab.yml", topology: TOPOLOGY, extraFiles: [] }, runtime: null, reuse: true, remoteLab: false });
+  const { lab } = await acquireLab(t.ctx, {
+    session,
+    role: null,
+    upload: { topologyFile: "d.clab.yml", topology: TOPOLOGY, extraFiles: [] },
+    runtime: null,
+    reuse: true,
+    remoteLab: false,
+  });
   expect(lab.state).toBe("deploying");
 
   await silentFor(OFFLINE_AFTER_MS + 1, session.id);

@@ -14,7 +14,10 @@ const agents = new Map<string, { agent_id: string; agent_token: string }>();
 
 beforeEach(async () => {
   folder = mkdtempSync(join(tmpdir(), "labbroker-retention-"));
-  broker = await createTestApp({ retentionMs: DAY, summaryRetentionMs: 10 * DAY, activeTimeoutMs: 100 * DAY }, `file:${join(folder, "broker.db")}`);
+  broker = await createTestApp(
+    { retentionMs: DAY, summaryRetentionMs: 10 * DAY, activeTimeoutMs: 100 * DAY },
+    `file:${join(folder, "broker.db")}`,
+  );
   for (const name of ["h1", "h2"]) agents.set(name, await registerHost(broker, name));
 });
 afterEach(async () => {
@@ -28,10 +31,23 @@ async function sessionWithJobs(host: string, jobs: number, outputBytes: number):
   const agent = agents.get(host)!;
   const headers = { authorization: `Bearer ${agent.agent_token}` };
   for (let index = 0; index < jobs; index++) {
-    const job = (await call(broker, "POST", `/v1/sessions/${session.id}/jobs`, { body: { argv: ["cat", "big"], background: true } })).json as { id: string };
-    const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 0 } })).json as { work: { id: string }[] };
+    const job = (await call(broker, "POST", `/v1/sessions/${session.id}/jobs`, { body: { argv: ["cat", "big"], background: true } }))
+      .json as { id: string };
+    const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 0 } }))
+      .json as { work: { id: string }[] };
     const stdout = `${index}`.padEnd(outputBytes, "x");
-    const result = { id: job.id, state: "finished", exitCode: 0, signal: null, passed: true, stdout, stderr: "", truncated: { stdout: 0, stderr: 0 }, timedOut: false, error: null };
+    const result = {
+      id: job.id,
+      state: "finished",
+      exitCode: 0,
+      signal: null,
+      passed: true,
+      stdout,
+      stderr: "",
+      truncated: { stdout: 0, stderr: 0 },
+      timedOut: false,
+      error: null,
+    };
     const events = work.flatMap((item) => [
       { work_id: item.id, seq: 1, type: "output", stream: "stdout", text: stdout },
       { work_id: item.id, seq: 2, type: "result", ok: true, result },
@@ -120,7 +136,10 @@ test("an ended session's manifest is the same after raw retention (and after its
   await call(broker, "DELETE", `/v1/sessions/${old}`);
   const before = await call(broker, "GET", `/v1/sessions/${old}/manifest`);
   expect(before.status).toBe(200);
-  expect(before.json.jobs.map((job: { outcome: string; exit_code: number }) => [job.outcome, job.exit_code])).toEqual([["passed", 0], ["passed", 0]]);
+  expect(before.json.jobs.map((job: { outcome: string; exit_code: number }) => [job.outcome, job.exit_code])).toEqual([["passed", 0], [
+    "passed",
+    0,
+  ]]);
 
   const host = (await call(broker, "GET", "/v1/hosts/h1")).json as { id: string };
   await call(broker, "PATCH", `/v1/hosts/${host.id}`, { body: { labels: { upgraded: "yes" } } });

@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const req = (role: string, fields: { labels?: Record<string, string>; host?: string } = {}) => ({ role, labels: fields.labels ?? {}, runtime: null, host: fields.host ?? null });
+const req = (role: string, fields: { labels?: Record<string, string>; host?: string } = {}) => ({
+  role,
+  labels: fields.labels ?? {},
+  runtime: null,
+  host: fields.host ?? null,
+});
 
 describe("a booking in the way of a waiting session", () => {
   test("the wait reason names the booking, and the estimate is its end, steady while time passes", async () => {
@@ -29,9 +34,14 @@ describe("a booking in the way of a waiting session", () => {
     const pinned = await engine.requestSession([{ host: "h1" }]);
     expect(pinned.state).toBe("waiting");
     expect(explainWait(engine.ctx, pinned).reason).toBe(
-      `host "h1" is booked from ${iso(now + MINUTE)} to ${iso(now + 2 * MINUTE)} by reservation ${booking.id}; this session has no walltime, so it cannot start before the booking ends`,
+      `host "h1" is booked from ${iso(now + MINUTE)} to ${
+        iso(now + 2 * MINUTE)
+      } by reservation ${booking.id}; this session has no walltime, so it cannot start before the booking ends`,
     );
-    expect(estimateStart(engine.ctx, pinned)).toEqual({ at: now + 2 * MINUTE, basis: expect.stringContaining("reservations booked on the hosts") });
+    expect(estimateStart(engine.ctx, pinned)).toEqual({
+      at: now + 2 * MINUTE,
+      basis: expect.stringContaining("reservations booked on the hosts"),
+    });
 
     await tick(engine, 30 * SECOND);
     expect(estimateStart(engine.ctx, pinned).at).toBe(now + 2 * MINUTE);
@@ -61,9 +71,15 @@ describe("walltime changes are refused, never clamped", () => {
     engine = await createTestEngine();
     await engine.addHost("h1");
     const active = await engine.requestSession([{}], { walltimeMs: 50 * SECOND });
-    await expect(changeWalltime(engine.ctx, active.id, -2000 * SECOND)).rejects.toMatchObject({ status: 422, message: expect.stringContaining("offset_walltime_s: the walltime would be -1950 s") });
+    await expect(changeWalltime(engine.ctx, active.id, -2000 * SECOND)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("offset_walltime_s: the walltime would be -1950 s"),
+    });
     await tick(engine, 20 * SECOND);
-    await expect(changeWalltime(engine.ctx, active.id, -30 * SECOND)).rejects.toMatchObject({ status: 422, message: expect.stringContaining("before now; less than 30 s can be taken off") });
+    await expect(changeWalltime(engine.ctx, active.id, -30 * SECOND)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("before now; less than 30 s can be taken off"),
+    });
     expect(active.walltimeMs).toBe(50 * SECOND);
     await changeWalltime(engine.ctx, active.id, -29 * SECOND);
     expect(active.walltimeMs).toBe(21 * SECOND);
@@ -73,8 +89,14 @@ describe("walltime changes are refused, never clamped", () => {
     engine = await createTestEngine();
     await engine.addHost("h1");
     const booking = await engine.requestSession([{}], { startAt: engine.clock.now() + HOUR, walltimeMs: MINUTE });
-    await expect(changeWalltime(engine.ctx, booking.id, -MINUTE)).rejects.toMatchObject({ status: 422, message: expect.stringContaining("must stay above 0") });
-    await expect(changeWalltime(engine.ctx, booking.id, 10_000 * HOUR)).rejects.toMatchObject({ status: 422, message: expect.stringContaining("more than this broker's maximum") });
+    await expect(changeWalltime(engine.ctx, booking.id, -MINUTE)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("must stay above 0"),
+    });
+    await expect(changeWalltime(engine.ctx, booking.id, 10_000 * HOUR)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining("more than this broker's maximum"),
+    });
     expect(booking.walltimeMs).toBe(MINUTE);
     expect(engine.ctx.state.bookings.get(engine.ctx.state.hostsByName.get("h1")!.id)).toEqual([booking]);
   });
@@ -87,7 +109,10 @@ describe("slot search", () => {
     const now = engine.clock.now();
     const query = { groups: [[req("m1")]], durationMs: MINUTE, stepMs: 7 * MINUTE };
     const tested = searchSlot(engine.ctx, { ...query, from: now - HOUR, until: null });
-    expect(tested).toEqual({ slot: null, reasons: [{ group: null, reason: `start_at ${iso(now - HOUR)} is before now (${iso(now)}); no slot starts in the past` }] });
+    expect(tested).toEqual({
+      slot: null,
+      reasons: [{ group: null, reason: `start_at ${iso(now - HOUR)} is before now (${iso(now)}); no slot starts in the past` }],
+    });
     const found = searchSlot(engine.ctx, { ...query, from: now - HOUR, until: now + HOUR });
     expect(found.slot?.start).toBe(now - HOUR + 9 * 7 * MINUTE);
     expect(searchSlot(engine.ctx, { ...query, from: now - 2 * HOUR, until: now - HOUR }).reasons[0]!.reason).toContain("before now");
@@ -102,7 +127,9 @@ describe("slot search", () => {
     await engine.addHost("free", { labels: { pool: "tgen" } });
     await engine.requestSession([{ labels: { pool: "frr" } }]);
     const now = engine.clock.now();
-    const groups = [[req("r1", { labels: { nos: "eos" } })], [req("p", { host: "gone" })], [req("b", { labels: { pool: "frr" } })], [req("t", { labels: { pool: "tgen" } })]];
+    const groups = [[req("r1", { labels: { nos: "eos" } })], [req("p", { host: "gone" })], [req("b", { labels: { pool: "frr" } })], [
+      req("t", { labels: { pool: "tgen" } }),
+    ]];
     const answer = searchSlot(engine.ctx, { groups, durationMs: MINUTE, from: now, until: now + HOUR, stepMs: MINUTE });
     expect(answer).toEqual({
       slot: null,
@@ -112,8 +139,12 @@ describe("slot search", () => {
         { group: 2, reason: `its hosts have no free 60 s starting between ${iso(now)} and ${iso(now + HOUR)}` },
       ],
     });
-    expect(() => searchSlot(engine.ctx, { groups, durationMs: MINUTE, from: now + HOUR, until: now, stepMs: MINUTE })).toThrow(BadRequestError);
-    expect(() => searchSlot(engine.ctx, { groups, durationMs: MINUTE, from: now + HOUR, until: now, stepMs: MINUTE })).toThrow(`until: ${iso(now)} is before start_at ${iso(now + HOUR)}`);
+    expect(() => searchSlot(engine.ctx, { groups, durationMs: MINUTE, from: now + HOUR, until: now, stepMs: MINUTE })).toThrow(
+      BadRequestError,
+    );
+    expect(() => searchSlot(engine.ctx, { groups, durationMs: MINUTE, from: now + HOUR, until: now, stepMs: MINUTE })).toThrow(
+      `until: ${iso(now)} is before start_at ${iso(now + HOUR)}`,
+    );
   });
 
   test("groups that each fit alone but not together say so", async () => {
@@ -121,6 +152,9 @@ describe("slot search", () => {
     await engine.addHost("h1");
     const now = engine.clock.now();
     const answer = searchSlot(engine.ctx, { groups: [[req("a")], [req("b")]], durationMs: MINUTE, from: now, until: null, stepMs: MINUTE });
-    expect(answer).toEqual({ slot: null, reasons: [{ group: null, reason: "each group fits on its own, but not all at once on distinct hosts" }] });
+    expect(answer).toEqual({
+      slot: null,
+      reasons: [{ group: null, reason: "each group fits on its own, but not all at once on distinct hosts" }],
+    });
   });
 });

@@ -22,7 +22,10 @@ afterEach(async () => {
 });
 
 const req = (role = "m1", labels: Record<string, string> = {}) => ({ role, labels, runtime: null, host: null });
-const events = async (type: string) => (await engine.db.client.execute({ sql: "SELECT data FROM events WHERE type = ? ORDER BY id", args: [type] })).rows.map((row) => JSON.parse(String(row.data)));
+const events = async (type: string) =>
+  (await engine.db.client.execute({ sql: "SELECT data FROM events WHERE type = ? ORDER BY id", args: [type] })).rows.map((row) =>
+    JSON.parse(String(row.data))
+  );
 
 describe("reservations", () => {
   test("an overlapping booking is refused with the next slot that would work; a free one is confirmed", async () => {
@@ -104,7 +107,10 @@ describe("walltime changes", () => {
     const active = await engine.requestSession([{}], { walltimeMs: HOUR });
     const bookingStart = engine.clock.now() + 2 * HOUR;
     await engine.requestSession([{}], { startAt: bookingStart, walltimeMs: HOUR });
-    await expect(changeWalltime(engine.ctx, active.id, 2 * HOUR)).rejects.toMatchObject({ status: 409, extensions: { conflicting_start: new Date(bookingStart).toISOString() } });
+    await expect(changeWalltime(engine.ctx, active.id, 2 * HOUR)).rejects.toMatchObject({
+      status: 409,
+      extensions: { conflicting_start: new Date(bookingStart).toISOString() },
+    });
     expect(active.walltimeMs).toBe(HOUR);
     await changeWalltime(engine.ctx, active.id, 30 * MINUTE);
     expect(active.walltimeMs).toBe(90 * MINUTE);
@@ -125,7 +131,9 @@ describe("slot search", () => {
     expect(testSlot(engine.ctx, groups, now + HOUR, HOUR)).toBeNull();
     const found = findSlot(engine.ctx, groups, HOUR, now + HOUR, now + 24 * HOUR, 15 * MINUTE);
     expect(found?.start).toBe(now + 4 * HOUR);
-    expect(found?.hosts.map((roles) => Object.fromEntries(Object.entries(roles).map(([role, host]) => [role, host.name])))).toEqual([{ r1: "frr-1" }, { gen: "tgen-1" }]);
+    expect(found?.hosts.map((roles) => Object.fromEntries(Object.entries(roles).map(([role, host]) => [role, host.name])))).toEqual([{
+      r1: "frr-1",
+    }, { gen: "tgen-1" }]);
     const fitsBefore = findSlot(engine.ctx, groups, 30 * MINUTE, now, now + 24 * HOUR, 15 * MINUTE);
     expect(fitsBefore?.start).toBe(now);
   });
@@ -140,7 +148,16 @@ describe("scheduled labs", () => {
     await engine.addHost("only");
     const session = await engine.requestSession();
     const start = engine.clock.now() + HOUR;
-    const { lab } = await acquireLab(engine.ctx, { session, role: null, upload, runtime: null, reuse: false, startAt: start, endAt: start + HOUR, remoteLab: false });
+    const { lab } = await acquireLab(engine.ctx, {
+      session,
+      role: null,
+      upload,
+      runtime: null,
+      reuse: false,
+      startAt: start,
+      endAt: start + HOUR,
+      remoteLab: false,
+    });
     expect(lab.state).toBe("scheduled");
     const deployWork = () => [...engine.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === lab.id);
     expect(deployWork()).toHaveLength(0);
@@ -160,7 +177,16 @@ describe("scheduled labs", () => {
     await engine.addHost("only");
     const start = engine.clock.now() + HOUR;
     const reservation = await engine.requestSession([{}], { startAt: start, walltimeMs: 4 * HOUR });
-    await acquireLab(engine.ctx, { session: reservation, role: null, upload, runtime: null, reuse: false, startAt: start, endAt: start + HOUR, remoteLab: false });
+    await acquireLab(engine.ctx, {
+      session: reservation,
+      role: null,
+      upload,
+      runtime: null,
+      reuse: false,
+      startAt: start,
+      endAt: start + HOUR,
+      remoteLab: false,
+    });
     const startedAt = engine.clock.now();
     await engine.close();
 
@@ -186,7 +212,6 @@ describe("estimates", () => {
     const estimate = estimateStart(engine.ctx, third);
     expect(estimate.at).toBe(holder.activatedAt! + 2 * HOUR);
     expect(estimate.basis).toContain("walltimes");
-
   });
 
   test("without walltimes it uses recent durations of the same pool, and says so when there are none", async () => {

@@ -24,7 +24,11 @@ describe("why am I waiting?", () => {
     await engine.requestSession();
     const second = await engine.requestSession();
     const third = await engine.requestSession();
-    expect(explainWait(engine.ctx, second)).toEqual({ position: 0, reason: "all matching hosts are held by active sessions", unsatisfiable: false });
+    expect(explainWait(engine.ctx, second)).toEqual({
+      position: 0,
+      reason: "all matching hosts are held by active sessions",
+      unsatisfiable: false,
+    });
     expect(explainWait(engine.ctx, third)).toEqual({ position: 1, reason: "1 session ahead", unsatisfiable: false });
     const fourth = await engine.requestSession();
     expect(explainWait(engine.ctx, fourth).reason).toBe("2 sessions ahead");

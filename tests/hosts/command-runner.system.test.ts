@@ -21,7 +21,10 @@ test("the timeout kills every process of the run and says which signal ended it"
 
 test("startCommand exposes the pid, streams lines and kills the group on request", async () => {
   const lines: string[] = [];
-  const command = startCommand(["sh", "-c", "echo up; sleep 600"], { timeoutMs: 10_000, onLine: (stream, line) => lines.push(`${stream}:${line}`) });
+  const command = startCommand(["sh", "-c", "echo up; sleep 600"], {
+    timeoutMs: 10_000,
+    onLine: (stream, line) => lines.push(`${stream}:${line}`),
+  });
   await waitFor(() => lines.length === 1, "the first line");
   expect(command.pid).toBeGreaterThan(1);
   expect(command.kill("SIGTERM")).toBe(true);
@@ -73,19 +76,25 @@ describe("containment: nothing a command starts outlives it", () => {
     expect(left().map((found) => found.argv.join(" "))).toEqual(["sleep 600"]);
   });
 
-  test.skipIf(!isRoot)(`runs are held in a cgroup of their own, removed when the run ends${isRoot ? "" : " (needs root to create cgroups)"}`, async () => {
-    const command = startCommand(["sleep", "600"], { timeoutMs: 60_000, ...marked });
-    await waitFor(() => cgroupOf(command.pid!)?.includes(`labbroker-${process.pid}-`), "the command to join its cgroup");
-    const cgroup = cgroupOf(command.pid!)!;
-    command.kill();
-    expect(await command.result).toMatchObject({ containment: "cgroup", signal: "SIGKILL", unkilled: [] });
-    expect(whyNoCgroups()).toBeNull();
-    expect(existsSync(join(cgroupMount(), cgroup))).toBe(false);
-  });
+  test.skipIf(!isRoot)(
+    `runs are held in a cgroup of their own, removed when the run ends${isRoot ? "" : " (needs root to create cgroups)"}`,
+    async () => {
+      const command = startCommand(["sleep", "600"], { timeoutMs: 60_000, ...marked });
+      await waitFor(() => cgroupOf(command.pid!)?.includes(`labbroker-${process.pid}-`), "the command to join its cgroup");
+      const cgroup = cgroupOf(command.pid!)!;
+      command.kill();
+      expect(await command.result).toMatchObject({ containment: "cgroup", signal: "SIGKILL", unkilled: [] });
+      expect(whyNoCgroups()).toBeNull();
+      expect(existsSync(join(cgroupMount(), cgroup))).toBe(false);
+    },
+  );
 
   test("without a cgroup, a kill sweeps the processes that carry the run's marker, wherever their group", async () => {
     const containment = createContainment({ cgroup: false });
-    const leader = spawnSessionLeader("/bin/sh", containment, ["/bin/sh", "-c", "setsid sleep 600 & wait"], { env: { PATH: "/usr/bin:/bin", ...marked.env }, withStdin: false });
+    const leader = spawnSessionLeader("/bin/sh", containment, ["/bin/sh", "-c", "setsid sleep 600 & wait"], {
+      env: { PATH: "/usr/bin:/bin", ...marked.env },
+      withStdin: false,
+    });
     await waitFor(() => left().length === 2, "the shell and its setsid sleep");
     expect(signalRun(containment, leader.pid!, "SIGKILL", [])).toBe(2);
     await waitFor(() => left().length === 0, "both to be gone");
@@ -102,5 +111,7 @@ function cgroupOf(pid: number): string | undefined {
 }
 
 function cgroupMount(): string {
-  return readFileSync("/proc/self/mountinfo", "utf8").split("\n").find((line) => line.split(" - ")[1]?.startsWith("cgroup2 "))!.split(" ")[4]!;
+  return readFileSync("/proc/self/mountinfo", "utf8").split("\n").find((line) => line.split(" - ")[1]?.startsWith("cgroup2 "))!.split(
+    " ",
+  )[4]!;
 }

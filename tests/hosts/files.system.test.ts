@@ -34,22 +34,32 @@ describe("writing and reading files", () => {
 
   test("oversize content is refused, for writes before anything is written", async () => {
     const path = join(base, "big.bin");
-    await expectRefusal(writeFileSafely(path, everyByte, { maxBytes: 1000 }), "too-large", `File "${path}" is larger than the limit of 1000 bytes (1024 bytes or more)`);
+    await expectRefusal(
+      writeFileSafely(path, everyByte, { maxBytes: 1000 }),
+      "too-large",
+      `File "${path}" is larger than the limit of 1000 bytes (1024 bytes or more)`,
+    );
     expect(readdirSync(base)).toEqual([]);
     writeFileSync(path, everyByte);
-    await expectRefusal(readFileBounded(path, { maxBytes: 1000 }), "too-large", `File "${path}" is larger than the limit of 1000 bytes (1024 bytes or more)`);
+    await expectRefusal(
+      readFileBounded(path, { maxBytes: 1000 }),
+      "too-large",
+      `File "${path}" is larger than the limit of 1000 bytes (1024 bytes or more)`,
+    );
   });
 
   test("relative, unnormalised, traversing and NUL paths are refused", async () => {
     const bytes = new Uint8Array([1]);
-    for (const [path, why] of [
-      ["relative/file", "it must be absolute"],
-      [`${base}/../etc/passwd`, 'it must not contain ".."'],
-      [`${base}//file`, `it is not normalised (write "${base}/file")`],
-      [`${base}/./file`, `it is not normalised (write "${base}/file")`],
-      [`${base}/folder/`, `it is not normalised (write "${base}/folder")`],
-      [`${base}/fi\0le`, "it contains a NUL byte"],
-    ] as const) {
+    for (
+      const [path, why] of [
+        ["relative/file", "it must be absolute"],
+        [`${base}/../etc/passwd`, 'it must not contain ".."'],
+        [`${base}//file`, `it is not normalised (write "${base}/file")`],
+        [`${base}/./file`, `it is not normalised (write "${base}/file")`],
+        [`${base}/folder/`, `it is not normalised (write "${base}/folder")`],
+        [`${base}/fi\0le`, "it contains a NUL byte"],
+      ] as const
+    ) {
       const shown = path.replaceAll("\0", "\\0");
       await expectRefusal(writeFileSafely(path, bytes, { maxBytes: 10 }), "invalid", `Invalid path "${shown}": ${why}`);
       await expectRefusal(readFileBounded(path, { maxBytes: 10 }), "invalid", `Invalid path "${shown}": ${why}`);
@@ -62,11 +72,28 @@ describe("writing and reading files", () => {
     try {
       writeFileSync(join(outside, "secret"), "secret");
       symlinkSync(outside, join(base, "escape"));
-      const message = (path: string) => `Cannot use "${path}": it leads out of "${base}" (through "..", an absolute path or a symbolic link)`;
-      await expectRefusal(writeFileSafely(join(base, "escape/planted"), new Uint8Array([1]), { maxBytes: 10, root: base }), "invalid", message(join(base, "escape/planted")));
-      await expectRefusal(writeFileSafely(join(base, "escape/new/planted"), new Uint8Array([1]), { maxBytes: 10, root: base }), "invalid", message(join(base, "escape/new/planted")));
-      await expectRefusal(readFileBounded(join(base, "escape/secret"), { maxBytes: 10, root: base }), "invalid", message(join(base, "escape/secret")));
-      await expectRefusal(writeFileSafely("/etc/labbroker-never", new Uint8Array([1]), { maxBytes: 10, root: base }), "invalid", message("/etc/labbroker-never"));
+      const message = (path: string) =>
+        `Cannot use "${path}": it leads out of "${base}" (through "..", an absolute path or a symbolic link)`;
+      await expectRefusal(
+        writeFileSafely(join(base, "escape/planted"), new Uint8Array([1]), { maxBytes: 10, root: base }),
+        "invalid",
+        message(join(base, "escape/planted")),
+      );
+      await expectRefusal(
+        writeFileSafely(join(base, "escape/new/planted"), new Uint8Array([1]), { maxBytes: 10, root: base }),
+        "invalid",
+        message(join(base, "escape/new/planted")),
+      );
+      await expectRefusal(
+        readFileBounded(join(base, "escape/secret"), { maxBytes: 10, root: base }),
+        "invalid",
+        message(join(base, "escape/secret")),
+      );
+      await expectRefusal(
+        writeFileSafely("/etc/labbroker-never", new Uint8Array([1]), { maxBytes: 10, root: base }),
+        "invalid",
+        message("/etc/labbroker-never"),
+      );
       expect(readdirSync(outside)).toEqual(["secret"]);
     } finally {
       rmSync(outside, { recursive: true, force: true });
@@ -86,14 +113,42 @@ describe("writing and reading files", () => {
     mkdirSync(join(base, "folder"));
     await runChecked(["mkfifo", join(base, "fifo")], { timeoutMs: 5_000 });
     const one = new Uint8Array([1]);
-    await expectRefusal(writeFileSafely(join(base, "link"), one, { maxBytes: 10 }), "invalid", `Cannot write "${join(base, "link")}": it is a symbolic link`);
-    await expectRefusal(writeFileSafely(join(base, "folder"), one, { maxBytes: 10 }), "invalid", `Cannot write "${join(base, "folder")}": it is not a regular file`);
-    await expectRefusal(writeFileSafely(join(base, "fifo"), one, { maxBytes: 10 }), "invalid", `Cannot write "${join(base, "fifo")}": it is not a regular file`);
-    await expectRefusal(writeFileSafely(join(base, "target/inside"), one, { maxBytes: 10 }), "invalid", `Cannot write "${join(base, "target/inside")}": part of its folder is a file`);
-    await expectRefusal(writeFileSafely(join(base, "target/deeper/inside"), one, { maxBytes: 10 }), "invalid", `Cannot write "${join(base, "target/deeper/inside")}": part of its folder is a file`);
-    await expectRefusal(readFileBounded(join(base, "fifo"), { maxBytes: 10 }), "invalid", `Cannot read "${join(base, "fifo")}": it is not a regular file`);
+    await expectRefusal(
+      writeFileSafely(join(base, "link"), one, { maxBytes: 10 }),
+      "invalid",
+      `Cannot write "${join(base, "link")}": it is a symbolic link`,
+    );
+    await expectRefusal(
+      writeFileSafely(join(base, "folder"), one, { maxBytes: 10 }),
+      "invalid",
+      `Cannot write "${join(base, "folder")}": it is not a regular file`,
+    );
+    await expectRefusal(
+      writeFileSafely(join(base, "fifo"), one, { maxBytes: 10 }),
+      "invalid",
+      `Cannot write "${join(base, "fifo")}": it is not a regular file`,
+    );
+    await expectRefusal(
+      writeFileSafely(join(base, "target/inside"), one, { maxBytes: 10 }),
+      "invalid",
+      `Cannot write "${join(base, "target/inside")}": part of its folder is a file`,
+    );
+    await expectRefusal(
+      writeFileSafely(join(base, "target/deeper/inside"), one, { maxBytes: 10 }),
+      "invalid",
+      `Cannot write "${join(base, "target/deeper/inside")}": part of its folder is a file`,
+    );
+    await expectRefusal(
+      readFileBounded(join(base, "fifo"), { maxBytes: 10 }),
+      "invalid",
+      `Cannot read "${join(base, "fifo")}": it is not a regular file`,
+    );
     await expectRefusal(readFileBounded("/dev/zero", { maxBytes: 10 }), "invalid", 'Cannot read "/dev/zero": it is not a regular file');
-    await expectRefusal(readFileBounded(join(base, "missing"), { maxBytes: 10 }), "not-found", `Cannot find file "${join(base, "missing")}"`);
+    await expectRefusal(
+      readFileBounded(join(base, "missing"), { maxBytes: 10 }),
+      "not-found",
+      `Cannot find file "${join(base, "missing")}"`,
+    );
     expect(readFileSync(join(base, "target"), "utf8")).toBe("keep");
   });
 });

@@ -28,9 +28,10 @@ async function scrape(): Promise<Scrape> {
 /** Plays the agent: takes the queued work and reports each item with `result`. */
 async function agentReports(result: (kind: string) => { ok: boolean; result?: unknown; error?: string }) {
   const headers = { authorization: `Bearer ${agent.agent_token}` };
-  const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 0 } })).json as {
-    work: { id: string; kind: string }[];
-  };
+  const { work } = (await call(broker, "POST", `/v1/agents/${agent.agent_id}/poll`, { headers, body: { running: [], wait_s: 0 } }))
+    .json as {
+      work: { id: string; kind: string }[];
+    };
   const events = work.map((item) => ({ work_id: item.id, seq: 1, type: "result", ...result(item.kind) }));
   await call(broker, "POST", `/v1/agents/${agent.agent_id}/events`, { headers, body: { events } });
   return work.map((item) => item.kind);
@@ -48,7 +49,10 @@ describe.skipIf(parserMissing !== null)("GET /metrics", () => {
 
     let metrics = await scrape();
     expect(metrics.type("labbroker_host_busy_seconds")).toBe("counter");
-    expect([metrics.value("labbroker_sessions", { state: "active" }), metrics.value("labbroker_sessions", { state: "waiting" })]).toEqual([1, 1]);
+    expect([metrics.value("labbroker_sessions", { state: "active" }), metrics.value("labbroker_sessions", { state: "waiting" })]).toEqual([
+      1,
+      1,
+    ]);
     expect(metrics.value("labbroker_queue_depth", { pool: "any host" })).toBe(1);
     expect(metrics.value("labbroker_hosts", { state: "online" })).toBe(1);
     expect(metrics.value("labbroker_host_busy_seconds_total", { host: "lab-1" })).toBe(5);
@@ -78,13 +82,17 @@ describe.skipIf(parserMissing !== null)("GET /metrics", () => {
     const job = await call(broker, "POST", `/v1/sessions/${session.id}/jobs`, { body: { role: "m1", argv: ["true"], background: true } });
     expect(job.status).toBe(202);
     broker.clock.advance(1_000);
-    await agentReports(() => ({ ok: true, result: { id: job.json.id, state: "finished", passed: false, exitCode: 1, signal: null, timedOut: true, error: null } }));
+    await agentReports(() => ({
+      ok: true,
+      result: { id: job.json.id, state: "finished", passed: false, exitCode: 1, signal: null, timedOut: true, error: null },
+    }));
 
     await call(broker, "DELETE", `/v1/labs/${lab.id}`);
     broker.clock.advance(3_000);
     await agentReports(() => ({ ok: true, result: {} }));
 
-    const again = (await call(broker, "POST", "/v1/labs", { body: { session_id: session.id, topology: TINY.replace("tiny", "tiny2") } })).json as { id: string };
+    const again = (await call(broker, "POST", "/v1/labs", { body: { session_id: session.id, topology: TINY.replace("tiny", "tiny2") } }))
+      .json as { id: string };
     await agentReports(() => ({ ok: false, error: "the namespace could not be created" }));
     expect((await call(broker, "GET", `/v1/labs/${again.id}`)).json.state).toBe("failed");
 
@@ -105,9 +113,14 @@ describe.skipIf(parserMissing !== null)("GET /metrics", () => {
     await call(broker, "GET", "/no/such/path");
     const metrics = await scrape();
     expect([metrics.value("labbroker_hosts", { state: "online" }), metrics.value("labbroker_hosts", { state: "offline" })]).toEqual([0, 1]);
-    expect(metrics.histogram("labbroker_http_request_duration_seconds", { method: "GET", route: "/v1/sessions/:id", status: "404" }).count).toBe(1);
-    expect(metrics.histogram("labbroker_http_request_duration_seconds", { method: "GET", route: "unmatched", status: "404" }).count).toBe(1);
-    expect(metrics.histogram("labbroker_http_request_duration_seconds", { method: "POST", route: "/v1/agents/register", status: "201" }).count).toBe(1);
+    expect(metrics.histogram("labbroker_http_request_duration_seconds", { method: "GET", route: "/v1/sessions/:id", status: "404" }).count)
+      .toBe(1);
+    expect(metrics.histogram("labbroker_http_request_duration_seconds", { method: "GET", route: "unmatched", status: "404" }).count).toBe(
+      1,
+    );
+    expect(
+      metrics.histogram("labbroker_http_request_duration_seconds", { method: "POST", route: "/v1/agents/register", status: "201" }).count,
+    ).toBe(1);
     expect(metrics.histogram("labbroker_db_commit_seconds").count).toBeGreaterThan(0);
     expect(metrics.value("labbroker_db_commit_failures_total")).toBe(0);
     expect(metrics.value("labbroker_database_size_bytes")).toBeGreaterThan(0);
@@ -119,7 +132,9 @@ test("every metric the example Grafana dashboard and alert rules use is one the 
   const served = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]!));
   const folder = join(import.meta.dir, "../../examples/monitoring");
   const used = new Set(
-    ["grafana-dashboard.json", "alert-rules.yml"].flatMap((file) => [...readFileSync(join(folder, file), "utf8").matchAll(/\blabbroker_[a-z_]+/g)].map((match) => match[0])),
+    ["grafana-dashboard.json", "alert-rules.yml"].flatMap((file) =>
+      [...readFileSync(join(folder, file), "utf8").matchAll(/\blabbroker_[a-z_]+/g)].map((match) => match[0])
+    ),
   );
   expect(used.size).toBeGreaterThan(10);
   const unknown = [...used].filter((name) => !served.has(name) && !served.has(name.replace(/_(bucket|count|sum)$/, "")));

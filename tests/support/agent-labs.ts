@@ -5,6 +5,12 @@ import { NativeRuntime } from "../../src/hosts/native/native-runtime.ts";
 export async function destroyNativeLabsOf(agentWorkDir: string): Promise<void> {
   const runtime = new NativeRuntime({ stateDir: join(agentWorkDir, "native-labs") });
   for (const instance of await runtime.listRunning().catch(() => [])) {
-    await runtime.destroy({ labId: instance.labId ?? "", instanceName: instance.instanceName, workDir: join(agentWorkDir, "labs", instance.instanceName), topologyFile: "", timeoutMs: 30_000 }, () => {});
+    await runtime.destroy({
+      labId: instance.labId ?? "",
+      instanceName: instance.instanceName,
+      workDir: join(agentWorkDir, "labs", instance.instanceName),
+      topologyFile: "",
+      timeoutMs: 30_000,
+    }, () => {});
   }
 }

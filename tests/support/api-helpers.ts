@@ -4,7 +4,12 @@ import { TEST_ENROLL_TOKEN } from "./test-engine.ts";
 import { VERSION } from "../../src/version.ts";
 
 /** JSON request helper over `app.request()`. */
-export async function call(broker: TestApp, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
+export async function call(
+  broker: TestApp,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (options.body !== undefined) {

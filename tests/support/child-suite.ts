@@ -41,7 +41,17 @@ export function startChildSuite(name: string, env: Record<string, string>): Chil
     lines,
     line(match, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => done(() => reject(new Error(`${name}: no line matching ${match} within ${timeoutMs} ms; stdout: ${lines.join(" | ")}; stderr: ${stderr.slice(-2000)}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() =>
+              reject(
+                new Error(
+                  `${name}: no line matching ${match} within ${timeoutMs} ms; stdout: ${lines.join(" | ")}; stderr: ${stderr.slice(-2000)}`,
+                ),
+              )
+            ),
+          timeoutMs,
+        );
         const done = (settle: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -50,7 +60,9 @@ export function startChildSuite(name: string, env: Record<string, string>): Chil
         const check = () => {
           const found = lines.find((line) => match.test(line));
           if (found) done(() => resolve(found));
-          else if (proc.exitCode !== null || proc.signalCode !== null) done(() => reject(new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) first; stderr: ${stderr.slice(-2000)}`)));
+          else if (proc.exitCode !== null || proc.signalCode !== null) {
+            done(() => reject(new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) first; stderr: ${stderr.slice(-2000)}`)));
+          }
         };
         waiters.add(check);
         check();

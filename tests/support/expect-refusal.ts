@@ -1,8 +1,12 @@
 import { expect } from "bun:test";
-import { HostRequestError, type HostErrorReason } from "../../src/hosts/host-errors.ts";
+import { type HostErrorReason, HostRequestError } from "../../src/hosts/host-errors.ts";
 
 /** Asserts that `action` is refused with a HostRequestError of this reason and exact message. */
-export async function expectRefusal(action: Promise<unknown> | (() => unknown), reason: HostErrorReason, message: string | RegExp): Promise<void> {
+export async function expectRefusal(
+  action: Promise<unknown> | (() => unknown),
+  reason: HostErrorReason,
+  message: string | RegExp,
+): Promise<void> {
   let error: unknown;
   try {
     await (typeof action === "function" ? action() : action);

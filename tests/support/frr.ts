@@ -20,19 +20,31 @@ export async function inNode(prefix: readonly string[], argv: string[]): Promise
 
 /** OSPF neighbor states of a node, as its own vtysh reports them (`Full/DR`, `Full/-`, …), by router id. */
 export async function ospfNeighbors(prefix: readonly string[]): Promise<Record<string, string>> {
-  const json = JSON.parse(await inNode(prefix, ["vtysh", "-c", "show ip ospf neighbor json"])) as { neighbors?: Record<string, { nbrState?: string; state?: string }[]> };
-  return Object.fromEntries(Object.entries(json.neighbors ?? {}).map(([id, entries]) => [id, entries.map((entry) => entry.nbrState ?? entry.state ?? "").join(",")]));
+  const json = JSON.parse(await inNode(prefix, ["vtysh", "-c", "show ip ospf neighbor json"])) as {
+    neighbors?: Record<string, { nbrState?: string; state?: string }[]>;
+  };
+  return Object.fromEntries(
+    Object.entries(json.neighbors ?? {}).map((
+      [id, entries],
+    ) => [id, entries.map((entry) => entry.nbrState ?? entry.state ?? "").join(",")]),
+  );
 }
 
 /**
  * Polls until every node has `expected[node]` neighbors, all Full; returns the milliseconds it took.
  * OSPF itself decides how long this takes, so the wait is on the routers, bounded by `timeoutMs`.
  */
-export async function waitForOspfFull(prefixes: Record<string, readonly string[]>, expected: Record<string, number>, timeoutMs: number): Promise<number> {
+export async function waitForOspfFull(
+  prefixes: Record<string, readonly string[]>,
+  expected: Record<string, number>,
+  timeoutMs: number,
+): Promise<number> {
   const started = performance.now();
   let last: Record<string, Record<string, string>> = {};
   while (performance.now() - started < timeoutMs) {
-    last = Object.fromEntries(await Promise.all(Object.entries(prefixes).map(async ([node, prefix]) => [node, await ospfNeighbors(prefix)] as const)));
+    last = Object.fromEntries(
+      await Promise.all(Object.entries(prefixes).map(async ([node, prefix]) => [node, await ospfNeighbors(prefix)] as const)),
+    );
     const full = Object.entries(expected).every(([node, count]) => {
       const states = Object.values(last[node] ?? {});
       return states.length === count && states.every((state) => state.startsWith("Full"));
@@ -69,7 +81,12 @@ export interface RouteEntry {
  * installs routes after its SPF delay, and one computed before the last adjacency came up may still
  * take a longer path for a moment.
  */
-export async function waitForRoute(prefix: readonly string[], destination: string, nexthop: string, timeoutMs: number): Promise<RouteEntry> {
+export async function waitForRoute(
+  prefix: readonly string[],
+  destination: string,
+  nexthop: string,
+  timeoutMs: number,
+): Promise<RouteEntry> {
   const started = performance.now();
   let entry: RouteEntry | undefined;
   while (performance.now() - started < timeoutMs) {

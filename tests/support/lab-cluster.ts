@@ -28,7 +28,18 @@ export class LabCluster {
   constructor(private readonly binary?: string) {}
 
   async startBroker(args: string[] = [], port = 0): Promise<string> {
-    this.broker = startLabbroker(["broker", "--port", String(port), "--host", "127.0.0.1", "--db", `file:${join(this.root, "broker.db")}`, "--enroll-token", CLUSTER_TOKEN, ...args], {
+    this.broker = startLabbroker([
+      "broker",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--db",
+      `file:${join(this.root, "broker.db")}`,
+      "--enroll-token",
+      CLUSTER_TOKEN,
+      ...args,
+    ], {
       ...(this.binary ? { binary: this.binary } : {}),
     });
     this.url = await brokerUrl(this.broker);
@@ -40,7 +51,17 @@ export class LabCluster {
   async startAgent(spec: AgentSpec): Promise<LabbrokerProcess> {
     const workDir = this.agents.get(spec.name)?.workDir ?? join(this.root, `agent-${spec.name}`);
     const firstStart = !this.agents.has(spec.name);
-    const process = startLabbroker(["agent", "--broker", this.url, "--name", spec.name, "--work-dir", workDir, ...(firstStart ? ["--token", CLUSTER_TOKEN] : []), ...(spec.args ?? [])], {
+    const process = startLabbroker([
+      "agent",
+      "--broker",
+      this.url,
+      "--name",
+      spec.name,
+      "--work-dir",
+      workDir,
+      ...(firstStart ? ["--token", CLUSTER_TOKEN] : []),
+      ...(spec.args ?? []),
+    ], {
       ...(spec.env ? { env: spec.env } : {}),
       ...(this.binary ? { binary: this.binary } : {}),
     });

@@ -31,7 +31,20 @@ export class NamespaceNetwork {
     const node = { namespace: `lbn-${this.tag}-${name}`, address: `${SUBNET}.${index}`, switchPort: `p${this.tag}n${index}` };
     this.nodes.set(name, node);
     await ip(["netns", "add", node.namespace]);
-    await ip(["link", "add", `v${this.tag}n${index}`, "netns", node.namespace, "type", "veth", "peer", "name", node.switchPort, "netns", this.#switch]);
+    await ip([
+      "link",
+      "add",
+      `v${this.tag}n${index}`,
+      "netns",
+      node.namespace,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      node.switchPort,
+      "netns",
+      this.#switch,
+    ]);
     await ip(["-n", node.namespace, "link", "set", `v${this.tag}n${index}`, "name", "eth0"]);
     await ip(["-n", node.namespace, "address", "add", `${node.address}/24`, "dev", "eth0"]);
     await ip(["-n", node.namespace, "link", "set", "eth0", "up"]);
@@ -58,7 +71,20 @@ export class NamespaceNetwork {
   /** An HTTP request made from a node, with curl. */
   // deno-lint-ignore no-explicit-any -- tests read any answer's fields directly
   async http(from: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const argv = [...this.on(from), "curl", "-sS", "-m", "10", "-X", method, "-H", `Authorization: Bearer ${TEST_ADMIN_TOKEN}`, "-w", "\n%{http_code}", url];
+    const argv = [
+      ...this.on(from),
+      "curl",
+      "-sS",
+      "-m",
+      "10",
+      "-X",
+      method,
+      "-H",
+      `Authorization: Bearer ${TEST_ADMIN_TOKEN}`,
+      "-w",
+      "\n%{http_code}",
+      url,
+    ];
     if (body !== undefined) argv.push("-H", "content-type: application/json", "--data-binary", JSON.stringify(body));
     const result = await runChecked(argv, { timeoutMs: 15_000 });
     const newline = result.stdout.lastIndexOf("\n");

@@ -67,10 +67,16 @@ export async function probeDeviceKinds(): Promise<Set<string>> {
       ifb: ["type", "ifb"],
     };
     for (const [kind, args] of Object.entries(attempts)) {
-      const created = await runChecked(["ip", "-n", netns, "link", "add", "name", `probe-${kind}`, ...args], { timeoutMs: 10_000 }).then(() => true, () => false);
+      const created = await runChecked(["ip", "-n", netns, "link", "add", "name", `probe-${kind}`, ...args], { timeoutMs: 10_000 }).then(
+        () => true,
+        () => false,
+      );
       if (created) supported.add(kind);
     }
-    const vlan = await runChecked(["ip", "-n", netns, "link", "add", "link", "probe-veth", "name", "probe-vlan", "type", "vlan", "id", "7"], { timeoutMs: 10_000 }).then(() => true, () => false);
+    const vlan = await runChecked(
+      ["ip", "-n", netns, "link", "add", "link", "probe-veth", "name", "probe-vlan", "type", "vlan", "id", "7"],
+      { timeoutMs: 10_000 },
+    ).then(() => true, () => false);
     if (vlan) supported.add("vlan");
   } finally {
     await deleteTestNamespace(netns);

@@ -40,7 +40,13 @@ export class NativeLabFixture {
   spec(name: string, topology: string, timeoutMs = 20_000): LabSpec {
     const topologyFile = `${name}.clab.yml`;
     writeFileSync(join(this.workDir, topologyFile), topology);
-    const spec: LabSpec = { labId: `lab-${name}-${this.suffix}`, instanceName: `${name}-${this.suffix}`, workDir: this.workDir, topologyFile, timeoutMs };
+    const spec: LabSpec = {
+      labId: `lab-${name}-${this.suffix}`,
+      instanceName: `${name}-${this.suffix}`,
+      workDir: this.workDir,
+      topologyFile,
+      timeoutMs,
+    };
     this.#specs.push(spec);
     return spec;
   }
@@ -56,7 +62,9 @@ export class NativeLabFixture {
   /** Namespaces and host interfaces of this test still present (empty when everything is gone). */
   async leftovers(): Promise<string[]> {
     const namespaces = (await namespaceNames()).filter((name) => name.includes(this.suffix));
-    const links = (await hostLinkNames()).filter((name) => name.includes(this.suffix) || [...this.#tags].some((tag) => name.startsWith(`nl-${tag}`)));
+    const links = (await hostLinkNames()).filter((name) =>
+      name.includes(this.suffix) || [...this.#tags].some((tag) => name.startsWith(`nl-${tag}`))
+    );
     return [...namespaces.map((name) => `netns ${name}`), ...links.map((name) => `link ${name}`)];
   }
 

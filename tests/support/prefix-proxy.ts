@@ -22,7 +22,9 @@ const server = Bun.serve({
       return response;
     };
     if (!url.pathname.startsWith(`${prefix}/`)) return answer(404, new Response("not behind this proxy", { status: 404 }));
-    if (failing) return answer(502, new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } }));
+    if (failing) {
+      return answer(502, new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } }));
+    }
     try {
       const upstream = await fetch(`${target}${url.pathname.slice(prefix.length)}${url.search}`, {
         method: request.method,

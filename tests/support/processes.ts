@@ -31,10 +31,17 @@ export function environmentWithoutLabbroker(): Record<string, string | undefined
  * gets TEST_ADMIN_TOKEN as its admin token and a client command uses it, unless `credentials: false`
  * (a test of what happens without them).
  */
-export function startLabbroker(args: string[], options: { env?: Record<string, string>; cwd?: string; binary?: string; wrapper?: string[]; credentials?: false } = {}): LabbrokerProcess {
+export function startLabbroker(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; binary?: string; wrapper?: string[]; credentials?: false } = {},
+): LabbrokerProcess {
   // This machine is shared with other test runs that add namespaces and links at any time: agents check
   // only what is certainly their sessions' (tests of the full gate ask for it with --health-gate full).
-  const env = { ...environmentWithoutLabbroker(), LABBROKER_AGENT_HEALTH_GATE: "processes", ...(options.credentials === false ? {} : TEST_CREDENTIALS) };
+  const env = {
+    ...environmentWithoutLabbroker(),
+    LABBROKER_AGENT_HEALTH_GATE: "processes",
+    ...(options.credentials === false ? {} : TEST_CREDENTIALS),
+  };
   const command = [...(options.wrapper ?? []), ...(options.binary ? [options.binary, ...args] : [process.execPath, MAIN, ...args])];
   const proc = Bun.spawn(command, { env: { ...env, ...options.env }, cwd: options.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: Record<string, unknown>[] = [];
@@ -67,7 +74,10 @@ export function startLabbroker(args: string[], options: { env?: Record<string, s
     stdout: () => stdoutText,
     waitForLog(match, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(() => reject(new Error(`no matching log line within ${timeoutMs} ms; last: ${JSON.stringify(logs.slice(-3))}`))), timeoutMs);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`no matching log line within ${timeoutMs} ms; last: ${JSON.stringify(logs.slice(-3))}`))),
+          timeoutMs,
+        );
         const finish = (settle: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -77,7 +87,13 @@ export function startLabbroker(args: string[], options: { env?: Record<string, s
           const found = logs.find(match);
           if (found) return finish(() => resolve(found));
           if (proc.exitCode !== null || proc.signalCode !== null) {
-            finish(() => reject(new Error(`process exited (${proc.exitCode ?? proc.signalCode}) before the log line; last: ${JSON.stringify(logs.slice(-5))}`)));
+            finish(() =>
+              reject(
+                new Error(
+                  `process exited (${proc.exitCode ?? proc.signalCode}) before the log line; last: ${JSON.stringify(logs.slice(-5))}`,
+                ),
+              )
+            );
           }
         };
         waiters.add(check);

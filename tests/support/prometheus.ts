@@ -20,7 +20,9 @@ print(json.dumps(families))
 export function prometheusParserMissing(): string | null {
   const probe = spawnSync(PYTHON, ["-c", "import prometheus_client.parser"], { encoding: "utf8" });
   if (probe.status === 0) return null;
-  return `the Prometheus text-format parser of python3-prometheus-client is needed (apt-get install python3-prometheus-client): ${(probe.stderr || probe.error?.message || "").trim()}`;
+  return `the Prometheus text-format parser of python3-prometheus-client is needed (apt-get install python3-prometheus-client): ${
+    (probe.stderr || probe.error?.message || "").trim()
+  }`;
 }
 
 interface Sample {

@@ -28,7 +28,12 @@ export async function runCliCaptured(argv: string[], env: Record<string, string 
  * Creates a session with `labbroker session create --json ARGS…` through `cli`, hands its id to
  * `use`, and ends it afterwards whatever happened.
  */
-export async function withCliSession<T>(cli: (argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }>, endSession: (id: string) => Promise<unknown>, args: string[], use: (id: string) => Promise<T>): Promise<T> {
+export async function withCliSession<T>(
+  cli: (argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }>,
+  endSession: (id: string) => Promise<unknown>,
+  args: string[],
+  use: (id: string) => Promise<T>,
+): Promise<T> {
   const created = await cli(["session", "create", "--json", ...args]);
   if (created.code !== 0) throw new Error(`session create exited ${created.code}: ${created.stderr}`);
   const { id } = JSON.parse(created.stdout) as { id: string };

@@ -51,7 +51,14 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
 
   const requestSession = async (
     requirements: Partial<Requirement>[] = [{}],
-    extra: { priority?: number; idempotencyKey?: string; strict?: boolean; walltimeMs?: number; startAt?: number; owner?: { id: string; name: string } } = {},
+    extra: {
+      priority?: number;
+      idempotencyKey?: string;
+      strict?: boolean;
+      walltimeMs?: number;
+      startAt?: number;
+      owner?: { id: string; name: string };
+    } = {},
   ) => {
     const { session } = await createSession(ctx, {
       requirements: requirements.map((requirement, index) => ({
@@ -75,7 +82,9 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
   /** Host names assigned to the session, by role. */
   const assignedNames = (sessionId: string) => {
     const session = ctx.state.findSession(sessionId);
-    return Object.fromEntries(Object.entries(session?.assignments ?? {}).map(([role, hostId]) => [role, ctx.state.hosts.get(hostId)?.name]));
+    return Object.fromEntries(
+      Object.entries(session?.assignments ?? {}).map(([role, hostId]) => [role, ctx.state.hosts.get(hostId)?.name]),
+    );
   };
 
   const close = async () => {

@@ -1,5 +1,9 @@
 /** Polls `condition` until it holds (returning its value) or `timeoutMs` passes; for waiting on real processes without fixed sleeps. */
-export async function waitFor<T>(condition: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  condition: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await condition();

@@ -38,20 +38,53 @@ describe.each(["id", "nodes-strings", "groups-simple"])("netlab case %s", (name)
   const eth = (device: string) => ["frr", "linux", "none"].includes(device);
 
   test("node ids, loopbacks, router ids and management addresses equal netlab's", () => {
-    const ours = Object.fromEntries(lab.nodes.map((node) => [node.name, { id: node.id, loopback: node.loopback?.ipv4, router_id: node.router_id ?? undefined, mgmt: { ipv4: node.mgmt.ipv4, mac: node.mgmt.mac } }]));
+    const ours = Object.fromEntries(
+      lab.nodes.map((
+        node,
+      ) => [node.name, {
+        id: node.id,
+        loopback: node.loopback?.ipv4,
+        router_id: node.router_id ?? undefined,
+        mgmt: { ipv4: node.mgmt.ipv4, mac: node.mgmt.mac },
+      }]),
+    );
     const theirs = Object.fromEntries(
-      Object.entries(expected.nodes).map(([node, data]) => [node, { id: data.id, loopback: data.loopback?.ipv4, router_id: data.router_id ?? data.ospf?.router_id, mgmt: { ipv4: data.mgmt.ipv4, mac: data.mgmt.mac } }]),
+      Object.entries(expected.nodes).map((
+        [node, data],
+      ) => [node, {
+        id: data.id,
+        loopback: data.loopback?.ipv4,
+        router_id: data.router_id ?? data.ospf?.router_id,
+        mgmt: { ipv4: data.mgmt.ipv4, mac: data.mgmt.mac },
+      }]),
     );
     expect(ours).toEqual(theirs);
   });
 
   test("link types and prefixes, interface indexes, addresses, names and OSPF settings equal netlab's", () => {
-    expect(lab.links.map((link) => ({ linkindex: link.linkindex, type: link.type, prefix: link.prefix })) as unknown[]).toEqual((expected.links ?? []).map(({ linkindex, type, prefix }) => ({ linkindex, type, prefix })));
+    expect(lab.links.map((link) => ({ linkindex: link.linkindex, type: link.type, prefix: link.prefix })) as unknown[]).toEqual(
+      (expected.links ?? []).map(({ linkindex, type, prefix }) => ({ linkindex, type, prefix })),
+    );
     for (const node of lab.nodes) {
       const theirs = expected.nodes[node.name]!;
-      expect([node.name, node.interfaces.map((intf) => ({ ifindex: intf.ifindex, ipv4: intf.ipv4, ospf: intf.ospf, ...(eth(node.device) ? { ifname: intf.ifname } : {}) }))] as unknown[]).toEqual([
+      expect(
+        [
+          node.name,
+          node.interfaces.map((intf) => ({
+            ifindex: intf.ifindex,
+            ipv4: intf.ipv4,
+            ospf: intf.ospf,
+            ...(eth(node.device) ? { ifname: intf.ifname } : {}),
+          })),
+        ] as unknown[],
+      ).toEqual([
         node.name,
-        (theirs.interfaces ?? []).map((intf) => ({ ifindex: intf.ifindex, ipv4: intf.ipv4, ospf: intf.ospf, ...(eth(theirs.device) ? { ifname: intf.ifname } : {}) })),
+        (theirs.interfaces ?? []).map((intf) => ({
+          ifindex: intf.ifindex,
+          ipv4: intf.ipv4,
+          ospf: intf.ospf,
+          ...(eth(theirs.device) ? { ifname: intf.ifname } : {}),
+        })),
       ]);
       expect([node.name, node.ospf?.area]).toEqual([node.name, theirs.ospf?.area]);
     }

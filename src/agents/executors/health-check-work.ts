@@ -22,11 +22,16 @@ export const healthCheck: WorkExecutor = async ({ work, services }) => {
       return { baseline: true };
     }
     if (request.session_id !== null) await services.jobs.settledWhere((spec) => spec.env?.[SESSION_MARKER] === request.session_id);
-    return { ...(await services.health.check({ sessionId: request.session_id, hostWide: request.host_wide }, () => labFootprint(services))) };
+    return {
+      ...(await services.health.check({ sessionId: request.session_id, hostWide: request.host_wide }, () => labFootprint(services))),
+    };
   });
 };
 
 function labFootprint(services: AgentServices): LabFootprint {
   const footprints = Object.values(services.runtimes).flatMap((runtime) => (runtime?.hostFootprint ? [runtime.hostFootprint()] : []));
-  return { namespaces: new Set(footprints.flatMap((footprint) => [...footprint.namespaces])), links: new Set(footprints.flatMap((footprint) => [...footprint.links])) };
+  return {
+    namespaces: new Set(footprints.flatMap((footprint) => [...footprint.namespaces])),
+    links: new Set(footprints.flatMap((footprint) => [...footprint.links])),
+  };
 }

@@ -8,7 +8,7 @@ import { removeDevice } from "../../hosts/devices/remove-device.ts";
 import { restoreChanges } from "../../hosts/devices/restore-changes.ts";
 import { softDeviceSpecSchema } from "../../hosts/devices/soft-device-spec.ts";
 import { readSysctl, setSysctl } from "../../hosts/devices/sysctl.ts";
-import { undoRecordSchema, type UndoRecord } from "../../hosts/devices/undo-records.ts";
+import { type UndoRecord, undoRecordSchema } from "../../hosts/devices/undo-records.ts";
 import { readFileBounded, writeFileSafely } from "../../hosts/files.ts";
 import { HostRequestError } from "../../hosts/host-errors.ts";
 import { nodePlace, refusal } from "./node-place.ts";
@@ -39,12 +39,16 @@ const DeviceOperationSchema = z.discriminatedUnion("operation", [
 export const deviceOperation: WorkExecutor = async ({ work, services, workDir }) => {
   const operation = DeviceOperationSchema.parse(work.payload);
   // In line with lab deploys and destroys: a lab destroy queued after a session's restore waits for it.
-  if (operation.operation === "restore") return services.serializeLabOperation(async () => ({ value: await restoreChanges(operation.records) }));
+  if (operation.operation === "restore") {
+    return services.serializeLabOperation(async () => ({ value: await restoreChanges(operation.records) }));
+  }
   const applied: UndoRecord[] = [];
   try {
     const place = nodePlace(services, workDir, work.payload);
     // The agent changes devices itself (`ip -n NS`): a node that is no plain namespace cannot be reached that way.
-    if (place.netns === null && place.prefix.length > 0) throw new HostRequestError("unsupported", "Device operations need a lab node that is a network namespace on the host");
+    if (place.netns === null && place.prefix.length > 0) {
+      throw new HostRequestError("unsupported", "Device operations need a lab node that is a network namespace on the host");
+    }
     const { netns } = place;
     switch (operation.operation) {
       case "list":
@@ -87,7 +91,9 @@ export const fileTransfer: WorkExecutor = async ({ work, services }) => {
   try {
     if (transfer.direction === "upload") {
       const created = !existsSync(transfer.path);
-      const written = await writeFileSafely(transfer.path, new Uint8Array(Buffer.from(transfer.content_base64, "base64")), { maxBytes: transfer.max_bytes });
+      const written = await writeFileSafely(transfer.path, new Uint8Array(Buffer.from(transfer.content_base64, "base64")), {
+        maxBytes: transfer.max_bytes,
+      });
       if (created && work.session_id) services.health.noteUpload(work.session_id, transfer.path);
       return { value: written };
     }

@@ -14,7 +14,11 @@ const JobPayloadSchema = z.object({ job: z.record(z.string(), z.unknown()) });
  * the job's outcome. A job cut off by an agent restart is never started again.
  */
 export const runJob: WorkExecutor = async ({ work, output, services, workDir, interrupted }) => {
-  if (interrupted) throw new Error("The agent restarted while this job ran: its processes were killed when the agent started again, and the job was not run again");
+  if (interrupted) {
+    throw new Error(
+      "The agent restarted while this job ran: its processes were killed when the agent started again, and the job was not run again",
+    );
+  }
   const { job } = JobPayloadSchema.parse(work.payload);
   const place = nodePlace(services, workDir, work.payload);
   const request = { ...job, timeoutMs: job.timeoutMs ?? undefined } as JobRequest;

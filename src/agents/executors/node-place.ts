@@ -42,7 +42,9 @@ export function nodePlace(services: AgentServices, workDir: string, payload: unk
     },
     target.node,
   );
-  const at = prefix.findIndex((word, index) => word === "ip" && prefix[index + 1] === "netns" && prefix[index + 2] === "exec" && prefix[index + 3] !== undefined);
+  const at = prefix.findIndex((word, index) =>
+    word === "ip" && prefix[index + 1] === "netns" && prefix[index + 2] === "exec" && prefix[index + 3] !== undefined
+  );
   if (at >= 0) return { netns: prefix[at + 3]!, prefix: prefix.slice(0, at), inside: prefix.slice(at + 4) };
   return { netns: null, prefix, inside: [] };
 }

@@ -39,7 +39,12 @@ export function printJson(io: CommandIo, value: unknown): void {
  * scripts rely on: 3 when waiting timed out, 130 when interrupted, 1 for anything the broker
  * refused or that failed. Usage errors pass through to the framework (exit 2 with usage).
  */
-export async function withClientErrors(command: string, io: CommandIo, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
+export async function withClientErrors(
+  command: string,
+  io: CommandIo,
+  signal: AbortSignal,
+  action: () => Promise<number>,
+): Promise<number> {
   try {
     return await action();
   } catch (error) {

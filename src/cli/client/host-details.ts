@@ -17,11 +17,21 @@ export function hostDetails({ host, holders, labs, calendar }: HostDetails, now:
     ["runtimes", host.runtimes.map((runtime) => (runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name)).join(", ") || "-"],
     ["labels", Object.entries(host.labels).map(([key, value]) => `${key}=${value}`).join(",") || "-"],
     ["slots", `${host.used}/${host.capacity} used`],
-    ["agent", `${host.agent_version}${host.agent_address ? ` at ${host.agent_address}` : ""}, ${host.connected ? "connected" : `last seen ${ago(host.last_seen_at, now)}`}`],
+    [
+      "agent",
+      `${host.agent_version}${host.agent_address ? ` at ${host.agent_address}` : ""}, ${
+        host.connected ? "connected" : `last seen ${ago(host.last_seen_at, now)}`
+      }`,
+    ],
   ];
   for (const session of holders) pairs.push(["held by", holderText(session, now)]);
   if (holders.length === 0) pairs.push(["held by", "nobody"]);
-  for (const lab of labs) pairs.push(["lab", `${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id}, session ${lab.session_id})${lab.error ? `: ${lab.error}` : ""}`]);
+  for (const lab of labs) {
+    pairs.push([
+      "lab",
+      `${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id}, session ${lab.session_id})${lab.error ? `: ${lab.error}` : ""}`,
+    ]);
+  }
   const entries = calendar.entries.map((entry) => [
     entry.ended ? "held" : entry.kind === "hold" ? "holding" : "booked",
     entry.from,
@@ -29,7 +39,9 @@ export function hostDetails({ host, holders, labs, calendar }: HostDetails, now:
     entry.session_id,
     entry.client.name ?? entry.client.ci_job_id ?? "-",
   ]);
-  const table = entries.length ? textTable(["CALENDAR", "FROM", "TO", "SESSION", "CLIENT"], entries) : "calendar: nothing in the last day or the week ahead\n";
+  const table = entries.length
+    ? textTable(["CALENDAR", "FROM", "TO", "SESSION", "CLIENT"], entries)
+    : "calendar: nothing in the last day or the week ahead\n";
   return `${keyValueLines(pairs)}\n${table}`;
 }
 

@@ -11,8 +11,14 @@ export async function resolveJobTarget(session: Session, target: string, labId: 
   const labs = (await session.labs()).filter((lab) => lab.state === "running" && (!labId || lab.id === labId));
   const matches = labs.filter((lab) => lab.nodes.some((node) => node.name === target));
   if (matches.length === 1) return matches[0]!.node(target);
-  if (matches.length > 1) throw new UsageError(`node "${target}" is in several labs (${matches.map((lab) => lab.id).join(", ")}): choose one with --lab`);
+  if (matches.length > 1) {
+    throw new UsageError(`node "${target}" is in several labs (${matches.map((lab) => lab.id).join(", ")}): choose one with --lab`);
+  }
   const roles = Object.keys(session.view.hosts);
   const nodes = labs.flatMap((lab) => lab.nodes.map((node) => node.name));
-  throw new UsageError(`session ${session.id} has no role or running lab node "${target}" (roles: ${roles.join(", ") || "none"}; nodes: ${nodes.join(", ") || "none"})`);
+  throw new UsageError(
+    `session ${session.id} has no role or running lab node "${target}" (roles: ${roles.join(", ") || "none"}; nodes: ${
+      nodes.join(", ") || "none"
+    })`,
+  );
 }

@@ -12,5 +12,6 @@ export function labSummary(lab: LabView): string {
   const heading = `Lab ${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id})\n`;
   const notes = lab.notes.map((note) => `note: ${note}\n`).join("");
   if (nodes.length === 0) return heading + notes;
-  return heading + notes + textTable(["NODE", "KIND", "STATE", "MGMT IPV4"], nodes.map((node) => [node.name, node.kind, node.state, node.mgmtIpv4 ?? "-"]));
+  return heading + notes +
+    textTable(["NODE", "KIND", "STATE", "MGMT IPV4"], nodes.map((node) => [node.name, node.kind, node.state, node.mgmtIpv4 ?? "-"]));
 }

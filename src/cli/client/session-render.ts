@@ -15,7 +15,9 @@ export function clientCell(session: SessionView): string {
 
 /** Where the session stands, in a few words: `active`, `waiting (position 3 in the queue: 2 sessions ahead)`, `ended (expired)`. */
 export function stateCell(session: SessionView): string {
-  if (session.state === "waiting") return `waiting (position ${session.queue_position ?? "?"} in the queue: ${session.wait_reason ?? "queued"})`;
+  if (session.state === "waiting") {
+    return `waiting (position ${session.queue_position ?? "?"} in the queue: ${session.wait_reason ?? "queued"})`;
+  }
   if (session.state === "ended") return `ended (${session.end_reason ?? "unknown"})`;
   return session.degraded ? "active (degraded: a held host is offline)" : "active";
 }
@@ -30,7 +32,14 @@ export function sessionDetails(session: SessionView, labs: readonly LabView[], n
     ["client", [session.client.name, session.client.ci_job_id, session.client.ci_job_url].filter(Boolean).join(" ") || "-"],
   ];
   const { ci_system, ci_pipeline, ci_branch, ci_commit } = session.client;
-  if (ci_system) pairs.push(["ci", [ci_system, ci_pipeline && `pipeline ${ci_pipeline}`, ci_branch && `branch ${ci_branch}`, ci_commit && `commit ${ci_commit}`].filter(Boolean).join(", ")]);
+  if (ci_system) {
+    pairs.push([
+      "ci",
+      [ci_system, ci_pipeline && `pipeline ${ci_pipeline}`, ci_branch && `branch ${ci_branch}`, ci_commit && `commit ${ci_commit}`].filter(
+        Boolean,
+      ).join(", "),
+    ]);
+  }
   pairs.push(["created", `${session.created_at} (${ago(session.created_at, now)})`]);
   if (session.activated_at) pairs.push(["activated", `${session.activated_at} (${ago(session.activated_at, now)})`]);
   if (session.ended_at) pairs.push(["ended", `${session.ended_at} (${ago(session.ended_at, now)})`]);

@@ -46,7 +46,11 @@ export function waitLine(io: CommandIo, clock: Clock): WaitLine {
       tick();
     },
     lost(reconnect) {
-      show(`session ${sessionId} waiting: lost the broker (${reconnect.reason}), reconnecting in ${Math.max(1, Math.round(reconnect.delayMs / 1000))} s; the place in the queue is kept`);
+      show(
+        `session ${sessionId} waiting: lost the broker (${reconnect.reason}), reconnecting in ${
+          Math.max(1, Math.round(reconnect.delayMs / 1000))
+        } s; the place in the queue is kept`,
+      );
     },
     finish() {
       cancelTimer?.();
@@ -64,7 +68,9 @@ function statusText(status: WaitStatus, now: number): string {
   if (first) {
     const who = first.client.name ?? first.client.ci_job_id;
     const since = first.since ? ` for ${duration(now - Date.parse(first.since))}` : "";
-    parts.push(`${first.host} held by ${first.session_id}${who ? ` (${who})` : ""}${since}${more.length ? ` and ${more.length} more` : ""}`);
+    parts.push(
+      `${first.host} held by ${first.session_id}${who ? ` (${who})` : ""}${since}${more.length ? ` and ${more.length} more` : ""}`,
+    );
   }
   if (status.estimated_start_at) {
     const at = Date.parse(status.estimated_start_at);

@@ -11,8 +11,7 @@ export const agentCommand: CliCommand = {
   name: "agent",
   summary: "Run the agent on a lab host: register, long-poll for work, run labs and jobs",
   options: agentOptions,
-  details:
-    "The first start needs the enrollment token (LABBROKER_ENROLL_TOKEN or --token-file); the agent then keeps\n" +
+  details: "The first start needs the enrollment token (LABBROKER_ENROLL_TOKEN or --token-file); the agent then keeps\n" +
     "its own token in --work-dir (rotated by the broker whenever a session on this host ends) and\n" +
     "re-attaches as the same host after a restart. Run it as root for the native runtime.",
   async run({ values, env, signal }) {

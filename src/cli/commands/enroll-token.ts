@@ -3,7 +3,7 @@ import { systemClock } from "../../clock.ts";
 import { brokerOptions, databaseConfigSchema } from "../../config/broker-options.ts";
 import { rotateEnrollmentToken } from "../../engine/agents/enrollment.ts";
 import { createLogger } from "../../log.ts";
-import { type CliCommand, ExitCode, UsageError, parseOptions } from "../command.ts";
+import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const enrollTokenOptions = { db: brokerOptions.db, dbAuthToken: brokerOptions.dbAuthToken };
 
@@ -12,18 +12,21 @@ export const enrollTokenCommand: CliCommand = {
   summary: "Make a new enrollment token for agents (the broker keeps only a hash, so a lost one cannot be shown)",
   positionals: "rotate",
   options: enrollTokenOptions,
-  details:
-    "rotate: stores a new token in the broker's database and prints it once; the old one stops enrolling\n" +
+  details: "rotate: stores a new token in the broker's database and prints it once; the old one stops enrolling\n" +
     "agents at once, also in a running broker. Registered agents keep working (they have their own tokens).\n" +
     "A broker started with --enroll-token / LABBROKER_ENROLL_TOKEN stores that one again at its next start.",
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1 || positionals[0] !== "rotate") throw new UsageError(`expected "rotate", got ${positionals.length ? `"${positionals.join(" ")}"` : "nothing"}`);
+    if (positionals.length !== 1 || positionals[0] !== "rotate") {
+      throw new UsageError(`expected "rotate", got ${positionals.length ? `"${positionals.join(" ")}"` : "nothing"}`);
+    }
     const config = parseOptions(databaseConfigSchema, enrollTokenOptions, values);
     const db = await openMigratedDatabase(config, createLogger({ level: "warn" }));
     try {
       const token = await rotateEnrollmentToken(db.orm, systemClock.now());
       io.stdout(`${token}\n`);
-      io.stderr("New enrollment token stored; the previous one no longer enrolls agents. Start an agent with:\n  LABBROKER_ENROLL_TOKEN=TOKEN labbroker agent --broker URL\n");
+      io.stderr(
+        "New enrollment token stored; the previous one no longer enrolls agents. Start an agent with:\n  LABBROKER_ENROLL_TOKEN=TOKEN labbroker agent --broker URL\n",
+      );
     } finally {
       db.close();
     }

@@ -10,7 +10,13 @@ const eventsOptions = {
   type: { flag: "type", short: "t", kind: "string", placeholder: "TYPE", description: "Only this event type (lab.failed) or family (lab)" },
   // Not the global --session/LABBROKER_SESSION: a CI job's session should not silently narrow what an operator sees.
   session: { flag: "session", short: "s", kind: "string", placeholder: "ID", description: "Only this session's events" },
-  limit: { flag: "limit", short: "n", kind: "string", placeholder: "N", description: "Start with the last N matching events (default 20, at most 1000)" },
+  limit: {
+    flag: "limit",
+    short: "n",
+    kind: "string",
+    placeholder: "N",
+    description: "Start with the last N matching events (default 20, at most 1000)",
+  },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({
@@ -37,7 +43,13 @@ export const eventsCommand: CliCommand = {
     const options = parseOptions(optionsSchema, eventsOptions, values);
     const broker = connect(options, env);
     return withClientErrors("events", io, signal, async () => {
-      const events = broker.events({ tail: options.limit, follow: options.follow, signal, ...(options.type ? { type: options.type } : {}), ...(options.session ? { sessionId: options.session } : {}) });
+      const events = broker.events({
+        tail: options.limit,
+        follow: options.follow,
+        signal,
+        ...(options.type ? { type: options.type } : {}),
+        ...(options.session ? { sessionId: options.session } : {}),
+      });
       for await (const event of events) io.stdout(options.json ? `${JSON.stringify(event)}\n` : eventLine(event));
       return ExitCode.ok;
     });

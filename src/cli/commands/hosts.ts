@@ -12,7 +12,13 @@ const DAY_MS = 86_400_000;
 
 const hostsOptions = {
   ...clientOptions,
-  reason: { flag: "reason", short: "m", kind: "string", placeholder: "TEXT", description: "drain, maintenance: why, shown with the host until it is back in service" },
+  reason: {
+    flag: "reason",
+    short: "m",
+    kind: "string",
+    placeholder: "TEXT",
+    description: "drain, maintenance: why, shown with the host until it is back in service",
+  },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({ reason: z.string().min(1).max(500).optional() });
@@ -79,8 +85,15 @@ export function hostsTable(hosts: readonly HostView[], now: number): string {
     ["HOST", "STATE", "RUNTIMES", "LABELS", "USED", "ADDRESS", "LAST SEEN"],
     hosts.map((host) => [
       host.name,
-      host.health.state === "checking" ? `${host.state} (checking)` : host.admin_reason ? `${host.state} (${host.admin_reason})` : host.state,
-      [...host.runtimes.map((runtime) => (runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name)), ...unsupportedRuntimes(host)].join(", ") || "-",
+      host.health.state === "checking"
+        ? `${host.state} (checking)`
+        : host.admin_reason
+        ? `${host.state} (${host.admin_reason})`
+        : host.state,
+      [
+        ...host.runtimes.map((runtime) => (runtime.version ? `${runtime.name} ${runtime.version}` : runtime.name)),
+        ...unsupportedRuntimes(host),
+      ].join(", ") || "-",
       Object.entries(host.labels)
         .map(([key, value]) => `${key}=${value}`)
         .join(",") || "-",
@@ -97,11 +110,17 @@ export function unhealthyReports(hosts: readonly HostView[]): string {
     .filter((host) => host.health.state === "unhealthy")
     .map((host) => {
       const report = host.health.report ?? {};
-      const differences = Array.isArray(report.differences) ? (report.differences as { kind: string; name: string; detail: string; cleaned: boolean }[]) : [];
+      const differences = Array.isArray(report.differences)
+        ? (report.differences as { kind: string; name: string; detail: string; cleaned: boolean }[])
+        : [];
       const after = typeof report.session_id === "string" ? ` after session ${report.session_id}` : "";
-      const lines = differences.map((difference) => `  ${difference.cleaned ? "cleaned" : "left   "} ${difference.kind} ${difference.name}: ${difference.detail}`);
+      const lines = differences.map((difference) =>
+        `  ${difference.cleaned ? "cleaned" : "left   "} ${difference.kind} ${difference.name}: ${difference.detail}`
+      );
       if (typeof report.error === "string") lines.push(`  the check failed: ${report.error}`);
-      return `\n${host.name} is unhealthy (checked ${host.health.checked_at ?? "never"}${after}):\n${lines.join("\n")}\n  fix it, then: curl -X POST …/v1/hosts/${host.name}/health-check   or accept it: curl -X PATCH …/v1/hosts/${host.name} -d '{"health":"clear"}'\n`;
+      return `\n${host.name} is unhealthy (checked ${host.health.checked_at ?? "never"}${after}):\n${
+        lines.join("\n")
+      }\n  fix it, then: curl -X POST …/v1/hosts/${host.name}/health-check   or accept it: curl -X PATCH …/v1/hosts/${host.name} -d '{"health":"clear"}'\n`;
     })
     .join("");
 }
@@ -110,5 +129,7 @@ export function unhealthyReports(hosts: readonly HostView[]): string {
 function unsupportedRuntimes(host: HostView): string[] {
   const listed = host.inventory.unsupported_runtimes;
   if (!Array.isArray(listed)) return [];
-  return listed.map((entry: { name?: unknown; version?: unknown }) => `${String(entry.name)} ${entry.version ? String(entry.version) : "?"} (unsupported)`);
+  return listed.map((entry: { name?: unknown; version?: unknown }) =>
+    `${String(entry.name)} ${entry.version ? String(entry.version) : "?"} (unsupported)`
+  );
 }

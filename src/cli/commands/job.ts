@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
+import {
+  clientConfigSchema,
+  clientOptions,
+  sessionIdSchema,
+  sessionOption,
+  waitTimeoutOption,
+  waitTimeoutSchema,
+} from "../../config/client-options.ts";
 import { SIGNALS } from "../../engine/jobs/kill-job.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { failureReason, jobsTable, printOutput, verdict } from "../client/job-render.ts";
@@ -37,7 +44,9 @@ export const jobCommand: CliCommand = {
   ].join("\n"),
   async run({ values, positionals, env, io, signal }) {
     const [action, jobId, ...extra] = positionals;
-    if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`expected one of ${ACTIONS.join(", ")}${action ? `, not "${action}"` : ""}`);
+    if (!action || !(ACTIONS as readonly string[]).includes(action)) {
+      throw new UsageError(`expected one of ${ACTIONS.join(", ")}${action ? `, not "${action}"` : ""}`);
+    }
     if (action !== "list" && !jobId) throw new UsageError(`job ${action} needs the JOB_ID (see 'labbroker job list')`);
     const unexpected = action === "list" ? jobId : extra[0];
     if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);

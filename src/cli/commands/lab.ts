@@ -4,7 +4,14 @@ import type { LabBroker } from "../../client/broker.ts";
 import { LabBrokerError } from "../../client/errors.ts";
 import { readLabFiles } from "../../client/lab-files.ts";
 import type { Session } from "../../client/session.ts";
-import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
+import {
+  clientConfigSchema,
+  clientOptions,
+  sessionIdSchema,
+  sessionOption,
+  waitTimeoutOption,
+  waitTimeoutSchema,
+} from "../../config/client-options.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { labSummary, logLine } from "../client/lab-render.ts";
@@ -13,10 +20,30 @@ import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError 
 const labOptions = {
   ...clientOptions,
   ...sessionOption,
-  extra: { flag: "extra", short: "e", kind: "list", placeholder: "PATH", description: "up: a file or folder to upload next to the topology (kept relative to the topology's folder)" },
-  reuse: { flag: "reuse", kind: "boolean", description: "up: attach to a running lab with the same topology and files instead of deploying a new one" },
-  runtime: { flag: "runtime", kind: "string", placeholder: "RUNTIME", description: `up: ${RUNTIMES.join(", ")} (default: chosen from the topology and the host)` },
-  role: { flag: "role", kind: "string", placeholder: "ROLE", description: "up: whose host runs the lab (default: the session's first role)" },
+  extra: {
+    flag: "extra",
+    short: "e",
+    kind: "list",
+    placeholder: "PATH",
+    description: "up: a file or folder to upload next to the topology (kept relative to the topology's folder)",
+  },
+  reuse: {
+    flag: "reuse",
+    kind: "boolean",
+    description: "up: attach to a running lab with the same topology and files instead of deploying a new one",
+  },
+  runtime: {
+    flag: "runtime",
+    kind: "string",
+    placeholder: "RUNTIME",
+    description: `up: ${RUNTIMES.join(", ")} (default: chosen from the topology and the host)`,
+  },
+  role: {
+    flag: "role",
+    kind: "string",
+    placeholder: "ROLE",
+    description: "up: whose host runs the lab (default: the session's first role)",
+  },
   release: { flag: "release", kind: "boolean", description: "down: only drop this session's hold; the lab keeps running for reuse" },
   follow: { flag: "follow", short: "f", kind: "boolean", description: "logs: keep printing until the lab is running, failed or gone" },
   ...waitTimeoutOption,
@@ -48,13 +75,17 @@ export const labCommand: CliCommand = {
   ].join("\n"),
   async run(input) {
     const [action, argument, ...extra] = input.positionals;
-    if (action !== "up" && action !== "down" && action !== "logs") throw new UsageError(`expected "up TOPOLOGY", "down [LAB_ID]" or "logs LAB_ID"${action ? `, not "${action}"` : ""}`);
+    if (action !== "up" && action !== "down" && action !== "logs") {
+      throw new UsageError(`expected "up TOPOLOGY", "down [LAB_ID]" or "logs LAB_ID"${action ? `, not "${action}"` : ""}`);
+    }
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (action === "up" && !argument) throw new UsageError("lab up needs the TOPOLOGY file");
     if (action === "logs" && !argument) throw new UsageError("lab logs needs the LAB_ID (see 'labbroker session show')");
     const options = parseOptions(optionsSchema, labOptions, input.values);
     const broker = connect(options, input.env);
-    if (action === "logs") return withClientErrors("lab logs", input.io, input.signal, () => labLogs(broker, argument!, options.follow, input));
+    if (action === "logs") {
+      return withClientErrors("lab logs", input.io, input.signal, () => labLogs(broker, argument!, options.follow, input));
+    }
     const sessionId = requireSessionId(options.session);
     return withClientErrors(`lab ${action}`, input.io, input.signal, async () => {
       await using session = await broker.attach(sessionId);
@@ -102,7 +133,13 @@ async function labDown(session: Session, labId: string | undefined, options: Lab
   const results: LabView[] = [];
   for (const lab of labs) {
     results.push(options.release ? await lab.release() : await lab.destroy({ timeoutS: options.waitTimeout, signal }));
-    if (!options.json) io.stdout(options.release ? `Lab ${lab.view.instance_name} released (${lab.view.ref_count} holder(s) left)\n` : `Lab ${lab.view.instance_name} destroyed\n`);
+    if (!options.json) {
+      io.stdout(
+        options.release
+          ? `Lab ${lab.view.instance_name} released (${lab.view.ref_count} holder(s) left)\n`
+          : `Lab ${lab.view.instance_name} destroyed\n`,
+      );
+    }
   }
   if (options.json) printJson(io, results);
   else if (labs.length === 0) io.stdout(`Session ${session.id} has no live labs\n`);
@@ -120,6 +157,7 @@ async function explainBusy(session: Session, error: unknown): Promise<unknown> {
     code: error.code,
     status: error.status,
     title: error.title,
-    detail: `${error.detail}: session ${session.id} holds lab ${names}; destroy it with 'labbroker lab down ${id}', or keep it running for reuse with 'labbroker lab down --release ${id}'`,
+    detail:
+      `${error.detail}: session ${session.id} holds lab ${names}; destroy it with 'labbroker lab down ${id}', or keep it running for reuse with 'labbroker lab down --release ${id}'`,
   });
 }

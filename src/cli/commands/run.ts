@@ -16,12 +16,24 @@ const runOptions = {
   lab: { flag: "lab", kind: "string", placeholder: "LAB_ID", description: "The lab whose node TARGET is (when several labs have it)" },
   shell: { flag: "shell", kind: "boolean", description: "Run CMD… as one command line through sh -c (pipes, globs, &&)" },
   background: { flag: "background", kind: "boolean", description: "Start the job, print its id and return (no timeout unless --timeout)" },
-  timeout: { flag: "timeout", short: "t", kind: "string", placeholder: "SECONDS", description: `Kill the job after this long (default ${FOREGROUND_TIMEOUT_S}; none in the background)` },
+  timeout: {
+    flag: "timeout",
+    short: "t",
+    kind: "string",
+    placeholder: "SECONDS",
+    description: `Kill the job after this long (default ${FOREGROUND_TIMEOUT_S}; none in the background)`,
+  },
   expectFailure: { flag: "expect-failure", kind: "boolean", description: "The job passes when the command fails" },
   cwd: { flag: "cwd", kind: "string", placeholder: "DIR", description: "Working folder on the host" },
   env: { flag: "env", kind: "list", placeholder: "KEY=VALUE", description: "An environment variable for the command" },
   netns: { flag: "netns", kind: "string", placeholder: "NAME", description: "A network namespace on the host to run in" },
-  description: { flag: "description", short: "d", kind: "string", placeholder: "TEXT", description: "What the job checks, shown in the session summary" },
+  description: {
+    flag: "description",
+    short: "d",
+    kind: "string",
+    placeholder: "TEXT",
+    description: "What the job checks, shown in the session summary",
+  },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({
@@ -84,7 +96,7 @@ export const runCommand: CliCommand = {
       const killOnInterrupt = () => void job.kill().catch(() => {});
       signal.addEventListener("abort", killOnInterrupt, { once: true });
       try {
-        if (!options.json) for await (const chunk of job.output({ signal })) printOutput(io, chunk);
+        if (!options.json) { for await (const chunk of job.output({ signal })) printOutput(io, chunk); }
         await job.wait(undefined, signal);
       } finally {
         signal.removeEventListener("abort", killOnInterrupt);

@@ -4,7 +4,14 @@ import type { LabBroker } from "../../client/broker.ts";
 import { ciJobFromEnvironment } from "../../client/ci-job.ts";
 import { belongsToSession } from "../../client/lab.ts";
 import { compatRequirementSchema } from "../../config/broker-options.ts";
-import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption, waitTimeoutOption, waitTimeoutSchema } from "../../config/client-options.ts";
+import {
+  clientConfigSchema,
+  clientOptions,
+  sessionIdSchema,
+  sessionOption,
+  waitTimeoutOption,
+  waitTimeoutSchema,
+} from "../../config/client-options.ts";
 import { SESSION_STATES } from "../../engine/model.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/session-render.ts";
@@ -19,23 +26,70 @@ import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError 
 const sessionOptions = {
   ...clientOptions,
   ...sessionOption,
-  require: { flag: "require", short: "r", kind: "list", placeholder: "[ROLE:]KEY=VALUE,…", description: "create: a host the session needs (labels, runtime=R, host=NAME); repeat for more hosts" },
+  require: {
+    flag: "require",
+    short: "r",
+    kind: "list",
+    placeholder: "[ROLE:]KEY=VALUE,…",
+    description: "create: a host the session needs (labels, runtime=R, host=NAME); repeat for more hosts",
+  },
   priority: { flag: "priority", kind: "string", placeholder: "N", description: "create: -1000 to 1000, higher goes first (default 0)" },
-  clientName: { flag: "client-name", env: "LABBROKER_CLIENT_NAME", kind: "string", placeholder: "NAME", description: "create: who asks, shown in the queue" },
-  ciJobUrl: { flag: "ci-job-url", env: "CI_JOB_URL", kind: "string", placeholder: "URL", description: "create: the CI job's URL, shown in the queue" },
+  clientName: {
+    flag: "client-name",
+    env: "LABBROKER_CLIENT_NAME",
+    kind: "string",
+    placeholder: "NAME",
+    description: "create: who asks, shown in the queue",
+  },
+  ciJobUrl: {
+    flag: "ci-job-url",
+    env: "CI_JOB_URL",
+    kind: "string",
+    placeholder: "URL",
+    description: "create: the CI job's URL, shown in the queue",
+  },
   ciJobId: { flag: "ci-job-id", env: "CI_JOB_ID", kind: "string", placeholder: "ID", description: "create: the CI job's id" },
-  idempotencyKey: { flag: "idempotency-key", kind: "string", placeholder: "KEY", description: "create: a retry with the same key returns the same session" },
+  idempotencyKey: {
+    flag: "idempotency-key",
+    kind: "string",
+    placeholder: "KEY",
+    description: "create: a retry with the same key returns the same session",
+  },
   strict: { flag: "strict", kind: "boolean", description: "create: refuse a session no registered host could ever serve" },
   noWait: { flag: "no-wait", kind: "boolean", description: "create: print the session at once instead of waiting until it is active" },
   ...waitTimeoutOption,
-  shell: { flag: "shell", kind: "boolean", description: "create: print 'export LABBROKER_SESSION=…' lines for eval, and start a keeper (see keepalive)" },
+  shell: {
+    flag: "shell",
+    kind: "boolean",
+    description: "create: print 'export LABBROKER_SESSION=…' lines for eval, and start a keeper (see keepalive)",
+  },
   noKeeper: { flag: "no-keeper", kind: "boolean", description: "create --shell: start no keeper" },
-  watch: { flag: "watch", kind: "string", placeholder: "PID", description: "create --shell, keepalive: the process whose end ends the session (default: the CI job's)" },
+  watch: {
+    flag: "watch",
+    kind: "string",
+    placeholder: "PID",
+    description: "create --shell, keepalive: the process whose end ends the session (default: the CI job's)",
+  },
   foreground: { flag: "foreground", kind: "boolean", description: "keepalive: be the keeper in this process instead of starting one" },
-  state: { flag: "state", kind: "string", placeholder: "STATE", description: "list: waiting, active or ended (default: waiting and active)" },
+  state: {
+    flag: "state",
+    kind: "string",
+    placeholder: "STATE",
+    description: "list: waiting, active or ended (default: waiting and active)",
+  },
   limit: { flag: "limit", kind: "string", placeholder: "N", description: "list: at most this many (default 100)" },
-  search: { flag: "search", short: "q", kind: "string", placeholder: "TEXT", description: "list: only sessions whose id, client, CI job id, end reason or host name contains TEXT" },
-  chronological: { flag: "chronological", kind: "boolean", description: "summary: one line per job and result in time order, instead of per host" },
+  search: {
+    flag: "search",
+    short: "q",
+    kind: "string",
+    placeholder: "TEXT",
+    description: "list: only sessions whose id, client, CI job id, end reason or host name contains TEXT",
+  },
+  chronological: {
+    flag: "chronological",
+    kind: "boolean",
+    description: "summary: one line per job and result in time order, instead of per host",
+  },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({
@@ -69,7 +123,7 @@ export const sessionCommand: CliCommand = {
   options: sessionOptions,
   details: [
     "create   queue a session and wait until it is active (a live line shows position and reason);",
-    "         with --shell print export lines: eval \"$(labbroker session create --shell)\"; when it fails,",
+    '         with --shell print export lines: eval "$(labbroker session create --shell)"; when it fails,',
     "         it prints a line that makes the evaluating script exit with the same code (3 after --wait-timeout)",
     "show     one session; ID defaults to --session / $LABBROKER_SESSION",
     "list     sessions in queue order (or --state ended: newest first)",
@@ -86,8 +140,12 @@ export const sessionCommand: CliCommand = {
   ].join("\n"),
   async run(input) {
     const [action, id, ...extra] = input.positionals;
-    if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`expected one of ${ACTIONS.join(", ")}${action ? `, not "${action}"` : ""}`);
-    if (extra.length > 0 || (id !== undefined && (action === "create" || action === "list"))) throw new UsageError(`unexpected argument "${extra[0] ?? id}"`);
+    if (!action || !(ACTIONS as readonly string[]).includes(action)) {
+      throw new UsageError(`expected one of ${ACTIONS.join(", ")}${action ? `, not "${action}"` : ""}`);
+    }
+    if (extra.length > 0 || (id !== undefined && (action === "create" || action === "list"))) {
+      throw new UsageError(`unexpected argument "${extra[0] ?? id}"`);
+    }
     const perform = () => {
       const options = parseOptions(optionsSchema, sessionOptions, input.values);
       const broker = connect(options, input.env);
@@ -95,7 +153,15 @@ export const sessionCommand: CliCommand = {
         if (action === "create") return createSession(broker, options, input);
         if (action === "list") return listSessions(broker, options, input);
         if (action === "show") return showSession(broker, id ?? requireSessionId(options.session), options, input);
-        if (action === "summary") return printSessionSummary(broker, id ?? requireSessionId(options.session), options.chronological ? "chronological" : "hosts", options.json, input.io);
+        if (action === "summary") {
+          return printSessionSummary(
+            broker,
+            id ?? requireSessionId(options.session),
+            options.chronological ? "chronological" : "hosts",
+            options.json,
+            input.io,
+          );
+        }
         if (action === "keepalive") return keepAlive(broker, id ?? requireSessionId(options.session), options, input);
         if (action === "manifest") return printManifest(broker, id ?? requireSessionId(options.session), input);
         return endSession(broker, id ?? options.session, options, input);
@@ -122,7 +188,9 @@ async function failingShellOnError({ io }: CommandInput, perform: () => Promise<
 async function createSession(broker: LabBroker, options: SessionOptions, input: CommandInput): Promise<number> {
   const { io, signal, env } = input;
   // What the flags (and CI_JOB_URL / CI_JOB_ID) say wins over what the CI system's own variables say.
-  const given = Object.entries({ name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId }).filter(([, value]) => value !== undefined);
+  const given = Object.entries({ name: options.clientName, ci_job_url: options.ciJobUrl, ci_job_id: options.ciJobId }).filter(([, value]) =>
+    value !== undefined
+  );
   const client = { ...ciJobFromEnvironment(env), ...Object.fromEntries(given) };
   const line = waitLine(io, systemClock);
   const session = await broker.session({
@@ -141,19 +209,30 @@ async function createSession(broker: LabBroker, options: SessionOptions, input: 
   session.detach();
   if (options.shell) {
     io.stdout(`export LABBROKER_URL=${shellQuote(broker.url)}\nexport LABBROKER_SESSION=${shellQuote(session.id)}\n`);
-    if (!options.noKeeper) startKeeper(broker, { sessionId: session.id, watchPid: options.watch, ciSystem: session.view.client.ci_system }, input);
+    if (!options.noKeeper) {
+      startKeeper(broker, { sessionId: session.id, watchPid: options.watch, ciSystem: session.view.client.ci_system }, input);
+    }
   } else if (options.json) printJson(io, session.view);
   else io.stdout(`Session ${session.id} ${stateCell(session.view)}\n${hostsCell(session.view) ? `  ${hostsCell(session.view)}\n` : ""}`);
   return ExitCode.ok;
 }
 
 async function listSessions(broker: LabBroker, options: SessionOptions, { io }: CommandInput): Promise<number> {
-  const sessions = await broker.sessions({ ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}), ...(options.search ? { q: options.search } : {}) });
+  const sessions = await broker.sessions({
+    ...(options.state ? { state: options.state } : {}),
+    ...(options.limit ? { limit: options.limit } : {}),
+    ...(options.search ? { q: options.search } : {}),
+  });
   if (options.json) printJson(io, sessions);
   else if (sessions.length === 0) io.stdout(options.state ? `No ${options.state} sessions\n` : "No waiting or active sessions\n");
   else {
     const now = Date.now();
-    io.stdout(textTable(["SESSION", "STATE", "HOSTS", "CLIENT", "CREATED"], sessions.map((session) => [session.id, stateCell(session), hostsCell(session), clientCell(session), ago(session.created_at, now)])));
+    io.stdout(
+      textTable(
+        ["SESSION", "STATE", "HOSTS", "CLIENT", "CREATED"],
+        sessions.map((session) => [session.id, stateCell(session), hostsCell(session), clientCell(session), ago(session.created_at, now)]),
+      ),
+    );
   }
   return ExitCode.ok;
 }
@@ -175,7 +254,9 @@ async function endSession(broker: LabBroker, id: string | undefined, options: Se
   const before = await broker.getSession(id);
   const ended: SessionView = before.state === "ended" ? before : await broker.endSession(id);
   if (options.json) printJson(io, ended);
-  else io.stdout(before.state === "ended" ? `Session ${id} had already ended (${ended.end_reason})\n` : `Session ${id} ended (${ended.end_reason})\n`);
+  else {io.stdout(
+      before.state === "ended" ? `Session ${id} had already ended (${ended.end_reason})\n` : `Session ${id} ended (${ended.end_reason})\n`,
+    );}
   return ExitCode.ok;
 }
 
@@ -202,7 +283,9 @@ function parseRequirement(text: string): RequirementInput {
   const role = match?.[1];
   const pairs = (match ? match[2]! : text).split(",").filter(Boolean);
   const parsed = compatRequirementSchema.safeParse(pairs);
-  if (!parsed.success) throw new UsageError(`invalid --require "${text}": ${parsed.error.issues[0]?.message ?? "expected [ROLE:]KEY=VALUE,…"}`);
+  if (!parsed.success) {
+    throw new UsageError(`invalid --require "${text}": ${parsed.error.issues[0]?.message ?? "expected [ROLE:]KEY=VALUE,…"}`);
+  }
   const { labels, runtime, host } = parsed.data;
   return { ...(role ? { role } : {}), labels, ...(runtime ? { runtime } : {}), ...(host ? { host } : {}) };
 }

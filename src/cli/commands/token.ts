@@ -8,9 +8,24 @@ import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.
 const tokenOptions = {
   ...clientOptions,
   role: { flag: "role", kind: "string", placeholder: "admin|user|viewer", description: "create: what the token may do (default user)" },
-  expiresAt: { flag: "expires-at", kind: "string", placeholder: "TIME", description: "create: when it stops working, RFC 3339 (default never)" },
-  maxPriority: { flag: "max-priority", kind: "string", placeholder: "N", description: "create: highest session priority it may ask for (default 0)" },
-  maxWalltime: { flag: "max-walltime", kind: "string", placeholder: "SECONDS", description: "create: longest walltime, and the right to reserve hosts (default: no reservations)" },
+  expiresAt: {
+    flag: "expires-at",
+    kind: "string",
+    placeholder: "TIME",
+    description: "create: when it stops working, RFC 3339 (default never)",
+  },
+  maxPriority: {
+    flag: "max-priority",
+    kind: "string",
+    placeholder: "N",
+    description: "create: highest session priority it may ask for (default 0)",
+  },
+  maxWalltime: {
+    flag: "max-walltime",
+    kind: "string",
+    placeholder: "SECONDS",
+    description: "create: longest walltime, and the right to reserve hosts (default: no reservations)",
+  },
 } as const;
 
 const optionsSchema = clientConfigSchema.extend({
@@ -25,14 +40,15 @@ export const tokenCommand: CliCommand = {
   summary: "Create, list and revoke API tokens (admin)",
   positionals: "create NAME | list | revoke ID|NAME",
   options: tokenOptions,
-  details:
-    "create prints the new token on stdout, once: the broker keeps only its hash. Give it to the person or\n" +
+  details: "create prints the new token on stdout, once: the broker keeps only its hash. Give it to the person or\n" +
     "pipeline as LABBROKER_TOKEN (or in the URL for Remote Lab clients: http://NAME:TOKEN@broker:8000).\n" +
     "revoke stops a token at once; the sessions it created stay (admins can end them).",
   async run({ values, positionals, env, io, signal }) {
     const options = parseOptions(optionsSchema, tokenOptions, values);
     const [action, target, ...rest] = positionals;
-    if (rest.length > 0 || !["create", "list", "revoke"].includes(action ?? "")) throw new UsageError(`expected "create NAME", "list" or "revoke ID|NAME", got "${positionals.join(" ")}"`);
+    if (rest.length > 0 || !["create", "list", "revoke"].includes(action ?? "")) {
+      throw new UsageError(`expected "create NAME", "list" or "revoke ID|NAME", got "${positionals.join(" ")}"`);
+    }
     if (action !== "list" && !target) throw new UsageError(`${action} needs a token ${action === "create" ? "name" : "id or name"}`);
     return withClientErrors("token", io, signal, async () => {
       const broker = connect(options, env);
@@ -55,7 +71,9 @@ export const tokenCommand: CliCommand = {
         if (options.json) printJson(io, created);
         else {
           io.stdout(`${created.token}\n`);
-          io.stderr(`Token "${created.name}" (${created.role}, id ${created.id}) created. It is shown only now; the broker keeps only its hash.\n`);
+          io.stderr(
+            `Token "${created.name}" (${created.role}, id ${created.id}) created. It is shown only now; the broker keeps only its hash.\n`,
+          );
         }
       }
       return ExitCode.ok;

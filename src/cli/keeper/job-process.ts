@@ -66,7 +66,9 @@ function isRunning(stat: ProcessStat): boolean {
  */
 export function findJobProcess(parentPid: number, perStepShells: boolean): WatchedProcess | null {
   let pid = parentPid;
-  for (let stat = readStat(pid); stat && stat.ppid > 1 && commandLine(stat.ppid) === commandLine(pid); stat = readStat(pid)) pid = stat.ppid;
+  for (let stat = readStat(pid); stat && stat.ppid > 1 && commandLine(stat.ppid) === commandLine(pid); stat = readStat(pid)) {
+    pid = stat.ppid;
+  }
   if (perStepShells) pid = readStat(pid)?.ppid ?? 0;
   return pid > 1 ? watch(pid) : null;
 }

@@ -20,16 +20,26 @@ export interface KeeperRequest {
  * job's process; says on stderr which process it watches, or why it could not start one.
  */
 export function startKeeper(broker: LabBroker, request: KeeperRequest, { io, env, self }: CommandInput): void {
-  const watched = request.watchPid !== undefined ? watch(request.watchPid) : findJobProcess(self.parentPid, request.ciSystem !== undefined && PER_STEP_SHELLS.has(request.ciSystem));
+  const watched = request.watchPid !== undefined
+    ? watch(request.watchPid)
+    : findJobProcess(self.parentPid, request.ciSystem !== undefined && PER_STEP_SHELLS.has(request.ciSystem));
   if (!watched) {
-    const what = request.watchPid !== undefined ? `process ${request.watchPid} is not running` : "the CI job's process cannot be seen from here";
-    io.stderr(`labbroker: no keeper for session ${request.sessionId}: ${what}; the session lives while commands use it (the broker's --active-timeout)\n`);
+    const what = request.watchPid !== undefined
+      ? `process ${request.watchPid} is not running`
+      : "the CI job's process cannot be seen from here";
+    io.stderr(
+      `labbroker: no keeper for session ${request.sessionId}: ${what}; the session lives while commands use it (the broker's --active-timeout)\n`,
+    );
     return;
   }
   const args = ["session", "keepalive", request.sessionId, "--broker", broker.url, "--watch", String(watched.pid), "--foreground"];
   // The token goes in the environment, never in argv (where `ps` would show it).
   const pid = startDetached([...self.command, ...args], { ...env, ...(broker.token ? { LABBROKER_TOKEN: broker.token } : {}) });
-  io.stderr(`labbroker: session ${request.sessionId} is kept alive while process ${watched.pid} (${processName(watched.pid)}) lives; keeper pid ${pid}\n`);
+  io.stderr(
+    `labbroker: session ${request.sessionId} is kept alive while process ${watched.pid} (${
+      processName(watched.pid)
+    }) lives; keeper pid ${pid}\n`,
+  );
 }
 
 /** `keepalive --foreground`: the keeper itself, until its session ends. */

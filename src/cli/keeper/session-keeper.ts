@@ -14,7 +14,13 @@ export type KeeperOutcome = "job-ended" | "terminated" | "session-ended";
  * the session as soon as that process is gone or the keeper is told to stop (`signal`: a job
  * teardown such as Jenkins' process-tree killer). Returns when the session has ended, for whatever reason.
  */
-export async function keepSession(broker: LabBroker, sessionId: string, watched: WatchedProcess, signal: AbortSignal, log: (line: string) => void): Promise<KeeperOutcome> {
+export async function keepSession(
+  broker: LabBroker,
+  sessionId: string,
+  watched: WatchedProcess,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<KeeperOutcome> {
   const session = await broker.attach(sessionId);
   if (session.state === "ended") return "session-ended";
   log(`keeping session ${sessionId} alive while process ${watched.pid} lives`);
@@ -26,7 +32,9 @@ export async function keepSession(broker: LabBroker, sessionId: string, watched:
     const outcome = signal.aborted ? "terminated" : isAlive(watched) ? null : "job-ended";
     if (outcome) {
       session.detach();
-      log(outcome === "terminated" ? `stopped: ending session ${sessionId}` : `process ${watched.pid} is gone: ending session ${sessionId}`);
+      log(
+        outcome === "terminated" ? `stopped: ending session ${sessionId}` : `process ${watched.pid} is gone: ending session ${sessionId}`,
+      );
       await endWithRetries(broker, sessionId, log);
       return outcome;
     }
@@ -36,7 +44,7 @@ export async function keepSession(broker: LabBroker, sessionId: string, watched:
 
 async function endWithRetries(broker: LabBroker, sessionId: string, log: (line: string) => void): Promise<void> {
   const giveUpAt = Date.now() + END_RETRY_MS;
-  for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 10_000)) {
+  for (let delayMs = 500;; delayMs = Math.min(delayMs * 2, 10_000)) {
     try {
       const ended = await broker.endSession(sessionId);
       log(`session ${sessionId} ended (${ended.end_reason})`);
@@ -44,7 +52,11 @@ async function endWithRetries(broker: LabBroker, sessionId: string, log: (line: 
     } catch (error) {
       if (error instanceof LabBrokerError && error.code === "not-found") return;
       if (Date.now() + delayMs > giveUpAt) {
-        log(`could not end session ${sessionId}: ${error instanceof LabBrokerError ? error.detail : String(error)}; the broker drops it after its active timeout`);
+        log(
+          `could not end session ${sessionId}: ${
+            error instanceof LabBrokerError ? error.detail : String(error)
+          }; the broker drops it after its active timeout`,
+        );
         return;
       }
       await abortableDelay(delayMs);

@@ -19,13 +19,31 @@ export interface CreateApiTokenInput {
 /** A new token; the secret is returned once and only its hash is kept. A live token's name is not given twice. */
 export async function createApiToken(ctx: EngineContext, input: CreateApiTokenInput): Promise<{ token: ApiToken; secret: string }> {
   const now = ctx.clock.now();
-  if (input.expiresAt !== null && input.expiresAt <= now) throw new UnprocessableError(`expires_at ${new Date(input.expiresAt).toISOString()} is not in the future`);
-  if (ctx.tokens.live().some((token) => token.name === input.name)) throw new ConflictError(`A token named "${input.name}" exists already; revoke it first or choose another name`);
+  if (input.expiresAt !== null && input.expiresAt <= now) {
+    throw new UnprocessableError(`expires_at ${new Date(input.expiresAt).toISOString()} is not in the future`);
+  }
+  if (ctx.tokens.live().some((token) => token.name === input.name)) {
+    throw new ConflictError(`A token named "${input.name}" exists already; revoke it first or choose another name`);
+  }
   const secret = generateToken("lbt");
-  const token: ApiToken = { id: newId(now), ...input, tokenHash: hashToken(secret), createdAt: now, createdBy: currentActor(), revokedAt: null };
+  const token: ApiToken = {
+    id: newId(now),
+    ...input,
+    tokenHash: hashToken(secret),
+    createdAt: now,
+    createdBy: currentActor(),
+    revokedAt: null,
+  };
   const change = new Change(ctx);
   change.write(ctx.orm.insert(apiTokens).values(token));
-  change.emit("token.created", {}, { tokenId: token.id, name: token.name, role: token.role, expiresAt: token.expiresAt, maxPriority: token.maxPriority, maxWalltimeMs: token.maxWalltimeMs });
+  change.emit("token.created", {}, {
+    tokenId: token.id,
+    name: token.name,
+    role: token.role,
+    expiresAt: token.expiresAt,
+    maxPriority: token.maxPriority,
+    maxWalltimeMs: token.maxWalltimeMs,
+  });
   ctx.tokens.put(token);
   await change.commit();
   return { token, secret };

@@ -11,7 +11,12 @@ export const BOOTSTRAP_ADMIN = "admin";
  * start (no admin token at all) generates it. Returns a generated token, to show once; only its
  * hash is stored.
  */
-export async function ensureBootstrapAdmin(orm: Orm, tokens: TokenRegistry, configured: string | undefined, now: number): Promise<{ generatedToken?: string }> {
+export async function ensureBootstrapAdmin(
+  orm: Orm,
+  tokens: TokenRegistry,
+  configured: string | undefined,
+  now: number,
+): Promise<{ generatedToken?: string }> {
   if (!configured && tokens.live().some((token) => token.role === "admin")) return {};
   const secret = configured ?? generateToken("lbt");
   const row = {
@@ -26,7 +31,10 @@ export async function ensureBootstrapAdmin(orm: Orm, tokens: TokenRegistry, conf
     expiresAt: null,
     revokedAt: null,
   };
-  await orm.insert(apiTokens).values(row).onConflictDoUpdate({ target: apiTokens.id, set: { tokenHash: row.tokenHash, role: "admin", revokedAt: null, expiresAt: null } });
+  await orm.insert(apiTokens).values(row).onConflictDoUpdate({
+    target: apiTokens.id,
+    set: { tokenHash: row.tokenHash, role: "admin", revokedAt: null, expiresAt: null },
+  });
   tokens.put(row);
   return configured ? {} : { generatedToken: secret };
 }

@@ -66,7 +66,12 @@ export async function allowReenrollment(ctx: EngineContext, host: Host): Promise
   await saveCredential(ctx, host, { agentTokenHash: "", pendingAgentTokenHash: null }, "host.reenroll-allowed");
 }
 
-async function saveCredential(ctx: EngineContext, host: Host, fields: Pick<Host, "agentTokenHash" | "pendingAgentTokenHash">, event: string): Promise<void> {
+async function saveCredential(
+  ctx: EngineContext,
+  host: Host,
+  fields: Pick<Host, "agentTokenHash" | "pendingAgentTokenHash">,
+  event: string,
+): Promise<void> {
   Object.assign(host, fields);
   const change = new Change(ctx);
   change.write(ctx.orm.update(hosts).set(fields).where(eq(hosts.id, host.id)));

@@ -48,7 +48,9 @@ async function storeHash(orm: Orm, tokenHash: string, now: number): Promise<void
 export async function verifyEnrollmentToken(ctx: EngineContext, presented: string | null): Promise<void> {
   const stored = await storedEnrollmentTokenHash(ctx.orm);
   if (presented && [...(stored ? [stored] : []), ...ctx.extraEnrollmentTokenHashes].some((hash) => tokenMatches(presented, hash))) return;
-  throw new UnauthorizedError("The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token");
+  throw new UnauthorizedError(
+    "The enrollment token is wrong; use the token the broker printed at its first start or the one set with --enroll-token",
+  );
 }
 
 /** Whether the token is one `serve` made for its own agent (kept in memory only, never stored). */

@@ -32,7 +32,10 @@ export interface RegisterAgentInput {
  * installation claiming the name of a host that is online is refused: two machines with one
  * hostname would otherwise take the host from each other in turn.
  */
-export async function registerAgent(ctx: EngineContext, input: RegisterAgentInput): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
+export async function registerAgent(
+  ctx: EngineContext,
+  input: RegisterAgentInput,
+): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
   const agentMajor = Number(input.version.split(".")[0]);
   if (agentMajor !== MAJOR_VERSION) {
     throw new ConflictError(`Agent version ${input.version} cannot work with broker version ${VERSION}: the major versions must match`);
@@ -98,7 +101,12 @@ export async function registerAgent(ctx: EngineContext, input: RegisterAgentInpu
   const change = new Change(ctx);
   const row = hostToRow(host);
   change.write(ctx.orm.insert(hosts).values(row).onConflictDoUpdate({ target: hosts.id, set: row }));
-  change.emit("host.registered", { hostId: host.id }, { name: host.name, reattached: Boolean(existing), runtimes: host.runtimes, labels: input.labels });
+  change.emit("host.registered", { hostId: host.id }, {
+    name: host.name,
+    reattached: Boolean(existing),
+    runtimes: host.runtimes,
+    labels: input.labels,
+  });
   if (existing && !wasOnline) change.emit("host.online", { hostId: host.id }, { name: host.name });
   promoteWaitingSessions(ctx, change);
   await change.commit();

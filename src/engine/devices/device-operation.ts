@@ -1,7 +1,7 @@
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnavailableError, UnprocessableError } from "../errors.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { forgetDownloadedContent } from "./file-transfer-content.ts";
-import { resolveTarget, type TargetRequest, targetPayload } from "../jobs/job-target.ts";
+import { resolveTarget, targetPayload, type TargetRequest } from "../jobs/job-target.ts";
 import { requireNamespaceAccess } from "../jobs/namespace-access.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
@@ -49,7 +49,11 @@ export async function runHostOperation(
   await change.commit();
   const finished = await awaitWork(ctx, work.id, ANSWER_MS);
   if (finished.state === "queued" || finished.state === "dispatched") {
-    throw new UnavailableError(`The agent of host "${target.host.name}" has not answered within ${ANSWER_MS / 1000} s; the operation stays queued as work ${work.id}`);
+    throw new UnavailableError(
+      `The agent of host "${target.host.name}" has not answered within ${
+        ANSWER_MS / 1000
+      } s; the operation stays queued as work ${work.id}`,
+    );
   }
   if (finished.state === "failed") throw new UnprocessableError(finished.error ?? "the host could not run the operation");
   const result = finished.result ?? {};

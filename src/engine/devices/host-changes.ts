@@ -14,12 +14,26 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
   const sessionGone = !ctx.state.sessions.has(item.sessionId);
   const recorded = ctx.state.hostChanges.get(item.sessionId) ?? [];
   for (const record of undo as Record<string, unknown>[]) {
-    const row: HostChange = { id: ctx.state.nextHostChangeId++, sessionId: item.sessionId, hostId: item.hostId, undo: record, operation: item.payload, workId: item.id, restored: sessionGone, createdAt: ctx.clock.now() };
+    const row: HostChange = {
+      id: ctx.state.nextHostChangeId++,
+      sessionId: item.sessionId,
+      hostId: item.hostId,
+      undo: record,
+      operation: item.payload,
+      workId: item.id,
+      restored: sessionGone,
+      createdAt: ctx.clock.now(),
+    };
     recorded.push(row);
     change.write(ctx.orm.insert(hostChanges).values(row));
   }
   if (sessionGone) {
-    enqueueWork(ctx, change, { hostId: item.hostId, kind: "device-op", sessionId: null, payload: { operation: "restore", records: undo, lab: null, node: null } });
+    enqueueWork(ctx, change, {
+      hostId: item.hostId,
+      kind: "device-op",
+      sessionId: null,
+      payload: { operation: "restore", records: undo, lab: null, node: null },
+    });
     return;
   }
   ctx.state.hostChanges.set(item.sessionId, recorded);
@@ -33,14 +47,25 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
 export function restoreSessionHosts(ctx: EngineContext, change: Change, sessionId: string): void {
   for (const job of ctx.state.jobs.values()) {
     if (job.sessionId !== sessionId || job.outcome) continue;
-    enqueueWork(ctx, change, { hostId: job.hostId, kind: "kill-job", sessionId, jobId: job.id, payload: { job_id: job.id, signal: "SIGKILL" } });
+    enqueueWork(ctx, change, {
+      hostId: job.hostId,
+      kind: "kill-job",
+      sessionId,
+      jobId: job.id,
+      payload: { job_id: job.id, signal: "SIGKILL" },
+    });
   }
   const recorded = ctx.state.hostChanges.get(sessionId);
   if (!recorded?.length) return;
   ctx.state.hostChanges.delete(sessionId);
   for (const hostId of new Set(recorded.map((row) => row.hostId))) {
     const records = recorded.filter((row) => row.hostId === hostId).map((row) => row.undo);
-    enqueueWork(ctx, change, { hostId, kind: "device-op", sessionId: null, payload: { operation: "restore", records, lab: null, node: null } });
+    enqueueWork(ctx, change, {
+      hostId,
+      kind: "device-op",
+      sessionId: null,
+      payload: { operation: "restore", records, lab: null, node: null },
+    });
   }
   change.write(ctx.orm.update(hostChanges).set({ restored: true }).where(eq(hostChanges.sessionId, sessionId)));
   change.emit("session.restore", { sessionId }, { changes: recorded.length });

@@ -35,7 +35,13 @@ export function checkHostsAfterSession(ctx: EngineContext, change: Change, sessi
  * Queues a check of the host. The host-wide part (namespaces, links, addresses, routes, sysctls)
  * only runs when no session holds the host: what it finds could belong to a session still running.
  */
-export function requestHealthCheck(ctx: EngineContext, change: Change, host: Host, reason: HealthCheckReason, sessionId: string | null = null): boolean {
+export function requestHealthCheck(
+  ctx: EngineContext,
+  change: Change,
+  host: Host,
+  reason: HealthCheckReason,
+  sessionId: string | null = null,
+): boolean {
   if (healthGateOf(host) === "off") return false;
   enqueueWork(ctx, change, {
     hostId: host.id,
@@ -48,7 +54,9 @@ export function requestHealthCheck(ctx: EngineContext, change: Change, host: Hos
 
 /** An admin accepts the host as it is: healthy at once, and the agent takes its state as the new baseline. */
 export function clearHostHealth(ctx: EngineContext, change: Change, host: Host): void {
-  if (healthGateOf(host) !== "off") enqueueWork(ctx, change, { hostId: host.id, kind: "health-check", payload: { mode: "baseline", reason: "cleared" } });
+  if (healthGateOf(host) !== "off") {
+    enqueueWork(ctx, change, { hostId: host.id, kind: "health-check", payload: { mode: "baseline", reason: "cleared" } });
+  }
   setHealth(ctx, change, host, "healthy", null, host.healthCheckedAt);
   change.emit("host.health-cleared", { hostId: host.id }, { name: host.name });
 }
@@ -57,13 +65,25 @@ export function clearHostHealth(ctx: EngineContext, change: Change, host: Host):
 export function applyHealthCheckResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
   const host = ctx.state.hosts.get(item.hostId);
   if (!host || item.payload.mode !== "check") return;
-  const report: Record<string, unknown> = outcome.ok && outcome.result ? outcome.result : { clean: false, error: outcome.error ?? "the health check failed", differences: [] };
+  const report: Record<string, unknown> = outcome.ok && outcome.result
+    ? outcome.result
+    : { clean: false, error: outcome.error ?? "the health check failed", differences: [] };
   const clean = report.clean === true;
   const pending = ctx.state.work.forHost(host.id).some((other) => other.kind === "health-check" && other.payload.mode === "check");
   const now = ctx.clock.now();
-  setHealth(ctx, change, host, pending ? "checking" : clean ? "healthy" : "unhealthy", { ...report, reason: item.payload.reason, session_id: item.payload.session_id ?? null }, now);
+  setHealth(ctx, change, host, pending ? "checking" : clean ? "healthy" : "unhealthy", {
+    ...report,
+    reason: item.payload.reason,
+    session_id: item.payload.session_id ?? null,
+  }, now);
   const differences = Array.isArray(report.differences) ? report.differences : [];
-  change.emit(clean ? "host.health-checked" : "host.unhealthy", { hostId: host.id }, { name: host.name, clean, sessionId: item.payload.session_id ?? null, differences, ...(report.error ? { error: report.error } : {}) });
+  change.emit(clean ? "host.health-checked" : "host.unhealthy", { hostId: host.id }, {
+    name: host.name,
+    clean,
+    sessionId: item.payload.session_id ?? null,
+    differences,
+    ...(report.error ? { error: report.error } : {}),
+  });
   if (clean) promoteWaitingSessions(ctx, change);
 }
 
@@ -77,9 +97,18 @@ export function requestPeriodicHealthChecks(ctx: EngineContext, change: Change):
   }
 }
 
-function setHealth(ctx: EngineContext, change: Change, host: Host, state: HealthState, report: Record<string, unknown> | null, checkedAt: number | null): void {
+function setHealth(
+  ctx: EngineContext,
+  change: Change,
+  host: Host,
+  state: HealthState,
+  report: Record<string, unknown> | null,
+  checkedAt: number | null,
+): void {
   host.healthState = state;
   host.healthReport = report;
   host.healthCheckedAt = checkedAt;
-  change.write(ctx.orm.update(hosts).set({ healthState: state, healthReport: report, healthCheckedAt: checkedAt }).where(eq(hosts.id, host.id)));
+  change.write(
+    ctx.orm.update(hosts).set({ healthState: state, healthReport: report, healthCheckedAt: checkedAt }).where(eq(hosts.id, host.id)),
+  );
 }

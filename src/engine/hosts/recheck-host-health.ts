@@ -9,7 +9,9 @@ export async function recheckHostHealth(ctx: EngineContext, idOrName: string): P
   const host = findHost(ctx, idOrName);
   const change = new Change(ctx);
   if (!requestHealthCheck(ctx, change, host, "requested")) {
-    throw new ConflictError(`The agent of host "${host.name}" runs no health gate (it was started with --health-gate off, or is older than the gate)`);
+    throw new ConflictError(
+      `The agent of host "${host.name}" runs no health gate (it was started with --health-gate off, or is older than the gate)`,
+    );
   }
   await change.commit();
   return host;

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
 import { findSession } from "../sessions/find-session.ts";
-import { jobState, type JobRecord } from "./job.ts";
+import { type JobRecord, jobState } from "./job.ts";
 import { jobTimeline, resultTimeline, sortTimeline, type TimelineEntry } from "./results-timeline.ts";
 import { listSessionResults } from "./session-results.ts";
 
@@ -37,7 +37,7 @@ export async function sessionSummary(ctx: EngineContext, sessionId: string): Pro
   for (const row of rows) {
     const job = ctx.state.jobs.get(row.id) ?? row;
     let entry = byHost.get(job.hostId);
-    if (!entry) byHost.set(job.hostId, (entry = { role: job.role, host: ctx.state.hosts.get(job.hostId)?.name ?? job.hostId, jobs: [] }));
+    if (!entry) byHost.set(job.hostId, entry = { role: job.role, host: ctx.state.hosts.get(job.hostId)?.name ?? job.hostId, jobs: [] });
     const summary = summarize(ctx, job);
     entry.jobs.push(summary);
     timeline.push(...jobTimeline(job, summary, entry));
@@ -78,7 +78,12 @@ export function summaryText(hosts: readonly SummaryHost[]): string {
     lines.push(`${host.role} (${host.host})`);
     for (const job of host.jobs) {
       const where = job.node ? ` [node ${job.node}]` : "";
-      lines.push(`  job ${job.number}: ${job.verdict} ${job.description ?? ""}${where}${job.result ? ` — ${job.result}` : ""}`.replace(/ {2,}—/, " —"));
+      lines.push(
+        `  job ${job.number}: ${job.verdict} ${job.description ?? ""}${where}${job.result ? ` — ${job.result}` : ""}`.replace(
+          / {2,}—/,
+          " —",
+        ),
+      );
     }
   }
   return lines.join("\n") + (lines.length ? "\n" : "");

@@ -37,7 +37,9 @@ export function resolveTarget(ctx: EngineContext, sessionId: string, request: Ta
     if (!lab || !role || !ours) throw new NotFoundError(`Cannot find lab "${request.labId}" in session "${sessionId}"`);
     if (lab.state !== "running") throw new LockedError(`Lab "${lab.id}" is ${lab.state}, not running`);
     const node = request.node ?? null;
-    if (node !== null && !lab.nodes.some((entry) => entry.name === node)) throw new NotFoundError(`Cannot find node "${node}" in lab "${lab.id}"`);
+    if (node !== null && !lab.nodes.some((entry) => entry.name === node)) {
+      throw new NotFoundError(`Cannot find node "${node}" in lab "${lab.id}"`);
+    }
     return { session, host: ctx.state.hosts.get(lab.hostId)!, role, lab, node };
   }
   const role = request.role ?? session.requirements[0]!.role;
@@ -50,7 +52,12 @@ export function resolveTarget(ctx: EngineContext, sessionId: string, request: Ta
 export function targetPayload(target: JobTarget): Record<string, unknown> {
   return {
     lab: target.lab
-      ? { instance_name: target.lab.instanceName, runtime: target.lab.runtime, topology_file: target.lab.topologyFile, multilab_id: target.lab.multilabId }
+      ? {
+        instance_name: target.lab.instanceName,
+        runtime: target.lab.runtime,
+        topology_file: target.lab.topologyFile,
+        multilab_id: target.lab.multilabId,
+      }
       : null,
     node: target.node,
   };

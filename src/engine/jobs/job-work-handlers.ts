@@ -10,7 +10,9 @@ export function applyJobResult(ctx: EngineContext, change: Change, item: WorkIte
   const job = item.jobId ? ctx.state.jobs.get(item.jobId) : undefined;
   if (!job) return;
   const now = ctx.clock.now();
-  job.outcome = outcome.ok && outcome.result ? outcome.result : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
+  job.outcome = outcome.ok && outcome.result
+    ? outcome.result
+    : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
   job.finishedAt = now;
   // Kept in memory (with its outcome) until the outcome is committed: a reader in between would find the stored row without it.
   change.afterCommit(() => ctx.state.jobs.delete(job.id));

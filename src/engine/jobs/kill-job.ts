@@ -1,7 +1,7 @@
 import { Change, type EngineContext } from "../context.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import { jobState, type JobRecord } from "./job.ts";
+import { type JobRecord, jobState } from "./job.ts";
 
 const KILL_ANSWER_MS = 15_000;
 
@@ -10,9 +10,17 @@ export type SignalName = (typeof SIGNALS)[number];
 
 /** Signals a running job (its whole process tree). A finished job is not signalled, and the answer says so. */
 export async function killJob(ctx: EngineContext, job: JobRecord, signal: SignalName): Promise<{ signalled: boolean; message: string }> {
-  if (jobState(ctx, job) === "finished") return { signalled: false, message: `Job ${job.number} has already finished; it was not signalled` };
+  if (jobState(ctx, job) === "finished") {
+    return { signalled: false, message: `Job ${job.number} has already finished; it was not signalled` };
+  }
   const change = new Change(ctx);
-  const work = enqueueWork(ctx, change, { hostId: job.hostId, kind: "kill-job", sessionId: job.sessionId, jobId: job.id, payload: { job_id: job.id, signal } });
+  const work = enqueueWork(ctx, change, {
+    hostId: job.hostId,
+    kind: "kill-job",
+    sessionId: job.sessionId,
+    jobId: job.id,
+    payload: { job_id: job.id, signal },
+  });
   await change.commit();
   const answered = await awaitWork(ctx, work.id, KILL_ANSWER_MS);
   if (answered.state === "done") {

@@ -14,10 +14,14 @@ export function requireNamespaceAccess(ctx: EngineContext, target: JobTarget, ne
   if (target.lab !== null || effectiveCapacity(target.host) <= 1) return;
   const shared = `host "${target.host.name}" is shared (capacity ${effectiveCapacity(target.host)})`;
   if (netns === null) {
-    throw new ForbiddenError(`The ${shared}: only a session holding the whole host may act in its own namespace; use a lab node or a namespace of one of this session's labs`);
+    throw new ForbiddenError(
+      `The ${shared}: only a session holding the whole host may act in its own namespace; use a lab node or a namespace of one of this session's labs`,
+    );
   }
   if (!sessionNamespaces(ctx, target).has(netns)) {
-    throw new NotFoundError(`Cannot find network namespace "${netns}" among the labs of session "${target.session.id}" on host "${target.host.name}"`);
+    throw new NotFoundError(
+      `Cannot find network namespace "${netns}" among the labs of session "${target.session.id}" on host "${target.host.name}"`,
+    );
   }
 }
 

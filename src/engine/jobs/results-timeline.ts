@@ -30,7 +30,17 @@ export function jobTimeline(job: JobRecord, summary: SummaryJob, host: SummaryHo
 
 export function resultTimeline(result: SessionResult): TimelineEntry {
   const data = result.data === null || result.data === undefined ? "" : JSON.stringify(result.data);
-  return { at: result.createdAt, kind: "result", role: null, host: null, number: null, node: null, description: result.description, verdict: result.verdict, result: data };
+  return {
+    at: result.createdAt,
+    kind: "result",
+    role: null,
+    host: null,
+    number: null,
+    node: null,
+    description: result.description,
+    verdict: result.verdict,
+    result: data,
+  };
 }
 
 /** Oldest first; at the same moment a start before a verdict, and results after jobs. */
@@ -46,8 +56,13 @@ export function timelineText(entries: readonly TimelineEntry[]): string {
       const when = new Date(entry.at).toISOString();
       const what = entry.kind === "result" ? "result" : `${entry.role} (${entry.host}) job ${entry.number}`;
       const where = entry.node ? ` [node ${entry.node}]` : "";
-      if (entry.kind === "job-started") return `${when} ${what} started: ${entry.description ?? ""}${where} [background]`.replace(":  [", ": [");
-      return `${when} ${what}: ${entry.verdict} ${entry.description ?? ""}${where}${entry.result ? ` — ${entry.result}` : ""}`.replace(/ {2,}(—|\[)/, " $1");
+      if (entry.kind === "job-started") {
+        return `${when} ${what} started: ${entry.description ?? ""}${where} [background]`.replace(":  [", ": [");
+      }
+      return `${when} ${what}: ${entry.verdict} ${entry.description ?? ""}${where}${entry.result ? ` — ${entry.result}` : ""}`.replace(
+        / {2,}(—|\[)/,
+        " $1",
+      );
     })
     .map((line) => `${line}\n`)
     .join("");

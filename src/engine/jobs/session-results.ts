@@ -22,17 +22,33 @@ export async function addSessionResult(ctx: EngineContext, sessionId: string, in
   if (session.state === "ended") throw new ConflictError(`Session "${session.id}" has ended; it records no more results`);
   if (session.state !== "active") throw new LockedError(`Session "${session.id}" is not active`);
   const [recorded] = await ctx.orm.select({ n: count() }).from(sessionResults).where(eq(sessionResults.sessionId, session.id));
-  if ((recorded?.n ?? 0) >= MAX_RESULTS_PER_SESSION) throw new UnprocessableError(`Session "${session.id}" already has ${MAX_RESULTS_PER_SESSION} results, the most one session may record`);
+  if ((recorded?.n ?? 0) >= MAX_RESULTS_PER_SESSION) {
+    throw new UnprocessableError(`Session "${session.id}" already has ${MAX_RESULTS_PER_SESSION} results, the most one session may record`);
+  }
   const now = ctx.clock.now();
-  const result: SessionResult = { id: newId(now), sessionId: session.id, description: input.description, verdict: input.verdict, data: input.data ?? null, createdAt: now };
+  const result: SessionResult = {
+    id: newId(now),
+    sessionId: session.id,
+    description: input.description,
+    verdict: input.verdict,
+    data: input.data ?? null,
+    createdAt: now,
+  };
   const change = new Change(ctx);
   change.write(ctx.orm.insert(sessionResults).values(result));
-  change.emit("session.result", { sessionId: session.id }, { resultId: result.id, verdict: result.verdict, description: result.description });
+  change.emit("session.result", { sessionId: session.id }, {
+    resultId: result.id,
+    verdict: result.verdict,
+    description: result.description,
+  });
   await change.commit();
   return result;
 }
 
 /** A session's recorded results, oldest first. */
 export async function listSessionResults(ctx: EngineContext, sessionId: string): Promise<SessionResult[]> {
-  return ctx.orm.select().from(sessionResults).where(eq(sessionResults.sessionId, sessionId)).orderBy(asc(sessionResults.createdAt), asc(sessionResults.id));
+  return ctx.orm.select().from(sessionResults).where(eq(sessionResults.sessionId, sessionId)).orderBy(
+    asc(sessionResults.createdAt),
+    asc(sessionResults.id),
+  );
 }

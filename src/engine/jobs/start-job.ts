@@ -1,10 +1,10 @@
-import { eq, and, max } from "drizzle-orm";
+import { and, eq, max } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import type { JobRecord } from "./job.ts";
-import { resolveTarget, type TargetRequest, targetPayload } from "./job-target.ts";
+import { resolveTarget, targetPayload, type TargetRequest } from "./job-target.ts";
 import { requireNamespaceAccess } from "./namespace-access.ts";
 
 export interface JobSpec {
@@ -72,7 +72,9 @@ export async function startJob(ctx: EngineContext, sessionId: string, where: Tar
 async function nextJobNumber(ctx: EngineContext, sessionId: string, hostId: string): Promise<number> {
   const key = `${sessionId}:${hostId}`;
   if (!ctx.state.jobNumbers.has(key)) {
-    const [top] = await ctx.orm.select({ number: max(jobs.number) }).from(jobs).where(and(eq(jobs.sessionId, sessionId), eq(jobs.hostId, hostId)));
+    const [top] = await ctx.orm.select({ number: max(jobs.number) }).from(jobs).where(
+      and(eq(jobs.sessionId, sessionId), eq(jobs.hostId, hostId)),
+    );
     if (!ctx.state.jobNumbers.has(key)) ctx.state.jobNumbers.set(key, top?.number ?? 0);
   }
   const next = ctx.state.jobNumbers.get(key)! + 1;

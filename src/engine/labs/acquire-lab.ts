@@ -60,7 +60,10 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   const change = new Change(ctx);
   const current = currentLab(ctx, session, host);
   if (current) {
-    if (current.state === "running" && input.reuse && current.topologyHash === topology.hash && (input.remoteLab || sameExtraFiles(current, files))) {
+    if (
+      current.state === "running" && input.reuse && current.topologyHash === topology.hash &&
+      (input.remoteLab || sameExtraFiles(current, files))
+    ) {
       if (input.remoteLab || !current.holders.includes(session.id)) {
         current.holders = [...current.holders, session.id];
         saveHolders(ctx, change, current);
@@ -73,7 +76,9 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   }
 
   const multilabId = runtime === "netlab" && effectiveCapacity(host) > 1 ? freeMultilabId(ctx, host.id) : null;
-  if (runtime === "netlab" && effectiveCapacity(host) > 1 && multilabId === null) throw new UnprocessableError(`Host "${host.name}" has no free netlab multilab id`);
+  if (runtime === "netlab" && effectiveCapacity(host) > 1 && multilabId === null) {
+    throw new UnprocessableError(`Host "${host.name}" has no free netlab multilab id`);
+  }
   const scheduled = startAt !== null && startAt > now;
   const lab: Lab = {
     id: newId(now),
@@ -103,7 +108,14 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   for (const file of [{ path: input.upload.topologyFile, content: input.upload.topology }, ...input.upload.extraFiles]) {
     change.write(ctx.orm.insert(labFiles).values({ labId: lab.id, path: file.path, content: Buffer.from(file.content) }));
   }
-  change.emit(`lab.${lab.state}`, { labId: lab.id, sessionId: session.id, hostId: host.id }, { from: null, instance: lab.instanceName, runtime, notes: lab.notes, startAt, endAt });
+  change.emit(`lab.${lab.state}`, { labId: lab.id, sessionId: session.id, hostId: host.id }, {
+    from: null,
+    instance: lab.instanceName,
+    runtime,
+    notes: lab.notes,
+    startAt,
+    endAt,
+  });
   if (!scheduled) enqueueDeploy(ctx, change, lab, session.id);
   await change.commit();
   return { lab, reused: false };
@@ -136,5 +148,9 @@ function checkLabTimes(session: Session, now: number, startAt: number | null, en
   if (endAt !== null && endAt <= (startAt ?? now)) throw new UnprocessableError("end_at must come after the lab starts");
   if (session.state === "active") return;
   if (session.state === "scheduled" && startAt !== null && startAt >= session.startAt!) return;
-  throw new LockedError(session.state === "scheduled" ? "Session is not active yet: a lab for a reservation needs a start_at within it" : "Session is not active");
+  throw new LockedError(
+    session.state === "scheduled"
+      ? "Session is not active yet: a lab for a reservation needs a start_at within it"
+      : "Session is not active",
+  );
 }

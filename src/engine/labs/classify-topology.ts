@@ -42,7 +42,9 @@ export function classifyTopology(upload: LabUpload): ClassifiedTopology {
     const { topology, notes } = readContainerlabTopology(document);
     requireLabName(topology.name);
     // Namespace and container names carry the lab's instance, so labs of different sessions on one host never share a name.
-    if (topology.prefix === "") throw new TopologyError("prefix", 'must not be empty: node names would lose the lab instance (use "__lab-name" for <lab>-<node>)');
+    if (topology.prefix === "") {
+      throw new TopologyError("prefix", 'must not be empty: node names would lose the lab instance (use "__lab-name" for <lab>-<node>)');
+    }
     return { kind, name: topology.name, nodes: topology.nodes.map((node) => node.name), notes, hash, outsideNativeSubset: [] };
   }
   if (kind === "netlab") {

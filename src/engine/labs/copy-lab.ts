@@ -13,11 +13,15 @@ import type { Lab } from "./lab.ts";
 export async function copyInactiveLab(ctx: EngineContext, lab: Lab, sessionId: string): Promise<Lab> {
   const session = ctx.state.sessions.get(sessionId);
   const role = Object.entries(session?.assignments ?? {}).find(([, hostId]) => hostId === lab.hostId)?.[0];
-  if (!session || session.state !== "active" || role === undefined) throw new LockedError(`Session "${sessionId}" is not active on the lab's host`);
+  if (!session || session.state !== "active" || role === undefined) {
+    throw new LockedError(`Session "${sessionId}" is not active on the lab's host`);
+  }
   const files = await ctx.orm.select().from(labFiles).where(eq(labFiles.labId, lab.id));
   const topology = files.find((file) => file.path === lab.topologyFile);
   if (!topology) {
-    throw new ConflictError(`Lab "${lab.id}" cannot be copied: its uploaded files were deleted after the broker's retention period (--retention-days)`);
+    throw new ConflictError(
+      `Lab "${lab.id}" cannot be copied: its uploaded files were deleted after the broker's retention period (--retention-days)`,
+    );
   }
   const upload = {
     topologyFile: lab.topologyFile,

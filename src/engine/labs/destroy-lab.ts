@@ -15,7 +15,13 @@ export function destroyLabIn(ctx: EngineContext, change: Change, lab: Lab, reaso
     kind: "destroy-lab",
     labId: lab.id,
     sessionId: lab.sessionId,
-    payload: { instance_name: lab.instanceName, runtime: lab.runtime, topology_file: lab.topologyFile, multilab_id: lab.multilabId, reason },
+    payload: {
+      instance_name: lab.instanceName,
+      runtime: lab.runtime,
+      topology_file: lab.topologyFile,
+      multilab_id: lab.multilabId,
+      reason,
+    },
   });
 }
 

@@ -9,6 +9,12 @@ export function enqueueDeploy(ctx: EngineContext, change: Change, lab: Lab, sess
     kind: "deploy-lab",
     labId: lab.id,
     sessionId,
-    payload: { instance_name: lab.instanceName, runtime: lab.runtime, topology_file: lab.topologyFile, multilab_id: lab.multilabId, timeout_ms: ctx.settings.labDeployTimeoutMs },
+    payload: {
+      instance_name: lab.instanceName,
+      runtime: lab.runtime,
+      topology_file: lab.topologyFile,
+      multilab_id: lab.multilabId,
+      timeout_ms: ctx.settings.labDeployTimeoutMs,
+    },
   });
 }

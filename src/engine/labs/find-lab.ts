@@ -15,7 +15,13 @@ export async function findLab(ctx: EngineContext, labId: string): Promise<Lab> {
 }
 
 /** Resolves once the lab is in one of `states` (or `timeoutMs` passes, or the broker stops); returns its state then. */
-export async function waitForLabState(ctx: EngineContext, lab: Lab, states: readonly LabState[], timeoutMs: number, signal?: AbortSignal): Promise<LabState> {
+export async function waitForLabState(
+  ctx: EngineContext,
+  lab: Lab,
+  states: readonly LabState[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<LabState> {
   if (states.includes(lab.state)) return lab.state;
   const stop = new AbortController();
   const stopAll = () => stop.abort();

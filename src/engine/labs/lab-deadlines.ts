@@ -18,7 +18,9 @@ export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void
     for (const item of ctx.state.work.forHost(host.id)) {
       if (!LAB_WORK.has(item.kind)) continue;
       const doing = item.kind === "deploy-lab" ? "deploy" : "destroy";
-      const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${(settings.agentOfflineAfterMs + settings.offlineGraceMs) / 1000} s: the ${doing} was given up`;
+      const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${
+        (settings.agentOfflineAfterMs + settings.offlineGraceMs) / 1000
+      } s: the ${doing} was given up`;
       completeWork(ctx, change, item, { ok: false, result: null, error });
     }
   }

@@ -16,7 +16,9 @@ export function instanceNameBase(topologyName: string, now: number): string {
  * as one destroyed must not reuse the name.
  */
 export async function pastInstanceNames(ctx: EngineContext, hostId: string, base: string): Promise<Set<string>> {
-  const rows = await ctx.orm.select({ name: labs.instanceName }).from(labs).where(and(eq(labs.hostId, hostId), like(labs.instanceName, `${base}%`)));
+  const rows = await ctx.orm.select({ name: labs.instanceName }).from(labs).where(
+    and(eq(labs.hostId, hostId), like(labs.instanceName, `${base}%`)),
+  );
   return new Set(rows.map((row) => row.name));
 }
 
@@ -24,7 +26,7 @@ export async function pastInstanceNames(ctx: EngineContext, hostId: string, base
 export function uniqueInstanceName(ctx: EngineContext, hostId: string, base: string, pastNames: ReadonlySet<string>): string {
   const taken = new Set([...pastNames, ...liveLabsOnHost(ctx, hostId).map((lab) => lab.instanceName)]);
   if (!taken.has(base)) return base;
-  for (let counter = 2; ; counter++) if (!taken.has(`${base}-${counter}`)) return `${base}-${counter}`;
+  for (let counter = 2;; counter++) if (!taken.has(`${base}-${counter}`)) return `${base}-${counter}`;
 }
 
 /** The smallest netlab multilab id (1–200) no live netlab lab on the host uses; null when all are taken. */

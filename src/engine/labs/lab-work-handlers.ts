@@ -25,7 +25,9 @@ export function applyDeployResult(ctx: EngineContext, change: Change, item: Work
     transitionLab(ctx, change, lab, "running", { nodes: parsed.data.nodes, error: null });
     return;
   }
-  const error = outcome.ok ? `the agent reported nodes in an unexpected shape: ${parsed.error?.issues[0]?.message}` : (outcome.error ?? "deploy failed");
+  const error = outcome.ok
+    ? `the agent reported nodes in an unexpected shape: ${parsed.error?.issues[0]?.message}`
+    : (outcome.error ?? "deploy failed");
   transitionLab(ctx, change, lab, "failed", { error, holders: [] });
 }
 

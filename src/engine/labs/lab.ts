@@ -18,7 +18,13 @@ const TRANSITIONS: Record<LabState, readonly LabState[]> = {
 };
 
 /** Moves a lab to `to` (refusing a transition the state machine does not have), persists it and emits `lab.<to>`. */
-export function transitionLab(ctx: EngineContext, change: Change, lab: Lab, to: LabState, fields: Partial<Pick<Lab, "nodes" | "error" | "holders">> = {}): void {
+export function transitionLab(
+  ctx: EngineContext,
+  change: Change,
+  lab: Lab,
+  to: LabState,
+  fields: Partial<Pick<Lab, "nodes" | "error" | "holders">> = {},
+): void {
   if (!TRANSITIONS[lab.state].includes(to)) throw new ConflictError(`Lab "${lab.id}" cannot go from ${lab.state} to ${to}`);
   const from = lab.state;
   Object.assign(lab, fields, { state: to, updatedAt: ctx.clock.now() });
@@ -30,10 +36,22 @@ export function transitionLab(ctx: EngineContext, change: Change, lab: Lab, to: 
   change.write(
     ctx.orm
       .update(labs)
-      .set({ state: to, nodes: lab.nodes, error: lab.error, holders: lab.holders, updatedAt: lab.updatedAt, runningAt: lab.runningAt, runningNodes: lab.runningNodes })
+      .set({
+        state: to,
+        nodes: lab.nodes,
+        error: lab.error,
+        holders: lab.holders,
+        updatedAt: lab.updatedAt,
+        runningAt: lab.runningAt,
+        runningNodes: lab.runningNodes,
+      })
       .where(eq(labs.id, lab.id)),
   );
-  change.emit(`lab.${to}`, { labId: lab.id, sessionId: lab.sessionId, hostId: lab.hostId }, { from, instance: lab.instanceName, ...(lab.error && to === "failed" ? { error: lab.error } : {}) });
+  change.emit(`lab.${to}`, { labId: lab.id, sessionId: lab.sessionId, hostId: lab.hostId }, {
+    from,
+    instance: lab.instanceName,
+    ...(lab.error && to === "failed" ? { error: lab.error } : {}),
+  });
 }
 
 /** Persists a change of holders (ref counts per session). */

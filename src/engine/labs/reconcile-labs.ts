@@ -25,8 +25,17 @@ export async function reconcileHostLabs(ctx: EngineContext, host: Host, reported
   for (const lab of live) {
     if (lab.state !== "running") continue;
     const instance = byName.get(lab.instanceName);
-    if (!instance) transitionLab(ctx, change, lab, "failed", { error: `instance ${lab.instanceName} is no longer running on host ${host.name}`, holders: [] });
-    else if (instance.problem) transitionLab(ctx, change, lab, "failed", { error: `instance ${lab.instanceName} is broken on host ${host.name}: ${instance.problem}`, holders: [] });
+    if (!instance) {
+      transitionLab(ctx, change, lab, "failed", {
+        error: `instance ${lab.instanceName} is no longer running on host ${host.name}`,
+        holders: [],
+      });
+    } else if (instance.problem) {
+      transitionLab(ctx, change, lab, "failed", {
+        error: `instance ${lab.instanceName} is broken on host ${host.name}: ${instance.problem}`,
+        holders: [],
+      });
+    }
   }
   const known = new Set(live.map((lab) => lab.instanceName));
   for (const instance of reported) {
@@ -36,7 +45,13 @@ export async function reconcileHostLabs(ctx: EngineContext, host: Host, reported
       hostId: host.id,
       kind: "destroy-lab",
       labId: null,
-      payload: { instance_name: instance.instance_name, runtime: instance.runtime, topology_file: null, multilab_id: null, reason: "no lab owns this instance" },
+      payload: {
+        instance_name: instance.instance_name,
+        runtime: instance.runtime,
+        topology_file: null,
+        multilab_id: null,
+        reason: "no lab owns this instance",
+      },
     });
   }
   await change.commit();

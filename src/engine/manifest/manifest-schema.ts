@@ -13,10 +13,14 @@ const ManifestHost = z.object({
   role: z.string(),
   id: z.string(),
   name: z.string(),
-  facts_at: Time.nullable().describe("When the facts were taken (the session's activation); null when only the host's facts now were known"),
+  facts_at: Time.nullable().describe(
+    "When the facts were taken (the session's activation); null when only the host's facts now were known",
+  ),
   labels: z.record(z.string(), z.string()),
   agent_version: z.string().nullable(),
-  runtimes: z.array(z.object({ name: z.string(), version: z.string().nullable() })).describe("Runtimes and tool versions (iproute2 for native, containerlab, netlab)"),
+  runtimes: z.array(z.object({ name: z.string(), version: z.string().nullable() })).describe(
+    "Runtimes and tool versions (iproute2 for native, containerlab, netlab)",
+  ),
   hostname: z.string().nullable(),
   kernel: z.string().nullable(),
   arch: z.string().nullable(),
@@ -37,9 +41,13 @@ const ManifestLab = z.object({
     name: z.string(),
     file: z.string(),
     sha256: Sha256.describe("Of the topology file's content"),
-    files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: Sha256.nullable() })).describe("The uploaded files, the topology included"),
+    files: z.array(z.object({ path: z.string(), size: z.number().int(), sha256: Sha256.nullable() })).describe(
+      "The uploaded files, the topology included",
+    ),
   }),
-  nodes: z.array(z.object({ name: z.string(), kind: z.string().nullable(), mgmt_ipv4: z.string().nullable(), mgmt_ipv6: z.string().nullable() })),
+  nodes: z.array(
+    z.object({ name: z.string(), kind: z.string().nullable(), mgmt_ipv4: z.string().nullable(), mgmt_ipv6: z.string().nullable() }),
+  ),
   notes: z.array(z.string()),
   created_at: Time,
   running_at: Time.nullable(),
@@ -75,7 +83,9 @@ const ManifestChange = z.object({
   at: Time,
   role: z.string().nullable(),
   host: z.string(),
-  operation: z.record(z.string(), z.unknown()).nullable().describe("The device operation as requested (null for changes recorded before manifests)"),
+  operation: z.record(z.string(), z.unknown()).nullable().describe(
+    "The device operation as requested (null for changes recorded before manifests)",
+  ),
   undo: z.array(z.record(z.string(), z.unknown())).describe("How the change is undone, in the order applied"),
   restored: z.boolean(),
 });
@@ -94,7 +104,14 @@ export const SessionManifestSchema = z
       state: z.enum(SESSION_STATES),
       end_reason: z.enum(END_REASONS).nullable(),
       priority: z.number().int(),
-      requirements: z.array(z.object({ role: z.string(), labels: z.record(z.string(), z.string()), runtime: z.string().nullable(), host: z.string().nullable() })),
+      requirements: z.array(
+        z.object({
+          role: z.string(),
+          labels: z.record(z.string(), z.string()),
+          runtime: z.string().nullable(),
+          host: z.string().nullable(),
+        }),
+      ),
       walltime_s: z.number().nullable(),
     }),
     ci_job: z
@@ -114,7 +131,9 @@ export const SessionManifestSchema = z
     labs: z.array(ManifestLab),
     jobs: z.array(ManifestJob),
     device_changes: z.array(ManifestChange),
-    results: z.array(z.object({ at: Time, description: z.string(), verdict: z.enum(["PASS", "FAIL"]) })).describe("Results the test recorded itself"),
+    results: z.array(z.object({ at: Time, description: z.string(), verdict: z.enum(["PASS", "FAIL"]) })).describe(
+      "Results the test recorded itself",
+    ),
     content_hash: z
       .string()
       .regex(/^sha256:[0-9a-f]{64}$/)

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { hostChanges, jobs, labs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
-import { jobState, type JobRecord } from "../jobs/job.ts";
+import { type JobRecord, jobState } from "../jobs/job.ts";
 import { outcomeName } from "../jobs/outcome-name.ts";
 import { listSessionResults } from "../jobs/session-results.ts";
 import type { Lab } from "../labs/lab.ts";
@@ -30,13 +30,22 @@ export async function sessionManifest(ctx: EngineContext, sessionId: string): Pr
     listSessionResults(ctx, session.id),
   ]);
   const roleOf = new Map(Object.entries(session.assignments ?? {}).map(([role, hostId]) => [hostId, role]));
-  const hostName = (hostId: string) => ctx.state.hosts.get(hostId)?.name ?? (session.hostFacts?.[roleOf.get(hostId) ?? ""]?.name as string | undefined) ?? hostId;
+  const hostName = (hostId: string) =>
+    ctx.state.hosts.get(hostId)?.name ?? (session.hostFacts?.[roleOf.get(hostId) ?? ""]?.name as string | undefined) ?? hostId;
   // Live labs and jobs are newer in memory than in their rows.
   const labList = labRows.map((row) => ctx.state.labs.get(row.id) ?? row);
   const changes = new Map<string, SessionManifest["device_changes"][number]>();
   for (const row of changeRows) {
     const key = row.workId ?? `change-${row.id}`;
-    const entry = changes.get(key) ?? { at: iso(row.createdAt), role: roleOf.get(row.hostId) ?? null, host: hostName(row.hostId), operation: row.operation, undo: [], restored: row.restored };
+    const entry = changes.get(key) ??
+      {
+        at: iso(row.createdAt),
+        role: roleOf.get(row.hostId) ?? null,
+        host: hostName(row.hostId),
+        operation: row.operation,
+        undo: [],
+        restored: row.restored,
+      };
     entry.undo.push(row.undo);
     changes.set(key, entry);
   }
@@ -120,8 +129,18 @@ function manifestLab(lab: Lab, role: string | null, host: string): SessionManife
     runtime: lab.runtime,
     state: lab.state,
     error: lab.error,
-    topology: { name: lab.topologyName, file: lab.topologyFile, sha256: lab.topologyHash, files: lab.files.map((file) => ({ path: file.path, size: file.size, sha256: file.sha256 ?? null })) },
-    nodes: (lab.runningNodes ?? lab.nodes).map((node) => ({ name: String(node.name), kind: stringOrNull(node.kind), mgmt_ipv4: stringOrNull(node.mgmtIpv4), mgmt_ipv6: stringOrNull(node.mgmtIpv6) })),
+    topology: {
+      name: lab.topologyName,
+      file: lab.topologyFile,
+      sha256: lab.topologyHash,
+      files: lab.files.map((file) => ({ path: file.path, size: file.size, sha256: file.sha256 ?? null })),
+    },
+    nodes: (lab.runningNodes ?? lab.nodes).map((node) => ({
+      name: String(node.name),
+      kind: stringOrNull(node.kind),
+      mgmt_ipv4: stringOrNull(node.mgmtIpv4),
+      mgmt_ipv6: stringOrNull(node.mgmtIpv6),
+    })),
     notes: lab.notes,
     created_at: iso(lab.createdAt),
     running_at: isoOrNull(lab.runningAt),

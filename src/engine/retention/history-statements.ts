@@ -20,7 +20,8 @@ export interface HistoryKind {
   remove(orm: Orm, keys: RowKey[]): JournalQuery;
 }
 
-const notLive = (column: SQL) => sql`(${column} IS NULL OR NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = ${column} AND s.state <> 'ended'))`;
+const notLive = (column: SQL) =>
+  sql`(${column} IS NULL OR NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = ${column} AND s.state <> 'ended'))`;
 const finishedWork = (before: number) => sql`w.state IN ('done', 'failed') AND w.finished_at < ${before} AND ${notLive(sql`w.session_id`)}`;
 
 /** Raw history, oldest first: what `--retention-days` bounds. Output goes before the work it belongs to. */
@@ -28,20 +29,24 @@ export const RAW_HISTORY: readonly HistoryKind[] = [
   {
     name: "events",
     batch: 500,
-    select: (before, limit) => sql`SELECT e.id AS key FROM events e WHERE e.at < ${before} AND ${notLive(sql`e.session_id`)} ORDER BY e.id LIMIT ${limit}`,
+    select: (before, limit) =>
+      sql`SELECT e.id AS key FROM events e WHERE e.at < ${before} AND ${notLive(sql`e.session_id`)} ORDER BY e.id LIMIT ${limit}`,
     remove: (orm, keys) => orm.delete(events).where(inArray(events.id, keys as number[])),
   },
   {
     name: "work output lines",
     batch: 500,
-    select: (before, limit) => sql`SELECT o.id AS key FROM work_items w JOIN work_output o ON o.work_id = w.id WHERE ${finishedWork(before)} LIMIT ${limit}`,
+    select: (before, limit) =>
+      sql`SELECT o.id AS key FROM work_items w JOIN work_output o ON o.work_id = w.id WHERE ${finishedWork(before)} LIMIT ${limit}`,
     remove: (orm, keys) => orm.delete(workOutput).where(inArray(workOutput.id, keys as number[])),
   },
   {
     name: "work items",
     batch: 500,
     select: (before, limit) =>
-      sql`SELECT w.id AS key FROM work_items w WHERE ${finishedWork(before)} AND NOT EXISTS (SELECT 1 FROM work_output o WHERE o.work_id = w.id) ORDER BY w.finished_at LIMIT ${limit}`,
+      sql`SELECT w.id AS key FROM work_items w WHERE ${
+        finishedWork(before)
+      } AND NOT EXISTS (SELECT 1 FROM work_output o WHERE o.work_id = w.id) ORDER BY w.finished_at LIMIT ${limit}`,
     remove: (orm, keys) => orm.delete(workItems).where(inArray(workItems.id, keys as string[])),
   },
   {

@@ -9,7 +9,13 @@ export async function runRetention(ctx: EngineContext, pruner: HistoryPruner): P
   const deleted = await pruner.prune();
   // Every round, not only after deletes: a large delete is reclaimed over several rounds.
   await ctx.journal.reclaimSpace(PAGES_PER_ROUND);
-  if (Object.keys(deleted).length > 0) ctx.log.info("old history deleted", { deleted, retentionDays: ctx.settings.retentionMs / 86_400_000, summaryRetentionDays: ctx.settings.summaryRetentionMs / 86_400_000 });
+  if (Object.keys(deleted).length > 0) {
+    ctx.log.info("old history deleted", {
+      deleted,
+      retentionDays: ctx.settings.retentionMs / 86_400_000,
+      summaryRetentionDays: ctx.settings.summaryRetentionMs / 86_400_000,
+    });
+  }
 }
 
 /** Runs retention every `retentionIntervalMs` of the clock (and once at start); the stop waits for a round in progress. */

@@ -42,13 +42,17 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(ctx, input.idempotencyKey);
     // Another owner's key must not hand out their session.
-    if (existing && existing.ownerId !== (input.owner?.id ?? null)) throw new ConflictError("This Idempotency-Key was used by another client; choose a key of your own");
+    if (existing && existing.ownerId !== (input.owner?.id ?? null)) {
+      throw new ConflictError("This Idempotency-Key was used by another client; choose a key of your own");
+    }
     if (existing) return { session: existing, created: false };
   }
   const now = ctx.clock.now();
   const walltimeMs = input.walltimeMs ?? ctx.settings.defaultWalltimeMs;
   if (walltimeMs !== null && walltimeMs > ctx.settings.maxWalltimeMs) {
-    throw new UnprocessableError(`walltime ${walltimeMs / 1000} s is longer than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`);
+    throw new UnprocessableError(
+      `walltime ${walltimeMs / 1000} s is longer than this broker's maximum of ${ctx.settings.maxWalltimeMs / 1000} s`,
+    );
   }
   checkSessionRights(input.rights ?? null, { priority: input.priority, walltimeMs, reservation: (input.startAt ?? null) !== null });
   refuseWhenQueueFull(ctx);
@@ -80,8 +84,17 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   ctx.state.sessions.set(session.id, session);
   if (session.idempotencyKey) ctx.state.byIdempotencyKey.set(session.idempotencyKey, session);
   change.write(ctx.statements.insertSession(sessionToRow(session)));
-  change.emit("session.created", { sessionId: session.id }, { priority: session.priority, requirements: session.requirements, client: session.client, walltimeMs, startAt: session.startAt, owner: session.ownerName });
-  if (session.state === "scheduled") change.emit("session.scheduled", { sessionId: session.id }, { startAt: session.startAt, hosts: session.assignments });
+  change.emit("session.created", { sessionId: session.id }, {
+    priority: session.priority,
+    requirements: session.requirements,
+    client: session.client,
+    walltimeMs,
+    startAt: session.startAt,
+    owner: session.ownerName,
+  });
+  if (session.state === "scheduled") {
+    change.emit("session.scheduled", { sessionId: session.id }, { startAt: session.startAt, hosts: session.assignments });
+  }
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return { session, created: true };
@@ -113,7 +126,9 @@ function queueSession(ctx: EngineContext, session: Session, strict: boolean): vo
 function bookReservation(ctx: EngineContext, session: Session, now: number): void {
   const startAt = session.startAt!;
   if (startAt < now) throw new UnprocessableError(`start_at ${new Date(startAt).toISOString()} is in the past`);
-  if (session.walltimeMs === null) throw new UnprocessableError("A reservation needs a walltime: the hosts are booked for [start_at, start_at + walltime)");
+  if (session.walltimeMs === null) {
+    throw new UnprocessableError("A reservation needs a walltime: the hosts are booked for [start_at, start_at + walltime)");
+  }
   const slot = testSlot(ctx, [session.requirements], startAt, session.walltimeMs);
   if (!slot) {
     const next = findSlot(ctx, [session.requirements], session.walltimeMs, startAt, startAt + NEXT_SLOT_HORIZON_MS, NEXT_SLOT_STEP_MS);

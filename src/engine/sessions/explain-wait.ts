@@ -37,7 +37,9 @@ export function explainWait(ctx: EngineContext, session: Session): WaitExplanati
   }
   if (position > 0) return { position, reason: `${position} session${position === 1 ? "" : "s"} ahead`, unsatisfiable: false };
   const usable = inService.map((hosts) => hosts.filter((host) => host.healthState !== "checking"));
-  if (!matchGang(usable)) return { position, reason: "matching hosts are being health-checked after their last session", unsatisfiable: false };
+  if (!matchGang(usable)) {
+    return { position, reason: "matching hosts are being health-checked after their last session", unsatisfiable: false };
+  }
   const booked = bookingInTheWay(ctx, inService.flat(), session, ctx.clock.now());
   if (booked) return { position, reason: bookingReason(session, booked.host, booked.booking), unsatisfiable: false };
   return { position, reason: heldReason(session, candidates), unsatisfiable: false };
@@ -49,7 +51,11 @@ function heldReason(session: Session, candidates: readonly (readonly Host[])[]):
     const hosts = candidates[index] ?? [];
     if (hosts.some(acceptsNewSessions)) return [];
     const names = hosts.map((host) => host.name);
-    return [names.length === 1 ? `${requirement.role} needs ${names[0]}, which is held by active sessions` : `${requirement.role} needs one of ${names.join(", ")}, all held by active sessions`];
+    return [
+      names.length === 1
+        ? `${requirement.role} needs ${names[0]}, which is held by active sessions`
+        : `${requirement.role} needs one of ${names.join(", ")}, all held by active sessions`,
+    ];
   });
   if (blocked.length === 0 || blocked.length === session.requirements.length) return "all matching hosts are held by active sessions";
   return blocked.join("; ");
@@ -57,7 +63,9 @@ function heldReason(session: Session, candidates: readonly (readonly Host[])[]):
 
 function bookingReason(session: Session, host: Host, booking: Session): string {
   const window = `from ${new Date(booking.startAt!).toISOString()} to ${new Date(booking.startAt! + booking.walltimeMs!).toISOString()}`;
-  const why = session.walltimeMs === null ? "this session has no walltime, so it cannot start before the booking ends" : `this session's walltime of ${session.walltimeMs / 1000} s would run into it`;
+  const why = session.walltimeMs === null
+    ? "this session has no walltime, so it cannot start before the booking ends"
+    : `this session's walltime of ${session.walltimeMs / 1000} s would run into it`;
   return `host "${host.name}" is booked ${window} by reservation ${booking.id}; ${why}`;
 }
 

@@ -32,7 +32,9 @@ export interface SessionFilter {
  */
 export async function listSessions(ctx: EngineContext, filter: SessionFilter): Promise<Session[]> {
   const needle = filter.text?.toLowerCase();
-  const namedHostIds = needle ? [...ctx.state.hosts.values()].filter((host) => host.name.toLowerCase().includes(needle)).map((host) => host.id) : [];
+  const namedHostIds = needle
+    ? [...ctx.state.hosts.values()].filter((host) => host.name.toLowerCase().includes(needle)).map((host) => host.id)
+    : [];
   const matchesText = (session: Session) =>
     !needle ||
     [session.id, session.client.name, session.client.ci_job_id, session.endReason].some((field) => field?.toLowerCase().includes(needle)) ||
@@ -59,7 +61,10 @@ export async function listSessions(ctx: EngineContext, filter: SessionFilter): P
 
 /** The database side of `SessionFilter.text`: instr() on lower-cased fields, so `%` and `_` are plain characters. */
 function textCondition(needle: string, namedHostIds: string[]): SQL {
-  const fields = sql`lower(${sessions.id} || ' ' || coalesce(json_extract(${sessions.client}, '$.name'), '') || ' ' || coalesce(json_extract(${sessions.client}, '$.ci_job_id'), '') || ' ' || coalesce(${sessions.endReason}, ''))`;
-  const onNamedHost = namedHostIds.length ? sql`exists (select 1 from json_each(${sessions.assignments}) where ${inArray(sql`value`, namedHostIds)})` : sql`0`;
+  const fields =
+    sql`lower(${sessions.id} || ' ' || coalesce(json_extract(${sessions.client}, '$.name'), '') || ' ' || coalesce(json_extract(${sessions.client}, '$.ci_job_id'), '') || ' ' || coalesce(${sessions.endReason}, ''))`;
+  const onNamedHost = namedHostIds.length
+    ? sql`exists (select 1 from json_each(${sessions.assignments}) where ${inArray(sql`value`, namedHostIds)})`
+    : sql`0`;
   return or(sql`instr(${fields}, ${needle}) > 0`, onNamedHost)!;
 }

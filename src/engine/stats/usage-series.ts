@@ -68,7 +68,10 @@ export async function usageSeries(ctx: EngineContext, window: UsageWindow): Prom
   return {
     ...window,
     times,
-    hosts: hosts.map((host) => ({ name: host.name, busy: held.get(host.id)!.map((total, index) => share(total, index, effectiveCapacity(host))) })),
+    hosts: hosts.map((host) => ({
+      name: host.name,
+      busy: held.get(host.id)!.map((total, index) => share(total, index, effectiveCapacity(host))),
+    })),
     queueDepth: waiting.map((total, index) => share(total, index, 1)),
     waits: waitSummary(waits),
     partial: rows.length > MAX_SESSIONS,

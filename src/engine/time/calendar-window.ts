@@ -40,5 +40,12 @@ async function endedHolds(ctx: EngineContext, hostId: string, from: number, to: 
     )
     .orderBy(asc(sessions.activatedAt))
     .limit(MAX_ENDED_HOLDS);
-  return rows.map((row) => ({ sessionId: row.id, kind: "hold", from: row.activatedAt!, to: row.endedAt!, client: row.client, ended: true }));
+  return rows.map((row) => ({
+    sessionId: row.id,
+    kind: "hold",
+    from: row.activatedAt!,
+    to: row.endedAt!,
+    client: row.client,
+    ended: true,
+  }));
 }

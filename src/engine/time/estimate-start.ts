@@ -58,7 +58,12 @@ export function estimateStart(ctx: EngineContext, session: Session): StartEstima
   const own = takeSlots(ctx, slots, session.requirements.length, session.walltimeMs ?? Number.POSITIVE_INFINITY);
   const at = own.slots.length === session.requirements.length ? own.start : undefined;
   if (at === undefined || !Number.isFinite(at) || unknown) {
-    return { at: null, basis: unknown ? "unknown: sessions ahead or holding the hosts have no walltime and this pool has no history yet" : "unknown: not enough matching hosts" };
+    return {
+      at: null,
+      basis: unknown
+        ? "unknown: sessions ahead or holding the hosts have no walltime and this pool has no history yet"
+        : "unknown: not enough matching hosts",
+    };
   }
   const truncated = ahead.length > MAX_SIMULATED ? ` (first ${MAX_SIMULATED} of ${ahead.length} sessions ahead)` : "";
   const basis = usedHistory
@@ -72,7 +77,12 @@ export function estimateStart(ctx: EngineContext, session: Session): StartEstima
  * Takes the `count` earliest-free slots (distinct hosts first come first) for a session of
  * `durationMs` and the common start at which none of them runs into a booking.
  */
-function takeSlots(ctx: EngineContext, slots: { host: Host; at: number }[], count: number, durationMs: number): { start: number; slots: { host: Host; at: number }[] } {
+function takeSlots(
+  ctx: EngineContext,
+  slots: { host: Host; at: number }[],
+  count: number,
+  durationMs: number,
+): { start: number; slots: { host: Host; at: number }[] } {
   slots.sort((a, b) => a.at - b.at);
   const taken = slots.slice(0, count);
   let start = Math.max(...taken.map((slot) => slot.at));

@@ -61,7 +61,12 @@ export function bookingsAllowStartNow(ctx: EngineContext, host: Host, session: S
  */
 export function startAfterBookings(ctx: EngineContext, host: Host, from: number, durationMs: number, ignoreSession?: string): number {
   const bookings = (ctx.state.bookings.get(host.id) ?? []).filter((booking) => booking.id !== ignoreSession);
-  const entries: CalendarEntry[] = bookings.map((booking) => ({ sessionId: booking.id, kind: "booking", from: booking.startAt!, to: booking.startAt! + booking.walltimeMs! }));
+  const entries: CalendarEntry[] = bookings.map((booking) => ({
+    sessionId: booking.id,
+    kind: "booking",
+    from: booking.startAt!,
+    to: booking.startAt! + booking.walltimeMs!,
+  }));
   entries.sort((a, b) => a.from - b.from);
   const capacity = effectiveCapacity(host);
   for (const start of [from, ...entries.map((entry) => entry.to).filter((end) => end > from).sort((a, b) => a - b)]) {
@@ -71,7 +76,12 @@ export function startAfterBookings(ctx: EngineContext, host: Host, from: number,
 }
 
 /** The first booking on one of `hosts` that keeps `session` from starting now on a host with a free slot, or null. */
-export function bookingInTheWay(ctx: EngineContext, hosts: readonly Host[], session: Session, now: number): { host: Host; booking: Session } | null {
+export function bookingInTheWay(
+  ctx: EngineContext,
+  hosts: readonly Host[],
+  session: Session,
+  now: number,
+): { host: Host; booking: Session } | null {
   const end = session.walltimeMs === null ? Number.POSITIVE_INFINITY : now + session.walltimeMs;
   let found: { host: Host; booking: Session } | null = null;
   for (const host of hosts) {

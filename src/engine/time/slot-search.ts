@@ -29,9 +29,14 @@ export interface NoSlotReason {
 export function searchSlot(ctx: EngineContext, query: SlotQuery): { slot: SlotResult | null; reasons: NoSlotReason[] } {
   const now = ctx.clock.now();
   const iso = (ms: number) => new Date(ms).toISOString();
-  if (query.until !== null && query.until < query.from) throw new BadRequestError(`until: ${iso(query.until)} is before start_at ${iso(query.from)}`);
+  if (query.until !== null && query.until < query.from) {
+    throw new BadRequestError(`until: ${iso(query.until)} is before start_at ${iso(query.from)}`);
+  }
   if (query.until === null && query.from < now) {
-    return { slot: null, reasons: [{ group: null, reason: `start_at ${iso(query.from)} is before now (${iso(now)}); no slot starts in the past` }] };
+    return {
+      slot: null,
+      reasons: [{ group: null, reason: `start_at ${iso(query.from)} is before now (${iso(now)}); no slot starts in the past` }],
+    };
   }
   // The grid stays anchored at start_at; its points before now are skipped.
   const from = query.from < now ? query.from + Math.ceil((now - query.from) / query.stepMs) * query.stepMs : query.from;
@@ -39,7 +44,9 @@ export function searchSlot(ctx: EngineContext, query: SlotQuery): { slot: SlotRe
     return { slot: null, reasons: [{ group: null, reason: `the window ends at ${iso(query.until)}, before now (${iso(now)})` }] };
   }
   const search = (groups: readonly Requirement[][]) =>
-    query.until === null ? testSlot(ctx, groups, from, query.durationMs) : findSlot(ctx, groups, query.durationMs, from, query.until, query.stepMs);
+    query.until === null
+      ? testSlot(ctx, groups, from, query.durationMs)
+      : findSlot(ctx, groups, query.durationMs, from, query.until, query.stepMs);
   const slot = search(query.groups);
   if (slot) return { slot, reasons: [] };
 
@@ -47,7 +54,10 @@ export function searchSlot(ctx: EngineContext, query: SlotQuery): { slot: SlotRe
     const reason = groupCannotBeServed(ctx, requirements) ?? (search([requirements]) ? null : busyReason(query, from));
     return reason ? [{ group, reason }] : [];
   });
-  return { slot: null, reasons: reasons.length > 0 ? reasons : [{ group: null, reason: "each group fits on its own, but not all at once on distinct hosts" }] };
+  return {
+    slot: null,
+    reasons: reasons.length > 0 ? reasons : [{ group: null, reason: "each group fits on its own, but not all at once on distinct hosts" }],
+  };
 }
 
 /** Why no host could ever serve the group as it stands (unknown labels, hosts out of service), or null. */
@@ -59,7 +69,9 @@ function groupCannotBeServed(ctx: EngineContext, requirements: readonly Requirem
   const inService = matching.map((found) => found.filter((host) => hostState(host) === "online"));
   const unavailable = inService.findIndex((found) => found.length === 0);
   if (unavailable >= 0) return `role ${requirements[unavailable]!.role}: ${unavailableReason(matching[unavailable]!)}`;
-  if (!matchGang(inService)) return `needs ${requirements.length} distinct hosts at once; the matching hosts in service cannot cover every role`;
+  if (!matchGang(inService)) {
+    return `needs ${requirements.length} distinct hosts at once; the matching hosts in service cannot cover every role`;
+  }
   return null;
 }
 

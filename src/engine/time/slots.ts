@@ -16,7 +16,13 @@ export interface SlotResult {
  * its own host (distinct across groups: co-allocation), on hosts that are in service and free for
  * the whole interval? Returns the hosts it would use, or null.
  */
-export function testSlot(ctx: EngineContext, groups: readonly Requirement[][], start: number, durationMs: number, ignoreSession?: string): SlotResult | null {
+export function testSlot(
+  ctx: EngineContext,
+  groups: readonly Requirement[][],
+  start: number,
+  durationMs: number,
+  ignoreSession?: string,
+): SlotResult | null {
   return testSlotWith(slotSearchView(ctx, groups), groups, start, durationMs, ignoreSession);
 }
 
@@ -33,7 +39,7 @@ function slotSearchView(ctx: EngineContext, groups: readonly Requirement[][]): S
   const candidatesOf = (requirement: Requirement) => {
     const key = poolKey([requirement], null);
     let hosts = shared.get(key);
-    if (!hosts) shared.set(key, (hosts = inService.filter((host) => hostMatches(host, requirement))));
+    if (!hosts) shared.set(key, hosts = inService.filter((host) => hostMatches(host, requirement)));
     return hosts;
   };
   return {
@@ -42,7 +48,13 @@ function slotSearchView(ctx: EngineContext, groups: readonly Requirement[][]): S
   };
 }
 
-function testSlotWith(view: SlotSearchView, groups: readonly Requirement[][], start: number, durationMs: number, ignoreSession?: string): SlotResult | null {
+function testSlotWith(
+  view: SlotSearchView,
+  groups: readonly Requirement[][],
+  start: number,
+  durationMs: number,
+  ignoreSession?: string,
+): SlotResult | null {
   const end = start + durationMs;
   const taken = new Set<string>();
   const chosen: Record<string, Host>[] = [];
@@ -50,14 +62,16 @@ function testSlotWith(view: SlotSearchView, groups: readonly Requirement[][], st
   const free = new Map<string, boolean>();
   const isFree = (host: Host) => {
     let known = free.get(host.id);
-    if (known === undefined) free.set(host.id, (known = freeIn(view.calendars.get(host.id)!, effectiveCapacity(host), start, end, ignoreSession)));
+    if (known === undefined) {
+      free.set(host.id, known = freeIn(view.calendars.get(host.id)!, effectiveCapacity(host), start, end, ignoreSession));
+    }
     return known;
   };
   for (const [groupIndex, requirements] of groups.entries()) {
     const filtered = new Map<Host[], Host[]>();
     const usable = view.candidates[groupIndex]!.map((hosts) => {
       let kept = filtered.get(hosts);
-      if (!kept) filtered.set(hosts, (kept = hosts.filter((host) => !taken.has(host.id) && isFree(host))));
+      if (!kept) filtered.set(hosts, kept = hosts.filter((host) => !taken.has(host.id) && isFree(host)));
       return kept;
     });
     const match = matchGang(usable);
@@ -73,7 +87,15 @@ function testSlotWith(view: SlotSearchView, groups: readonly Requirement[][], st
  * for `durationMs`. Only grid points at or just after a moment something ends can newly fit, so
  * those are the only candidates tested (deterministic, and independent of the window's length).
  */
-export function findSlot(ctx: EngineContext, groups: readonly Requirement[][], durationMs: number, from: number, until: number, stepMs: number, ignoreSession?: string): SlotResult | null {
+export function findSlot(
+  ctx: EngineContext,
+  groups: readonly Requirement[][],
+  durationMs: number,
+  from: number,
+  until: number,
+  stepMs: number,
+  ignoreSession?: string,
+): SlotResult | null {
   const view = slotSearchView(ctx, groups);
   const candidates = new Set<number>([from]);
   for (const calendar of view.calendars.values()) {

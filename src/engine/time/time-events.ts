@@ -63,9 +63,16 @@ function startReservation(ctx: EngineContext, change: Change, session: Session, 
   for (const requirement of session.requirements) {
     const booked = ctx.state.hosts.get(session.assignments?.[requirement.role] ?? "");
     const usable = (host: Host) => !chosen.includes(host) && acceptsNewSessions(host) && hostFreeDuring(ctx, host, now, end, session.id);
-    const host = booked && usable(booked) ? booked : [...ctx.state.hosts.values()].filter((candidate) => hostMatches(candidate, requirement) && usable(candidate)).sort(byScarcityLast)[0];
+    const host = booked && usable(booked)
+      ? booked
+      : [...ctx.state.hosts.values()].filter((candidate) => hostMatches(candidate, requirement) && usable(candidate)).sort(
+        byScarcityLast,
+      )[0];
     if (!host) {
-      change.emit("session.reservation-failed", { sessionId: session.id }, { role: requirement.role, reason: `no host for role ${requirement.role} is available at the reserved time` });
+      change.emit("session.reservation-failed", { sessionId: session.id }, {
+        role: requirement.role,
+        reason: `no host for role ${requirement.role} is available at the reserved time`,
+      });
       endSessionIn(ctx, change, session, "reservation-failed");
       return;
     }

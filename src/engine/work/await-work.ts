@@ -9,7 +9,11 @@ export async function awaitWork(ctx: EngineContext, workId: string, timeoutMs: n
   for (;;) {
     const giveUp = new AbortController();
     const stops = [ctx.shutdown, giveUp.signal, ...(signal ? [signal] : [])];
-    const woken = ctx.state.work.waitForOutput(`work:${workId}`, sleepOn(ctx.clock, Math.max(0, deadline - ctx.clock.now()), giveUp.signal), AbortSignal.any(stops));
+    const woken = ctx.state.work.waitForOutput(
+      `work:${workId}`,
+      sleepOn(ctx.clock, Math.max(0, deadline - ctx.clock.now()), giveUp.signal),
+      AbortSignal.any(stops),
+    );
     const item = await findWork(ctx, workId);
     if (!isOpen(item) || ctx.clock.now() >= deadline || ctx.shutdown.aborted || signal?.aborted) {
       giveUp.abort();

@@ -34,7 +34,10 @@ export function enqueueWork(ctx: EngineContext, change: Change, request: WorkReq
   };
   ctx.state.work.add(item);
   change.write(ctx.orm.insert(workItems).values(item));
-  change.emit("work.queued", { hostId: item.hostId, sessionId: item.sessionId, labId: item.labId, jobId: item.jobId }, { workId: item.id, kind: item.kind });
+  change.emit("work.queued", { hostId: item.hostId, sessionId: item.sessionId, labId: item.labId, jobId: item.jobId }, {
+    workId: item.id,
+    kind: item.kind,
+  });
   change.afterCommit(() => ctx.state.work.wake(item.hostId));
   return item;
 }

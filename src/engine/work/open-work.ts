@@ -23,7 +23,7 @@ export class OpenWork {
   add(item: WorkItem): void {
     this.byId.set(item.id, item);
     let forHost = this.#byHost.get(item.hostId);
-    if (!forHost) this.#byHost.set(item.hostId, (forHost = new Set()));
+    if (!forHost) this.#byHost.set(item.hostId, forHost = new Set());
     forHost.add(item);
   }
 
@@ -64,7 +64,7 @@ function outputKeys(item: WorkItem): string[] {
 function waitOn(registry: Map<string, Set<() => void>>, key: string, timeout: Promise<void>, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     let waiters = registry.get(key);
-    if (!waiters) registry.set(key, (waiters = new Set()));
+    if (!waiters) registry.set(key, waiters = new Set());
     let settled = false;
     const done = () => {
       // Runs once: a late timeout must not drop a newer waiter set registered under the same key.

@@ -16,7 +16,11 @@ export type AgentEvent =
  * different event under a recorded seq, or anything after the result is refused (409) — and then
  * nothing of the batch is applied.
  */
-export function recordAgentEvents(ctx: EngineContext, host: Host, events: readonly AgentEvent[]): Promise<{ accepted: number; duplicates: number }> {
+export function recordAgentEvents(
+  ctx: EngineContext,
+  host: Host,
+  events: readonly AgentEvent[],
+): Promise<{ accepted: number; duplicates: number }> {
   // One batch per host at a time: a retry arriving while the first copy commits then sees it committed.
   const previous = ctx.state.eventBatches.get(host.id) ?? Promise.resolve();
   const recorded = previous.then(() => recordInOrder(ctx, host, events));
@@ -31,7 +35,11 @@ export function recordAgentEvents(ctx: EngineContext, host: Host, events: readon
   return recorded;
 }
 
-async function recordInOrder(ctx: EngineContext, host: Host, events: readonly AgentEvent[]): Promise<{ accepted: number; duplicates: number }> {
+async function recordInOrder(
+  ctx: EngineContext,
+  host: Host,
+  events: readonly AgentEvent[],
+): Promise<{ accepted: number; duplicates: number }> {
   const next = new Map<string, number>();
   const fresh: { event: AgentEvent; item: WorkItem }[] = [];
   let duplicates = 0;
@@ -43,9 +51,17 @@ async function recordInOrder(ctx: EngineContext, host: Host, events: readonly Ag
       duplicates++;
       continue;
     }
-    if (event.seq > expected) throw new ConflictError(`Work "${item.id}" expects event seq ${expected} next, got ${event.seq}`, { work_id: item.id, expected_seq: expected });
+    if (event.seq > expected) {
+      throw new ConflictError(`Work "${item.id}" expects event seq ${expected} next, got ${event.seq}`, {
+        work_id: item.id,
+        expected_seq: expected,
+      });
+    }
     if (!isOpen(item) || (next.has(item.id) && fresh.some((entry) => entry.item === item && entry.event.type === "result"))) {
-      throw new ConflictError(`Work "${item.id}" is already finished; event seq ${event.seq} comes after its result`, { work_id: item.id, finished: true });
+      throw new ConflictError(`Work "${item.id}" is already finished; event seq ${event.seq} comes after its result`, {
+        work_id: item.id,
+        finished: true,
+      });
     }
     next.set(item.id, event.seq + 1);
     fresh.push({ event, item });
@@ -57,7 +73,16 @@ async function recordInOrder(ctx: EngineContext, host: Host, events: readonly Ag
   for (const { event, item } of fresh) {
     item.lastSeq = event.seq;
     if (event.type === "output") {
-      change.write(ctx.orm.insert(workOutput).values({ workId: item.id, seq: event.seq, at: now, stream: event.stream, node: event.node ?? null, text: event.text }));
+      change.write(
+        ctx.orm.insert(workOutput).values({
+          workId: item.id,
+          seq: event.seq,
+          at: now,
+          stream: event.stream,
+          node: event.node ?? null,
+          text: event.text,
+        }),
+      );
       outputFor.add(item);
     } else {
       completeWork(ctx, change, item, { ok: event.ok, result: event.result ?? null, error: event.error ?? null });
@@ -77,7 +102,9 @@ async function findHostWork(ctx: EngineContext, host: Host, workId: string): Pro
   const open = ctx.state.work.byId.get(workId);
   const item = open ?? (await ctx.orm.select().from(workItems).where(eq(workItems.id, workId)).limit(1))[0];
   // Another host's work is reported exactly like unknown work: agents never learn of each other's work.
-  if (!item || item.hostId !== host.id) throw new NotFoundError(`Cannot find work "${workId}" for agent "${host.name}"`, { work_id: workId });
+  if (!item || item.hostId !== host.id) {
+    throw new NotFoundError(`Cannot find work "${workId}" for agent "${host.name}"`, { work_id: workId });
+  }
   return item;
 }
 
@@ -89,7 +116,8 @@ async function assertSameAsRecorded(ctx: EngineContext, item: WorkItem, event: A
       finished: !isOpen(item),
     });
   if (event.type === "result") {
-    const same = !isOpen(item) && item.lastSeq === event.seq && (item.state === "done") === event.ok && JSON.stringify(item.result ?? null) === JSON.stringify(event.result ?? null);
+    const same = !isOpen(item) && item.lastSeq === event.seq && (item.state === "done") === event.ok &&
+      JSON.stringify(item.result ?? null) === JSON.stringify(event.result ?? null);
     if (!same) throw differs();
     return;
   }

@@ -21,8 +21,15 @@ export async function takeWork(ctx: EngineContext, host: Host, runningOnAgent: R
     item.state = "dispatched";
     item.attempts += 1;
     item.dispatchedAt = now;
-    change.write(ctx.orm.update(workItems).set({ state: "dispatched", attempts: item.attempts, dispatchedAt: now }).where(eq(workItems.id, item.id)));
-    if (item.attempts > 1) change.emit("work.redelivered", { hostId: host.id, labId: item.labId, jobId: item.jobId }, { workId: item.id, attempt: item.attempts });
+    change.write(
+      ctx.orm.update(workItems).set({ state: "dispatched", attempts: item.attempts, dispatchedAt: now }).where(eq(workItems.id, item.id)),
+    );
+    if (item.attempts > 1) {
+      change.emit("work.redelivered", { hostId: host.id, labId: item.labId, jobId: item.jobId }, {
+        workId: item.id,
+        attempt: item.attempts,
+      });
+    }
     deliveries.push(toDelivery(item));
   }
   await change.commit();
@@ -33,11 +40,26 @@ export async function takeWork(ctx: EngineContext, host: Host, runningOnAgent: R
  * Long poll: work at once if there is some, else wait up to `waitMs` for it (or the broker's
  * shutdown, or `closed`: the agent's connection went away, so nothing would reach it).
  */
-export async function pollForWork(ctx: EngineContext, host: Host, runningOnAgent: ReadonlySet<string>, waitMs: number, closed?: AbortSignal): Promise<WorkDelivery[]> {
+export async function pollForWork(
+  ctx: EngineContext,
+  host: Host,
+  runningOnAgent: ReadonlySet<string>,
+  waitMs: number,
+  closed?: AbortSignal,
+): Promise<WorkDelivery[]> {
   const immediate = await takeWork(ctx, host, runningOnAgent);
   if (immediate.length > 0 || waitMs <= 0 || ctx.shutdown.aborted) return immediate;
   const giveUp = new AbortController();
-  await holdingPoll(ctx, host, () => ctx.state.work.waitFor(host.id, sleepOn(ctx.clock, waitMs, giveUp.signal), closed ? AbortSignal.any([ctx.shutdown, closed]) : ctx.shutdown));
+  await holdingPoll(
+    ctx,
+    host,
+    () =>
+      ctx.state.work.waitFor(
+        host.id,
+        sleepOn(ctx.clock, waitMs, giveUp.signal),
+        closed ? AbortSignal.any([ctx.shutdown, closed]) : ctx.shutdown,
+      ),
+  );
   giveUp.abort();
   if (closed?.aborted) return [];
   return takeWork(ctx, host, runningOnAgent);

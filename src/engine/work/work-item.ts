@@ -17,7 +17,15 @@ export interface WorkDelivery {
 }
 
 export function toDelivery(item: WorkItem): WorkDelivery {
-  return { id: item.id, kind: item.kind, payload: item.payload, session_id: item.sessionId, lab_id: item.labId, job_id: item.jobId, attempt: item.attempts };
+  return {
+    id: item.id,
+    kind: item.kind,
+    payload: item.payload,
+    session_id: item.sessionId,
+    lab_id: item.labId,
+    job_id: item.jobId,
+    attempt: item.attempts,
+  };
 }
 
 export function isOpen(item: WorkItem): boolean {

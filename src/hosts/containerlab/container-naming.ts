@@ -35,7 +35,9 @@ export function containerName(prefix: string, lab: string, node: string): string
 
 /** The `ip netns exec` argv prefix for one node, refusing nodes the topology does not have. */
 export function netnsExecPrefix(rootPrefix: readonly string[], naming: ClabNaming, lab: string, node: string): string[] {
-  if (!naming.nodes.includes(node)) throw new Error(`Cannot find node "${node}" in lab ${lab} (nodes: ${naming.nodes.join(", ") || "none"})`);
+  if (!naming.nodes.includes(node)) {
+    throw new Error(`Cannot find node "${node}" in lab ${lab} (nodes: ${naming.nodes.join(", ") || "none"})`);
+  }
   return [...rootPrefix, "ip", "netns", "exec", containerName(naming.prefix, lab, node)];
 }
 

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { removeLabMarker, ownedLabMarker, writeLabMarker } from "../lab-marker.ts";
+import { ownedLabMarker, removeLabMarker, writeLabMarker } from "../lab-marker.ts";
 import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { LabTool, LabToolError, type LabToolSettings } from "../lab-tool.ts";
 import { netnsExecPrefix, readClabNaming } from "./container-naming.ts";
-import { inspectOutput, labNodeOf, type ContainerDetails } from "./inspect-output.ts";
+import { type ContainerDetails, inspectOutput, labNodeOf } from "./inspect-output.ts";
 import { instanceTopologyPath, writeInstanceTopology } from "./instance-topology.ts";
 
 /**
@@ -28,7 +28,12 @@ export class ContainerlabRuntime implements LabRuntime {
     writeLabMarker(spec, this.name);
     const topology = writeInstanceTopology(spec);
     // --reconfigure: a redeploy after a failure starts from scratch instead of reconciling leftovers.
-    await this.#tool.run(`containerlab deploy of lab ${spec.instanceName}`, ["deploy", "-t", topology, "--reconfigure"], { cwd: spec.workDir, timeoutMs: spec.timeoutMs, output, signal });
+    await this.#tool.run(`containerlab deploy of lab ${spec.instanceName}`, ["deploy", "-t", topology, "--reconfigure"], {
+      cwd: spec.workDir,
+      timeoutMs: spec.timeoutMs,
+      output,
+      signal,
+    });
     return this.inspect(spec);
   }
 
@@ -49,9 +54,17 @@ export class ContainerlabRuntime implements LabRuntime {
     const target = existsSync(copy) ? ["-t", copy] : ["--name", spec.instanceName];
     const call = { cwd: existsSync(spec.workDir) ? spec.workDir : undefined, timeoutMs: spec.timeoutMs, output };
     const result = await this.#tool.runAllowingExitCode(action, ["destroy", ...target, "--cleanup"], call);
-    if (result.code !== 0 && result.stderr.trim() !== `lab '${spec.instanceName}' not found - no running containers`) throw new LabToolError(action, result);
+    if (result.code !== 0 && result.stderr.trim() !== `lab '${spec.instanceName}' not found - no running containers`) {
+      throw new LabToolError(action, result);
+    }
     const left = await this.#containersOf(spec.instanceName);
-    if (left.length > 0) throw new LabToolError(action, result, `containers of the lab remain: ${left.map((details) => details.name).join(", ")}`);
+    if (left.length > 0) {
+      throw new LabToolError(
+        action,
+        result,
+        `containers of the lab remain: ${left.map((details) => details.name).join(", ")}`,
+      );
+    }
     removeLabMarker(spec.workDir);
   }
 
@@ -75,6 +88,8 @@ export class ContainerlabRuntime implements LabRuntime {
   }
 
   #allLabs() {
-    return this.#tool.runJson(inspectOutput, "containerlab inspect --all", ["inspect", "--all", "--format", "json"], { timeoutMs: this.#tool.queryTimeoutMs });
+    return this.#tool.runJson(inspectOutput, "containerlab inspect --all", ["inspect", "--all", "--format", "json"], {
+      timeoutMs: this.#tool.queryTimeoutMs,
+    });
   }
 }

@@ -2,7 +2,7 @@ import { HostRequestError } from "../host-errors.ts";
 import { describePlace } from "../network-namespace.ts";
 import { formatCidr, parseCidr } from "./device-input.ts";
 import type { Device } from "./device-model.ts";
-import { getDevice, placeOf, type DeviceTarget } from "./list-devices.ts";
+import { type DeviceTarget, getDevice, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
 import type { UndoRecord } from "./undo-records.ts";
 
@@ -12,7 +12,9 @@ export async function addDeviceAddress(input: DeviceTarget & { address: string }
   const cidr = parseCidr(input.address);
   const device = await getDevice({ netns, device: input.device });
   const address = formatCidr(cidr);
-  if (hasAddress(device, address)) throw new HostRequestError("conflict", `Device "${device.name}" ${describePlace(netns)} already has address ${address}`);
+  if (hasAddress(device, address)) {
+    throw new HostRequestError("conflict", `Device "${device.name}" ${describePlace(netns)} already has address ${address}`);
+  }
   await changeWithIp(netns, ["address", "add", address, "dev", device.name], `add address ${address} to device "${device.name}"`);
   return { action: "remove-address", netns, device: device.name, address };
 }
@@ -23,7 +25,9 @@ export async function removeDeviceAddress(input: DeviceTarget & { address: strin
   const cidr = parseCidr(input.address);
   const device = await getDevice({ netns, device: input.device });
   const address = formatCidr(cidr);
-  if (!hasAddress(device, address)) throw new HostRequestError("not-found", `Device "${device.name}" ${describePlace(netns)} has no address ${address}`);
+  if (!hasAddress(device, address)) {
+    throw new HostRequestError("not-found", `Device "${device.name}" ${describePlace(netns)} has no address ${address}`);
+  }
   await changeWithIp(netns, ["address", "delete", address, "dev", device.name], `remove address ${address} from device "${device.name}"`);
   return { action: "add-address", netns, device: device.name, address };
 }

@@ -2,9 +2,9 @@ import { HostRequestError } from "../host-errors.ts";
 import { describePlace, requireNamespace } from "../network-namespace.ts";
 import { parseRequest } from "../parse-request.ts";
 import { validateBondMode, validateDeviceName, validateVlanId } from "./device-input.ts";
-import { deviceNotFound, listDevices, placeOf, type DevicePlace } from "./list-devices.ts";
+import { deviceNotFound, type DevicePlace, listDevices, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
-import { softDeviceSpecSchema, type SoftDeviceSpec } from "./soft-device-spec.ts";
+import { type SoftDeviceSpec, softDeviceSpecSchema } from "./soft-device-spec.ts";
 import type { UndoRecord } from "./undo-records.ts";
 
 /**
@@ -16,12 +16,15 @@ export async function createDevice(input: DevicePlace & { spec: SoftDeviceSpec }
   const netns = placeOf(input);
   const spec = validateSpec(input.spec);
   const names = await deviceNames(netns);
-  const taken = (name: string, place: string | null) => new HostRequestError("conflict", `Device "${name}" already exists ${describePlace(place)}`);
+  const taken = (name: string, place: string | null) =>
+    new HostRequestError("conflict", `Device "${name}" already exists ${describePlace(place)}`);
   if (names.has(spec.name)) throw taken(spec.name, netns);
   if (spec.kind === "veth") {
     const peerPlace = spec.peerNetns ?? netns;
     if (spec.peerNetns !== undefined) requireNamespace(spec.peerNetns);
-    if (spec.peer === spec.name && peerPlace === netns) throw new HostRequestError("invalid", `A veth pair needs two names; both ends are called "${spec.name}"`);
+    if (spec.peer === spec.name && peerPlace === netns) {
+      throw new HostRequestError("invalid", `A veth pair needs two names; both ends are called "${spec.name}"`);
+    }
     const peerNames = peerPlace === netns ? names : await deviceNames(peerPlace);
     if (peerNames.has(spec.peer)) throw taken(spec.peer, peerPlace);
   }
@@ -32,7 +35,10 @@ export async function createDevice(input: DevicePlace & { spec: SoftDeviceSpec }
     await changeWithIp(netns, ipLinkAddArgs(spec), what);
   } catch (error) {
     if (error instanceof HostRequestError && error.reason === "unsupported") {
-      throw new HostRequestError("unsupported", `Cannot ${what} ${describePlace(netns)}: this kernel does not support ${spec.kind} devices`);
+      throw new HostRequestError(
+        "unsupported",
+        `Cannot ${what} ${describePlace(netns)}: this kernel does not support ${spec.kind} devices`,
+      );
     }
     throw error;
   }
@@ -64,7 +70,18 @@ function ipLinkAddArgs(spec: SoftDeviceSpec): string[] {
     case "dummy":
       return ["link", "add", "name", spec.name, "type", spec.kind];
     case "veth":
-      return ["link", "add", "name", spec.name, "type", "veth", "peer", "name", spec.peer, ...(spec.peerNetns === undefined ? [] : ["netns", spec.peerNetns])];
+      return [
+        "link",
+        "add",
+        "name",
+        spec.name,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        spec.peer,
+        ...(spec.peerNetns === undefined ? [] : ["netns", spec.peerNetns]),
+      ];
     case "vlan":
       return ["link", "add", "link", spec.parent, "name", spec.name, "type", "vlan", "id", String(spec.vlanId)];
     case "bond":

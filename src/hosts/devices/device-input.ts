@@ -4,7 +4,10 @@ import { HostRequestError } from "../host-errors.ts";
 
 export function validateDeviceName(name: string, role = "device"): string {
   if (!DEVICE_NAME.test(name)) {
-    throw new HostRequestError("invalid", `Invalid ${role} name "${name}": use 1-15 printable ASCII characters without "/", ":" or a leading "-"`);
+    throw new HostRequestError(
+      "invalid",
+      `Invalid ${role} name "${name}": use 1-15 printable ASCII characters without "/", ":" or a leading "-"`,
+    );
   }
   return name;
 }
@@ -23,7 +26,10 @@ export function parseCidr(text: string): Cidr {
   const prefixlen = Number(match?.[2]);
   const family = isIPv4(address) ? "inet" : isIPv6(address) ? "inet6" : undefined;
   if (!match || !family) {
-    throw new HostRequestError("invalid", `Invalid address "${text}": expected an IP address with a prefix length, such as 10.0.0.1/24 or 2001:db8::1/64`);
+    throw new HostRequestError(
+      "invalid",
+      `Invalid address "${text}": expected an IP address with a prefix length, such as 10.0.0.1/24 or 2001:db8::1/64`,
+    );
   }
   const maxPrefix = family === "inet" ? 32 : 128;
   if (prefixlen > maxPrefix) throw new HostRequestError("invalid", `Invalid address "${text}": the prefix length must be 0-${maxPrefix}`);
@@ -52,11 +58,15 @@ export const BOND_MODES = ["balance-rr", "active-backup", "balance-xor", "broadc
 export type BondMode = (typeof BOND_MODES)[number];
 
 export function validateVlanId(id: number): number {
-  if (!Number.isInteger(id) || id < 1 || id > 4094) throw new HostRequestError("invalid", `Invalid VLAN id ${id}: it must be a whole number from 1 to 4094`);
+  if (!Number.isInteger(id) || id < 1 || id > 4094) {
+    throw new HostRequestError("invalid", `Invalid VLAN id ${id}: it must be a whole number from 1 to 4094`);
+  }
   return id;
 }
 
 export function validateBondMode(mode: string): BondMode {
-  if (!(BOND_MODES as readonly string[]).includes(mode)) throw new HostRequestError("invalid", `Invalid bond mode "${mode}": use one of ${BOND_MODES.join(", ")}`);
+  if (!(BOND_MODES as readonly string[]).includes(mode)) {
+    throw new HostRequestError("invalid", `Invalid bond mode "${mode}": use one of ${BOND_MODES.join(", ")}`);
+  }
   return mode as BondMode;
 }

@@ -88,8 +88,15 @@ export type IpLinkEntry = z.infer<typeof ipLinkEntrySchema>;
 export function toDevice(entry: IpLinkEntry, netns: string | null, driver: DriverInfo | null): Device {
   const addresses: DeviceAddress[] = [];
   for (const address of entry.addr_info) {
-    if ((address.family !== "inet" && address.family !== "inet6") || address.local === undefined || address.prefixlen === undefined) continue;
-    addresses.push({ family: address.family, local: canonicalIp(address.local), prefixlen: address.prefixlen, scope: address.scope ?? null });
+    if ((address.family !== "inet" && address.family !== "inet6") || address.local === undefined || address.prefixlen === undefined) {
+      continue;
+    }
+    addresses.push({
+      family: address.family,
+      local: canonicalIp(address.local),
+      prefixlen: address.prefixlen,
+      scope: address.scope ?? null,
+    });
   }
   // Drivers without a range report 0/0 (loopback); that is "unknown", not "nothing allowed".
   const reportsRange = (entry.max_mtu ?? 0) > 0;

@@ -1,7 +1,7 @@
 import { HostRequestError } from "../host-errors.ts";
 import { describePlace, requireNamespace } from "../network-namespace.ts";
 import { validateDeviceName } from "./device-input.ts";
-import { ipLinkListSchema, toDevice, type Device } from "./device-model.ts";
+import { type Device, ipLinkListSchema, toDevice } from "./device-model.ts";
 import { readDriverInfo } from "./ethtool-driver.ts";
 import { explainFailure, runIp } from "./run-ip.ts";
 

@@ -5,9 +5,9 @@ import { createDevice } from "./create-device.ts";
 import { formatCidr } from "./device-input.ts";
 import type { Device } from "./device-model.ts";
 import { setDeviceMaster, setDeviceUp } from "./link-changes.ts";
-import { deviceNotFound, listDevices, placeOf, type DeviceTarget } from "./list-devices.ts";
+import { deviceNotFound, type DeviceTarget, listDevices, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
-import { SOFT_DEVICE_KINDS, type DeviceSettings, type SoftDeviceKind, type SoftDeviceSpec } from "./soft-device-spec.ts";
+import { type DeviceSettings, SOFT_DEVICE_KINDS, type SoftDeviceKind, type SoftDeviceSpec } from "./soft-device-spec.ts";
 import type { UndoRecord } from "./undo-records.ts";
 
 /**
@@ -23,7 +23,13 @@ export async function removeDevice(input: DeviceTarget): Promise<UndoRecord> {
   const spec = specOf(device, netns);
   const peer = spec.kind === "veth" ? devices.find((candidate) => candidate.name === spec.peer) : undefined;
   await changeWithIp(netns, ["link", "delete", "dev", device.name], `remove device "${device.name}"`);
-  return { action: "recreate-device", netns, spec, settings: settingsOf(device, devices), peerSettings: peer ? settingsOf(peer, devices) : null };
+  return {
+    action: "recreate-device",
+    netns,
+    spec,
+    settings: settingsOf(device, devices),
+    peerSettings: peer ? settingsOf(peer, devices) : null,
+  };
 }
 
 /** Carries out a `recreate-device` undo record. */
@@ -38,13 +44,19 @@ function specOf(device: Device, netns: string | null): SoftDeviceSpec {
   const refuse = (why: string) => new HostRequestError("invalid", `Cannot remove device "${device.name}" ${describePlace(netns)}: ${why}`);
   const kind = device.kind as SoftDeviceKind | null;
   if (kind === null) throw refuse("it is not a soft device");
-  if (!SOFT_DEVICE_KINDS.includes(kind)) throw refuse(`${kind} devices cannot be rebuilt by an undo (only ${SOFT_DEVICE_KINDS.join(", ")})`);
+  if (!SOFT_DEVICE_KINDS.includes(kind)) {
+    throw refuse(`${kind} devices cannot be rebuilt by an undo (only ${SOFT_DEVICE_KINDS.join(", ")})`);
+  }
   switch (kind) {
     case "bridge":
     case "dummy":
       return { kind, name: device.name };
     case "veth":
-      if (!device.link) throw refuse("its veth peer is in another namespace, so an undo could not rebuild the pair; remove the end that was created instead");
+      if (!device.link) {
+        throw refuse(
+          "its veth peer is in another namespace, so an undo could not rebuild the pair; remove the end that was created instead",
+        );
+      }
       return { kind, name: device.name, peer: device.link };
     case "vlan":
       if (!device.link || typeof device.kindData?.id !== "number") throw refuse("the kernel does not report its parent and VLAN id");

@@ -1,5 +1,5 @@
 import { CommandFailedError, runChecked, runCommand, type RunResult } from "../command-runner.ts";
-import { HostRequestError, type HostErrorReason } from "../host-errors.ts";
+import { type HostErrorReason, HostRequestError } from "../host-errors.ts";
 import { describePlace } from "../network-namespace.ts";
 
 /** Bound for one `ip`, `ethtool` or sysctl call: they answer in milliseconds unless the host is stuck. */

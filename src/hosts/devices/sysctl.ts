@@ -2,10 +2,9 @@ import { MAX_SYSCTL_VALUE_LENGTH, sysctlKeySchema, sysctlValueSchema } from "../
 import { CommandFailedError, type RunResult } from "../command-runner.ts";
 import { HostRequestError } from "../host-errors.ts";
 import { describePlace } from "../network-namespace.ts";
-import { placeOf, type DevicePlace } from "./list-devices.ts";
+import { type DevicePlace, placeOf } from "./list-devices.ts";
 import { explainFailure, runInPlace } from "./run-ip.ts";
 import type { UndoRecord } from "./undo-records.ts";
-
 
 export interface SysctlTarget extends DevicePlace {
   /** "net.ipv4.ip_forward", or with slashes ("net/ipv4/conf/eth0.100/forwarding") when a segment holds a dot. */
@@ -18,7 +17,10 @@ export interface SysctlTarget extends DevicePlace {
  */
 export function sysctlPath(key: string): string {
   if (!sysctlKeySchema.safeParse(key).success) {
-    throw new HostRequestError("invalid", `Invalid sysctl key "${key}": expected dotted names such as net.ipv4.ip_forward, or slashes when a name holds a dot`);
+    throw new HostRequestError(
+      "invalid",
+      `Invalid sysctl key "${key}": expected dotted names such as net.ipv4.ip_forward, or slashes when a name holds a dot`,
+    );
   }
   return `/proc/sys/${(key.includes("/") ? key.split("/") : key.split(".")).join("/")}`;
 }
@@ -36,7 +38,10 @@ export async function setSysctl(input: SysctlTarget & { value: string }): Promis
   const netns = placeOf(input);
   const { value } = input;
   if (!sysctlValueSchema.safeParse(value).success) {
-    throw new HostRequestError("invalid", `Invalid value for sysctl "${input.key}": one line of at most ${MAX_SYSCTL_VALUE_LENGTH} characters without NUL bytes`);
+    throw new HostRequestError(
+      "invalid",
+      `Invalid value for sysctl "${input.key}": one line of at most ${MAX_SYSCTL_VALUE_LENGTH} characters without NUL bytes`,
+    );
   }
   const previous = await readSysctl({ netns, key: input.key });
   // tee writes its stdin to the file: the value never passes through a shell.
@@ -49,6 +54,11 @@ function sysctlFailure(result: RunResult, key: string, netns: string | null, doi
   const { stderr } = result;
   if (/No such file/.test(stderr)) return new HostRequestError("not-found", `Cannot find sysctl "${key}" ${describePlace(netns)}`);
   if (/Is a directory/.test(stderr)) return new HostRequestError("invalid", `Sysctl "${key}" is a group of settings, not one setting`);
-  if (/Invalid argument/.test(stderr)) return new HostRequestError("invalid", `Cannot set sysctl "${key}" ${describePlace(netns)}: the kernel refused the value (Invalid argument)`);
+  if (/Invalid argument/.test(stderr)) {
+    return new HostRequestError(
+      "invalid",
+      `Cannot set sysctl "${key}" ${describePlace(netns)}: the kernel refused the value (Invalid argument)`,
+    );
+  }
   return explainFailure(new CommandFailedError(result), `${doing} sysctl "${key}" ${describePlace(netns)}`);
 }

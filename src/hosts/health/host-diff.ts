@@ -24,7 +24,9 @@ export function diffHostSnapshots(baseline: HostSnapshot, now: HostSnapshot, lab
   const since = `since the host was idle at ${new Date(baseline.takenAt).toISOString()}`;
 
   const before = new Set(baseline.namespaces);
-  for (const name of now.namespaces) if (!before.has(name) && !isLabNamespace(name, labs)) add("namespace", name, `network namespace created ${since}`);
+  for (const name of now.namespaces) {
+    if (!before.has(name) && !isLabNamespace(name, labs)) add("namespace", name, `network namespace created ${since}`);
+  }
 
   const keptLinks = Object.keys(now.links).filter((name) => name in baseline.links && !isLabLink(name, labs));
   for (const [name, kind] of Object.entries(now.links)) {

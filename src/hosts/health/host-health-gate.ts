@@ -53,7 +53,10 @@ export class HostHealthGate {
     const differences: HostDifference[] = [];
     const checked: string[] = [];
     if (request.sessionId !== null && this.mode !== "off") {
-      differences.push(...(await cleanSessionProcesses(request.sessionId)), ...cleanSessionFiles(this.#uploads.get(request.sessionId) ?? []));
+      differences.push(
+        ...(await cleanSessionProcesses(request.sessionId)),
+        ...cleanSessionFiles(this.#uploads.get(request.sessionId) ?? []),
+      );
       this.#uploads.delete(request.sessionId);
       checked.push("processes", "files");
     }

@@ -20,11 +20,20 @@ const IP_TIMEOUT_MS = 30_000;
 const AUTOMATIC_ROUTE_PROTOCOLS = new Set(["kernel", "ra", "dhcp", "redirect"]);
 
 export async function takeHostSnapshot(now: number): Promise<HostSnapshot> {
-  const [links, addresses, routes4, routes6] = await Promise.all([ipJson(["-d", "link", "show"]), ipJson(["addr", "show"]), ipJson(["-4", "route", "show", "table", "main"]), ipJson(["-6", "route", "show", "table", "main"])]);
+  const [links, addresses, routes4, routes6] = await Promise.all([
+    ipJson(["-d", "link", "show"]),
+    ipJson(["addr", "show"]),
+    ipJson(["-4", "route", "show", "table", "main"]),
+    ipJson(["-6", "route", "show", "table", "main"]),
+  ]);
   return {
     takenAt: now,
     namespaces: namedNamespaces(),
-    links: Object.fromEntries(links.map((link) => [String(link.ifname), String((link.linkinfo as { info_kind?: string } | undefined)?.info_kind ?? link.link_type ?? "")])),
+    links: Object.fromEntries(
+      links.map((
+        link,
+      ) => [String(link.ifname), String((link.linkinfo as { info_kind?: string } | undefined)?.info_kind ?? link.link_type ?? "")]),
+    ),
     addresses: Object.fromEntries(addresses.map((link) => [String(link.ifname), staticAddresses(link.addr_info)])),
     routes: [...routes4, ...routes6].filter((route) => !AUTOMATIC_ROUTE_PROTOCOLS.has(String(route.protocol ?? ""))).map(routeEntry),
     sysctls: readWatchedSysctls(),
@@ -46,7 +55,13 @@ function staticAddresses(info: unknown): string[] {
 }
 
 function routeEntry(route: Record<string, unknown>): { key: string; dev: string | null } {
-  const parts = [String(route.dst), route.gateway ? `via ${route.gateway}` : "", route.dev ? `dev ${route.dev}` : "", route.type ? `type ${route.type}` : "", route.metric !== undefined ? `metric ${route.metric}` : ""];
+  const parts = [
+    String(route.dst),
+    route.gateway ? `via ${route.gateway}` : "",
+    route.dev ? `dev ${route.dev}` : "",
+    route.type ? `type ${route.type}` : "",
+    route.metric !== undefined ? `metric ${route.metric}` : "",
+  ];
   return { key: parts.filter(Boolean).join(" "), dev: route.dev ? String(route.dev) : null };
 }
 

@@ -23,7 +23,12 @@ export async function cleanSessionProcesses(sessionId: string): Promise<HostDiff
   for (let waited = 0; waited < KILL_SETTLE_MS && found.some((pid) => statFields(pid)); waited += KILL_POLL_MS) await delay(KILL_POLL_MS);
   return found.map((pid) => {
     const killed = statFields(pid) === null;
-    return { kind: "process", name: `${pid} ${names.get(pid)}`, detail: killed ? "left running by a job of the session; killed" : "left running by a job of the session; could not be killed", cleaned: killed };
+    return {
+      kind: "process",
+      name: `${pid} ${names.get(pid)}`,
+      detail: killed ? "left running by a job of the session; killed" : "left running by a job of the session; could not be killed",
+      cleaned: killed,
+    };
   });
 }
 

@@ -8,7 +8,14 @@ import { join } from "node:path";
  * come and go with their interfaces and are covered by the link check; so are counters and keys
  * that change on their own (`net.netfilter`), and kernel.* (not the network's, and partly volatile).
  */
-const WATCHED_FOLDERS = ["net/core", "net/ipv4", "net/ipv4/conf/all", "net/ipv4/conf/default", "net/ipv6/conf/all", "net/ipv6/conf/default"];
+const WATCHED_FOLDERS = [
+  "net/core",
+  "net/ipv4",
+  "net/ipv4/conf/all",
+  "net/ipv4/conf/default",
+  "net/ipv6/conf/all",
+  "net/ipv6/conf/default",
+];
 const PROC_SYS = "/proc/sys";
 
 /** key (dotted, as `sysctl` names it) → value, for every readable watched sysctl. */

@@ -35,7 +35,9 @@ export class JobOutputLog {
       this.#listener(chunk);
     } catch (error) {
       this.#listener = undefined;
-      this.listenerError = `The output listener threw at chunk ${chunk.seq} and was detached: ${error instanceof Error ? error.message : String(error)}`;
+      this.listenerError = `The output listener threw at chunk ${chunk.seq} and was detached: ${
+        error instanceof Error ? error.message : String(error)
+      }`;
     }
   }
 

@@ -1,8 +1,8 @@
 import { HostRequestError } from "../host-errors.ts";
 import type { OutputListener } from "./job-output.ts";
 import type { JobResult } from "./job-result.ts";
-import { parseJobSpec, type JobRequest, type JobSpec } from "./job-spec.ts";
-import { startJob, type Job, type JobStatus, type KillOutcome, type StartJobOptions } from "./start-job.ts";
+import { type JobRequest, type JobSpec, parseJobSpec } from "./job-spec.ts";
+import { type Job, type JobStatus, type KillOutcome, startJob, type StartJobOptions } from "./start-job.ts";
 
 /** How long a health check waits for a session's jobs to die of the kill the broker sent. */
 const SETTLE_BOUND_MS = 10_000;

@@ -49,7 +49,8 @@ export function jobResultFromRun(spec: JobSpec, run: RunResult, times: JobTimes,
     signal: run.signal,
     passed: !run.timedOut && (spec.expectFailure ? failed : succeeded),
     stdout: run.stdout + markerFor("stdout", run.truncated.stdout, spec.maxOutputBytes),
-    stderr: run.stderr + markerFor("stderr", run.truncated.stderr, spec.maxOutputBytes) + (run.unkilled.length > 0 ? unkilledMarker(run.unkilled) : ""),
+    stderr: run.stderr + markerFor("stderr", run.truncated.stderr, spec.maxOutputBytes) +
+      (run.unkilled.length > 0 ? unkilledMarker(run.unkilled) : ""),
     truncated: run.truncated,
     ...json,
     timedOut: run.timedOut,
@@ -87,7 +88,9 @@ export function markerFor(stream: "stdout" | "stderr", cutBytes: number, limit: 
 }
 
 function parseStdout(stdout: string, cutBytes: number, limit: number): { result: unknown; resultError: string | null } {
-  if (cutBytes > 0) return { result: null, resultError: `stdout is not complete JSON: it was cut after ${limit} bytes (${cutBytes} more bytes)` };
+  if (cutBytes > 0) {
+    return { result: null, resultError: `stdout is not complete JSON: it was cut after ${limit} bytes (${cutBytes} more bytes)` };
+  }
   if (!stdout.trim()) return { result: null, resultError: "stdout is empty, expected JSON" };
   try {
     return { result: JSON.parse(stdout), resultError: null };

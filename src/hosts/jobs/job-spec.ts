@@ -23,7 +23,10 @@ export const jobSpecSchema = z
     description: jobFields.description.optional(),
   })
   .strict()
-  .refine((spec) => (spec.argv === undefined) !== (spec.shell === undefined), { message: "give exactly one of argv or shell", path: ["argv"] })
+  .refine((spec) => (spec.argv === undefined) !== (spec.shell === undefined), {
+    message: "give exactly one of argv or shell",
+    path: ["argv"],
+  })
   .refine((spec) => spec.background || spec.timeoutMs !== undefined, { message: "a foreground job needs timeoutMs", path: ["timeoutMs"] });
 
 /** A job request as sent (defaults not yet applied). */

@@ -1,12 +1,12 @@
 import { statSync } from "node:fs";
 import { constants } from "node:os";
-import { systemClock, type Clock } from "../../clock.ts";
-import { startCommand, type RunningCommand } from "../command-runner.ts";
+import { type Clock, systemClock } from "../../clock.ts";
+import { type RunningCommand, startCommand } from "../command-runner.ts";
 import { HostRequestError } from "../host-errors.ts";
 import { requireNamespace } from "../network-namespace.ts";
-import { JobOutputLog, unkilledMarker, type OutputChunk, type OutputListener } from "./job-output.ts";
-import { jobResultFromError, jobResultFromRun, markerFor, type JobResult } from "./job-result.ts";
-import { jobArgv, parseJobSpec, type JobRequest, type JobSpec } from "./job-spec.ts";
+import { JobOutputLog, type OutputChunk, type OutputListener, unkilledMarker } from "./job-output.ts";
+import { type JobResult, jobResultFromError, jobResultFromRun, markerFor } from "./job-result.ts";
+import { jobArgv, type JobRequest, type JobSpec, parseJobSpec } from "./job-spec.ts";
 
 export interface RunningJobStatus {
   id: string;
@@ -103,9 +103,15 @@ export function startJob(request: JobRequest, options: StartJobOptions = {}): Jo
       },
     outputSince: (seq) => log.since(seq),
     kill(signal = "SIGKILL") {
-      if (!Object.hasOwn(constants.signals, signal)) throw new HostRequestError("invalid", `Unknown signal "${signal}": use a name such as SIGTERM, SIGINT or SIGKILL`);
-      if (result || !command || command.finished) return { delivered: false, message: `Job "${spec.id}" has already finished; nothing was signalled` };
-      if (!command.kill(signal as NodeJS.Signals)) return { delivered: false, message: `Job "${spec.id}" has no processes left to signal; it is finishing` };
+      if (!Object.hasOwn(constants.signals, signal)) {
+        throw new HostRequestError("invalid", `Unknown signal "${signal}": use a name such as SIGTERM, SIGINT or SIGKILL`);
+      }
+      if (result || !command || command.finished) {
+        return { delivered: false, message: `Job "${spec.id}" has already finished; nothing was signalled` };
+      }
+      if (!command.kill(signal as NodeJS.Signals)) {
+        return { delivered: false, message: `Job "${spec.id}" has no processes left to signal; it is finishing` };
+      }
       return { delivered: true, message: `Sent ${signal} to every process of job "${spec.id}" (process group ${command.pid})` };
     },
   };

@@ -69,7 +69,16 @@ export function listNamespaces(): Set<string> {
 
 export async function readHostLinks(bounds: Bounds): Promise<Map<string, HostLink>> {
   const links = await readIpJson<IpLinkJson>(["-d", "link", "show"], bounds);
-  return new Map(links.map((link) => [link.ifname, { name: link.ifname, kind: link.linkinfo?.info_kind ?? null, master: link.master ?? null, peerInNamespace: link.link_netnsid !== undefined }]));
+  return new Map(
+    links.map((
+      link,
+    ) => [link.ifname, {
+      name: link.ifname,
+      kind: link.linkinfo?.info_kind ?? null,
+      master: link.master ?? null,
+      peerInNamespace: link.link_netnsid !== undefined,
+    }]),
+  );
 }
 
 export async function readHostFacts(bounds: Bounds): Promise<HostFacts> {
@@ -89,7 +98,7 @@ function addressPrefixes(interfaces: readonly IpAddrJson[]): UsedPrefix[] {
       if (info.family === "inet6" && info.scope === "link") return [];
       const parsed = parseIpPrefix(`${info.local}/${info.prefixlen}`);
       return parsed ? [{ prefix: parsed.prefix, owner: `address ${info.local}/${info.prefixlen} on ${entry.ifname}` }] : [];
-    }),
+    })
   );
 }
 

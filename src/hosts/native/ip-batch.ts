@@ -1,4 +1,4 @@
-import { lastLines, type RunResult, runChecked, runCommand } from "../command-runner.ts";
+import { lastLines, runChecked, runCommand, type RunResult } from "../command-runner.ts";
 
 /**
  * Many `ip` operations in one process (`ip -batch -`): deploying a 10-node lab is a handful of

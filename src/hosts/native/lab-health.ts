@@ -15,18 +15,28 @@ export async function nativeLabProblem(record: LabRecord, timeoutMs: number): Pr
   if (record.state !== "deployed") return null;
   const present = listNamespaces();
   const missingNamespaces = record.namespaces.filter((namespace) => !present.has(namespace));
-  if (missingNamespaces.length > 0) return `namespace${plural(missingNamespaces)} ${missingNamespaces.join(", ")} ${missingNamespaces.length === 1 ? "is" : "are"} gone (${LIKELY_CAUSE})`;
+  if (missingNamespaces.length > 0) {
+    return `namespace${plural(missingNamespaces)} ${missingNamespaces.join(", ")} ${
+      missingNamespaces.length === 1 ? "is" : "are"
+    } gone (${LIKELY_CAUSE})`;
+  }
 
   const links = await readHostLinks({ timeoutMs });
   const missingLinks = [...record.hostInterfaces, ...record.ownedBridges].filter((name) => !links.has(name));
-  if (missingLinks.length > 0) return `host interface${plural(missingLinks)} ${missingLinks.join(", ")} ${missingLinks.length === 1 ? "is" : "are"} gone`;
+  if (missingLinks.length > 0) {
+    return `host interface${plural(missingLinks)} ${missingLinks.join(", ")} ${missingLinks.length === 1 ? "is" : "are"} gone`;
+  }
 
   for (const node of record.nodes) {
     let names: Set<string>;
     try {
-      names = new Set((await readIpJson<{ ifname: string }>(["-n", node.namespace, "link", "show"], { timeoutMs })).map((link) => link.ifname));
+      names = new Set(
+        (await readIpJson<{ ifname: string }>(["-n", node.namespace, "link", "show"], { timeoutMs })).map((link) => link.ifname),
+      );
     } catch (error) {
-      return `namespace ${node.namespace} of node ${node.name} cannot be entered (${LIKELY_CAUSE}): ${error instanceof Error ? error.message : String(error)}`;
+      return `namespace ${node.namespace} of node ${node.name} cannot be entered (${LIKELY_CAUSE}): ${
+        error instanceof Error ? error.message : String(error)
+      }`;
     }
     const missing = node.interfaces.filter((name) => !names.has(name));
     if (missing.length > 0) return `node ${node.name} lacks interface${plural(missing)} ${missing.join(", ")}`;

@@ -29,7 +29,9 @@ interface IpAddrJson {
 
 export async function inspectLab(record: LabRecord, timeoutMs: number): Promise<LabNode[]> {
   const present = listNamespaces();
-  const interfaces = await Promise.all(record.nodes.map((node) => (present.has(node.namespace) ? namespaceInterfaces(node.namespace, timeoutMs) : null)));
+  const interfaces = await Promise.all(
+    record.nodes.map((node) => (present.has(node.namespace) ? namespaceInterfaces(node.namespace, timeoutMs) : null)),
+  );
   return record.nodes.map((node, index) => labNode(record, node, interfaces[index] ?? null));
 }
 
@@ -63,7 +65,10 @@ async function namespaceInterfaces(namespace: string, timeoutMs: number): Promis
 
 function labNode(record: LabRecord, node: NodeRecord, interfaces: InterfaceState[] | null): LabNode {
   const state = interfaces ? "running" : "missing";
-  const withPrefix = (address: string | null, subnet: string | null) => (address && subnet ? `${address}/${parseIpPrefix(subnet)!.prefix.bits}` : "N/A");
+  const withPrefix = (
+    address: string | null,
+    subnet: string | null,
+  ) => (address && subnet ? `${address}/${parseIpPrefix(subnet)!.prefix.bits}` : "N/A");
   const raw: Record<string, unknown> = {
     lab_name: record.instanceName,
     labPath: record.topologyPath,
@@ -95,7 +100,14 @@ function labNode(record: LabRecord, node: NodeRecord, interfaces: InterfaceState
     interfaces: interfaces ?? [],
     exec: node.exec.map((result) => ({ cmd: result.argv, "return-code": result.returnCode, stdout: result.stdout, stderr: result.stderr })),
   };
-  return { name: node.name, kind: node.netlab?.device ?? "linux", state, mgmtIpv4: node.mgmtIpv4, mgmtIpv6: node.mgmtIpv6, raw: node.netlab ? { ...raw, ...netlabView(node.netlab) } : raw };
+  return {
+    name: node.name,
+    kind: node.netlab?.device ?? "linux",
+    state,
+    mgmtIpv4: node.mgmtIpv4,
+    mgmtIpv6: node.mgmtIpv6,
+    raw: node.netlab ? { ...raw, ...netlabView(node.netlab) } : raw,
+  };
 }
 
 /** What `netlab inspect` gives clients for a node: its netlab data and the Ansible variables of its device. */

@@ -56,7 +56,9 @@ export function planLab(input: PlanInput): LabPlan {
     if (takenNamespaces.has(namespace)) throw new TopologyError(`nodes.${node}`, `namespace "${namespace}" already exists on this host`);
   }
   const mgmt = planMgmtAddressing(topology.mgmt, topology.nodes, usedPrefixes(input));
-  const hostEndpoints = topology.links.flatMap((link) => (link.type === "veth" ? link.endpoints : [])).filter((endpoint) => endpoint.placement !== "namespace");
+  const hostEndpoints = topology.links.flatMap((link) => (link.type === "veth" ? link.endpoints : [])).filter((endpoint) =>
+    endpoint.placement !== "namespace"
+  );
   checkHostInterfacesFree(hostEndpoints, input);
   const tag = chooseTag(input, hostEndpoints);
   const mgmtBridge = topology.mgmt.bridge ?? mgmtBridgeName(tag);
@@ -67,7 +69,9 @@ export function planLab(input: PlanInput): LabPlan {
   const newBridges = bridgeNodes.filter((bridge) => bridge.owned).map((bridge) => bridge.name);
   const batches = buildBatches({ topology, namespaces, mgmt, mgmtBridge, tag, newBridges, stubKind: input.stubKind, random: input.random });
   const labDir = dirname(input.topologyPath);
-  const frrRecords = new Map(linuxNodes.flatMap((node, index) => (node.frr ? [[node.name, frrRecord(frrPathspace(tag, node.name, index), labDir)] as const] : [])));
+  const frrRecords = new Map(
+    linuxNodes.flatMap((node, index) => (node.frr ? [[node.name, frrRecord(frrPathspace(tag, node.name, index), labDir)] as const] : [])),
+  );
 
   const record: LabRecord = {
     version: LAB_RECORD_VERSION,
@@ -102,14 +106,18 @@ export function planLab(input: PlanInput): LabPlan {
       frr: frrRecords.get(node.name) ?? null,
     })),
   };
-  const execs = linuxNodes.map((node) => execPlan(node, namespaces.get(node.name)!, input, batches.nodeInterfaces.get(node.name)!.length, frrRecords.get(node.name)?.binDir));
+  const execs = linuxNodes.map((node) =>
+    execPlan(node, namespaces.get(node.name)!, input, batches.nodeInterfaces.get(node.name)!.length, frrRecords.get(node.name)?.binDir)
+  );
   const frr = [...frrRecords].map(([node, frr]) => ({ node, namespace: namespaces.get(node)!, frr, files: input.frrFiles.get(node)! }));
   return { record, hostBatch: batches.hostBatch, namespaceBatches: batches.namespaceBatches, execs, frr };
 }
 
 function usedPrefixes(input: PlanInput): UsedPrefix[] {
   const labPrefixes = input.otherLabs.flatMap((lab) =>
-    [lab.mgmt.ipv4Subnet, lab.mgmt.ipv6Subnet].flatMap((subnet) => (subnet ? [{ prefix: parseIpPrefix(subnet)!.prefix, owner: `management subnet of native lab "${lab.instanceName}"` }] : [])),
+    [lab.mgmt.ipv4Subnet, lab.mgmt.ipv6Subnet].flatMap((
+      subnet,
+    ) => (subnet ? [{ prefix: parseIpPrefix(subnet)!.prefix, owner: `management subnet of native lab "${lab.instanceName}"` }] : []))
   );
   return [...input.host.usedPrefixes, ...labPrefixes];
 }
@@ -126,7 +134,11 @@ function checkHostInterfacesFree(endpoints: readonly LinkEndpoint[], input: Plan
 
 /** A random tag no host interface, other lab or name in this topology already uses. */
 function chooseTag(input: PlanInput, hostEndpoints: readonly LinkEndpoint[]): string {
-  const names = [...input.host.links.keys(), ...hostEndpoints.map((endpoint) => endpoint.interface), ...input.topology.nodes.map((node) => node.name)];
+  const names = [
+    ...input.host.links.keys(),
+    ...hostEndpoints.map((endpoint) => endpoint.interface),
+    ...input.topology.nodes.map((node) => node.name),
+  ];
   const otherTags = new Set(input.otherLabs.map((lab) => lab.tag));
   for (let attempt = 0; attempt < TAG_ATTEMPTS; attempt++) {
     const tag = newLabTag(input.random);
@@ -139,13 +151,24 @@ function chooseTag(input: PlanInput, hostEndpoints: readonly LinkEndpoint[]): st
 /** containerlab requires bridge nodes to exist; the native runtime creates a missing one and owns only that. */
 function bridgeOwnership(node: TopologyNode, input: PlanInput): { name: string; owned: boolean } {
   const existing = input.host.links.get(node.name);
-  if (existing && existing.kind !== "bridge") throw new TopologyError(`nodes.${node.name}`, `"${node.name}" exists on this host but is a ${existing.kind ?? "plain"} interface, not a bridge`);
+  if (existing && existing.kind !== "bridge") {
+    throw new TopologyError(
+      `nodes.${node.name}`,
+      `"${node.name}" exists on this host but is a ${existing.kind ?? "plain"} interface, not a bridge`,
+    );
+  }
   const plannedByOtherLab = input.otherLabs.some((lab) => lab.ownedBridges.includes(node.name));
   return { name: node.name, owned: !existing && !plannedByOtherLab };
 }
 
 /** containerlab's magic variables, CLAB_INTFS as the linux kind sets it, and an FRR node's own vtysh first on PATH. */
-function execPlan(node: TopologyNode, namespace: string, input: PlanInput, interfaceCount: number, frrBinDir: string | undefined): NodeExecPlan {
+function execPlan(
+  node: TopologyNode,
+  namespace: string,
+  input: PlanInput,
+  interfaceCount: number,
+  frrBinDir: string | undefined,
+): NodeExecPlan {
   const labDir = join(dirname(input.topologyPath), `clab-${input.instanceName}`);
   const substitutions: [string, string][] = [
     ["__clabNodeName__", node.name],
@@ -155,5 +178,11 @@ function execPlan(node: TopologyNode, namespace: string, input: PlanInput, inter
   ];
   const commands = node.exec.map((command) => substitutions.reduce((text, [variable, value]) => text.replaceAll(variable, value), command));
   const path: Record<string, string> = frrBinDir ? { PATH: `${frrBinDir}:${NODE_PATH}` } : {};
-  return { node: node.name, namespace, commands, env: { CLAB_INTFS: String(interfaceCount), ...path, ...node.env }, failureAllowed: node.execFailureAllowed };
+  return {
+    node: node.name,
+    namespace,
+    commands,
+    env: { CLAB_INTFS: String(interfaceCount), ...path, ...node.env },
+    failureAllowed: node.execFailureAllowed,
+  };
 }

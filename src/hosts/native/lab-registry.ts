@@ -84,7 +84,9 @@ export class LabRegistry {
         continue;
       }
       bounds.signal?.throwIfAborted();
-      if (performance.now() > deadline) throw new Error(`timed out after ${bounds.timeoutMs} ms waiting for ${lockPath}, held by process ${holder}`);
+      if (performance.now() > deadline) {
+        throw new Error(`timed out after ${bounds.timeoutMs} ms waiting for ${lockPath}, held by process ${holder}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
   }
@@ -112,7 +114,11 @@ export class LabRegistry {
 function parseRecord(text: string, instanceName: string): LabRecord {
   const record = JSON.parse(text) as LabRecord;
   if (record.version !== LAB_RECORD_VERSION || record.instanceName !== instanceName) {
-    throw new Error(`native lab record for "${instanceName}" has version ${String(record.version)} or another instance name; expected version ${LAB_RECORD_VERSION}`);
+    throw new Error(
+      `native lab record for "${instanceName}" has version ${
+        String(record.version)
+      } or another instance name; expected version ${LAB_RECORD_VERSION}`,
+    );
   }
   return record;
 }

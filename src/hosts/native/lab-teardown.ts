@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { OutputSink } from "../lab-runtime.ts";
 import { frrFolders } from "./frr/frr-paths.ts";
-import { type HostLink, hostInterfaceExists, listNamespaces, readHostLinks } from "./host-facts.ts";
+import { hostInterfaceExists, type HostLink, listNamespaces, readHostLinks } from "./host-facts.ts";
 import { batchLine, runIpBatch } from "./ip-batch.ts";
 import type { LabRecord } from "./lab-record.ts";
 
@@ -26,18 +26,27 @@ export async function tearDownLab(record: LabRecord, output: OutputSink, timeout
 
   const pids = await namespacePids(namespaces, remaining());
   for (const pid of pids) killProcess(pid);
-  if (pids.length) output({ stream: "info", text: `Killed ${pids.length} process(es) left in the namespaces of ${record.instanceName}: ${pids.join(", ")}` });
+  if (pids.length) {
+    output({
+      stream: "info",
+      text: `Killed ${pids.length} process(es) left in the namespaces of ${record.instanceName}: ${pids.join(", ")}`,
+    });
+  }
 
   const links = await readHostLinks({ timeoutMs: remaining() });
   const keptBridges = bridgesInUseByOthers(record, links);
-  for (const [bridge, ports] of keptBridges) output({ stream: "info", text: `Leaving bridge ${bridge} in place: other ports use it (${ports.join(", ")})` });
+  for (const [bridge, ports] of keptBridges) {
+    output({ stream: "info", text: `Leaving bridge ${bridge} in place: other ports use it (${ports.join(", ")})` });
+  }
   await runIpBatch(
     namespaces.map((namespace) => batchLine("netns", "del", namespace)),
     { force: true, timeoutMs: remaining() },
   );
   const vanishing = record.hostInterfaces.filter((name) => links.get(name)?.peerInNamespace);
   await waitUntil(() => !vanishing.some(hostInterfaceExists), Math.min(deadline, performance.now() + NAMESPACE_CLEANUP_MS));
-  const leftInterfaces = [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(hostInterfaceExists);
+  const leftInterfaces = [...record.hostInterfaces, ...record.ownedBridges.filter((name) => !keptBridges.has(name))].filter(
+    hostInterfaceExists,
+  );
   await runIpBatch(
     leftInterfaces.map((name) => batchLine("link", "del", "dev", name)),
     { force: true, timeoutMs: remaining() },

@@ -1,6 +1,17 @@
 import { TopologyError } from "../../topology/topology-error.ts";
 import type { MgmtFamily, MgmtNetwork, TopologyNode } from "../../topology/containerlab-model.ts";
-import { addressInPrefix, formatIpAddress, formatIpPrefix, type IpFamily, type IpPrefix, isBoundaryAddress, parseIpAddress, parseIpPrefix, prefixContains, prefixesOverlap } from "../../topology/ip-prefix.ts";
+import {
+  addressInPrefix,
+  formatIpAddress,
+  formatIpPrefix,
+  type IpFamily,
+  type IpPrefix,
+  isBoundaryAddress,
+  parseIpAddress,
+  parseIpPrefix,
+  prefixContains,
+  prefixesOverlap,
+} from "../../topology/ip-prefix.ts";
 import type { UsedPrefix } from "./host-facts.ts";
 
 /** Where a lab's management subnet comes from when the topology gives none: /24s from 172.20.20.0 (containerlab's default) to 172.31.255.0. */
@@ -33,7 +44,9 @@ export function planMgmtAddressing(mgmt: MgmtNetwork, nodes: readonly TopologyNo
   return {
     ipv4: { subnet: ipv4.subnet, gateway: gatewayOf(ipv4.subnet, ipv4.settings) },
     ipv6: ipv6 && { subnet: ipv6.subnet, gateway: gatewayOf(ipv6.subnet, ipv6.settings) },
-    addresses: new Map(managed.map((node) => [node.name, { ipv4: ipv4Addresses.get(node.name)!, ipv6: ipv6Addresses?.get(node.name) ?? null }])),
+    addresses: new Map(
+      managed.map((node) => [node.name, { ipv4: ipv4Addresses.get(node.name)!, ipv6: ipv6Addresses?.get(node.name) ?? null }]),
+    ),
   };
 }
 
@@ -42,7 +55,10 @@ function checkedFamily(family: IpFamily, settings: MgmtFamily, used: readonly Us
   const clash = used.find((entry) => prefixesOverlap(entry.prefix, subnet));
   if (clash) {
     const implied = settings.origin === "default" ? ` (containerlab's default, implied by pinned mgmt-ipv${family} addresses)` : "";
-    throw new TopologyError(`mgmt.ipv${family}-subnet`, `${settings.subnet}${implied} is already in use on this host: ${clash.owner}; choose another subnet, or leave mgmt.ipv${family}-subnet out to get a free one`);
+    throw new TopologyError(
+      `mgmt.ipv${family}-subnet`,
+      `${settings.subnet}${implied} is already in use on this host: ${clash.owner}; choose another subnet, or leave mgmt.ipv${family}-subnet out to get a free one`,
+    );
   }
   return { settings, subnet };
 }
@@ -52,14 +68,22 @@ function freePoolSubnet(used: readonly UsedPrefix[]): IpPrefix {
     const candidate: IpPrefix = { family: 4, network, bits: 24 };
     if (!used.some((entry) => prefixesOverlap(entry.prefix, candidate))) return candidate;
   }
-  throw new TopologyError("mgmt.ipv4-subnet", `no free /24 is left between ${formatIpPrefix(POOL_FIRST)} and ${formatIpPrefix(POOL_LAST)} on this host; set one explicitly`);
+  throw new TopologyError(
+    "mgmt.ipv4-subnet",
+    `no free /24 is left between ${formatIpPrefix(POOL_FIRST)} and ${formatIpPrefix(POOL_LAST)} on this host; set one explicitly`,
+  );
 }
 
 function gatewayOf(subnet: IpPrefix, settings: MgmtFamily | null): string {
   return settings?.gateway ?? formatIpAddress(addressInPrefix(subnet, 1n));
 }
 
-function assignAddresses(family: IpFamily, subnet: IpPrefix, settings: MgmtFamily | null, nodes: [string, string | null][]): Map<string, string> {
+function assignAddresses(
+  family: IpFamily,
+  subnet: IpPrefix,
+  settings: MgmtFamily | null,
+  nodes: [string, string | null][],
+): Map<string, string> {
   const gateway = parseIpAddress(gatewayOf(subnet, settings))!.value;
   const taken = new Set<bigint>([gateway]);
   for (const [, pinned] of nodes) if (pinned) taken.add(parseIpAddress(pinned)!.value);
@@ -73,7 +97,12 @@ function assignAddresses(family: IpFamily, subnet: IpPrefix, settings: MgmtFamil
     }
     const isFree = (value: bigint) => !taken.has(value) && !isBoundaryAddress(subnet, { family, value });
     while (prefixContains(pool, { family, value: next }) && !isFree(next)) next++;
-    if (!prefixContains(pool, { family, value: next })) throw new TopologyError(`mgmt.ipv${family}-${settings?.range ? "range" : "subnet"}`, `${formatIpPrefix(pool)} has no free address left for node ${name}`);
+    if (!prefixContains(pool, { family, value: next })) {
+      throw new TopologyError(
+        `mgmt.ipv${family}-${settings?.range ? "range" : "subnet"}`,
+        `${formatIpPrefix(pool)} has no free address left for node ${name}`,
+      );
+    }
     taken.add(next);
     assigned.set(name, formatIpAddress({ family, value: next }));
   }

@@ -63,16 +63,38 @@ export class NativeRuntime implements LabRuntime {
     const { topology, notes, netlab } = readTopology(await readFile(topologyPath, "utf8"), spec);
     for (const note of notes) output({ stream: "info", text: `Note: ${note}` });
     const stubKind = topology.links.some((link) => link.type === "dummy") ? await this.#detectStubKind(remaining(), signal) : "dummy";
-    const frrFiles = new Map(topology.nodes.flatMap((node) => (node.frr ? [[node.name, loadFrrFiles(node.frr, dirname(topologyPath))] as const] : [])));
-    if (stubKind === "ifb") output({ stream: "info", text: "Note: dummy links are created as ifb devices: this kernel has no dummy driver" });
+    const frrFiles = new Map(
+      topology.nodes.flatMap((node) => (node.frr ? [[node.name, loadFrrFiles(node.frr, dirname(topologyPath))] as const] : [])),
+    );
+    if (stubKind === "ifb") {
+      output({ stream: "info", text: "Note: dummy links are created as ifb devices: this kernel has no dummy driver" });
+    }
 
     const plan = await this.#registry.withLock(
       async () => {
-        if (this.#registry.read(spec.instanceName)) throw new Error(`native lab "${spec.instanceName}" is already deployed on this host; destroy it first`);
+        if (this.#registry.read(spec.instanceName)) {
+          throw new Error(`native lab "${spec.instanceName}" is already deployed on this host; destroy it first`);
+        }
         const host = await readHostFacts({ timeoutMs: remaining(), signal });
         const otherLabs = this.#registry.list();
-        const planned = planLab({ topology, labId: spec.labId, instanceName: spec.instanceName, topologyPath, host, otherLabs, stubKind, frrFiles, random: this.#random, now: this.#now() });
-        if (netlab) planned.record.nodes = planned.record.nodes.map((node) => ({ ...node, netlab: netlab.nodes.find((candidate) => candidate.name === node.name)! }));
+        const planned = planLab({
+          topology,
+          labId: spec.labId,
+          instanceName: spec.instanceName,
+          topologyPath,
+          host,
+          otherLabs,
+          stubKind,
+          frrFiles,
+          random: this.#random,
+          now: this.#now(),
+        });
+        if (netlab) {
+          planned.record.nodes = planned.record.nodes.map((node) => ({
+            ...node,
+            netlab: netlab.nodes.find((candidate) => candidate.name === node.name)!,
+          }));
+        }
         // Recorded before anything exists: a crash from here on leaves a lab that destroy can still find.
         this.#registry.write(planned.record);
         return planned;
@@ -82,12 +104,22 @@ export class NativeRuntime implements LabRuntime {
 
     try {
       const { record } = plan;
-      output({ stream: "info", text: `Creating lab ${spec.instanceName}: ${record.namespaces.length} namespaces, ${topology.links.length} links, management ${record.mgmt.ipv4Subnet} on bridge ${record.mgmt.bridge}` });
+      output({
+        stream: "info",
+        text:
+          `Creating lab ${spec.instanceName}: ${record.namespaces.length} namespaces, ${topology.links.length} links, management ${record.mgmt.ipv4Subnet} on bridge ${record.mgmt.bridge}`,
+      });
       await runIpBatch(plan.hostBatch, { timeoutMs: remaining(), signal });
-      await Promise.all(plan.namespaceBatches.map((batch) => runIpBatch(batch.lines, { namespace: batch.namespace, timeoutMs: remaining(), signal })));
+      await Promise.all(
+        plan.namespaceBatches.map((batch) => runIpBatch(batch.lines, { namespace: batch.namespace, timeoutMs: remaining(), signal })),
+      );
       await startFrrInstances(plan.frr, output, { deadline, signal });
       const execResults = await runNodeExecs(plan.execs, output, { deadline, signal });
-      const deployed: LabRecord = { ...record, state: "deployed", nodes: record.nodes.map((node) => ({ ...node, exec: execResults.get(node.name) ?? [] })) };
+      const deployed: LabRecord = {
+        ...record,
+        state: "deployed",
+        nodes: record.nodes.map((node) => ({ ...node, exec: execResults.get(node.name) ?? [] })),
+      };
       this.#registry.write(deployed);
       const nodes = await inspectLab(deployed, remaining());
       output({ stream: "info", text: `Lab ${spec.instanceName} deployed in ${Math.round(performance.now() - started)} ms` });
@@ -138,7 +170,13 @@ export class NativeRuntime implements LabRuntime {
     const record = this.#registry.read(spec.instanceName);
     if (!record) throw new Error(`native lab "${spec.instanceName}" is not deployed on this host`);
     const found = record.nodes.find((candidate) => candidate.name === node);
-    if (!found) throw new Error(`native lab "${spec.instanceName}" has no linux node "${node}" (nodes: ${record.nodes.map((candidate) => candidate.name).join(", ")})`);
+    if (!found) {
+      throw new Error(
+        `native lab "${spec.instanceName}" has no linux node "${node}" (nodes: ${
+          record.nodes.map((candidate) => candidate.name).join(", ")
+        })`,
+      );
+    }
     return nodeCommandPrefix(found);
   }
 
@@ -176,5 +214,7 @@ function readTopology(text: string, spec: LabSpec): ParsedTopology & { netlab?: 
 }
 
 function checkInstanceName(instanceName: string): void {
-  if (!INSTANCE_NAME.test(instanceName)) throw new Error(`instance name "${instanceName}" must start with a letter or digit and hold only letters, digits, "-", "." and "_"`);
+  if (!INSTANCE_NAME.test(instanceName)) {
+    throw new Error(`instance name "${instanceName}" must start with a letter or digit and hold only letters, digits, "-", "." and "_"`);
+  }
 }

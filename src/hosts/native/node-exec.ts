@@ -34,7 +34,11 @@ export interface ExecBounds {
   signal: AbortSignal;
 }
 
-export async function runNodeExecs(execs: readonly NodeExecPlan[], output: OutputSink, bounds: ExecBounds): Promise<Map<string, ExecResult[]>> {
+export async function runNodeExecs(
+  execs: readonly NodeExecPlan[],
+  output: OutputSink,
+  bounds: ExecBounds,
+): Promise<Map<string, ExecResult[]>> {
   // Settled, not raced: a failed deploy is torn down, and no node's command may still be running then.
   const settled = await Promise.allSettled(execs.map(async (plan) => [plan.node, await runNodeCommands(plan, output, bounds)] as const));
   const failures = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as Error] : []));
@@ -55,16 +59,34 @@ async function runNodeCommands(plan: NodeExecPlan, output: OutputSink, bounds: E
       leftovers: "keep",
     });
     if (run.timedOut || run.aborted) {
-      throw new Error(`exec command ${JSON.stringify(command)} on node ${plan.node} ${run.timedOut ? "did not finish before the deploy timeout" : "was aborted"}`);
+      throw new Error(
+        `exec command ${JSON.stringify(command)} on node ${plan.node} ${
+          run.timedOut ? "did not finish before the deploy timeout" : "was aborted"
+        }`,
+      );
     }
     const verb = run.code === 0 ? "Executed command" : "Failed to execute command";
-    output({ stream: run.code === 0 ? "info" : "stderr", node: plan.node, text: `${verb} node=${plan.node} command=${JSON.stringify(command)} rc=${run.code}` });
+    output({
+      stream: run.code === 0 ? "info" : "stderr",
+      node: plan.node,
+      text: `${verb} node=${plan.node} command=${JSON.stringify(command)} rc=${run.code}`,
+    });
     for (const [stream, text] of [["stdout", run.stdout], ["stderr", run.stderr]] as const) {
       for (const line of text.split("\n").slice(0, -1)) output({ stream, node: plan.node, text: line });
     }
-    results.push({ command, argv, returnCode: run.code, stdout: run.stdout.slice(-KEPT_OUTPUT_CHARS), stderr: run.stderr.slice(-KEPT_OUTPUT_CHARS) });
+    results.push({
+      command,
+      argv,
+      returnCode: run.code,
+      stdout: run.stdout.slice(-KEPT_OUTPUT_CHARS),
+      stderr: run.stderr.slice(-KEPT_OUTPUT_CHARS),
+    });
     if (run.code !== 0 && !plan.failureAllowed) {
-      throw new Error(`exec command ${JSON.stringify(command)} on node ${plan.node} exited with code ${run.code} (label the node ${EXEC_FAILURE_LABEL}: allow to let it fail)`);
+      throw new Error(
+        `exec command ${
+          JSON.stringify(command)
+        } on node ${plan.node} exited with code ${run.code} (label the node ${EXEC_FAILURE_LABEL}: allow to let it fail)`,
+      );
     }
   }
   return results;

@@ -40,7 +40,10 @@ const NODE_SYSCTLS = { "net.ipv4.ip_forward": "1", "net.ipv6.conf.all.disable_ip
 export function buildBatches(input: BatchInput): LabBatches {
   const batches: LabBatches = {
     hostBatch: [...input.namespaces.values()].map((namespace) => batchLine("netns", "add", namespace)),
-    namespaceBatches: [...input.namespaces.values()].map((namespace) => ({ namespace, lines: [batchLine("link", "set", "dev", "lo", "up")] })),
+    namespaceBatches: [...input.namespaces.values()].map((namespace) => ({
+      namespace,
+      lines: [batchLine("link", "set", "dev", "lo", "up")],
+    })),
     mgmtPorts: [],
     nodeInterfaces: new Map([...input.namespaces.keys()].map((node) => [node, []])),
   };
@@ -62,14 +65,35 @@ function addManagement(input: BatchInput, batches: LabBatches): void {
   const mtu = topology.mgmt.mtu === null ? [] : ["mtu", String(topology.mgmt.mtu)];
   batches.hostBatch.push(batchLine("link", "add", "name", mgmtBridge, "up", ...mtu, "type", "bridge"));
   batches.hostBatch.push(batchLine("address", "add", `${mgmt.ipv4.gateway}/${mgmt.ipv4.subnet.bits}`, "dev", mgmtBridge));
-  if (mgmt.ipv6) batches.hostBatch.push(batchLine("address", "add", `${mgmt.ipv6.gateway}/${mgmt.ipv6.subnet.bits}`, "dev", mgmtBridge, "nodad"));
+  if (mgmt.ipv6) {
+    batches.hostBatch.push(batchLine("address", "add", `${mgmt.ipv6.gateway}/${mgmt.ipv6.subnet.bits}`, "dev", mgmtBridge, "nodad"));
+  }
   for (const node of topology.nodes) {
     const addresses = mgmt.addresses.get(node.name);
     const namespace = input.namespaces.get(node.name);
     if (!addresses || !namespace) continue;
     const port = mgmtPortName(input.tag, batches.mgmtPorts.length);
     batches.mgmtPorts.push(port);
-    batches.hostBatch.push(batchLine("link", "add", "name", port, "up", "master", mgmtBridge, ...mtu, "type", "veth", "peer", "name", "eth0", "netns", namespace, ...mtu));
+    batches.hostBatch.push(
+      batchLine(
+        "link",
+        "add",
+        "name",
+        port,
+        "up",
+        "master",
+        mgmtBridge,
+        ...mtu,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        namespace,
+        ...mtu,
+      ),
+    );
     const lines = namespaceLines(batches, namespace);
     lines.push(batchLine("link", "set", "dev", "eth0", "up"));
     lines.push(batchLine("address", "add", `${addresses.ipv4}/${mgmt.ipv4.subnet.bits}`, "dev", "eth0"));
@@ -95,15 +119,54 @@ function addLinks(input: BatchInput, batches: LabBatches): void {
   for (const link of input.topology.links) {
     const mtu = ["mtu", String(link.mtu)];
     if (link.type === "dummy") {
-      batches.hostBatch.push(batchLine("link", "add", "name", link.endpoint.interface, ...placement(link.endpoint), ...mtu, "address", mac(link.endpoint), "up", "type", input.stubKind));
+      batches.hostBatch.push(
+        batchLine(
+          "link",
+          "add",
+          "name",
+          link.endpoint.interface,
+          ...placement(link.endpoint),
+          ...mtu,
+          "address",
+          mac(link.endpoint),
+          "up",
+          "type",
+          input.stubKind,
+        ),
+      );
       batches.nodeInterfaces.get(link.endpoint.node)!.push(link.endpoint.interface);
       continue;
     }
     // Only the end created first can be brought up (and enslaved) at once: prefer a host-side end there.
-    const [first, second] = link.endpoints[0].placement === "namespace" && link.endpoints[1].placement !== "namespace" ? [link.endpoints[1], link.endpoints[0]] : link.endpoints;
+    const [first, second] = link.endpoints[0].placement === "namespace" && link.endpoints[1].placement !== "namespace"
+      ? [link.endpoints[1], link.endpoints[0]]
+      : link.endpoints;
     const peerNamespace = second.placement === "namespace" ? placement(second) : [];
-    batches.hostBatch.push(batchLine("link", "add", "name", first.interface, ...placement(first), ...mtu, "address", mac(first), "up", "type", "veth", "peer", "name", second.interface, ...peerNamespace, ...mtu, "address", mac(second)));
-    for (const endpoint of [first, second]) if (endpoint.placement === "namespace") batches.nodeInterfaces.get(endpoint.node)!.push(endpoint.interface);
+    batches.hostBatch.push(
+      batchLine(
+        "link",
+        "add",
+        "name",
+        first.interface,
+        ...placement(first),
+        ...mtu,
+        "address",
+        mac(first),
+        "up",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        second.interface,
+        ...peerNamespace,
+        ...mtu,
+        "address",
+        mac(second),
+      ),
+    );
+    for (const endpoint of [first, second]) {
+      if (endpoint.placement === "namespace") batches.nodeInterfaces.get(endpoint.node)!.push(endpoint.interface);
+    }
     const bringUp = batchLine("link", "set", "dev", second.interface, "up", ...(second.placement === "namespace" ? [] : placement(second)));
     if (second.placement === "namespace") namespaceLines(batches, input.namespaces.get(second.node)!).push(bringUp);
     else peersInHost.push(bringUp);

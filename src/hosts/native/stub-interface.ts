@@ -9,7 +9,10 @@ import { batchLine, IpBatchError, runIpBatch } from "./ip-batch.ts";
 export type StubInterfaceKind = "dummy" | "ifb";
 
 /** Creates and deletes a dummy interface named `probeName` to learn whether the kernel has the driver. */
-export async function detectStubInterfaceKind(probeName: string, bounds: { timeoutMs: number; signal?: AbortSignal }): Promise<StubInterfaceKind> {
+export async function detectStubInterfaceKind(
+  probeName: string,
+  bounds: { timeoutMs: number; signal?: AbortSignal },
+): Promise<StubInterfaceKind> {
   try {
     await runIpBatch([batchLine("link", "add", "name", probeName, "type", "dummy"), batchLine("link", "del", "dev", probeName)], bounds);
     return "dummy";

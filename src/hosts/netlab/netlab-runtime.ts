@@ -32,7 +32,12 @@ export class NetlabRuntime implements LabRuntime {
     if (existsSync(join(spec.workDir, NETLAB_LOCK))) await this.destroy(spec, output);
     writeLabMarker(spec, this.name);
     const multilab = spec.multilabId === undefined ? [] : ["--plugin", "multilab", "-s", `defaults.multilab.id=${spec.multilabId}`];
-    await this.#tool.run(`netlab up of lab ${spec.instanceName}`, ["up", ...multilab, spec.topologyFile], { cwd: spec.workDir, timeoutMs: spec.timeoutMs, output, signal });
+    await this.#tool.run(`netlab up of lab ${spec.instanceName}`, ["up", ...multilab, spec.topologyFile], {
+      cwd: spec.workDir,
+      timeoutMs: spec.timeoutMs,
+      output,
+      signal,
+    });
     return this.inspect(spec);
   }
 
@@ -40,11 +45,30 @@ export class NetlabRuntime implements LabRuntime {
     const call = { cwd: spec.workDir, timeoutMs: this.#tool.queryTimeoutMs };
     // Status first: without a running lab `netlab inspect` would transform ./topology.yml and describe a lab that does not exist.
     const statusAction = `netlab status of lab ${spec.instanceName}`;
-    const statuses = parseNodeStatuses(await this.#tool.runAllowingExitCode(statusAction, ["status", "--format", "json"], call), statusAction);
-    const listed = await this.#tool.runJson(nodesData, `netlab inspect nodes of lab ${spec.instanceName}`, ["inspect", "-q", "--format", "json", "nodes"], call);
+    const statuses = parseNodeStatuses(
+      await this.#tool.runAllowingExitCode(statusAction, ["status", "--format", "json"], call),
+      statusAction,
+    );
+    const listed = await this.#tool.runJson(nodesData, `netlab inspect nodes of lab ${spec.instanceName}`, [
+      "inspect",
+      "-q",
+      "--format",
+      "json",
+      "nodes",
+    ], call);
     const names = Object.keys(listed);
-    const singles = await mapConcurrently(names, INSPECT_CONCURRENCY, (node) =>
-      this.#tool.runJson(nodeData, `netlab inspect --node ${node} of lab ${spec.instanceName}`, ["inspect", "-q", "--node", node, "--format", "json"], call),
+    const singles = await mapConcurrently(
+      names,
+      INSPECT_CONCURRENCY,
+      (node) =>
+        this.#tool.runJson(nodeData, `netlab inspect --node ${node} of lab ${spec.instanceName}`, [
+          "inspect",
+          "-q",
+          "--node",
+          node,
+          "--format",
+          "json",
+        ], call),
     );
     return names.map((node, index) => netlabLabNode(node, listed[node]!, singles[index]!, statuses[node]));
   }
@@ -60,7 +84,9 @@ export class NetlabRuntime implements LabRuntime {
     if (existsSync(lock) || existsSync(snapshot)) {
       const action = `netlab down of lab ${spec.instanceName}`;
       const result = await this.#tool.run(action, ["down", "--cleanup"], { cwd: spec.workDir, timeoutMs: spec.timeoutMs, output });
-      if (existsSync(lock) || existsSync(snapshot)) throw new LabToolError(action, result, `netlab exited 0 but the lab is still in place (${NETLAB_LOCK} remains in ${spec.workDir})`);
+      if (existsSync(lock) || existsSync(snapshot)) {
+        throw new LabToolError(action, result, `netlab exited 0 but the lab is still in place (${NETLAB_LOCK} remains in ${spec.workDir})`);
+      }
     }
     removeLabMarker(spec.workDir);
   }
@@ -68,7 +94,10 @@ export class NetlabRuntime implements LabRuntime {
   /** Instances in netlab's status file (any state) whose folder is one of our marked work dirs. */
   async listRunning(): Promise<RunningInstance[]> {
     const action = "netlab status --all";
-    const labs = parseAllLabs(await this.#tool.runAllowingExitCode(action, ["status", "--all", "--format", "json"], { timeoutMs: this.#tool.queryTimeoutMs }), action);
+    const labs = parseAllLabs(
+      await this.#tool.runAllowingExitCode(action, ["status", "--all", "--format", "json"], { timeoutMs: this.#tool.queryTimeoutMs }),
+      action,
+    );
     return Object.values(labs).flatMap((lab) => {
       const marker = ownedLabMarker(this.#labsRoot, lab.dir, this.name);
       return marker ? [{ instanceName: marker.instanceName, labId: marker.labId }] : [];

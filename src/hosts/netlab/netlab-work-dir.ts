@@ -8,7 +8,19 @@ export const NETLAB_LOCK = "netlab.lock";
 export const NETLAB_SNAPSHOT = "netlab.snapshot.pickle";
 export const CLAB_CONFIG = "clab.yml";
 
-const GENERATED = new Set([CLAB_CONFIG, "clab_files", "ansible.cfg", "hosts.yml", "group_vars", "host_vars", "config", "node_files", "netlab.snapshot.yml", NETLAB_SNAPSHOT, NETLAB_LOCK]);
+const GENERATED = new Set([
+  CLAB_CONFIG,
+  "clab_files",
+  "ansible.cfg",
+  "hosts.yml",
+  "group_vars",
+  "host_vars",
+  "config",
+  "node_files",
+  "netlab.snapshot.yml",
+  NETLAB_SNAPSHOT,
+  NETLAB_LOCK,
+]);
 
 /**
  * A topology stored under a name netlab generates would be overwritten by `netlab up` or deleted
@@ -17,6 +29,9 @@ const GENERATED = new Set([CLAB_CONFIG, "clab_files", "ansible.cfg", "hosts.yml"
 export function refuseGeneratedFileName(topologyFile: string): void {
   const top = topologyFile.split("/")[0]!;
   if (GENERATED.has(top) || top.startsWith("clab-")) {
-    throw new TopologyError("topologyFile", `${topologyFile} collides with what netlab generates or deletes in the lab folder; upload the topology under another name`);
+    throw new TopologyError(
+      "topologyFile",
+      `${topologyFile} collides with what netlab generates or deletes in the lab folder; upload the topology under another name`,
+    );
   }
 }

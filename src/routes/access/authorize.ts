@@ -42,22 +42,41 @@ export function authorize(engine: EngineContext, anonymous: AnonymousPolicy): Mi
 
 function authenticateClient(engine: EngineContext, secret: string | null, anonymous: AnonymousPolicy): Principal {
   if (secret === null) {
-    if (anonymous === "none") throw new UnauthorizedError("This broker needs a token: send Authorization: Bearer TOKEN (or HTTP Basic with the token as password)");
+    if (anonymous === "none") {
+      throw new UnauthorizedError("This broker needs a token: send Authorization: Bearer TOKEN (or HTTP Basic with the token as password)");
+    }
     return { kind: "anonymous", role: anonymous === "read" ? "viewer" : "user" };
   }
   const token = engine.tokens.authenticate(secret, engine.clock.now());
   if (!token) throw new UnauthorizedError("The token is unknown, revoked or expired");
-  return { kind: "token", tokenId: token.id, name: token.name, role: token.role, maxPriority: token.maxPriority, maxWalltimeMs: token.maxWalltimeMs };
+  return {
+    kind: "token",
+    tokenId: token.id,
+    name: token.name,
+    role: token.role,
+    maxPriority: token.maxPriority,
+    maxWalltimeMs: token.maxWalltimeMs,
+  };
 }
 
-async function checkRule(c: Parameters<MiddlewareHandler>[0], engine: EngineContext, principal: Principal, rule: RoleRule, params: Record<string, string>): Promise<void> {
+async function checkRule(
+  c: Parameters<MiddlewareHandler>[0],
+  engine: EngineContext,
+  principal: Principal,
+  rule: RoleRule,
+  params: Record<string, string>,
+): Promise<void> {
   const role = rule.access === "owner" ? "user" : rule.access;
   if (!hasRole(principal, role)) throw new ForbiddenError(`This needs the ${role} role; the caller is ${describe(principal)}`);
   if (rule.access === "owner") await checkOwnership(c, engine, principal, rule.of, params);
 }
 
 function describe(principal: Principal): string {
-  return principal.kind === "token" ? `"${principal.name}" (${principal.role})` : principal.kind === "anonymous" ? `anonymous (${principal.role})` : actorName(principal);
+  return principal.kind === "token"
+    ? `"${principal.name}" (${principal.role})`
+    : principal.kind === "anonymous"
+    ? `anonymous (${principal.role})`
+    : actorName(principal);
 }
 
 /** Path parameters of the route the request matched (middleware runs before the route's own parsing). */

@@ -14,7 +14,9 @@ export function refuseCrossSiteRequests(publicUrl: string | undefined): Middlewa
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header("origin");
     if (origin === undefined) {
-      if (c.req.header("sec-fetch-site") === "cross-site") throw new ForbiddenError("Cross-site request refused: a browser sent it from another site");
+      if (c.req.header("sec-fetch-site") === "cross-site") {
+        throw new ForbiddenError("Cross-site request refused: a browser sent it from another site");
+      }
       return next();
     }
     // The request URL's host is the Host header the browser sent.

@@ -4,7 +4,7 @@ import { TOKEN_ROLES } from "../../../db/schema.ts";
 import { actorName, type Principal } from "../../engine/access/principal.ts";
 import { UnauthorizedError } from "../../engine/errors.ts";
 import type { Api } from "../api.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { TOKEN_COOKIE } from "./credentials.ts";
@@ -14,7 +14,12 @@ const postLogin = createRoute({
   path: "/v1/login",
   tags: ["tokens"],
   summary: "Dashboard login: a valid token becomes an HttpOnly, SameSite=Strict cookie that authenticates this browser's /v1 calls",
-  request: { body: { content: { "application/json": { schema: z.object({ token: z.string().min(1).max(200) }).strict().openapi("Login") } }, required: true } },
+  request: {
+    body: {
+      content: { "application/json": { schema: z.object({ token: z.string().min(1).max(200) }).strict().openapi("Login") } },
+      required: true,
+    },
+  },
   responses: { 204: { description: "Logged in: the cookie is set" }, ...problemResponses(400, 401, 403) },
 });
 
@@ -33,7 +38,9 @@ export const WhoamiSchema = z
     role: z.enum(TOKEN_ROLES),
     expires_at: IsoTimeSchema.nullable(),
     max_priority: z.number().int().nullable().openapi({ description: "Highest session priority allowed (null: any)" }),
-    max_walltime_s: z.number().nullable().openapi({ description: "Longest walltime allowed, and whether reservations are (null with a user role: no reservations)" }),
+    max_walltime_s: z.number().nullable().openapi({
+      description: "Longest walltime allowed, and whether reservations are (null with a user role: no reservations)",
+    }),
   })
   .openapi("Whoami");
 
@@ -46,8 +53,16 @@ const getWhoami = createRoute({
 });
 
 export function registerLoginRoutes(api: Api, { engine }: RouteDeps, cookieSecure: (url: string) => boolean): void {
-  api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", { type: "http", scheme: "bearer", description: "An API token (labbroker token create)" });
-  api.openAPIRegistry.registerComponent("securitySchemes", "apiTokenAsPassword", { type: "http", scheme: "basic", description: "Any user name, the API token as password (Remote Lab clients)" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (labbroker token create)",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiTokenAsPassword", {
+    type: "http",
+    scheme: "basic",
+    description: "Any user name, the API token as password (Remote Lab clients)",
+  });
   api.openapi(postLogin, (c) => {
     const secret = c.req.valid("json").token;
     if (!engine.tokens.authenticate(secret, engine.clock.now())) throw new UnauthorizedError("The token is unknown, revoked or expired");

@@ -12,7 +12,13 @@ import type { OwnedResource } from "./access-rules.ts";
  * Refuses what the principal may not act on with the 404 an unknown id gets, so that another
  * owner's ids confirm nothing. An id that does not exist is left to the handler (its own 404).
  */
-export async function checkOwnership(c: Context, engine: EngineContext, principal: Principal, resource: OwnedResource, params: Record<string, string>): Promise<void> {
+export async function checkOwnership(
+  c: Context,
+  engine: EngineContext,
+  principal: Principal,
+  resource: OwnedResource,
+  params: Record<string, string>,
+): Promise<void> {
   const owners = await ownersOf(c, engine, resource, params);
   if (owners && !owners.some((owner) => mayActFor(principal, owner))) throw notFound(c, resource, params);
 }
@@ -25,7 +31,12 @@ export async function ownedSession(engine: EngineContext, principal: Principal, 
 }
 
 /** The owners whose principals may act on the resource; null when it does not exist. */
-async function ownersOf(c: Context, engine: EngineContext, resource: OwnedResource, params: Record<string, string>): Promise<(string | null)[] | null> {
+async function ownersOf(
+  c: Context,
+  engine: EngineContext,
+  resource: OwnedResource,
+  params: Record<string, string>,
+): Promise<(string | null)[] | null> {
   const sessionOwner = async (id: string) => (await orNull(findSession(engine, id)))?.ownerId ?? null;
   switch (resource.kind) {
     case "session-header": {

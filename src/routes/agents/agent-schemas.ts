@@ -17,17 +17,24 @@ export const RegisterAgentBodySchema = z
     labels: LabelsSchema.default({}),
     runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().max(100).nullable() }).strict()).max(RUNTIMES.length),
     capacity: z.number().int().min(1).max(200).default(1),
-    inventory: z.record(z.string(), z.unknown()).default({}).openapi({ description: "Kernel, architecture, CPU, memory, interfaces with their addresses" }),
+    inventory: z.record(z.string(), z.unknown()).default({}).openapi({
+      description: "Kernel, architecture, CPU, memory, interfaces with their addresses",
+    }),
     install_id: z
       .string()
       .regex(/^[A-Za-z0-9-]{8,64}$/, "expected 8-64 letters, digits or '-'")
       .optional()
-      .openapi({ description: "A random id the agent keeps in its work dir; another installation cannot take the name of a host that is online" }),
+      .openapi({
+        description: "A random id the agent keeps in its work dir; another installation cannot take the name of a host that is online",
+      }),
     current_agent_token: z
       .string()
       .max(200)
       .optional()
-      .openapi({ description: "The host's current agent token: registering again under a registered name needs it (or an admin's PATCH /v1/hosts/{id} {\"reenroll\": true})" }),
+      .openapi({
+        description:
+          "The host's current agent token: registering again under a registered name needs it (or an admin's PATCH /v1/hosts/{id} {\"reenroll\": true})",
+      }),
   })
   .strict()
   .openapi("RegisterAgent");
@@ -51,7 +58,6 @@ export const BearerHeaderSchema = z.object({
 
 export const AgentIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-
 export const WorkDeliverySchema = z
   .object({
     id: z.string(),
@@ -66,8 +72,12 @@ export const WorkDeliverySchema = z
 
 export const PollBodySchema = z
   .object({
-    running: z.array(z.string().min(1).max(64)).max(10_000).default([]).openapi({ description: "Work ids the agent is executing or still reporting; not redelivered" }),
-    wait_s: z.number().min(0).max(MAX_POLL_HOLD_S).default(MAX_POLL_HOLD_S).openapi({ description: "Hold the poll this long when there is no work; the host counts as alive while it is held" }),
+    running: z.array(z.string().min(1).max(64)).max(10_000).default([]).openapi({
+      description: "Work ids the agent is executing or still reporting; not redelivered",
+    }),
+    wait_s: z.number().min(0).max(MAX_POLL_HOLD_S).default(MAX_POLL_HOLD_S).openapi({
+      description: "Hold the poll this long when there is no work; the host counts as alive while it is held",
+    }),
     labs: z
       .array(
         z
@@ -75,13 +85,17 @@ export const PollBodySchema = z
             instance_name: z.string().min(1).max(253),
             lab_id: z.string().max(64).nullable(),
             runtime: z.enum(RUNTIMES),
-            problem: z.string().max(2000).nullable().optional().openapi({ description: "Set when the instance is recorded but broken on the host (a namespace or link is gone)" }),
+            problem: z.string().max(2000).nullable().optional().openapi({
+              description: "Set when the instance is recorded but broken on the host (a namespace or link is gone)",
+            }),
           })
           .strict(),
       )
       .max(1000)
       .optional()
-      .openapi({ description: "Lab instances the host's runtimes run now (sent at agent start and every few minutes), for reconciliation" }),
+      .openapi({
+        description: "Lab instances the host's runtimes run now (sent at agent start and every few minutes), for reconciliation",
+      }),
   })
   .strict()
   .openapi("AgentPoll");
@@ -94,7 +108,10 @@ export const PollResponseSchema = z
     agent_token: z
       .string()
       .optional()
-      .openapi({ description: "A new agent token (rotated when a session on this host ended): use it from now on; the old one stops working once it is used" }),
+      .openapi({
+        description:
+          "A new agent token (rotated when a session on this host ended): use it from now on; the old one stops working once it is used",
+      }),
   })
   .openapi("AgentPollResponse");
 

@@ -22,7 +22,10 @@ const getLabFiles = createRoute({
     params: z.object({ id: z.string().min(1).max(64), lab_id: z.string().min(1).max(64) }),
     headers: BearerHeaderSchema,
   },
-  responses: { 200: { description: "The files", content: { "application/json": { schema: LabBundleSchema } } }, ...problemResponses(401, 404) },
+  responses: {
+    200: { description: "The files", content: { "application/json": { schema: LabBundleSchema } } },
+    ...problemResponses(401, 404),
+  },
 });
 
 export function registerGetLabFiles(api: Api, { engine }: RouteDeps): void {

@@ -16,9 +16,16 @@ const postEvents = createRoute({
     "Per work item, events carry seq 1, 2, …; the `result` event finishes it. Resending an identical recorded event is acknowledged as a duplicate; " +
     "a gap, different content under a recorded seq, or an event after the result is 409 and nothing of the batch is applied.",
   security: [{ agentToken: [] }],
-  request: { params: AgentIdParamSchema, headers: BearerHeaderSchema, body: { content: { "application/json": { schema: AgentEventsBodySchema } }, required: true } },
+  request: {
+    params: AgentIdParamSchema,
+    headers: BearerHeaderSchema,
+    body: { content: { "application/json": { schema: AgentEventsBodySchema } }, required: true },
+  },
   responses: {
-    200: { description: "Recorded", content: { "application/json": { schema: z.object({ accepted: z.number().int(), duplicates: z.number().int() }) } } },
+    200: {
+      description: "Recorded",
+      content: { "application/json": { schema: z.object({ accepted: z.number().int(), duplicates: z.number().int() }) } },
+    },
     ...problemResponses(400, 401, 404, 409, 413, 503),
   },
 });

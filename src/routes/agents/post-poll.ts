@@ -18,8 +18,15 @@ const postPoll = createRoute({
     "Answers at once when work is queued for this host, otherwise holds up to `wait_s` seconds (25 by default); the host counts as alive while its poll is held. " +
     "Work dispatched earlier that the agent does not list in `running` is delivered again.",
   security: [{ agentToken: [] }],
-  request: { params: AgentIdParamSchema, headers: BearerHeaderSchema, body: { content: { "application/json": { schema: PollBodySchema } }, required: true } },
-  responses: { 200: { description: "Work for this host (possibly none)", content: { "application/json": { schema: PollResponseSchema } } }, ...problemResponses(400, 401, 404) },
+  request: {
+    params: AgentIdParamSchema,
+    headers: BearerHeaderSchema,
+    body: { content: { "application/json": { schema: PollBodySchema } }, required: true },
+  },
+  responses: {
+    200: { description: "Work for this host (possibly none)", content: { "application/json": { schema: PollResponseSchema } } },
+    ...problemResponses(400, 401, 404),
+  },
 });
 
 export function registerPostPoll(api: Api, { engine }: RouteDeps): void {

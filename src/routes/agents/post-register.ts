@@ -15,8 +15,7 @@ const postRegister = createRoute({
   path: "/v1/agents/register",
   tags: ["agents"],
   summary: "Enroll an agent (Authorization: Bearer <enrollment token>)",
-  description:
-    "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored. " +
+  description: "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored. " +
     "409 when another installation (another `install_id`) holds the name and its host is online.",
   security: [{ enrollmentToken: [] }],
   request: { headers: BearerHeaderSchema, body: { content: { "application/json": { schema: RegisterAgentBodySchema } }, required: true } },
@@ -31,13 +30,14 @@ export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
   api.openapi(postRegister, async (c) => {
     const body = c.req.valid("json");
     // The enrollment token was checked before the body was read (access-rules.ts); the agent acts from here on.
-    const { host, agentToken, reattached } = await asActor(`agent:${body.name}`, () => registerAgent(engine, {
-      ...body,
-      currentAgentToken: body.current_agent_token,
-      installId: body.install_id,
-      agentAddress: remoteAddress(c),
-      localAgent: isLocalAgentToken(engine, bearerSecret(c)),
-    }));
+    const { host, agentToken, reattached } = await asActor(`agent:${body.name}`, () =>
+      registerAgent(engine, {
+        ...body,
+        currentAgentToken: body.current_agent_token,
+        installId: body.install_id,
+        agentAddress: remoteAddress(c),
+        localAgent: isLocalAgentToken(engine, bearerSecret(c)),
+      }));
     return c.json({ agent_id: host.id, agent_token: agentToken, reattached, poll_timeout_s: MAX_POLL_HOLD_S }, 201);
   });
 }

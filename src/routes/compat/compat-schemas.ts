@@ -7,7 +7,10 @@ import type { Session } from "../../engine/model.ts";
 export const SessionHeaderSchema = z.object({ "x-session-id": z.string().openapi({ description: "The session id from POST /session" }) });
 
 export const CompatSessionStatusSchema = z
-  .object({ status: z.enum(["waiting", "active"]), position: z.number().int().openapi({ description: "Sessions ahead in its queue; 0 when active" }) })
+  .object({
+    status: z.enum(["waiting", "active"]),
+    position: z.number().int().openapi({ description: "Sessions ahead in its queue; 0 when active" }),
+  })
   .openapi("CompatSessionStatus");
 
 export const CompatSessionIdParamSchema = z.object({ session_id: z.string().openapi({ param: { name: "session_id", in: "path" } }) });

@@ -4,7 +4,7 @@ import type { Api } from "../api.ts";
 import { DeviceSchema, labDevices } from "../labs/lab-schemas.ts";
 import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { CompatLabStatusSchema, compatLab } from "./compat-lab.ts";
+import { compatLab, CompatLabStatusSchema } from "./compat-lab.ts";
 import { activeCompatSession, SessionHeaderSchema } from "./compat-schemas.ts";
 
 const getLab = createRoute({
@@ -13,7 +13,10 @@ const getLab = createRoute({
   tags: ["remote-lab"],
   summary: "Remote Lab: the session's lab status",
   request: { headers: SessionHeaderSchema },
-  responses: { 200: { description: "Status", content: { "application/json": { schema: CompatLabStatusSchema } } }, ...compatErrorResponses(404, 422, 423) },
+  responses: {
+    200: { description: "Status", content: { "application/json": { schema: CompatLabStatusSchema } } },
+    ...compatErrorResponses(404, 422, 423),
+  },
 });
 
 const getLabDevices = createRoute({
@@ -22,7 +25,10 @@ const getLabDevices = createRoute({
   tags: ["remote-lab"],
   summary: "Remote Lab: the running lab's devices",
   request: { headers: SessionHeaderSchema },
-  responses: { 200: { description: "Devices", content: { "application/json": { schema: z.array(DeviceSchema) } } }, ...compatErrorResponses(404, 422, 423) },
+  responses: {
+    200: { description: "Devices", content: { "application/json": { schema: z.array(DeviceSchema) } } },
+    ...compatErrorResponses(404, 422, 423),
+  },
 });
 
 export function registerCompatGetLab(api: Api, { engine }: RouteDeps): void {

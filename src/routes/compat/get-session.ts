@@ -3,7 +3,7 @@ import { touchSession } from "../../engine/sessions/touch-session.ts";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { CompatSessionIdParamSchema, CompatSessionStatusSchema, compatPosition, liveCompatSession } from "./compat-schemas.ts";
+import { compatPosition, CompatSessionIdParamSchema, CompatSessionStatusSchema, liveCompatSession } from "./compat-schemas.ts";
 
 const getCompatSession = createRoute({
   method: "get",
@@ -22,6 +22,9 @@ export function registerCompatGetSession(api: Api, { engine }: RouteDeps): void 
     const session = liveCompatSession(engine, c.req.valid("param").session_id);
     touchSession(engine, session.id);
     const ahead = session.state === "waiting" ? engine.state.queue.countAhead(session) : 0;
-    return c.json({ status: session.state === "active" ? ("active" as const) : ("waiting" as const), position: compatPosition(ahead, session) }, 200);
+    return c.json({
+      status: session.state === "active" ? ("active" as const) : ("waiting" as const),
+      position: compatPosition(ahead, session),
+    }, 200);
   });
 }

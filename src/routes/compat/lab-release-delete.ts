@@ -22,8 +22,15 @@ const deleteLabRoute = createRoute({
   path: "/lab",
   tags: ["remote-lab"],
   summary: "Remote Lab: destroy the session's lab",
-  request: { headers: SessionHeaderSchema, query: z.object({ force: z.string().optional().openapi({ description: "Destroy even while held (default true)" }) }) },
-  responses: { 202: { description: "A running lab is being destroyed" }, 204: { description: "No lab ran" }, ...compatErrorResponses(404, 409, 422, 423) },
+  request: {
+    headers: SessionHeaderSchema,
+    query: z.object({ force: z.string().optional().openapi({ description: "Destroy even while held (default true)" }) }),
+  },
+  responses: {
+    202: { description: "A running lab is being destroyed" },
+    204: { description: "No lab ran" },
+    ...compatErrorResponses(404, 409, 422, 423),
+  },
 });
 
 export function registerCompatLabReleaseDelete(api: Api, { engine }: RouteDeps): void {

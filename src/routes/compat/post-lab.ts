@@ -15,7 +15,11 @@ import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 const UploadSchema = z.object({
   topology: z.any().optional().openapi({ type: "string", format: "binary", description: "The topology (.yml or .yaml), required" }),
   reuse: z.any().optional().openapi({ type: "string", description: "Attach to a running lab with the same content (default true)" }),
-  extra_files: z.any().optional().openapi({ type: "array", items: { type: "string", format: "binary" }, description: "Files placed next to the topology; names may hold sub-folders" }),
+  extra_files: z.any().optional().openapi({
+    type: "array",
+    items: { type: "string", format: "binary" },
+    description: "Files placed next to the topology; names may hold sub-folders",
+  }),
 });
 
 const postLab = createRoute({
@@ -39,8 +43,10 @@ export function registerCompatPostLab(api: Api, { engine }: RouteDeps): void {
     const session = activeCompatSession(engine, c.req.valid("header")["x-session-id"]);
     const { upload, reuse } = await readLabUpload(c);
     const { lab, reused } = await acquireLab(engine, { session, role: null, upload, runtime: null, reuse, remoteLab: true });
-    const state = await whileSessionBusy(engine, session.id, () =>
-      waitForLabState(engine, lab, ["running", "failed", "inactive"], engine.settings.labDeployTimeoutMs + 60_000, c.req.raw.signal),
+    const state = await whileSessionBusy(
+      engine,
+      session.id,
+      () => waitForLabState(engine, lab, ["running", "failed", "inactive"], engine.settings.labDeployTimeoutMs + 60_000, c.req.raw.signal),
     );
     if (state !== "running") throw new LabOperationError(`Lab deployment failed: ${lab.error ?? `the lab is ${state}`}`);
     return c.json({ reused, devices: labDevices(lab) }, 200);

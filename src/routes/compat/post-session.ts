@@ -11,11 +11,14 @@ const postCompatSession = createRoute({
   path: "/session",
   tags: ["remote-lab"],
   summary: "Remote Lab: join the queue for one lab host",
-  description: "Asks for one host matching the broker's compat requirement (`--compat-requirement`). Position 0 means it became active at once.",
+  description:
+    "Asks for one host matching the broker's compat requirement (`--compat-requirement`). Position 0 means it became active at once.",
   responses: {
     201: {
       description: "Queued",
-      content: { "application/json": { schema: z.object({ session_id: z.string(), position: z.number().int() }).openapi("CompatNewSession") } },
+      content: {
+        "application/json": { schema: z.object({ session_id: z.string(), position: z.number().int() }).openapi("CompatNewSession") },
+      },
     },
     ...compatErrorResponses(429, 503),
   },

@@ -12,7 +12,11 @@ const PLACES = [
   {
     prefix: "/v1/sessions/{id}/hosts/{role}",
     params: z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) }),
-    query: z.object({ netns: namespaceNameSchema.optional().openapi({ description: "A network namespace of one of the session's labs, or one its jobs created (`ip netns`)" }) }),
+    query: z.object({
+      netns: namespaceNameSchema.optional().openapi({
+        description: "A network namespace of one of the session's labs, or one its jobs created (`ip netns`)",
+      }),
+    }),
     target: (params: Record<string, string>): TargetRequest => ({ role: params.role }),
   },
   {
@@ -29,8 +33,10 @@ export const CreateDeviceSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("bridge"), name: DeviceNameSchema }).strict(),
     z.object({ kind: z.literal("dummy"), name: DeviceNameSchema }).strict(),
-    z.object({ kind: z.literal("veth"), name: DeviceNameSchema, peer: DeviceNameSchema, peer_netns: namespaceNameSchema.optional() }).strict(),
-    z.object({ kind: z.literal("vlan"), name: DeviceNameSchema, parent: DeviceNameSchema, vlan_id: z.number().int().min(1).max(4094) }).strict(),
+    z.object({ kind: z.literal("veth"), name: DeviceNameSchema, peer: DeviceNameSchema, peer_netns: namespaceNameSchema.optional() })
+      .strict(),
+    z.object({ kind: z.literal("vlan"), name: DeviceNameSchema, parent: DeviceNameSchema, vlan_id: z.number().int().min(1).max(4094) })
+      .strict(),
     z.object({ kind: z.literal("bond"), name: DeviceNameSchema, mode: z.enum(BOND_MODES) }).strict(),
   ])
   .openapi("CreateDevice");
@@ -50,37 +56,122 @@ const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
   for (const place of PLACES) {
     const run = (params: Record<string, string>, query: { netns?: string }, operation: { operation: string } & Record<string, unknown>) =>
-      runHostOperation(engine, params.id!, place.target(params), "device-op", { ...operation, ...(query.netns ? { netns: query.netns } : {}) });
+      runHostOperation(engine, params.id!, place.target(params), "device-op", {
+        ...operation,
+        ...(query.netns ? { netns: query.netns } : {}),
+      });
     const device = place.params.extend({ device: DeviceNameSchema });
     const sysctl = place.params.extend({ key: sysctlKeySchema });
 
     api.openapi(
-      createRoute({ method: "get", path: `${place.prefix}/devices`, tags: ["devices"], summary: "List interfaces: state, MTU, MAC, addresses, master, driver, statistics", request: { params: place.params, query: place.query }, responses: { 200: anyJson, ...errors } }),
+      createRoute({
+        method: "get",
+        path: `${place.prefix}/devices`,
+        tags: ["devices"],
+        summary: "List interfaces: state, MTU, MAC, addresses, master, driver, statistics",
+        request: { params: place.params, query: place.query },
+        responses: { 200: anyJson, ...errors },
+      }),
       async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "list" })) as never, 200),
     );
     api.openapi(
-      createRoute({ method: "post", path: `${place.prefix}/devices`, tags: ["devices"], summary: "Create a soft device (bridge, veth pair, VLAN, dummy, bond); undone when the session ends", request: { params: place.params, query: place.query, body: { content: { "application/json": { schema: CreateDeviceSchema } }, required: true } }, responses: { 201: anyJson, ...errors } }),
+      createRoute({
+        method: "post",
+        path: `${place.prefix}/devices`,
+        tags: ["devices"],
+        summary: "Create a soft device (bridge, veth pair, VLAN, dummy, bond); undone when the session ends",
+        request: {
+          params: place.params,
+          query: place.query,
+          body: { content: { "application/json": { schema: CreateDeviceSchema } }, required: true },
+        },
+        responses: { 201: anyJson, ...errors },
+      }),
       async (c) => {
         const { peer_netns, vlan_id, ...spec } = c.req.valid("json") as Record<string, unknown>;
-        const hostSpec = { ...spec, ...(peer_netns !== undefined ? { peerNetns: peer_netns } : {}), ...(vlan_id !== undefined ? { vlanId: vlan_id } : {}) };
+        const hostSpec = {
+          ...spec,
+          ...(peer_netns !== undefined ? { peerNetns: peer_netns } : {}),
+          ...(vlan_id !== undefined ? { vlanId: vlan_id } : {}),
+        };
         return c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "create", spec: hostSpec })) as never, 201);
       },
     );
     api.openapi(
-      createRoute({ method: "patch", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Change a device: up/down, MTU, master, addresses; undone when the session ends", request: { params: device, query: place.query, body: { content: { "application/json": { schema: ChangeDeviceSchema } }, required: true } }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "change", device: c.req.valid("param").device, ...c.req.valid("json") })) as never, 200),
+      createRoute({
+        method: "patch",
+        path: `${place.prefix}/devices/{device}`,
+        tags: ["devices"],
+        summary: "Change a device: up/down, MTU, master, addresses; undone when the session ends",
+        request: {
+          params: device,
+          query: place.query,
+          body: { content: { "application/json": { schema: ChangeDeviceSchema } }, required: true },
+        },
+        responses: { 200: anyJson, ...errors },
+      }),
+      async (c) =>
+        c.json(
+          (await run(c.req.valid("param"), c.req.valid("query"), {
+            operation: "change",
+            device: c.req.valid("param").device,
+            ...c.req.valid("json"),
+          })) as never,
+          200,
+        ),
     );
     api.openapi(
-      createRoute({ method: "delete", path: `${place.prefix}/devices/{device}`, tags: ["devices"], summary: "Remove a device (recreated when the session ends)", request: { params: device, query: place.query }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "remove", device: c.req.valid("param").device })) as never, 200),
+      createRoute({
+        method: "delete",
+        path: `${place.prefix}/devices/{device}`,
+        tags: ["devices"],
+        summary: "Remove a device (recreated when the session ends)",
+        request: { params: device, query: place.query },
+        responses: { 200: anyJson, ...errors },
+      }),
+      async (c) =>
+        c.json(
+          (await run(c.req.valid("param"), c.req.valid("query"), { operation: "remove", device: c.req.valid("param").device })) as never,
+          200,
+        ),
     );
     api.openapi(
-      createRoute({ method: "get", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Read a sysctl", request: { params: sysctl, query: place.query }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key })) as never, 200),
+      createRoute({
+        method: "get",
+        path: `${place.prefix}/sysctls/{key}`,
+        tags: ["devices"],
+        summary: "Read a sysctl",
+        request: { params: sysctl, query: place.query },
+        responses: { 200: anyJson, ...errors },
+      }),
+      async (c) =>
+        c.json(
+          (await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key })) as never,
+          200,
+        ),
     );
     api.openapi(
-      createRoute({ method: "put", path: `${place.prefix}/sysctls/{key}`, tags: ["devices"], summary: "Set a sysctl (its old value comes back when the session ends)", request: { params: sysctl, query: place.query, body: { content: { "application/json": { schema: z.object({ value: sysctlValueSchema }).strict() } }, required: true } }, responses: { 200: anyJson, ...errors } }),
-      async (c) => c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "sysctl", key: c.req.valid("param").key, value: c.req.valid("json").value })) as never, 200),
+      createRoute({
+        method: "put",
+        path: `${place.prefix}/sysctls/{key}`,
+        tags: ["devices"],
+        summary: "Set a sysctl (its old value comes back when the session ends)",
+        request: {
+          params: sysctl,
+          query: place.query,
+          body: { content: { "application/json": { schema: z.object({ value: sysctlValueSchema }).strict() } }, required: true },
+        },
+        responses: { 200: anyJson, ...errors },
+      }),
+      async (c) =>
+        c.json(
+          (await run(c.req.valid("param"), c.req.valid("query"), {
+            operation: "sysctl",
+            key: c.req.valid("param").key,
+            value: c.req.valid("json").value,
+          })) as never,
+          200,
+        ),
     );
   }
 }

@@ -10,7 +10,12 @@ import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 const params = z.object({ id: z.string().min(1).max(64), role: z.string().min(1).max(32) });
-const query = z.object({ path: hostPathSchema.openapi({ description: "Absolute path on the host (lab nodes share the host's file system)", example: "/tmp/capture.pcap" }) });
+const query = z.object({
+  path: hostPathSchema.openapi({
+    description: "Absolute path on the host (lab nodes share the host's file system)",
+    example: "/tmp/capture.pcap",
+  }),
+});
 const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 export const FileWrittenSchema = z.object({ path: z.string(), size: z.number().int() });
 
@@ -20,7 +25,11 @@ const putFile = createRoute({
   path: "/v1/sessions/{id}/hosts/{role}/files",
   tags: ["devices"],
   summary: "Upload a file to a host (binary body, bounded, path-checked, written atomically)",
-  request: { params, query, body: { content: { "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) } }, required: true } },
+  request: {
+    params,
+    query,
+    body: { content: { "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) } }, required: true },
+  },
   responses: { 201: { description: "Written", content: { "application/json": { schema: FileWrittenSchema } } }, ...errors },
 });
 
@@ -30,7 +39,13 @@ const getFile = createRoute({
   tags: ["devices"],
   summary: "Download a file from a host",
   request: { params, query },
-  responses: { 200: { description: "The file", content: { "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) } } }, ...errors },
+  responses: {
+    200: {
+      description: "The file",
+      content: { "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) } },
+    },
+    ...errors,
+  },
 });
 
 export function registerFileRoutes(api: Api, { engine }: RouteDeps): void {
@@ -48,7 +63,12 @@ export function registerFileRoutes(api: Api, { engine }: RouteDeps): void {
   });
   api.openapi(getFile, async (c) => {
     const { id, role } = c.req.valid("param");
-    const read = (await runHostOperation(engine, id, { role }, "file-transfer", { operation: "download", direction: "download", path: c.req.valid("query").path, max_bytes: MAX_FILE_BYTES })) as {
+    const read = (await runHostOperation(engine, id, { role }, "file-transfer", {
+      operation: "download",
+      direction: "download",
+      path: c.req.valid("query").path,
+      max_bytes: MAX_FILE_BYTES,
+    })) as {
       content_base64: string;
     };
     return c.body(Buffer.from(read.content_base64, "base64"), 200, { "content-type": "application/octet-stream" }) as never;

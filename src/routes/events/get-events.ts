@@ -5,7 +5,14 @@ import type { BrokerEvent } from "../../engine/event-log.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, FollowQuerySchema, resumePoint, streamEvents } from "../streams/event-stream.ts";
+import {
+  EventStreamHeadersSchema,
+  EventStreamQuerySchema,
+  eventStreamResponse,
+  FollowQuerySchema,
+  resumePoint,
+  streamEvents,
+} from "../streams/event-stream.ts";
 
 const EventsQuerySchema = EventStreamQuerySchema.extend(FollowQuerySchema.shape).extend({
   session_id: z.string().min(1).max(64).optional().openapi({ description: "Only this session's events" }),
@@ -14,9 +21,15 @@ const EventsQuerySchema = EventStreamQuerySchema.extend(FollowQuerySchema.shape)
     .regex(/^[a-z][a-z0-9.-]{0,63}$/, "an event type such as lab.failed, or a family such as lab")
     .optional()
     .openapi({ description: "An event type (`lab.failed`) or a family of them (`lab`)" }),
-  tail: z.coerce.number().int().min(0).max(1000).optional().openapi({ description: "Start with the last N matching events (ignored when resuming with Last-Event-ID or last_event_id)" }),
-  since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Start with the events at or after this time (as far back as the broker's retention keeps them) instead of now" }),
-  actor: z.string().min(1).max(200).optional().openapi({ description: "Only events caused by this actor (e.g. ci-nightly, agent:lab-3, system)" }),
+  tail: z.coerce.number().int().min(0).max(1000).optional().openapi({
+    description: "Start with the last N matching events (ignored when resuming with Last-Event-ID or last_event_id)",
+  }),
+  since: z.iso.datetime({ offset: true }).optional().openapi({
+    description: "Start with the events at or after this time (as far back as the broker's retention keeps them) instead of now",
+  }),
+  actor: z.string().min(1).max(200).optional().openapi({
+    description: "Only events caused by this actor (e.g. ci-nightly, agent:lab-3, system)",
+  }),
 });
 
 /**
@@ -37,7 +50,8 @@ const getEvents = createRoute({
   method: "get",
   path: "/v1/events",
   tags: ["events"],
-  summary: "Every state change (sessions, hosts, labs, jobs, work, tokens) as server-sent events, resumable with Last-Event-ID: the audit trail (whole for admins; for others the details only of their own sessions)",
+  summary:
+    "Every state change (sessions, hosts, labs, jobs, work, tokens) as server-sent events, resumable with Last-Event-ID: the audit trail (whole for admins; for others the details only of their own sessions)",
   description:
     "Without Last-Event-ID (or `last_event_id`) the stream starts now; `tail=N` starts it with the last N matching events, `since` at a past time. " +
     "Each event names its `actor`: the token's name, `agent:<host>`, `anonymous`, or `system` for the broker's own doings (timeouts, walltimes, reservations). `?actor=` keeps one actor's events.",
@@ -56,6 +70,11 @@ export function registerGetEvents(api: Api, deps: RouteDeps): void {
       return engine.events.lastId;
     };
     const afterId = resumePoint(c.req.valid("header")["last-event-id"], query.last_event_id) ?? (await start());
-    return streamEvents(c, deps, { filter, afterId, follow: query.follow === "true", view: eventView(engine, c.get("principal")) }) as never;
+    return streamEvents(c, deps, {
+      filter,
+      afterId,
+      follow: query.follow === "true",
+      view: eventView(engine, c.get("principal")),
+    }) as never;
   });
 }

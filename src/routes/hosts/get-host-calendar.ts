@@ -32,7 +32,9 @@ const getHostCalendar = createRoute({
   request: {
     params: HostIdParamSchema,
     query: z.object({
-      from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Default now; a time in the past also lists the holds that ended since" }),
+      from: z.iso.datetime({ offset: true }).optional().openapi({
+        description: "Default now; a time in the past also lists the holds that ended since",
+      }),
       to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Default 7 days after from" }),
     }),
   },

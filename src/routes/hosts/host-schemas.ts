@@ -1,18 +1,26 @@
 import { z } from "@hono/zod-openapi";
 import { agentConnected } from "../../engine/agents/agent-liveness.ts";
 import { healthGateOf } from "../../engine/hosts/health-gate.ts";
-import { effectiveCapacity, effectiveLabels, HEALTH_STATES, HOST_STATES, type Host, hostState } from "../../engine/model.ts";
+import { effectiveCapacity, effectiveLabels, HEALTH_STATES, type Host, HOST_STATES, hostState } from "../../engine/model.ts";
 import { HEALTH_GATE_MODES } from "../../protocol/health-gate-modes.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 
 const HostHealthSchema = z
   .object({
-    state: z.enum(HEALTH_STATES).openapi({ description: "`checking` from a session's end until the agent's check reports (no new session meanwhile); `unhealthy` until an admin clears it or a re-check passes" }),
-    gate: z.enum(HEALTH_GATE_MODES).openapi({ description: "What the agent checks: `full` (processes, namespaces, links, addresses, routes, sysctls), `processes` (the session's processes only), `off`" }),
+    state: z.enum(HEALTH_STATES).openapi({
+      description:
+        "`checking` from a session's end until the agent's check reports (no new session meanwhile); `unhealthy` until an admin clears it or a re-check passes",
+    }),
+    gate: z.enum(HEALTH_GATE_MODES).openapi({
+      description:
+        "What the agent checks: `full` (processes, namespaces, links, addresses, routes, sysctls), `processes` (the session's processes only), `off`",
+    }),
     checked_at: IsoTimeSchema.nullable(),
     check_every_s: z.number().int().nullable().openapi({ description: "Periodic checks of the idle host; null: only after sessions" }),
-    report: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The last check: `clean`, `differences` (kind, name, detail, cleaned), the sessions it covered, `reason`" }),
+    report: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: "The last check: `clean`, `differences` (kind, name, detail, cleaned), the sessions it covered, `reason`",
+    }),
   })
   .openapi("HostHealth");
 
@@ -24,7 +32,9 @@ export const HostViewSchema = z
     online: z.boolean(),
     draining: z.boolean(),
     maintenance: z.boolean(),
-    labels: z.record(z.string(), z.string()).openapi({ description: "What requirements match: the agent's labels with admin overrides on top" }),
+    labels: z.record(z.string(), z.string()).openapi({
+      description: "What requirements match: the agent's labels with admin overrides on top",
+    }),
     agent_labels: z.record(z.string(), z.string()),
     admin_labels: z.record(z.string(), z.string()),
     runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().nullable() })),
@@ -37,7 +47,9 @@ export const HostViewSchema = z
     registered_at: IsoTimeSchema,
     last_seen_at: IsoTimeSchema,
     connected: z.boolean().openapi({ description: "A poll of the host's agent is held open now: the host is alive" }),
-    agent_address: z.string().nullable().openapi({ description: "The address the agent last connected from, as the broker saw it (a proxy's when it goes through one)" }),
+    agent_address: z.string().nullable().openapi({
+      description: "The address the agent last connected from, as the broker saw it (a proxy's when it goes through one)",
+    }),
     admin_reason: z.string().nullable().openapi({ description: "Why the host is draining or in maintenance" }),
     admin_reason_by: z.string().nullable().openapi({ description: "Who drained it or put it in maintenance" }),
     admin_reason_at: IsoTimeSchema.nullable().openapi({ description: "When that was set" }),
@@ -72,8 +84,16 @@ export function toHostView(host: Host): HostView {
     admin_reason: host.adminReason,
     admin_reason_by: host.adminReasonBy,
     admin_reason_at: isoTime(host.adminReasonAt),
-    health: { state: host.healthState, gate: healthGateOf(host), checked_at: isoTime(host.healthCheckedAt), check_every_s: host.healthCheckEveryS, report: host.healthReport },
+    health: {
+      state: host.healthState,
+      gate: healthGateOf(host),
+      checked_at: isoTime(host.healthCheckedAt),
+      check_every_s: host.healthCheckEveryS,
+      report: host.healthReport,
+    },
   };
 }
 
-export const HostIdParamSchema = z.object({ id: z.string().min(1).max(253).openapi({ param: { name: "id", in: "path" }, description: "Host id or name" }) });
+export const HostIdParamSchema = z.object({
+  id: z.string().min(1).max(253).openapi({ param: { name: "id", in: "path" }, description: "Host id or name" }),
+});

@@ -8,7 +8,9 @@ const listHosts = createRoute({
   path: "/v1/hosts",
   tags: ["hosts"],
   summary: "Every registered host with its state, labels, runtimes and holders",
-  responses: { 200: { description: "Hosts by name", content: { "application/json": { schema: z.object({ items: z.array(HostViewSchema) }) } } } },
+  responses: {
+    200: { description: "Hosts by name", content: { "application/json": { schema: z.object({ items: z.array(HostViewSchema) }) } } },
+  },
 });
 
 export function registerListHosts(api: Api, { engine }: RouteDeps): void {

@@ -11,7 +11,10 @@ const postHealthCheck = createRoute({
   tags: ["hosts"],
   summary: "Check the host against its idle baseline now; a pass makes an unhealthy host healthy",
   request: { params: HostIdParamSchema },
-  responses: { 202: { description: "The host, `checking` until its agent reports", content: { "application/json": { schema: HostViewSchema } } }, ...problemResponses(404, 409, 503) },
+  responses: {
+    202: { description: "The host, `checking` until its agent reports", content: { "application/json": { schema: HostViewSchema } } },
+    ...problemResponses(404, 409, 503),
+  },
 });
 
 export function registerPostHealthCheck(api: Api, { engine }: RouteDeps): void {

@@ -12,7 +12,10 @@ const postRefreshInventory = createRoute({
   tags: ["hosts"],
   summary: "Ask the host's agent to detect runtimes and inventory again",
   request: { params: HostIdParamSchema },
-  responses: { 202: { description: "Queued for the agent", content: { "application/json": { schema: WorkViewSchema } } }, ...problemResponses(404, 503) },
+  responses: {
+    202: { description: "Queued for the agent", content: { "application/json": { schema: WorkViewSchema } } },
+    ...problemResponses(404, 503),
+  },
 });
 
 export function registerPostRefreshInventory(api: Api, { engine }: RouteDeps): void {

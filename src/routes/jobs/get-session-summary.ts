@@ -15,7 +15,17 @@ export const SummarySchema = z
       z.object({
         role: z.string(),
         host: z.string(),
-        jobs: z.array(z.object({ number: z.number().int(), id: z.string(), description: z.string().nullable(), node: z.string().nullable(), state: z.string(), verdict: VerdictSchema, result: z.string() })),
+        jobs: z.array(
+          z.object({
+            number: z.number().int(),
+            id: z.string(),
+            description: z.string().nullable(),
+            node: z.string().nullable(),
+            state: z.string(),
+            verdict: VerdictSchema,
+            result: z.string(),
+          }),
+        ),
       }),
     ),
     timeline: z
@@ -32,7 +42,10 @@ export const SummarySchema = z
           result: z.string().openapi({ description: "A job's result or why it failed; a recorded result's data as JSON" }),
         }),
       )
-      .openapi({ description: "In the order it happened: background jobs starting, job verdicts (when a job finished), and results recorded with POST /v1/sessions/{id}/results" }),
+      .openapi({
+        description:
+          "In the order it happened: background jobs starting, job verdicts (when a job finished), and results recorded with POST /v1/sessions/{id}/results",
+      }),
   })
   .openapi("SessionSummary");
 
@@ -40,12 +53,15 @@ const getSessionSummary = createRoute({
   method: "get",
   path: "/v1/sessions/{id}/summary",
   tags: ["jobs"],
-  summary: "Results summary: per host every job with PASS/FAIL and its result or why it failed, and the same in time order with the session's own results",
+  summary:
+    "Results summary: per host every job with PASS/FAIL and its result or why it failed, and the same in time order with the session's own results",
   request: {
     params: SessionIdParamSchema,
     query: z.object({
       format: z.enum(["json", "text"]).default("json"),
-      view: z.enum(["hosts", "chronological"]).default("hosts").openapi({ description: "For format=text: grouped per host, or one line per event in time order (LNST's log)" }),
+      view: z.enum(["hosts", "chronological"]).default("hosts").openapi({
+        description: "For format=text: grouped per host, or one line per event in time order (LNST's log)",
+      }),
     }),
   },
   responses: {
@@ -59,6 +75,9 @@ export function registerGetSessionSummary(api: Api, { engine }: RouteDeps): void
     const summary = await sessionSummary(engine, c.req.valid("param").id);
     const { format, view } = c.req.valid("query");
     if (format === "text") return c.text(view === "chronological" ? timelineText(summary.timeline) : summaryText(summary.hosts), 200);
-    return c.json({ hosts: summary.hosts, timeline: summary.timeline.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })) }, 200);
+    return c.json(
+      { hosts: summary.hosts, timeline: summary.timeline.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })) },
+      200,
+    );
   });
 }

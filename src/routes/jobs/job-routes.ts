@@ -16,7 +16,14 @@ import { JobIdParamSchema, JobViewSchema, toJobView } from "./job-schemas.ts";
 
 const jobResponse = (description: string) => ({ description, content: { "application/json": { schema: JobViewSchema } } });
 
-const getJob = createRoute({ method: "get", path: "/v1/jobs/{id}", tags: ["jobs"], summary: "A job: state, exit code, passed, output, result", request: { params: JobIdParamSchema }, responses: { 200: jobResponse("The job"), ...problemResponses(404) } });
+const getJob = createRoute({
+  method: "get",
+  path: "/v1/jobs/{id}",
+  tags: ["jobs"],
+  summary: "A job: state, exit code, passed, output, result",
+  request: { params: JobIdParamSchema },
+  responses: { 200: jobResponse("The job"), ...problemResponses(404) },
+});
 
 const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict();
 export const KillResultSchema = z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema });
@@ -39,7 +46,10 @@ const jobOutput = createRoute({
   tags: ["jobs"],
   summary: "A job's stdout and stderr live, as server-sent events (resumable with Last-Event-ID)",
   request: { params: JobIdParamSchema, query: EventStreamQuerySchema.extend(FollowQuerySchema.shape), headers: EventStreamHeadersSchema },
-  responses: { 200: { description: "Output chunks; `end` once the job has finished", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404, 429, 503) },
+  responses: {
+    200: { description: "Output chunks; `end` once the job has finished", content: { "text/event-stream": { schema: z.string() } } },
+    ...problemResponses(400, 404, 429, 503),
+  },
 });
 
 const listSessionJobs = createRoute({
@@ -48,7 +58,10 @@ const listSessionJobs = createRoute({
   tags: ["jobs"],
   summary: "The session's jobs, by host and number",
   request: { params: SessionIdParamSchema },
-  responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } }, ...problemResponses(404) },
+  responses: {
+    200: { description: "Jobs", content: { "application/json": { schema: z.object({ items: z.array(JobViewSchema) }) } } },
+    ...problemResponses(404),
+  },
 });
 
 export function registerJobRoutes(api: Api, deps: RouteDeps): void {

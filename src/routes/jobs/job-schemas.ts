@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
-import { jobState, type JobRecord } from "../../engine/jobs/job.ts";
+import { type JobRecord, jobState } from "../../engine/jobs/job.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES, jobFields } from "../../validation/job-fields.ts";
 import { safeText } from "../../validation/text.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 
 /** A week; the agent's own bound (MAX_JOB_TIMEOUT_MS) is longer. */
 const MAX_TIMEOUT_S = 7 * 24 * 3600;
@@ -16,17 +16,26 @@ export const RunJobBodySchema = z
     argv: jobFields.argv.optional().openapi({ example: ["ping", "-c", "3", "10.0.2.3"] }),
     shell: jobFields.shell.optional().openapi({ description: "A command line for sh -c" }),
     background: z.boolean().default(false),
-    timeout_s: z.number().min(0.001, "must be at least 0.001 s").max(MAX_TIMEOUT_S).optional().openapi({ description: "Killed with SIGKILL after this; foreground default 60, background none" }),
+    timeout_s: z.number().min(0.001, "must be at least 0.001 s").max(MAX_TIMEOUT_S).optional().openapi({
+      description: "Killed with SIGKILL after this; foreground default 60, background none",
+    }),
     expect_failure: z.boolean().default(false).openapi({ description: "The job passes when the command fails" }),
     cwd: jobFields.cwd.optional(),
     env: jobFields.env.optional(),
-    netns: jobFields.netns.optional().openapi({ description: "A network namespace of one of the session's labs (or one its jobs created) to run in" }),
+    netns: jobFields.netns.optional().openapi({
+      description: "A network namespace of one of the session's labs (or one its jobs created) to run in",
+    }),
     parse_json: z.boolean().default(false).openapi({ description: "Parse stdout as JSON into `result`" }),
     description: jobFields.description.optional(),
-    max_output_bytes: jobFields.maxOutputBytes.default(DEFAULT_MAX_OUTPUT_BYTES).openapi({ description: "Per stream, up to 16 MiB; what is cut is marked and counted" }),
+    max_output_bytes: jobFields.maxOutputBytes.default(DEFAULT_MAX_OUTPUT_BYTES).openapi({
+      description: "Per stream, up to 16 MiB; what is cut is marked and counted",
+    }),
   })
   .strict()
-  .refine((body) => (body.argv === undefined) !== (body.shell === undefined), { message: "give exactly one of argv or shell", path: ["argv"] })
+  .refine((body) => (body.argv === undefined) !== (body.shell === undefined), {
+    message: "give exactly one of argv or shell",
+    path: ["argv"],
+  })
   .refine((body) => (body.node === undefined) === (body.lab_id === undefined), { message: "lab_id and node go together", path: ["node"] })
   .openapi("RunJob");
 
@@ -50,8 +59,12 @@ export const JobViewSchema = z
     timed_out: z.boolean().nullable(),
     stdout: z.string().nullable(),
     stderr: z.string().nullable(),
-    output_deleted: z.boolean().openapi({ description: "stdout and stderr were deleted after the broker's retention period (the result stays)" }),
-    truncated: z.object({ stdout: z.number().int(), stderr: z.number().int() }).nullable().openapi({ description: "Bytes cut from each stream" }),
+    output_deleted: z.boolean().openapi({
+      description: "stdout and stderr were deleted after the broker's retention period (the result stays)",
+    }),
+    truncated: z.object({ stdout: z.number().int(), stderr: z.number().int() }).nullable().openapi({
+      description: "Bytes cut from each stream",
+    }),
     result: z.unknown().nullable().openapi({ description: "stdout parsed as JSON when parse_json was set" }),
     result_error: z.string().nullable(),
     error: z.string().nullable().openapi({ description: "Why the job could not run at all" }),

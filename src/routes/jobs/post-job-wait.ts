@@ -23,11 +23,16 @@ const postJobWait = createRoute({
     `202 with the still-running job when the request's own deadline cut the wait short (timeout_s=0, or above ${WAIT_DEADLINE_S}): call again.`,
   request: {
     params: JobIdParamSchema,
-    query: z.object({ timeout_s: z.coerce.number().min(0).max(3600).default(30).openapi({ description: "Seconds to wait; 0 waits until the job finishes" }) }),
+    query: z.object({
+      timeout_s: z.coerce.number().min(0).max(3600).default(30).openapi({ description: "Seconds to wait; 0 waits until the job finishes" }),
+    }),
   },
   responses: {
     200: { description: "The job, finished or not", content: { "application/json": { schema: JobViewSchema } } },
-    202: { description: "The job still runs and the request's deadline has passed: wait again", content: { "application/json": { schema: JobViewSchema } } },
+    202: {
+      description: "The job still runs and the request's deadline has passed: wait again",
+      content: { "application/json": { schema: JobViewSchema } },
+    },
     ...problemResponses(400, 404),
   },
 });

@@ -23,7 +23,10 @@ const postSessionJob = createRoute({
   request: { params: SessionIdParamSchema, body: { content: { "application/json": { schema: RunJobBodySchema } }, required: true } },
   responses: {
     200: { description: "A foreground job, finished", content: { "application/json": { schema: JobViewSchema } } },
-    202: { description: "A background job (or a foreground one still running after the wait)", content: { "application/json": { schema: JobViewSchema } } },
+    202: {
+      description: "A background job (or a foreground one still running after the wait)",
+      content: { "application/json": { schema: JobViewSchema } },
+    },
     ...problemResponses(400, 404, 423, 503),
   },
 });
@@ -51,8 +54,10 @@ export function registerPostSessionJob(api: Api, { engine }: RouteDeps): void {
       },
     );
     if (body.background) return c.json(toJobView(engine, job), 202);
-    const finished = await whileSessionBusy(engine, job.sessionId, () =>
-      waitForJob(engine, job, (timeoutS ?? FOREGROUND_DEFAULT_S) * 1000 + ANSWER_SLACK_MS, c.req.raw.signal),
+    const finished = await whileSessionBusy(
+      engine,
+      job.sessionId,
+      () => waitForJob(engine, job, (timeoutS ?? FOREGROUND_DEFAULT_S) * 1000 + ANSWER_SLACK_MS, c.req.raw.signal),
     );
     const view = toJobView(engine, finished);
     return c.json(view, view.state === "finished" ? 200 : 202);

@@ -13,9 +13,13 @@ const getLabLogs = createRoute({
   path: "/v1/labs/{id}/logs",
   tags: ["labs"],
   summary: "Deploy and destroy output of a lab, per node, as server-sent events",
-  description: "Each `output` event carries `{stream, node, text, seq, at, work_id}` and an id to resume from (Last-Event-ID). An `end` event closes the stream once the lab is running, failed or inactive and everything was sent.",
+  description:
+    "Each `output` event carries `{stream, node, text, seq, at, work_id}` and an id to resume from (Last-Event-ID). An `end` event closes the stream once the lab is running, failed or inactive and everything was sent.",
   request: { params: LabIdParamSchema, query: EventStreamQuerySchema.extend(FollowQuerySchema.shape), headers: EventStreamHeadersSchema },
-  responses: { 200: { description: "Output lines", content: { "text/event-stream": { schema: z.string() } } }, ...problemResponses(400, 404, 429, 503) },
+  responses: {
+    200: { description: "Output lines", content: { "text/event-stream": { schema: z.string() } } },
+    ...problemResponses(400, 404, 429, 503),
+  },
 });
 
 export function registerGetLabLogs(api: Api, deps: RouteDeps): void {

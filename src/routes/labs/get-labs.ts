@@ -31,7 +31,10 @@ const listLabs = createRoute({
   tags: ["labs"],
   summary: "Labs, newest first (live ones by default)",
   request: { query: ListLabsQuerySchema },
-  responses: { 200: { description: "Labs", content: { "application/json": { schema: z.object({ items: z.array(LabViewSchema) }) } } }, ...problemResponses(400) },
+  responses: {
+    200: { description: "Labs", content: { "application/json": { schema: z.object({ items: z.array(LabViewSchema) }) } } },
+    ...problemResponses(400),
+  },
 });
 
 export function registerGetLabs(api: Api, { engine }: RouteDeps): void {
@@ -45,9 +48,12 @@ export function registerGetLabs(api: Api, { engine }: RouteDeps): void {
     const live = !query.state || query.state !== "inactive";
     const rows = live
       ? [...engine.state.labs.values()]
-          .filter((lab) => (!query.session_id || lab.sessionId === query.session_id) && (!query.host || lab.hostId === query.host) && (!query.state || lab.state === query.state))
-          .sort((a, b) => b.createdAt - a.createdAt)
-          .slice(0, query.limit)
+        .filter((lab) =>
+          (!query.session_id || lab.sessionId === query.session_id) && (!query.host || lab.hostId === query.host) &&
+          (!query.state || lab.state === query.state)
+        )
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, query.limit)
       : await engine.orm.select().from(labs).where(and(...conditions)).orderBy(desc(labs.createdAt)).limit(query.limit);
     return c.json({ items: rows.map(toLabView) }, 200);
   });

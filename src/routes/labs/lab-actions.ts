@@ -15,7 +15,10 @@ const deleteLabRoute = createRoute({
   path: "/v1/labs/{id}",
   tags: ["labs"],
   summary: "Destroy a lab (removes everything it created on the host)",
-  request: { params: LabIdParamSchema, query: z.object({ force: z.enum(["true", "false"]).default("true").openapi({ description: "Destroy even while held" }) }) },
+  request: {
+    params: LabIdParamSchema,
+    query: z.object({ force: z.enum(["true", "false"]).default("true").openapi({ description: "Destroy even while held" }) }),
+  },
   responses: { 202: labResponse("Being destroyed (or already gone)"), ...problemResponses(404, 409, 503) },
 });
 
@@ -33,7 +36,8 @@ const redeployLabRoute = createRoute({
   path: "/v1/labs/{id}/redeploy",
   tags: ["labs"],
   summary: "Deploy a failed lab again, or an inactive one as a new instance",
-  description: "A failed lab deploys again under its own id. An inactive lab is copied: a new lab (new id and instance name) with the same topology and files deploys on the same host; the answer is the new lab.",
+  description:
+    "A failed lab deploys again under its own id. An inactive lab is copied: a new lab (new id and instance name) with the same topology and files deploys on the same host; the answer is the new lab.",
   request: { params: LabIdParamSchema, body: { content: { "application/json": { schema: SessionBodySchema } }, required: true } },
   responses: { 202: labResponse("Deploying"), ...problemResponses(400, 404, 409, 423) },
 });

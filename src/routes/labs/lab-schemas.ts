@@ -3,7 +3,7 @@ import { LAB_STATES } from "../../../db/schema.ts";
 import type { Lab } from "../../engine/labs/lab.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { base64Schema, safeText } from "../../validation/text.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 
 /** The JSON body of POST /v1/labs (the multipart form carries the same fields). */
 export const CreateLabJsonSchema = z
@@ -11,11 +11,15 @@ export const CreateLabJsonSchema = z
     session_id: z.string().min(1).max(64),
     role: z.string().min(1).max(32).optional().openapi({ description: "Whose host runs the lab; the session's first role by default" }),
     topology: safeText("topology").min(1).openapi({ description: "The topology YAML text" }),
-    topology_file: safeText("topology_file").min(1).max(255).default("topology.yml").openapi({ description: "File name for the topology (.yml/.yaml)" }),
+    topology_file: safeText("topology_file").min(1).max(255).default("topology.yml").openapi({
+      description: "File name for the topology (.yml/.yaml)",
+    }),
     extra_files: z.array(z.object({ path: safeText("path").min(1).max(1024), content_base64: base64Schema }).strict()).max(500).default([]),
     runtime: z.enum(RUNTIMES).optional(),
     reuse: z.boolean().default(true),
-    start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Schedule the deploy for this time (the lab stays `scheduled` until then)" }),
+    start_at: z.iso.datetime({ offset: true }).optional().openapi({
+      description: "Schedule the deploy for this time (the lab stays `scheduled` until then)",
+    }),
     end_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "Destroy the lab at this time" }),
   })
   .strict()

@@ -19,7 +19,10 @@ export function labUploadFromJson(body: z.infer<typeof CreateLabJsonSchema>): {
   const topology = new TextEncoder().encode(body.topology);
   if (topology.byteLength > MAX_TOPOLOGY_BYTES) throw new BadRequestError(`The topology is larger than ${MAX_TOPOLOGY_BYTES} bytes`);
   const topologyFile = checkedUploadName(body.topology_file);
-  const extraFiles = body.extra_files.map((file) => ({ path: checkedUploadName(file.path), content: new Uint8Array(Buffer.from(file.content_base64, "base64")) }));
+  const extraFiles = body.extra_files.map((file) => ({
+    path: checkedUploadName(file.path),
+    content: new Uint8Array(Buffer.from(file.content_base64, "base64")),
+  }));
   assertDistinctPaths([topologyFile, ...extraFiles.map((file) => file.path)]);
   return {
     sessionId: body.session_id,

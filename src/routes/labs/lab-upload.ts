@@ -34,7 +34,9 @@ export async function readLabUpload(c: Context): Promise<{ upload: LabUpload; re
   if (topologyFile.includes("/")) throw new BadRequestError(`The topology file name "${topology.name}" must not contain folders`);
   if (extras.length > MAX_EXTRA_FILES) throw new BadRequestError(`At most ${MAX_EXTRA_FILES} extra files may be uploaded`);
   const extraFiles: LabUpload["extraFiles"] = [];
-  for (const extra of extras as File[]) extraFiles.push({ path: checkedUploadName(extra.name), content: new Uint8Array(await extra.arrayBuffer()) });
+  for (const extra of extras as File[]) {
+    extraFiles.push({ path: checkedUploadName(extra.name), content: new Uint8Array(await extra.arrayBuffer()) });
+  }
   assertDistinctPaths([topologyFile, ...extraFiles.map((file) => file.path)]);
   return { upload: { topologyFile, topology: new Uint8Array(await topology.arrayBuffer()), extraFiles }, reuse, fields };
 }

@@ -15,7 +15,10 @@ const postLabDeploy = createRoute({
   summary: "Deploy a scheduled lab now instead of at its start_at",
   description: "409 for a lab that is not scheduled; 423 when the session is not active on the lab's host.",
   request: { params: LabIdParamSchema, body: { content: { "application/json": { schema: SessionBodySchema } }, required: true } },
-  responses: { 202: { description: "Deploying", content: { "application/json": { schema: LabViewSchema } } }, ...problemResponses(400, 404, 409, 423) },
+  responses: {
+    202: { description: "Deploying", content: { "application/json": { schema: LabViewSchema } } },
+    ...problemResponses(400, 404, 409, 423),
+  },
 });
 
 export function registerPostLabDeploy(api: Api, { engine }: RouteDeps): void {

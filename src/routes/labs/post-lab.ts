@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { BadRequestError } from "../../engine/errors.ts";
 import { acquireLab } from "../../engine/labs/acquire-lab.ts";
-import { RUNTIMES, type RuntimeName } from "../../protocol/runtimes.ts";
+import { type RuntimeName, RUNTIMES } from "../../protocol/runtimes.ts";
 import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
@@ -27,7 +27,8 @@ const postLab = createRoute({
   path: "/v1/labs",
   tags: ["labs"],
   summary: "Deploy a lab on a session's host (or reuse a running one with the same content)",
-  description: "Answers at once; follow the state with GET /v1/labs/{id} or the session's events, and the deploy output with /v1/labs/{id}/logs.",
+  description:
+    "Answers at once; follow the state with GET /v1/labs/{id} or the session's events, and the deploy output with /v1/labs/{id}/logs.",
   request: {
     body: {
       content: { "application/json": { schema: CreateLabJsonSchema }, "multipart/form-data": { schema: MultipartLabSchema } },
@@ -66,12 +67,22 @@ async function fromMultipart(c: Parameters<typeof readLabUpload>[0]) {
   if (!fields.session_id) throw new BadRequestError("The upload needs a session_id field");
   const runtime = fields.runtime ? checked(z.enum(RUNTIMES), fields.runtime, "runtime") : null;
   const time = (name: string) => (fields[name] ? Date.parse(checked(z.iso.datetime({ offset: true }), fields[name], name)) : null);
-  return { sessionId: fields.session_id, role: fields.role ?? null, upload, reuse, runtime: runtime as RuntimeName | null, startAt: time("start_at"), endAt: time("end_at") };
+  return {
+    sessionId: fields.session_id,
+    role: fields.role ?? null,
+    upload,
+    reuse,
+    runtime: runtime as RuntimeName | null,
+    startAt: time("start_at"),
+    endAt: time("end_at"),
+  };
 }
 
 function parseJsonBody(body: unknown) {
   const parsed = CreateLabJsonSchema.safeParse(body);
-  if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => `body.${issue.path.join(".")}: ${issue.message}`).join("; "));
+  if (!parsed.success) {
+    throw new BadRequestError(parsed.error.issues.map((issue) => `body.${issue.path.join(".")}: ${issue.message}`).join("; "));
+  }
   return parsed.data;
 }
 

@@ -18,7 +18,12 @@ const BUSY_RETRY_AFTER_S = 2;
  * Retry-After when full). The body is handed on as read bytes and its budget freed when the
  * request ends.
  */
-export function bodyGuard(limits: BodyReadLimits, budget: BodyBudget, clock: Clock, maxBytesFor: (c: Context) => number): MiddlewareHandler {
+export function bodyGuard(
+  limits: BodyReadLimits,
+  budget: BodyBudget,
+  clock: Clock,
+  maxBytesFor: (c: Context) => number,
+): MiddlewareHandler {
   return async (c, next) => {
     const request = c.req.raw;
     if (!request.body) return next();
@@ -27,7 +32,12 @@ export function bodyGuard(limits: BodyReadLimits, budget: BodyBudget, clock: Clo
     if (declared !== null && declared > maxBytes) throw tooLarge(maxBytes);
     let held = 0;
     const hold = (bytes: number) => {
-      if (!budget.take(bytes)) throw new UnavailableError("The broker holds as many request bodies in memory as it may; send this one again shortly", BUSY_RETRY_AFTER_S);
+      if (!budget.take(bytes)) {
+        throw new UnavailableError(
+          "The broker holds as many request bodies in memory as it may; send this one again shortly",
+          BUSY_RETRY_AFTER_S,
+        );
+      }
       held += bytes;
     };
     try {
@@ -35,7 +45,9 @@ export function bodyGuard(limits: BodyReadLimits, budget: BodyBudget, clock: Clo
       const body = await readWithin(request.body, maxBytes, limits.bodyTimeoutMs, clock, declared === null ? hold : () => {});
       // Hono's readers (json, text, formData, arrayBuffer) start from its cache; the request itself stays as the server gave it, for its peer address.
       // (Its cache holds promises; its type says otherwise.)
-      const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body.buffer : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
+      const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+        ? body.buffer
+        : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
       Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(whole) });
       await next();
     } finally {
@@ -47,7 +59,13 @@ export function bodyGuard(limits: BodyReadLimits, budget: BodyBudget, clock: Clo
 const tooLarge = (maxBytes: number) => new PayloadTooLargeError(`Request body is larger than the limit of ${maxBytes} bytes`);
 
 /** Every byte of `body`, at most `maxBytes`, within `timeoutMs`; `onChunk` may refuse a chunk by throwing. */
-async function readWithin(body: ReadableStream<Uint8Array>, maxBytes: number, timeoutMs: number, clock: Clock, onChunk: (bytes: number) => void): Promise<Uint8Array> {
+async function readWithin(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  timeoutMs: number,
+  clock: Clock,
+  onChunk: (bytes: number) => void,
+): Promise<Uint8Array> {
   const reader = body.getReader();
   const deadline = new AbortController();
   const expired = sleepOn(clock, timeoutMs, deadline.signal).then(() => "expired" as const);

@@ -27,7 +27,7 @@ export function routeBodyLimits(api: Api, limits: BodySizeLimits): (c: Context) 
       api.openAPIRegistry.definitions.flatMap((definition) =>
         definition.type === "route" && (definition.route as Record<string, unknown>)["x-body-limit"] === "upload"
           ? [routeKey(definition.route.method, definition.route.path.replace(/\{([^}]+)\}/g, ":$1"))]
-          : [],
+          : []
       ),
     );
     return uploadRoutes.has(routeKey(c.req.method, routePath(c, -1))) ? limits.maxUploadBytes : limits.maxBodyBytes;

@@ -15,7 +15,10 @@ const ResultBodySchema = z
     result: z.enum(["PASS", "FAIL"]),
     data: z
       .unknown()
-      .refine((data) => data === undefined || new TextEncoder().encode(JSON.stringify(data)).byteLength <= MAX_DATA_BYTES, `must be at most ${MAX_DATA_BYTES} bytes of JSON`)
+      .refine(
+        (data) => data === undefined || new TextEncoder().encode(JSON.stringify(data)).byteLength <= MAX_DATA_BYTES,
+        `must be at most ${MAX_DATA_BYTES} bytes of JSON`,
+      )
       .optional()
       .openapi({ description: "Any JSON the test wants kept with the result (measurements, …)" }),
   })
@@ -23,7 +26,14 @@ const ResultBodySchema = z
   .openapi("SessionResultRequest");
 
 export const SessionResultSchema = z
-  .object({ id: z.string(), session_id: z.string(), description: z.string(), result: z.enum(["PASS", "FAIL"]), data: z.unknown(), created_at: IsoTimeSchema })
+  .object({
+    id: z.string(),
+    session_id: z.string(),
+    description: z.string(),
+    result: z.enum(["PASS", "FAIL"]),
+    data: z.unknown(),
+    created_at: IsoTimeSchema,
+  })
   .openapi("SessionResult");
 
 const postSessionResult = createRoute({
@@ -31,17 +41,32 @@ const postSessionResult = createRoute({
   path: "/v1/sessions/{id}/results",
   tags: ["jobs"],
   summary: "Record a result of the test's own (LNST's custom result): a description, PASS or FAIL, and data",
-  description: "Shown in the session's summary timeline beside its jobs. Only an active session records results (423 while waiting, 409 once ended); at most 10000 per session (422).",
+  description:
+    "Shown in the session's summary timeline beside its jobs. Only an active session records results (423 while waiting, 409 once ended); at most 10000 per session (422).",
   request: { params: SessionIdParamSchema, body: { content: { "application/json": { schema: ResultBodySchema } }, required: true } },
-  responses: { 201: { description: "Recorded", content: { "application/json": { schema: SessionResultSchema } } }, ...problemResponses(400, 404, 409, 422, 423) },
+  responses: {
+    201: { description: "Recorded", content: { "application/json": { schema: SessionResultSchema } } },
+    ...problemResponses(400, 404, 409, 422, 423),
+  },
 });
 
 export function registerPostSessionResult(api: Api, { engine }: RouteDeps): void {
   api.openapi(postSessionResult, async (c) => {
     const body = c.req.valid("json");
-    const recorded = await addSessionResult(engine, c.req.valid("param").id, { description: body.description, verdict: body.result, data: body.data });
+    const recorded = await addSessionResult(engine, c.req.valid("param").id, {
+      description: body.description,
+      verdict: body.result,
+      data: body.data,
+    });
     return c.json(
-      { id: recorded.id, session_id: recorded.sessionId, description: recorded.description, result: recorded.verdict, data: recorded.data, created_at: new Date(recorded.createdAt).toISOString() },
+      {
+        id: recorded.id,
+        session_id: recorded.sessionId,
+        description: recorded.description,
+        result: recorded.verdict,
+        data: recorded.data,
+        created_at: new Date(recorded.createdAt).toISOString(),
+      },
       201,
     );
   });

@@ -11,8 +11,7 @@ const deleteSession = createRoute({
   path: "/v1/sessions/{id}",
   tags: ["sessions"],
   summary: "End a session",
-  description:
-    "An active session is `released` (its hosts go to the next sessions at once); a waiting one is `cancelled`. " +
+  description: "An active session is `released` (its hosts go to the next sessions at once); a waiting one is `cancelled`. " +
     "Ending an ended session changes nothing and answers the same, so an always-run CI step can call it blindly.",
   request: { params: SessionIdParamSchema },
   responses: {
@@ -24,7 +23,9 @@ const deleteSession = createRoute({
 export function registerDeleteSession(api: Api, { engine }: RouteDeps): void {
   api.openapi(deleteSession, async (c) => {
     const session = await findSession(engine, c.req.valid("param").id);
-    const ended = session.state === "ended" ? session : await endSession(engine, session.id, session.state === "active" ? "released" : "cancelled");
+    const ended = session.state === "ended"
+      ? session
+      : await endSession(engine, session.id, session.state === "active" ? "released" : "cancelled");
     return c.json(toSessionView(engine, ended), 200);
   });
 }

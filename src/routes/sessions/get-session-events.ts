@@ -1,7 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
-import { EventStreamHeadersSchema, EventStreamQuerySchema, eventStreamResponse, resumePoint, streamEvents } from "../streams/event-stream.ts";
+import {
+  EventStreamHeadersSchema,
+  EventStreamQuerySchema,
+  eventStreamResponse,
+  resumePoint,
+  streamEvents,
+} from "../streams/event-stream.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { SessionIdParamSchema } from "./session-schemas.ts";

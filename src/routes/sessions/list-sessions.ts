@@ -10,7 +10,9 @@ export const ListSessionsQuerySchema = z.object({
   state: z.enum(SESSION_STATES).optional(),
   host: z.string().min(1).optional().openapi({ description: "Only sessions assigned this host id" }),
   client_name: z.string().min(1).optional(),
-  q: z.string().min(1).max(200).optional().openapi({ description: "Search: the id, client name, CI job id, end reason or a held host's name contains this (any case)" }),
+  q: z.string().min(1).max(200).optional().openapi({
+    description: "Search: the id, client name, CI job id, end reason or a held host's name contains this (any case)",
+  }),
   before_seq: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -16,14 +16,25 @@ const patchSession = createRoute({
     "leave a walltime or booking of zero length or less, or exceed the broker's maximum walltime.",
   request: {
     params: SessionIdParamSchema,
-    body: { content: { "application/json": { schema: z.object({ offset_walltime_s: WalltimeOffsetSchema }).strict().openapi("PatchSession") } }, required: true },
+    body: {
+      content: { "application/json": { schema: z.object({ offset_walltime_s: WalltimeOffsetSchema }).strict().openapi("PatchSession") } },
+      required: true,
+    },
   },
-  responses: { 200: { description: "The session", content: { "application/json": { schema: SessionViewSchema } } }, ...problemResponses(400, 403, 404, 409, 422) },
+  responses: {
+    200: { description: "The session", content: { "application/json": { schema: SessionViewSchema } } },
+    ...problemResponses(400, 403, 404, 409, 422),
+  },
 });
 
 export function registerPatchSession(api: Api, { engine }: RouteDeps): void {
   api.openapi(patchSession, async (c) => {
-    const session = await changeWalltime(engine, c.req.valid("param").id, Math.round(c.req.valid("json").offset_walltime_s * 1000), sessionRightsOf(c.get("principal")));
+    const session = await changeWalltime(
+      engine,
+      c.req.valid("param").id,
+      Math.round(c.req.valid("json").offset_walltime_s * 1000),
+      sessionRightsOf(c.get("principal")),
+    );
     return c.json(toSessionView(engine, session), 200);
   });
 }

@@ -18,12 +18,19 @@ const postSession = createRoute({
     "The session belongs to the caller's token: only it and admins act in it. A priority above 0 and reservations (`start_at`) need rights an admin grants the token (403 otherwise).",
   request: {
     headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
-    query: z.object({ strict: z.enum(["true", "false"]).optional().openapi({ description: "Refuse with 422 a session no registered host could ever serve" }) }),
+    query: z.object({
+      strict: z.enum(["true", "false"]).optional().openapi({
+        description: "Refuse with 422 a session no registered host could ever serve",
+      }),
+    }),
     body: { content: { "application/json": { schema: CreateSessionBodySchema } }, required: true },
   },
   responses: {
     201: { description: "Queued (or active at once)", content: { "application/json": { schema: SessionViewSchema } } },
-    200: { description: "The session this idempotency key created earlier", content: { "application/json": { schema: SessionViewSchema } } },
+    200: {
+      description: "The session this idempotency key created earlier",
+      content: { "application/json": { schema: SessionViewSchema } },
+    },
     ...problemResponses(400, 403, 409, 413, 422, 429, 503),
   },
 });

@@ -1,14 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
-import { CI_SYSTEMS, END_REASONS, hostState, SESSION_STATES, type Requirement, type Session } from "../../engine/model.ts";
+import { CI_SYSTEMS, END_REASONS, hostState, type Requirement, type Session, SESSION_STATES } from "../../engine/model.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { heldBy } from "./wait-status.ts";
 import { safeText } from "../../validation/text.ts";
 
-export const LabelKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "label keys are 1-63 letters, digits, '.', '_', '/' or '-'");
+export const LabelKeySchema = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/,
+  "label keys are 1-63 letters, digits, '.', '_', '/' or '-'",
+);
 const LabelValueSchema = safeText("label values").max(253, "label values are at most 253 characters");
 export const LabelsSchema = z.record(LabelKeySchema, LabelValueSchema).openapi({ example: { site: "lab1", nos: "frr" } });
 
@@ -26,13 +29,19 @@ export const ClientInfoSchema = z
     ci_system: z.enum(CI_SYSTEMS).optional().openapi({ description: "The CI system the session was created from" }),
     ci_job_url: CiUrlSchema.optional(),
     ci_job_id: CiTextSchema("client.ci_job_id").optional(),
-    ci_pipeline: CiTextSchema("client.ci_pipeline").optional().openapi({ description: "The pipeline, workflow run or build", example: "team/network-tests#412" }),
+    ci_pipeline: CiTextSchema("client.ci_pipeline").optional().openapi({
+      description: "The pipeline, workflow run or build",
+      example: "team/network-tests#412",
+    }),
     ci_pipeline_url: CiUrlSchema.optional(),
     ci_commit: CiTextSchema("client.ci_commit").optional().openapi({ example: "9fceb02d0ae598e95dc970b74767f19372d61af8" }),
     ci_branch: CiTextSchema("client.ci_branch").optional().openapi({ example: "main" }),
   })
   .strict()
-  .openapi("ClientInfo", { description: "Who asked: a name, and the CI job the session belongs to (`labbroker session create` fills it from the CI system's variables)" });
+  .openapi("ClientInfo", {
+    description:
+      "Who asked: a name, and the CI job the session belongs to (`labbroker session create` fills it from the CI system's variables)",
+  });
 
 /** Beyond any configured bound, but finite in milliseconds. */
 const MAX_SANE_SECONDS = 10 * 365 * 86_400;
@@ -42,7 +51,10 @@ export const WalltimeSecondsSchema = z.number().min(1, "must be at least 1 secon
 /** A change to a walltime, either way. */
 export const WalltimeOffsetSchema = z.number().min(-MAX_SANE_SECONDS).max(MAX_SANE_SECONDS).refine((value) => value !== 0, "must not be 0");
 
-const RoleSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/, "roles start with a letter: up to 32 letters, digits, '_', '.' or '-'");
+const RoleSchema = z.string().regex(
+  /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/,
+  "roles start with a letter: up to 32 letters, digits, '_', '.' or '-'",
+);
 
 export const RequirementInputSchema = z
   .object({
@@ -69,10 +81,15 @@ export const CreateSessionBodySchema = z
     priority: z.number().int().min(-1000).max(1000).default(0).openapi({ description: "Higher goes first; -1000 to 1000" }),
     client: ClientInfoSchema.default({}),
     walltime_s: WalltimeSecondsSchema.optional().openapi({ description: "How long it may stay active; the broker's default when absent" }),
-    start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "A reservation: book the hosts for [start_at, start_at + walltime_s)" }),
+    start_at: z.iso.datetime({ offset: true }).optional().openapi({
+      description: "A reservation: book the hosts for [start_at, start_at + walltime_s)",
+    }),
   })
   .strict()
-  .refine((body) => body.start_at === undefined || body.walltime_s !== undefined, { message: "a reservation (start_at) needs walltime_s", path: ["walltime_s"] })
+  .refine((body) => body.start_at === undefined || body.walltime_s !== undefined, {
+    message: "a reservation (start_at) needs walltime_s",
+    path: ["walltime_s"],
+  })
   .openapi("CreateSession");
 
 /** Fills in default role names so the engine always sees complete requirements. */
@@ -84,7 +101,6 @@ export function toRequirements(inputs: z.infer<typeof RequirementInputSchema>[])
     host: input.host ?? null,
   }));
 }
-
 
 export const SessionIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
@@ -99,14 +115,28 @@ export const SessionViewSchema = z
       .number()
       .int()
       .nullable()
-      .openapi({ description: "A waiting session's place in the whole queue, from 1, in the order the scheduler considers sessions (priority, then arrival); null unless waiting" }),
+      .openapi({
+        description:
+          "A waiting session's place in the whole queue, from 1, in the order the scheduler considers sessions (priority, then arrival); null unless waiting",
+      }),
     wait_reason: z.string().nullable().openapi({ example: "2 sessions ahead" }),
     unsatisfiable: z.boolean(),
     degraded: z.boolean().openapi({ description: "True while a held host is offline" }),
-    requirements: z.array(z.object({ role: z.string(), labels: z.record(z.string(), z.string()), runtime: z.enum(RUNTIMES).nullable(), host: z.string().nullable() })),
-    hosts: z.record(z.string(), z.object({ id: z.string(), name: z.string(), state: z.string() })).openapi({ description: "Assigned hosts by role" }),
+    requirements: z.array(
+      z.object({
+        role: z.string(),
+        labels: z.record(z.string(), z.string()),
+        runtime: z.enum(RUNTIMES).nullable(),
+        host: z.string().nullable(),
+      }),
+    ),
+    hosts: z.record(z.string(), z.object({ id: z.string(), name: z.string(), state: z.string() })).openapi({
+      description: "Assigned hosts by role",
+    }),
     client: ClientInfoSchema,
-    owner: z.string().nullable().openapi({ description: "The name of the token that created it (only it and admins act in the session); null for sessions from before owners" }),
+    owner: z.string().nullable().openapi({
+      description: "The name of the token that created it (only it and admins act in the session); null for sessions from before owners",
+    }),
     created_at: IsoTimeSchema,
     activated_at: IsoTimeSchema.nullable(),
     ended_at: IsoTimeSchema.nullable(),
@@ -119,7 +149,10 @@ export const SessionViewSchema = z
     estimate_basis: z.string().nullable().openapi({ description: "What the estimate is based on" }),
     held_by: z
       .array(z.object({ host: z.string(), session_id: z.string(), client: ClientInfoSchema, since: IsoTimeSchema.nullable() }))
-      .openapi({ description: "For a waiting session: the active sessions holding the hosts it could use (up to 5, longest-held first); empty otherwise" }),
+      .openapi({
+        description:
+          "For a waiting session: the active sessions holding the hosts it could use (up to 5, longest-held first); empty otherwise",
+      }),
   })
   .openapi("Session");
 

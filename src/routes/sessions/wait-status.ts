@@ -20,5 +20,10 @@ export function waitStatus(engine: EngineContext, session: Session) {
 
 /** Who holds the hosts a waiting session could use, as the API shows it. */
 export function heldBy(engine: EngineContext, session: Session) {
-  return wantedHostHolders(engine, session).map((holder) => ({ host: holder.host, session_id: holder.sessionId, client: holder.client, since: isoTime(holder.since) }));
+  return wantedHostHolders(engine, session).map((holder) => ({
+    host: holder.host,
+    session_id: holder.sessionId,
+    client: holder.client,
+    since: isoTime(holder.since),
+  }));
 }

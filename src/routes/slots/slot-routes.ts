@@ -10,10 +10,16 @@ import { RequirementInputSchema, toRequirements, WalltimeSecondsSchema } from ".
 
 const SlotQuerySchema = z
   .object({
-    groups: z.array(z.array(RequirementInputSchema).min(1).max(16)).min(1).max(16).openapi({ description: "Requirement groups that must fit at once, each role on its own host" }),
+    groups: z.array(z.array(RequirementInputSchema).min(1).max(16)).min(1).max(16).openapi({
+      description: "Requirement groups that must fit at once, each role on its own host",
+    }),
     walltime_s: WalltimeSecondsSchema,
-    start_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "test_slot: the start to test; find_slot: the window's start (default now)" }),
-    until: z.iso.datetime({ offset: true }).optional().openapi({ description: "find_slot: the latest start to consider; without it only start_at is tested" }),
+    start_at: z.iso.datetime({ offset: true }).optional().openapi({
+      description: "test_slot: the start to test; find_slot: the window's start (default now)",
+    }),
+    until: z.iso.datetime({ offset: true }).optional().openapi({
+      description: "find_slot: the latest start to consider; without it only start_at is tested",
+    }),
     step_s: z.number().int().min(1).max(86_400).default(60).openapi({ description: "find_slot: starts are start_at + k·step_s" }),
   })
   .strict()
@@ -24,7 +30,9 @@ const SlotAnswerSchema = z
     available: z.boolean(),
     start_at: IsoTimeSchema.nullable(),
     end_at: IsoTimeSchema.nullable(),
-    groups: z.array(z.record(z.string(), z.object({ id: z.string(), name: z.string() }))).openapi({ description: "Per group, role → the host it would use" }),
+    groups: z.array(z.record(z.string(), z.object({ id: z.string(), name: z.string() }))).openapi({
+      description: "Per group, role → the host it would use",
+    }),
     reasons: z
       .array(z.object({ group: z.number().int().nullable(), reason: z.string() }))
       .openapi({ description: "When nothing fits: why, per group (its index), or for all groups together (group null)" }),
@@ -75,7 +83,9 @@ export function registerSlotRoutes(api: Api, { engine }: RouteDeps): void {
       throw new BadRequestError("q must be JSON");
     }
     const query = SlotQuerySchema.safeParse(parsed);
-    if (!query.success) throw new BadRequestError(`q: ${query.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+    if (!query.success) {
+      throw new BadRequestError(`q: ${query.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+    }
     return c.json(answer(query.data), 200);
   });
   api.openapi(postSlots, (c) => c.json(answer(c.req.valid("json")), 200));
@@ -87,7 +97,9 @@ function toAnswer(slot: SlotResult | null, reasons: NoSlotReason[]): z.infer<typ
     available: true,
     start_at: isoTime(slot.start),
     end_at: isoTime(slot.end),
-    groups: slot.hosts.map((roles) => Object.fromEntries(Object.entries(roles).map(([role, host]) => [role, { id: host.id, name: host.name }]))),
+    groups: slot.hosts.map((roles) =>
+      Object.fromEntries(Object.entries(roles).map(([role, host]) => [role, { id: host.id, name: host.name }]))
+    ),
     reasons: [],
   };
 }

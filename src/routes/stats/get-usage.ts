@@ -21,13 +21,25 @@ export const UsageSchema = z
     to: IsoTimeSchema,
     bucket_s: z.number().int(),
     times: z.array(IsoTimeSchema).openapi({ description: "Start of each bucket" }),
-    hosts: z.array(z.object({ name: z.string(), busy: z.array(z.number().nullable()).openapi({ description: "Share of the host's slots held per bucket, 0 to 1; null after now" }) })),
+    hosts: z.array(
+      z.object({
+        name: z.string(),
+        busy: z.array(z.number().nullable()).openapi({ description: "Share of the host's slots held per bucket, 0 to 1; null after now" }),
+      }),
+    ),
     queue_depth: z.array(z.number().nullable()).openapi({ description: "Waiting sessions, averaged per bucket; null after now" }),
     waits: z.object({
-      count: z.number().int().openapi({ description: "Sessions activated in the window after waiting in the queue (reservations excluded)" }),
+      count: z.number().int().openapi({
+        description: "Sessions activated in the window after waiting in the queue (reservations excluded)",
+      }),
       median_s: z.number().nullable(),
       p90_s: z.number().nullable(),
-      bins: z.array(z.object({ up_to_s: z.number().nullable().openapi({ description: "Upper edge; null: longer than the previous edge" }), count: z.number().int() })),
+      bins: z.array(
+        z.object({
+          up_to_s: z.number().nullable().openapi({ description: "Upper edge; null: longer than the previous edge" }),
+          count: z.number().int(),
+        }),
+      ),
     }),
     partial: z.boolean().openapi({ description: "The window held more sessions than are looked at; the oldest were left out" }),
   })
@@ -39,7 +51,10 @@ const getUsage = createRoute({
   tags: ["stats"],
   summary: "Host utilisation and queue depth over time, and the distribution of wait times",
   request: { query: UsageQuerySchema },
-  responses: { 200: { description: "Series over the window", content: { "application/json": { schema: UsageSchema } } }, ...problemResponses(400) },
+  responses: {
+    200: { description: "Series over the window", content: { "application/json": { schema: UsageSchema } } },
+    ...problemResponses(400),
+  },
 });
 
 export function registerGetUsage(api: Api, { engine }: RouteDeps): void {
@@ -50,7 +65,9 @@ export function registerGetUsage(api: Api, { engine }: RouteDeps): void {
     const bucketMs = query.bucket_s * 1000;
     if (from >= to) throw new BadRequestError("from: must be before to");
     if (to - from > MAX_WINDOW_MS) throw new BadRequestError("from: the window may be at most 31 days");
-    if ((to - from) / bucketMs > MAX_BUCKETS) throw new BadRequestError(`bucket_s: the window holds more than ${MAX_BUCKETS} buckets; choose longer ones`);
+    if ((to - from) / bucketMs > MAX_BUCKETS) {
+      throw new BadRequestError(`bucket_s: the window holds more than ${MAX_BUCKETS} buckets; choose longer ones`);
+    }
     const usage = await usageSeries(engine, { from, to, bucketMs });
     return c.json(
       {
@@ -60,7 +77,12 @@ export function registerGetUsage(api: Api, { engine }: RouteDeps): void {
         times: usage.times.map((time) => isoTime(time)!),
         hosts: usage.hosts,
         queue_depth: usage.queueDepth,
-        waits: { count: usage.waits.count, median_s: usage.waits.medianS, p90_s: usage.waits.p90S, bins: usage.waits.bins.map((bin) => ({ up_to_s: bin.upToS, count: bin.count })) },
+        waits: {
+          count: usage.waits.count,
+          median_s: usage.waits.medianS,
+          p90_s: usage.waits.p90S,
+          bins: usage.waits.bins.map((bin) => ({ up_to_s: bin.upToS, count: bin.count })),
+        },
         partial: usage.partial,
       },
       200,

@@ -13,19 +13,22 @@ const KEEPALIVE_MS = 15_000;
 const MAX_PENDING_EVENTS = 1_000;
 
 export const EventStreamQuerySchema = z.object({
-  last_event_id: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: "Resume after this event id (same as the Last-Event-ID header)" }),
+  last_event_id: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
+    description: "Resume after this event id (same as the Last-Event-ID header)",
+  }),
 });
 
 /** `follow=false`: send what is stored, then an `end` event, and close (a finished log ends by itself either way). */
 export const FollowQuerySchema = z.object({
-  follow: z.enum(["true", "false"]).default("true").openapi({ description: "false: send what is stored, then `end`, instead of following live" }),
+  follow: z.enum(["true", "false"]).default("true").openapi({
+    description: "false: send what is stored, then `end`, instead of following live",
+  }),
 });
 
 export const EventStreamHeadersSchema = z.object({ "last-event-id": z.string().regex(/^\d{1,15}$/).optional() });
 
 export const eventStreamResponse = {
-  description:
-    "Server-sent events. Each stored event has an `id` (resume with Last-Event-ID), `event` = its type and JSON `data`. " +
+  description: "Server-sent events. Each stored event has an `id` (resume with Last-Event-ID), `event` = its type and JSON `data`. " +
     "Snapshot events without an id (such as `position`) are sent whenever they change. A client that falls behind gets a last " +
     "`stream.overflow` event saying where to resume, and the stream ends.",
   content: { "text/event-stream": { schema: z.string() } },
@@ -131,13 +134,17 @@ const eventDataCache = new WeakMap<BrokerEvent, string>();
 
 function eventData(event: BrokerEvent): string {
   let data = eventDataCache.get(event);
-  if (data === undefined) eventDataCache.set(event, (data = JSON.stringify(eventJson(event))));
+  if (data === undefined) eventDataCache.set(event, data = JSON.stringify(eventJson(event)));
   return data;
 }
 
 /** An event as clients see it: time as RFC 3339, only the references it has. */
 export function eventJson(event: BrokerEvent): EventJson {
-  const refs = Object.fromEntries(Object.entries({ session_id: event.sessionId, host_id: event.hostId, lab_id: event.labId, job_id: event.jobId }).filter(([, value]) => value));
+  const refs = Object.fromEntries(
+    Object.entries({ session_id: event.sessionId, host_id: event.hostId, lab_id: event.labId, job_id: event.jobId }).filter(([, value]) =>
+      value
+    ),
+  );
   return { id: event.id, type: event.type, at: isoTime(event.at)!, ...refs, actor: event.actor, data: event.data };
 }
 

@@ -37,7 +37,9 @@ export function streamOutput(c: Context, deps: RouteDeps, options: OutputStreamO
   const key = "labId" in options.scope ? `lab:${options.scope.labId}` : `job:${options.scope.jobId}`;
   // A lab's log is its deploy and destroy output; jobs run in its nodes have their own streams.
   const ownerFilter = (
-    "labId" in options.scope ? and(eq(workItems.labId, options.scope.labId), inArray(workItems.kind, ["deploy-lab", "destroy-lab"])) : eq(workItems.jobId, options.scope.jobId)
+    "labId" in options.scope
+      ? and(eq(workItems.labId, options.scope.labId), inArray(workItems.kind, ["deploy-lab", "destroy-lab"]))
+      : eq(workItems.jobId, options.scope.jobId)
   ) as SQL;
   return sseResponse(c, deps, async (sink) => {
     let lastId = options.afterId;
@@ -45,7 +47,11 @@ export function streamOutput(c: Context, deps: RouteDeps, options: OutputStreamO
       while (!sink.ended.aborted && !engine.shutdown.aborted) {
         // Listen before reading, so output committed while we read still wakes us.
         const giveUp = new AbortController();
-        const woken = engine.state.work.waitForOutput(key, sleepOn(engine.clock, KEEPALIVE_MS, giveUp.signal), AbortSignal.any([sink.ended, engine.shutdown, giveUp.signal]));
+        const woken = engine.state.work.waitForOutput(
+          key,
+          sleepOn(engine.clock, KEEPALIVE_MS, giveUp.signal),
+          AbortSignal.any([sink.ended, engine.shutdown, giveUp.signal]),
+        );
         const finishedBefore = options.isFinished();
         const owned = engine.orm.select({ id: workItems.id }).from(workItems).where(ownerFilter);
         const rows = await engine.orm
@@ -61,7 +67,14 @@ export function streamOutput(c: Context, deps: RouteDeps, options: OutputStreamO
             return;
           }
           lastId = row.id;
-          const data: OutputEventData = { work_id: row.workId, seq: row.seq, at: isoTime(row.at)!, stream: row.stream, node: row.node, text: row.text };
+          const data: OutputEventData = {
+            work_id: row.workId,
+            seq: row.seq,
+            at: isoTime(row.at)!,
+            stream: row.stream,
+            node: row.node,
+            text: row.text,
+          };
           sink.send({ id: String(row.id), event: "output", data: JSON.stringify(data) });
         }
         if (rows.length === PAGE) {

@@ -23,7 +23,10 @@ export function sseResponse(c: Context, { engine, streams }: RouteDeps, run: (si
       sink.close();
       release();
     });
-  return new Response(sink.body, { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" } });
+  return new Response(sink.body, {
+    status: 200,
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
+  });
 }
 
 /** Whether the sink has room again within the stall bound; false means the client fell behind (or the stream is ending). */

@@ -10,8 +10,13 @@ const encoder = new TextEncoder();
 
 /** One event in the text/event-stream format; `data` may hold newlines (one `data:` line each). */
 export function formatSse(message: SseMessage): string {
-  for (const value of [message.event, message.id]) if (value !== undefined && /[\r\n]/.test(value)) throw new Error("SSE event names and ids must be one line");
-  const lines = [message.event !== undefined ? `event: ${message.event}` : null, ...message.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`)];
+  for (const value of [message.event, message.id]) {
+    if (value !== undefined && /[\r\n]/.test(value)) throw new Error("SSE event names and ids must be one line");
+  }
+  const lines = [
+    message.event !== undefined ? `event: ${message.event}` : null,
+    ...message.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`),
+  ];
   if (message.id !== undefined) lines.push(`id: ${message.id}`);
   if (message.retry !== undefined) lines.push(`retry: ${message.retry}`);
   return `${lines.filter((line) => line !== null).join("\n")}\n\n`;

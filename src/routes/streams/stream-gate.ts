@@ -28,10 +28,16 @@ export class StreamGate {
   enter(client: string): () => void {
     const mine = this.#perClient.get(client) ?? 0;
     if (this.#open >= this.#limits.maxStreams) {
-      throw new UnavailableError(`The broker serves at most ${this.#limits.maxStreams} event streams at once; try again shortly`, RETRY_AFTER_S);
+      throw new UnavailableError(
+        `The broker serves at most ${this.#limits.maxStreams} event streams at once; try again shortly`,
+        RETRY_AFTER_S,
+      );
     }
     if (mine >= this.#limits.maxStreamsPerClient) {
-      throw new TooManyRequestsError(`This client already has ${mine} event streams open, the most one client may hold; close one or try again later`, RETRY_AFTER_S);
+      throw new TooManyRequestsError(
+        `This client already has ${mine} event streams open, the most one client may hold; close one or try again later`,
+        RETRY_AFTER_S,
+      );
     }
     this.#open++;
     this.#perClient.set(client, mine + 1);

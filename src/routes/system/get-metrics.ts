@@ -7,8 +7,7 @@ const getMetrics = createRoute({
   path: "/metrics",
   tags: ["system"],
   summary: "Prometheus metrics",
-  description:
-    "The broker's metrics in the Prometheus text format: queue depth per pool, sessions and hosts by state, wait and " +
+  description: "The broker's metrics in the Prometheus text format: queue depth per pool, sessions and hosts by state, wait and " +
     "session-duration histograms, host busy seconds, lab deploy/destroy durations and failures by runtime, jobs by outcome, " +
     "agent last-seen age, work latency, HTTP request durations by route and status, database commit latency and size.",
   responses: {

@@ -17,8 +17,7 @@ const getReadyz = createRoute({
   path: "/readyz",
   tags: ["system"],
   summary: "Readiness probe: the broker can do its work",
-  description:
-    "Unlike `/healthz` (the process answers), this commits a small write, compares the database's migrations with this " +
+  description: "Unlike `/healthz` (the process answers), this commits a small write, compares the database's migrations with this " +
     "broker's, and checks that the housekeeping loop (reaping, promotion, reservations) keeps running. 503 lists what fails.",
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: ReadinessSchema } } },

@@ -22,7 +22,10 @@ const listTokens = createRoute({
   path: "/v1/tokens",
   tags: ["tokens"],
   summary: "Every API token, live and revoked, newest first (admin; never the secrets)",
-  responses: { 200: { description: "Tokens", content: { "application/json": { schema: z.object({ items: z.array(TokenViewSchema) }) } } }, ...problemResponses(401, 403) },
+  responses: {
+    200: { description: "Tokens", content: { "application/json": { schema: z.object({ items: z.array(TokenViewSchema) }) } } },
+    ...problemResponses(401, 403),
+  },
 });
 
 const deleteToken = createRoute({
@@ -31,7 +34,10 @@ const deleteToken = createRoute({
   tags: ["tokens"],
   summary: "Revoke a token by id or name (admin): it authenticates nothing from now on; its sessions stay",
   request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }) },
-  responses: { 200: { description: "Revoked (or revoked already)", content: { "application/json": { schema: TokenViewSchema } } }, ...problemResponses(401, 403, 404) },
+  responses: {
+    200: { description: "Revoked (or revoked already)", content: { "application/json": { schema: TokenViewSchema } } },
+    ...problemResponses(401, 403, 404),
+  },
 });
 
 export function registerTokenRoutes(api: Api, { engine }: RouteDeps): void {

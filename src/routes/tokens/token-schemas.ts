@@ -1,17 +1,27 @@
 import { z } from "@hono/zod-openapi";
 import { TOKEN_ROLES } from "../../../db/schema.ts";
 import type { ApiToken } from "../../engine/access/token-registry.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 
 /** Token names are actors in events and logs: short, printable, no spaces. */
-export const TokenNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/, "token names are 1-63 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+export const TokenNameSchema = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/,
+  "token names are 1-63 letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
+);
 
 export const CreateTokenBodySchema = z
   .object({
-    name: TokenNameSchema.openapi({ description: "Who uses it (a person, a pipeline); the actor in events and logs", example: "ci-nightly" }),
-    role: z.enum(TOKEN_ROLES).openapi({ description: "admin: everything; user: creates sessions and acts in its own; viewer: read-only listings" }),
+    name: TokenNameSchema.openapi({
+      description: "Who uses it (a person, a pipeline); the actor in events and logs",
+      example: "ci-nightly",
+    }),
+    role: z.enum(TOKEN_ROLES).openapi({
+      description: "admin: everything; user: creates sessions and acts in its own; viewer: read-only listings",
+    }),
     expires_at: z.iso.datetime({ offset: true }).optional().openapi({ description: "When it stops working (default: never)" }),
-    max_priority: z.number().int().min(0).max(1_000_000).default(0).openapi({ description: "Highest session priority it may ask for (default 0, the default priority)" }),
+    max_priority: z.number().int().min(0).max(1_000_000).default(0).openapi({
+      description: "Highest session priority it may ask for (default 0, the default priority)",
+    }),
     max_walltime_s: z
       .number()
       .positive()

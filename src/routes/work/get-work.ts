@@ -11,7 +11,10 @@ const getWork = createRoute({
   tags: ["hosts"],
   summary: "One work item sent to an agent: state, attempts, result",
   request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }) },
-  responses: { 200: { description: "The work item", content: { "application/json": { schema: WorkViewSchema } } }, ...problemResponses(404) },
+  responses: {
+    200: { description: "The work item", content: { "application/json": { schema: WorkViewSchema } } },
+    ...problemResponses(404),
+  },
 });
 
 export function registerGetWork(api: Api, { engine }: RouteDeps): void {

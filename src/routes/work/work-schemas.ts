@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { WORK_KINDS, WORK_STATES } from "../../../db/schema.ts";
 import type { WorkItem } from "../../engine/work/work-item.ts";
-import { IsoTimeSchema, isoTime } from "../iso-time.ts";
+import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 
 export const WorkViewSchema = z
   .object({

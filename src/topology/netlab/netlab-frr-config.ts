@@ -9,7 +9,9 @@ import type { NetlabInterface, NetlabNode } from "./netlab-transform.ts";
 
 export function netlabFrrConfig(node: NetlabNode): string {
   const lines = ["frr defaults traditional", `hostname ${node.name}`, "!"];
-  if (node.loopback) lines.push("interface lo", ` ip address ${node.loopback.ipv4}`, ...(node.ospf ? [` ip ospf area ${node.ospf.area}`] : []), "!");
+  if (node.loopback) {
+    lines.push("interface lo", ` ip address ${node.loopback.ipv4}`, ...(node.ospf ? [` ip ospf area ${node.ospf.area}`] : []), "!");
+  }
   for (const intf of node.interfaces) lines.push(...interfaceLines(intf));
   if (node.ospf) {
     lines.push("router ospf", ` ospf router-id ${node.ospf.router_id}`);
@@ -20,7 +22,7 @@ export function netlabFrrConfig(node: NetlabNode): string {
 }
 
 export function netlabFrrDaemons(node: NetlabNode): string {
-  const ospf = node.module.includes("ospf") ? "ospfd=yes\nospfd_options=\"-A 127.0.0.1\"\n" : "";
+  const ospf = node.module.includes("ospf") ? 'ospfd=yes\nospfd_options="-A 127.0.0.1"\n' : "";
   return `zebra=yes\nstaticd=yes\nvtysh_enable=yes\nzebra_options="-A 127.0.0.1 -s 90000000"\n${ospf}`;
 }
 

@@ -48,12 +48,16 @@ function readNodes(value: unknown): Map<string, Attributes> {
   if (Array.isArray(value)) {
     value.forEach((entry, index) => {
       const attributes = typeof entry === "string" ? { name: entry } : isRecord(entry) ? entry : null;
-      if (!attributes || typeof attributes.name !== "string") throw new TopologyError(`nodes[${index}]`, "must be a node name or a mapping with a 'name'");
+      if (!attributes || typeof attributes.name !== "string") {
+        throw new TopologyError(`nodes[${index}]`, "must be a node name or a mapping with a 'name'");
+      }
       nodes.set(attributes.name, attributes);
     });
   } else if (isRecord(value)) {
     for (const [name, attributes] of Object.entries(value)) {
-      if (attributes !== null && !isRecord(attributes)) throw new TopologyError(`nodes.${name}`, "must be a mapping of node attributes (or empty)");
+      if (attributes !== null && !isRecord(attributes)) {
+        throw new TopologyError(`nodes.${name}`, "must be a mapping of node attributes (or empty)");
+      }
       nodes.set(name, { ...(attributes ?? {}), name });
     }
   }
@@ -69,7 +73,9 @@ function readGroups(value: unknown, nodes: Map<string, Attributes>): NetlabInput
     const definition = Array.isArray(raw) ? { members: raw } : isRecord(raw) ? raw : null;
     if (!definition) throw new TopologyError(`groups.${name}`, "must be a list of members or a mapping with members");
     const { members = [], ...attributes } = definition as { members?: unknown };
-    if (!Array.isArray(members) || members.some((member) => typeof member !== "string")) throw new TopologyError(`groups.${name}.members`, "must be a list of node names");
+    if (!Array.isArray(members) || members.some((member) => typeof member !== "string")) {
+      throw new TopologyError(`groups.${name}.members`, "must be a list of node names");
+    }
     for (const member of members as string[]) {
       if (!nodes.has(member)) throw new TopologyError(`groups.${name}.members`, `'${member}' is not a node`);
     }

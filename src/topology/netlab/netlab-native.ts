@@ -35,20 +35,48 @@ export function nativeNetlabLab(document: unknown, instanceName: string, labName
   const nodes: TopologyNode[] = [...netlab.nodes.map(topologyNode), ...bridges.map(({ name }) => bridgeNode(name))];
   const links: TopologyLink[] = netlab.links.flatMap((link, index): TopologyLink[] => {
     const field = `links[${index}]`;
-    const endpoint = (node: string, ifname: string | null): LinkEndpoint => ({ field, node, interface: ifname ?? "", mac: null, placement: "namespace" });
-    if (link.type === "p2p") return [{ type: "veth", field, mtu: NETLAB_MTU, endpoints: [endpoint(link.interfaces[0]!.node, link.interfaces[0]!.ifname), endpoint(link.interfaces[1]!.node, link.interfaces[1]!.ifname)] }];
+    const endpoint = (node: string, ifname: string | null): LinkEndpoint => ({
+      field,
+      node,
+      interface: ifname ?? "",
+      mac: null,
+      placement: "namespace",
+    });
+    if (link.type === "p2p") {
+      return [{
+        type: "veth",
+        field,
+        mtu: NETLAB_MTU,
+        endpoints: [
+          endpoint(link.interfaces[0]!.node, link.interfaces[0]!.ifname),
+          endpoint(link.interfaces[1]!.node, link.interfaces[1]!.ifname),
+        ],
+      }];
+    }
     const bridge = bridges.find((candidate) => candidate.link === link)!.name;
     return link.interfaces.map((intf, port) => ({
       type: "veth" as const,
       field,
       mtu: NETLAB_MTU,
-      endpoints: [endpoint(intf.node, intf.ifname), { field, node: bridge, interface: `${bridge}p${port}`, mac: null, placement: "bridge" as const }],
+      endpoints: [endpoint(intf.node, intf.ifname), {
+        field,
+        node: bridge,
+        interface: `${bridge}p${port}`,
+        mac: null,
+        placement: "bridge" as const,
+      }],
     }));
   });
   const topology: ContainerlabTopology = {
     name: labName,
     prefix: "clab",
-    mgmt: { network: "netlab_mgmt", bridge: null, mtu: null, ipv4: { subnet: MGMT_SUBNET, gateway: MGMT_GATEWAY, range: null, origin: "topology" }, ipv6: null },
+    mgmt: {
+      network: "netlab_mgmt",
+      bridge: null,
+      mtu: null,
+      ipv4: { subnet: MGMT_SUBNET, gateway: MGMT_GATEWAY, range: null, origin: "topology" },
+      ipv6: null,
+    },
     nodes,
     links,
   };
@@ -56,9 +84,24 @@ export function nativeNetlabLab(document: unknown, instanceName: string, labName
 }
 
 function topologyNode(node: NetlabNode): TopologyNode {
-  const common = { name: node.name, kind: "linux" as const, group: null, hasMgmtInterface: true, mgmtIpv4: node.mgmt.ipv4, mgmtIpv6: null, execFailureAllowed: false, env: {}, sysctls: {} };
+  const common = {
+    name: node.name,
+    kind: "linux" as const,
+    group: null,
+    hasMgmtInterface: true,
+    mgmtIpv4: node.mgmt.ipv4,
+    mgmtIpv6: null,
+    execFailureAllowed: false,
+    env: {},
+    sysctls: {},
+  };
   if (node.device === "frr") {
-    return { ...common, image: FRR_IMAGE, frr: { files: { "frr.conf": { text: netlabFrrConfig(node) }, daemons: { text: netlabFrrDaemons(node) } } }, exec: [] };
+    return {
+      ...common,
+      image: FRR_IMAGE,
+      frr: { files: { "frr.conf": { text: netlabFrrConfig(node) }, daemons: { text: netlabFrrDaemons(node) } } },
+      exec: [],
+    };
   }
   return { ...common, image: null, frr: null, exec: hostCommands(node) };
 }
@@ -66,11 +109,27 @@ function topologyNode(node: NetlabNode): TopologyNode {
 /** A linux host: its addresses, and netlab's pools through the first router it is attached to. */
 function hostCommands(node: NetlabNode): string[] {
   const addresses = node.interfaces.flatMap((intf) => (intf.ipv4 && intf.ifname ? [`ip address add ${intf.ipv4} dev ${intf.ifname}`] : []));
-  const gateway = node.interfaces.flatMap((intf) => intf.neighbors.filter((neighbor) => neighbor.ipv4).map((neighbor) => ({ intf, neighbor })))[0];
-  const routes = gateway ? HOST_ROUTES.map((pool) => `ip route add ${pool} via ${gateway.neighbor.ipv4!.split("/")[0]} dev ${gateway.intf.ifname}`) : [];
+  const gateway =
+    node.interfaces.flatMap((intf) => intf.neighbors.filter((neighbor) => neighbor.ipv4).map((neighbor) => ({ intf, neighbor })))[0];
+  const routes = gateway
+    ? HOST_ROUTES.map((pool) => `ip route add ${pool} via ${gateway.neighbor.ipv4!.split("/")[0]} dev ${gateway.intf.ifname}`)
+    : [];
   return [...addresses, ...routes];
 }
 
 function bridgeNode(name: string): TopologyNode {
-  return { name, kind: "bridge", group: null, image: null, frr: null, hasMgmtInterface: false, mgmtIpv4: null, mgmtIpv6: null, exec: [], execFailureAllowed: false, env: {}, sysctls: {} };
+  return {
+    name,
+    kind: "bridge",
+    group: null,
+    image: null,
+    frr: null,
+    hasMgmtInterface: false,
+    mgmtIpv4: null,
+    mgmtIpv6: null,
+    exec: [],
+    execFailureAllowed: false,
+    env: {},
+    sysctls: {},
+  };
 }

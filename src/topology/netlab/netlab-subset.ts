@@ -42,7 +42,9 @@ export function unsupportedNetlabKeys(input: NetlabInput): string[] {
   for (const [name, attributes] of input.nodes) {
     check(`nodes.${name}`, attributes, NODE);
     const grouped = [...input.groups.values()].some((group) => group.members.includes(name) && group.attributes.device !== undefined);
-    if (attributes.device === undefined && !grouped && defaultDevice === undefined) found.push(`nodes.${name}.device (not set, and no defaults.device)`);
+    if (attributes.device === undefined && !grouped && defaultDevice === undefined) {
+      found.push(`nodes.${name}.device (not set, and no defaults.device)`);
+    }
   }
   for (const [name, group] of input.groups) check(`groups.${name}`, group.attributes, GROUP);
   for (const link of input.links) check(link.field, link.attributes, LINK);
@@ -51,7 +53,9 @@ export function unsupportedNetlabKeys(input: NetlabInput): string[] {
 
 function checkModules(field: string, value: unknown, found: string[]): void {
   const modules = typeof value === "string" ? [value] : Array.isArray(value) ? value : [value];
-  for (const module of modules) if (!(NATIVE_NETLAB_MODULES as readonly unknown[]).includes(module)) found.push(`${field}: ${String(module)}`);
+  for (const module of modules) {
+    if (!(NATIVE_NETLAB_MODULES as readonly unknown[]).includes(module)) found.push(`${field}: ${String(module)}`);
+  }
 }
 
 function checkDevice(field: string, value: unknown, found: string[]): void {

@@ -80,7 +80,9 @@ function assignIds(input: NetlabInput): Map<string, number> {
   for (const [name, attributes] of input.nodes) {
     if (attributes.id === undefined) continue;
     const id = attributes.id;
-    if (typeof id !== "number" || !Number.isInteger(id) || id < 1 || id > MAX_NODE_ID) throw new TopologyError(`nodes.${name}.id`, `must be an integer from 1 to ${MAX_NODE_ID}`);
+    if (typeof id !== "number" || !Number.isInteger(id) || id < 1 || id > MAX_NODE_ID) {
+      throw new TopologyError(`nodes.${name}.id`, `must be an integer from 1 to ${MAX_NODE_ID}`);
+    }
     if ([...ids.values()].includes(id)) throw new TopologyError(`nodes.${name}.id`, `${id} is used by another node`);
     ids.set(name, id);
   }
@@ -98,16 +100,22 @@ function assignIds(input: NetlabInput): Map<string, number> {
 function inherited(input: NetlabInput, name: string, key: string): unknown {
   const own = input.nodes.get(name)![key];
   if (own !== undefined) return own;
-  for (const group of input.groups.values()) if (group.members.includes(name) && group.attributes[key] !== undefined) return group.attributes[key];
+  for (const group of input.groups.values()) {
+    if (group.members.includes(name) && group.attributes[key] !== undefined) return group.attributes[key];
+  }
   return undefined;
 }
 
 function newNode(input: NetlabInput, name: string, id: number): NetlabNode {
   const device = (inherited(input, name, "device") ?? (input.document.defaults as Attributes | undefined)?.device) as string | undefined;
-  if (typeof device !== "string") throw new TopologyError(`nodes.${name}.device`, "is not set (set it on the node, a group or defaults.device)");
+  if (typeof device !== "string") {
+    throw new TopologyError(`nodes.${name}.device`, "is not set (set it on the node, a group or defaults.device)");
+  }
   const known = DEVICES[device];
   const role = known?.role ?? "router";
-  const modules = [...moduleList(input.document.module), ...moduleList(inherited(input, name, "module"))].filter((module, index, all) => all.indexOf(module) === index);
+  const modules = [...moduleList(input.document.module), ...moduleList(inherited(input, name, "module"))].filter((module, index, all) =>
+    all.indexOf(module) === index
+  );
   const loopback = role === "router" ? address(POOLS.loopback, id) : null;
   return {
     name,
@@ -123,7 +131,12 @@ function newNode(input: NetlabInput, name: string, id: number): NetlabNode {
   };
 }
 
-function buildLink(link: NetlabInput["links"][number], linkindex: number, nodes: Map<string, NetlabNode>, counters: { p2p: number; lan: number }): NetlabLink {
+function buildLink(
+  link: NetlabInput["links"][number],
+  linkindex: number,
+  nodes: Map<string, NetlabNode>,
+  counters: { p2p: number; lan: number },
+): NetlabLink {
   const attached = link.nodes.map((name) => nodes.get(name)!);
   const hosts = attached.filter((node) => node.role === "host").length;
   const type: LinkType = attached.length > 2 || hosts > 0 ? "lan" : attached.length === 2 ? "p2p" : "stub";
@@ -146,7 +159,11 @@ function buildLink(link: NetlabInput["links"][number], linkindex: number, nodes:
       linkindex,
       type,
       ipv4: own.ipv4,
-      neighbors: interfaces.filter((_, other) => other !== index).map(({ node: neighbor, ifname, ipv4 }) => ({ node: neighbor, ifname, ipv4 })),
+      neighbors: interfaces.filter((_, other) => other !== index).map(({ node: neighbor, ifname, ipv4 }) => ({
+        node: neighbor,
+        ifname,
+        ipv4,
+      })),
     });
   }
   return { linkindex, type, prefix: { ipv4: `${network}/${bits}` }, interfaces };
@@ -158,9 +175,15 @@ function applyOspf(input: NetlabInput, attributes: Attributes, link: NetlabLink,
   for (const node of routers) {
     const area = ospfArea(attributes.ospf) ?? nodeArea(input, node.name);
     const intf = node.interfaces.find((candidate) => candidate.linkindex === link.linkindex)!;
-    intf.ospf = { area, ...(link.type === "p2p" ? { network_type: "point-to-point" as const } : {}), passive: routers.length < 2 && link.type !== "p2p" };
+    intf.ospf = {
+      area,
+      ...(link.type === "p2p" ? { network_type: "point-to-point" as const } : {}),
+      passive: routers.length < 2 && link.type !== "p2p",
+    };
   }
-  for (const node of nodes.values()) if (node.module.includes("ospf") && node.router_id) node.ospf = { area: nodeArea(input, node.name), router_id: node.router_id };
+  for (const node of nodes.values()) {
+    if (node.module.includes("ospf") && node.router_id) node.ospf = { area: nodeArea(input, node.name), router_id: node.router_id };
+  }
 }
 
 function nodeArea(input: NetlabInput, name: string): string {

@@ -5,7 +5,7 @@ import type { FlagSpec, FlagValues } from "./clab-flags.ts";
 import { printContainers } from "./clab-inspect.ts";
 import { CLAB_VERSION, containersOfLab, labOwner, nodeFilter, requireRoot, writeTopologyData } from "./clab-lab.ts";
 import { ClabError, logInfo } from "./clab-log.ts";
-import { CONTAINERLESS_KINDS, findTopologyFile, loadTopology, type ClabTopology } from "./clab-topology.ts";
+import { type ClabTopology, CONTAINERLESS_KINDS, findTopologyFile, loadTopology } from "./clab-topology.ts";
 
 export const DEPLOY_FLAGS: FlagSpec[] = [
   { long: "reconfigure", short: "c", kind: "bool" },
@@ -32,7 +32,9 @@ export const DEPLOY_FLAGS: FlagSpec[] = [
  */
 export function deploy(values: FlagValues, env: NodeJS.ProcessEnv): void {
   requireRoot();
-  if (values["dry-run"] && values.reconfigure) throw new ClabError("--dry-run cannot be combined with --reconfigure: reconfigure always destroys and redeploys the full lab");
+  if (values["dry-run"] && values.reconfigure) {
+    throw new ClabError("--dry-run cannot be combined with --reconfigure: reconfigure always destroys and redeploys the full lab");
+  }
   logInfo("Containerlab started", { version: CLAB_VERSION });
   const topology = loadTopology(findTopologyFile(values.topo as string | undefined), values.name as string | undefined, env);
   applyMgmtFlags(topology, values);
@@ -73,7 +75,9 @@ export function deploy(values: FlagValues, env: NodeJS.ProcessEnv): void {
         "clab-topo-file": topology.file,
         "clab-owner": labOwner(env),
       },
-      network: node.networkMode ? null : { name: topology.mgmt.network, ipv4Subnet: topology.mgmt.ipv4Subnet, ipv6Subnet: topology.mgmt.ipv6Subnet },
+      network: node.networkMode
+        ? null
+        : { name: topology.mgmt.network, ipv4Subnet: topology.mgmt.ipv4Subnet, ipv6Subnet: topology.mgmt.ipv6Subnet },
       ...(node.mgmtIpv4 ? { staticIpv4: node.mgmtIpv4 } : {}),
       ...(node.mgmtIpv6 ? { staticIpv6: node.mgmtIpv6 } : {}),
     });

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DockerError } from "../fake-docker/docker-error.ts";
-import { FakeDockerDaemon, type FakeContainer } from "../fake-docker/daemon.ts";
+import { type FakeContainer, FakeDockerDaemon } from "../fake-docker/daemon.ts";
 import type { FlagSpec, FlagValues } from "./clab-flags.ts";
 import { containersOfLab, nodeFilter, requireRoot } from "./clab-lab.ts";
 import { ClabError, logError, logInfo } from "./clab-log.ts";
-import { nodesContainers, openLab, type OpenedLab } from "./clab-open.ts";
+import { nodesContainers, type OpenedLab, openLab } from "./clab-open.ts";
 import { loadTopology } from "./clab-topology.ts";
 
 export const DESTROY_FLAGS: FlagSpec[] = [

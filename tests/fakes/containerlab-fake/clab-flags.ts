@@ -26,7 +26,12 @@ export const ROOT_FLAGS: FlagSpec[] = [
   { long: "debug", short: "d", kind: "count", persistent: true },
 ];
 
-export function parseFlags(command: string, specs: FlagSpec[], args: string[], env: NodeJS.ProcessEnv): { values: FlagValues; positionals: string[] } {
+export function parseFlags(
+  command: string,
+  specs: FlagSpec[],
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { values: FlagValues; positionals: string[] } {
   const values: FlagValues = {};
   const positionals: string[] = [];
   for (let index = 0; index < args.length; index++) {
@@ -48,7 +53,9 @@ export function parseFlags(command: string, specs: FlagSpec[], args: string[], e
     else if (spec.kind === "count") values[spec.long] = Number(values[spec.long] ?? 0) + 1;
     else {
       const value = attached ?? args[++index];
-      if (value === undefined) throw new ClabError(long ? `flag needs an argument: --${spec.long}` : `flag needs an argument: '${spec.short}' in -${spec.short}`);
+      if (value === undefined) {
+        throw new ClabError(long ? `flag needs an argument: --${spec.long}` : `flag needs an argument: '${spec.short}' in -${spec.short}`);
+      }
       values[spec.long] = spec.kind === "strings" ? [...((values[spec.long] as string[] | undefined) ?? []), value] : value;
     }
   }

@@ -23,15 +23,29 @@ interface ContainerDetails {
   owner: string;
 }
 
-const CSV_COLUMNS = ["lab_name", "labPath", "absLabPath", "name", "container_id", "image", "kind", "state", "status", "ipv4_address", "ipv6_address", "owner"] as const;
+const CSV_COLUMNS = [
+  "lab_name",
+  "labPath",
+  "absLabPath",
+  "name",
+  "container_id",
+  "image",
+  "kind",
+  "state",
+  "status",
+  "ipv4_address",
+  "ipv6_address",
+  "owner",
+] as const;
 
 export function printContainers(containers: FakeContainer[], format: string, allLabs: boolean): void {
   const grouped = groupByLab(containers.filter((container) => container.labels.containerlab !== undefined));
   if (format === "json") process.stdout.write(`${JSON.stringify(grouped, null, 2)}\n`);
   else if (format === "csv") printCsv(grouped);
   else if (format === "table") printTable(grouped, allLabs);
-  else if (format === "yaml") throw new ClabError(`output format "yaml" is not supported when --details is not used, use 'table', 'json' or 'csv'`);
-  else throw new ClabError(`output format "${format}" is not supported, use 'table', 'json' or 'csv'`);
+  else if (format === "yaml") {
+    throw new ClabError(`output format "yaml" is not supported when --details is not used, use 'table', 'json' or 'csv'`);
+  } else throw new ClabError(`output format "${format}" is not supported, use 'table', 'json' or 'csv'`);
 }
 
 function groupByLab(containers: FakeContainer[]): Record<string, ContainerDetails[]> {
@@ -81,8 +95,11 @@ function printTable(grouped: Record<string, ContainerDetails[]>, allLabs: boolea
     record.state,
     `${record.ipv4_address}\n${record.ipv6_address}`,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.flatMap((row) => row[column]!.split("\n").map((line) => line.length))));
-  const rule = (left: string, middle: string, right: string) => `${left}${widths.map((width) => "─".repeat(width + 2)).join(middle)}${right}`;
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.flatMap((row) => row[column]!.split("\n").map((line) => line.length)))
+  );
+  const rule = (left: string, middle: string, right: string) =>
+    `${left}${widths.map((width) => "─".repeat(width + 2)).join(middle)}${right}`;
   const line = (cells: string[]) => `│${cells.map((cell, column) => ` ${cell.padEnd(widths[column]!)} `).join("│")}│`;
   const output = [rule("╭", "┬", "╮"), line(header), rule("├", "┼", "┤")];
   rows.forEach((row, index) => {

@@ -9,7 +9,9 @@ export const CLAB_VERSION = "0.79.0";
 /** `CL:utils/sudo.go:CheckAndGetRootPrivs` for the commands that need root. */
 export function requireRoot(): void {
   const euid = process.geteuid?.() ?? 0;
-  if (euid !== 0) throw new ClabError(`this containerlab command requires root privileges or root via SUID to run, effective UID: ${euid} SUID: ${euid}`);
+  if (euid !== 0) {
+    throw new ClabError(`this containerlab command requires root privileges or root via SUID to run, effective UID: ${euid} SUID: ${euid}`);
+  }
 }
 
 /** `$SUDO_USER`, else `$USER` (a custom owner needs clab_admins membership, which the fake never grants). */
@@ -22,7 +24,7 @@ export function containersOfLab(daemon: FakeDockerDaemon, lab: string): FakeCont
 }
 
 /** `--node-filter a,b`: the named nodes, which must exist. */
-export function nodeFilter(filter: unknown, topology: ClabTopology | null): ((node: string) => boolean) {
+export function nodeFilter(filter: unknown, topology: ClabTopology | null): (node: string) => boolean {
   if (typeof filter !== "string" || filter === "") return () => true;
   const names = filter.split(",");
   const unknown = topology ? names.find((name) => !topology.nodes.some((node) => node.name === name)) : undefined;
@@ -59,7 +61,13 @@ export function writeTopologyData(topology: ClabTopology, containers: FakeContai
     }),
   );
   const links = topology.links.map((link) => ({ endpoints: { a: endpoint(link.a), z: endpoint(link.z) } }));
-  const data = { name: topology.name, type: "clab", clab: { config: { prefix: topology.prefix, mgmt: topology.mgmt, "config-path": topology.file } }, nodes, links };
+  const data = {
+    name: topology.name,
+    type: "clab",
+    clab: { config: { prefix: topology.prefix, mgmt: topology.mgmt, "config-path": topology.file } },
+    nodes,
+    links,
+  };
   writeFileSync(join(topology.labDir, "topology-data.json"), `${JSON.stringify(data, null, 2)}\n`);
 }
 

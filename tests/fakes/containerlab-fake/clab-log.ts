@@ -13,7 +13,9 @@ export function logError(message: string): void {
 
 function logLine(level: string, message: string, fields: Record<string, string>): void {
   const time = new Date().toTimeString().slice(0, 8);
-  const pairs = Object.entries(fields).map(([key, value]) => `${key}=${/[\s"]/.test(value) || value === "" ? JSON.stringify(value) : value}`);
+  const pairs = Object.entries(fields).map(([key, value]) =>
+    `${key}=${/[\s"]/.test(value) || value === "" ? JSON.stringify(value) : value}`
+  );
   process.stderr.write(`${[time, level, message, ...pairs].join(" ")}\n`);
 }
 

@@ -3,7 +3,7 @@ import type { FakeContainer, FakeDockerDaemon } from "../fake-docker/daemon.ts";
 import type { FlagValues } from "./clab-flags.ts";
 import { containersOfLab } from "./clab-lab.ts";
 import { ClabError } from "./clab-log.ts";
-import { CONTAINERLESS_KINDS, findTopologyFile, loadTopology, type ClabTopology } from "./clab-topology.ts";
+import { type ClabTopology, CONTAINERLESS_KINDS, findTopologyFile, loadTopology } from "./clab-topology.ts";
 
 /**
  * The lab a command works on, as `NewContainerLab` builds it from `-t` and `--name`
@@ -43,7 +43,12 @@ function labFromName(name: string, env: NodeJS.ProcessEnv, daemon: FakeDockerDae
 }
 
 /** `ListNodesContainers[IgnoreNotFound]` (`CL:core/list.go:42-79`): containers looked up by each node's container name. */
-export function nodesContainers(daemon: FakeDockerDaemon, topology: ClabTopology, selected: (node: string) => boolean, ignoreNotFound: boolean): FakeContainer[] {
+export function nodesContainers(
+  daemon: FakeDockerDaemon,
+  topology: ClabTopology,
+  selected: (node: string) => boolean,
+  ignoreNotFound: boolean,
+): FakeContainer[] {
   const all = daemon.listContainers();
   return topology.nodes
     .filter((node) => selected(node.name) && !CONTAINERLESS_KINDS.includes(node.kind))
@@ -52,6 +57,8 @@ export function nodesContainers(daemon: FakeDockerDaemon, topology: ClabTopology
       if (container) return [container];
       if (ignoreNotFound) return [];
       // inspect.go:176 wrapping list.go:50-53 wrapping nodes/default_node.go:484-489 (ErrContainersNotFound, nodes/node.go:118)
-      throw new ClabError(`failed to list containers based on topology: could not get container for node ${node.longName}: Node: ${node.longName}. containers not found`);
+      throw new ClabError(
+        `failed to list containers based on topology: could not get container for node ${node.longName}: Node: ${node.longName}. containers not found`,
+      );
     });
 }

@@ -37,10 +37,16 @@ export function inspect(values: FlagValues, env: NodeJS.ProcessEnv): void {
   // root.go:224-234 globs the cwd before inspectFn runs, so a bare `inspect` fails there first.
   if (!values.all && !values.topo && !values.name) values.topo = findTopologyFile(undefined);
   const format = (values.format as string | undefined) ?? "table";
-  if (!["table", "json", "csv"].includes(format)) throw new ClabError(`output format "${format}" is not supported when --details is not used, use 'table', 'json' or 'csv'`);
+  if (!["table", "json", "csv"].includes(format)) {
+    throw new ClabError(`output format "${format}" is not supported when --details is not used, use 'table', 'json' or 'csv'`);
+  }
   const daemon = new FakeDockerDaemon(env);
   const lab = values.all ? null : openLab(values, env, daemon);
-  const containers = !lab ? daemon.listContainers() : lab.fromFile && lab.topology ? nodesContainers(daemon, lab.topology, () => true, false) : containersOfLab(daemon, values.name as string);
+  const containers = !lab
+    ? daemon.listContainers()
+    : lab.fromFile && lab.topology
+    ? nodesContainers(daemon, lab.topology, () => true, false)
+    : containersOfLab(daemon, values.name as string);
   if (containers.length === 0 && format === "table") logInfo("no containers found");
   printContainers(containers, format, values.all === true);
 }
@@ -49,12 +55,18 @@ export function exec(values: FlagValues, env: NodeJS.ProcessEnv): void {
   const commands = (values.cmd as string[] | undefined) ?? [];
   if (commands.length === 0) throw new ClabError("provide command to execute");
   const format = (values.format as string | undefined) ?? "plain";
-  if (!["plain", "table", "json"].includes(format)) throw new ClabError(`cannot parse "${format}" as execution output format, supported output formats ["json" "plain"]`);
+  if (!["plain", "table", "json"].includes(format)) {
+    throw new ClabError(`cannot parse "${format}" as execution output format, supported output formats ["json" "plain"]`);
+  }
   const labels = ((values.label as string[] | undefined) ?? []).map((label) => label.split("=", 2) as [string, string?]);
-  const lab = values.topo || labels.length === 0 ? loadTopology(findTopologyFile(values.topo as string | undefined), values.name as string | undefined, env).name : null;
+  const lab = values.topo || labels.length === 0
+    ? loadTopology(findTopologyFile(values.topo as string | undefined), values.name as string | undefined, env).name
+    : null;
   const matching = new FakeDockerDaemon(env)
     .listContainers()
-    .filter((container) => (lab === null || container.labels.containerlab === lab) && labels.every(([key, value]) => container.labels[key] === value));
+    .filter((container) =>
+      (lab === null || container.labels.containerlab === lab) && labels.every(([key, value]) => container.labels[key] === value)
+    );
   if (matching.length === 0) throw new ClabError("filter did not match any containers");
   throw new ClabError("fake containerlab: exec cannot run commands, there are no real containers behind the fake Docker daemon");
 }
@@ -71,7 +83,10 @@ export function version(values: FlagValues): void {
   if (values.json) process.stdout.write(`${JSON.stringify(info)}\n`);
   else if (values.short) process.stdout.write(`${info.version}\n`);
   else {
-    const lines = [["version", info.version], ["commit", info.commit], ["date", info.date], ["source", info.repository], ["rel. notes", info.releaseNotes]];
+    const lines = [["version", info.version], ["commit", info.commit], ["date", info.date], ["source", info.repository], [
+      "rel. notes",
+      info.releaseNotes,
+    ]];
     process.stdout.write(`${lines.map(([key, value]) => `${key!.padStart(11)}: ${value}`).join("\n")}\n`);
   }
 }

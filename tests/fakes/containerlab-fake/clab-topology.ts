@@ -38,7 +38,9 @@ const RESERVED_ENDPOINT_NODES = ["host", "mgmt-net", "macvlan"];
 
 /** `-t PATH|DIR`, or exactly one `*.clab.y*ml` in the current folder. */
 export function findTopologyFile(topo: string | undefined): string {
-  if (topo && /^(https?:|-$|stdin$)/.test(topo)) throw new ClabError(`fake containerlab: reading the topology from ${topo} is not implemented`);
+  if (topo && /^(https?:|-$|stdin$)/.test(topo)) {
+    throw new ClabError(`fake containerlab: reading the topology from ${topo} is not implemented`);
+  }
   if (topo && !(existsSync(topo) && statSync(topo).isDirectory())) {
     if (!existsSync(topo)) throw new ClabError(`open ${resolve(topo)}: no such file or directory`);
     return resolve(topo);
@@ -47,7 +49,11 @@ export function findTopologyFile(topo: string | undefined): string {
   const matches = readdirSync(folder).filter((file) => /\.clab\.ya?ml$/.test(file)).sort();
   if (matches.length === 0) throw new ClabError("no topology files matching the pattern *.clab.yml or *.clab.yaml found");
   if (matches.length > 1) {
-    throw new ClabError(`more than one topology file matching the pattern *.clab.yml or *.clab.yaml found, can't pick one: [${matches.map((file) => JSON.stringify(file)).join(" ")}]`);
+    throw new ClabError(
+      `more than one topology file matching the pattern *.clab.yml or *.clab.yaml found, can't pick one: [${
+        matches.map((file) => JSON.stringify(file)).join(" ")
+      }]`,
+    );
   }
   return resolve(folder, matches[0]!);
 }
@@ -65,7 +71,7 @@ export function loadTopology(file: string, nameOverride: string | undefined, env
   const section = isRecord(raw.topology) ? raw.topology : {};
   const prefix = typeof raw.prefix === "string" ? raw.prefix : "clab";
   const nodes = Object.entries(isRecord(section.nodes) ? section.nodes : {}).map(([nodeName, attributes]) =>
-    resolveNode(nodeName, isRecord(attributes) ? attributes : {}, section, longNameOf(prefix, name, nodeName)),
+    resolveNode(nodeName, isRecord(attributes) ? attributes : {}, section, longNameOf(prefix, name, nodeName))
   );
   const mgmt = isRecord(raw.mgmt) ? raw.mgmt : {};
   const ipv4Subnet = stringOrNull(mgmt["ipv4-subnet"]);
@@ -103,7 +109,8 @@ function resolveNode(name: string, node: Attributes, section: Attributes, longNa
   const kind = stringOrNull(node.kind) ?? stringOrNull(groupAttributes.kind) ?? stringOrNull(defaults.kind) ?? "";
   if (!kind) throw new ClabError(`node "${name}" has no kind set`);
   const kindAttributes = isRecord(section.kinds) && isRecord(section.kinds[kind]) ? section.kinds[kind] : {};
-  const pick = (key: string) => stringOrNull(node[key]) ?? stringOrNull(groupAttributes[key]) ?? stringOrNull(kindAttributes[key]) ?? stringOrNull(defaults[key]);
+  const pick = (key: string) =>
+    stringOrNull(node[key]) ?? stringOrNull(groupAttributes[key]) ?? stringOrNull(kindAttributes[key]) ?? stringOrNull(defaults[key]);
   const image = pick("image") ?? "";
   if (!image && !CONTAINERLESS_KINDS.includes(kind)) throw new ClabError(`node "${name}" has no image set`);
   return {
@@ -124,13 +131,17 @@ function parseLinks(links: unknown, nodes: ClabNode[]): { a: string; z: string }
   for (const link of Array.isArray(links) ? links : []) {
     if (!isRecord(link) || link.type !== undefined || !Array.isArray(link.endpoints)) continue;
     const endpoints = link.endpoints.map(String);
-    if (endpoints.length !== 2) throw new ClabError(`endpoint definition should consist of exactly 2 entries. ${endpoints.length} provided`);
+    if (endpoints.length !== 2) {
+      throw new ClabError(`endpoint definition should consist of exactly 2 entries. ${endpoints.length} provided`);
+    }
     for (const endpoint of endpoints) {
       const [nodeName, iface] = [endpoint.slice(0, endpoint.indexOf(":")), endpoint.slice(endpoint.indexOf(":") + 1)];
       if (RESERVED_ENDPOINT_NODES.includes(nodeName)) continue;
       const node = nodes.find((candidate) => candidate.name === nodeName);
       if (!node) throw new ClabError(`unable to find node ${nodeName}`);
-      if (iface === "eth0" && node.networkMode !== "none") throw new ClabError(`eth0 interface name is not allowed for ${nodeName} node when network mode is not set to none`);
+      if (iface === "eth0" && node.networkMode !== "none") {
+        throw new ClabError(`eth0 interface name is not allowed for ${nodeName} node when network mode is not set to none`);
+      }
     }
     brief.push({ a: endpoints[0]!, z: endpoints[1]! });
   }

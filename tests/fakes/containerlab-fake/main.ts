@@ -1,7 +1,7 @@
 import { DockerError } from "../fake-docker/docker-error.ts";
 import { deploy, DEPLOY_FLAGS } from "./clab-deploy.ts";
 import { destroy, DESTROY_FLAGS } from "./clab-destroy.ts";
-import { parseFlags, ROOT_FLAGS, type FlagSpec, type FlagValues } from "./clab-flags.ts";
+import { type FlagSpec, type FlagValues, parseFlags, ROOT_FLAGS } from "./clab-flags.ts";
 import { ClabError } from "./clab-log.ts";
 import { exec, EXEC_FLAGS, inspect, INSPECT_FLAGS, version, VERSION_FLAGS } from "./clab-query.ts";
 
@@ -20,7 +20,20 @@ const COMMANDS: Command[] = [
 ];
 
 /** Real commands this fake leaves out: they fail loudly rather than pretend. */
-const NOT_IMPLEMENTED = ["redeploy", "start", "stop", "restart", "events", "generate", "validate", "tools", "graph", "save", "config", "completion"];
+const NOT_IMPLEMENTED = [
+  "redeploy",
+  "start",
+  "stop",
+  "restart",
+  "events",
+  "generate",
+  "validate",
+  "tools",
+  "graph",
+  "save",
+  "config",
+  "completion",
+];
 
 /** Runs one containerlab command line; returns the exit code (any error: message on stderr, exit 1). */
 export function runContainerlab(argv: string[], env: NodeJS.ProcessEnv): number {
@@ -37,7 +50,9 @@ export function runContainerlab(argv: string[], env: NodeJS.ProcessEnv): number 
       throw new ClabError(`unknown command "${name}" for "containerlab"`);
     }
     const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
-    if (command.names[0] === "version" && rest[0] === "upgrade") throw new ClabError("fake containerlab: 'version upgrade' is not implemented");
+    if (command.names[0] === "version" && rest[0] === "upgrade") {
+      throw new ClabError("fake containerlab: 'version upgrade' is not implemented");
+    }
     const { values } = parseFlags(command.names[0]!, [...ROOT_FLAGS, ...command.flags], rest, env);
     command.run(values, env);
     return 0;
@@ -53,7 +68,9 @@ function commandIndex(argv: string[]): number {
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     if (!arg.startsWith("-")) return index;
-    const takesValue = ROOT_FLAGS.some((flag) => flag.kind !== "bool" && flag.kind !== "count" && (arg === `--${flag.long}` || arg === `-${flag.short}`));
+    const takesValue = ROOT_FLAGS.some((flag) =>
+      flag.kind !== "bool" && flag.kind !== "count" && (arg === `--${flag.long}` || arg === `-${flag.short}`)
+    );
     if (takesValue) index++;
   }
   return -1;

@@ -112,12 +112,17 @@ export class FakeDockerDaemon {
       let ipv4: string | null = null;
       let ipv6: string | null = null;
       if (request.network) {
-        const network = (state.networks[request.network.name] ??= { ipv4Subnet: request.network.ipv4Subnet, ipv6Subnet: request.network.ipv6Subnet });
+        const network =
+          (state.networks[request.network.name] ??= { ipv4Subnet: request.network.ipv4Subnet, ipv6Subnet: request.network.ipv6Subnet });
         const peers = state.containers.filter((container) => container.network === request.network?.name);
         const used = peers.flatMap((peer) => (peer.ipv4 ? [peer.ipv4.split("/")[0]!] : []));
         const hostIndex = network.ipv4Subnet ? pickIpv4Host(network.ipv4Subnet, request.staticIpv4, used, request.network.name) : null;
-        ipv4 = network.ipv4Subnet && hostIndex !== null ? `${ipv4Host(network.ipv4Subnet, hostIndex)}/${prefixLength(network.ipv4Subnet)}` : null;
-        if (network.ipv6Subnet) ipv6 = `${request.staticIpv6 ?? ipv6Host(network.ipv6Subnet, hostIndex ?? peers.length + 2)}/${prefixLength(network.ipv6Subnet)}`;
+        ipv4 = network.ipv4Subnet && hostIndex !== null
+          ? `${ipv4Host(network.ipv4Subnet, hostIndex)}/${prefixLength(network.ipv4Subnet)}`
+          : null;
+        if (network.ipv6Subnet) {
+          ipv6 = `${request.staticIpv6 ?? ipv6Host(network.ipv6Subnet, hostIndex ?? peers.length + 2)}/${prefixLength(network.ipv6Subnet)}`;
+        }
       }
       const container: FakeContainer = {
         id: randomBytes(32).toString("hex"),
@@ -139,7 +144,9 @@ export class FakeDockerDaemon {
 
   removeContainer(name: string): void {
     if (this.#removalFails) {
-      throw new DockerError(`Error response from daemon: cannot remove container "/${name}": could not kill: tried to kill container, but did not receive an exit event`);
+      throw new DockerError(
+        `Error response from daemon: cannot remove container "/${name}": could not kill: tried to kill container, but did not receive an exit event`,
+      );
     }
     this.#update((state) => {
       state.containers = state.containers.filter((container) => container.name !== name);

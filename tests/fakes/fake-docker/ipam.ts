@@ -8,7 +8,11 @@ export function pickIpv4Host(subnet: string, requested: string | undefined, used
   const size = 2 ** (32 - prefixLength(subnet));
   if (requested !== undefined) {
     const index = ipv4ToNumber(requested) - ipv4ToNumber(subnet.split("/")[0]!);
-    if (index <= 0 || index >= size - 1) throw new DockerError(`Error response from daemon: Invalid address ${requested}: It does not belong to any of this network's subnets`);
+    if (index <= 0 || index >= size - 1) {
+      throw new DockerError(
+        `Error response from daemon: Invalid address ${requested}: It does not belong to any of this network's subnets`,
+      );
+    }
     if (used.has(index)) throw new DockerError("Error response from daemon: Address already in use");
     return index;
   }

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { containerStatus, FakeDockerDaemon } from "../fake-docker/daemon.ts";
 import { interfaceName } from "./links.ts";
 import { logLabStatus } from "./lab-state.ts";
-import { asList, getPath, isData, type Data } from "./netlab-data.ts";
+import { asList, type Data, getPath, isData } from "./netlab-data.ts";
 import { fatal, print, printSuccess, sectionHeader } from "./netlab-log.ts";
 
 /**
@@ -21,7 +21,9 @@ export function writeClabConfig(topology: Data): void {
   const links: Data[] = [];
   for (const [name, node] of Object.entries(topology.nodes as Record<string, Data>)) {
     const kind = String(getPath(node, ["clab", "kind"]));
-    const group = Object.entries(isData(topology.groups) ? topology.groups : {}).find(([, members]) => asList(isData(members) ? members.members : members).includes(name));
+    const group = Object.entries(isData(topology.groups) ? topology.groups : {}).find(([, members]) =>
+      asList(isData(members) ? members.members : members).includes(name)
+    );
     const { kind: _kind, ...passthrough } = node.clab as Data;
     nodes[name] = {
       "mgmt-ipv4": getPath(node, ["mgmt", "ipv4"]),
@@ -35,14 +37,20 @@ export function writeClabConfig(topology: Data): void {
   }
   for (const link of topology.links as Data[]) {
     const ends = (link.interfaces as Data[]).map((end) => `${String(end.node)}:${clabInterface(topology, end)}`);
-    if (link.type === "stub") links.push({ type: "dummy", endpoint: { node: (link.interfaces as Data[])[0]!.node, interface: ends[0]!.split(":")[1] } });
-    else if (link.type === "p2p") links.push({ endpoints: ends });
+    if (link.type === "stub") {
+      links.push({ type: "dummy", endpoint: { node: (link.interfaces as Data[])[0]!.node, interface: ends[0]!.split(":")[1] } });
+    } else if (link.type === "p2p") links.push({ endpoints: ends });
     else {
       const bridge = String(link.bridge);
       nodes[bridge] = { kind: "bridge" };
       (link.interfaces as Data[]).forEach((end, index) => {
         const nodeId = getPath(topology.nodes, [String(end.node), "id"]);
-        links.push({ endpoints: [ends[index], `${bridge}:bni${String(getPath(topology.defaults, ["multilab", "id"]) ?? "")}n${String(nodeId)}i${String(end.ifindex)}`] });
+        links.push({
+          endpoints: [
+            ends[index],
+            `${bridge}:bni${String(getPath(topology.defaults, ["multilab", "id"]) ?? "")}n${String(nodeId)}i${String(end.ifindex)}`,
+          ],
+        });
       });
     }
   }
@@ -61,7 +69,11 @@ export function runProbes(env: NodeJS.ProcessEnv, instance: string): void {
   sectionHeader("Checking", "virtualization provider installation");
   const probes: [string, string[], string][] = [
     ["containerlab version", ["containerlab", "version"], "Containerlab is not installed"],
-    [`bash -c ${PROBE_VERSION_TEST}`, ["bash", "-c", PROBE_VERSION_TEST], "Containerlab version is too old, please upgrade to 0.72.0 or later with 'sudo containerlab version upgrade'"],
+    [
+      `bash -c ${PROBE_VERSION_TEST}`,
+      ["bash", "-c", PROBE_VERSION_TEST],
+      "Containerlab version is too old, please upgrade to 0.72.0 or later with 'sudo containerlab version upgrade'",
+    ],
   ];
   for (const [text, [command, ...args], failure] of probes) {
     const result = spawnSync(command!, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -73,7 +85,13 @@ export function runProbes(env: NodeJS.ProcessEnv, instance: string): void {
 }
 
 /** Runs the provider `start`/`stop` command with the terminal (stdout/stderr) handed through. */
-export function runProviderCommand(env: NodeJS.ProcessEnv, instance: string, which: "start" | "stop", cliCommand: string, topology: Data): void {
+export function runProviderCommand(
+  env: NodeJS.ProcessEnv,
+  instance: string,
+  which: "start" | "stop",
+  cliCommand: string,
+  topology: Data,
+): void {
   const command = String(getPath(topology.defaults, ["providers", "clab", which]));
   print(`provider clab: executing ${command}`);
   const [executable, ...args] = command.split(" ").filter(Boolean);
@@ -94,6 +112,7 @@ export function runningContainerStatus(env: NodeJS.ProcessEnv): Map<string, stri
 
 function clabInterface(topology: Data, end: Data): string {
   const device = String(getPath(topology.nodes, [String(end.node), "device"]));
-  const pattern = getPath(topology.defaults, ["devices", device, "clab", "interface_name"]) ?? getPath(topology.defaults, ["devices", device, "interface_name"]);
+  const pattern = getPath(topology.defaults, ["devices", device, "clab", "interface_name"]) ??
+    getPath(topology.defaults, ["devices", device, "interface_name"]);
   return interfaceName(pattern, Number(end.ifindex));
 }

@@ -2,8 +2,8 @@ import { existsSync, rmSync, statSync } from "node:fs";
 import { runProbes, runProviderCommand } from "./clab-provider.ts";
 import { changeToInstance } from "./instance.ts";
 import { changeStatus, logLabStatus, readSnapshot, readStatus, SNAPSHOT_FILE, unlockDirectory } from "./lab-state.ts";
-import { parseArgs, type OptionSpec } from "./netlab-args.ts";
-import { asList, getPath, type Data } from "./netlab-data.ts";
+import { type OptionSpec, parseArgs } from "./netlab-args.ts";
+import { asList, type Data, getPath } from "./netlab-data.ts";
 import { confirm, errorAndExit, fatal, NetlabExit, print, sectionHeader } from "./netlab-log.ts";
 import { labInstanceId } from "./transform.ts";
 
@@ -25,7 +25,9 @@ const DOWN_OPTIONS: OptionSpec[] = [
 export function down(args: string[], env: NodeJS.ProcessEnv): void {
   const parsed = parseArgs("netlab down", DOWN_OPTIONS, [], args);
   const force = Number(parsed.force ?? 0);
-  for (const option of ["snapshot", "dry_run"]) if (parsed[option]) fatal(`the fake netlab does not implement 'netlab down --${option.replace("_", "-")}'`);
+  for (const option of ["snapshot", "dry_run"]) {
+    if (parsed[option]) fatal(`the fake netlab does not implement 'netlab down --${option.replace("_", "-")}'`);
+  }
   if (parsed.instance) changeToInstance(env, String(parsed.instance), "netlab down");
   const topology = readSnapshot();
   if (!topology) {

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { stringify } from "yaml";
 import { changeToInstance } from "./instance.ts";
 import { readSnapshot, SNAPSHOT_FILE } from "./lab-state.ts";
-import { parseArgs, type OptionSpec } from "./netlab-args.ts";
-import { asList, isData, type Data } from "./netlab-data.ts";
+import { type OptionSpec, parseArgs } from "./netlab-args.ts";
+import { asList, type Data, isData } from "./netlab-data.ts";
 import { errorAndExit, fatal, isQuiet, print, setQuiet } from "./netlab-log.ts";
 import { printData, printTable, sortKeys } from "./netlab-output.ts";
 import { inspectNode } from "./node-inventory.ts";
@@ -49,17 +49,25 @@ function dataSource(env: NodeJS.ProcessEnv, topologyFile: string | undefined): D
   const snapshot = readSnapshot();
   if (snapshot) return snapshot;
   if (!existsSync("topology.yml")) {
-    errorAndExit("netlab inspect", `Cannot find ${SNAPSHOT_FILE} or topology.yml in the current directory`, ["Looks like no lab was started from this directory"]);
+    errorAndExit("netlab inspect", `Cannot find ${SNAPSHOT_FILE} or topology.yml in the current directory`, [
+      "Looks like no lab was started from this directory",
+    ]);
   }
   if (!isQuiet()) print(" [INFO] Using lab topology file topology.yml");
   return create("topology.yml");
 }
 
 function evaluate(data: Data, expression: string): unknown {
-  if (!PATH_EXPRESSION.test(expression)) fatal(`the fake netlab evaluates only dotted paths such as nodes.r1.interfaces[0], not '${expression}'`);
+  if (!PATH_EXPRESSION.test(expression)) {
+    fatal(`the fake netlab evaluates only dotted paths such as nodes.r1.interfaces[0], not '${expression}'`);
+  }
   const steps = expression.match(/[A-Za-z_][\w-]*|\[\d+\]/g)!;
   return steps.reduce<unknown>((value, step) => {
-    const next = step.startsWith("[") ? (Array.isArray(value) ? value[Number(step.slice(1, -1))] : undefined) : isData(value) ? value[step] : undefined;
+    const next = step.startsWith("[")
+      ? (Array.isArray(value) ? value[Number(step.slice(1, -1))] : undefined)
+      : isData(value)
+      ? value[step]
+      : undefined;
     if (next === undefined) fatal(`Cannot evaluate ${expression}: ${step} does not exist`);
     return next;
   }, data);
@@ -72,12 +80,11 @@ function resolveNodeset(topology: Data, nodeset: string): string[] {
   const selected = new Set<string>();
   for (const item of nodeset.split(",")) {
     const glob = new RegExp(`^${item.replace(/[.+^${}()|\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".")}$`);
-    const matches =
-      item === "all"
-        ? Object.keys(nodes)
-        : item in groups
-          ? asList(isData(groups[item]) ? (groups[item] as Data).members : groups[item]).map(String)
-          : Object.keys(nodes).filter((name) => glob.test(name) || nodes[name]!.device === item);
+    const matches = item === "all"
+      ? Object.keys(nodes)
+      : item in groups
+      ? asList(isData(groups[item]) ? (groups[item] as Data).members : groups[item]).map(String)
+      : Object.keys(nodes).filter((name) => glob.test(name) || nodes[name]!.device === item);
     if (matches.length === 0) fatal(`Invalid node, group or device name ${item} in node set ${nodeset}`);
     for (const name of matches) selected.add(name);
   }

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { stringify } from "yaml";
 import { runningContainerStatus } from "./clab-provider.ts";
-import { readSnapshot, readStatus, statusFilePath, type LabStatus } from "./lab-state.ts";
-import { parseArgs, type OptionSpec } from "./netlab-args.ts";
-import { getPath, type Data } from "./netlab-data.ts";
+import { type LabStatus, readSnapshot, readStatus, statusFilePath } from "./lab-state.ts";
+import { type OptionSpec, parseArgs } from "./netlab-args.ts";
+import { type Data, getPath } from "./netlab-data.ts";
 import { confirm, fatal, NetlabExit, print, setQuiet } from "./netlab-log.ts";
 import { printTable } from "./netlab-output.ts";
 import { nodeGroupVars } from "./node-inventory.ts";
@@ -29,13 +29,17 @@ export function status(args: string[], env: NodeJS.ProcessEnv): void {
   setQuiet(parsed.quiet === true);
   const format = (parsed.format as string | undefined) ?? "text";
   if (!["json", "yaml", "text"].includes(format)) {
-    process.stderr.write(`usage: netlab status [-h] ...\nnetlab status: error: argument --format: invalid choice: '${format}' (choose from 'json', 'yaml', 'text')\n`);
+    process.stderr.write(
+      `usage: netlab status [-h] ...\nnetlab status: error: argument --format: invalid choice: '${format}' (choose from 'json', 'yaml', 'text')\n`,
+    );
     throw new NetlabExit(2);
   }
   const structured = format !== "text";
   const chosen = ["all", "reset", "cleanup"].filter((option) => parsed[option]);
   if (chosen.length > 1) fatal(`You can use only one of the ${chosen.map((option) => `--${option}`).join(", ")} options`);
-  if (structured && (parsed.cleanup || parsed.reset)) fatal(`--${parsed.cleanup ? "cleanup" : "reset"} cannot be used with --format ${format}`);
+  if (structured && (parsed.cleanup || parsed.reset)) {
+    fatal(`--${parsed.cleanup ? "cleanup" : "reset"} cannot be used with --format ${format}`);
+  }
   const emit = (value: unknown): void => print(format === "json" ? JSON.stringify(value, null, 2) : stringify(value).trimEnd());
 
   if (parsed.reset) return resetStatus(env);
@@ -48,18 +52,28 @@ export function status(args: string[], env: NodeJS.ProcessEnv): void {
   try {
     if (parsed.all) {
       if (structured) emit(states);
-      else printTable(["id", "directory", "status", "providers"], Object.entries(states).map(([id, lab]) => [id, lab.dir, lab.status || "Unknown", lab.providers.join(",")]));
+      else {printTable(
+          ["id", "directory", "status", "providers"],
+          Object.entries(states).map(([id, lab]) => [id, lab.dir, lab.status || "Unknown", lab.providers.join(",")]),
+        );}
       return;
     }
     const id = instanceId(states, parsed.instance as string | undefined);
     const lab = states[id]!;
     if (parsed.cleanup) return cleanupLab(id, lab);
-    if (!structured) print(`Lab ${id} in ${lab.dir}${lab.status ? `\n  status: ${lab.status}` : ""}\n  provider(s): ${lab.providers.join(",")}\n`);
+    if (!structured) {
+      print(`Lab ${id} in ${lab.dir}${lab.status ? `\n  status: ${lab.status}` : ""}\n  provider(s): ${lab.providers.join(",")}\n`);
+    }
     if (parsed.log) return structured ? emit(lab) : print(lab.log.join("\n"));
-    if (lab.status !== "started" && !(lab.log ?? []).some((line) => line.includes("started"))) throw new StatusError("Lab is not started, cannot display node/tool status");
+    if (lab.status !== "started" && !(lab.log ?? []).some((line) => line.includes("started"))) {
+      throw new StatusError("Lab is not started, cannot display node/tool status");
+    }
     const nodes = labNodes(env, lab);
     if (structured) emit({ ...lab, nodes });
-    else printTable(["node", "device", "image", "mgmt IPv4", "connection", "provider", "VM/container", "status"], Object.entries(nodes).map(([name, node]) => [name, ...Object.values(node).map(String)]));
+    else {printTable(
+        ["node", "device", "image", "mgmt IPv4", "connection", "provider", "VM/container", "status"],
+        Object.entries(nodes).map(([name, node]) => [name, ...Object.values(node).map(String)]),
+      );}
   } catch (error) {
     if (!(error instanceof StatusError)) throw error;
     if (structured) return emit({ error: error.message });
@@ -124,7 +138,11 @@ function cleanupLab(id: string, lab: LabStatus): void {
   if (!confirm(`Cleanup will remove lab instance "${id}" in ${lab.dir}. Are you sure?`)) return;
   print(`Shutting down lab ${id} in ${lab.dir}`);
   const result = spawnSync("netlab", ["down", "--cleanup"], { cwd: lab.dir, stdio: "inherit" });
-  if (result.status !== 0) process.stderr.write(`FatalError: Error shutting down lab ${id}\n... Change directory to ${lab.dir} and execute "netlab down --cleanup --force"\n`);
+  if (result.status !== 0) {
+    process.stderr.write(
+      `FatalError: Error shutting down lab ${id}\n... Change directory to ${lab.dir} and execute "netlab down --cleanup --force"\n`,
+    );
+  }
 }
 
 function resetStatus(env: NodeJS.ProcessEnv): void {

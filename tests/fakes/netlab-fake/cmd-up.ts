@@ -1,6 +1,6 @@
-import { writeClabConfig, runProbes, runProviderCommand } from "./clab-provider.ts";
+import { runProbes, runProviderCommand, writeClabConfig } from "./clab-provider.ts";
 import { isDirectoryLocked, lockDirectory, logLabStatus, readStatus, writeSnapshot } from "./lab-state.ts";
-import { COMMON_OPTIONS, parseArgs, type OptionSpec } from "./netlab-args.ts";
+import { COMMON_OPTIONS, type OptionSpec, parseArgs } from "./netlab-args.ts";
 import { fatal, print, sectionHeader, setQuiet } from "./netlab-log.ts";
 import { labInstanceId, transformTopology } from "./transform.ts";
 
@@ -24,7 +24,9 @@ const UP_OPTIONS: OptionSpec[] = [
 export function up(args: string[], env: NodeJS.ProcessEnv): void {
   const parsed = parseArgs("netlab up", UP_OPTIONS, ["topology"], args);
   setQuiet(parsed.quiet === true);
-  for (const option of ["snapshot", "dry_run", "reload", "validate"]) if (parsed[option]) fatal(`the fake netlab does not implement 'netlab up --${option.replace("_", "-")}'`);
+  for (const option of ["snapshot", "dry_run", "reload", "validate"]) {
+    if (parsed[option]) fatal(`the fake netlab does not implement 'netlab up --${option.replace("_", "-")}'`);
+  }
   if (isDirectoryLocked()) {
     print(
       "\nIt looks like you have another lab running in this directory. If you want to\ncontinue the lab startup process due to a previous failure, please use the\n'netlab up --snapshot' command.\n",
@@ -56,14 +58,22 @@ export function up(args: string[], env: NodeJS.ProcessEnv): void {
   runProbes(env, id);
   // up.py:110-123 (`lab_status_start`, up.py:364): the probes' record already exists by now.
   const restarting = id in readStatus(env);
-  logLabStatus(env, id, restarting ? "restarting lab" : "starting lab", { status: restarting ? "restarting lab" : "starting lab", name: String(topology.name), providers: [] });
+  logLabStatus(env, id, restarting ? "restarting lab" : "starting lab", {
+    status: restarting ? "restarting lab" : "starting lab",
+    name: String(topology.name),
+    providers: [],
+  });
   lockDirectory();
 
   sectionHeader("Starting", "clab nodes");
   logLabStatus(env, id, "starting provider clab", { status: "starting provider clab", providers: ["clab"] });
   runProviderCommand(env, id, "start", "netlab up", topology);
   logLabStatus(env, id, "clab workload started", { status: "clab workload started" });
-  print(parsed.no_config ? "[SKIPPED] Initial configuration skipped, run 'netlab initial' to configure the devices" : "[SKIPPED] Initial device configuration is not modelled by the fake netlab");
+  print(
+    parsed.no_config
+      ? "[SKIPPED] Initial configuration skipped, run 'netlab initial' to configure the devices"
+      : "[SKIPPED] Initial device configuration is not modelled by the fake netlab",
+  );
   logLabStatus(env, id, "started", { status: "started" });
   lockDirectory();
 }

@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { withFileLock } from "../fake-docker/file-lock.ts";
-import { isData, type Data } from "./netlab-data.ts";
+import { type Data, isData } from "./netlab-data.ts";
 
 /**
  * Where netlab keeps state (`NL:netsim/utils/status.py`): the instance registry

@@ -1,4 +1,4 @@
-import { getPath, isData, type Data } from "./netlab-data.ts";
+import { type Data, getPath, isData } from "./netlab-data.ts";
 import { reportError } from "./netlab-log.ts";
 
 /**
@@ -26,10 +26,21 @@ export function interfaceName(pattern: unknown, ifindex: number): string {
 }
 
 function linkMembers(entry: unknown, nodes: Record<string, Data>, index: number): Member[] | null {
-  const names = typeof entry === "string" ? entry.split("-") : Array.isArray(entry) ? entry.map(String) : isData(entry) ? Object.keys(entry).filter((key) => key in nodes) : [];
+  const names = typeof entry === "string"
+    ? entry.split("-")
+    : Array.isArray(entry)
+    ? entry.map(String)
+    : isData(entry)
+    ? Object.keys(entry).filter((key) => key in nodes)
+    : [];
   const unknown = names.find((name) => !(name in nodes));
   if (names.length === 0 || unknown !== undefined) {
-    reportError(`Invalid link definition ${JSON.stringify(entry)}${unknown ? `: unknown node ${unknown}` : ""}`, "IncorrectValue", "links", [`in links[${index + 1}]`]);
+    reportError(
+      `Invalid link definition ${JSON.stringify(entry)}${unknown ? `: unknown node ${unknown}` : ""}`,
+      "IncorrectValue",
+      "links",
+      [`in links[${index + 1}]`],
+    );
     return null;
   }
   return names.map((node) => ({ node, attributes: isData(entry) && isData(entry[node]) ? entry[node] : {} }));

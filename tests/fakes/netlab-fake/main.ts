@@ -14,7 +14,29 @@ const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => void>
 };
 
 /** Real netlab commands this fake leaves out: they fail loudly rather than pretend. */
-const NOT_IMPLEMENTED = ["create", "connect", "exec", "collect", "validate", "report", "initial", "config", "restart", "capture", "graph", "show", "test", "tc", "install", "libvirt", "clab", "api", "defaults", "usage", "help"];
+const NOT_IMPLEMENTED = [
+  "create",
+  "connect",
+  "exec",
+  "collect",
+  "validate",
+  "report",
+  "initial",
+  "config",
+  "restart",
+  "capture",
+  "graph",
+  "show",
+  "test",
+  "tc",
+  "install",
+  "libvirt",
+  "clab",
+  "api",
+  "defaults",
+  "usage",
+  "help",
+];
 
 /** Runs one netlab command line; returns the exit code. */
 export function runNetlab(argv: string[], env: NodeJS.ProcessEnv): number {

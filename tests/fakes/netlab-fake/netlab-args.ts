@@ -30,7 +30,9 @@ export function parseArgs(prog: string, options: OptionSpec[], positionals: stri
       rest.push(arg);
       continue;
     }
-    const [flag, inline] = arg.includes("=") && arg.startsWith("--") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes("=") && arg.startsWith("--")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     const option = options.find((candidate) => candidate.flags.includes(flag));
     if (!option) {
       extras.push(arg);

@@ -16,9 +16,13 @@ export function printData(value: unknown, format: string): void {
 
 /** A rich table, as netlab prints node lists (and `inspect --node a,b` whatever the format). */
 export function printTable(heading: string[], rows: string[][]): void {
-  const widths = heading.map((title, column) => Math.max(title.length, ...rows.flatMap((row) => (row[column] ?? "").split("\n").map((line) => line.length))));
-  const rule = (left: string, fill: string, middle: string, right: string) => `${left}${widths.map((width) => fill.repeat(width + 2)).join(middle)}${right}`;
-  const line = (cells: string[], bar: string) => `${bar}${cells.map((cell, column) => ` ${cell.padEnd(widths[column]!)} `).join(bar)}${bar}`;
+  const widths = heading.map((title, column) =>
+    Math.max(title.length, ...rows.flatMap((row) => (row[column] ?? "").split("\n").map((line) => line.length)))
+  );
+  const rule = (left: string, fill: string, middle: string, right: string) =>
+    `${left}${widths.map((width) => fill.repeat(width + 2)).join(middle)}${right}`;
+  const line = (cells: string[], bar: string) =>
+    `${bar}${cells.map((cell, column) => ` ${cell.padEnd(widths[column]!)} `).join(bar)}${bar}`;
   const output = [rule("┏", "━", "┳", "┓"), line(heading, "┃"), rule("┡", "━", "╇", "┩")];
   rows.forEach((row, index) => {
     const height = Math.max(...row.map((cell) => cell.split("\n").length));

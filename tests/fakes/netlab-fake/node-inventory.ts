@@ -1,4 +1,4 @@
-import { getPath, isData, type Data } from "./netlab-data.ts";
+import { type Data, getPath, isData } from "./netlab-data.ts";
 import { NETLAB_VERSION } from "./package-defaults.ts";
 
 /**

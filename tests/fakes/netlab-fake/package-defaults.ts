@@ -41,7 +41,11 @@ export const PACKAGE_DEFAULTS = {
       interface_name: "eth%d",
       mgmt_if: "eth0",
       group_vars: { ansible_network_os: "linux", ansible_python_interpreter: "auto_silent" },
-      clab: { image: "python:3.13-alpine", kind: "linux", group_vars: { ansible_connection: "docker", ansible_user: "root", docker_shell: "sh -il" } },
+      clab: {
+        image: "python:3.13-alpine",
+        kind: "linux",
+        group_vars: { ansible_connection: "docker", ansible_user: "root", docker_shell: "sh -il" },
+      },
     },
     eos: {
       role: "router",
@@ -49,7 +53,12 @@ export const PACKAGE_DEFAULTS = {
       mgmt_if: "Management0",
       loopback_interface_name: "Loopback0",
       group_vars: { ansible_network_os: "eos", ansible_connection: "network_cli", ansible_become: true, ansible_become_method: "enable" },
-      clab: { image: "ceos:4.34.1F", kind: "ceos", interface_name: "eth%d", group_vars: { ansible_user: "admin", ansible_ssh_pass: "admin" } },
+      clab: {
+        image: "ceos:4.34.1F",
+        kind: "ceos",
+        interface_name: "eth%d",
+        group_vars: { ansible_user: "admin", ansible_ssh_pass: "admin" },
+      },
     },
     srlinux: {
       role: "router",

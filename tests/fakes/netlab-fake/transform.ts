@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { parse } from "yaml";
 import { ipv4Host } from "../fake-docker/ipam.ts";
 import { buildLinks } from "./links.ts";
-import { asList, deepMerge, expandDottedKeys, getPath, isData, parseScalar, setPath, type Data } from "./netlab-data.ts";
+import { asList, type Data, deepMerge, expandDottedKeys, getPath, isData, parseScalar, setPath } from "./netlab-data.ts";
 import { errorAndExit, exitOnErrors, fatal, reportError, setTopologyFileForErrors } from "./netlab-log.ts";
 import { NETLAB_VERSION, PACKAGE_DEFAULTS } from "./package-defaults.ts";
 
@@ -47,10 +47,15 @@ export function transformTopology(options: CreateOptions): Data {
     else fatal(`the fake netlab implements only the multilab plugin, not ${String(plugin)}`);
   }
   topology.name ??= basename(options.cwd).replace(/[^A-Za-z0-9_]/g, "_").replaceAll("_", "").slice(0, 12);
-  topology.addressing = deepMerge(getPath(topology.defaults, ["addressing"]) as Data, isData(topology.addressing) ? topology.addressing : {});
+  topology.addressing = deepMerge(
+    getPath(topology.defaults, ["addressing"]) as Data,
+    isData(topology.addressing) ? topology.addressing : {},
+  );
   applyGroups(topology, nodes);
 
-  topology.nodes = Object.fromEntries([...nodes].map(([name, attributes], index) => [name, buildNode(topology, name, attributes, index + 1)]));
+  topology.nodes = Object.fromEntries(
+    [...nodes].map(([name, attributes], index) => [name, buildNode(topology, name, attributes, index + 1)]),
+  );
   topology.links = buildLinks(topology, topology.nodes as Record<string, Data>);
   exitOnErrors();
   topology._netlab_version = NETLAB_VERSION;
@@ -90,7 +95,13 @@ function normalizeNodes(nodes: unknown): Map<string, Data> {
     ? nodes.map((entry) => (isData(entry) ? [String(entry.name), { ...entry }] : [String(entry), {}]))
     : Object.entries(isData(nodes) ? nodes : {}).map(([name, attributes]) => [name, isData(attributes) ? { ...attributes } : {}]);
   for (const [name] of entries) {
-    if (!NODE_NAME.test(name)) reportError(`attribute nodes.${name} must be an identifier (a string containing up to 16 alphanumeric characters, numbers and underscores)`, "IncorrectType", "nodes");
+    if (!NODE_NAME.test(name)) {
+      reportError(
+        `attribute nodes.${name} must be an identifier (a string containing up to 16 alphanumeric characters, numbers and underscores)`,
+        "IncorrectType",
+        "nodes",
+      );
+    }
   }
   return new Map(entries);
 }
@@ -100,12 +111,19 @@ function applyMultilab(topology: Data): void {
   const raw = getPath(topology.defaults, ["multilab", "id"]);
   const id = typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : raw;
   if (id === undefined) reportError("multilab plugin requires defaults.multilab.id parameter", "MissingValue", "multilab");
-  else if (typeof id !== "number" || !Number.isInteger(id)) reportError(`attribute defaults.multilab.id must be an integer, found ${typeof id}`, "IncorrectType", "multilab");
-  else if (id < 1 || id > 200) reportError("attribute defaults.multilab.id must be an integer between 1 and 200", "IncorrectValue", "multilab");
+  else if (typeof id !== "number" || !Number.isInteger(id)) {
+    reportError(`attribute defaults.multilab.id must be an integer, found ${typeof id}`, "IncorrectType", "multilab");
+  } else if (id < 1 || id > 200) {
+    reportError("attribute defaults.multilab.id must be an integer between 1 and 200", "IncorrectValue", "multilab");
+  }
   exitOnErrors();
   setPath(topology, ["defaults", "multilab", "id"], id);
-  const change = expandDottedKeys(JSON.parse(JSON.stringify(getPath(topology.defaults, ["multilab", "change"])).replaceAll("{id}", String(id)))) as Data;
-  for (const [key, value] of Object.entries(change)) topology[key] = isData(topology[key]) && isData(value) ? deepMerge(topology[key], value) : value;
+  const change = expandDottedKeys(
+    JSON.parse(JSON.stringify(getPath(topology.defaults, ["multilab", "change"])).replaceAll("{id}", String(id))),
+  ) as Data;
+  for (const [key, value] of Object.entries(change)) {
+    topology[key] = isData(topology[key]) && isData(value) ? deepMerge(topology[key], value) : value;
+  }
 }
 
 /** Group attributes apply to members that do not set them; groups may be lists or `{members: …}`. */
@@ -128,9 +146,12 @@ function buildNode(topology: Data, name: string, attributes: Data, id: number): 
   const defaults = topology.defaults as Data;
   const device = String(attributes.device ?? defaults.device ?? "");
   const deviceData = getPath(defaults, ["devices", device]);
-  if (!device) reportError(`node ${name} does not have a device type (set nodes.${name}.device or defaults.device)`, "MissingValue", "nodes");
-  else if (!isData(deviceData)) reportError(`Unknown device ${device} used by node ${name}`, "IncorrectValue", "nodes");
-  if (attributes.provider !== undefined && attributes.provider !== topology.provider) fatal(`the fake netlab does not implement multi-provider labs (node ${name})`);
+  if (!device) {
+    reportError(`node ${name} does not have a device type (set nodes.${name}.device or defaults.device)`, "MissingValue", "nodes");
+  } else if (!isData(deviceData)) reportError(`Unknown device ${device} used by node ${name}`, "IncorrectValue", "nodes");
+  if (attributes.provider !== undefined && attributes.provider !== topology.provider) {
+    fatal(`the fake netlab does not implement multi-provider labs (node ${name})`);
+  }
   const data = isData(deviceData) ? deviceData : {};
   const clab = isData(data.clab) ? data.clab : {};
   const mgmt = getPath(topology.addressing, ["mgmt"]) as Data;
@@ -152,7 +173,18 @@ function buildNode(topology: Data, name: string, attributes: Data, id: number): 
     role: rest.role ?? data.role ?? "router",
     af: router ? { ipv4: true } : {},
     interfaces: [],
-    ...(router ? { loopback: { ifindex: 0, ifname: data.loopback_interface_name ?? "lo", ipv4: `10.0.0.${id}/32`, neighbors: [], type: "loopback", virtual_interface: true } } : {}),
+    ...(router
+      ? {
+        loopback: {
+          ifindex: 0,
+          ifname: data.loopback_interface_name ?? "lo",
+          ipv4: `10.0.0.${id}/32`,
+          neighbors: [],
+          type: "loopback",
+          virtual_interface: true,
+        },
+      }
+      : {}),
     ...(topology.module || rest.module ? { module: asList(rest.module ?? topology.module) } : {}),
     mtu: 1500,
     clab: { kind: clab.kind ?? device, ...(isData(rest.clab) ? rest.clab : {}) },

@@ -38,40 +38,105 @@ describe.skipIf(!isRoot)("device changes (root: uses a private network namespace
   test("MTU within the driver's range is set; outside it is refused and nothing changes", async () => {
     expect(await setDeviceMtu({ netns, device: "v0", mtu: 9000 })).toEqual({ action: "set-mtu", netns, device: "v0", mtu: 1500 });
     expect((await rawLink(netns, "v0")).mtu).toBe(9000);
-    await refusedWithoutChange(() => setDeviceMtu({ netns, device: "v0", mtu: 70_000 }), "invalid", `MTU 70000 is out of range for device "v0" in namespace "${netns}": it accepts 68-65535`);
+    await refusedWithoutChange(
+      () => setDeviceMtu({ netns, device: "v0", mtu: 70_000 }),
+      "invalid",
+      `MTU 70000 is out of range for device "v0" in namespace "${netns}": it accepts 68-65535`,
+    );
     await refusedWithoutChange(() => setDeviceMtu({ netns, device: "v0", mtu: 67 }), "invalid", /^MTU 67 is out of range/);
-    await refusedWithoutChange(() => setDeviceMtu({ netns, device: "v0", mtu: 1500.5 }), "invalid", 'Invalid MTU 1500.5 for device "v0": it must be a positive whole number');
+    await refusedWithoutChange(
+      () => setDeviceMtu({ netns, device: "v0", mtu: 1500.5 }),
+      "invalid",
+      'Invalid MTU 1500.5 for device "v0": it must be a positive whole number',
+    );
   });
 
   test("addresses are added and removed, IPv4 and IPv6, and shown by ip", async () => {
-    expect(await addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" })).toEqual({ action: "remove-address", netns, device: "v0", address: "10.30.0.1/24" });
-    expect(await addDeviceAddress({ netns, device: "v0", address: "2001:DB8:0::1/64" })).toEqual({ action: "remove-address", netns, device: "v0", address: "2001:db8::1/64" });
+    expect(await addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" })).toEqual({
+      action: "remove-address",
+      netns,
+      device: "v0",
+      address: "10.30.0.1/24",
+    });
+    expect(await addDeviceAddress({ netns, device: "v0", address: "2001:DB8:0::1/64" })).toEqual({
+      action: "remove-address",
+      netns,
+      device: "v0",
+      address: "2001:db8::1/64",
+    });
     const shown = (await rawLink(netns, "v0")).addr_info!.map((address) => `${address.local}/${address.prefixlen}`);
     expect(shown).toEqual(["10.30.0.1/24", "2001:db8::1/64"]);
-    expect(await removeDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" })).toEqual({ action: "add-address", netns, device: "v0", address: "10.30.0.1/24" });
+    expect(await removeDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" })).toEqual({
+      action: "add-address",
+      netns,
+      device: "v0",
+      address: "10.30.0.1/24",
+    });
     expect((await rawLink(netns, "v0")).addr_info!.map((address) => address.local)).toEqual(["2001:db8::1"]);
   });
 
   test("bad, duplicate and absent addresses are refused and nothing changes", async () => {
     await addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" });
-    await refusedWithoutChange(() => addDeviceAddress({ netns, device: "v0", address: "10.30.0.300/24" }), "invalid", /^Invalid address "10.30.0.300\/24": expected an IP address with a prefix length/);
-    await refusedWithoutChange(() => addDeviceAddress({ netns, device: "v0", address: "10.30.0.1" }), "invalid", /^Invalid address "10.30.0.1"/);
-    await refusedWithoutChange(() => addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/33" }), "invalid", 'Invalid address "10.30.0.1/33": the prefix length must be 0-32');
-    await refusedWithoutChange(() => addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" }), "conflict", `Device "v0" in namespace "${netns}" already has address 10.30.0.1/24`);
-    await refusedWithoutChange(() => removeDeviceAddress({ netns, device: "v0", address: "10.30.0.9/24" }), "not-found", `Device "v0" in namespace "${netns}" has no address 10.30.0.9/24`);
+    await refusedWithoutChange(
+      () => addDeviceAddress({ netns, device: "v0", address: "10.30.0.300/24" }),
+      "invalid",
+      /^Invalid address "10.30.0.300\/24": expected an IP address with a prefix length/,
+    );
+    await refusedWithoutChange(
+      () => addDeviceAddress({ netns, device: "v0", address: "10.30.0.1" }),
+      "invalid",
+      /^Invalid address "10.30.0.1"/,
+    );
+    await refusedWithoutChange(
+      () => addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/33" }),
+      "invalid",
+      'Invalid address "10.30.0.1/33": the prefix length must be 0-32',
+    );
+    await refusedWithoutChange(
+      () => addDeviceAddress({ netns, device: "v0", address: "10.30.0.1/24" }),
+      "conflict",
+      `Device "v0" in namespace "${netns}" already has address 10.30.0.1/24`,
+    );
+    await refusedWithoutChange(
+      () => removeDeviceAddress({ netns, device: "v0", address: "10.30.0.9/24" }),
+      "not-found",
+      `Device "v0" in namespace "${netns}" has no address 10.30.0.9/24`,
+    );
   });
 
   test("a master is set and cleared; the undo record remembers the previous one", async () => {
-    expect(await setDeviceMaster({ netns, device: "v1", master: "br0" })).toEqual({ action: "set-master", netns, device: "v1", master: null });
+    expect(await setDeviceMaster({ netns, device: "v1", master: "br0" })).toEqual({
+      action: "set-master",
+      netns,
+      device: "v1",
+      master: null,
+    });
     expect((await rawLink(netns, "v1")).master).toBe("br0");
-    expect(await setDeviceMaster({ netns, device: "v1", master: null })).toEqual({ action: "set-master", netns, device: "v1", master: "br0" });
+    expect(await setDeviceMaster({ netns, device: "v1", master: null })).toEqual({
+      action: "set-master",
+      netns,
+      device: "v1",
+      master: "br0",
+    });
     expect((await rawLink(netns, "v1")).master).toBeUndefined();
   });
 
   test("only bridges, bonds and the like can be masters", async () => {
-    await refusedWithoutChange(() => setDeviceMaster({ netns, device: "v1", master: "v0" }), "invalid", `Device "v0" in namespace "${netns}" cannot be a master: it is a veth; masters are bridge, bond, team, vrf, openvswitch devices`);
-    await refusedWithoutChange(() => setDeviceMaster({ netns, device: "v1", master: "v1" }), "invalid", 'Device "v1" cannot be its own master');
-    await refusedWithoutChange(() => setDeviceMaster({ netns, device: "v1", master: "br9" }), "not-found", `Cannot find device "br9" in namespace "${netns}"`);
+    await refusedWithoutChange(
+      () => setDeviceMaster({ netns, device: "v1", master: "v0" }),
+      "invalid",
+      `Device "v0" in namespace "${netns}" cannot be a master: it is a veth; masters are bridge, bond, team, vrf, openvswitch devices`,
+    );
+    await refusedWithoutChange(
+      () => setDeviceMaster({ netns, device: "v1", master: "v1" }),
+      "invalid",
+      'Device "v1" cannot be its own master',
+    );
+    await refusedWithoutChange(
+      () => setDeviceMaster({ netns, device: "v1", master: "br9" }),
+      "not-found",
+      `Cannot find device "br9" in namespace "${netns}"`,
+    );
   });
 
   test("every change to an unknown device names the device and the namespace, and changes nothing", async () => {

@@ -20,7 +20,16 @@ describe.skipIf(!isRoot)("listing devices (root: uses a private network namespac
   test("a fresh namespace has only lo, down, with its counters", async () => {
     const devices = await listDevices({ netns });
     expect(devices.map((device) => device.name)).toEqual(["lo"]);
-    expect(devices[0]).toMatchObject({ name: "lo", netns, up: false, linkType: "loopback", kind: null, master: null, addresses: [], driver: null });
+    expect(devices[0]).toMatchObject({
+      name: "lo",
+      netns,
+      up: false,
+      linkType: "loopback",
+      kind: null,
+      master: null,
+      addresses: [],
+      driver: null,
+    });
     expect(devices[0]!.stats?.rx).toMatchObject({ bytes: 0, packets: 0, errors: 0, dropped: 0 });
   });
 
@@ -46,7 +55,12 @@ describe.skipIf(!isRoot)("listing devices (root: uses a private network namespac
       expect(byName.get("br0")).toMatchObject({ kind: "bridge", master: null });
       const v0 = byName.get("v0")!;
       expect(v0).toMatchObject({ kind: "veth", link: null, up: true });
-      expect(v0.addresses.filter((address) => address.family === "inet")).toEqual([{ family: "inet", local: "10.20.0.1", prefixlen: 24, scope: "global" }]);
+      expect(v0.addresses.filter((address) => address.family === "inet")).toEqual([{
+        family: "inet",
+        local: "10.20.0.1",
+        prefixlen: 24,
+        scope: "global",
+      }]);
       expect(v0.mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
       expect(v0.stats!.tx.packets).toBeGreaterThan(0);
       expect(v0.stats!.rx.packets).toBeGreaterThan(0);
@@ -65,7 +79,11 @@ describe.skipIf(!isRoot)("listing devices (root: uses a private network namespac
 
   test("an unknown device or namespace is named in the error", async () => {
     await expectRefusal(getDevice({ netns, device: "eth9" }), "not-found", `Cannot find device "eth9" in namespace "${netns}"`);
-    await expectRefusal(() => listDevices({ netns: "lbt-no-such-namespace" }), "not-found", 'Cannot find network namespace "lbt-no-such-namespace"');
+    await expectRefusal(
+      () => listDevices({ netns: "lbt-no-such-namespace" }),
+      "not-found",
+      'Cannot find network namespace "lbt-no-such-namespace"',
+    );
     await expectRefusal(getDevice({ netns, device: "-x" }), "invalid", /^Invalid device name "-x"/);
   });
 });

@@ -22,7 +22,10 @@ test("new namespaces and links, address and route changes on kept links, changed
     namespaces: ["kept", "stray"],
     links: { ...IDLE.links, dummy7: "dummy" },
     addresses: { lo: ["127.0.0.1/8"], eth0: ["198.51.100.9/24"], dummy7: ["203.0.113.1/24"] },
-    routes: [{ key: "default via 192.0.2.1 dev eth0", dev: "eth0" }, { key: "203.0.113.0/24 dev dummy7", dev: "dummy7" }, { key: "10.9.0.0/16 via 192.0.2.7 dev eth0", dev: "eth0" }],
+    routes: [{ key: "default via 192.0.2.1 dev eth0", dev: "eth0" }, { key: "203.0.113.0/24 dev dummy7", dev: "dummy7" }, {
+      key: "10.9.0.0/16 via 192.0.2.7 dev eth0",
+      dev: "eth0",
+    }],
     sysctls: { "net.ipv4.ip_forward": "1", "net.core.somaxconn": "4096" },
   };
   const found = diffHostSnapshots(IDLE, now, NO_LABS).map(({ kind, name, cleaned }) => ({ kind, name, cleaned }));

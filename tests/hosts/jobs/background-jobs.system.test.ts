@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { HostRequestError } from "../../../src/hosts/host-errors.ts";
 import { JobRegistry } from "../../../src/hosts/jobs/job-registry.ts";
 import type { OutputChunk } from "../../../src/hosts/jobs/job-output.ts";
-import { startJob, type Job } from "../../../src/hosts/jobs/start-job.ts";
+import { type Job, startJob } from "../../../src/hosts/jobs/start-job.ts";
 import { liveGroupMembers } from "../../support/host-processes.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
@@ -15,7 +15,11 @@ afterEach(async () => {
   }
 });
 
-const runningPid = (job: Job) => waitFor(() => (job.status().state === "running" ? (job.status() as { pid: number | null }).pid ?? undefined : undefined), "the job's pid");
+const runningPid = (job: Job) =>
+  waitFor(
+    () => (job.status().state === "running" ? (job.status() as { pid: number | null }).pid ?? undefined : undefined),
+    "the job's pid",
+  );
 
 describe("background jobs", () => {
   test("kill ends the whole process tree, not just the shell", async () => {
@@ -30,7 +34,11 @@ describe("background jobs", () => {
 
   test("output chunks arrive while the job is still running", async () => {
     const chunks: OutputChunk[] = [];
-    const job = track(startJob({ id: "live", background: true, shell: "echo ready; echo warming >&2; sleep 600" }, { onOutput: (chunk) => chunks.push(chunk) }));
+    const job = track(
+      startJob({ id: "live", background: true, shell: "echo ready; echo warming >&2; sleep 600" }, {
+        onOutput: (chunk) => chunks.push(chunk),
+      }),
+    );
     await waitFor(() => chunks.length === 2, "two chunks");
     expect(job.state).toBe("running");
     expect(chunks.map(({ stream, text }) => ({ stream, text })).sort((a, b) => a.stream.localeCompare(b.stream))).toEqual([
@@ -44,7 +52,9 @@ describe("background jobs", () => {
 
   test("SIGINT lets ping print its statistics and exit 0, so the job passes", async () => {
     const chunks: OutputChunk[] = [];
-    const job = track(startJob({ id: "ping", background: true, argv: ["ping", "-i", "0.2", "127.0.0.1"] }, { onOutput: (chunk) => chunks.push(chunk) }));
+    const job = track(
+      startJob({ id: "ping", background: true, argv: ["ping", "-i", "0.2", "127.0.0.1"] }, { onOutput: (chunk) => chunks.push(chunk) }),
+    );
     await waitFor(() => chunks.some((chunk) => chunk.text.includes("bytes from 127.0.0.1")), "a first ping reply");
     expect(job.kill("SIGINT").delivered).toBe(true);
     const result = await job.done;
@@ -86,7 +96,9 @@ describe("job registry", () => {
     track(first.job);
     expect(first.started).toBe(true);
     expect(again).toEqual({ job: first.job, started: false });
-    expect(() => registry.ensureStarted({ ...request, argv: ["sleep", "1"] })).toThrow('Job "once" was already started with a different request');
+    expect(() => registry.ensureStarted({ ...request, argv: ["sleep", "1"] })).toThrow(
+      'Job "once" was already started with a different request',
+    );
     expect(registry.status("once").state).toBe("running");
     expect(() => registry.forget("once")).toThrow('Job "once" is still running; kill it before forgetting it');
     expect(registry.kill("once").delivered).toBe(true);

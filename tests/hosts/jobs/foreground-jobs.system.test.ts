@@ -5,7 +5,8 @@ import type { JobRequest } from "../../../src/hosts/jobs/job-spec.ts";
 import { startJob } from "../../../src/hosts/jobs/start-job.ts";
 
 let counter = 0;
-const run = (request: Omit<JobRequest, "id" | "timeoutMs"> & { timeoutMs?: number }) => startJob({ id: `job-${++counter}`, timeoutMs: 10_000, ...request }).done;
+const run = (request: Omit<JobRequest, "id" | "timeoutMs"> & { timeoutMs?: number }) =>
+  startJob({ id: `job-${++counter}`, timeoutMs: 10_000, ...request }).done;
 
 describe("foreground jobs", () => {
   test("true passes with exit code 0; false fails with exit code 1", async () => {
@@ -111,7 +112,11 @@ describe("invalid requests are refused before anything runs", () => {
     expect(refused({ id: "../x", argv: ["true"], timeoutMs: 1 })).toContain("id: must be");
     expect(refused({ id: "a", argv: ["true"], timeoutMs: 1, cwd: "relative" })).toContain("cwd: must be an absolute path");
     expect(refused({ id: "a", argv: ["a\0b"], timeoutMs: 1 })).toContain("must not contain NUL bytes");
-    expect(refused({ id: "a", argv: ["true"], timeoutMs: 1, cwd: "/no/such/folder" })).toBe('Cannot use "/no/such/folder" as the working folder: no such folder');
-    expect(refused({ id: "a", argv: ["true"], timeoutMs: 1, netns: "labbroker-missing" })).toBe('Cannot find network namespace "labbroker-missing"');
+    expect(refused({ id: "a", argv: ["true"], timeoutMs: 1, cwd: "/no/such/folder" })).toBe(
+      'Cannot use "/no/such/folder" as the working folder: no such folder',
+    );
+    expect(refused({ id: "a", argv: ["true"], timeoutMs: 1, netns: "labbroker-missing" })).toBe(
+      'Cannot find network namespace "labbroker-missing"',
+    );
   });
 });

@@ -3,8 +3,8 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LabSpec } from "../../../src/hosts/lab-runtime.ts";
 import { LabRegistry } from "../../../src/hosts/native/lab-registry.ts";
-import { frrProcessesOf, FRR_INSTALLED, inNode, NEEDS_FRR, waitForOspfFull, waitForRoute } from "../../support/frr.ts";
-import { isRoot, NativeLabFixture, namespaceNames } from "../../support/native-labs.ts";
+import { FRR_INSTALLED, frrProcessesOf, inNode, NEEDS_FRR, waitForOspfFull, waitForRoute } from "../../support/frr.ts";
+import { isRoot, namespaceNames, NativeLabFixture } from "../../support/native-labs.ts";
 import { uniquelyNamed } from "../../support/unique-topology.ts";
 
 /** The FRR example deployed natively: real FRR daemons in real namespaces, OSPF between them. */
@@ -33,7 +33,10 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`FRR nodes on the native runtime (els
     const prefixes = { r1: fixture.runtime.nodeExecPrefix(spec, "r1"), r2: fixture.runtime.nodeExecPrefix(spec, "r2") };
     await waitForOspfFull(prefixes, { r1: 1, r2: 1 }, 30_000);
 
-    expect(await waitForRoute(prefixes.r1, "10.255.0.2/32", "10.0.12.2", 30_000)).toMatchObject({ protocol: "ospf", nexthops: [{ ip: "10.0.12.2", interfaceName: "eth1" }] });
+    expect(await waitForRoute(prefixes.r1, "10.255.0.2/32", "10.0.12.2", 30_000)).toMatchObject({
+      protocol: "ospf",
+      nexthops: [{ ip: "10.0.12.2", interfaceName: "eth1" }],
+    });
     await waitForRoute(prefixes.r2, "10.255.0.1/32", "10.0.12.1", 30_000); // the way back for the ping
     expect(await inNode(prefixes.r1, ["ping", "-c1", "-W2", "-I", "10.255.0.1", "10.255.0.2"])).toContain("1 received");
     expect(await inNode(prefixes.r2, ["sh", "-c", "vtysh -c 'show running-config' | grep router-id"])).toContain("10.255.0.2");
@@ -52,7 +55,9 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`FRR nodes on the native runtime (els
     await fixture.runtime.destroy(spec, fixture.sink);
     expect(frrProcessesOf(pathspaces)).toEqual([]);
     expect((await namespaceNames()).filter((name) => record.namespaces.includes(name))).toEqual([]);
-    expect(frr.flatMap((instance) => [instance.configDir, instance.runDir, instance.binDir]).filter((path) => existsSync(path))).toEqual([]);
+    expect(frr.flatMap((instance) => [instance.configDir, instance.runDir, instance.binDir]).filter((path) => existsSync(path))).toEqual(
+      [],
+    );
   }, 60_000);
 
   test("daemons that do not start fail the deploy with FRR's words, and nothing of the lab is left", async () => {
@@ -68,7 +73,9 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`FRR nodes on the native runtime (els
   test("a configuration FRR cannot parse fails the deploy naming the node and the line", async () => {
     const spec = exampleSpec();
     writeFileSync(join(fixture.workDir, "configs/r2/frr.conf"), "router ospf\n ospf router-idd 1.1.1.1\n");
-    const failure = (await fixture.runtime.deploy(spec, fixture.sink, new AbortController().signal).catch((error: Error) => error)) as Error;
+    const failure = (await fixture.runtime.deploy(spec, fixture.sink, new AbortController().signal).catch((error: Error) =>
+      error
+    )) as Error;
     expect(failure.message).toContain("node r2: FRR refuses its frr.conf");
     expect(failure.message).toContain("router-idd");
     expect(await fixture.leftovers()).toEqual([]);

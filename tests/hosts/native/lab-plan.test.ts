@@ -88,7 +88,12 @@ describe("names", () => {
 
 describe("management addressing", () => {
   test("a free /24 is allocated past host addresses, routes and other labs", () => {
-    const host = hostWith({ usedPrefixes: [used("172.20.20.1/24", "address 172.20.20.1/24 on br-docker"), used("172.20.21.0/24", "route 172.20.21.0/24 dev tun0")] });
+    const host = hostWith({
+      usedPrefixes: [
+        used("172.20.20.1/24", "address 172.20.20.1/24 on br-docker"),
+        used("172.20.21.0/24", "route 172.20.21.0/24 dev tun0"),
+      ],
+    });
     const { record } = plan(LINE.replace("name: line", "name: line\nmgmt: {ipv4-subnet: auto}"), {
       host,
       otherLabs: [otherLab("other-1", "172.20.22.0/24")],
@@ -97,8 +102,16 @@ describe("management addressing", () => {
   });
 
   test("nodes get the next free addresses in topology order, around the gateway and pinned addresses", () => {
-    const { record } = plan(LINE.replace("name: line", "name: line\nmgmt: {ipv4-subnet: 172.20.23.0/24}").replace("b: {kind: linux}", "b: {kind: linux, mgmt-ipv4: 172.20.23.2}"));
-    expect(record.nodes.map((node) => [node.name, node.mgmtIpv4])).toEqual([["a", "172.20.23.3"], ["b", "172.20.23.2"], ["c", "172.20.23.4"]]);
+    const { record } = plan(
+      LINE.replace("name: line", "name: line\nmgmt: {ipv4-subnet: 172.20.23.0/24}").replace(
+        "b: {kind: linux}",
+        "b: {kind: linux, mgmt-ipv4: 172.20.23.2}",
+      ),
+    );
+    expect(record.nodes.map((node) => [node.name, node.mgmtIpv4])).toEqual([["a", "172.20.23.3"], ["b", "172.20.23.2"], [
+      "c",
+      "172.20.23.4",
+    ]]);
   });
 
   test("a subnet already used on the host is refused, naming what uses it", () => {
@@ -109,12 +122,18 @@ describe("management addressing", () => {
   });
 
   test("a subnet another native lab reserved is refused even before its bridge exists", () => {
-    const error = refusal(() => plan("name: t\nmgmt: {ipv4-subnet: 10.20.0.0/16}\ntopology: {nodes: {a: {kind: linux}}}", { otherLabs: [otherLab("busy-1", "10.20.30.0/24")] }));
+    const error = refusal(() =>
+      plan("name: t\nmgmt: {ipv4-subnet: 10.20.0.0/16}\ntopology: {nodes: {a: {kind: linux}}}", {
+        otherLabs: [otherLab("busy-1", "10.20.30.0/24")],
+      })
+    );
     expect(error.message).toContain('management subnet of native lab "busy-1"');
   });
 
   test("IPv6 management addresses are planned when the topology asks for them", () => {
-    const { record, namespaceBatches } = plan("name: t\nmgmt: {ipv6-subnet: 'fd00:10::/64'}\ntopology: {nodes: {a: {kind: linux}, b: {kind: linux, mgmt-ipv6: 'fd00:10::99'}}}");
+    const { record, namespaceBatches } = plan(
+      "name: t\nmgmt: {ipv6-subnet: 'fd00:10::/64'}\ntopology: {nodes: {a: {kind: linux}, b: {kind: linux, mgmt-ipv6: 'fd00:10::99'}}}",
+    );
     expect(record.mgmt).toMatchObject({ ipv6Subnet: "fd00:10::/64", ipv6Gateway: "fd00:10::1" });
     expect(record.nodes.map((node) => node.mgmtIpv6)).toEqual(["fd00:10::2", "fd00:10::99"]);
     expect(namespaceBatches[0]!.lines).toContain("address add fd00:10::2/64 dev eth0 nodad");
@@ -128,11 +147,14 @@ describe("collisions with the host", () => {
     const taken = hostWith({ links: new Map([hostLink("veth-taken", "veth")]) });
     expect(refusal(() => plan(withHostEndpoint, { host: taken })).field).toBe("links[0].endpoints[1]");
     const bridge = hostWith({ links: new Map([hostLink("mgmt0", "bridge")]) });
-    expect(refusal(() => plan("name: t\nmgmt: {bridge: mgmt0}\ntopology: {nodes: {a: {kind: linux}}}", { host: bridge })).field).toBe("mgmt.bridge");
+    expect(refusal(() => plan("name: t\nmgmt: {bridge: mgmt0}\ntopology: {nodes: {a: {kind: linux}}}", { host: bridge })).field).toBe(
+      "mgmt.bridge",
+    );
   });
 
   test("an existing bridge node is shared, a missing one is created and owned; a non-bridge of that name is refused", () => {
-    const text = "name: t\ntopology:\n  nodes: {a: {kind: linux}, br-old: {kind: bridge}, br-new: {kind: bridge}}\n  links: [{endpoints: ['a:eth1', 'br-old:p1']}, {endpoints: ['a:eth2', 'br-new:p2']}]";
+    const text =
+      "name: t\ntopology:\n  nodes: {a: {kind: linux}, br-old: {kind: bridge}, br-new: {kind: bridge}}\n  links: [{endpoints: ['a:eth1', 'br-old:p1']}, {endpoints: ['a:eth2', 'br-new:p2']}]";
     const host = hostWith({ links: new Map([hostLink("br-old", "bridge")]) });
     const { record, hostBatch } = plan(text, { host });
     expect(record.sharedBridges).toEqual(["br-old"]);
@@ -150,7 +172,9 @@ describe("ip batches and exec", () => {
     expect(hostBatch.slice(0, 3)).toEqual(record.namespaces.map((namespace) => `netns add ${namespace}`));
     expect(hostBatch).toContain("link add name nl-abcdef-0 up master nl-abcdef type veth peer name eth0 netns clab-line-1700000000-a");
     const dataLink = hostBatch.find((line) => line.startsWith("link add name eth2"));
-    expect(dataLink).toStartWith("link add name eth2 netns clab-line-1700000000-b mtu 9500 address 02:00:00:00:00:0b up type veth peer name eth1 netns clab-line-1700000000-c mtu 9500 address aa:c1:ab:");
+    expect(dataLink).toStartWith(
+      "link add name eth2 netns clab-line-1700000000-b mtu 9500 address 02:00:00:00:00:0b up type veth peer name eth1 netns clab-line-1700000000-c mtu 9500 address aa:c1:ab:",
+    );
     expect(hostBatch.at(-1)).toBe("netns exec clab-line-1700000000-c sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.disable_ipv6=0");
     expect(namespaceBatches.find((batch) => batch.namespace === "clab-line-1700000000-c")?.lines).toEqual([
       "link set dev lo up",
@@ -163,11 +187,21 @@ describe("ip batches and exec", () => {
   });
 
   test("host, mgmt-net and dummy endpoints land where containerlab puts them", () => {
-    const text = "name: t\ntopology:\n  nodes: {a: {kind: linux}}\n  links:\n    - endpoints: ['a:eth1', 'host:a-eth1']\n    - {type: mgmt-net, host-interface: a-mgmt, endpoint: {node: a, interface: eth2}}\n    - {type: dummy, mtu: 1400, endpoint: {node: a, interface: dummy0}}";
+    const text =
+      "name: t\ntopology:\n  nodes: {a: {kind: linux}}\n  links:\n    - endpoints: ['a:eth1', 'host:a-eth1']\n    - {type: mgmt-net, host-interface: a-mgmt, endpoint: {node: a, interface: eth2}}\n    - {type: dummy, mtu: 1400, endpoint: {node: a, interface: dummy0}}";
     const { hostBatch, record } = plan(text);
-    expect(hostBatch.some((line) => line.startsWith("link add name a-eth1 mtu 9500 address aa:c1:ab:") && line.includes(" up type veth peer name eth1 netns clab-line-1700000000-a"))).toBe(true);
+    expect(
+      hostBatch.some((line) =>
+        line.startsWith("link add name a-eth1 mtu 9500 address aa:c1:ab:") &&
+        line.includes(" up type veth peer name eth1 netns clab-line-1700000000-a")
+      ),
+    ).toBe(true);
     expect(hostBatch.some((line) => line.startsWith(`link add name a-mgmt master ${record.mgmt.bridge} mtu 9500`))).toBe(true);
-    expect(hostBatch.some((line) => line.startsWith("link add name dummy0 netns clab-line-1700000000-a mtu 1400 address aa:c1:ab:") && line.endsWith(" up type dummy"))).toBe(true);
+    expect(
+      hostBatch.some((line) =>
+        line.startsWith("link add name dummy0 netns clab-line-1700000000-a mtu 1400 address aa:c1:ab:") && line.endsWith(" up type dummy")
+      ),
+    ).toBe(true);
     expect(record.hostInterfaces).toEqual([`nl-${record.tag}-0`, "a-eth1", "a-mgmt"]);
   });
 

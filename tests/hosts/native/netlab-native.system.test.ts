@@ -35,19 +35,34 @@ describe.skipIf(!isRoot || !FRR_INSTALLED)(`netlab topologies on the native runt
     ]);
     const prefixes = Object.fromEntries(["r1", "r2", "r3"].map((node) => [node, fixture.runtime.nodeExecPrefix(spec, node)]));
     for (const [node, expected] of Object.entries(NETLAB_ADDRESSES)) {
-      const links = JSON.parse(await inNode(prefixes[node]!, ["ip", "-j", "address", "show"])) as { ifname: string; addr_info: { family: string; local: string; prefixlen: number }[] }[];
-      const actual = Object.fromEntries(links.filter((link) => link.ifname in expected).map((link) => [link.ifname, link.addr_info.filter((info) => info.family === "inet" && info.local !== "127.0.0.1").map((info) => `${info.local}/${info.prefixlen}`)[0]]));
+      const links = JSON.parse(await inNode(prefixes[node]!, ["ip", "-j", "address", "show"])) as {
+        ifname: string;
+        addr_info: { family: string; local: string; prefixlen: number }[];
+      }[];
+      const actual = Object.fromEntries(
+        links.filter((link) => link.ifname in expected).map((link) => [
+          link.ifname,
+          link.addr_info.filter((info) => info.family === "inet" && info.local !== "127.0.0.1").map((info) =>
+            `${info.local}/${info.prefixlen}`
+          )[0],
+        ]),
+      );
       expect([node, actual]).toEqual([node, expected]);
     }
     await waitForOspfFull(prefixes, { r1: 2, r2: 2, r3: 2 }, 60_000);
-    expect(await waitForRoute(prefixes.r1!, "10.0.0.3/32", "10.1.0.10", 30_000)).toMatchObject({ protocol: "ospf", nexthops: [{ ip: "10.1.0.10", interfaceName: "eth2" }] });
+    expect(await waitForRoute(prefixes.r1!, "10.0.0.3/32", "10.1.0.10", 30_000)).toMatchObject({
+      protocol: "ospf",
+      nexthops: [{ ip: "10.1.0.10", interfaceName: "eth2" }],
+    });
     const trace = await inNode(prefixes.r1!, ["traceroute", "-n", "-q1", "-w1", "10.0.0.3"]);
     expect(trace.trim().split("\n").slice(1).map((line) => line.trim().split(/\s+/)[1])).toEqual(["10.0.0.3"]);
   }, 120_000);
 
   test("a netlab topology outside the subset is refused naming every unsupported key", async () => {
     const spec = fixture.spec("unsupported", "defaults.device: frr\nmodule: [ospf, bgp]\nbgp.as: 65000\nnodes: [r1, r2]\nlinks: [r1-r2]\n");
-    const failure = (await fixture.runtime.deploy(spec, fixture.sink, new AbortController().signal).catch((error: Error) => error)) as Error;
+    const failure = (await fixture.runtime.deploy(spec, fixture.sink, new AbortController().signal).catch((error: Error) =>
+      error
+    )) as Error;
     expect(failure.message).toBe("topology: outside the native runtime's netlab subset: module: bgp, bgp");
   });
 });

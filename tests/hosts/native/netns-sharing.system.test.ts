@@ -31,14 +31,21 @@ describe("is /run/netns the host's?", () => {
     ).toBeNull();
   });
 
-  test.skipIf(!isRoot)(`a process in a private mount namespace is detected, this one is not${isRoot ? "" : ` (${NEEDS_ROOT})`}`, async () => {
-    expect(netnsSharingProblem()).toBeNull();
-    const module = join(import.meta.dir, "../../../src/hosts/native/netns-sharing.ts");
-    const script = `const { netnsSharingProblem } = await import(${JSON.stringify(module)}); console.log(JSON.stringify(netnsSharingProblem()));`;
-    // Make sure /run/netns is a mount at all (the first `ip netns add` on a host makes it one).
-    await runCommand(["ip", "netns", "list"], { timeoutMs: 5000 });
-    const result = await runCommand(["unshare", "--mount", "--propagation", "slave", process.execPath, "-e", script], { timeoutMs: 20_000 });
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toContain("is not the host's");
-  });
+  test.skipIf(!isRoot)(
+    `a process in a private mount namespace is detected, this one is not${isRoot ? "" : ` (${NEEDS_ROOT})`}`,
+    async () => {
+      expect(netnsSharingProblem()).toBeNull();
+      const module = join(import.meta.dir, "../../../src/hosts/native/netns-sharing.ts");
+      const script = `const { netnsSharingProblem } = await import(${
+        JSON.stringify(module)
+      }); console.log(JSON.stringify(netnsSharingProblem()));`;
+      // Make sure /run/netns is a mount at all (the first `ip netns add` on a host makes it one).
+      await runCommand(["ip", "netns", "list"], { timeoutMs: 5000 });
+      const result = await runCommand(["unshare", "--mount", "--propagation", "slave", process.execPath, "-e", script], {
+        timeoutMs: 20_000,
+      });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toContain("is not the host's");
+    },
+  );
 });

@@ -34,11 +34,16 @@ describe("fake containerlab against the containerlab fixtures", () => {
     const reference = JSON.parse(fixture("inspect.frr01.synth.json")) as Record<string, unknown[]>;
     expect(Object.keys(frr01)).toEqual(Object.keys(reference));
     for (const record of frr01.frr01!) expect(keyTypes(record)).toEqual(keyTypes(reference.frr01![0]));
-    expect(frr01.frr01!.map((record) => (record as { name: string }).name)).toEqual(reference.frr01!.map((record) => (record as { name: string }).name));
+    expect(frr01.frr01!.map((record) => (record as { name: string }).name)).toEqual(
+      reference.frr01!.map((record) => (record as { name: string }).name),
+    );
 
     withTopology("topo.01-linux-nodes.clab.yml");
     expect((await containerlab(["deploy", "-t", "topo.01-linux-nodes.clab.yml"])).code).toBe(0);
-    const linux = JSON.parse((await containerlab(["inspect", "-t", "topo.01-linux-nodes.clab.yml", "-f", "json"])).stdout) as Record<string, Record<string, unknown>[]>;
+    const linux = JSON.parse((await containerlab(["inspect", "-t", "topo.01-linux-nodes.clab.yml", "-f", "json"])).stdout) as Record<
+      string,
+      Record<string, unknown>[]
+    >;
     const vlan = JSON.parse(fixture("inspect.name-vlan.json")) as Record<string, unknown[]>;
     const [l1, l2] = linux["2-linux-nodes"]!;
     expect(keyTypes(l2)).toEqual(keyTypes(vlan.vlan![0]));
@@ -73,9 +78,14 @@ describe("fake containerlab against the containerlab fixtures", () => {
     const text = await containerlab(["version"]);
     const labels = (output: string) => output.trimEnd().split("\n").map((line) => line.split(":")[0]!.trim());
     expect(labels(text.stdout)).toEqual(labels(fixture("version.synth.txt")));
-    const probe = await runCommand(["bash", "-c", "[[ `containerlab version|awk '/version/ {print $2}'` > '0.71.999' ]] && echo OK"], { timeoutMs: 20_000, env: sandbox.environment });
+    const probe = await runCommand(["bash", "-c", "[[ `containerlab version|awk '/version/ {print $2}'` > '0.71.999' ]] && echo OK"], {
+      timeoutMs: 20_000,
+      env: sandbox.environment,
+    });
     expect(probe.stdout).toBe("OK\n");
-    expect(keyTypes(JSON.parse((await containerlab(["version", "--json"])).stdout))).toEqual(keyTypes(JSON.parse(fixture("version.json.synth.json"))));
+    expect(keyTypes(JSON.parse((await containerlab(["version", "--json"])).stdout))).toEqual(
+      keyTypes(JSON.parse(fixture("version.json.synth.json"))),
+    );
   });
 
   // CL:core/destroy.go:90-98, 114-141, 249-260 (upstream issue #2892).
@@ -92,7 +102,9 @@ describe("fake containerlab against the containerlab fixtures", () => {
     expect(Object.keys(JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout))).toEqual(["other"]);
     // Once the file is gone, the name from the lab dir label is used (destroy.go:135-141).
     rmSync(join(sandbox.labsRoot, file));
-    expect((await containerlab(["destroy", "--name", "other", "--cleanup"])).stderr).toContain("INFO Removing container: clab-other-router1");
+    expect((await containerlab(["destroy", "--name", "other", "--cleanup"])).stderr).toContain(
+      "INFO Removing container: clab-other-router1",
+    );
     expect(JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout)).toEqual({});
   });
 
@@ -104,17 +116,31 @@ describe("fake containerlab against the containerlab fixtures", () => {
     }
     const file = withTopology("topo.01-linux-nodes.clab.yml");
     const undeployed = await containerlab(["inspect", "-t", file, "-f", "json"]);
-    expect([undeployed.code, undeployed.stderr]).toEqual([1, expect.stringMatching(/^failed to list containers based on topology: could not get container for node clab-2-linux-nodes-l\d: Node: clab-2-linux-nodes-l\d\. containers not found\n$/)]);
+    expect([undeployed.code, undeployed.stderr]).toEqual([
+      1,
+      expect.stringMatching(
+        /^failed to list containers based on topology: could not get container for node clab-2-linux-nodes-l\d: Node: clab-2-linux-nodes-l\d\. containers not found\n$/,
+      ),
+    ]);
   });
 
   test("a container dockerd cannot remove is logged and destroy still exits 0 (CL:core/destroy.go:392)", async () => {
     const file = withTopology("topo.01-linux-nodes.clab.yml");
     expect((await containerlab(["deploy", "-t", file])).code).toBe(0);
-    const names = async () => (JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout)["2-linux-nodes"] as { name: string }[]).map((record) => record.name);
+    const names = async () =>
+      (JSON.parse((await containerlab(["inspect", "--all", "-f", "json"])).stdout)["2-linux-nodes"] as { name: string }[]).map((record) =>
+        record.name
+      );
     const deployed = await names();
-    const stuck = await runCommand(["containerlab", "destroy", "-t", file, "--cleanup"], { cwd: sandbox.labsRoot, timeoutMs: 20_000, env: { ...sandbox.environment, FAKE_DOCKER_REMOVE: "fail" } });
+    const stuck = await runCommand(["containerlab", "destroy", "-t", file, "--cleanup"], {
+      cwd: sandbox.labsRoot,
+      timeoutMs: 20_000,
+      env: { ...sandbox.environment, FAKE_DOCKER_REMOVE: "fail" },
+    });
     expect(stuck.code).toBe(0);
-    expect(stuck.stderr).toMatch(/ ERRO could not remove container "clab-2-linux-nodes-l1": Error response from daemon: cannot remove container/);
+    expect(stuck.stderr).toMatch(
+      / ERRO could not remove container "clab-2-linux-nodes-l1": Error response from daemon: cannot remove container/,
+    );
     expect(await names()).toEqual(deployed);
   });
 
@@ -123,15 +149,26 @@ describe("fake containerlab against the containerlab fixtures", () => {
     expect([result.code, result.stderr]).toEqual([1, "unknown shorthand flag: 'n' in -n\n"]);
   });
 
-  const links = (endpoints: string) => `name: x\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n  links:\n    - endpoints: ${endpoints}\n`;
+  const links = (endpoints: string) =>
+    `name: x\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n  links:\n    - endpoints: ${endpoints}\n`;
   test.each([
     ["exec without --cmd", ["exec", "-t", "x.clab.yml"], "x.clab.yml", links('["n1:eth1", "n1:eth2"]')],
-    ["exec with an unknown format", ["exec", "-t", "x.clab.yml", "--cmd", "true", "-f", "xml"], "x.clab.yml", links('["n1:eth1", "n1:eth2"]')],
+    [
+      "exec with an unknown format",
+      ["exec", "-t", "x.clab.yml", "--cmd", "true", "-f", "xml"],
+      "x.clab.yml",
+      links('["n1:eth1", "n1:eth2"]'),
+    ],
     ["no topology file", ["deploy"], null, ""],
     ["two topology files", ["deploy"], "a.clab.yml", ""],
     ["inspect without a lab", ["inspect"], null, ""],
     ["inspect as yaml", ["inspect", "--all", "-f", "yaml"], null, ""],
-    ["cleanup with a node filter", ["destroy", "--cleanup", "--node-filter", "n1", "-t", "x.clab.yml"], "x.clab.yml", links('["n1:eth1", "n1:eth2"]')],
+    [
+      "cleanup with a node filter",
+      ["destroy", "--cleanup", "--node-filter", "n1", "-t", "x.clab.yml"],
+      "x.clab.yml",
+      links('["n1:eth1", "n1:eth2"]'),
+    ],
     ["--all with --name", ["destroy", "--all", "--name", "x"], null, ""],
     ["dry-run with reconfigure", ["deploy", "--dry-run", "-c", "-t", "x.clab.yml"], "x.clab.yml", links('["n1:eth1", "n1:eth2"]')],
     ["three endpoints", ["deploy", "-t", "x.clab.yml"], "x.clab.yml", links('["n1:eth1", "n1:eth2", "n1:eth3"]')],

@@ -41,8 +41,14 @@ describe("ContainerlabRuntime", () => {
     const lines: OutputLine[] = [];
     const nodes = await deployed(runtime, spec, lines);
 
-    expect(lines[0]).toEqual({ stream: "info", text: `$ containerlab deploy -t ${join(spec.workDir, ".labbroker-frr01-1700000000.clab.yml")} --reconfigure` });
-    expect(lines).toContainEqual({ stream: "stderr", text: expect.stringMatching(/^\d\d:\d\d:\d\d INFO Creating container name=router1$/) });
+    expect(lines[0]).toEqual({
+      stream: "info",
+      text: `$ containerlab deploy -t ${join(spec.workDir, ".labbroker-frr01-1700000000.clab.yml")} --reconfigure`,
+    });
+    expect(lines).toContainEqual({
+      stream: "stderr",
+      text: expect.stringMatching(/^\d\d:\d\d:\d\d INFO Creating container name=router1$/),
+    });
     expect(nodes.map((node) => node.name)).toEqual(FRR01_NODES);
     const router1 = nodes.find((node) => node.name === "router1")!;
     const { mgmtIpv4, mgmtIpv6 } = router1;
@@ -62,7 +68,9 @@ describe("ContainerlabRuntime", () => {
       owner: "labuser",
     });
     expect(new Set(nodes.map((node) => node.mgmtIpv4)).size).toBe(nodes.length);
-    expect((await runtime.inspect(spec)).map((node) => [node.name, node.mgmtIpv4])).toEqual(nodes.map((node) => [node.name, node.mgmtIpv4]));
+    expect((await runtime.inspect(spec)).map((node) => [node.name, node.mgmtIpv4])).toEqual(
+      nodes.map((node) => [node.name, node.mgmtIpv4]),
+    );
     expect(existsSync(join(spec.workDir, "clab-frr01-1700000000", "topology-data.json"))).toBe(true);
 
     const destroyLines: OutputLine[] = [];
@@ -75,7 +83,10 @@ describe("ContainerlabRuntime", () => {
 
   test("two labs from one topology get their own containers and management addresses", async () => {
     const runtime = new ContainerlabRuntime(sandbox.settings());
-    const [first, second] = await Promise.all([deployed(runtime, sandbox.labSpec("frr01-1", FRR01)), deployed(runtime, sandbox.labSpec("frr01-2", FRR01))]);
+    const [first, second] = await Promise.all([
+      deployed(runtime, sandbox.labSpec("frr01-1", FRR01)),
+      deployed(runtime, sandbox.labSpec("frr01-2", FRR01)),
+    ]);
     expect(first.map((node) => node.raw.name)).toEqual(FRR01_NODES.map((node) => `clab-frr01-1-${node}`));
     expect(second.map((node) => node.raw.name)).toEqual(FRR01_NODES.map((node) => `clab-frr01-2-${node}`));
     const addresses = [...first, ...second].map((node) => node.mgmtIpv4);
@@ -97,7 +108,8 @@ describe("ContainerlabRuntime", () => {
 
   test("a topology error comes back with the tool's own words", async () => {
     const runtime = new ContainerlabRuntime(sandbox.settings());
-    const topology = "name: bad\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n  links:\n    - endpoints: [n1:eth1, n9:eth1]\n";
+    const topology =
+      "name: bad\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n  links:\n    - endpoints: [n1:eth1, n9:eth1]\n";
     const error = await rejection(deployed(runtime, sandbox.labSpec("bad-1", { text: topology })));
     expect(error.message).toEndWith("unable to find node n9");
   });
@@ -146,7 +158,10 @@ describe("ContainerlabRuntime", () => {
     await deployed(runtime, spec);
     rmSync(spec.workDir, { recursive: true });
     await runtime.destroy(spec, () => {});
-    const left = await runCommand(["containerlab", "inspect", "--all", "--format", "json"], { timeoutMs: 20_000, env: sandbox.environment });
+    const left = await runCommand(["containerlab", "inspect", "--all", "--format", "json"], {
+      timeoutMs: 20_000,
+      env: sandbox.environment,
+    });
     expect(JSON.parse(left.stdout)).toEqual({});
   });
 
@@ -167,7 +182,11 @@ describe("ContainerlabRuntime", () => {
     const stuck = new ContainerlabRuntime(sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_REMOVE: "fail" } }));
     const error = await rejection(stuck.destroy(spec, () => {}));
     expect(error.result.code).toBe(0);
-    expect(error.message).toContain(`containerlab destroy of lab frr01-42 failed: containers of the lab remain: ${FRR01_NODES.map((node) => `clab-frr01-42-${node}`).join(", ")}`);
+    expect(error.message).toContain(
+      `containerlab destroy of lab frr01-42 failed: containers of the lab remain: ${
+        FRR01_NODES.map((node) => `clab-frr01-42-${node}`).join(", ")
+      }`,
+    );
     expect(await runtime.listRunning()).toEqual([{ instanceName: "frr01-42", labId: "lab-frr01-42" }]);
     await runtime.destroy(spec, () => {});
     expect(await runtime.inspect(spec)).toEqual([]);
@@ -221,9 +240,13 @@ describe("ContainerlabRuntime", () => {
 
   test("node commands follow the topology's container prefix and refuse unknown nodes", () => {
     const runtime = new ContainerlabRuntime(sandbox.settings());
-    const bare = sandbox.labSpec("bare-1", { text: "name: bare\nprefix: ''\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n" });
+    const bare = sandbox.labSpec("bare-1", {
+      text: "name: bare\nprefix: ''\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n",
+    });
     expect(runtime.nodeExecPrefix(bare, "n1")).toEqual(["ip", "netns", "exec", "n1"]);
-    const labNamed = sandbox.labSpec("named-1", { text: "name: named\nprefix: __lab-name\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n" });
+    const labNamed = sandbox.labSpec("named-1", {
+      text: "name: named\nprefix: __lab-name\ntopology:\n  nodes:\n    n1: { kind: linux, image: alpine:3 }\n",
+    });
     expect(runtime.nodeExecPrefix(labNamed, "n1")).toEqual(["ip", "netns", "exec", "named-1-n1"]);
     expect(() => runtime.nodeExecPrefix(bare, "n2")).toThrow('Cannot find node "n2" in lab bare-1 (nodes: n1)');
   });

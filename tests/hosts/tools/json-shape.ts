@@ -1,6 +1,8 @@
 /** Key → JSON type name of one record: what the contract tests compare between a fake and the fixtures. */
 export function keyTypes(record: unknown): Record<string, string> {
-  if (typeof record !== "object" || record === null || Array.isArray(record)) throw new Error(`expected a JSON object, got ${JSON.stringify(record)}`);
+  if (typeof record !== "object" || record === null || Array.isArray(record)) {
+    throw new Error(`expected a JSON object, got ${JSON.stringify(record)}`);
+  }
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, typeName(value)]));
 }
 

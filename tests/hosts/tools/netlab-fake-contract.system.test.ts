@@ -40,7 +40,16 @@ describe("fake netlab against the netlab fixtures", () => {
     expect(keyTypes(instance)).toEqual(keyTypes(reference));
     const referenceNode = Object.values(reference.nodes as Json)[0];
     for (const node of Object.values(instance.nodes as Json)) expect(keyTypes(node)).toEqual(keyTypes(referenceNode));
-    expect(instance.nodes).toMatchObject({ r1: { device: "frr", mgmt: "192.168.121.101", connection: "docker", provider: "clab", provider_name: "clab-input-r1", status: expect.stringMatching(/^Up /) } });
+    expect(instance.nodes).toMatchObject({
+      r1: {
+        device: "frr",
+        mgmt: "192.168.121.101",
+        connection: "docker",
+        provider: "clab",
+        provider_name: "clab-input-r1",
+        status: expect.stringMatching(/^Up /),
+      },
+    });
 
     const all = await jsonOf(["status", "--all", "--format", "json"]);
     expect(Object.keys(all)).toEqual(["default"]);
@@ -65,7 +74,11 @@ describe("fake netlab against the netlab fixtures", () => {
 
   // NL:netsim/providers/clab.py:388-405 (docker ps: running containers only), NL:netsim/cli/status.py:179-180.
   test("status crashes with a traceback (exit 1) when a node's container is not running", async () => {
-    const up = await runCommand(["netlab", "up"], { cwd: labDir, timeoutMs: 20_000, env: { ...sandbox.environment, FAKE_DOCKER_EXITS: "quay.io/frrouting/frr:10.5.0" } });
+    const up = await runCommand(["netlab", "up"], {
+      cwd: labDir,
+      timeoutMs: 20_000,
+      env: { ...sandbox.environment, FAKE_DOCKER_EXITS: "quay.io/frrouting/frr:10.5.0" },
+    });
     expect(up.code).toBe(0);
     const status = await netlab(["status", "--format", "json"]);
     expect([status.code, status.stdout]).toEqual([1, ""]);
@@ -75,10 +88,20 @@ describe("fake netlab against the netlab fixtures", () => {
   // NL:netsim/cli/up.py:352-353, NL:netsim/cli/__init__.py:390-399: the probes log before any status is set.
   test("a failed provider probe leaves a status record without status or name", async () => {
     // containerlab is not installed: netlab is run by its path, with only its interpreter on PATH.
-    const failed = await runCommand([join(import.meta.dir, "../../fakes/netlab"), "up"], { cwd: labDir, timeoutMs: 20_000, env: { ...sandbox.environment, PATH: `${sandbox.interpreterDir}:/usr/bin:/bin` } });
+    const failed = await runCommand([join(import.meta.dir, "../../fakes/netlab"), "up"], {
+      cwd: labDir,
+      timeoutMs: 20_000,
+      env: { ...sandbox.environment, PATH: `${sandbox.interpreterDir}:/usr/bin:/bin` },
+    });
     expect([failed.code, failed.stderr]).toEqual([1, "Fatal error in netlab: Containerlab is not installed\n"]);
     const all = await jsonOf(["status", "--all", "--format", "json"]);
-    expect(all.default).toEqual({ dir: labDir, providers: [], log_line: "FAIL: containerlab version", log: [expect.stringMatching(/: FAIL: containerlab version$/)], timestamp: expect.any(String) });
+    expect(all.default).toEqual({
+      dir: labDir,
+      providers: [],
+      log_line: "FAIL: containerlab version",
+      log: [expect.stringMatching(/: FAIL: containerlab version$/)],
+      timestamp: expect.any(String),
+    });
     const text = await netlab(["status", "--all"]);
     expect(text.stdout).toContain("Unknown");
   });
@@ -91,7 +114,9 @@ describe("fake netlab against the netlab fixtures", () => {
     for (const [name, node] of Object.entries(nodes) as [string, Json][]) {
       const expected = reference[name] as Json;
       expect([keysMissingFrom(node, expected), typeMismatches(node, expected)]).toEqual([[], []]);
-      for (const key of ["name", "device", "id", "box", "hostname", "mgmt", "role", "mtu"]) expect([key, node[key]]).toEqual([key, expected[key]]);
+      for (const key of ["name", "device", "id", "box", "hostname", "mgmt", "role", "mtu"]) {
+        expect([key, node[key]]).toEqual([key, expected[key]]);
+      }
       if (node.loopback) expect(keysMissingFrom(node.loopback, expected.loopback)).toEqual([]);
     }
     const r1Interface = ((nodes.r1 as Json).interfaces as Json[])[0];
@@ -103,7 +128,19 @@ describe("fake netlab against the netlab fixtures", () => {
     const r1 = await jsonOf(["inspect", "-q", "--node", "r1", "--format", "json"]);
     const reference = fixtureJson("inspect.node-r1.json.synth.json");
     expect(keysMissingFrom(r1, reference)).toEqual([]);
-    for (const key of ["_netlab_version", "ansible_connection", "ansible_host", "ansible_network_os", "ansible_python_interpreter", "ansible_user", "netlab_device_type", "hostname", "mgmt"]) {
+    for (
+      const key of [
+        "_netlab_version",
+        "ansible_connection",
+        "ansible_host",
+        "ansible_network_os",
+        "ansible_python_interpreter",
+        "ansible_user",
+        "netlab_device_type",
+        "hostname",
+        "mgmt",
+      ]
+    ) {
       expect([key, r1[key]]).toEqual([key, reference[key]]);
     }
     const table = (await netlab(["inspect", "-q", "--node", "r1,r2", "--format", "json", "loopback"])).stdout.split("\n");
@@ -116,12 +153,19 @@ describe("fake netlab against the netlab fixtures", () => {
     expect((await netlab(["up"])).code).toBe(0);
     const rendered = parse(readFileSync(join(labDir, "clab.yml"), "utf8")) as Json;
     const reference = parse(fixture("clab.yml.rendered-from-bridge-module-attr.yml")) as Json;
-    expect([Object.keys(rendered), rendered.name, rendered.prefix, rendered.mgmt]).toEqual([Object.keys(reference), reference.name, reference.prefix, reference.mgmt]);
+    expect([Object.keys(rendered), rendered.name, rendered.prefix, rendered.mgmt]).toEqual([
+      Object.keys(reference),
+      reference.name,
+      reference.prefix,
+      reference.mgmt,
+    ]);
     const nodes = (rendered.topology as Json).nodes as Record<string, Json>;
     const referenceNodes = (reference.topology as Json).nodes as Record<string, Json>;
     for (const name of ["r1", "r2", "br"]) {
       expect(keysMissingFrom(nodes[name], referenceNodes[name])).toEqual([]);
-      for (const key of ["mgmt-ipv4", "kind", "restart-policy", "image", "runtime"]) expect([name, key, nodes[name]![key]]).toEqual([name, key, referenceNodes[name]![key]]);
+      for (const key of ["mgmt-ipv4", "kind", "restart-policy", "image", "runtime"]) {
+        expect([name, key, nodes[name]![key]]).toEqual([name, key, referenceNodes[name]![key]]);
+      }
     }
   });
 
@@ -135,12 +179,19 @@ describe("fake netlab against the netlab fixtures", () => {
       const result = await netlab(["up", "--plugin", "multilab", "-s", `defaults.multilab.id=${id}`]);
       expect([result.code, result.stderr.trim().split("\n")]).toEqual([
         1,
-        ["Errors encountered while processing topology.yml", "IncorrectValue in multilab: attribute defaults.multilab.id must be an integer between 1 and 200", "Fatal error in netlab: Cannot proceed beyond this point due to errors, exiting"],
+        [
+          "Errors encountered while processing topology.yml",
+          "IncorrectValue in multilab: attribute defaults.multilab.id must be an integer between 1 and 200",
+          "Fatal error in netlab: Cannot proceed beyond this point due to errors, exiting",
+        ],
       ]);
     }
     writeFileSync(join(labDir, "empty.yml"), "provider: clab\ndefaults.device: frr\n");
     const noNodes = await netlab(["up", "empty.yml"]);
-    expect([noNodes.code, noNodes.stderr.split("\n")[1]]).toEqual([1, "MissingValue in topology: Required topology element 'nodes' is missing or empty"]);
+    expect([noNodes.code, noNodes.stderr.split("\n")[1]]).toEqual([
+      1,
+      "MissingValue in topology: Required topology element 'nodes' is missing or empty",
+    ]);
 
     expect((await netlab(["up"])).code).toBe(0);
     const again = await netlab(["up"]);

@@ -9,7 +9,9 @@ import { NetlabRuntime } from "../../../src/hosts/netlab/netlab-runtime.ts";
 import { nodeState } from "../../../src/hosts/netlab/netlab-status.ts";
 import { FAKES, ToolSandbox } from "./tool-sandbox.ts";
 
-const ROUTERS = { text: "name: lab1\nprovider: clab\ndefaults.device: frr\nnodes:\n  r1:\n  r2:\n  h1: { device: linux }\nlinks: [ r1-r2, r1-h1 ]\n" };
+const ROUTERS = {
+  text: "name: lab1\nprovider: clab\ndefaults.device: frr\nnodes:\n  r1:\n  r2:\n  h1: { device: linux }\nlinks: [ r1-r2, r1-h1 ]\n",
+};
 const MULTILAB = { text: "provider: clab\ndefaults.device: frr\nnodes: [ r1, r2 ]\nlinks: [ r1-r2 ]\n" };
 const never = new AbortController().signal;
 
@@ -34,7 +36,10 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 async function dockerContainers(): Promise<Record<string, unknown[]>> {
-  const result = await runCommand(["containerlab", "inspect", "--all", "--format", "json"], { timeoutMs: 20_000, env: sandbox.environment });
+  const result = await runCommand(["containerlab", "inspect", "--all", "--format", "json"], {
+    timeoutMs: 20_000,
+    env: sandbox.environment,
+  });
   return JSON.parse(result.stdout) as Record<string, unknown[]>;
 }
 
@@ -79,14 +84,23 @@ describe("NetlabRuntime", () => {
     const first = sandbox.labSpec("ml-a", MULTILAB, { multilabId: 1 });
     const second = sandbox.labSpec("ml-b", MULTILAB, { multilabId: 2 });
     const [one, two] = (await Promise.all([runtime.deploy(first, () => {}, never), runtime.deploy(second, () => {}, never)])).map(byName);
-    expect([one!.r1!.raw.hostname, one!.r1!.mgmtIpv4, two!.r1!.raw.hostname, two!.r1!.mgmtIpv4]).toEqual(["clab-ml-1-r1", "192.168.1.101", "clab-ml-2-r1", "192.168.2.101"]);
+    expect([one!.r1!.raw.hostname, one!.r1!.mgmtIpv4, two!.r1!.raw.hostname, two!.r1!.mgmtIpv4]).toEqual([
+      "clab-ml-1-r1",
+      "192.168.1.101",
+      "clab-ml-2-r1",
+      "192.168.2.101",
+    ]);
     expect(runtime.nodeExecPrefix(second, "r2")).toEqual(["ip", "netns", "exec", "clab-ml-2-r2"]);
     expect(Object.keys(await dockerContainers()).sort()).toEqual(["ml-1", "ml-2"]);
 
     const taken = sandbox.labSpec("ml-c", MULTILAB, { multilabId: 1 });
-    expect((await rejection(runtime.deploy(taken, () => {}, never))).message).toContain('Fatal error in netlab: aborting "netlab up" request');
+    expect((await rejection(runtime.deploy(taken, () => {}, never))).message).toContain(
+      'Fatal error in netlab: aborting "netlab up" request',
+    );
     const outOfRange = sandbox.labSpec("ml-d", MULTILAB, { multilabId: 201 });
-    expect((await rejection(runtime.deploy(outOfRange, () => {}, never))).message).toContain("attribute defaults.multilab.id must be an integer between 1 and 200");
+    expect((await rejection(runtime.deploy(outOfRange, () => {}, never))).message).toContain(
+      "attribute defaults.multilab.id must be an integer between 1 and 200",
+    );
 
     await runtime.destroy(first, () => {});
     expect((await rejection(runtime.inspect(first))).message).toContain("netlab says: There's no running lab in the current directory.");
@@ -95,7 +109,9 @@ describe("NetlabRuntime", () => {
 
   test("a missing image fails netlab up; the half-started lab is visible to reviving and destroy clears it", async () => {
     const runtime = new NetlabRuntime(sandbox.settings());
-    const spec = sandbox.labSpec("eos-1", { text: "name: eos1\nprovider: clab\nnodes:\n  s1: { device: eos }\n  r1: { device: frr }\nlinks: [ s1-r1 ]\n" });
+    const spec = sandbox.labSpec("eos-1", {
+      text: "name: eos1\nprovider: clab\nnodes:\n  s1: { device: eos }\n  r1: { device: frr }\nlinks: [ s1-r1 ]\n",
+    });
     const failure = await rejection(runtime.deploy(spec, () => {}, never));
     expect(failure).toBeInstanceOf(LabToolError);
     expect(failure.message).toContain("netlab up of lab eos-1 failed");
@@ -106,7 +122,13 @@ describe("NetlabRuntime", () => {
 
     sandbox.setDockerImages(["ceos:4.34.1F", "quay.io/frrouting/frr:10.5.3"]);
     const s1 = byName(await runtime.deploy(spec, () => {}, never)).s1!;
-    expect(s1.raw).toMatchObject({ ansible_host: "192.168.121.101", ansible_connection: "network_cli", ansible_user: "admin", ansible_ssh_pass: "admin", ansible_network_os: "eos" });
+    expect(s1.raw).toMatchObject({
+      ansible_host: "192.168.121.101",
+      ansible_connection: "network_cli",
+      ansible_user: "admin",
+      ansible_ssh_pass: "admin",
+      ansible_network_os: "eos",
+    });
     await runtime.destroy(spec, () => {});
     expect(await runtime.listRunning()).toEqual([]);
   });
@@ -118,7 +140,11 @@ describe("NetlabRuntime", () => {
     const manual = join(sandbox.labsRoot, "by-hand");
     mkdirSync(manual);
     writeFileSync(join(manual, "topology.yml"), MULTILAB.text);
-    const byHand = await runCommand(["netlab", "up", "--plugin", "multilab", "-s", "defaults.multilab.id=6"], { cwd: manual, timeoutMs: 20_000, env: sandbox.environment });
+    const byHand = await runCommand(["netlab", "up", "--plugin", "multilab", "-s", "defaults.multilab.id=6"], {
+      cwd: manual,
+      timeoutMs: 20_000,
+      env: sandbox.environment,
+    });
     expect(byHand.code).toBe(0);
 
     expect(await new NetlabRuntime(sandbox.settings()).listRunning()).toEqual([{ instanceName: "ours-1", labId: "lab-five" }]);
@@ -134,7 +160,9 @@ describe("NetlabRuntime", () => {
     mkdirSync(netlabOnly);
     writeFileSync(join(netlabOnly, "netlab"), `#!/bin/sh\nexec '${join(FAKES, "netlab")}' "$@"\n`);
     chmodSync(join(netlabOnly, "netlab"), 0o755);
-    const withoutContainerlab = new NetlabRuntime(sandbox.settings({ environment: { ...sandbox.environment, PATH: `${netlabOnly}:${sandbox.interpreterDir}:/usr/bin:/bin` } }));
+    const withoutContainerlab = new NetlabRuntime(
+      sandbox.settings({ environment: { ...sandbox.environment, PATH: `${netlabOnly}:${sandbox.interpreterDir}:/usr/bin:/bin` } }),
+    );
     const failure = await rejection(withoutContainerlab.destroy(spec, () => {}));
     expect(failure.message).toContain("netlab exited 0 but the lab is still in place (netlab.lock remains");
     expect(failure.message).toContain("Fatal error in netlab: Containerlab is not installed");
@@ -146,7 +174,9 @@ describe("NetlabRuntime", () => {
 
   test("a node whose container is not running makes netlab status crash: the node's state is unknown, the lab still deploys", async () => {
     // The linux node's process ends at once; netlab gives linux nodes restart-policy 'no', so it stays exited.
-    const runtime = new NetlabRuntime(sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_EXITS: "python:3.13-alpine" } }));
+    const runtime = new NetlabRuntime(
+      sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_EXITS: "python:3.13-alpine" } }),
+    );
     const spec = sandbox.labSpec("exited-1", ROUTERS);
     const nodes = byName(await runtime.deploy(spec, () => {}, never));
     expect(Object.fromEntries(Object.entries(nodes).map(([name, node]) => [name, [node.state, node.mgmtIpv4]]))).toEqual({
@@ -169,9 +199,15 @@ describe("NetlabRuntime", () => {
     mkdirSync(netlabOnly);
     writeFileSync(join(netlabOnly, "netlab"), `#!/bin/sh\nexec '${join(FAKES, "netlab")}' "$@"\n`);
     chmodSync(join(netlabOnly, "netlab"), 0o755);
-    const failed = await runCommand(["netlab", "up"], { cwd: elsewhere, timeoutMs: 20_000, env: { ...sandbox.environment, PATH: `${netlabOnly}:${sandbox.interpreterDir}:/usr/bin:/bin` } });
+    const failed = await runCommand(["netlab", "up"], {
+      cwd: elsewhere,
+      timeoutMs: 20_000,
+      env: { ...sandbox.environment, PATH: `${netlabOnly}:${sandbox.interpreterDir}:/usr/bin:/bin` },
+    });
     expect([failed.code, failed.stderr]).toEqual([1, "Fatal error in netlab: Containerlab is not installed\n"]);
-    const all = JSON.parse((await runCommand(["netlab", "status", "--all", "--format", "json"], { timeoutMs: 20_000, env: sandbox.environment })).stdout);
+    const all = JSON.parse(
+      (await runCommand(["netlab", "status", "--all", "--format", "json"], { timeoutMs: 20_000, env: sandbox.environment })).stdout,
+    );
     expect(Object.keys(all.default).sort()).toEqual(["dir", "log", "log_line", "providers", "timestamp"]);
 
     expect(await new NetlabRuntime(sandbox.settings()).listRunning()).toEqual([{ instanceName: "ours-2", labId: "lab-seven" }]);
@@ -208,7 +244,9 @@ describe("NetlabRuntime", () => {
       const spec: LabSpec = { ...sandbox.labSpec("names-1", ROUTERS), topologyFile };
       const error = await rejection(runtime.deploy(spec, () => {}, never));
       expect(error).toBeInstanceOf(TopologyError);
-      expect(error.message).toBe(`topologyFile: ${topologyFile} collides with what netlab generates or deletes in the lab folder; upload the topology under another name`);
+      expect(error.message).toBe(
+        `topologyFile: ${topologyFile} collides with what netlab generates or deletes in the lab folder; upload the topology under another name`,
+      );
     }
     expect(existsSync(join(sandbox.labsRoot, "names-1", "netlab.snapshot.pickle"))).toBe(false);
   });
@@ -217,7 +255,9 @@ describe("NetlabRuntime", () => {
     const runtime = new NetlabRuntime(sandbox.settings());
     const spec = sandbox.labSpec("bound-1", ROUTERS);
     await runtime.deploy(spec, () => {}, never);
-    const hung = new NetlabRuntime(sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_HANG: "1" }, queryTimeoutMs: 1_000 }));
+    const hung = new NetlabRuntime(
+      sandbox.settings({ environment: { ...sandbox.environment, FAKE_DOCKER_HANG: "1" }, queryTimeoutMs: 1_000 }),
+    );
     const error = await rejection(hung.inspect(spec));
     expect(error).toBeInstanceOf(LabToolError);
     expect((error as LabToolError).result.timedOut).toBe(true);

@@ -20,13 +20,29 @@ function topologyError(text: string): TopologyError {
 
 describe("parseNetlabTopology", () => {
   test("reads dotted defaults, list-form nodes and the provider of the real test topologies", () => {
-    expect(parseNetlabTopology(fixture("netlab/topology.clab-01-links.yml"))).toEqual({ name: null, nodes: ["r1", "r2", "r3", "r4"], provider: "clab" });
-    expect(parseNetlabTopology(fixture("netlab/topology.bridge-module-attr.input.yml"))).toEqual({ name: null, nodes: ["r1", "r2", "br"], provider: "clab" });
-    expect(parseNetlabTopology(fixture("netlab/topology.multilab.yml"))).toEqual({ name: null, nodes: ["r1", "r2", "r3", "r4"], provider: "libvirt" });
+    expect(parseNetlabTopology(fixture("netlab/topology.clab-01-links.yml"))).toEqual({
+      name: null,
+      nodes: ["r1", "r2", "r3", "r4"],
+      provider: "clab",
+    });
+    expect(parseNetlabTopology(fixture("netlab/topology.bridge-module-attr.input.yml"))).toEqual({
+      name: null,
+      nodes: ["r1", "r2", "br"],
+      provider: "clab",
+    });
+    expect(parseNetlabTopology(fixture("netlab/topology.multilab.yml"))).toEqual({
+      name: null,
+      nodes: ["r1", "r2", "r3", "r4"],
+      provider: "libvirt",
+    });
   });
 
   test("takes the provider from defaults (dotted or nested) and the name when given", () => {
-    expect(parseNetlabTopology("name: lab1\ndefaults.provider: clab\nnodes: { r1: }")).toEqual({ name: "lab1", nodes: ["r1"], provider: "clab" });
+    expect(parseNetlabTopology("name: lab1\ndefaults.provider: clab\nnodes: { r1: }")).toEqual({
+      name: "lab1",
+      nodes: ["r1"],
+      provider: "clab",
+    });
     expect(parseNetlabTopology("defaults:\n  provider: clab\nnodes:\n  - name: r1\n    device: frr\n  - h1").provider).toBe("clab");
   });
 
@@ -36,8 +52,16 @@ describe("parseNetlabTopology", () => {
     ["nodes: [r1, r1]", "nodes[1]", "nodes[1]: node 'r1' is listed more than once"],
     ["nodes: [ { device: frr } ]", "nodes[0]", "nodes[0]: must be a node name or a mapping with a 'name'"],
     ["nodes: { r1: frr }", "nodes.r1", "nodes.r1: must be a mapping of node attributes (or empty)"],
-    ["nodes: [ a-very-long-node-name ]", "nodes.a-very-long-node-name", "nodes.a-very-long-node-name: node name is longer than 16 characters"],
-    ["nodes: [ r1.core ]", "nodes.r1.core", "nodes.r1.core: node name must start with a letter or '_' and contain only letters, digits, '_' and '-'"],
+    [
+      "nodes: [ a-very-long-node-name ]",
+      "nodes.a-very-long-node-name",
+      "nodes.a-very-long-node-name: node name is longer than 16 characters",
+    ],
+    [
+      "nodes: [ r1.core ]",
+      "nodes.r1.core",
+      "nodes.r1.core: node name must start with a letter or '_' and contain only letters, digits, '_' and '-'",
+    ],
     ["name: [x]\nnodes: [r1]", "name", "name: must be a string"],
     ["provider: 3\nnodes: [r1]", "provider", "provider: must be a provider name such as clab or libvirt"],
     ["- r1", "topology", "topology: must be a YAML mapping of topology elements"],

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { FrrConfigFile, FrrFileSource, FrrNodeConfig } from "../../../topology/frr-node.ts";
 import { TopologyError } from "../../../topology/topology-error.ts";
-import { DEFAULT_DAEMONS_FILE, type DaemonsFile, readDaemonsFile } from "./frr-daemons-file.ts";
+import { type DaemonsFile, DEFAULT_DAEMONS_FILE, readDaemonsFile } from "./frr-daemons-file.ts";
 
 /** The contents of a node's FRR configuration folder, read and checked before anything is created. */
 export interface FrrNodeFiles {
@@ -25,7 +25,9 @@ export function loadFrrFiles(config: FrrNodeConfig, labDir: string): FrrNodeFile
   const daemonsText = read("daemons");
   return {
     frrConf: read("frr.conf") ?? "",
-    daemons: daemonsText === null ? readDaemonsFile(DEFAULT_DAEMONS_FILE, "daemons") : readDaemonsFile(daemonsText, daemons && "field" in daemons ? daemons.field : "daemons"),
+    daemons: daemonsText === null
+      ? readDaemonsFile(DEFAULT_DAEMONS_FILE, "daemons")
+      : readDaemonsFile(daemonsText, daemons && "field" in daemons ? daemons.field : "daemons"),
     vtyshConf: read("vtysh.conf") ?? "",
   };
 }
@@ -39,10 +41,15 @@ function readSource(source: FrrFileSource | undefined, labDir: string): string |
     path = realpathSync(resolve(root, source.path));
   } catch {
     if (source.optional) return null;
-    throw new TopologyError(source.field, `"${source.path}" does not exist in the lab's folder (upload it with the topology: lab up … --extra)`);
+    throw new TopologyError(
+      source.field,
+      `"${source.path}" does not exist in the lab's folder (upload it with the topology: lab up … --extra)`,
+    );
   }
   const inside = relative(root, path);
-  if (inside.startsWith("..") || isAbsolute(inside)) throw new TopologyError(source.field, `"${source.path}" is outside the lab's folder; binds of FRR nodes must name uploaded files`);
+  if (inside.startsWith("..") || isAbsolute(inside)) {
+    throw new TopologyError(source.field, `"${source.path}" is outside the lab's folder; binds of FRR nodes must name uploaded files`);
+  }
   const content = readFileSync(path);
   if (content.byteLength > MAX_FILE_BYTES) throw new TopologyError(source.field, `"${source.path}" is larger than ${MAX_FILE_BYTES} bytes`);
   return content.toString("utf8");

@@ -45,9 +45,13 @@ function valueProblem(key: string, value: string): string | null {
   if (key === "vtysh_enable" || isDaemonName(key)) return ENABLE_VALUE.test(value) ? null : `must be yes or no, not "${value}"`;
   if (key.endsWith("_instances")) return INSTANCES_VALUE.test(value) ? null : `must list instance numbers, not "${value}"`;
   if (key === "MAX_FDS") return /^\d+$/.test(value) ? null : `must be a number, not "${value}"`;
-  if (key === "frr_profile") return /^[a-z]+$/.test(value) ? null : `must be a profile name such as traditional or datacenter, not "${value}"`;
+  if (key === "frr_profile") {
+    return /^[a-z]+$/.test(value) ? null : `must be a profile name such as traditional or datacenter, not "${value}"`;
+  }
   if (key.endsWith("_options")) {
-    if (!OPTION_VALUE.test(value)) return `"${value}" may only hold words of letters, digits and . _ : = , @ + - (no paths or shell syntax)`;
+    if (!OPTION_VALUE.test(value)) {
+      return `"${value}" may only hold words of letters, digits and . _ : = , @ + - (no paths or shell syntax)`;
+    }
     const forbidden = value.split(/\s+/).find((word) => FORBIDDEN_OPTION.test(word));
     return forbidden ? `may not set ${forbidden}: each node's FRR instance is chosen by the runtime` : null;
   }

@@ -13,7 +13,9 @@ export function frrInstanceProblem(nodeName: string, namespace: string, frr: Frr
   if (pid === null) return `FRR of node ${nodeName} is not running (no ${join(frr.runDir, "watchfrr.pid")})`;
   const state = processState(pid);
   if (state === null || state === "Z") return `FRR of node ${nodeName} is not running (watchfrr ${pid} is gone)`;
-  if (networkNamespaceInode(pid) !== namespaceInode(namespace)) return `FRR of node ${nodeName} is not running (pid ${pid} is another process)`;
+  if (networkNamespaceInode(pid) !== namespaceInode(namespace)) {
+    return `FRR of node ${nodeName} is not running (pid ${pid} is another process)`;
+  }
   return null;
 }
 

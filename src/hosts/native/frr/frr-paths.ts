@@ -22,7 +22,12 @@ export interface FrrRecord {
 }
 
 export function frrRecord(pathspace: string, labDir: string): FrrRecord {
-  return { pathspace, configDir: join(FRR_CONFIG_ROOT, pathspace), runDir: join(FRR_RUN_ROOT, pathspace), binDir: join(labDir, `.frr-${pathspace}`) };
+  return {
+    pathspace,
+    configDir: join(FRR_CONFIG_ROOT, pathspace),
+    runDir: join(FRR_RUN_ROOT, pathspace),
+    binDir: join(labDir, `.frr-${pathspace}`),
+  };
 }
 
 /** Everything of an instance's on the host, removed on destroy. */

@@ -24,7 +24,12 @@ function signIn() {
   form.onsubmit = async (submitted) => {
     submitted.preventDefault();
     const token = document.getElementById("login-token").value;
-    const response = await fetch("/v1/login", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) }).catch(() => null);
+    const response = await fetch("/v1/login", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token }),
+    }).catch(() => null);
     if (!response || !response.ok) {
       error.textContent = response ? `Sign-in refused (${response.status})` : "The broker cannot be reached";
       return;
@@ -45,7 +50,12 @@ const oneClickSignIn = (async () => {
   const match = /^#token=(.+)$/.exec(location.hash);
   if (!match) return;
   history.replaceState(null, "", location.pathname + location.search);
-  await fetch("/v1/login", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: decodeURIComponent(match[1]) }) }).catch(() => null);
+  await fetch("/v1/login", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: decodeURIComponent(match[1]) }),
+  }).catch(() => null);
 })();
 
 /** fetch() for the console: credentials sent, 401 → sign in and retry once. */

@@ -24,12 +24,24 @@ LB.renderTimeline = function renderTimeline(container, rows, now) {
   const rowHeight = 28;
   const height = rows.length * rowHeight + 24;
   const x = (time) => label + ((Math.min(Math.max(time, start), end) - start) / (end - start)) * (width - label - 4);
-  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Timeline of ${rows.length} hosts: holds of the last 24 hours and bookings of the next 3 days` });
+  const chart = svg("svg", {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "aria-label": `Timeline of ${rows.length} hosts: holds of the last 24 hours and bookings of the next 3 days`,
+  });
   const step = (width < 700 ? 24 : 12) * HOUR;
   for (let tick = Math.ceil(start / step) * step; tick <= end; tick += step) {
     chart.append(svg("line", { class: "grid", x1: x(tick), x2: x(tick), y1: 0, y2: height - 16 }));
     const date = new Date(tick);
-    chart.append(svg("text", { x: x(tick) + 2, y: height - 4 }, `${date.toLocaleDateString([], { weekday: "short" })} ${LB.clock(date.toISOString())}`));
+    chart.append(
+      svg(
+        "text",
+        { x: x(tick) + 2, y: height - 4 },
+        `${date.toLocaleDateString([], { weekday: "short" })} ${LB.clock(date.toISOString())}`,
+      ),
+    );
   }
   rows.forEach((row, index) => {
     const y = index * rowHeight + 4;
@@ -39,8 +51,24 @@ LB.renderTimeline = function renderTimeline(container, rows, now) {
       const to = entry.to ? Date.parse(entry.to) : now;
       const kind = entry.kind === "booking" ? "booking" : entry.ended ? "ended" : "hold";
       const who = entry.client.name || entry.client.ci_job_id || entry.session_id;
-      const bar = svg("rect", { class: `bar ${kind}`, x: x(from), y, width: Math.max(2, x(to) - x(from)), height: rowHeight - 8, rx: 3, "data-session": entry.session_id });
-      bar.append(svg("title", {}, `${kind === "booking" ? "booked" : kind === "ended" ? "held" : "holding"} by ${who}: ${LB.when(entry.from)} – ${entry.to ? LB.when(entry.to) : "until released"}`));
+      const bar = svg("rect", {
+        class: `bar ${kind}`,
+        x: x(from),
+        y,
+        width: Math.max(2, x(to) - x(from)),
+        height: rowHeight - 8,
+        rx: 3,
+        "data-session": entry.session_id,
+      });
+      bar.append(
+        svg(
+          "title",
+          {},
+          `${kind === "booking" ? "booked" : kind === "ended" ? "held" : "holding"} by ${who}: ${LB.when(entry.from)} – ${
+            entry.to ? LB.when(entry.to) : "until released"
+          }`,
+        ),
+      );
       chart.append(bar);
     }
   });
@@ -60,7 +88,10 @@ LB.renderSeries = function renderSeries(container, times, series, yRange) {
     height: 200,
     scales: { x: { time: true }, y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [axis, axis],
-    series: [{}, ...series.map((line, index) => ({ label: line.label, stroke: PALETTE[index % PALETTE.length], width: 2, spanGaps: false }))],
+    series: [
+      {},
+      ...series.map((line, index) => ({ label: line.label, stroke: PALETTE[index % PALETTE.length], width: 2, spanGaps: false })),
+    ],
   };
   const data = [times.map((time) => Date.parse(time) / 1000), ...series.map((line) => line.values)];
   charts.set(container.id, new window.uPlot(options, data, container));
@@ -68,12 +99,21 @@ LB.renderSeries = function renderSeries(container, times, series, yRange) {
 
 /** The wait-time distribution as bars over the histogram's bins. */
 LB.renderWaits = function renderWaits(container, waits) {
-  const labels = waits.bins.map((bin, index) => (bin.up_to_s === null ? `> ${short(waits.bins[index - 1].up_to_s)}` : `≤ ${short(bin.up_to_s)}`));
+  const labels = waits.bins.map((
+    bin,
+    index,
+  ) => (bin.up_to_s === null ? `> ${short(waits.bins[index - 1].up_to_s)}` : `≤ ${short(bin.up_to_s)}`));
   const width = Math.max(300, container.clientWidth);
   const height = 200;
   const most = Math.max(1, ...waits.bins.map((bin) => bin.count));
   const slot = (width - 10) / waits.bins.length;
-  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Wait times of ${waits.count} sessions` });
+  const chart = svg("svg", {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "aria-label": `Wait times of ${waits.count} sessions`,
+  });
   waits.bins.forEach((bin, index) => {
     const barHeight = ((height - 40) * bin.count) / most;
     const rect = svg("rect", { x: 5 + index * slot + 2, y: height - 24 - barHeight, width: slot - 4, height: barHeight, rx: 2 });

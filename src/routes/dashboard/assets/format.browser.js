@@ -9,7 +9,9 @@ LB.el = function el(tag, attributes, ...children) {
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
+  }
   return node;
 };
 
@@ -28,13 +30,22 @@ LB.fill = function fill(id, ...children) {
 LB.table = function table(head, rows, empty) {
   if (rows.length === 0) return LB.el("p", { class: "empty" }, empty);
   const body = rows.map((row) => {
-    const cells = row.cells.map((cell, index) => LB.el("td", { "data-label": head[index], class: cell && cell.numeric ? "num" : null }, cell && cell.numeric ? cell.text : cell));
+    const cells = row.cells.map((cell, index) =>
+      LB.el("td", { "data-label": head[index], class: cell && cell.numeric ? "num" : null }, cell && cell.numeric ? cell.text : cell)
+    );
     if (!row.onOpen) return LB.el("tr", {}, cells);
     // The first cell holds a button, so the row opens from the keyboard too.
-    cells[0].replaceChildren(LB.el("button", { type: "button", class: "ghost", "aria-label": row.label, onclick: row.onOpen }, cells[0].textContent));
+    cells[0].replaceChildren(
+      LB.el("button", { type: "button", class: "ghost", "aria-label": row.label, onclick: row.onOpen }, cells[0].textContent),
+    );
     return LB.el("tr", { class: "clickable" }, cells);
   });
-  return LB.el("table", { class: "stack" }, LB.el("thead", {}, LB.el("tr", {}, head.map((title) => LB.el("th", { scope: "col" }, title)))), LB.el("tbody", {}, body));
+  return LB.el(
+    "table",
+    { class: "stack" },
+    LB.el("thead", {}, LB.el("tr", {}, head.map((title) => LB.el("th", { scope: "col" }, title)))),
+    LB.el("tbody", {}, body),
+  );
 };
 
 LB.badge = (state) => LB.el("span", { class: `badge s-${state}` }, state);
@@ -45,7 +56,9 @@ LB.when = (iso) => {
   if (!iso) return "";
   const date = new Date(iso);
   const today = new Date().toDateString() === date.toDateString();
-  return today ? LB.clock(iso) : date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  return today
+    ? LB.clock(iso)
+    : date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 };
 
 /** 45 s, 12 min, 3 h 20 min, 2 d 4 h */
@@ -71,12 +84,22 @@ LB.requirementText = (requirement) => {
 };
 
 /** A link to a client-supplied URL, only when it is http(s): a `javascript:` URL must never become one. */
-const outsideLink = (url, label) => (/^https?:\/\//i.test(url || "") ? LB.el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, label) : null);
+const outsideLink = (
+  url,
+  label,
+) => (/^https?:\/\//i.test(url || "") ? LB.el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, label) : null);
 
 /** Who asked: the name (linked to the CI job), the pipeline, and branch @ commit. */
 LB.clientNode = (client) => {
   const name = client.name || client.ci_job_id || "—";
   const pipeline = outsideLink(client.ci_pipeline_url, client.ci_pipeline || "pipeline");
   const revision = [client.ci_branch, (client.ci_commit || "").slice(0, 10)].filter(Boolean).join(" @ ");
-  return LB.el("span", { class: "client" }, outsideLink(client.ci_job_url, name) || name, pipeline && " · ", pipeline, revision && ` · ${revision}`);
+  return LB.el(
+    "span",
+    { class: "client" },
+    outsideLink(client.ci_job_url, name) || name,
+    pipeline && " · ",
+    pipeline,
+    revision && ` · ${revision}`,
+  );
 };

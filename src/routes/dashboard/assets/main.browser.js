@@ -27,7 +27,11 @@ function render() {
 }
 
 async function refreshLive() {
-  const [hosts, sessions, labs] = await Promise.all([LB.json("/v1/hosts"), LB.json("/v1/sessions?limit=1000"), LB.json("/v1/labs?limit=1000")]);
+  const [hosts, sessions, labs] = await Promise.all([
+    LB.json("/v1/hosts"),
+    LB.json("/v1/sessions?limit=1000"),
+    LB.json("/v1/labs?limit=1000"),
+  ]);
   Object.assign(state, { hosts: hosts.items, sessions: sessions.items, labs: labs.items, lastData: Date.now() });
   render();
   // Fresh data over an open stream: live again (also when the refresh on opening had failed).
@@ -37,16 +41,30 @@ async function refreshLive() {
 async function refreshTimeline() {
   const now = Date.now();
   const window = `from=${new Date(now - DAY).toISOString()}&to=${new Date(now + 3 * DAY).toISOString()}`;
-  const rows = await Promise.all(state.hosts.map(async (host) => ({ host: host.name, entries: (await LB.json(`/v1/hosts/${encodeURIComponent(host.id)}/calendar?${window}`)).entries })));
+  const rows = await Promise.all(
+    state.hosts.map(async (host) => ({
+      host: host.name,
+      entries: (await LB.json(`/v1/hosts/${encodeURIComponent(host.id)}/calendar?${window}`)).entries,
+    })),
+  );
   LB.renderTimeline(document.getElementById("timeline-chart"), rows, now);
 }
 
 async function refreshUsage() {
   const usage = await LB.json("/v1/stats/usage?bucket_s=900");
-  LB.renderSeries(document.getElementById("chart-utilisation"), usage.times, usage.hosts.map((host) => ({ label: host.name, values: host.busy })), [0, 1]);
+  LB.renderSeries(
+    document.getElementById("chart-utilisation"),
+    usage.times,
+    usage.hosts.map((host) => ({ label: host.name, values: host.busy })),
+    [0, 1],
+  );
   LB.renderSeries(document.getElementById("chart-queue"), usage.times, [{ label: "waiting", values: usage.queue_depth }]);
   LB.renderWaits(document.getElementById("chart-waits"), usage.waits);
-  document.getElementById("wait-stats").textContent = usage.waits.count ? `(${usage.waits.count} sessions, median ${LB.duration(usage.waits.median_s * 1000)}, 90% within ${LB.duration(usage.waits.p90_s * 1000)})` : "(no session waited in the queue)";
+  document.getElementById("wait-stats").textContent = usage.waits.count
+    ? `(${usage.waits.count} sessions, median ${LB.duration(usage.waits.median_s * 1000)}, 90% within ${
+      LB.duration(usage.waits.p90_s * 1000)
+    })`
+    : "(no session waited in the queue)";
 }
 
 async function refreshHistory() {
@@ -78,7 +96,11 @@ function setBanner(text) {
 }
 
 function disconnected() {
-  setBanner(state.lastData ? `Disconnected — data from ${LB.clock(new Date(state.lastData).toISOString())}. Reconnecting…` : "Cannot reach the broker. Reconnecting…");
+  setBanner(
+    state.lastData
+      ? `Disconnected — data from ${LB.clock(new Date(state.lastData).toISOString())}. Reconnecting…`
+      : "Cannot reach the broker. Reconnecting…",
+  );
 }
 
 async function follow() {
