@@ -53,6 +53,9 @@ async function startBroker(): Promise<{ process: LabbrokerProcess; url: string; 
     TOKEN,
     "--agent-offline-after",
     String(OFFLINE_AFTER_S),
+    // Successful polls are logged at debug; the test counts the held ones.
+    "--log-level",
+    "debug",
   ], {
     wrapper: network.on("broker"),
   });
