@@ -50,6 +50,24 @@ export interface TopologyNode {
   sysctls: Record<string, string>;
 }
 
+/** A bridge or host node: no namespace, so nothing runs in it and it has no management interface. */
+export function nodeWithoutNamespace(name: string, kind: "bridge" | "host", group: string | null): TopologyNode {
+  return {
+    name,
+    kind,
+    group,
+    image: null,
+    frr: null,
+    hasMgmtInterface: false,
+    mgmtIpv4: null,
+    mgmtIpv6: null,
+    exec: [],
+    execFailureAllowed: false,
+    env: {},
+    sysctls: {},
+  };
+}
+
 /**
  * Where an endpoint's interface lives: inside a node's namespace, as a port of a host bridge
  * (a bridge node, or the lab's management bridge for `mgmt-net`), or in the host namespace.

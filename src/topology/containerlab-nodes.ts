@@ -7,7 +7,14 @@ import {
   inheritedMap,
   inheritedScalar,
 } from "./containerlab-inheritance.ts";
-import { EXEC_FAILURE_LABEL, type NodeKind, SUPPORTED_KINDS, type TopologyNode, UNSUPPORTED_IMAGE_LABEL } from "./containerlab-model.ts";
+import {
+  EXEC_FAILURE_LABEL,
+  type NodeKind,
+  nodeWithoutNamespace,
+  SUPPORTED_KINDS,
+  type TopologyNode,
+  UNSUPPORTED_IMAGE_LABEL,
+} from "./containerlab-model.ts";
 import type { TopologyFile } from "./containerlab-schema.ts";
 import { frrConfigFromBinds, isFrrConfigBind, isFrrImage } from "./frr-node.ts";
 import { interfaceNameProblem } from "./interface-name.ts";
@@ -55,20 +62,7 @@ function resolveNode(topology: TopologyFile["topology"], name: string, notes: st
     if (Object.keys(env).length) notes.push(ignoredNote(`nodes.${name}.env`, env, reason));
     const binds = inheritedList(layers, "binds");
     if (binds.length) notes.push(ignoredNote(`nodes.${name}.binds`, binds, reason));
-    return {
-      name,
-      kind,
-      group: scalar("group")?.value ?? null,
-      image: null,
-      frr: null,
-      hasMgmtInterface: false,
-      mgmtIpv4: null,
-      mgmtIpv6: null,
-      exec: [],
-      execFailureAllowed: false,
-      env: {},
-      sysctls: {},
-    };
+    return nodeWithoutNamespace(name, kind, scalar("group")?.value ?? null);
   }
 
   checkExecEntries(layers);

@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { TopologyError } from "../topology-error.ts";
-import type { ContainerlabTopology, LinkEndpoint, TopologyLink, TopologyNode } from "../containerlab-model.ts";
+import {
+  type ContainerlabTopology,
+  type LinkEndpoint,
+  nodeWithoutNamespace,
+  type TopologyLink,
+  type TopologyNode,
+} from "../containerlab-model.ts";
 import { netlabFrrConfig, netlabFrrDaemons } from "./netlab-frr-config.ts";
 import { readNetlabInput } from "./netlab-input.ts";
 import { unsupportedNetlabKeys } from "./netlab-subset.ts";
@@ -32,7 +38,10 @@ export function nativeNetlabLab(document: unknown, instanceName: string, labName
   const netlab = transformNetlab(input, labName);
   const bridgeTag = createHash("sha256").update(instanceName).digest("hex").slice(0, 6);
   const bridges = netlab.links.filter((link) => link.type !== "p2p").map((link) => ({ link, name: `nlb${bridgeTag}${link.linkindex}` }));
-  const nodes: TopologyNode[] = [...netlab.nodes.map(topologyNode), ...bridges.map(({ name }) => bridgeNode(name))];
+  const nodes: TopologyNode[] = [
+    ...netlab.nodes.map(topologyNode),
+    ...bridges.map(({ name }) => nodeWithoutNamespace(name, "bridge", null)),
+  ];
   const links: TopologyLink[] = netlab.links.flatMap((link, index): TopologyLink[] => {
     const field = `links[${index}]`;
     const endpoint = (node: string, ifname: string | null): LinkEndpoint => ({
@@ -115,21 +124,4 @@ function hostCommands(node: NetlabNode): string[] {
     ? HOST_ROUTES.map((pool) => `ip route add ${pool} via ${gateway.neighbor.ipv4!.split("/")[0]} dev ${gateway.intf.ifname}`)
     : [];
   return [...addresses, ...routes];
-}
-
-function bridgeNode(name: string): TopologyNode {
-  return {
-    name,
-    kind: "bridge",
-    group: null,
-    image: null,
-    frr: null,
-    hasMgmtInterface: false,
-    mgmtIpv4: null,
-    mgmtIpv6: null,
-    exec: [],
-    execFailureAllowed: false,
-    env: {},
-    sysctls: {},
-  };
 }
