@@ -10,6 +10,20 @@ import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
+/** Runs the Python Remote Lab client on `topology`; its stdout, or an error with its stderr and last checks. */
+async function runPythonClient(topology: string, env: Record<string, string>): Promise<string> {
+  const client = Bun.spawn(["python3", CLIENT, topology], {
+    env: { ...process.env, REMOTE_LAB_HEARTBEAT_SECONDS: "0.5", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [code, stdout, stderr] = await Promise.all([client.exited, new Response(client.stdout).text(), new Response(client.stderr).text()]);
+  if (code !== 0) {
+    throw new Error(`remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`);
+  }
+  return stdout;
+}
+
 /** The broker URL with a new user token in it, as Remote Lab users give credentials (requests sends them as HTTP Basic). */
 async function urlWithUserToken(url: string, name: string): Promise<string> {
   const token = await http("POST", `${url}/v1/tokens`, { name, role: "user" });
@@ -89,26 +103,10 @@ describe.skipIf(!isRoot)(
           "the local agent to register",
         );
 
-        const client = Bun.spawn(["python3", CLIENT, TOPOLOGY], {
-          env: {
-            ...process.env,
-            REMOTE_LAB_URL: await urlWithUserToken(url, "python-client"),
-            REMOTE_LAB_HOLD_SECONDS: String(HOLD_S),
-            REMOTE_LAB_HEARTBEAT_SECONDS: "0.5",
-          },
-          stdout: "pipe",
-          stderr: "pipe",
+        const stdout = await runPythonClient(TOPOLOGY, {
+          REMOTE_LAB_URL: await urlWithUserToken(url, "python-client"),
+          REMOTE_LAB_HOLD_SECONDS: String(HOLD_S),
         });
-        const [code, stdout, stderr] = await Promise.all([
-          client.exited,
-          new Response(client.stdout).text(),
-          new Response(client.stderr).text(),
-        ]);
-        if (code !== 0) {
-          throw new Error(
-            `remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`,
-          );
-        }
         expect(stdout).toContain("all Remote Lab checks passed");
         expect(stdout).toContain(`after ${HOLD_S} s of heartbeats only, the sessions are still active and waiting`);
         // DELETE /lab answers before the host has finished tearing down; the lab then turns inactive.
@@ -145,27 +143,11 @@ describe.skipIf(!isRoot)(
           async () => (await http("GET", `${url}/v1/hosts`)).json?.items?.[0]?.state === "online",
           "the local agent to register",
         );
-        const client = Bun.spawn(["python3", CLIENT, NETLAB_TOPOLOGY], {
-          env: {
-            ...process.env,
-            REMOTE_LAB_URL: await urlWithUserToken(url, "python-netlab-client"),
-            REMOTE_LAB_NODES: "r1,r2,r3",
-            REMOTE_LAB_NETWORK_OS: "frr",
-            REMOTE_LAB_HEARTBEAT_SECONDS: "0.5",
-          },
-          stdout: "pipe",
-          stderr: "pipe",
+        const stdout = await runPythonClient(NETLAB_TOPOLOGY, {
+          REMOTE_LAB_URL: await urlWithUserToken(url, "python-netlab-client"),
+          REMOTE_LAB_NODES: "r1,r2,r3",
+          REMOTE_LAB_NETWORK_OS: "frr",
         });
-        const [code, stdout, stderr] = await Promise.all([
-          client.exited,
-          new Response(client.stdout).text(),
-          new Response(client.stderr).text(),
-        ]);
-        if (code !== 0) {
-          throw new Error(
-            `remote_lab_client.py exited ${code}\n${stderr}\n--- its checks so far:\n${stdout.split("\n").slice(-15).join("\n")}`,
-          );
-        }
         expect(stdout).toContain("every device is ansible_network_os frr with an ansible_user, as netlab inspect says");
         expect(stdout).toContain("all Remote Lab checks passed");
       },
