@@ -1,15 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
-import { hostAgentConfigSchema } from "../src/config/agent-options.ts";
 import { brokerConfigSchema, brokerOptions } from "../src/config/broker-options.ts";
-import { parseOptions, UsageError } from "../src/cli/command.ts";
+import { parseConfig, UsageError } from "../src/cli/command.ts";
 import { parseCommandArgv } from "../src/cli/parse-argv.ts";
 import { brokerCommand } from "../src/cli/commands/broker.ts";
-import { serveCommand } from "../src/cli/commands/serve.ts";
+import { serveCommand, serveConfigSchema } from "../src/cli/commands/serve.ts";
 import { runCliCaptured } from "./support/run-cli-in-process.ts";
 
 const parseBrokerConfig = (argv: string[], env: Record<string, string> = {}) =>
-  parseOptions(brokerConfigSchema, brokerOptions, parseCommandArgv(brokerCommand, argv, env).values);
+  parseConfig(brokerConfigSchema, brokerOptions, parseCommandArgv(brokerCommand, argv, env).values);
 
 describe("broker configuration", () => {
   test("defaults work on a fresh machine", () => {
@@ -38,12 +37,7 @@ describe("broker configuration", () => {
     expect(parseBrokerConfig(["--db", "file:state/broker.db?mode=rwc"]).db).toBe(`file:${join(process.cwd(), "state/broker.db")}?mode=rwc`);
     expect(parseBrokerConfig([], { LABBROKER_DB: "state/broker.db" }).db).toBe(`file:${join(process.cwd(), "state/broker.db")}`);
     expect(parseBrokerConfig(["--db", "file:///var/lib/labbroker.db"]).db).toBe("file:///var/lib/labbroker.db");
-    const serve = (argv: string[]) =>
-      parseOptions(
-        brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape),
-        serveCommand.options,
-        parseCommandArgv(serveCommand, argv, {}).values,
-      );
+    const serve = (argv: string[]) => parseConfig(serveConfigSchema, serveCommand.options, parseCommandArgv(serveCommand, argv, {}).values);
     expect(serve([]).workDir).toBe(join(process.cwd(), "data/agent"));
     expect(serve(["--work-dir", "../agent-state"]).workDir).toBe(resolve(process.cwd(), "../agent-state"));
     expect(serve(["--work-dir", "/srv/agent"]).workDir).toBe("/srv/agent");

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { OptionSpec } from "../config/option-spec.ts";
+import { type OptionTable, optionTableSchema, type OptionValues, type RawOptionValue } from "../config/option-spec.ts";
 
 /** Exit codes every command uses, so scripts can rely on them. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, timedOut: 3, interrupted: 130 } as const;
@@ -13,7 +13,7 @@ export interface CommandIo {
 
 export interface CommandInput {
   /** Raw values by option key, flags merged over environment, not yet validated. */
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, RawOptionValue>;
   positionals: string[];
   env: Record<string, string | undefined>;
   io: CommandIo;
@@ -33,7 +33,7 @@ export interface CliCommand {
   summary: string;
   /** Positional arguments as shown in usage, e.g. `TOPOLOGY`. */
   positionals?: string;
-  options: Record<string, OptionSpec>;
+  options: OptionTable;
   /** Free-form text appended to `--help`. */
   details?: string;
   run(input: CommandInput): Promise<number>;
@@ -44,12 +44,13 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** Validates raw option values with `schema`; a failure names the flag and its variable. */
-export function parseOptions<T extends z.ZodType>(
-  schema: T,
-  options: Record<string, OptionSpec>,
-  values: CommandInput["values"],
-): z.infer<T> {
+/** Validates raw option values with their table's schemas and defaults; a failure names the flag and its variable. */
+export function parseOptions<Table extends OptionTable>(options: Table, values: CommandInput["values"]): OptionValues<Table> {
+  return parseConfig(optionTableSchema(options), options, values);
+}
+
+/** Like parseOptions, with a schema that checks more than each value alone (built from `options` too). */
+export function parseConfig<T extends z.ZodType>(schema: T, options: OptionTable, values: CommandInput["values"]): z.infer<T> {
   const result = schema.safeParse(values);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -1,3 +1,4 @@
+import { defaultNote } from "../config/option-spec.ts";
 import type { CliCommand } from "./command.ts";
 
 /** The `--help` text of one command, generated from its option table. */
@@ -13,9 +14,8 @@ export function commandUsage(command: CliCommand): string {
     const names = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.flag}${
       spec.kind === "boolean" ? "" : ` ${spec.placeholder ?? "VALUE"}`
     }`;
-    const repeat = spec.kind === "list" ? " (repeatable)" : "";
-    const env = spec.env ? ` [env ${spec.env}]` : "";
-    return [names, `${spec.description}${repeat}${env}`] as const;
+    const notes = [defaultNote(spec), spec.kind === "list" ? "(repeatable)" : "", spec.env ? `[env ${spec.env}]` : ""];
+    return [names, [spec.description, ...notes].filter(Boolean).join(" ")] as const;
   });
   rows.push(["-h, --help", "Show this help"]);
   const width = Math.max(...rows.map(([names]) => names.length)) + 2;

@@ -1,11 +1,16 @@
 import { hostname } from "node:os";
 import { z } from "zod";
-import type { OptionSpec } from "./option-spec.ts";
 import { HEALTH_GATE_MODES } from "../protocol/health-gate-modes.ts";
 import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
-import { logLevelSchema } from "./broker-options.ts";
+import { brokerOptions } from "./broker-options.ts";
+import { type OptionTable, optionTableSchema, type OptionValues } from "./option-spec.ts";
 import { absolutePathSchema } from "./paths.ts";
+import { keyValueListSchema, secretSchema } from "./value-schemas.ts";
+
+const labelPairsSchema = keyValueListSchema
+  .transform((pairs) => Object.fromEntries(pairs.map((pair) => pair.split("=") as [string, string])))
+  .pipe(z.record(LabelKeySchema, z.string().max(253)));
 
 /** What describes this host to the broker; `serve` reuses these for its local agent. */
 export const hostAgentOptions = {
@@ -14,7 +19,10 @@ export const hostAgentOptions = {
     env: "LABBROKER_AGENT_NAME",
     kind: "string",
     placeholder: "NAME",
-    description: "Host name in the broker (default: this machine's hostname)",
+    description: "Host name in the broker",
+    schema: HostNameSchema,
+    default: () => hostname().split(".")[0] || "localhost",
+    defaultText: "this machine's hostname",
   },
   label: {
     flag: "label",
@@ -22,27 +30,40 @@ export const hostAgentOptions = {
     kind: "list",
     placeholder: "KEY=VALUE",
     description: "A label sessions can require",
+    schema: labelPairsSchema,
+    default: [],
   },
   capacity: {
     flag: "capacity",
     env: "LABBROKER_AGENT_CAPACITY",
     kind: "string",
     placeholder: "N",
-    description: "Labs this host runs at once (default 1)",
+    description: "Labs this host runs at once",
+    schema: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(
+      200,
+      "must be at most 200",
+    ),
+    default: 1,
   },
   workDir: {
     flag: "work-dir",
     env: "LABBROKER_AGENT_WORK_DIR",
     kind: "string",
     placeholder: "DIR",
-    description: "Agent state and lab folders (default ./data/agent)",
+    description: "Agent state and lab folders",
+    schema: absolutePathSchema,
+    // Resolved by the schema like a given path.
+    default: "./data/agent",
   },
   toolPrefix: {
     flag: "tool-prefix",
     env: "LABBROKER_AGENT_TOOL_PREFIX",
     kind: "string",
     placeholder: "COMMAND",
-    description: 'Put before containerlab/netlab calls, e.g. "sudo -n" (default: none)',
+    description: 'Put before containerlab/netlab calls, e.g. "sudo -n"',
+    schema: z.string().transform((text) => text.split(/\s+/).filter(Boolean)),
+    default: "",
+    defaultText: "none",
   },
   healthGate: {
     flag: "health-gate",
@@ -50,9 +71,11 @@ export const hostAgentOptions = {
     kind: "string",
     placeholder: "MODE",
     description:
-      "Check the host after every session: full (default: processes, files, namespaces, links, addresses, routes, sysctls), processes (what is the session's for certain: for a host shared with others), off",
+      "Check the host after every session: full (processes, files, namespaces, links, addresses, routes, sysctls), processes (what is the session's for certain: for a host shared with others), or off",
+    schema: z.enum(HEALTH_GATE_MODES, { error: `must be one of ${HEALTH_GATE_MODES.join(", ")}` }),
+    default: "full",
   },
-} satisfies Record<string, OptionSpec>;
+} satisfies OptionTable;
 
 export const agentOptions = {
   broker: {
@@ -62,6 +85,7 @@ export const agentOptions = {
     kind: "string",
     placeholder: "URL",
     description: "Broker URL, e.g. http://broker.lab:8000 (required)",
+    schema: z.string({ error: "is required: the broker URL" }).url("must be a URL such as http://broker.lab:8000"),
   },
   token: {
     flag: "token",
@@ -71,6 +95,7 @@ export const agentOptions = {
     placeholder: "TOKEN",
     description:
       "Enrollment token (needed until the agent has registered once); prefer the variable or --token-file: command lines are visible to every user",
+    schema: secretSchema.optional(),
   },
   tokenFile: {
     flag: "token-file",
@@ -78,6 +103,7 @@ export const agentOptions = {
     kind: "string",
     placeholder: "FILE",
     description: "Read the enrollment token from this file",
+    schema: absolutePathSchema.optional(),
   },
   caFile: {
     flag: "ca-file",
@@ -85,48 +111,16 @@ export const agentOptions = {
     kind: "string",
     placeholder: "FILE",
     description: "Trust the broker's HTTPS certificate issued by this PEM CA (or self-signed)",
+    schema: absolutePathSchema.optional(),
   },
   ...hostAgentOptions,
-  logLevel: {
-    flag: "log-level",
-    env: "LABBROKER_LOG_LEVEL",
-    kind: "string",
-    placeholder: "LEVEL",
-    description: "debug, info, warn or error (default info)",
-  },
-} satisfies Record<string, OptionSpec>;
+  logLevel: brokerOptions.logLevel,
+} satisfies OptionTable;
 
-const labelPairsSchema = z
-  .array(z.string().regex(/^[^=\s]+=[^=\s]*$/, "expected KEY=VALUE"))
-  .default([])
-  .transform((pairs) => Object.fromEntries(pairs.map((pair) => pair.split("=") as [string, string])))
-  .pipe(z.record(LabelKeySchema, z.string().max(253)));
-
-export const hostAgentConfigSchema = z.object({
-  name: HostNameSchema.default(() => hostname().split(".")[0] || "localhost"),
-  label: labelPairsSchema,
-  capacity: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(
-    200,
-    "must be at most 200",
-  ).default(1),
-  workDir: absolutePathSchema.prefault("./data/agent"),
-  toolPrefix: z
-    .string()
-    .default("")
-    .transform((text) => text.split(/\s+/).filter(Boolean)),
-  healthGate: z.enum(HEALTH_GATE_MODES, { error: `must be one of ${HEALTH_GATE_MODES.join(", ")}` }).default("full"),
-});
-
-export const agentConfigSchema = hostAgentConfigSchema.extend({
-  broker: z.string({ error: "is required: the broker URL" }).url("must be a URL such as http://broker.lab:8000"),
-  token: z.string().min(16, "must be at least 16 characters").optional(),
-  tokenFile: absolutePathSchema.optional(),
-  caFile: absolutePathSchema.optional(),
-  logLevel: logLevelSchema,
-});
+export const agentConfigSchema = optionTableSchema(agentOptions);
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
-export type HostAgentConfig = z.infer<typeof hostAgentConfigSchema>;
+export type HostAgentConfig = OptionValues<typeof hostAgentOptions>;
 
 /** The part of runAgent's options that describes this host, shared by `agent` and `serve`. */
 export function hostAgentSettings(config: HostAgentConfig) {

@@ -1,15 +1,32 @@
 import { z } from "zod";
-import type { OptionSpec } from "./option-spec.ts";
 import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../engine/context.ts";
-import { type RuntimeName, RUNTIMES } from "../protocol/runtimes.ts";
-import { LOG_LEVELS } from "../log.ts";
+import { DEFAULT_ENGINE_SETTINGS as ENGINE } from "../engine/context.ts";
 import { ANONYMOUS_POLICIES } from "../engine/access/principal.ts";
 import { isLoopbackHost } from "../broker-address.ts";
-import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../routes/http-limits.ts";
-import { absoluteFileUrl, absolutePathSchema } from "./paths.ts";
+import { DEFAULT_HTTP_LIMITS as HTTP } from "../routes/http-limits.ts";
+import { compatRequirementSchema } from "./compat-requirement.ts";
+import { databaseOptions } from "./database-options.ts";
+import { type OptionTable, optionTableSchema, switchOption } from "./option-spec.ts";
+import { absolutePathSchema } from "./paths.ts";
+import {
+  boundedSecondsSchema,
+  countSchema,
+  DAY_MS,
+  daysSchema,
+  logLevelSchema,
+  MIB,
+  portSchema,
+  SECOND_MS,
+  secondsSchema,
+  secretSchema,
+  urlSchema,
+} from "./value-schemas.ts";
 
-/** Flags and variables of the broker; `serve` and `migrate` reuse parts of this table. */
+/**
+ * Flags and variables of the broker; `serve` adds the host agent's. The defaults of what the engine
+ * and the HTTP layer use are theirs (DEFAULT_ENGINE_SETTINGS, DEFAULT_HTTP_LIMITS) in the units of the
+ * flag: the engine ranks below config and must not import it, so the value lives there and once.
+ */
 export const brokerOptions = {
   port: {
     flag: "port",
@@ -17,78 +34,86 @@ export const brokerOptions = {
     env: "LABBROKER_PORT",
     kind: "string",
     placeholder: "PORT",
-    description: "TCP port to listen on (default 8000)",
+    description: "TCP port to listen on",
+    schema: portSchema,
+    default: 8000,
   },
-  host: { flag: "host", env: "LABBROKER_HOST", kind: "string", placeholder: "ADDR", description: "Address to bind (default 0.0.0.0)" },
-  db: {
-    flag: "db",
-    env: "LABBROKER_DB",
+  host: {
+    flag: "host",
+    env: "LABBROKER_HOST",
     kind: "string",
-    placeholder: "URL",
-    description: "Database: file:PATH, :memory:, or libsql:// / https:// URL (default file:./data/labbroker.db)",
+    placeholder: "ADDR",
+    description: "Address to bind",
+    schema: z.string().min(1),
+    default: "0.0.0.0",
   },
-  dbAuthToken: {
-    flag: "db-auth-token",
-    env: "LABBROKER_DB_AUTH_TOKEN",
-    kind: "string",
-    placeholder: "TOKEN",
-    description: "Auth token for a libSQL server URL",
-  },
-  dbSync: {
-    flag: "db-sync",
-    env: "LABBROKER_DB_SYNC",
-    kind: "string",
-    placeholder: "full|normal",
-    description: "Commit durability of a file database: full survives power loss, normal a killed process (default full)",
-  },
+  ...databaseOptions,
   logLevel: {
     flag: "log-level",
     env: "LABBROKER_LOG_LEVEL",
     kind: "string",
     placeholder: "LEVEL",
-    description: "debug, info, warn or error (default info)",
+    description: "debug, info, warn or error",
+    schema: logLevelSchema,
+    default: "info",
   },
   enrollToken: {
     flag: "enroll-token",
     env: "LABBROKER_ENROLL_TOKEN",
     kind: "string",
     placeholder: "TOKEN",
-    description: "Token agents enroll with (default: generated at first start and printed once)",
+    description: "Token agents enroll with",
+    schema: secretSchema.optional(),
+    defaultText: "generated at first start and printed once",
   },
   waitingTimeout: {
     flag: "waiting-timeout",
     env: "LABBROKER_WAITING_TIMEOUT",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Drop a waiting session after this long without a request or heartbeat (default 600)",
+    description: "Drop a waiting session after this long without a request or heartbeat",
+    schema: boundedSecondsSchema,
+    default: ENGINE.waitingTimeoutMs / SECOND_MS,
   },
   activeTimeout: {
     flag: "active-timeout",
     env: "LABBROKER_ACTIVE_TIMEOUT",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Drop an active session after this long without a request or heartbeat (default 300)",
+    description: "Drop an active session after this long without a request or heartbeat",
+    schema: boundedSecondsSchema,
+    default: ENGINE.activeTimeoutMs / SECOND_MS,
   },
   compatRequirement: {
     flag: "compat-requirement",
     env: "LABBROKER_COMPAT_REQUIREMENT",
     kind: "list",
     placeholder: "KEY=VALUE",
-    description: "What a Remote Lab session asks for: runtime=R, host=NAME, or a label K=V (default: any host)",
+    description: "What a Remote Lab session asks for: runtime=R, host=NAME, or a label K=V",
+    schema: compatRequirementSchema,
+    default: [],
+    defaultText: "any host",
   },
   agentOfflineAfter: {
     flag: "agent-offline-after",
     env: "LABBROKER_AGENT_OFFLINE_AFTER",
     kind: "string",
     placeholder: "SECONDS",
-    description: "A host whose agent misses polls this long turns offline (default 60)",
+    description: "A host whose agent misses polls this long turns offline",
+    schema: boundedSecondsSchema.superRefine((value, context) => {
+      const problem = offlineAfterProblem(value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    }),
+    default: ENGINE.agentOfflineAfterMs / SECOND_MS,
   },
   offlinePolicy: {
     flag: "offline-policy",
     env: "LABBROKER_OFFLINE_POLICY",
     kind: "string",
     placeholder: "keep|fail",
-    description: "Sessions on an offline host: keep them flagged, or fail them as host-lost after the grace (default keep)",
+    description: "Sessions on an offline host: keep them flagged, or fail them as host-lost after the grace",
+    schema: z.enum(["keep", "fail"]),
+    default: ENGINE.offlinePolicy,
   },
   offlineGrace: {
     flag: "offline-grace",
@@ -96,77 +121,95 @@ export const brokerOptions = {
     kind: "string",
     placeholder: "SECONDS",
     description:
-      "How long a host may stay offline before its lab deploys and destroys fail and, with --offline-policy fail, its sessions end (default 120)",
+      "How long a host may stay offline before its lab deploys and destroys fail and, with --offline-policy fail, its sessions end",
+    schema: boundedSecondsSchema,
+    default: ENGINE.offlineGraceMs / SECOND_MS,
   },
   defaultWalltime: {
     flag: "default-walltime",
     env: "LABBROKER_DEFAULT_WALLTIME",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Walltime of sessions that ask for none, Remote Lab ones included (default: none)",
+    description: "Walltime of sessions that ask for none, Remote Lab ones included",
+    schema: secondsSchema.optional(),
+    defaultText: "none",
   },
   maxWalltime: {
     flag: "max-walltime",
     env: "LABBROKER_MAX_WALLTIME",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Longest walltime a session may have (default 604800, a week)",
+    description: "Longest walltime a session may have",
+    schema: boundedSecondsSchema,
+    default: ENGINE.maxWalltimeMs / SECOND_MS,
+    defaultText: "a week",
   },
   walltimeWarning: {
     flag: "walltime-warning",
     env: "LABBROKER_WALLTIME_WARNING",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Warn a session this long before its walltime ends (default 60)",
+    description: "Warn a session this long before its walltime ends",
+    schema: boundedSecondsSchema,
+    default: ENGINE.walltimeWarningMs / SECOND_MS,
   },
   maxWaiting: {
     flag: "max-waiting",
     env: "LABBROKER_MAX_WAITING",
     kind: "string",
     placeholder: "N",
-    description: "Sessions that may wait (queued or reserved) at once; more are refused with 429 (default 10000)",
+    description: "Sessions that may wait (queued or reserved) at once; more are refused with 429",
+    schema: countSchema,
+    default: ENGINE.maxWaitingSessions,
   },
   retentionDays: {
     flag: "retention-days",
     env: "LABBROKER_RETENTION_DAYS",
     kind: "string",
     placeholder: "DAYS",
-    description: "Keep events, logs and job output of ended sessions this long (default 30)",
+    description: "Keep events, logs and job output of ended sessions this long",
+    schema: daysSchema,
+    default: ENGINE.retentionMs / DAY_MS,
   },
   summaryRetentionDays: {
     flag: "summary-retention-days",
     env: "LABBROKER_SUMMARY_RETENTION_DAYS",
     kind: "string",
     placeholder: "DAYS",
-    description: "Keep ended sessions with their job results and labs this long (default 365)",
+    description: "Keep ended sessions with their job results and labs this long",
+    schema: daysSchema,
+    default: ENGINE.summaryRetentionMs / DAY_MS,
   },
   adminToken: {
     flag: "admin-token",
     env: "LABBROKER_ADMIN_TOKEN",
     kind: "string",
     placeholder: "TOKEN",
-    description:
-      "The bootstrap admin's token (default: generated at first start, printed once and saved to admin-token beside the database)",
+    description: "The bootstrap admin's token",
+    schema: secretSchema.optional(),
+    defaultText: "generated at first start, printed once and saved to admin-token beside the database",
   },
   anonymous: {
     flag: "anonymous",
     env: "LABBROKER_ANONYMOUS",
     kind: "string",
     placeholder: "none|read|user",
-    description: "What clients without a token may do: nothing, read like a viewer, or act like a user (default none)",
+    description: "What clients without a token may do: nothing, read like a viewer, or act like a user",
+    schema: z.enum(ANONYMOUS_POLICIES),
+    default: "none",
   },
-  anonymousOnNetwork: {
+  anonymousOnNetwork: switchOption({
     flag: "anonymous-on-network",
     env: "LABBROKER_ANONYMOUS_ON_NETWORK",
-    kind: "boolean",
     description: "Confirm --anonymous user on an address other hosts reach: anyone there becomes root on every lab host",
-  },
+  }),
   tlsCert: {
     flag: "tls-cert",
     env: "LABBROKER_TLS_CERT",
     kind: "string",
     placeholder: "FILE",
     description: "Serve HTTPS with this PEM certificate (chain); needs --tls-key",
+    schema: absolutePathSchema.optional(),
   },
   tlsKey: {
     flag: "tls-key",
@@ -174,196 +217,87 @@ export const brokerOptions = {
     kind: "string",
     placeholder: "FILE",
     description: "The PEM private key of --tls-cert",
+    schema: absolutePathSchema.optional(),
   },
   publicUrl: {
     flag: "public-url",
     env: "LABBROKER_PUBLIC_URL",
     kind: "string",
     placeholder: "URL",
-    description: "URL other hosts reach the broker at, for the agent command line printed at start (default: the listening address)",
+    description: "URL other hosts reach the broker at, for the agent command line printed at start",
+    schema: urlSchema.optional(),
+    defaultText: "the listening address",
   },
   maxStreams: {
     flag: "max-streams",
     env: "LABBROKER_MAX_STREAMS",
     kind: "string",
     placeholder: "N",
-    description: "Event streams open at once; more are refused with 503 (default 4000)",
+    description: "Event streams open at once; more are refused with 503",
+    schema: countSchema,
+    default: HTTP.maxStreams,
   },
   maxStreamsPerClient: {
     flag: "max-streams-per-client",
     env: "LABBROKER_MAX_STREAMS_PER_CLIENT",
     kind: "string",
     placeholder: "N",
-    description: "Event streams one client address may hold open; more are refused with 429 (default 200)",
+    description: "Event streams one client address may hold open; more are refused with 429",
+    schema: countSchema,
+    default: HTTP.maxStreamsPerClient,
   },
   maxBodyMemory: {
     flag: "max-body-memory",
     env: "LABBROKER_MAX_BODY_MEMORY",
     kind: "string",
     placeholder: "MIB",
-    description: "Request bodies held in memory at once; beyond it requests are refused with 503 (default 64)",
+    description: "Request bodies held in memory at once; beyond it requests are refused with 503",
+    schema: countSchema,
+    default: HTTP.maxBodiesInMemoryBytes / MIB,
   },
   bodyTimeout: {
     flag: "body-timeout",
     env: "LABBROKER_BODY_TIMEOUT",
     kind: "string",
     placeholder: "SECONDS",
-    description: "A request body must arrive within this; slower clients are cut with 408 (default 60)",
+    description: "A request body must arrive within this; slower clients are cut with 408",
+    schema: boundedSecondsSchema,
+    default: HTTP.bodyTimeoutMs / SECOND_MS,
   },
   deployTimeout: {
     flag: "deploy-timeout",
     env: "LABBROKER_DEPLOY_TIMEOUT",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Bound for a lab deploy on its host; the tool is killed after it (default 1200)",
+    description: "Bound for a lab deploy on its host; the tool is killed after it",
+    schema: boundedSecondsSchema,
+    default: ENGINE.labDeployTimeoutMs / SECOND_MS,
   },
-} satisfies Record<string, OptionSpec>;
+} satisfies OptionTable;
 
-const SERVER_URL = /^(libsql|https?|wss?):\/\/\S+$/;
+/** What single values cannot say: TLS needs both halves, anonymous users on the network need confirming. */
+export function checkBrokerConsistency(
+  config: { tlsCert?: string | undefined; tlsKey?: string | undefined; anonymous: string; host: string; anonymousOnNetwork: boolean },
+  context: z.RefinementCtx,
+): void {
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    context.addIssue({
+      code: "custom",
+      path: [config.tlsCert ? "tlsKey" : "tlsCert"],
+      message: "HTTPS needs both --tls-cert and --tls-key",
+    });
+  }
+  // Told twice: anonymous users on the network are root on every lab host for anyone who reaches the port.
+  if (config.anonymous === "user" && !isLoopbackHost(config.host) && !config.anonymousOnNetwork) {
+    context.addIssue({
+      code: "custom",
+      path: ["anonymous"],
+      message:
+        `"user" on ${config.host} lets anyone who reaches the port run commands as root on every lab host; bind --host 127.0.0.1, or confirm with --anonymous-on-network`,
+    });
+  }
+}
 
-/** Accepts `:memory:`, `file:` URLs, server URLs, and plain paths (turned into absolute `file:` URLs). */
-export const databaseUrlSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || SERVER_URL.test(value) || value.startsWith("file:"), {
-    message: "expected :memory:, file:PATH, a path, or a libsql://, http(s):// or ws(s):// URL",
-  })
-  .transform((
-    value,
-  ) => (value === ":memory:" || SERVER_URL.test(value) ? value : absoluteFileUrl(value.startsWith("file:") ? value : `file:${value}`)));
-
-export const databaseConfigSchema = z.object({
-  // prefault: the default goes through the transform too, so it becomes absolute like a given path.
-  db: databaseUrlSchema.prefault("file:./data/labbroker.db"),
-  dbAuthToken: z.string().min(1).optional(),
-  dbSync: z.enum(["full", "normal"]).default("full"),
-});
-
-export const logLevelSchema = z.enum(LOG_LEVELS).default("info");
-
-const seconds = (fallback: number) =>
-  z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").max(
-    31_536_000,
-    "must be at most a year",
-  ).default(fallback);
-
-const days = (fallback: number) =>
-  z.coerce.number({ error: "must be a number of days" }).positive("must be more than 0 days").max(36_500, "must be at most 100 years")
-    .default(fallback);
-
-const count = (fallback: number) =>
-  z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(
-    1_000_000,
-    "must be at most 1000000",
-  ).default(fallback);
-
-/** `runtime=netlab`, `host=lab-3`, anything else a label. */
-export const compatRequirementSchema = z
-  .array(z.string().regex(/^[^=\s]+=[^=\s]*$/, "expected KEY=VALUE"))
-  .default([])
-  .transform((pairs, context) => {
-    const requirement = { labels: {} as Record<string, string>, runtime: null as RuntimeName | null, host: null as string | null };
-    for (const pair of pairs) {
-      const [key, value] = pair.split("=") as [string, string];
-      if (key === "runtime") {
-        if (!(RUNTIMES as readonly string[]).includes(value)) {
-          context.addIssue({ code: "custom", message: `runtime must be one of ${RUNTIMES.join(", ")}` });
-          return z.NEVER;
-        }
-        requirement.runtime = value as RuntimeName;
-      } else if (key === "host") requirement.host = value;
-      else requirement.labels[key] = value;
-    }
-    return requirement;
-  });
-
-const secretSchema = z.string().min(16, "must be at least 16 characters");
-
-export const brokerConfigSchema = databaseConfigSchema
-  .extend({
-    enrollToken: secretSchema.optional(),
-    adminToken: secretSchema.optional(),
-    anonymous: z.enum(ANONYMOUS_POLICIES).default("none"),
-    anonymousOnNetwork: z.boolean().default(false),
-    tlsCert: absolutePathSchema.optional(),
-    tlsKey: absolutePathSchema.optional(),
-    waitingTimeout: seconds(600),
-    activeTimeout: seconds(300),
-    compatRequirement: compatRequirementSchema,
-    agentOfflineAfter: seconds(60).superRefine((value, context) => {
-      const problem = offlineAfterProblem(value);
-      if (problem) context.addIssue({ code: "custom", message: problem });
-    }),
-    offlinePolicy: z.enum(["keep", "fail"]).default("keep"),
-    offlineGrace: seconds(120),
-    deployTimeout: seconds(1200),
-    defaultWalltime: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
-    maxWalltime: seconds(604_800),
-    walltimeWarning: seconds(60),
-    maxWaiting: count(10_000),
-    maxStreams: count(4_000),
-    maxStreamsPerClient: count(200),
-    maxBodyMemory: count(64),
-    bodyTimeout: seconds(60),
-    retentionDays: days(30),
-    summaryRetentionDays: days(365),
-    port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(
-      0,
-      "must be a port number from 0 to 65535",
-    ).max(65535, "must be a port number from 0 to 65535").default(8000),
-    host: z.string().min(1).default("0.0.0.0"),
-    publicUrl: z.string().url("must be a URL such as http://broker.lab:8000").optional(),
-    logLevel: logLevelSchema,
-  })
-  .superRefine((config, context) => {
-    if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
-      context.addIssue({
-        code: "custom",
-        path: [config.tlsCert ? "tlsKey" : "tlsCert"],
-        message: "HTTPS needs both --tls-cert and --tls-key",
-      });
-    }
-    // Told twice: anonymous users on the network are root on every lab host for anyone who reaches the port.
-    if (config.anonymous === "user" && !isLoopbackHost(config.host) && !config.anonymousOnNetwork) {
-      context.addIssue({
-        code: "custom",
-        path: ["anonymous"],
-        message:
-          `"user" on ${config.host} lets anyone who reaches the port run commands as root on every lab host; bind --host 127.0.0.1, or confirm with --anonymous-on-network`,
-      });
-    }
-  });
+export const brokerConfigSchema = optionTableSchema(brokerOptions).superRefine(checkBrokerConsistency);
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
-export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;
-
-/** The engine's settings from the broker configuration. */
-export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
-  return {
-    ...DEFAULT_ENGINE_SETTINGS,
-    waitingTimeoutMs: config.waitingTimeout * 1000,
-    activeTimeoutMs: config.activeTimeout * 1000,
-    agentOfflineAfterMs: config.agentOfflineAfter * 1000,
-    offlinePolicy: config.offlinePolicy,
-    offlineGraceMs: config.offlineGrace * 1000,
-    compatRequirement: config.compatRequirement,
-    labDeployTimeoutMs: config.deployTimeout * 1000,
-    defaultWalltimeMs: config.defaultWalltime === undefined ? null : config.defaultWalltime * 1000,
-    maxWalltimeMs: config.maxWalltime * 1000,
-    walltimeWarningMs: config.walltimeWarning * 1000,
-    maxWaitingSessions: config.maxWaiting,
-    retentionMs: config.retentionDays * 86_400_000,
-    summaryRetentionMs: Math.max(config.summaryRetentionDays, config.retentionDays) * 86_400_000,
-  };
-}
-
-/** The HTTP bounds from the broker configuration. */
-export function httpLimitsFrom(config: BrokerConfig): HttpLimits {
-  return {
-    ...DEFAULT_HTTP_LIMITS,
-    maxStreams: config.maxStreams,
-    maxStreamsPerClient: config.maxStreamsPerClient,
-    maxBodiesInMemoryBytes: config.maxBodyMemory * 1024 * 1024,
-    bodyTimeoutMs: config.bodyTimeout * 1000,
-  };
-}

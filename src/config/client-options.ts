@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { OptionSpec } from "./option-spec.ts";
+import { type OptionTable, type OptionValues, switchOption } from "./option-spec.ts";
 import { absolutePathSchema } from "./paths.ts";
+import { secondsSchema, urlSchema } from "./value-schemas.ts";
 
 /** What every client command (session, lab, run, hosts, queue) takes: where the broker is and how to print. */
 export const clientOptions = {
@@ -10,14 +11,18 @@ export const clientOptions = {
     env: "LABBROKER_URL",
     kind: "string",
     placeholder: "URL",
-    description: "Broker URL (default: $REMOTE_LAB_URL, else http://localhost:8000)",
+    description: "Broker URL",
+    schema: urlSchema.optional(),
+    defaultText: "$REMOTE_LAB_URL, else http://localhost:8000",
   },
   token: {
     flag: "token",
     env: "LABBROKER_TOKEN",
     kind: "string",
     placeholder: "TOKEN",
-    description: "API token (default: credentials in the URL, then --token-file, then ./data/admin-token)",
+    description: "API token",
+    schema: z.string().min(1).optional(),
+    defaultText: "credentials in the URL, then --token-file, then ./data/admin-token",
   },
   tokenFile: {
     flag: "token-file",
@@ -25,6 +30,7 @@ export const clientOptions = {
     kind: "string",
     placeholder: "FILE",
     description: "Read the API token from this file",
+    schema: absolutePathSchema.optional(),
   },
   caFile: {
     flag: "ca-file",
@@ -32,9 +38,10 @@ export const clientOptions = {
     kind: "string",
     placeholder: "FILE",
     description: "Trust the broker's HTTPS certificate issued by this PEM CA (or self-signed)",
+    schema: absolutePathSchema.optional(),
   },
-  json: { flag: "json", kind: "boolean", description: "Print JSON for scripts instead of text" },
-} satisfies Record<string, OptionSpec>;
+  json: switchOption({ flag: "json", description: "Print JSON for scripts instead of text" }),
+} satisfies OptionTable;
 
 export const sessionOption = {
   session: {
@@ -44,8 +51,10 @@ export const sessionOption = {
     kind: "string",
     placeholder: "ID",
     description: "The session to act in (from 'labbroker session create')",
+    // An empty value (`--session ""`, an unset CI variable) means no session, like leaving it out.
+    schema: z.string().max(64).optional().transform((id) => id || undefined),
   },
-} satisfies Record<string, OptionSpec>;
+} satisfies OptionTable;
 
 export const waitTimeoutOption = {
   waitTimeout: {
@@ -53,26 +62,10 @@ export const waitTimeoutOption = {
     env: "LABBROKER_WAIT_TIMEOUT",
     kind: "string",
     placeholder: "SECONDS",
-    description: "Stop waiting after this long and exit 3 (default: wait as long as it takes)",
+    description: "Stop waiting after this long and exit 3",
+    schema: secondsSchema.optional(),
+    defaultText: "wait as long as it takes",
   },
-} satisfies Record<string, OptionSpec>;
+} satisfies OptionTable;
 
-export const clientConfigSchema = z.object({
-  broker: z.string().url("must be a URL such as http://broker.lab:8000").optional(),
-  token: z.string().min(1).optional(),
-  tokenFile: absolutePathSchema.optional(),
-  caFile: absolutePathSchema.optional(),
-  json: z.boolean().default(false),
-});
-
-/** An empty value (`--session ""`, an unset CI variable) means no session, like leaving it out. */
-export const sessionIdSchema = z
-  .string()
-  .max(64)
-  .optional()
-  .transform((id) => id || undefined);
-
-export const waitTimeoutSchema = z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds")
-  .optional();
-
-export type ClientConfig = z.infer<typeof clientConfigSchema>;
+export type ClientConfig = OptionValues<typeof clientOptions>;

@@ -1,6 +1,6 @@
 import { runAgent } from "../../agents/agent.ts";
 import { systemClock } from "../../clock.ts";
-import { agentConfigSchema, agentOptions, hostAgentSettings } from "../../config/agent-options.ts";
+import { agentOptions, hostAgentSettings } from "../../config/agent-options.ts";
 import { createLogger } from "../../log.ts";
 import { readFileSync } from "node:fs";
 import { readSecretFile } from "../../config/token-file.ts";
@@ -15,7 +15,7 @@ export const agentCommand: CliCommand = {
     "its own token in --work-dir (rotated by the broker whenever a session on this host ends) and\n" +
     "re-attaches as the same host after a restart. Run it as root for the native runtime.",
   async run({ values, env, signal }) {
-    const config = parseOptions(agentConfigSchema, agentOptions, values);
+    const config = parseOptions(agentOptions, values);
     const log = createLogger({ level: config.logLevel });
     warnSecretsOnCommandLine({ values, env }, agentOptions, ["token"], log);
     const enrollToken = config.token ?? (config.tokenFile ? readSecretFile(config.tokenFile) : null);

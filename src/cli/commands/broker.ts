@@ -2,7 +2,7 @@ import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
 import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.ts";
 import { createLogger } from "../../log.ts";
-import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+import { type CliCommand, ExitCode, parseConfig } from "../command.ts";
 import { warnSecretsOnCommandLine } from "../secret-flags.ts";
 
 export const brokerCommand: CliCommand = {
@@ -10,7 +10,7 @@ export const brokerCommand: CliCommand = {
   summary: "Run the broker: queue, database, REST API, /docs",
   options: brokerOptions,
   async run({ values, signal, io, env }) {
-    const config = parseOptions(brokerConfigSchema, brokerOptions, values);
+    const config = parseConfig(brokerConfigSchema, brokerOptions, values);
     const log = createLogger({ level: config.logLevel });
     warnSecretsOnCommandLine({ values, env }, brokerOptions, ["adminToken", "enrollToken"], log);
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });

@@ -1,11 +1,11 @@
 import { openMigratedDatabase } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
-import { brokerOptions, databaseConfigSchema } from "../../config/broker-options.ts";
+import { databaseConfigSchema, databaseOptions } from "../../config/database-options.ts";
 import { rotateEnrollmentToken } from "../../engine/agents/enrollment.ts";
 import { createLogger } from "../../log.ts";
-import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";
+import { type CliCommand, ExitCode, parseConfig, UsageError } from "../command.ts";
 
-const enrollTokenOptions = { db: brokerOptions.db, dbAuthToken: brokerOptions.dbAuthToken };
+const enrollTokenOptions = { db: databaseOptions.db, dbAuthToken: databaseOptions.dbAuthToken };
 
 export const enrollTokenCommand: CliCommand = {
   name: "enroll-token",
@@ -19,7 +19,7 @@ export const enrollTokenCommand: CliCommand = {
     if (positionals.length !== 1 || positionals[0] !== "rotate") {
       throw new UsageError(`expected "rotate", got ${positionals.length ? `"${positionals.join(" ")}"` : "nothing"}`);
     }
-    const config = parseOptions(databaseConfigSchema, enrollTokenOptions, values);
+    const config = parseConfig(databaseConfigSchema, enrollTokenOptions, values);
     const db = await openMigratedDatabase(config, createLogger({ level: "warn" }));
     try {
       const token = await rotateEnrollmentToken(db.orm, systemClock.now());

@@ -1,33 +1,41 @@
 import { z } from "zod";
 import type { BrokerEvent } from "../../client/api-types.ts";
-import { clientConfigSchema, clientOptions } from "../../config/client-options.ts";
+import { clientOptions } from "../../config/client-options.ts";
+import { type OptionTable, switchOption } from "../../config/option-spec.ts";
 import { connect, withClientErrors } from "../client/client-command.ts";
 import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const eventsOptions = {
   ...clientOptions,
-  follow: { flag: "follow", short: "f", kind: "boolean", description: "Keep printing new events as they happen (until interrupted)" },
-  type: { flag: "type", short: "t", kind: "string", placeholder: "TYPE", description: "Only this event type (lab.failed) or family (lab)" },
+  follow: switchOption({ flag: "follow", short: "f", description: "Keep printing new events as they happen (until interrupted)" }),
+  type: {
+    flag: "type",
+    short: "t",
+    kind: "string",
+    placeholder: "TYPE",
+    description: "Only this event type (lab.failed) or family (lab)",
+    schema: z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/, "expected an event type such as lab.failed, or a family such as lab").optional(),
+  },
   // Not the global --session/LABBROKER_SESSION: a CI job's session should not silently narrow what an operator sees.
-  session: { flag: "session", short: "s", kind: "string", placeholder: "ID", description: "Only this session's events" },
+  session: {
+    flag: "session",
+    short: "s",
+    kind: "string",
+    placeholder: "ID",
+    description: "Only this session's events",
+    schema: z.string().min(1).max(64).optional(),
+  },
   limit: {
     flag: "limit",
     short: "n",
     kind: "string",
     placeholder: "N",
-    description: "Start with the last N matching events (default 20, at most 1000)",
+    description: "Start with the last N matching events",
+    schema: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0).max(1000),
+    default: 20,
+    defaultText: "at most 1000",
   },
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({
-  follow: z.boolean().default(false),
-  type: z
-    .string()
-    .regex(/^[a-z][a-z0-9.-]{0,63}$/, "expected an event type such as lab.failed, or a family such as lab")
-    .optional(),
-  session: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0).max(1000).default(20),
-});
+} satisfies OptionTable;
 
 export const eventsCommand: CliCommand = {
   name: "events",
@@ -40,7 +48,7 @@ export const eventsCommand: CliCommand = {
   ].join("\n"),
   async run({ values, positionals, env, io, signal }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const options = parseOptions(optionsSchema, eventsOptions, values);
+    const options = parseOptions(eventsOptions, values);
     const broker = connect(options, env);
     return withClientErrors("events", io, signal, async () => {
       const events = broker.events({

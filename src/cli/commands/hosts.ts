@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { HostView } from "../../client/api-types.ts";
 import type { LabBroker } from "../../client/broker.ts";
-import { clientConfigSchema, clientOptions } from "../../config/client-options.ts";
+import { clientOptions } from "../../config/client-options.ts";
+import type { OptionTable } from "../../config/option-spec.ts";
 import { connect, printJson, withClientErrors } from "../client/client-command.ts";
 import { adminDone, HOST_ADMIN_ACTIONS, type HostAdminAction, hostAdminPatch, localActor } from "../client/host-admin.ts";
 import { hostDetails } from "../client/host-details.ts";
@@ -18,10 +19,9 @@ const hostsOptions = {
     kind: "string",
     placeholder: "TEXT",
     description: "drain, maintenance: why, shown with the host until it is back in service",
+    schema: z.string().min(1).max(500).optional(),
   },
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({ reason: z.string().min(1).max(500).optional() });
+} satisfies OptionTable;
 
 const ACTIONS = ["list", "show", ...HOST_ADMIN_ACTIONS] as const;
 
@@ -45,7 +45,7 @@ export const hostsCommand: CliCommand = {
     if (action !== "list" && !name) throw new UsageError(`hosts ${action} needs the HOST name`);
     const unexpected = action === "list" ? name : extra[0];
     if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);
-    const options = parseOptions(optionsSchema, hostsOptions, values);
+    const options = parseOptions(hostsOptions, values);
     if (options.reason && action !== "drain" && action !== "maintenance") throw new UsageError("--reason goes with drain or maintenance");
     const broker = connect(options, env);
     return withClientErrors(`hosts ${action}`.replace(" list", ""), io, signal, async () => {

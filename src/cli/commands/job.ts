@@ -1,12 +1,6 @@
 import { z } from "zod";
-import {
-  clientConfigSchema,
-  clientOptions,
-  sessionIdSchema,
-  sessionOption,
-  waitTimeoutOption,
-  waitTimeoutSchema,
-} from "../../config/client-options.ts";
+import { clientOptions, sessionOption, waitTimeoutOption } from "../../config/client-options.ts";
+import { type OptionTable, switchOption } from "../../config/option-spec.ts";
 import { SIGNALS } from "../../engine/jobs/kill-job.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { failureReason, jobsTable, printOutput, verdict } from "../client/job-render.ts";
@@ -15,17 +9,18 @@ import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.
 const jobOptions = {
   ...clientOptions,
   ...sessionOption,
-  follow: { flag: "follow", short: "f", kind: "boolean", description: "logs: keep printing until the job has finished" },
-  signal: { flag: "signal", kind: "string", placeholder: "SIGNAL", description: `kill: ${SIGNALS.join(", ")} (default SIGKILL)` },
+  follow: switchOption({ flag: "follow", short: "f", description: "logs: keep printing until the job has finished" }),
+  signal: {
+    flag: "signal",
+    kind: "string",
+    placeholder: "SIGNAL",
+    description: `kill: ${SIGNALS.join(", ")}`,
+    schema: z.enum(SIGNALS).optional(),
+    // The broker's default: the request leaves the signal out.
+    impliedDefault: "SIGKILL",
+  },
   ...waitTimeoutOption,
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({
-  session: sessionIdSchema,
-  follow: z.boolean().default(false),
-  signal: z.enum(SIGNALS).optional(),
-  waitTimeout: waitTimeoutSchema,
-});
+} satisfies OptionTable;
 
 const ACTIONS = ["list", "logs", "wait", "kill"] as const;
 
@@ -50,7 +45,7 @@ export const jobCommand: CliCommand = {
     if (action !== "list" && !jobId) throw new UsageError(`job ${action} needs the JOB_ID (see 'labbroker job list')`);
     const unexpected = action === "list" ? jobId : extra[0];
     if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);
-    const options = parseOptions(optionsSchema, jobOptions, values);
+    const options = parseOptions(jobOptions, values);
     const broker = connect(options, env);
     const sessionId = action === "list" ? requireSessionId(options.session) : "";
     return withClientErrors(`job ${action}`, io, signal, async () => {

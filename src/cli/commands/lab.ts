@@ -4,14 +4,8 @@ import type { LabBroker } from "../../client/broker.ts";
 import { LabBrokerError } from "../../client/errors.ts";
 import { readLabFiles } from "../../client/lab-files.ts";
 import type { Session } from "../../client/session.ts";
-import {
-  clientConfigSchema,
-  clientOptions,
-  sessionIdSchema,
-  sessionOption,
-  waitTimeoutOption,
-  waitTimeoutSchema,
-} from "../../config/client-options.ts";
+import { clientOptions, sessionOption, waitTimeoutOption } from "../../config/client-options.ts";
+import { type OptionTable, type OptionValues, switchOption } from "../../config/option-spec.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { labSummary, logLine } from "../client/lab-render.ts";
@@ -26,40 +20,34 @@ const labOptions = {
     kind: "list",
     placeholder: "PATH",
     description: "up: a file or folder to upload next to the topology (kept relative to the topology's folder)",
+    schema: z.array(z.string()),
+    default: [],
   },
-  reuse: {
+  reuse: switchOption({
     flag: "reuse",
-    kind: "boolean",
     description: "up: attach to a running lab with the same topology and files instead of deploying a new one",
-  },
+  }),
   runtime: {
     flag: "runtime",
     kind: "string",
     placeholder: "RUNTIME",
-    description: `up: ${RUNTIMES.join(", ")} (default: chosen from the topology and the host)`,
+    description: `up: ${RUNTIMES.join(", ")}`,
+    schema: z.enum(RUNTIMES).optional(),
+    defaultText: "chosen from the topology and the host",
   },
   role: {
     flag: "role",
     kind: "string",
     placeholder: "ROLE",
-    description: "up: whose host runs the lab (default: the session's first role)",
+    description: "up: whose host runs the lab",
+    schema: z.string().min(1).max(32).optional(),
+    defaultText: "the session's first role",
   },
-  release: { flag: "release", kind: "boolean", description: "down: only drop this session's hold; the lab keeps running for reuse" },
-  follow: { flag: "follow", short: "f", kind: "boolean", description: "logs: keep printing until the lab is running, failed or gone" },
+  release: switchOption({ flag: "release", description: "down: only drop this session's hold; the lab keeps running for reuse" }),
+  follow: switchOption({ flag: "follow", short: "f", description: "logs: keep printing until the lab is running, failed or gone" }),
   ...waitTimeoutOption,
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({
-  session: sessionIdSchema,
-  extra: z.array(z.string()).default([]),
-  reuse: z.boolean().default(false),
-  runtime: z.enum(RUNTIMES).optional(),
-  role: z.string().min(1).max(32).optional(),
-  release: z.boolean().default(false),
-  follow: z.boolean().default(false),
-  waitTimeout: waitTimeoutSchema,
-});
-type LabOptions = z.infer<typeof optionsSchema>;
+} satisfies OptionTable;
+type LabOptions = OptionValues<typeof labOptions>;
 
 export const labCommand: CliCommand = {
   name: "lab",
@@ -81,7 +69,7 @@ export const labCommand: CliCommand = {
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (action === "up" && !argument) throw new UsageError("lab up needs the TOPOLOGY file");
     if (action === "logs" && !argument) throw new UsageError("lab logs needs the LAB_ID (see 'labbroker session show')");
-    const options = parseOptions(optionsSchema, labOptions, input.values);
+    const options = parseOptions(labOptions, input.values);
     const broker = connect(options, input.env);
     if (action === "logs") {
       return withClientErrors("lab logs", input.io, input.signal, () => labLogs(broker, argument!, options.follow, input));

@@ -1,17 +1,17 @@
 import { openDatabase } from "../../../db/connect.ts";
 import { applyMigrations } from "../../../db/migrate.ts";
 import { embeddedMigrations } from "../../../db/migrations.generated.ts";
-import { brokerOptions, databaseConfigSchema } from "../../config/broker-options.ts";
-import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+import { databaseConfigSchema, databaseOptions } from "../../config/database-options.ts";
+import { type CliCommand, ExitCode, parseConfig } from "../command.ts";
 
-const migrateOptions = { db: brokerOptions.db, dbAuthToken: brokerOptions.dbAuthToken };
+const migrateOptions = { db: databaseOptions.db, dbAuthToken: databaseOptions.dbAuthToken };
 
 export const migrateCommand: CliCommand = {
   name: "migrate",
   summary: "Apply the embedded database migrations and exit",
   options: migrateOptions,
   async run({ values, io }) {
-    const config = parseOptions(databaseConfigSchema, migrateOptions, values);
+    const config = parseConfig(databaseConfigSchema, migrateOptions, values);
     const db = await openDatabase({ url: config.db, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}) });
     try {
       const applied = await applyMigrations(db.client, embeddedMigrations);

@@ -4,18 +4,26 @@ import { systemClock } from "../../clock.ts";
 import { DEFAULT_ENGINE_SETTINGS } from "../../engine/context.ts";
 import { silentLogger } from "../../log.ts";
 import { buildOpenApiDocument, openApiYaml } from "../../routes/system/openapi-document.ts";
+import type { OptionTable } from "../../config/option-spec.ts";
 import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
 
 const openapiOptions = {
-  format: { flag: "format", kind: "string", placeholder: "json|yaml", description: "Output format (default json)" },
-} as const;
+  format: {
+    flag: "format",
+    kind: "string",
+    placeholder: "json|yaml",
+    description: "Output format",
+    schema: z.enum(["json", "yaml"]),
+    default: "json",
+  },
+} satisfies OptionTable;
 
 export const openapiCommand: CliCommand = {
   name: "openapi",
   summary: "Print the broker's OpenAPI 3.1 document",
   options: openapiOptions,
   async run({ values, io }) {
-    const { format } = parseOptions(z.object({ format: z.enum(["json", "yaml"]).default("json") }), openapiOptions, values);
+    const { format } = parseOptions(openapiOptions, values);
     const broker = await openBrokerApp({
       database: { db: ":memory:", dbSync: "normal" },
       log: silentLogger,

@@ -1,5 +1,5 @@
 import type { SessionListItem } from "../../client/api-types.ts";
-import { clientConfigSchema, clientOptions } from "../../config/client-options.ts";
+import { clientOptions } from "../../config/client-options.ts";
 import { connect, printJson, withClientErrors } from "../client/client-command.ts";
 import { clientCell, hostsCell } from "../client/session-render.ts";
 import { ago, textTable } from "../client/text-table.ts";
@@ -10,7 +10,7 @@ export const queueCommand: CliCommand = {
   summary: "Show the queue: active sessions and their hosts, then waiting ones in the order they will be served, with why they wait",
   options: clientOptions,
   async run({ values, env, io, signal }) {
-    const options = parseOptions(clientConfigSchema, clientOptions, values);
+    const options = parseOptions(clientOptions, values);
     return withClientErrors("queue", io, signal, async () => {
       const sessions = await connect(options, env).sessions();
       if (options.json) printJson(io, sessions);

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { RunOptions } from "../../client/place.ts";
-import { clientConfigSchema, clientOptions, sessionIdSchema, sessionOption } from "../../config/client-options.ts";
+import { clientOptions, sessionOption } from "../../config/client-options.ts";
+import { type OptionTable, switchOption } from "../../config/option-spec.ts";
+import { secondsSchema } from "../../config/value-schemas.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { failureReason, printOutput } from "../client/job-render.ts";
 import { resolveJobTarget } from "../client/job-target.ts";
@@ -13,44 +15,54 @@ const FOREGROUND_TIMEOUT_S = 60;
 const runOptions = {
   ...clientOptions,
   ...sessionOption,
-  lab: { flag: "lab", kind: "string", placeholder: "LAB_ID", description: "The lab whose node TARGET is (when several labs have it)" },
-  shell: { flag: "shell", kind: "boolean", description: "Run CMD… as one command line through sh -c (pipes, globs, &&)" },
-  background: { flag: "background", kind: "boolean", description: "Start the job, print its id and return (no timeout unless --timeout)" },
+  lab: {
+    flag: "lab",
+    kind: "string",
+    placeholder: "LAB_ID",
+    description: "The lab whose node TARGET is (when several labs have it)",
+    schema: z.string().min(1).optional(),
+  },
+  shell: switchOption({ flag: "shell", description: "Run CMD… as one command line through sh -c (pipes, globs, &&)" }),
+  background: switchOption({ flag: "background", description: "Start the job, print its id and return (no timeout unless --timeout)" }),
   timeout: {
     flag: "timeout",
     short: "t",
     kind: "string",
     placeholder: "SECONDS",
-    description: `Kill the job after this long (default ${FOREGROUND_TIMEOUT_S}; none in the background)`,
+    description: "Kill the job after this long",
+    schema: secondsSchema.optional(),
+    // Depends on --background, so the command applies it.
+    impliedDefault: FOREGROUND_TIMEOUT_S,
+    defaultText: "none in the background",
   },
-  expectFailure: { flag: "expect-failure", kind: "boolean", description: "The job passes when the command fails" },
-  cwd: { flag: "cwd", kind: "string", placeholder: "DIR", description: "Working folder on the host" },
-  env: { flag: "env", kind: "list", placeholder: "KEY=VALUE", description: "An environment variable for the command" },
-  netns: { flag: "netns", kind: "string", placeholder: "NAME", description: "A network namespace on the host to run in" },
+  expectFailure: switchOption({ flag: "expect-failure", description: "The job passes when the command fails" }),
+  cwd: { flag: "cwd", kind: "string", placeholder: "DIR", description: "Working folder on the host", schema: z.string().min(1).optional() },
+  env: {
+    flag: "env",
+    kind: "list",
+    placeholder: "KEY=VALUE",
+    description: "An environment variable for the command",
+    schema: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "expected KEY=VALUE"))
+      .transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]))),
+    default: [],
+  },
+  netns: {
+    flag: "netns",
+    kind: "string",
+    placeholder: "NAME",
+    description: "A network namespace on the host to run in",
+    schema: z.string().min(1).optional(),
+  },
   description: {
     flag: "description",
     short: "d",
     kind: "string",
     placeholder: "TEXT",
     description: "What the job checks, shown in the session summary",
+    schema: z.string().max(500).optional(),
   },
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({
-  session: sessionIdSchema,
-  lab: z.string().min(1).optional(),
-  shell: z.boolean().default(false),
-  background: z.boolean().default(false),
-  timeout: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
-  expectFailure: z.boolean().default(false),
-  cwd: z.string().min(1).optional(),
-  env: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "expected KEY=VALUE"))
-    .default([])
-    .transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]))),
-  netns: z.string().min(1).optional(),
-  description: z.string().max(500).optional(),
-});
+} satisfies OptionTable;
 
 export const runCommand: CliCommand = {
   name: "run",
@@ -66,7 +78,7 @@ export const runCommand: CliCommand = {
   async run({ values, positionals, env, io, signal }) {
     const [target, ...command] = positionals;
     if (!target || command.length === 0) throw new UsageError("expected ROLE|NODE -- CMD…");
-    const options = parseOptions(optionsSchema, runOptions, values);
+    const options = parseOptions(runOptions, values);
     const broker = connect(options, env);
     const sessionId = requireSessionId(options.session);
     return withClientErrors("run", io, signal, async () => {

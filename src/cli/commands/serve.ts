@@ -2,14 +2,17 @@ import { readFileSync } from "node:fs";
 import { runAgent } from "../../agents/agent.ts";
 import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
-import { hostAgentConfigSchema, hostAgentOptions, hostAgentSettings } from "../../config/agent-options.ts";
-import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.ts";
+import { hostAgentOptions, hostAgentSettings } from "../../config/agent-options.ts";
+import { brokerOptions, checkBrokerConsistency } from "../../config/broker-options.ts";
+import { optionTableSchema } from "../../config/option-spec.ts";
 import { generateToken } from "../../engine/tokens.ts";
 import { createLogger } from "../../log.ts";
-import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
+import { type CliCommand, ExitCode, parseConfig } from "../command.ts";
 import { warnSecretsOnCommandLine } from "../secret-flags.ts";
 
 const serveOptions = { ...brokerOptions, ...hostAgentOptions };
+
+export const serveConfigSchema = optionTableSchema(serveOptions).superRefine(checkBrokerConsistency);
 
 export const serveCommand: CliCommand = {
   name: "serve",
@@ -17,7 +20,7 @@ export const serveCommand: CliCommand = {
   options: serveOptions,
   details: "The local agent talks to the broker over loopback HTTP, exactly like a remote agent, with a token made for this run.",
   async run({ values, signal, io, env }) {
-    const config = parseOptions(brokerConfigSchema.safeExtend(hostAgentConfigSchema.shape), serveOptions, values);
+    const config = parseConfig(serveConfigSchema, serveOptions, values);
     const log = createLogger({ level: config.logLevel });
     warnSecretsOnCommandLine({ values, env }, serveOptions, ["adminToken", "enrollToken"], log);
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });

@@ -3,15 +3,9 @@ import type { RequirementInput, SessionView } from "../../client/api-types.ts";
 import type { LabBroker } from "../../client/broker.ts";
 import { ciJobFromEnvironment } from "../../client/ci-job.ts";
 import { belongsToSession } from "../../client/lab.ts";
-import { compatRequirementSchema } from "../../config/broker-options.ts";
-import {
-  clientConfigSchema,
-  clientOptions,
-  sessionIdSchema,
-  sessionOption,
-  waitTimeoutOption,
-  waitTimeoutSchema,
-} from "../../config/client-options.ts";
+import { clientOptions, sessionOption, waitTimeoutOption } from "../../config/client-options.ts";
+import { compatRequirementSchema } from "../../config/compat-requirement.ts";
+import { type OptionTable, type OptionValues, switchOption } from "../../config/option-spec.ts";
 import { SESSION_STATES } from "../../engine/model.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { clientCell, hostsCell, sessionDetails, stateCell } from "../client/session-render.ts";
@@ -23,6 +17,8 @@ import { runKeeper, startKeeper } from "../keeper/keeper-process.ts";
 import { systemClock } from "../../clock.ts";
 import { type CliCommand, type CommandInput, ExitCode, parseOptions, UsageError } from "../command.ts";
 
+const textSchema = z.string().min(1).max(200).optional();
+
 const sessionOptions = {
   ...clientOptions,
   ...sessionOption,
@@ -32,14 +28,25 @@ const sessionOptions = {
     kind: "list",
     placeholder: "[ROLE:]KEY=VALUE,…",
     description: "create: a host the session needs (labels, runtime=R, host=NAME); repeat for more hosts",
+    schema: z.array(z.string()),
+    default: [],
   },
-  priority: { flag: "priority", kind: "string", placeholder: "N", description: "create: -1000 to 1000, higher goes first (default 0)" },
+  // The broker's default: the request leaves it out.
+  priority: {
+    flag: "priority",
+    kind: "string",
+    placeholder: "N",
+    description: "create: -1000 to 1000, higher goes first",
+    schema: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(-1000).max(1000).optional(),
+    impliedDefault: 0,
+  },
   clientName: {
     flag: "client-name",
     env: "LABBROKER_CLIENT_NAME",
     kind: "string",
     placeholder: "NAME",
     description: "create: who asks, shown in the queue",
+    schema: textSchema,
   },
   ciJobUrl: {
     flag: "ci-job-url",
@@ -47,72 +54,71 @@ const sessionOptions = {
     kind: "string",
     placeholder: "URL",
     description: "create: the CI job's URL, shown in the queue",
+    schema: z.string().url().optional(),
   },
-  ciJobId: { flag: "ci-job-id", env: "CI_JOB_ID", kind: "string", placeholder: "ID", description: "create: the CI job's id" },
+  ciJobId: {
+    flag: "ci-job-id",
+    env: "CI_JOB_ID",
+    kind: "string",
+    placeholder: "ID",
+    description: "create: the CI job's id",
+    schema: textSchema,
+  },
   idempotencyKey: {
     flag: "idempotency-key",
     kind: "string",
     placeholder: "KEY",
     description: "create: a retry with the same key returns the same session",
+    schema: textSchema,
   },
-  strict: { flag: "strict", kind: "boolean", description: "create: refuse a session no registered host could ever serve" },
-  noWait: { flag: "no-wait", kind: "boolean", description: "create: print the session at once instead of waiting until it is active" },
+  strict: switchOption({ flag: "strict", description: "create: refuse a session no registered host could ever serve" }),
+  noWait: switchOption({ flag: "no-wait", description: "create: print the session at once instead of waiting until it is active" }),
   ...waitTimeoutOption,
-  shell: {
+  shell: switchOption({
     flag: "shell",
-    kind: "boolean",
     description: "create: print 'export LABBROKER_SESSION=…' lines for eval, and start a keeper (see keepalive)",
-  },
-  noKeeper: { flag: "no-keeper", kind: "boolean", description: "create --shell: start no keeper" },
+  }),
+  noKeeper: switchOption({ flag: "no-keeper", description: "create --shell: start no keeper" }),
   watch: {
     flag: "watch",
     kind: "string",
     placeholder: "PID",
-    description: "create --shell, keepalive: the process whose end ends the session (default: the CI job's)",
+    description: "create --shell, keepalive: the process whose end ends the session",
+    schema: z.coerce.number({ error: "must be a process id" }).int("must be a process id").min(2, "must be a process id").optional(),
+    defaultText: "the CI job's",
   },
-  foreground: { flag: "foreground", kind: "boolean", description: "keepalive: be the keeper in this process instead of starting one" },
+  foreground: switchOption({ flag: "foreground", description: "keepalive: be the keeper in this process instead of starting one" }),
   state: {
     flag: "state",
     kind: "string",
     placeholder: "STATE",
-    description: "list: waiting, active or ended (default: waiting and active)",
+    description: "list: waiting, active or ended",
+    schema: z.enum(SESSION_STATES).optional(),
+    defaultText: "waiting and active",
   },
-  limit: { flag: "limit", kind: "string", placeholder: "N", description: "list: at most this many (default 100)" },
+  // The broker's default: the request leaves it out.
+  limit: {
+    flag: "limit",
+    kind: "string",
+    placeholder: "N",
+    description: "list: at most this many",
+    schema: z.coerce.number().int().min(1).max(1000).optional(),
+    impliedDefault: 100,
+  },
   search: {
     flag: "search",
     short: "q",
     kind: "string",
     placeholder: "TEXT",
     description: "list: only sessions whose id, client, CI job id, end reason or host name contains TEXT",
+    schema: textSchema,
   },
-  chronological: {
+  chronological: switchOption({
     flag: "chronological",
-    kind: "boolean",
     description: "summary: one line per job and result in time order, instead of per host",
-  },
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({
-  session: sessionIdSchema,
-  require: z.array(z.string()).default([]),
-  priority: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(-1000).max(1000).optional(),
-  clientName: z.string().min(1).max(200).optional(),
-  ciJobUrl: z.string().url().optional(),
-  ciJobId: z.string().min(1).max(200).optional(),
-  idempotencyKey: z.string().min(1).max(200).optional(),
-  strict: z.boolean().default(false),
-  noWait: z.boolean().default(false),
-  waitTimeout: waitTimeoutSchema,
-  shell: z.boolean().default(false),
-  noKeeper: z.boolean().default(false),
-  watch: z.coerce.number({ error: "must be a process id" }).int("must be a process id").min(2, "must be a process id").optional(),
-  foreground: z.boolean().default(false),
-  state: z.enum(SESSION_STATES).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  search: z.string().min(1).max(200).optional(),
-  chronological: z.boolean().default(false),
-});
-type SessionOptions = z.infer<typeof optionsSchema>;
+  }),
+} satisfies OptionTable;
+type SessionOptions = OptionValues<typeof sessionOptions>;
 
 const ACTIONS = ["create", "show", "list", "end", "summary", "keepalive", "manifest"] as const;
 
@@ -147,7 +153,7 @@ export const sessionCommand: CliCommand = {
       throw new UsageError(`unexpected argument "${extra[0] ?? id}"`);
     }
     const perform = () => {
-      const options = parseOptions(optionsSchema, sessionOptions, input.values);
+      const options = parseOptions(sessionOptions, input.values);
       const broker = connect(options, input.env);
       return withClientErrors(`session ${action}`, input.io, input.signal, () => {
         if (action === "create") return createSession(broker, options, input);

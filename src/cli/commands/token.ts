@@ -1,39 +1,48 @@
 import { z } from "zod";
 import type { TokenView } from "../../client/api-types.ts";
-import { clientConfigSchema, clientOptions } from "../../config/client-options.ts";
+import { clientOptions } from "../../config/client-options.ts";
+import type { OptionTable } from "../../config/option-spec.ts";
+import { secondsSchema } from "../../config/value-schemas.ts";
 import { connect, printJson, withClientErrors } from "../client/client-command.ts";
 import { textTable } from "../client/text-table.ts";
 import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";
 
 const tokenOptions = {
   ...clientOptions,
-  role: { flag: "role", kind: "string", placeholder: "admin|user|viewer", description: "create: what the token may do (default user)" },
+  role: {
+    flag: "role",
+    kind: "string",
+    placeholder: "admin|user|viewer",
+    description: "create: what the token may do",
+    schema: z.enum(["admin", "user", "viewer"]),
+    default: "user",
+  },
   expiresAt: {
     flag: "expires-at",
     kind: "string",
     placeholder: "TIME",
-    description: "create: when it stops working, RFC 3339 (default never)",
+    description: "create: when it stops working, RFC 3339",
+    schema: z.iso.datetime({ offset: true, error: "must be a time such as 2027-01-31T00:00:00Z" }).optional(),
+    defaultText: "never",
   },
+  // The broker's defaults: the request leaves them out.
   maxPriority: {
     flag: "max-priority",
     kind: "string",
     placeholder: "N",
-    description: "create: highest session priority it may ask for (default 0)",
+    description: "create: highest session priority it may ask for",
+    schema: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be at least 0").optional(),
+    impliedDefault: 0,
   },
   maxWalltime: {
     flag: "max-walltime",
     kind: "string",
     placeholder: "SECONDS",
-    description: "create: longest walltime, and the right to reserve hosts (default: no reservations)",
+    description: "create: longest walltime, and the right to reserve hosts",
+    schema: secondsSchema.optional(),
+    defaultText: "no reservations",
   },
-} as const;
-
-const optionsSchema = clientConfigSchema.extend({
-  role: z.enum(["admin", "user", "viewer"]).default("user"),
-  expiresAt: z.iso.datetime({ offset: true, error: "must be a time such as 2027-01-31T00:00:00Z" }).optional(),
-  maxPriority: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be at least 0").optional(),
-  maxWalltime: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
-});
+} satisfies OptionTable;
 
 export const tokenCommand: CliCommand = {
   name: "token",
@@ -44,7 +53,7 @@ export const tokenCommand: CliCommand = {
     "pipeline as LABBROKER_TOKEN (or in the URL for Remote Lab clients: http://NAME:TOKEN@broker:8000).\n" +
     "revoke stops a token at once; the sessions it created stay (admins can end them).",
   async run({ values, positionals, env, io, signal }) {
-    const options = parseOptions(optionsSchema, tokenOptions, values);
+    const options = parseOptions(tokenOptions, values);
     const [action, target, ...rest] = positionals;
     if (rest.length > 0 || !["create", "list", "revoke"].includes(action ?? "")) {
       throw new UsageError(`expected "create NAME", "list" or "revoke ID|NAME", got "${positionals.join(" ")}"`);
