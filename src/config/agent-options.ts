@@ -4,7 +4,7 @@ import { HEALTH_GATE_MODES } from "../protocol/health-gate-modes.ts";
 import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
 import { brokerOptions } from "./broker-options.ts";
-import { type OptionTable, optionTableSchema, type OptionValues } from "./option-spec.ts";
+import type { OptionTable, OptionValues } from "./option-spec.ts";
 import { absolutePathSchema } from "./paths.ts";
 import { keyValueListSchema, secretSchema } from "./value-schemas.ts";
 
@@ -117,9 +117,6 @@ export const agentOptions = {
   logLevel: brokerOptions.logLevel,
 } satisfies OptionTable;
 
-export const agentConfigSchema = optionTableSchema(agentOptions);
-
-export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type HostAgentConfig = OptionValues<typeof hostAgentOptions>;
 
 /** The part of runAgent's options that describes this host, shared by `agent` and `serve`. */

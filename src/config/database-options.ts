@@ -5,7 +5,7 @@ import { type OptionTable, optionTableSchema } from "./option-spec.ts";
 const SERVER_URL = /^(libsql|https?|wss?):\/\/\S+$/;
 
 /** Accepts `:memory:`, `file:` URLs, server URLs, and plain paths (turned into absolute `file:` URLs). */
-export const databaseUrlSchema = z
+const databaseUrlSchema = z
   .string()
   .min(1, "must not be empty")
   .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || SERVER_URL.test(value) || value.startsWith("file:"), {

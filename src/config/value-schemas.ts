@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { LOG_LEVELS } from "../log.ts";
 
-/** Schemas of the kinds of values options take; each option adds its default in its table entry. */
+// The kinds of values options take; each option's default is in its table entry, not here.
 
+/** Flags count seconds, days and MiB; the layers below milliseconds and bytes. */
 export const SECOND_MS = 1000;
 export const DAY_MS = 86_400_000;
 export const MIB = 1024 * 1024;

@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
+import { type CliCommand, parseOptions, UsageError } from "../../src/cli/command.ts";
+import { agentCommand } from "../../src/cli/commands/agent.ts";
 import { COMMANDS } from "../../src/cli/commands/index.ts";
+import { labCommand } from "../../src/cli/commands/lab.ts";
+import { runCommand } from "../../src/cli/commands/run.ts";
+import { parseCommandArgv } from "../../src/cli/parse-argv.ts";
 import { commandUsage } from "../../src/cli/usage.ts";
 import { brokerConfigSchema } from "../../src/config/broker-options.ts";
 import { engineSettingsFrom, httpLimitsFrom } from "../../src/config/broker-settings.ts";
@@ -52,6 +57,39 @@ describe.each(withOptions.map((command) => [command.name, command] as const))("t
       if (spec.env) expect(line, key).toContain(`[env ${spec.env}]`);
       expect(line, key).toContain(defaultNote(spec));
     }
+  });
+});
+
+describe("bad values", () => {
+  const parse = (command: CliCommand, argv: string[], env: Record<string, string> = {}) =>
+    parseOptions(command.options, parseCommandArgv(command, argv, env).values);
+
+  test.each(
+    [
+      [
+        agentCommand,
+        ["--broker", "http://b:8000", "--capacity", "0"],
+        {},
+        "invalid --capacity / LABBROKER_AGENT_CAPACITY: must be at least 1",
+      ],
+      [
+        agentCommand,
+        ["--broker", "http://b:8000"],
+        { LABBROKER_AGENT_HEALTH_GATE: "some" },
+        "invalid --health-gate / LABBROKER_AGENT_HEALTH_GATE:",
+      ],
+      [agentCommand, [], {}, "invalid --broker / LABBROKER_BROKER: is required: the broker URL"],
+      [
+        labCommand,
+        ["up"],
+        { LABBROKER_WAIT_TIMEOUT: "soon" },
+        "invalid --wait-timeout / LABBROKER_WAIT_TIMEOUT: must be a number of seconds",
+      ],
+      [runCommand, ["--timeout=0"], {}, "invalid --timeout: must be more than 0 seconds"],
+    ] as const,
+  )("%#: name the flag and its variable, whichever gave the value", (command, argv, env, message) => {
+    expect(() => parse(command, [...argv], env)).toThrow(UsageError);
+    expect(() => parse(command, [...argv], env)).toThrow(message);
   });
 });
 
