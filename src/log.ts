@@ -28,7 +28,8 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
   const now = options.now ?? Date.now;
   const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
-    write(JSON.stringify({ ts: new Date(now()).toISOString(), level, msg, ...bound, ...fields }, errorReplacer));
+    const replacer = level === "error" ? errorWithStack : errorWithoutStack;
+    write(JSON.stringify({ ts: new Date(now()).toISOString(), level, msg, ...bound, ...fields }, replacer));
   };
   return {
     debug: emit("debug"),
@@ -42,6 +43,11 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
 /** A logger that drops everything, for tests that do not look at logs. */
 export const silentLogger: Logger = createLogger({ level: "error", write: () => {} });
 
-function errorReplacer(_key: string, value: unknown): unknown {
+// Error lines keep the stack, to find the fault behind a 500; lower levels log expected failures, where it is noise.
+function errorWithStack(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+}
+
+function errorWithoutStack(_key: string, value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message } : value;
 }
