@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { createLogger } from "../../src/log.ts";
+import { createLogger } from "../src/log.ts";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
