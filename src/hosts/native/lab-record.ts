@@ -1,5 +1,6 @@
 import type { NetlabNode } from "../../topology/netlab/netlab-transform.ts";
 import type { FrrRecord } from "./frr/frr-paths.ts";
+import type { NodeBaseline } from "./node-baseline.ts";
 
 /**
  * What the native runtime keeps on the host for each lab: written before anything is created and
@@ -33,6 +34,8 @@ export interface NodeRecord {
   exec: ExecResult[];
   /** The node's FRR instance (an FRR image); absent in records of labs without FRR support. */
   frr?: FrrRecord | null;
+  /** The node as deployed, for a reset to baseline; only in records of labs deployed to go warm. */
+  baseline?: NodeBaseline;
   /** What netlab would report for the node, when the lab was deployed from a netlab topology. */
   netlab?: NetlabNode;
 }
