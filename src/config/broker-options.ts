@@ -140,6 +140,20 @@ export const brokerOptions = {
     placeholder: "DAYS",
     description: "Keep ended sessions with their job results and labs this long (default 365)",
   },
+  warmLabsPerHost: {
+    flag: "warm-labs-per-host",
+    env: "LABBROKER_WARM_LABS_PER_HOST",
+    kind: "string",
+    placeholder: "N",
+    description: "Labs asked for with keep_warm that a host keeps deployed (reset) for the next session; 0 keeps none (default 2)",
+  },
+  warmLabTtl: {
+    flag: "warm-lab-ttl",
+    env: "LABBROKER_WARM_LAB_TTL",
+    kind: "string",
+    placeholder: "SECONDS",
+    description: "How long a warm lab waits for a session that wants it before it is destroyed (default 1800)",
+  },
   adminToken: {
     flag: "admin-token",
     env: "LABBROKER_ADMIN_TOKEN",
@@ -307,6 +321,11 @@ export const brokerConfigSchema = databaseConfigSchema
     bodyTimeout: seconds(60),
     retentionDays: days(30),
     summaryRetentionDays: days(365),
+    warmLabsPerHost: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be at least 0").max(
+      100,
+      "must be at most 100",
+    ).default(2),
+    warmLabTtl: seconds(1800),
     port: z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(
       0,
       "must be a port number from 0 to 65535",
@@ -354,6 +373,8 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     maxWaitingSessions: config.maxWaiting,
     retentionMs: config.retentionDays * 86_400_000,
     summaryRetentionMs: Math.max(config.summaryRetentionDays, config.retentionDays) * 86_400_000,
+    warmLabsPerHost: config.warmLabsPerHost,
+    warmLabTtlMs: config.warmLabTtl * 1000,
   };
 }
 

@@ -4,10 +4,10 @@ import type { OutputSink } from "../lab-runtime.ts";
 import { type FrrStartPlan, startFrrInstances } from "./frr/frr-start.ts";
 import { batchLine, runIpBatch } from "./ip-batch.ts";
 import { namespaceExecPrefix } from "./lab-inspection.ts";
-import type { LabRecord, NodeRecord } from "./lab-record.ts";
+import type { LabRecord, NodeBaseline, NodeRecord } from "./lab-record.ts";
 import { hasExited, killNamespaceProcesses, waitUntil } from "./namespace-processes.ts";
 import { type ExecBounds, type NodeExecPlan, runNodeExecs } from "./node-exec.ts";
-import { type NodeBaseline, readNamespaceLinks, readNamespaceSysctls } from "./node-baseline.ts";
+import { readNamespaceLinks, readNamespaceSysctls } from "./node-baseline.ts";
 
 /**
  * Brings a deployed native lab back to how its deploy left it, without rebuilding it (a warm lab

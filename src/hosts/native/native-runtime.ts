@@ -15,12 +15,12 @@ import { inspectLab, nodeCommandPrefix } from "./lab-inspection.ts";
 import { nativeLabProblem } from "./lab-health.ts";
 import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
-import type { LabRecord } from "./lab-record.ts";
+import type { LabRecord, NodeBaseline } from "./lab-record.ts";
 import type { LabFootprint } from "../health/lab-footprint.ts";
 import { LabRegistry } from "./lab-registry.ts";
 import { tearDownLab } from "./lab-teardown.ts";
 import { resetLab } from "./lab-reset.ts";
-import { type NodeBaseline, readNamespaceLinks, readNamespaceSysctls } from "./node-baseline.ts";
+import { readNamespaceLinks, readNamespaceSysctls } from "./node-baseline.ts";
 import { runNodeExecs } from "./node-exec.ts";
 import { detectStubInterfaceKind, type StubInterfaceKind } from "./stub-interface.ts";
 

@@ -1,29 +1,9 @@
 import { runChecked } from "../command-runner.ts";
 import { readIpJson } from "./ip-batch.ts";
 import { namespaceExecPrefix } from "./lab-inspection.ts";
+import type { BaselineLink } from "./lab-record.ts";
 
-/**
- * What a node's namespace looked like once the deploy had wired it, before its FRR instance and
- * exec commands ran: what a reset (lab-reset.ts) brings the node back to before running those again.
- * Recorded only for labs that may go warm.
- */
-export interface NodeBaseline {
-  /** The links the deploy made in the namespace (lo, eth0, data interfaces). */
-  links: BaselineLink[];
-  /** The namespace's own setup lines of the deploy (`ip -batch`): links up, management address and default routes. */
-  setup: string[];
-  /** The namespace's `net.*` sysctls (see readNamespaceSysctls). */
-  sysctls: Record<string, string>;
-  /** The node's exec commands and their environment, run again after a reset. */
-  exec: { commands: string[]; env: Record<string, string>; failureAllowed: boolean };
-}
-
-export interface BaselineLink {
-  name: string;
-  mtu: number;
-  mac: string;
-  up: boolean;
-}
+// What a node baseline (see lab-record.ts) is read from: the links and sysctls of its namespace.
 
 /**
  * Counters and connection tracking change on their own; everything else under `net.` is a setting
