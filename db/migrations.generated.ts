@@ -13,6 +13,7 @@ import sql9 from "./migrations/0009_manifest.sql" with { type: "text" };
 import sql10 from "./migrations/0010_identity-access.sql" with { type: "text" };
 import sql11 from "./migrations/0011_host-admin-reason.sql" with { type: "text" };
 import sql12 from "./migrations/0012_health-gate.sql" with { type: "text" };
+import sql13 from "./migrations/0013_warm-labs.sql" with { type: "text" };
 
 export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0000_foundation", when: 1795307774411, sql: sql0 },
@@ -28,4 +29,5 @@ export const embeddedMigrations: readonly EmbeddedMigration[] = [
   { tag: "0010_identity-access", when: 1796147603730, sql: sql10 },
   { tag: "0011_host-admin-reason", when: 1796148093840, sql: sql11 },
   { tag: "0012_health-gate", when: 1796148330068, sql: sql12 },
+  { tag: "0013_warm-labs", when: 1796154075614, sql: sql13 },
 ];

@@ -128,6 +128,7 @@ export const WORK_KINDS = [
   "device-op",
   "file-transfer",
   "health-check",
+  "reset-lab",
 ] as const;
 export const WORK_STATES = ["queued", "dispatched", "done", "failed"] as const;
 
@@ -181,7 +182,7 @@ export const workOutput = sqliteTable(
   (table) => [uniqueIndex("work_output_work_seq").on(table.workId, table.seq)],
 );
 
-export const LAB_STATES = ["scheduled", "deploying", "running", "failed", "stopping", "inactive"] as const;
+export const LAB_STATES = ["scheduled", "deploying", "running", "resetting", "failed", "stopping", "inactive"] as const;
 
 /**
  * Labs: a topology deployed by a runtime on one host for a session. Holders lists one session id per
@@ -215,6 +216,10 @@ export const labs = sqliteTable(
     /** When it first became running, and its nodes then (the nodes go when it ends): for the session's manifest, after retention took the events. */
     runningAt: integer("running_at"),
     runningNodes: text("running_nodes", { mode: "json" }).$type<Record<string, unknown>[]>(),
+    /** Asked for at its request: when no session holds it any more, it is reset and kept deployed (warm) instead of destroyed. */
+    keepWarm: integer("keep_warm", { mode: "boolean" }).notNull().default(false),
+    /** While in the warm pool (no holders): when it is destroyed unless a session takes it first. */
+    warmUntil: integer("warm_until"),
   },
   (table) => [
     index("labs_live").on(table.hostId).where(sql`${table.state} <> 'inactive'`),

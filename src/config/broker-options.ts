@@ -264,6 +264,27 @@ export const brokerOptions = {
     schema: boundedSecondsSchema,
     default: HTTP.bodyTimeoutMs / SECOND_MS,
   },
+  warmLabsPerHost: {
+    flag: "warm-labs-per-host",
+    env: "LABBROKER_WARM_LABS_PER_HOST",
+    kind: "string",
+    placeholder: "N",
+    description: "Labs asked for with keep_warm that a host keeps deployed (reset) for the next session; 0 keeps none",
+    schema: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be at least 0").max(
+      100,
+      "must be at most 100",
+    ),
+    default: ENGINE.warmLabsPerHost,
+  },
+  warmLabTtl: {
+    flag: "warm-lab-ttl",
+    env: "LABBROKER_WARM_LAB_TTL",
+    kind: "string",
+    placeholder: "SECONDS",
+    description: "How long a warm lab waits for a session that wants it before it is destroyed",
+    schema: boundedSecondsSchema,
+    default: ENGINE.warmLabTtlMs / SECOND_MS,
+  },
   deployTimeout: {
     flag: "deploy-timeout",
     env: "LABBROKER_DEPLOY_TIMEOUT",

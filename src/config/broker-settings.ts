@@ -14,6 +14,8 @@ export function engineSettingsFrom(config: BrokerConfig): EngineSettings {
     offlineGraceMs: config.offlineGrace * SECOND_MS,
     compatRequirement: config.compatRequirement,
     labDeployTimeoutMs: config.deployTimeout * SECOND_MS,
+    warmLabsPerHost: config.warmLabsPerHost,
+    warmLabTtlMs: config.warmLabTtl * SECOND_MS,
     defaultWalltimeMs: config.defaultWalltime === undefined ? null : config.defaultWalltime * SECOND_MS,
     maxWalltimeMs: config.maxWalltime * SECOND_MS,
     walltimeWarningMs: config.walltimeWarning * SECOND_MS,

@@ -41,6 +41,10 @@ export interface EngineSettings {
   summaryRetentionMs: number;
   /** How often old history is deleted (in small batches) and its space reclaimed. */
   retentionIntervalMs: number;
+  /** Warm labs (reset, deployed, held by no session) a host keeps at most; 0: labs are never kept warm. */
+  warmLabsPerHost: number;
+  /** How long a warm lab waits for a session that wants it before it is destroyed. */
+  warmLabTtlMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -59,6 +63,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   retentionMs: 30 * 86_400_000,
   summaryRetentionMs: 365 * 86_400_000,
   retentionIntervalMs: 60_000,
+  warmLabsPerHost: 2,
+  warmLabTtlMs: 30 * 60_000,
 };
 
 /** Everything an engine verb needs; verbs read `state` at call time (it is replaced after a failed commit). */

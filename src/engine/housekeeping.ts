@@ -4,14 +4,15 @@ import { agentSilentFor } from "./agents/agent-liveness.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { requestPeriodicHealthChecks } from "./hosts/health-gate.ts";
 import { failLabWorkOnLostHosts } from "./labs/lab-deadlines.ts";
+import { expireWarmLabs } from "./labs/warm-labs.ts";
 import { promoteWaitingSessions } from "./scheduler.ts";
 import { endSessionIn } from "./sessions/end-session.ts";
 import { runTimeEvents } from "./time/time-events.ts";
 
 /**
  * One round of housekeeping, on the injected clock: drops sessions whose client went quiet, turns
- * hosts whose agent stopped polling offline (a host is alive while its poll is held), applies the offline policy, and persists last-seen
- * times. Freed hosts go to the next sessions in the same commit.
+ * hosts whose agent stopped polling offline (a host is alive while its poll is held), applies the offline policy, destroys warm labs
+ * past their time, and persists last-seen times. Freed hosts go to the next sessions in the same commit.
  */
 export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   const { state, settings } = ctx;
@@ -42,6 +43,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   }
 
   failLabWorkOnLostHosts(ctx, change);
+  expireWarmLabs(ctx, change);
   runTimeEvents(ctx, change);
   requestPeriodicHealthChecks(ctx, change);
   persistLastSeen(ctx, change);

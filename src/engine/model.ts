@@ -69,6 +69,8 @@ export interface Requirement {
   runtime: RuntimeName | null;
   /** A pinned host, by name or id. */
   host: string | null;
+  /** SHA-256 of the topology the role's lab will deploy: free hosts with a warm lab of it are preferred (never required). */
+  warmLab?: string;
 }
 
 export type ClientInfo = {

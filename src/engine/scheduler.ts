@@ -2,6 +2,7 @@ import type { Change, EngineContext } from "./context.ts";
 import { matchGang } from "./gang-matcher.ts";
 import { acceptsNewSessions, type Host, isAheadOf, type Session } from "./model.ts";
 import { hostFacts } from "./manifest/host-facts.ts";
+import { preferWarmHosts } from "./labs/warm-labs.ts";
 import type { QueuePool } from "./session-queue.ts";
 import { bookingsAllowStartNow } from "./time/host-calendar.ts";
 
@@ -10,6 +11,7 @@ import { bookingsAllowStartNow } from "./time/host-calendar.ts";
  * A session starts only when all its requirements match distinct free hosts at once. When the
  * session at the front of a pool cannot start, the free hosts it could use are held back from
  * everyone behind it, so a later session only ever overtakes on hosts the earlier one cannot use.
+ * Among free hosts, those with a warm lab a requirement names come first (see warm-labs.ts).
  * Sessions with identical requirements share a pool, so one failed head settles its whole pool:
  * the pass costs O(pools × hosts), not O(queue).
  */
@@ -25,8 +27,12 @@ export function promoteWaitingSessions(ctx: EngineContext, change: Change): Sess
     if (!pool) break;
     const session = pool.sessions[0]!;
     const now = ctx.clock.now();
-    const usable = state.queue.candidates(pool).map((hosts) =>
-      hosts.filter((host) => open.has(host.id) && bookingsAllowStartNow(ctx, host, session, now))
+    const usable = preferWarmHosts(
+      ctx,
+      session.requirements,
+      state.queue.candidates(pool).map((hosts) =>
+        hosts.filter((host) => open.has(host.id) && bookingsAllowStartNow(ctx, host, session, now))
+      ),
     );
     const chosen = matchGang(usable);
     if (chosen) {

@@ -20,6 +20,8 @@ export interface LabSpec {
   multilabId?: number;
   /** Upper bound for deploy (and destroy) tool calls. */
   timeoutMs: number;
+  /** Deploy so that `reset` can bring the lab back to this state later (a lab that may go warm). */
+  keepBaseline?: boolean;
 }
 
 export interface LabNode {
@@ -58,6 +60,11 @@ export interface LabRuntime {
   inspect(spec: LabSpec): Promise<LabNode[]>;
   /** Removes everything the lab created, also after a partial deploy; destroying a gone lab is a success. */
   destroy(spec: LabSpec, output: OutputSink): Promise<void>;
+  /**
+   * Brings a lab deployed with `keepBaseline` back to its deployed state (see each runtime's
+   * reset); resolves with its nodes. Runtimes without it cannot keep labs warm.
+   */
+  reset?(spec: LabSpec, output: OutputSink, signal: AbortSignal): Promise<LabNode[]>;
   /** Instances this runtime runs on the host now, checked against the host (for reviving after a restart). */
   listRunning(): Promise<RunningInstance[]>;
   /** The argv prefix that runs a command inside a node (e.g. `ip netns exec NS`). */

@@ -144,3 +144,24 @@ describe("sessions sharing a host", () => {
     expect(job.status).toBe(202);
   });
 });
+
+describe("warm lab fields refused at the edge: 400 naming the field, nothing stored", () => {
+  test("keep_warm that is not a boolean", async () => {
+    const app = await brokerWithHost();
+    const session = await newSession(app);
+    const response = await call(app, "POST", "/v1/labs", {
+      body: { session_id: session.id, topology: topology("warm"), keep_warm: "yes" },
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.json)).toContain("keep_warm");
+    expect((await call(app, "GET", "/v1/labs")).json.items).toEqual([]);
+  });
+
+  test("warm_lab that is not a SHA-256", async () => {
+    const app = await brokerWithHost();
+    const response = await call(app, "POST", "/v1/sessions", { body: { requirements: [{ warm_lab: "not-a-hash" }] } });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.json)).toContain("warm_lab");
+    expect((await call(app, "GET", "/v1/sessions")).json.items).toEqual([]);
+  });
+});

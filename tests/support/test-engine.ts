@@ -66,6 +66,7 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
         labels: requirement.labels ?? {},
         runtime: requirement.runtime ?? null,
         host: requirement.host ?? null,
+        ...(requirement.warmLab ? { warmLab: requirement.warmLab } : {}),
       })),
       priority: extra.priority ?? 0,
       client: {},

@@ -2,7 +2,7 @@ import type { WorkKind } from "../../engine/work/work-item.ts";
 import { healthCheck } from "./health-check-work.ts";
 import { deviceOperation, fileTransfer } from "./host-operation-work.ts";
 import { killJob, runJob } from "./job-work.ts";
-import { deployLab, destroyLab } from "./lab-work.ts";
+import { deployLab, destroyLab, resetLab } from "./lab-work.ts";
 import { refreshInventory } from "./refresh-inventory.ts";
 import type { WorkExecutor } from "./work-executor.ts";
 
@@ -11,6 +11,7 @@ export const EXECUTORS: Partial<Record<WorkKind, WorkExecutor>> = {
   "refresh-inventory": refreshInventory,
   "deploy-lab": deployLab,
   "destroy-lab": destroyLab,
+  "reset-lab": resetLab,
   "run-job": runJob,
   "kill-job": killJob,
   "device-op": deviceOperation,

@@ -1,7 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { ResetLabPayloadSchema } from "../../protocol/reset-lab-payload.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
+import { SESSION_MARKER_VARIABLE as SESSION_MARKER } from "../../hosts/health/session-leftovers.ts";
 import { resolveInside } from "../../hosts/files.ts";
 import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";
@@ -14,6 +16,8 @@ const LabPayloadSchema = z.object({
   topology_file: z.string().nullable(),
   multilab_id: z.number().int().nullable(),
   timeout_ms: z.number().int().positive().optional(),
+  /** Deploy so that the lab can be reset later (it may go warm). */
+  keep_baseline: z.boolean().optional(),
 });
 
 const DESTROY_TIMEOUT_MS = 10 * 60_000;
@@ -31,6 +35,7 @@ function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: Lab
       topologyFile: payload.topology_file ?? "",
       ...(payload.multilab_id !== null ? { multilabId: payload.multilab_id } : {}),
       timeoutMs: payload.timeout_ms ?? DESTROY_TIMEOUT_MS,
+      ...(payload.keep_baseline ? { keepBaseline: true } : {}),
     },
   };
 }
@@ -66,4 +71,18 @@ export const destroyLab: WorkExecutor = (context) =>
     await runtime.destroy({ ...spec, timeoutMs: Math.max(spec.timeoutMs, DESTROY_TIMEOUT_MS) }, context.output);
     rmSync(spec.workDir, { recursive: true, force: true });
     return { destroyed: spec.instanceName };
+  });
+
+/**
+ * Resets a lab no session holds any more to its deployed baseline (it goes warm), once the jobs of
+ * the session that released it have ended. An interrupted reset simply runs again.
+ */
+export const resetLab: WorkExecutor = (context) =>
+  context.services.serializeLabOperation(async () => {
+    const { session_id: sessionId } = ResetLabPayloadSchema.parse(context.work.payload);
+    const { runtime, spec } = labContext(context);
+    if (!runtime.reset) throw new Error(`Runtime ${runtime.name} cannot reset a lab to its deployed baseline`);
+    if (sessionId !== null) await context.services.jobs.settledWhere((job) => job.env?.[SESSION_MARKER] === sessionId);
+    context.output({ stream: "info", text: `resetting ${spec.instanceName} to its deployed baseline` });
+    return { nodes: await runtime.reset(spec, context.output, context.signal) };
   });

@@ -4,11 +4,13 @@ import { LockedError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { effectiveCapacity, type Host, type Session } from "../model.ts";
 import type { RuntimeName } from "../../protocol/runtimes.ts";
+import { RESETTABLE_RUNTIMES } from "../../protocol/reset-lab-payload.ts";
 import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { chooseRuntime } from "./choose-runtime.ts";
 import { classifyTopology, type LabUpload, sha256Hex } from "./classify-topology.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
+import { extraFilesKey, type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
+import { adoptWarmLab, findWarmLab, makeRoomForDeploy } from "./warm-labs.ts";
 import { freeMultilabId, instanceNameBase, pastInstanceNames, uniqueInstanceName } from "./lab-naming.ts";
 
 export interface AcquireLabInput {
@@ -28,6 +30,8 @@ export interface AcquireLabInput {
    * identifies the lab. Otherwise (/v1) a session holds a lab once and the extra files must match too.
    */
   remoteLab: boolean;
+  /** When no session holds it any more, reset it and keep it deployed for the next session asking for it (see warm-labs.ts). */
+  keepWarm?: boolean;
 }
 
 /**
@@ -58,6 +62,18 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
   checkLabTimes(session, now, startAt, endAt);
 
   const change = new Change(ctx);
+  const warm = startAt === null
+    ? findWarmLab(ctx, host.id, {
+      topologyHash: topology.hash,
+      extraFilesKey: extraFilesKey(files, files[0]!.path),
+      runtime: input.runtime,
+    })
+    : undefined;
+  if (warm) {
+    adoptWarmLab(ctx, change, warm, session, input.keepWarm ?? false);
+    await change.commit();
+    return { lab: warm, reused: true };
+  }
   const current = currentLab(ctx, session, host);
   if (current) {
     if (
@@ -75,6 +91,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     destroyLabIn(ctx, change, current, "replaced by a new topology");
   }
 
+  makeRoomForDeploy(ctx, change, host);
   const multilabId = runtime === "netlab" && effectiveCapacity(host) > 1 ? freeMultilabId(ctx, host.id) : null;
   if (runtime === "netlab" && effectiveCapacity(host) > 1 && multilabId === null) {
     throw new UnprocessableError(`Host "${host.name}" has no free netlab multilab id`);
@@ -91,7 +108,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     topologyFile: input.upload.topologyFile,
     topologyHash: topology.hash,
     files,
-    notes: topology.notes,
+    notes: [...topology.notes, ...warmNote(runtime, input.keepWarm ?? false)],
     multilabId,
     holders: [session.id],
     nodes: [],
@@ -102,6 +119,8 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     updatedAt: now,
     runningAt: null,
     runningNodes: null,
+    keepWarm: input.keepWarm ?? false,
+    warmUntil: null,
   };
   ctx.state.labs.set(lab.id, lab);
   change.write(ctx.orm.insert(labs).values(lab));
@@ -134,13 +153,13 @@ export function currentLab(ctx: EngineContext, session: Session, host: Host): La
 
 /** Whether the lab was deployed with exactly these extra files (the topology is compared by hash). */
 function sameExtraFiles(lab: Lab, files: readonly { path: string; sha256: string }[]): boolean {
-  const key = (entries: readonly { path: string; sha256?: string }[], topologyFile: string) =>
-    entries
-      .filter((file) => file.path !== topologyFile)
-      .map((file) => `${file.path}\0${file.sha256 ?? ""}`)
-      .sort()
-      .join("\n");
-  return key(lab.files, lab.topologyFile) === key(files, files[0]!.path);
+  return extraFilesKey(lab.files, lab.topologyFile) === extraFilesKey(files, files[0]!.path);
+}
+
+/** Said up front when a lab asks to be kept warm but its runtime cannot reset it. */
+function warmNote(runtime: RuntimeName, keepWarm: boolean): string[] {
+  if (!keepWarm || RESETTABLE_RUNTIMES.includes(runtime)) return [];
+  return [`keep_warm: ${runtime} labs cannot be reset to their deployed baseline, so this one is destroyed when no session holds it`];
 }
 
 /** A lab needs an active session, or a reservation it starts within; times must make sense. */

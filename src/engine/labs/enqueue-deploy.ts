@@ -15,6 +15,7 @@ export function enqueueDeploy(ctx: EngineContext, change: Change, lab: Lab, sess
       topology_file: lab.topologyFile,
       multilab_id: lab.multilabId,
       timeout_ms: ctx.settings.labDeployTimeoutMs,
+      keep_baseline: lab.keepWarm,
     },
   });
 }

@@ -1,11 +1,12 @@
 import { agentSilentFor } from "../agents/agent-liveness.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { completeWork } from "../work/complete-work.ts";
+import type { WorkKind } from "../work/work-item.ts";
 
-const LAB_WORK = new Set(["deploy-lab", "destroy-lab"]);
+const LAB_WORK: Partial<Record<WorkKind, string>> = { "deploy-lab": "deploy", "destroy-lab": "destroy", "reset-lab": "reset" };
 
 /**
- * Deploys and destroys waiting on a host that has been offline past the grace fail, so their labs
+ * Deploys, destroys and resets waiting on a host that has been offline past the grace fail, so their labs
  * turn `failed` with the reason instead of staying `deploying` or `stopping` for as long as the
  * agent is gone. An agent that comes back reports into a finished item, which changes nothing.
  */
@@ -16,8 +17,8 @@ export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void
     const silentFor = agentSilentFor(host, now);
     if (host.online || silentFor <= settings.agentOfflineAfterMs + settings.offlineGraceMs) continue;
     for (const item of ctx.state.work.forHost(host.id)) {
-      if (!LAB_WORK.has(item.kind)) continue;
-      const doing = item.kind === "deploy-lab" ? "deploy" : "destroy";
+      const doing = LAB_WORK[item.kind];
+      if (!doing) continue;
       const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${
         (settings.agentOfflineAfterMs + settings.offlineGraceMs) / 1000
       } s: the ${doing} was given up`;

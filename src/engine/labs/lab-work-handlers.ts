@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Change, EngineContext } from "../context.ts";
 import type { WorkOutcome } from "../work/complete-work.ts";
 import type { WorkItem } from "../work/work-item.ts";
+import { destroyLabIn } from "./destroy-lab.ts";
 import { transitionLab } from "./lab.ts";
 
 export const LabNodeSchema = z.object({
@@ -37,4 +38,23 @@ export function applyDestroyResult(ctx: EngineContext, change: Change, item: Wor
   if (!lab || lab.state !== "stopping") return;
   if (outcome.ok) transitionLab(ctx, change, lab, "inactive", { nodes: [], error: null });
   else transitionLab(ctx, change, lab, "failed", { error: `destroy failed: ${outcome.error ?? "unknown error"}` });
+}
+
+/**
+ * The agent finished resetting a lab on its way to the warm pool (or already taken by a session):
+ * running again with its nodes; a lab that could not be reset is failed, with the reason, and destroyed.
+ */
+export function applyResetResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
+  const lab = item.labId ? ctx.state.labs.get(item.labId) : undefined;
+  if (!lab || lab.state !== "resetting") return;
+  const parsed = DeployResultSchema.safeParse(outcome.result);
+  if (outcome.ok && parsed.success) {
+    transitionLab(ctx, change, lab, "running", { nodes: parsed.data.nodes, error: null });
+    return;
+  }
+  const error = `reset to the deployed baseline failed: ${
+    outcome.ok ? `the agent reported nodes in an unexpected shape: ${parsed.error?.issues[0]?.message}` : (outcome.error ?? "unknown error")
+  }`;
+  transitionLab(ctx, change, lab, "failed", { error, holders: [] });
+  destroyLabIn(ctx, change, lab, error);
 }

@@ -7,11 +7,15 @@ import { ConflictError } from "../errors.ts";
 export type Lab = InferSelectModel<typeof labs>;
 export type LabState = (typeof LAB_STATES)[number];
 
-/** The lab state machine: scheduled → deploying → running | failed; running → stopping → inactive; failed → deploying | stopping. */
+/**
+ * The lab state machine: scheduled → deploying → running | failed; running → stopping → inactive;
+ * failed → deploying | stopping; running → resetting → running | failed (on its way to the warm pool).
+ */
 const TRANSITIONS: Record<LabState, readonly LabState[]> = {
   scheduled: ["deploying", "stopping", "inactive"],
   deploying: ["running", "failed", "stopping"],
-  running: ["stopping", "failed"],
+  running: ["stopping", "failed", "resetting"],
+  resetting: ["running", "failed", "stopping"],
   failed: ["deploying", "stopping"],
   stopping: ["inactive", "failed"],
   inactive: [],
@@ -44,6 +48,7 @@ export function transitionLab(
         updatedAt: lab.updatedAt,
         runningAt: lab.runningAt,
         runningNodes: lab.runningNodes,
+        warmUntil: lab.warmUntil,
       })
       .where(eq(labs.id, lab.id)),
   );
@@ -64,4 +69,13 @@ export function saveHolders(ctx: EngineContext, change: Change, lab: Lab): void 
 /** Live labs on a host, newest first. */
 export function liveLabsOnHost(ctx: EngineContext, hostId: string): Lab[] {
   return [...ctx.state.labs.values()].filter((lab) => lab.hostId === hostId).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** A lab's extra files (path and hash) as one comparable text; the topology file is compared by its hash apart. */
+export function extraFilesKey(files: readonly { path: string; sha256?: string }[], topologyFile: string): string {
+  return files
+    .filter((file) => file.path !== topologyFile)
+    .map((file) => `${file.path}\0${file.sha256 ?? ""}`)
+    .sort()
+    .join("\n");
 }

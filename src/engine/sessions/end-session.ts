@@ -4,7 +4,7 @@ import type { EndReason, Session } from "../model.ts";
 import { rotateAgentTokenIn } from "../agents/agent-credential.ts";
 import { restoreSessionHosts } from "../devices/host-changes.ts";
 import { checkHostsAfterSession } from "../hosts/health-gate.ts";
-import { releaseSessionLabs } from "../labs/destroy-lab.ts";
+import { releaseSessionLabs } from "../labs/release-session-labs.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 
 /** Ends `session` inside `change`: leaves the queue or frees its hosts. The caller promotes afterwards. */

@@ -4,7 +4,7 @@ import { forgetUploadedContent } from "../devices/file-transfer-content.ts";
 import { recordHostChanges } from "../devices/host-changes.ts";
 import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
-import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
+import { applyDeployResult, applyDestroyResult, applyResetResult } from "../labs/lab-work-handlers.ts";
 import type { WorkOutcome } from "./complete-work.ts";
 import type { WorkItem, WorkKind } from "./work-item.ts";
 
@@ -15,6 +15,7 @@ export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
   "refresh-inventory": applyInventory,
   "deploy-lab": applyDeployResult,
   "destroy-lab": applyDestroyResult,
+  "reset-lab": applyResetResult,
   "run-job": applyJobResult,
   "device-op": recordHostChanges,
   "file-transfer": forgetUploadedContent,

@@ -9,6 +9,8 @@ import { lastLines, runChecked, runCommand, type RunResult } from "../command-ru
 export interface IpBatchOptions {
   /** Run every line inside this namespace (`ip -n NS -batch -`); the host namespace otherwise. */
   namespace?: string;
+  /** Every line for IPv6 (`ip -6`): a batch line cannot choose its family. */
+  ipv6?: boolean;
   /** Keep going after a failing line and never throw for one (teardown of half-built labs). */
   force?: boolean;
   timeoutMs: number;
@@ -35,7 +37,14 @@ export class IpBatchError extends Error {
 
 export async function runIpBatch(lines: readonly string[], options: IpBatchOptions): Promise<RunResult | null> {
   if (lines.length === 0) return null;
-  const argv = ["ip", ...(options.namespace ? ["-n", options.namespace] : []), ...(options.force ? ["-force"] : []), "-batch", "-"];
+  const argv = [
+    "ip",
+    ...(options.ipv6 ? ["-6"] : []),
+    ...(options.namespace ? ["-n", options.namespace] : []),
+    ...(options.force ? ["-force"] : []),
+    "-batch",
+    "-",
+  ];
   const result = await runCommand(argv, { timeoutMs: options.timeoutMs, signal: options.signal, stdinText: `${lines.join("\n")}\n` });
   const interrupted = result.timedOut || result.aborted;
   if (interrupted || (result.code !== 0 && !options.force)) {

@@ -33,8 +33,33 @@ export interface NodeRecord {
   exec: ExecResult[];
   /** The node's FRR instance (an FRR image); absent in records of labs without FRR support. */
   frr?: FrrRecord | null;
+  /** The node as deployed, for a reset to baseline; only in records of labs deployed to go warm. */
+  baseline?: NodeBaseline;
   /** What netlab would report for the node, when the lab was deployed from a netlab topology. */
   netlab?: NetlabNode;
+}
+
+/**
+ * What a node's namespace looked like once the deploy had wired it, before its FRR instance and
+ * exec commands ran: what a reset (lab-reset.ts) brings the node back to before running those again.
+ * Recorded only for labs that may go warm.
+ */
+export interface NodeBaseline {
+  /** The links the deploy made in the namespace (lo, eth0, data interfaces). */
+  links: BaselineLink[];
+  /** The namespace's own setup lines of the deploy (`ip -batch`): links up, management address and default routes. */
+  setup: string[];
+  /** The namespace's `net.*` sysctls (see readNamespaceSysctls). */
+  sysctls: Record<string, string>;
+  /** The node's exec commands and their environment, run again after a reset. */
+  exec: { commands: string[]; env: Record<string, string>; failureAllowed: boolean };
+}
+
+export interface BaselineLink {
+  name: string;
+  mtu: number;
+  mac: string;
+  up: boolean;
 }
 
 export interface MgmtRecord {

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import type { OutputSink } from "../lab-runtime.ts";
 import { frrFolders } from "./frr/frr-paths.ts";
 import { hostInterfaceExists, type HostLink, listNamespaces, readHostLinks } from "./host-facts.ts";
 import { batchLine, runIpBatch } from "./ip-batch.ts";
 import type { LabRecord } from "./lab-record.ts";
+import { hasExited, killNamespaceProcesses, waitUntil } from "./namespace-processes.ts";
 
 /**
  * Removes everything a lab record lists, whatever state the lab is in (deployed, half-built, partly
@@ -14,7 +15,6 @@ import type { LabRecord } from "./lab-record.ts";
  * one by one waits for an RCU grace period each (about 20 ms per interface).
  */
 
-const POLL_MS = 5;
 /** How long the host ends of the lab's veths may take to vanish after their namespaces are deleted. */
 const NAMESPACE_CLEANUP_MS = 3000;
 
@@ -24,8 +24,7 @@ export async function tearDownLab(record: LabRecord, output: OutputSink, timeout
   const present = listNamespaces();
   const namespaces = record.namespaces.filter((namespace) => present.has(namespace));
 
-  const pids = await namespacePids(namespaces, remaining());
-  for (const pid of pids) killProcess(pid);
+  const pids = await killNamespaceProcesses(namespaces, remaining());
   if (pids.length) {
     output({
       stream: "info",
@@ -57,18 +56,6 @@ export async function tearDownLab(record: LabRecord, output: OutputSink, timeout
   verifyRemoved(record, pids, keptBridges);
 }
 
-async function namespacePids(namespaces: readonly string[], timeoutMs: number): Promise<number[]> {
-  const result = await runIpBatch(
-    namespaces.map((namespace) => batchLine("netns", "pids", namespace)),
-    { force: true, timeoutMs },
-  );
-  return (result?.stdout ?? "")
-    .split("\n")
-    .filter((line) => /^\d+$/.test(line))
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
-}
-
 /** Owned bridges that still have ports this lab did not create: deleting them would cut someone else off. */
 function bridgesInUseByOthers(record: LabRecord, links: ReadonlyMap<string, HostLink>): Map<string, string[]> {
   const ours = new Set(record.hostInterfaces);
@@ -95,26 +82,4 @@ function verifyRemoved(record: LabRecord, pids: readonly number[], keptBridges: 
 /** The folders of the lab's FRR instances: configuration, sockets and pid files, the node's vtysh. */
 function frrFiles(record: LabRecord): string[] {
   return record.nodes.flatMap((node) => (node.frr ? frrFolders(node.frr) : []));
-}
-
-function killProcess(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
-}
-
-async function waitUntil(done: () => boolean, deadline: number): Promise<void> {
-  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-}
-
-/** Gone, or a zombie waiting for its parent: either way it no longer holds the namespace. */
-function hasExited(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
 }

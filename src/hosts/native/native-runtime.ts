@@ -15,10 +15,12 @@ import { inspectLab, nodeCommandPrefix } from "./lab-inspection.ts";
 import { nativeLabProblem } from "./lab-health.ts";
 import { INSTANCE_NAME, newLabTag, type RandomBytes } from "./lab-naming.ts";
 import { type LabPlan, planLab } from "./lab-plan.ts";
-import type { LabRecord } from "./lab-record.ts";
+import type { LabRecord, NodeBaseline } from "./lab-record.ts";
 import type { LabFootprint } from "../health/lab-footprint.ts";
 import { LabRegistry } from "./lab-registry.ts";
 import { tearDownLab } from "./lab-teardown.ts";
+import { resetLab } from "./lab-reset.ts";
+import { readNamespaceLinks, readNamespaceSysctls } from "./node-baseline.ts";
 import { runNodeExecs } from "./node-exec.ts";
 import { detectStubInterfaceKind, type StubInterfaceKind } from "./stub-interface.ts";
 
@@ -113,12 +115,17 @@ export class NativeRuntime implements LabRuntime {
       await Promise.all(
         plan.namespaceBatches.map((batch) => runIpBatch(batch.lines, { namespace: batch.namespace, timeoutMs: remaining(), signal })),
       );
+      const baselines = spec.keepBaseline ? await nodeBaselines(plan, remaining()) : null;
       await startFrrInstances(plan.frr, output, { deadline, signal });
       const execResults = await runNodeExecs(plan.execs, output, { deadline, signal });
       const deployed: LabRecord = {
         ...record,
         state: "deployed",
-        nodes: record.nodes.map((node) => ({ ...node, exec: execResults.get(node.name) ?? [] })),
+        nodes: record.nodes.map((node) => ({
+          ...node,
+          exec: execResults.get(node.name) ?? [],
+          ...(baselines ? { baseline: baselines.get(node.name)! } : {}),
+        })),
       };
       this.#registry.write(deployed);
       const nodes = await inspectLab(deployed, remaining());
@@ -128,6 +135,26 @@ export class NativeRuntime implements LabRuntime {
       await this.#cleanUpFailedDeploy(plan, spec, output);
       throw error;
     }
+  }
+
+  /** See lab-reset.ts for what a reset puts back and what it leaves. */
+  async reset(spec: LabSpec, output: OutputSink, signal: AbortSignal): Promise<LabNode[]> {
+    checkInstanceName(spec.instanceName);
+    const started = performance.now();
+    const deadline = started + spec.timeoutMs;
+    const record = this.#registry.read(spec.instanceName);
+    if (!record || record.state !== "deployed") throw new Error(`native lab "${spec.instanceName}" is not deployed on this host`);
+    const { topology } = readTopology(await readFile(record.topologyPath, "utf8"), spec);
+    const frr = record.nodes.flatMap((node) => {
+      const frrConfig = topology.nodes.find((candidate) => candidate.name === node.name)?.frr;
+      return node.frr && frrConfig
+        ? [{ node: node.name, namespace: node.namespace, frr: node.frr, files: loadFrrFiles(frrConfig, dirname(record.topologyPath)) }]
+        : [];
+    });
+    await resetLab(record, frr, output, { deadline, signal });
+    const nodes = await inspectLab(record, Math.max(1, deadline - performance.now()));
+    output({ stream: "info", text: `Lab ${spec.instanceName} reset in ${Math.round(performance.now() - started)} ms` });
+    return nodes;
   }
 
   async inspect(spec: LabSpec): Promise<LabNode[]> {
@@ -211,6 +238,26 @@ function readTopology(text: string, spec: LabSpec): ParsedTopology & { netlab?: 
   const labName = (document as { name?: unknown }).name;
   const lab = nativeNetlabLab(document, spec.instanceName, typeof labName === "string" ? labName : spec.instanceName);
   return { topology: lab.topology, notes: [], netlab: lab.netlab };
+}
+
+/** Each node's namespace as the batches left it, before FRR and the exec commands: what a reset returns to. */
+async function nodeBaselines(plan: LabPlan, timeoutMs: number): Promise<Map<string, NodeBaseline>> {
+  const entries = await Promise.all(plan.record.nodes.map(async (node) => {
+    const [links, sysctls] = await Promise.all([
+      readNamespaceLinks(node.namespace, timeoutMs),
+      readNamespaceSysctls(node.namespace, timeoutMs),
+    ]);
+    const exec = plan.execs.find((candidate) => candidate.node === node.name)!;
+    const setup = plan.namespaceBatches.find((batch) => batch.namespace === node.namespace)?.lines ?? [];
+    const baseline: NodeBaseline = {
+      links,
+      setup,
+      sysctls,
+      exec: { commands: exec.commands, env: exec.env, failureAllowed: exec.failureAllowed },
+    };
+    return [node.name, baseline] as const;
+  }));
+  return new Map(entries);
 }
 
 function checkInstanceName(instanceName: string): void {

@@ -17,6 +17,10 @@ export const CreateLabJsonSchema = z
     extra_files: z.array(z.object({ path: safeText("path").min(1).max(1024), content_base64: base64Schema }).strict()).max(500).default([]),
     runtime: z.enum(RUNTIMES).optional(),
     reuse: z.boolean().default(true),
+    keep_warm: z.boolean().default(false).openapi({
+      description:
+        "When no session holds the lab any more, reset it to its deployed baseline and keep it deployed (warm) for the next session asking for the same content on its host, instead of destroying it (native runtime only)",
+    }),
     start_at: z.iso.datetime({ offset: true }).optional().openapi({
       description: "Schedule the deploy for this time (the lab stays `scheduled` until then)",
     }),
@@ -48,6 +52,10 @@ export const LabViewSchema = z
     error: z.string().nullable(),
     start_at: IsoTimeSchema.nullable(),
     end_at: IsoTimeSchema.nullable(),
+    keep_warm: z.boolean().openapi({ description: "Goes warm instead of being destroyed when no session holds it" }),
+    warm_until: IsoTimeSchema.nullable().openapi({
+      description: "While warm (held by no session): when it is destroyed unless a session takes it",
+    }),
     created_at: IsoTimeSchema,
     updated_at: IsoTimeSchema,
   })
@@ -79,6 +87,8 @@ export function toLabView(lab: Lab): z.infer<typeof LabViewSchema> {
     error: lab.error,
     start_at: isoTime(lab.startAt),
     end_at: isoTime(lab.endAt),
+    keep_warm: lab.keepWarm,
+    warm_until: isoTime(lab.warmUntil),
     created_at: isoTime(lab.createdAt)!,
     updated_at: isoTime(lab.updatedAt)!,
   };

@@ -12,6 +12,7 @@ export function labUploadFromJson(body: z.infer<typeof CreateLabJsonSchema>): {
   role: string | null;
   upload: LabUpload;
   reuse: boolean;
+  keepWarm: boolean;
   runtime: RuntimeName | null;
   startAt: number | null;
   endAt: number | null;
@@ -29,6 +30,7 @@ export function labUploadFromJson(body: z.infer<typeof CreateLabJsonSchema>): {
     role: body.role ?? null,
     upload: { topologyFile, topology, extraFiles },
     reuse: body.reuse,
+    keepWarm: body.keep_warm,
     runtime: body.runtime ?? null,
     startAt: body.start_at ? Date.parse(body.start_at) : null,
     endAt: body.end_at ? Date.parse(body.end_at) : null,

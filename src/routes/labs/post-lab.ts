@@ -17,6 +17,7 @@ const MultipartLabSchema = z.object({
   role: z.any().optional().openapi({ type: "string" }),
   runtime: z.any().optional().openapi({ type: "string", enum: [...RUNTIMES] }),
   reuse: z.any().optional().openapi({ type: "string" }),
+  keep_warm: z.any().optional().openapi({ type: "string", enum: ["true", "false"] }),
   topology: z.any().optional().openapi({ type: "string", format: "binary", description: "Required" }),
   extra_files: z.any().optional().openapi({ type: "array", items: { type: "string", format: "binary" } }),
 });
@@ -54,6 +55,7 @@ export function registerPostLab(api: Api, { engine }: RouteDeps): void {
       upload: request.upload,
       runtime: request.runtime,
       reuse: request.reuse,
+      keepWarm: request.keepWarm,
       startAt: request.startAt,
       endAt: request.endAt,
       remoteLab: false,
@@ -72,6 +74,7 @@ async function fromMultipart(c: Parameters<typeof readLabUpload>[0]) {
     role: fields.role ?? null,
     upload,
     reuse,
+    keepWarm: fields.keep_warm ? checked(z.enum(["true", "false"]), fields.keep_warm, "keep_warm") === "true" : false,
     runtime: runtime as RuntimeName | null,
     startAt: time("start_at"),
     endAt: time("end_at"),

@@ -62,6 +62,10 @@ export const RequirementInputSchema = z
     labels: LabelsSchema.optional(),
     runtime: z.enum(RUNTIMES).optional(),
     host: safeText("host").min(1).max(253).optional().openapi({ description: "Pin a host by name or id" }),
+    warm_lab: z.string().regex(/^[0-9a-f]{64}$/, "must be the SHA-256 of a topology file, 64 lower-case hex digits").optional().openapi({
+      description:
+        "SHA-256 of the topology file this role will deploy: among the free hosts, one holding a warm lab of it is preferred (a preference, never a requirement)",
+    }),
   })
   .strict()
   .openapi("RequirementInput");
@@ -99,6 +103,7 @@ export function toRequirements(inputs: z.infer<typeof RequirementInputSchema>[])
     labels: input.labels ?? {},
     runtime: input.runtime ?? null,
     host: input.host ?? null,
+    ...(input.warm_lab ? { warmLab: input.warm_lab } : {}),
   }));
 }
 
@@ -128,6 +133,7 @@ export const SessionViewSchema = z
         labels: z.record(z.string(), z.string()),
         runtime: z.enum(RUNTIMES).nullable(),
         host: z.string().nullable(),
+        warm_lab: z.string().optional(),
       }),
     ),
     hosts: z.record(z.string(), z.object({ id: z.string(), name: z.string(), state: z.string() })).openapi({
@@ -181,7 +187,10 @@ export function toSessionView(ctx: EngineContext, session: Session): SessionView
     wait_reason: wait?.reason ?? (session.state === "scheduled" ? `reserved: starts at ${isoTime(session.startAt)}` : null),
     unsatisfiable: wait?.unsatisfiable ?? false,
     degraded,
-    requirements: session.requirements,
+    requirements: session.requirements.map(({ warmLab, ...requirement }) => ({
+      ...requirement,
+      ...(warmLab ? { warm_lab: warmLab } : {}),
+    })),
     hosts,
     client: session.client,
     owner: session.ownerName,
