@@ -1,6 +1,6 @@
 import { type Clock, sleepOn } from "../clock.ts";
-import { AGENT_POLL_HOLD_S } from "../engine/agents/agent-liveness.ts";
-import type { WorkDelivery } from "../engine/work/work-item.ts";
+import { AGENT_POLL_HOLD_S } from "../protocol/poll-timing.ts";
+import type { WorkDelivery } from "../protocol/agent-schemas.ts";
 import type { Logger } from "../log.ts";
 import type { HealthGateMode } from "../protocol/health-gate-modes.ts";
 import { HostHealthGate } from "../hosts/health/host-health-gate.ts";

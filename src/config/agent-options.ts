@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import type { OptionSpec } from "./option-spec.ts";
 import { HEALTH_GATE_MODES } from "../protocol/health-gate-modes.ts";
-import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
+import { HostNameSchema } from "../protocol/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
 import { logLevelSchema } from "./broker-options.ts";
 import { absolutePathSchema } from "./paths.ts";

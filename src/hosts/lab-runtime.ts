@@ -1,3 +1,4 @@
+import type { LabNode } from "../protocol/lab-node.ts";
 import type { RuntimeName } from "../protocol/runtimes.ts";
 import type { LabFootprint } from "./health/lab-footprint.ts";
 
@@ -20,17 +21,6 @@ export interface LabSpec {
   multilabId?: number;
   /** Upper bound for deploy (and destroy) tool calls. */
   timeoutMs: number;
-}
-
-export interface LabNode {
-  name: string;
-  kind: string;
-  /** `running`, `exited`, … as the runtime reports it. */
-  state: string;
-  mgmtIpv4: string | null;
-  mgmtIpv6: string | null;
-  /** The node data as the runtime reports it: `devices[].raw` of the Remote Lab API. */
-  raw: Record<string, unknown>;
 }
 
 export interface OutputLine {

@@ -43,6 +43,7 @@ test("a device operation for such a node never falls back to the host's own devi
   const work = {
     id: "w1",
     kind: "device-op" as const,
+    protocol_version: 1,
     payload: { operation: "list", ...NODE },
     session_id: "s1",
     lab_id: null,

@@ -6,9 +6,9 @@ import { setDeviceMaster, setDeviceMtu, setDeviceUp } from "../../hosts/devices/
 import { listDevices } from "../../hosts/devices/list-devices.ts";
 import { removeDevice } from "../../hosts/devices/remove-device.ts";
 import { restoreChanges } from "../../hosts/devices/restore-changes.ts";
-import { softDeviceSpecSchema } from "../../hosts/devices/soft-device-spec.ts";
+import { softDeviceSpecSchema } from "../../protocol/soft-device-spec.ts";
 import { readSysctl, setSysctl } from "../../hosts/devices/sysctl.ts";
-import { type UndoRecord, undoRecordSchema } from "../../hosts/devices/undo-records.ts";
+import { type UndoRecord, undoRecordSchema } from "../../protocol/undo-records.ts";
 import { readFileBounded, writeFileSafely } from "../../hosts/files.ts";
 import { HostRequestError } from "../../hosts/host-errors.ts";
 import { nodePlace, refusal } from "./node-place.ts";

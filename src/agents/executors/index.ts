@@ -1,4 +1,4 @@
-import type { WorkKind } from "../../engine/work/work-item.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
 import { healthCheck } from "./health-check-work.ts";
 import { deviceOperation, fileTransfer } from "./host-operation-work.ts";
 import { killJob, runJob } from "./job-work.ts";

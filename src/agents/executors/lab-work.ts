@@ -5,7 +5,7 @@ import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { resolveInside } from "../../hosts/files.ts";
 import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";
-import { INSTANCE_NAME } from "../../validation/text.ts";
+import { INSTANCE_NAME } from "../../protocol/lab-instance.ts";
 
 const LabPayloadSchema = z.object({
   // One path segment: it names the lab's folder under the agent's work dir.

@@ -1,5 +1,5 @@
 import type { OutputLine } from "../../hosts/lab-runtime.ts";
-import type { WorkDelivery } from "../../engine/work/work-item.ts";
+import type { WorkDelivery } from "../../protocol/agent-schemas.ts";
 import type { AgentServices } from "../agent-services.ts";
 
 export interface ExecutionContext {

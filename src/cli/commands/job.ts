@@ -7,7 +7,7 @@ import {
   waitTimeoutOption,
   waitTimeoutSchema,
 } from "../../config/client-options.ts";
-import { SIGNALS } from "../../engine/jobs/kill-job.ts";
+import { SIGNALS } from "../../protocol/job-work.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { failureReason, jobsTable, printOutput, verdict } from "../client/job-render.ts";
 import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";

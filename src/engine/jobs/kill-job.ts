@@ -1,12 +1,10 @@
+import type { SignalName } from "../../protocol/job-work.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import { type JobRecord, jobState } from "./job.ts";
 
 const KILL_ANSWER_MS = 15_000;
-
-export const SIGNALS = ["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGSTOP", "SIGCONT"] as const;
-export type SignalName = (typeof SIGNALS)[number];
 
 /** Signals a running job (its whole process tree). A finished job is not signalled, and the answer says so. */
 export async function killJob(ctx: EngineContext, job: JobRecord, signal: SignalName): Promise<{ signalled: boolean; message: string }> {

@@ -1,7 +1,8 @@
 import { workItems } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
-import type { WorkItem, WorkKind } from "./work-item.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
+import type { WorkItem } from "./work-item.ts";
 
 export interface WorkRequest {
   hostId: string;

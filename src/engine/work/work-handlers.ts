@@ -6,7 +6,8 @@ import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
 import type { WorkOutcome } from "./complete-work.ts";
-import type { WorkItem, WorkKind } from "./work-item.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
+import type { WorkItem } from "./work-item.ts";
 
 export type WorkHandler = (ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome) => void;
 
