@@ -32,11 +32,11 @@ export type JobPayload = z.infer<typeof RunJobPayloadSchema>["job"];
 export const RunJobResultSchema = z.looseObject({
   state: z.literal("finished"),
   passed: z.boolean(),
+  /** Null when a signal ended the job, or it never ran. */
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
-  stdout: z.string(),
-  stderr: z.string(),
   timedOut: z.boolean(),
+  /** Why the job could not run at all. */
   error: z.string().nullable(),
 });
 
