@@ -13,7 +13,8 @@ import { createSerializer } from "../serializer.ts";
 import type { AgentServices } from "./agent-services.ts";
 import { killOrphanedRuns } from "../hosts/orphaned-runs.ts";
 import { JobRegistry } from "../hosts/jobs/job-registry.ts";
-import { EXECUTORS } from "./executors/index.ts";
+import { executeWork } from "./executors/index.ts";
+import { readArrivedWork } from "../protocol/work-delivery.ts";
 import { detectInventory, type HostInventory } from "./inventory.ts";
 import { LabInstanceReporter, runningLabInstances } from "./lab-instance-report.ts";
 import { loadOrCreateInstallId } from "./install-id.ts";
@@ -94,9 +95,10 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     sender.resumeAt(work.id, entry?.nextSeq ?? 1);
     journal.start(work.id, work.kind, clock.now());
     log.info("work started", { workId: work.id, kind: work.kind, attempt: work.attempt, interrupted: entry?.state === "interrupted" });
-    const executor = EXECUTORS[work.kind];
-    const run = executor
-      ? executor({
+    // Work in another protocol version, of an unknown kind or with a payload that does not fit fails saying so.
+    const readable = readArrivedWork(work);
+    const run = readable.ok
+      ? executeWork(readable.value, {
         work,
         output: (line) => sender.send({ work_id: work.id, type: "output", stream: line.stream, node: line.node ?? null, text: line.text }),
         signal,
@@ -105,7 +107,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         interrupted: entry?.state === "interrupted",
         services,
       })
-      : Promise.reject(new Error(`This agent (version ${VERSION}) cannot run work of kind "${work.kind}"`));
+      : Promise.reject(new Error(readable.error));
     void run
       .then((result): WorkOutcomeRecord => ({ ok: true, result, error: null }))
       .catch((error: unknown): WorkOutcomeRecord => ({

@@ -1,25 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { z } from "zod";
-import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { resolveInside } from "../../hosts/files.ts";
 import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";
-import { INSTANCE_NAME } from "../../protocol/lab-instance.ts";
-
-const LabPayloadSchema = z.object({
-  // One path segment: it names the lab's folder under the agent's work dir.
-  instance_name: z.string().regex(INSTANCE_NAME, "must be a safe instance name"),
-  runtime: z.enum(RUNTIMES),
-  topology_file: z.string().nullable(),
-  multilab_id: z.number().int().nullable(),
-  timeout_ms: z.number().int().positive().optional(),
-});
 
 const DESTROY_TIMEOUT_MS = 10 * 60_000;
 
-function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: LabSpec } {
-  const payload = LabPayloadSchema.parse(context.work.payload);
+function labContext(context: ExecutionContext<"deploy-lab" | "destroy-lab">): { runtime: LabRuntime; spec: LabSpec } {
+  const { payload } = context;
   const runtime = context.services.runtimes[payload.runtime];
   if (!runtime) throw new Error(`This host does not offer runtime ${payload.runtime}`);
   return {
@@ -30,7 +18,7 @@ function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: Lab
       workDir: resolveInside(join(context.workDir, "labs"), payload.instance_name),
       topologyFile: payload.topology_file ?? "",
       ...(payload.multilab_id !== null ? { multilabId: payload.multilab_id } : {}),
-      timeoutMs: payload.timeout_ms ?? DESTROY_TIMEOUT_MS,
+      timeoutMs: "timeout_ms" in payload ? payload.timeout_ms : DESTROY_TIMEOUT_MS,
     },
   };
 }
@@ -39,7 +27,7 @@ function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: Lab
  * Fetches the lab's files into its own folder and deploys it. A deploy cut off by an agent restart
  * is not resumed: what it left is destroyed and the lab reported failed.
  */
-export const deployLab: WorkExecutor = (context) =>
+export const deployLab: WorkExecutor<"deploy-lab"> = (context) =>
   context.services.serializeLabOperation(async () => {
     const { runtime, spec } = labContext(context);
     if (context.interrupted) {
@@ -60,7 +48,7 @@ export const deployLab: WorkExecutor = (context) =>
   });
 
 /** Destroys a lab (or an orphaned instance) and removes its folder; destroying what is gone succeeds. */
-export const destroyLab: WorkExecutor = (context) =>
+export const destroyLab: WorkExecutor<"destroy-lab"> = (context) =>
   context.services.serializeLabOperation(async () => {
     const { runtime, spec } = labContext(context);
     await runtime.destroy({ ...spec, timeoutMs: Math.max(spec.timeoutMs, DESTROY_TIMEOUT_MS) }, context.output);
