@@ -5,6 +5,7 @@ import type { Logger } from "../log.ts";
 import type { HealthGateMode } from "../protocol/health-gate-modes.ts";
 import { HostHealthGate } from "../hosts/health/host-health-gate.ts";
 import { VERSION } from "../version.ts";
+import { PROTOCOL_VERSION } from "../protocol/protocol-version.ts";
 import { loadCredentials, saveCredentials } from "./agent-credentials.ts";
 import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.ts";
 import { BrokerClient, BrokerRequestError, BrokerUnreachableError, isDefiniteRefusal } from "./broker-client.ts";
@@ -182,6 +183,7 @@ async function connect(
       const registered = await client.register(options.enrollToken, {
         name: options.name,
         version: VERSION,
+        protocol_version: PROTOCOL_VERSION,
         labels: options.labels,
         runtimes,
         capacity: options.capacity,

@@ -6,5 +6,5 @@ import { HostRequestError } from "./host-errors.ts";
 export function parseRequest<Schema extends z.ZodType>(schema: Schema, input: unknown, what: string): z.output<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new HostRequestError("invalid", `Invalid ${what}: ${describeIssues(parsed.error, "request")}`);
+  throw new HostRequestError("invalid", `Invalid ${what}: ${describeIssues(parsed.error, "request", input)}`);
 }

@@ -35,7 +35,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string): Parsed<T> {
   const parsed = schema.safeParse(input);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `Invalid ${what}: ${describeIssues(parsed.error, what)}` };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, error: `Invalid ${what}: ${describeIssues(parsed.error, what, input)}` };
 }
 
 /** Reads a work payload; the error names the kind and each bad field. */

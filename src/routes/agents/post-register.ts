@@ -20,7 +20,8 @@ const postRegister = createRoute({
   tags: ["agents"],
   summary: "Enroll an agent (Authorization: Bearer <enrollment token>)",
   description: "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored. " +
-    "409 when another installation (another `install_id`) holds the name and its host is online.",
+    "409 when another installation (another `install_id`) holds the name and its host is online, " +
+    "or when the agent's major version or protocol version differs from the broker's.",
   security: [{ enrollmentToken: [] }],
   request: { headers: BearerHeaderSchema, body: { content: { "application/json": { schema: RegisterBodySchema } }, required: true } },
   responses: {
@@ -38,6 +39,7 @@ export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
       registerAgent(engine, {
         ...body,
         currentAgentToken: body.current_agent_token,
+        protocolVersion: body.protocol_version,
         installId: body.install_id,
         agentAddress: remoteAddress(c),
         localAgent: isLocalAgentToken(engine, bearerSecret(c)),
