@@ -1,10 +1,11 @@
 import { type Clock, sleepOn } from "../clock.ts";
-import { AGENT_POLL_HOLD_S } from "../engine/agents/agent-liveness.ts";
-import type { WorkDelivery } from "../engine/work/work-item.ts";
+import { AGENT_POLL_HOLD_S } from "../protocol/poll-timing.ts";
+import type { WorkDelivery } from "../protocol/agent-schemas.ts";
 import type { Logger } from "../log.ts";
 import type { HealthGateMode } from "../protocol/health-gate-modes.ts";
 import { HostHealthGate } from "../hosts/health/host-health-gate.ts";
 import { VERSION } from "../version.ts";
+import { PROTOCOL_VERSION } from "../protocol/protocol-version.ts";
 import { loadCredentials, saveCredentials } from "./agent-credentials.ts";
 import { AgentWorkJournal, type WorkOutcomeRecord } from "./agent-work-journal.ts";
 import { BrokerClient, BrokerRequestError, BrokerUnreachableError, isDefiniteRefusal } from "./broker-client.ts";
@@ -13,7 +14,8 @@ import { createSerializer } from "../serializer.ts";
 import type { AgentServices } from "./agent-services.ts";
 import { killOrphanedRuns } from "../hosts/orphaned-runs.ts";
 import { JobRegistry } from "../hosts/jobs/job-registry.ts";
-import { EXECUTORS } from "./executors/index.ts";
+import { executeWork } from "./executors/index.ts";
+import { readArrivedWork } from "../protocol/work-delivery.ts";
 import { detectInventory, type HostInventory } from "./inventory.ts";
 import { LabInstanceReporter, runningLabInstances } from "./lab-instance-report.ts";
 import { loadOrCreateInstallId } from "./install-id.ts";
@@ -94,9 +96,10 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     sender.resumeAt(work.id, entry?.nextSeq ?? 1);
     journal.start(work.id, work.kind, clock.now());
     log.info("work started", { workId: work.id, kind: work.kind, attempt: work.attempt, interrupted: entry?.state === "interrupted" });
-    const executor = EXECUTORS[work.kind];
-    const run = executor
-      ? executor({
+    // Work in another protocol version, of an unknown kind or with a payload that does not fit fails saying so.
+    const readable = readArrivedWork(work);
+    const run = readable.ok
+      ? executeWork(readable.value, {
         work,
         output: (line) => sender.send({ work_id: work.id, type: "output", stream: line.stream, node: line.node ?? null, text: line.text }),
         signal,
@@ -105,7 +108,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         interrupted: entry?.state === "interrupted",
         services,
       })
-      : Promise.reject(new Error(`This agent (version ${VERSION}) cannot run work of kind "${work.kind}"`));
+      : Promise.reject(new Error(readable.error));
     void run
       .then((result): WorkOutcomeRecord => ({ ok: true, result, error: null }))
       .catch((error: unknown): WorkOutcomeRecord => ({
@@ -180,6 +183,7 @@ async function connect(
       const registered = await client.register(options.enrollToken, {
         name: options.name,
         version: VERSION,
+        protocol_version: PROTOCOL_VERSION,
         labels: options.labels,
         runtimes,
         capacity: options.capacity,

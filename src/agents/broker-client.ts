@@ -1,13 +1,13 @@
 import type { z } from "zod";
-import { MAX_POLL_HOLD_S, POLL_SILENCE_MARGIN_S } from "../engine/agents/agent-liveness.ts";
+import { MAX_POLL_HOLD_S, POLL_SILENCE_MARGIN_S } from "../protocol/poll-timing.ts";
 import type {
   AgentEventsBody,
+  LabBundleSchema,
   PollBody,
   PollResponseSchema,
   RegisterAgentBody,
   RegisterAgentResponse,
-} from "../routes/agents/agent-schemas.ts";
-import type { LabBundleSchema } from "../routes/agents/get-lab-files.ts";
+} from "../protocol/agent-schemas.ts";
 
 /** The broker answered with an error status; `detail` is its problem+json message. */
 export class BrokerRequestError extends Error {

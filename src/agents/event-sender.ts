@@ -1,9 +1,8 @@
 import { type Clock, sleepOn } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import type { AgentEventsBody } from "../routes/agents/agent-schemas.ts";
+import type { AgentEvent } from "../protocol/agent-schemas.ts";
 import { type BrokerClient, BrokerRequestError } from "./broker-client.ts";
 
-type AgentEvent = AgentEventsBody["events"][number];
 export type UnsequencedEvent = AgentEvent extends infer E ? (E extends AgentEvent ? Omit<E, "seq"> : never) : never;
 
 const BATCH = 500;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
-import type { HostRuntime } from "../engine/model.ts";
+import type { HostRuntime } from "../protocol/host-work.ts";
 import type { HealthGateMode } from "../protocol/health-gate-modes.ts";
 import { resolveExecutable, runCommand } from "../hosts/command-runner.ts";
 import { unsupportedVersionReason } from "./tool-versions.ts";

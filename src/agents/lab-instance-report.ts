@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import type { PollBody } from "../routes/agents/agent-schemas.ts";
+import type { PollBody } from "../protocol/agent-schemas.ts";
 import type { AgentServices } from "./agent-services.ts";
 
 export type LabReport = NonNullable<PollBody["labs"]>;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { HostRuntime } from "../engine/model.ts";
+import type { HostRuntime } from "../protocol/host-work.ts";
 import type { RuntimeName } from "../protocol/runtimes.ts";
 import { ContainerlabRuntime } from "../hosts/containerlab/containerlab-runtime.ts";
 import type { LabRuntime } from "../hosts/lab-runtime.ts";

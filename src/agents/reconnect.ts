@@ -1,5 +1,5 @@
 import { type Clock, sleepOn } from "../clock.ts";
-import { AGENT_RETRY_MAX_S } from "../engine/agents/agent-liveness.ts";
+import { AGENT_RETRY_MAX_S } from "../protocol/poll-timing.ts";
 import type { Logger } from "../log.ts";
 
 const FIRST_RETRY_MS = 500;

@@ -3,8 +3,8 @@
  * nothing here is loaded at run time, so the SDK carries no server code).
  */
 import type { z } from "zod";
-import type { SignalName } from "../engine/jobs/kill-job.ts";
-import type { LabNodeSchema } from "../engine/labs/lab-work-handlers.ts";
+import type { SignalName } from "../protocol/job-work.ts";
+import type { LabNode } from "../protocol/lab-node.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-routes.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-routes.ts";
@@ -49,7 +49,7 @@ export type CreateLabBody = z.input<typeof CreateLabJsonSchema>;
 /** Filters of `GET /v1/labs` (all optional). */
 export type LabQuery = Partial<z.infer<typeof ListLabsQuerySchema>>;
 /** A lab node as its runtime reports it (`LabView.nodes` carries these). */
-export type LabNodeInfo = z.infer<typeof LabNodeSchema>;
+export type LabNodeInfo = LabNode;
 /** Remote Lab's device entry: a node's name and raw runtime data. */
 export type LabDevice = LabView["devices"][number];
 

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { HEALTH_GATE_MODES } from "../protocol/health-gate-modes.ts";
-import { HostNameSchema } from "../routes/agents/agent-schemas.ts";
+import { HostNameSchema } from "../protocol/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
 import { brokerOptions } from "./broker-options.ts";
 import type { OptionTable, OptionValues } from "./option-spec.ts";

@@ -1,5 +1,6 @@
 /** In-memory shapes of the broker's live state; the database rows in db/schema.ts are their durable form. */
 
+import type { HostRuntime } from "../protocol/host-work.ts";
 import type { RuntimeName } from "../protocol/runtimes.ts";
 
 export const HOST_STATES = ["online", "offline", "draining", "maintenance", "unhealthy"] as const;
@@ -14,11 +15,6 @@ export type SessionState = (typeof SESSION_STATES)[number];
 
 export const END_REASONS = ["released", "expired", "host-lost", "cancelled", "walltime", "reservation-failed"] as const;
 export type EndReason = (typeof END_REASONS)[number];
-
-export interface HostRuntime {
-  name: RuntimeName;
-  version: string | null;
-}
 
 export interface Host {
   id: string;

@@ -1,3 +1,4 @@
+import type { LabNode } from "../protocol/lab-node.ts";
 import type { RuntimeName } from "../protocol/runtimes.ts";
 import type { LabFootprint } from "./health/lab-footprint.ts";
 
@@ -22,17 +23,6 @@ export interface LabSpec {
   timeoutMs: number;
   /** Deploy so that `reset` can bring the lab back to this state later (a lab that may go warm). */
   keepBaseline?: boolean;
-}
-
-export interface LabNode {
-  name: string;
-  kind: string;
-  /** `running`, `exited`, … as the runtime reports it. */
-  state: string;
-  mgmtIpv4: string | null;
-  mgmtIpv6: string | null;
-  /** The node data as the runtime reports it: `devices[].raw` of the Remote Lab API. */
-  raw: Record<string, unknown>;
 }
 
 export interface OutputLine {

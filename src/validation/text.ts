@@ -37,8 +37,6 @@ export const deviceNameSchema = z.string().regex(DEVICE_NAME, 'must be 1-15 prin
 /** Lab names become instance names (the name, the deploy time and maybe a counter), folder names and tool arguments: one safe path segment. */
 export const LAB_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._]{0,63}$/;
 export const LAB_NAME_RULE = '1-64 letters, digits, "-", "." or "_", starting with a letter or digit';
-/** What the agent accepts as an instance name; a LAB_NAME with its suffixes always fits. */
-export const INSTANCE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-._]{0,127}$/;
 
 /**
  * A sysctl key: dotted names such as net.ipv4.ip_forward, or slashes when a name holds a dot

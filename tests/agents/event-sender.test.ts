@@ -3,7 +3,7 @@ import { type BrokerClient, BrokerRequestError } from "../../src/agents/broker-c
 import { EventSender } from "../../src/agents/event-sender.ts";
 import { systemClock } from "../../src/clock.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { AgentEventsBody } from "../../src/routes/agents/agent-schemas.ts";
+import type { AgentEventsBody } from "../../src/protocol/agent-schemas.ts";
 
 type Sent = AgentEventsBody["events"];
 

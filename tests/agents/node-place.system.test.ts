@@ -21,7 +21,11 @@ function servicesWithNodePrefix(prefix: string[]): AgentServices {
   };
 }
 
-const NODE = { lab: { instance_name: "lab1", runtime: "containerlab", topology_file: "lab1.clab.yml", multilab_id: null }, node: "r1" };
+const NODE = {
+  lab: { instance_name: "lab1", runtime: "containerlab" as const, topology_file: "lab1.clab.yml", multilab_id: null },
+  node: "r1",
+  netns: null,
+};
 
 test("a node behind a root prefix is still its namespace: jobs keep the prefix, device operations act in the namespace", () => {
   const services = servicesWithNodePrefix(["sudo", "-n", "ip", "netns", "exec"]);
@@ -40,10 +44,12 @@ test("a node behind a root prefix is still its namespace: jobs keep the prefix, 
 
 test("a device operation for such a node never falls back to the host's own devices", async () => {
   const services = servicesWithNodePrefix(["sudo", "-n", "ip", "netns", "exec"]);
+  const payload = { operation: "list" as const, ...NODE };
   const work = {
     id: "w1",
     kind: "device-op" as const,
-    payload: { operation: "list", ...NODE },
+    protocol_version: 1,
+    payload,
     session_id: "s1",
     lab_id: null,
     job_id: null,
@@ -51,6 +57,7 @@ test("a device operation for such a node never falls back to the host's own devi
   };
   const result = await deviceOperation({
     work,
+    payload,
     services,
     workDir: "/tmp/agent",
     output: () => {},

@@ -28,6 +28,7 @@ describe("work dispatch", () => {
     expect(first.json.work).toEqual([{
       id: work.id,
       kind: "refresh-inventory",
+      protocol_version: 1,
       payload: {},
       session_id: null,
       lab_id: null,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { PROTOCOL_VERSION } from "../../src/protocol/protocol-version.ts";
 import { VERSION } from "../../src/version.ts";
 import { call, registerHost } from "../support/api-helpers.ts";
 import { createTestApp, type TestApp } from "../support/test-broker.ts";
@@ -68,6 +69,31 @@ describe("agent registration", () => {
     expect(response.status).toBe(409);
     expect(response.json.detail).toBe(`Agent version 99.0.0 cannot work with broker version ${VERSION}: the major versions must match`);
     expect(await hostRows()).toBe(0);
+  });
+
+  test("another protocol version is 409 naming both; the broker's own, or none (an agent older than it), registers", async () => {
+    const headers = { authorization: `Bearer ${TEST_ENROLL_TOKEN}` };
+    const refused = await call(broker, "POST", "/v1/agents/register", {
+      headers,
+      body: registration({ protocol_version: PROTOCOL_VERSION + 1 }),
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.detail).toBe(
+      `Agent version ${VERSION} speaks protocol version ${PROTOCOL_VERSION + 1}; broker version ${VERSION} speaks protocol version ` +
+        `${PROTOCOL_VERSION}: run an agent that speaks protocol version ${PROTOCOL_VERSION}`,
+    );
+    expect(await hostRows()).toBe(0);
+    const current = await call(broker, "POST", "/v1/agents/register", {
+      headers,
+      body: registration({ protocol_version: PROTOCOL_VERSION }),
+    });
+    expect(current.status).toBe(201);
+    const unversioned = await call(broker, "POST", "/v1/agents/register", {
+      headers,
+      body: registration({ name: "lab-2" }),
+    });
+    expect(unversioned.status).toBe(201);
+    expect(await hostRows()).toBe(2);
   });
 
   test.each([

@@ -28,7 +28,7 @@ test("a lab deployed again in the same second as an earlier one that is gone get
   const first = await call(broker, "POST", "/v1/labs", { body: { session_id: session.id, topology: TINY } });
   await agentCompletesWork({ nodes: [] });
   await call(broker, "DELETE", `/v1/labs/${first.json.id}`);
-  await agentCompletesWork({});
+  await agentCompletesWork({ destroyed: first.json.instance_name });
   expect((await call(broker, "GET", `/v1/labs/${first.json.id}`)).json.state).toBe("inactive");
 
   // The clock has not moved: the same `<name>-<seconds>` is due again, but the inactive lab keeps it.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AGENT_POLL_HOLD_S, AGENT_RETRY_MAX_S, POLL_SILENCE_MARGIN_S } from "../../src/engine/agents/agent-liveness.ts";
+import { AGENT_POLL_HOLD_S, AGENT_RETRY_MAX_S, POLL_SILENCE_MARGIN_S } from "../../src/protocol/poll-timing.ts";
 import { runChecked } from "../../src/hosts/command-runner.ts";
 import { LabRegistry } from "../../src/hosts/native/lab-registry.ts";
 import { destroyNativeLabsOf } from "../support/agent-labs.ts";

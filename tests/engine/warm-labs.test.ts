@@ -43,10 +43,16 @@ async function agentRuns(host: Host, failed: string[] = []): Promise<string[]> {
     work.map((item) =>
       failed.includes(item.kind)
         ? { work_id: item.id, seq: 1, type: "result" as const, ok: false, error: "link eth1 of node a is gone" }
-        : { work_id: item.id, seq: 1, type: "result" as const, ok: true, result: { nodes: NODES } }
+        : { work_id: item.id, seq: 1, type: "result" as const, ok: true, result: resultOf(item) }
     ),
   );
   return work.map((item) => item.kind);
+}
+
+/** What a real agent reports for each kind (the protocol's result shapes). */
+function resultOf(item: { kind: string; payload: unknown }): Record<string, unknown> {
+  if (item.kind === "destroy-lab") return { destroyed: (item.payload as { instance_name: string }).instance_name };
+  return { nodes: NODES };
 }
 
 /** A session on `host` that deploys `name` and ends; returns the lab once the agent has run what the end queued. */

@@ -75,7 +75,10 @@ describe.skipIf(parserMissing !== null)("GET /metrics", () => {
 
   test("lab deploys and destroys are timed by runtime, failures counted, jobs counted by outcome", async () => {
     const session = (await call(broker, "POST", "/v1/sessions", { body: {} })).json as { id: string };
-    const lab = (await call(broker, "POST", "/v1/labs", { body: { session_id: session.id, topology: TINY } })).json as { id: string };
+    const lab = (await call(broker, "POST", "/v1/labs", { body: { session_id: session.id, topology: TINY } })).json as {
+      id: string;
+      instance_name: string;
+    };
     broker.clock.advance(2_000);
     expect(await agentReports(() => ({ ok: true, result: { nodes: [] } }))).toEqual(["deploy-lab"]);
 
@@ -89,7 +92,7 @@ describe.skipIf(parserMissing !== null)("GET /metrics", () => {
 
     await call(broker, "DELETE", `/v1/labs/${lab.id}`);
     broker.clock.advance(3_000);
-    await agentReports(() => ({ ok: true, result: {} }));
+    await agentReports(() => ({ ok: true, result: { destroyed: lab.instance_name } }));
 
     const again = (await call(broker, "POST", "/v1/labs", { body: { session_id: session.id, topology: TINY.replace("tiny", "tiny2") } }))
       .json as { id: string };

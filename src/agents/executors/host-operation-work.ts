@@ -1,50 +1,30 @@
 import { existsSync } from "node:fs";
-import { z } from "zod";
 import { addDeviceAddress, removeDeviceAddress } from "../../hosts/devices/address-changes.ts";
 import { createDevice } from "../../hosts/devices/create-device.ts";
 import { setDeviceMaster, setDeviceMtu, setDeviceUp } from "../../hosts/devices/link-changes.ts";
 import { listDevices } from "../../hosts/devices/list-devices.ts";
 import { removeDevice } from "../../hosts/devices/remove-device.ts";
 import { restoreChanges } from "../../hosts/devices/restore-changes.ts";
-import { softDeviceSpecSchema } from "../../hosts/devices/soft-device-spec.ts";
 import { readSysctl, setSysctl } from "../../hosts/devices/sysctl.ts";
-import { type UndoRecord, undoRecordSchema } from "../../hosts/devices/undo-records.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
 import { readFileBounded, writeFileSafely } from "../../hosts/files.ts";
 import { HostRequestError } from "../../hosts/host-errors.ts";
 import { nodePlace, refusal } from "./node-place.ts";
 import type { WorkExecutor } from "./work-executor.ts";
-
-const DeviceOperationSchema = z.discriminatedUnion("operation", [
-  z.object({ operation: z.literal("list") }),
-  z.object({
-    operation: z.literal("change"),
-    device: z.string(),
-    up: z.boolean().optional(),
-    mtu: z.number().int().optional(),
-    master: z.string().nullable().optional(),
-    add_addresses: z.array(z.string()).default([]),
-    remove_addresses: z.array(z.string()).default([]),
-  }),
-  z.object({ operation: z.literal("create"), spec: softDeviceSpecSchema }),
-  z.object({ operation: z.literal("remove"), device: z.string() }),
-  z.object({ operation: z.literal("sysctl"), key: z.string(), value: z.string().optional() }),
-  z.object({ operation: z.literal("restore"), records: z.array(undoRecordSchema) }),
-]);
 
 /**
  * Device operations on the host or a lab node. Each change returns its undo record (the broker
  * keeps them and sends them back, newest first, when the session ends). A request refused halfway
  * is rolled back first, so a refusal leaves nothing changed.
  */
-export const deviceOperation: WorkExecutor = async ({ work, services, workDir }) => {
-  const operation = DeviceOperationSchema.parse(work.payload);
+export const deviceOperation: WorkExecutor<"device-op"> = async ({ payload: operation, services, workDir }) => {
   // In line with lab deploys and destroys: a lab destroy queued after a session's restore waits for it.
   if (operation.operation === "restore") {
     return services.serializeLabOperation(async () => ({ value: await restoreChanges(operation.records) }));
   }
   const applied: UndoRecord[] = [];
   try {
-    const place = nodePlace(services, workDir, work.payload);
+    const place = nodePlace(services, workDir, operation);
     // The agent changes devices itself (`ip -n NS`): a node that is no plain namespace cannot be reached that way.
     if (place.netns === null && place.prefix.length > 0) {
       throw new HostRequestError("unsupported", "Device operations need a lab node that is a network namespace on the host");
@@ -80,14 +60,8 @@ export const deviceOperation: WorkExecutor = async ({ work, services, workDir })
   }
 };
 
-const FileTransferSchema = z.discriminatedUnion("direction", [
-  z.object({ direction: z.literal("upload"), path: z.string(), content_base64: z.string(), max_bytes: z.number().int().positive() }),
-  z.object({ direction: z.literal("download"), path: z.string(), max_bytes: z.number().int().positive() }),
-]);
-
 /** Writes or reads one file on the host (lab nodes share the host's file system), bounded and path-checked. */
-export const fileTransfer: WorkExecutor = async ({ work, services }) => {
-  const transfer = FileTransferSchema.parse(work.payload);
+export const fileTransfer: WorkExecutor<"file-transfer"> = async ({ work, payload: transfer, services }) => {
   try {
     if (transfer.direction === "upload") {
       const created = !existsSync(transfer.path);

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { JobRequest } from "../../hosts/jobs/job-spec.ts";
 import { SESSION_MARKER_VARIABLE } from "../../hosts/health/session-leftovers.ts";
 import { nodePlace } from "./node-place.ts";
@@ -7,21 +6,19 @@ import type { WorkExecutor } from "./work-executor.ts";
 /** The broker's output events carry at most 64 KiB of text each. */
 const EVENT_TEXT_LIMIT = 60 * 1024;
 
-const JobPayloadSchema = z.object({ job: z.record(z.string(), z.unknown()) });
-
 /**
  * Runs a job (on the host or inside a lab node), streaming its output as it comes; the result is
  * the job's outcome. A job cut off by an agent restart is never started again.
  */
-export const runJob: WorkExecutor = async ({ work, output, services, workDir, interrupted }) => {
+export const runJob: WorkExecutor<"run-job"> = async ({ work, payload, output, services, workDir, interrupted }) => {
   if (interrupted) {
     throw new Error(
       "The agent restarted while this job ran: its processes were killed when the agent started again, and the job was not run again",
     );
   }
-  const { job } = JobPayloadSchema.parse(work.payload);
-  const place = nodePlace(services, workDir, work.payload);
-  const request = { ...job, timeoutMs: job.timeoutMs ?? undefined } as JobRequest;
+  const { job } = payload;
+  const place = nodePlace(services, workDir, payload);
+  const request: JobRequest = { ...job, timeoutMs: job.timeoutMs ?? undefined };
   // Ties what the job leaves running to its session for the health gate (session-leftovers.ts).
   if (work.session_id) request.env = { ...request.env, [SESSION_MARKER_VARIABLE]: work.session_id };
   if (place.prefix.length === 0 && place.netns) request.netns = place.netns;
@@ -41,11 +38,8 @@ export const runJob: WorkExecutor = async ({ work, output, services, workDir, in
   return { ...result };
 };
 
-const KillPayloadSchema = z.object({ job_id: z.string(), signal: z.string() });
-
 /** Signals a job's whole process tree; a job this agent does not run (any more) is said so. */
-export const killJob: WorkExecutor = async ({ work, services }) => {
-  const { job_id, signal } = KillPayloadSchema.parse(work.payload);
+export const killJob: WorkExecutor<"kill-job"> = async ({ payload: { job_id, signal }, services }) => {
   if (!services.jobs.has(job_id)) return { delivered: false, message: `Job "${job_id}" is not running on this host` };
   const { delivered, message } = services.jobs.kill(job_id, signal);
   return { delivered, message };

@@ -1,29 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { z } from "zod";
-import { ResetLabPayloadSchema } from "../../protocol/reset-lab-payload.ts";
-import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { SESSION_MARKER_VARIABLE as SESSION_MARKER } from "../../hosts/health/session-leftovers.ts";
 import { resolveInside } from "../../hosts/files.ts";
 import type { LabRuntime, LabSpec } from "../../hosts/lab-runtime.ts";
 import type { ExecutionContext, WorkExecutor } from "./work-executor.ts";
-import { INSTANCE_NAME } from "../../validation/text.ts";
-
-const LabPayloadSchema = z.object({
-  // One path segment: it names the lab's folder under the agent's work dir.
-  instance_name: z.string().regex(INSTANCE_NAME, "must be a safe instance name"),
-  runtime: z.enum(RUNTIMES),
-  topology_file: z.string().nullable(),
-  multilab_id: z.number().int().nullable(),
-  timeout_ms: z.number().int().positive().optional(),
-  /** Deploy so that the lab can be reset later (it may go warm). */
-  keep_baseline: z.boolean().optional(),
-});
 
 const DESTROY_TIMEOUT_MS = 10 * 60_000;
 
-function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: LabSpec } {
-  const payload = LabPayloadSchema.parse(context.work.payload);
+function labContext(context: ExecutionContext<"deploy-lab" | "destroy-lab" | "reset-lab">): { runtime: LabRuntime; spec: LabSpec } {
+  const { payload } = context;
   const runtime = context.services.runtimes[payload.runtime];
   if (!runtime) throw new Error(`This host does not offer runtime ${payload.runtime}`);
   return {
@@ -34,8 +19,8 @@ function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: Lab
       workDir: resolveInside(join(context.workDir, "labs"), payload.instance_name),
       topologyFile: payload.topology_file ?? "",
       ...(payload.multilab_id !== null ? { multilabId: payload.multilab_id } : {}),
-      timeoutMs: payload.timeout_ms ?? DESTROY_TIMEOUT_MS,
-      ...(payload.keep_baseline ? { keepBaseline: true } : {}),
+      timeoutMs: "timeout_ms" in payload ? payload.timeout_ms : DESTROY_TIMEOUT_MS,
+      ...("keep_baseline" in payload && payload.keep_baseline ? { keepBaseline: true } : {}),
     },
   };
 }
@@ -44,7 +29,7 @@ function labContext(context: ExecutionContext): { runtime: LabRuntime; spec: Lab
  * Fetches the lab's files into its own folder and deploys it. A deploy cut off by an agent restart
  * is not resumed: what it left is destroyed and the lab reported failed.
  */
-export const deployLab: WorkExecutor = (context) =>
+export const deployLab: WorkExecutor<"deploy-lab"> = (context) =>
   context.services.serializeLabOperation(async () => {
     const { runtime, spec } = labContext(context);
     if (context.interrupted) {
@@ -65,7 +50,7 @@ export const deployLab: WorkExecutor = (context) =>
   });
 
 /** Destroys a lab (or an orphaned instance) and removes its folder; destroying what is gone succeeds. */
-export const destroyLab: WorkExecutor = (context) =>
+export const destroyLab: WorkExecutor<"destroy-lab"> = (context) =>
   context.services.serializeLabOperation(async () => {
     const { runtime, spec } = labContext(context);
     await runtime.destroy({ ...spec, timeoutMs: Math.max(spec.timeoutMs, DESTROY_TIMEOUT_MS) }, context.output);
@@ -77,9 +62,9 @@ export const destroyLab: WorkExecutor = (context) =>
  * Resets a lab no session holds any more to its deployed baseline (it goes warm), once the jobs of
  * the session that released it have ended. An interrupted reset simply runs again.
  */
-export const resetLab: WorkExecutor = (context) =>
+export const resetLab: WorkExecutor<"reset-lab"> = (context) =>
   context.services.serializeLabOperation(async () => {
-    const { session_id: sessionId } = ResetLabPayloadSchema.parse(context.work.payload);
+    const sessionId = context.payload.session_id;
     const { runtime, spec } = labContext(context);
     if (!runtime.reset) throw new Error(`Runtime ${runtime.name} cannot reset a lab to its deployed baseline`);
     if (sessionId !== null) await context.services.jobs.settledWhere((job) => job.env?.[SESSION_MARKER] === sessionId);

@@ -1,18 +1,9 @@
 import { join } from "node:path";
-import { z } from "zod";
-import { RUNTIMES } from "../../protocol/runtimes.ts";
+import type { z } from "zod";
+import type { Refusal } from "../../protocol/host-operation-work.ts";
+import type { WorkTargetSchema } from "../../protocol/lab-instance.ts";
 import { HostRequestError } from "../../hosts/host-errors.ts";
 import type { AgentServices } from "../agent-services.ts";
-
-export const TargetPayloadSchema = z.object({
-  lab: z
-    .object({ instance_name: z.string(), runtime: z.enum(RUNTIMES), topology_file: z.string(), multilab_id: z.number().int().nullable() })
-    .nullable()
-    .default(null),
-  node: z.string().nullable().default(null),
-  /** A named network namespace on the host (device operations on a role's host). */
-  netns: z.string().nullable().default(null),
-});
 
 /**
  * Where a job or device change runs. `netns`: the node's (or the requested) network namespace;
@@ -26,8 +17,7 @@ export type NodePlace = { netns: string | null; prefix: string[]; inside: string
  * Where a job or device change runs: the host itself (or one of its namespaces), or inside a lab
  * node as its runtime says (`[PREFIX…] ip netns exec NS`).
  */
-export function nodePlace(services: AgentServices, workDir: string, payload: unknown): NodePlace {
-  const target = TargetPayloadSchema.parse(payload);
+export function nodePlace(services: AgentServices, workDir: string, target: z.output<typeof WorkTargetSchema>): NodePlace {
   if (!target.lab || target.node === null) return { netns: target.netns, prefix: [], inside: [] };
   const runtime = services.runtimes[target.lab.runtime];
   if (!runtime) throw new HostRequestError("unsupported", `This host does not offer runtime ${target.lab.runtime}`);
@@ -50,7 +40,7 @@ export function nodePlace(services: AgentServices, workDir: string, payload: unk
 }
 
 /** A refusal the broker turns into the matching 4xx, as a result instead of a failure. */
-export function refusal(error: unknown): Record<string, unknown> {
+export function refusal(error: unknown): Refusal {
   if (error instanceof HostRequestError) return { refused: { reason: error.reason, message: error.message } };
   throw error;
 }

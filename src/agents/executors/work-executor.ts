@@ -1,9 +1,13 @@
 import type { OutputLine } from "../../hosts/lab-runtime.ts";
-import type { WorkDelivery } from "../../engine/work/work-item.ts";
+import type { WorkDelivery } from "../../protocol/agent-schemas.ts";
+import type { ParsedWorkPayload, WorkResult } from "../../protocol/work-contract.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
 import type { AgentServices } from "../agent-services.ts";
 
-export interface ExecutionContext {
+export interface ExecutionContext<K extends WorkKind> {
   work: WorkDelivery;
+  /** The work's payload, read by its kind's schema. */
+  payload: ParsedWorkPayload<K>;
   /** Streams one line of output to the broker (deploy logs, job output). */
   output(line: OutputLine): void;
   /** Aborted when the agent stops. */
@@ -16,5 +20,5 @@ export interface ExecutionContext {
   services: AgentServices;
 }
 
-/** Runs one kind of work on the host; resolves with the result, throws with a message on failure. */
-export type WorkExecutor = (context: ExecutionContext) => Promise<Record<string, unknown>>;
+/** Runs one kind of work on the host; resolves with its result, throws with a message on failure. */
+export type WorkExecutor<K extends WorkKind> = (context: ExecutionContext<K>) => Promise<WorkResult<K>>;

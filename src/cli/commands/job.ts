@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { clientOptions, sessionOption, waitTimeoutOption } from "../../config/client-options.ts";
 import { type OptionTable, switchOption } from "../../config/option-spec.ts";
-import { SIGNALS } from "../../engine/jobs/kill-job.ts";
+import { SIGNALS } from "../../protocol/job-work.ts";
 import { connect, printJson, requireSessionId, withClientErrors } from "../client/client-command.ts";
 import { failureReason, jobsTable, printOutput, verdict } from "../client/job-render.ts";
 import { type CliCommand, ExitCode, parseOptions, UsageError } from "../command.ts";

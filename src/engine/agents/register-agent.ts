@@ -1,9 +1,10 @@
 import { hosts } from "../../../db/schema.ts";
-import { MAJOR_VERSION, VERSION } from "../../version.ts";
+import { agentIncompatibility, UNVERSIONED_PROTOCOL } from "../../protocol/protocol-version.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import { ConflictError, UnauthorizedError } from "../errors.ts";
-import type { Host, HostRuntime } from "../model.ts";
+import type { HostRuntime } from "../../protocol/host-work.ts";
+import type { Host } from "../model.ts";
 import { hostToRow } from "../rows.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import { generateToken, hashToken, tokenMatches } from "../tokens.ts";
@@ -14,6 +15,8 @@ export interface RegisterAgentInput {
   currentAgentToken?: string | undefined;
   name: string;
   version: string;
+  /** The protocol version the agent speaks; absent from agents that predate it. */
+  protocolVersion?: number | undefined;
   labels: Record<string, string>;
   runtimes: HostRuntime[];
   capacity: number;
@@ -36,10 +39,8 @@ export async function registerAgent(
   ctx: EngineContext,
   input: RegisterAgentInput,
 ): Promise<{ host: Host; agentToken: string; reattached: boolean }> {
-  const agentMajor = Number(input.version.split(".")[0]);
-  if (agentMajor !== MAJOR_VERSION) {
-    throw new ConflictError(`Agent version ${input.version} cannot work with broker version ${VERSION}: the major versions must match`);
-  }
+  const incompatibility = agentIncompatibility(input.version, input.protocolVersion ?? UNVERSIONED_PROTOCOL);
+  if (incompatibility) throw new ConflictError(incompatibility);
   const now = ctx.clock.now();
   const agentToken = generateToken("lba");
   const { state } = ctx;

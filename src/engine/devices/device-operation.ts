@@ -1,50 +1,67 @@
+import type { DeviceOperation, FileTransfer, REFUSAL_REASONS } from "../../protocol/host-operation-work.ts";
+import type { WorkPayload, WorkResult } from "../../protocol/work-contract.ts";
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnavailableError, UnprocessableError } from "../errors.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { forgetDownloadedContent } from "./file-transfer-content.ts";
-import { resolveTarget, targetPayload, type TargetRequest } from "../jobs/job-target.ts";
+import { type JobTarget, resolveTarget, targetPayload, type TargetRequest } from "../jobs/job-target.ts";
 import { requireNamespaceAccess } from "../jobs/namespace-access.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
+import { readOutcome } from "../work/work-outcome.ts";
 
 const ANSWER_MS = 60_000;
 
-/** What a device or file operation sends to the agent (the agent validates it again against the host). */
-export type HostOperation = { operation: string } & Record<string, unknown>;
-
-const REFUSALS = {
+const REFUSALS: Record<(typeof REFUSAL_REASONS)[number], new (message: string) => Error> = {
   invalid: BadRequestError,
   "not-found": NotFoundError,
   conflict: ConflictError,
   "too-large": PayloadTooLargeError,
   unsupported: UnprocessableError,
-} as const;
+};
 
-/**
- * Runs one device or file operation on the target host or lab node through its agent and returns
- * its value. A refusal by the host (unknown device, bad address…) becomes the matching 4xx; the
- * undo records of applied changes are kept by the work handler, so they are restored at session end
- * even if this caller stops waiting.
- */
-export async function runHostOperation(
+type HostOperationKind = "device-op" | "file-transfer";
+
+/** One device operation on the target host (or one of its namespaces, `netns`) or lab node; returns its value. */
+export function runDeviceOperation(
   ctx: EngineContext,
   sessionId: string,
   where: TargetRequest,
-  kind: "device-op" | "file-transfer",
-  operation: HostOperation,
+  operation: DeviceOperation,
+  netns: string | null,
 ): Promise<unknown> {
   const target = resolveTarget(ctx, sessionId, where);
-  if (kind === "device-op") {
-    requireNamespaceAccess(ctx, target, typeof operation.netns === "string" ? operation.netns : null);
-    const peerNetns = (operation.spec as { peerNetns?: unknown } | undefined)?.peerNetns;
-    if (typeof peerNetns === "string") requireNamespaceAccess(ctx, target, peerNetns);
+  requireNamespaceAccess(ctx, target, netns);
+  if (operation.operation === "create" && operation.spec.kind === "veth" && operation.spec.peerNetns !== undefined) {
+    requireNamespaceAccess(ctx, target, operation.spec.peerNetns);
   }
+  return runOnHost(ctx, target, "device-op", { ...operation, ...targetPayload(target), ...(netns ? { netns } : {}) });
+}
+
+/** Writes or reads one file on the target's host; a read's content leaves the database once the caller has it. */
+export function transferFile(ctx: EngineContext, sessionId: string, where: TargetRequest, transfer: FileTransfer): Promise<unknown> {
+  const target = resolveTarget(ctx, sessionId, where);
+  return runOnHost(ctx, target, "file-transfer", { ...transfer, ...targetPayload(target) });
+}
+
+/**
+ * Runs one device or file operation through the target's agent and returns its value. A refusal by
+ * the host (unknown device, bad address…) becomes the matching 4xx; the undo records of applied
+ * changes are kept by the work handler, so they are restored at session end even if this caller
+ * stops waiting.
+ */
+async function runOnHost<K extends HostOperationKind>(
+  ctx: EngineContext,
+  target: JobTarget,
+  kind: K,
+  payload: WorkPayload<K>,
+): Promise<unknown> {
   const change = new Change(ctx);
   const work = enqueueWork(ctx, change, {
     hostId: target.host.id,
     kind,
     sessionId: target.session.id,
     labId: target.lab?.id ?? null,
-    payload: { ...operation, ...targetPayload(target) },
+    payload,
   });
   await change.commit();
   const finished = await awaitWork(ctx, work.id, ANSWER_MS);
@@ -55,10 +72,10 @@ export async function runHostOperation(
       } s; the operation stays queued as work ${work.id}`,
     );
   }
-  if (finished.state === "failed") throw new UnprocessableError(finished.error ?? "the host could not run the operation");
-  const result = finished.result ?? {};
-  const refused = result.refused as { reason?: keyof typeof REFUSALS; message?: string } | undefined;
-  if (refused) throw new (REFUSALS[refused.reason ?? "invalid"] ?? BadRequestError)(refused.message ?? "the host refused the operation");
-  if (kind === "file-transfer") await forgetDownloadedContent(ctx, work.id, result);
+  const outcome = readOutcome(kind, { ok: finished.state === "done", result: finished.result, error: finished.error });
+  if (!outcome.ok) throw new UnprocessableError(outcome.error ?? "the host could not run the operation");
+  const result = outcome.result as WorkResult<HostOperationKind>;
+  if ("refused" in result) throw new (REFUSALS[result.refused.reason] ?? BadRequestError)(result.refused.message);
+  if (kind === "file-transfer") await forgetDownloadedContent(ctx, work.id, finished.result!);
   return result.value;
 }

@@ -2,18 +2,20 @@ import { eq } from "drizzle-orm";
 import { hostChanges } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import type { HostChange } from "../jobs/job.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
+import { enqueueKill } from "../jobs/kill-job.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
 import type { WorkItem } from "../work/work-item.ts";
+import type { ReadOutcome } from "../work/work-outcome.ts";
 
 /** A finished device operation: keep the undo records of what it changed, for the session's end. */
-export function recordHostChanges(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
-  const undo = outcome.result?.undo;
-  if (!item.sessionId || !Array.isArray(undo) || undo.length === 0) return;
+export function recordHostChanges(ctx: EngineContext, change: Change, item: WorkItem, outcome: ReadOutcome<"device-op">): void {
+  const undo = outcome.ok && "undo" in outcome.result ? outcome.result.undo : undefined;
+  if (!item.sessionId || !undo?.length) return;
   // The session ended while the change was in flight: undo it at once instead of keeping it for an end that has passed.
   const sessionGone = !ctx.state.sessions.has(item.sessionId);
   const recorded = ctx.state.hostChanges.get(item.sessionId) ?? [];
-  for (const record of undo as Record<string, unknown>[]) {
+  for (const record of undo) {
     const row: HostChange = {
       id: ctx.state.nextHostChangeId++,
       sessionId: item.sessionId,
@@ -28,12 +30,7 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
     change.write(ctx.orm.insert(hostChanges).values(row));
   }
   if (sessionGone) {
-    enqueueWork(ctx, change, {
-      hostId: item.hostId,
-      kind: "device-op",
-      sessionId: null,
-      payload: { operation: "restore", records: undo, lab: null, node: null },
-    });
+    enqueueRestore(ctx, change, item.hostId, undo);
     return;
   }
   ctx.state.hostChanges.set(item.sessionId, recorded);
@@ -46,27 +43,26 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
  */
 export function restoreSessionHosts(ctx: EngineContext, change: Change, sessionId: string): void {
   for (const job of ctx.state.jobs.values()) {
-    if (job.sessionId !== sessionId || job.outcome) continue;
-    enqueueWork(ctx, change, {
-      hostId: job.hostId,
-      kind: "kill-job",
-      sessionId,
-      jobId: job.id,
-      payload: { job_id: job.id, signal: "SIGKILL" },
-    });
+    if (job.sessionId === sessionId && !job.outcome) enqueueKill(ctx, change, job, "SIGKILL");
   }
   const recorded = ctx.state.hostChanges.get(sessionId);
   if (!recorded?.length) return;
   ctx.state.hostChanges.delete(sessionId);
   for (const hostId of new Set(recorded.map((row) => row.hostId))) {
-    const records = recorded.filter((row) => row.hostId === hostId).map((row) => row.undo);
-    enqueueWork(ctx, change, {
-      hostId,
-      kind: "device-op",
-      sessionId: null,
-      payload: { operation: "restore", records, lab: null, node: null },
-    });
+    // Recorded from device-op results the protocol read (recordHostChanges).
+    const records = recorded.filter((row) => row.hostId === hostId).map((row) => row.undo as UndoRecord);
+    enqueueRestore(ctx, change, hostId, records);
   }
   change.write(ctx.orm.update(hostChanges).set({ restored: true }).where(eq(hostChanges.sessionId, sessionId)));
   change.emit("session.restore", { sessionId }, { changes: recorded.length });
+}
+
+/** Queues the undo of device changes on one host, in the order they were made (the agent reverts them newest first). */
+function enqueueRestore(ctx: EngineContext, change: Change, hostId: string, records: UndoRecord[]): void {
+  enqueueWork(ctx, change, {
+    hostId,
+    kind: "device-op",
+    sessionId: null,
+    payload: { operation: "restore", records, lab: null, node: null },
+  });
 }

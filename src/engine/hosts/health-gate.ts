@@ -4,9 +4,10 @@ import type { Change, EngineContext } from "../context.ts";
 import { type HealthState, type Host, type Session } from "../model.ts";
 import { HEALTH_GATE_MODES, type HealthGateMode } from "../../protocol/health-gate-modes.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
+import type { HealthCheckReason } from "../../protocol/host-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import type { WorkItem } from "../work/work-item.ts";
+import type { ReadOutcome } from "../work/work-outcome.ts";
 
 /**
  * The broker's half of the health gate (the agent's is src/hosts/health): a host whose agent runs
@@ -20,8 +21,6 @@ export function healthGateOf(host: Host): HealthGateMode {
   const mode = host.inventory.health_gate;
   return HEALTH_GATE_MODES.includes(mode as HealthGateMode) ? (mode as HealthGateMode) : "off";
 }
-
-export type HealthCheckReason = "session-ended" | "requested" | "periodic";
 
 /** After a session ended: each of its hosts that runs the gate is checked before it takes another session. */
 export function checkHostsAfterSession(ctx: EngineContext, change: Change, session: Session): void {
@@ -62,12 +61,12 @@ export function clearHostHealth(ctx: EngineContext, change: Change, host: Host):
 }
 
 /** The agent reported a check: the host is healthy, unhealthy with the report, or still checking when another check is queued. */
-export function applyHealthCheckResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
+export function applyHealthCheckResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: ReadOutcome<"health-check">): void {
   const host = ctx.state.hosts.get(item.hostId);
   if (!host || item.payload.mode !== "check") return;
-  const report: Record<string, unknown> = outcome.ok && outcome.result
+  const report: Record<string, unknown> = outcome.ok && "clean" in outcome.result
     ? outcome.result
-    : { clean: false, error: outcome.error ?? "the health check failed", differences: [] };
+    : { clean: false, error: (outcome.ok ? null : outcome.error) ?? "the health check failed", differences: [] };
   const clean = report.clean === true;
   const pending = ctx.state.work.forHost(host.id).some((other) => other.kind === "health-check" && other.payload.mode === "check");
   const now = ctx.clock.now();

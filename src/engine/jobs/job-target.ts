@@ -1,6 +1,7 @@
+import type { WorkTarget } from "../../protocol/lab-instance.ts";
 import type { EngineContext } from "../context.ts";
 import { LockedError, NotFoundError } from "../errors.ts";
-import type { Lab } from "../labs/lab.ts";
+import { type Lab, labInstance } from "../labs/lab.ts";
 import type { Host, Session } from "../model.ts";
 import { touchSession } from "../sessions/touch-session.ts";
 
@@ -49,16 +50,6 @@ export function resolveTarget(ctx: EngineContext, sessionId: string, request: Ta
 }
 
 /** How the agent finds a lab node: the lab instance and its runtime. */
-export function targetPayload(target: JobTarget): Record<string, unknown> {
-  return {
-    lab: target.lab
-      ? {
-        instance_name: target.lab.instanceName,
-        runtime: target.lab.runtime,
-        topology_file: target.lab.topologyFile,
-        multilab_id: target.lab.multilabId,
-      }
-      : null,
-    node: target.node,
-  };
+export function targetPayload(target: JobTarget): WorkTarget {
+  return { lab: target.lab ? labInstance(target.lab) : null, node: target.node };
 }

@@ -1,18 +1,16 @@
 import { eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
 import type { WorkItem } from "../work/work-item.ts";
+import type { ReadOutcome } from "../work/work-outcome.ts";
 import { outcomeName } from "./outcome-name.ts";
 
 /** The agent finished running a job: its result (exit code, output, passed…) becomes the job's outcome. */
-export function applyJobResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
+export function applyJobResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: ReadOutcome<"run-job">): void {
   const job = item.jobId ? ctx.state.jobs.get(item.jobId) : undefined;
   if (!job) return;
   const now = ctx.clock.now();
-  job.outcome = outcome.ok && outcome.result
-    ? outcome.result
-    : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
+  job.outcome = outcome.ok ? outcome.result : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
   job.finishedAt = now;
   // Kept in memory (with its outcome) until the outcome is committed: a reader in between would find the stored row without it.
   change.afterCommit(() => ctx.state.jobs.delete(job.id));

@@ -1,5 +1,6 @@
 import { and, eq, max } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
+import type { JobPayload } from "../../protocol/job-work.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
@@ -7,20 +8,8 @@ import type { JobRecord } from "./job.ts";
 import { resolveTarget, targetPayload, type TargetRequest } from "./job-target.ts";
 import { requireNamespaceAccess } from "./namespace-access.ts";
 
-export interface JobSpec {
-  argv?: string[];
-  shell?: string;
-  background: boolean;
-  /** Null only for background jobs that may run until killed or the session ends. */
-  timeoutMs: number | null;
-  expectFailure: boolean;
-  cwd?: string;
-  env?: Record<string, string>;
-  netns?: string;
-  parseJson: boolean;
-  description?: string;
-  maxOutputBytes: number;
-}
+/** A job as the broker accepted it; its id is given when it is queued. */
+export type JobSpec = Omit<JobPayload, "id">;
 
 /** Queues a job for the target's agent; its number is the next for that host within the session. */
 export async function startJob(ctx: EngineContext, sessionId: string, where: TargetRequest, spec: JobSpec): Promise<JobRecord> {

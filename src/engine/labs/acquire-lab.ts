@@ -4,7 +4,7 @@ import { LockedError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { effectiveCapacity, type Host, type Session } from "../model.ts";
 import type { RuntimeName } from "../../protocol/runtimes.ts";
-import { RESETTABLE_RUNTIMES } from "../../protocol/reset-lab-payload.ts";
+import { RESETTABLE_RUNTIMES } from "../../protocol/lab-work.ts";
 import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { chooseRuntime } from "./choose-runtime.ts";
 import { classifyTopology, type LabUpload, sha256Hex } from "./classify-topology.ts";

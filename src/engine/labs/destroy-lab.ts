@@ -1,6 +1,7 @@
+import type { WorkPayload } from "../../protocol/work-contract.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import { type Lab, transitionLab } from "./lab.ts";
+import { type Lab, labInstance, transitionLab } from "./lab.ts";
 
 /** Starts tearing a lab down: holders are dropped, the agent gets a destroy (which also cleans a partial deploy). */
 export function destroyLabIn(ctx: EngineContext, change: Change, lab: Lab, reason: string): void {
@@ -11,17 +12,15 @@ export function destroyLabIn(ctx: EngineContext, change: Change, lab: Lab, reaso
     return;
   }
   transitionLab(ctx, change, lab, "stopping", { holders: [] });
-  enqueueWork(ctx, change, {
-    hostId: lab.hostId,
-    kind: "destroy-lab",
-    labId: lab.id,
-    sessionId: lab.sessionId,
-    payload: {
-      instance_name: lab.instanceName,
-      runtime: lab.runtime,
-      topology_file: lab.topologyFile,
-      multilab_id: lab.multilabId,
-      reason,
-    },
-  });
+  enqueueDestroy(ctx, change, { hostId: lab.hostId, labId: lab.id, sessionId: lab.sessionId }, { ...labInstance(lab), reason });
+}
+
+/** Queues the removal of a lab instance: a lab's, or one no lab owns (then with no lab id and topology file). */
+export function enqueueDestroy(
+  ctx: EngineContext,
+  change: Change,
+  owner: { hostId: string; labId: string | null; sessionId?: string | null },
+  payload: WorkPayload<"destroy-lab">,
+): void {
+  enqueueWork(ctx, change, { ...owner, kind: "destroy-lab", payload });
 }

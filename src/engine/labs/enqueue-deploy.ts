@@ -1,6 +1,6 @@
 import type { Change, EngineContext } from "../context.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import type { Lab } from "./lab.ts";
+import { type Lab, labInstance } from "./lab.ts";
 
 /** Hands the lab to its host's agent to deploy (first time, redeploy, or a scheduled start). */
 export function enqueueDeploy(ctx: EngineContext, change: Change, lab: Lab, sessionId: string): void {
@@ -9,13 +9,6 @@ export function enqueueDeploy(ctx: EngineContext, change: Change, lab: Lab, sess
     kind: "deploy-lab",
     labId: lab.id,
     sessionId,
-    payload: {
-      instance_name: lab.instanceName,
-      runtime: lab.runtime,
-      topology_file: lab.topologyFile,
-      multilab_id: lab.multilabId,
-      timeout_ms: ctx.settings.labDeployTimeoutMs,
-      keep_baseline: lab.keepWarm,
-    },
+    payload: { ...labInstance(lab), timeout_ms: ctx.settings.labDeployTimeoutMs, keep_baseline: lab.keepWarm },
   });
 }

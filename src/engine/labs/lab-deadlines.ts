@@ -1,7 +1,7 @@
 import { agentSilentFor } from "../agents/agent-liveness.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { completeWork } from "../work/complete-work.ts";
-import type { WorkKind } from "../work/work-item.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
 
 const LAB_WORK: Partial<Record<WorkKind, string>> = { "deploy-lab": "deploy", "destroy-lab": "destroy", "reset-lab": "reset" };
 

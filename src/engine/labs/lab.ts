@@ -1,11 +1,17 @@
 import type { InferSelectModel } from "drizzle-orm";
 import { eq } from "drizzle-orm";
 import { type LAB_STATES, labs } from "../../../db/schema.ts";
+import type { LabInstance } from "../../protocol/lab-instance.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { ConflictError } from "../errors.ts";
 
 export type Lab = InferSelectModel<typeof labs>;
 export type LabState = (typeof LAB_STATES)[number];
+
+/** How work names the lab to its agent (deploy, destroy, a job or device change on one of its nodes). */
+export function labInstance(lab: Lab): LabInstance {
+  return { instance_name: lab.instanceName, runtime: lab.runtime, topology_file: lab.topologyFile, multilab_id: lab.multilabId };
+}
 
 /**
  * The lab state machine: scheduled → deploying → running | failed; running → stopping → inactive;

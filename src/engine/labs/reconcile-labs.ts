@@ -1,7 +1,7 @@
 import { Change, type EngineContext } from "../context.ts";
 import type { Host } from "../model.ts";
 import type { RuntimeName } from "../../protocol/runtimes.ts";
-import { enqueueWork } from "../work/enqueue-work.ts";
+import { enqueueDestroy } from "./destroy-lab.ts";
 import { liveLabsOnHost, transitionLab } from "./lab.ts";
 
 export interface ReportedInstance {
@@ -41,17 +41,12 @@ export async function reconcileHostLabs(ctx: EngineContext, host: Host, reported
   for (const instance of reported) {
     if (known.has(instance.instance_name)) continue;
     change.emit("lab.orphan", { hostId: host.id }, { instance: instance.instance_name, runtime: instance.runtime, labId: instance.lab_id });
-    enqueueWork(ctx, change, {
-      hostId: host.id,
-      kind: "destroy-lab",
-      labId: null,
-      payload: {
-        instance_name: instance.instance_name,
-        runtime: instance.runtime,
-        topology_file: null,
-        multilab_id: null,
-        reason: "no lab owns this instance",
-      },
+    enqueueDestroy(ctx, change, { hostId: host.id, labId: null }, {
+      instance_name: instance.instance_name,
+      runtime: instance.runtime,
+      topology_file: null,
+      multilab_id: null,
+      reason: "no lab owns this instance",
     });
   }
   await change.commit();

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { labs } from "../../../db/schema.ts";
-import { type ResetLabPayload, RESETTABLE_RUNTIMES } from "../../protocol/reset-lab-payload.ts";
+import { RESETTABLE_RUNTIMES } from "../../protocol/lab-work.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { effectiveCapacity, type Host, type Requirement, type Session } from "../model.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { extraFilesKey, type Lab, liveLabsOnHost, transitionLab } from "./lab.ts";
+import { extraFilesKey, type Lab, labInstance, liveLabsOnHost, transitionLab } from "./lab.ts";
 
 /**
  * The warm pool: a lab asked for with `keep_warm` that no session holds any more is reset to its
@@ -29,14 +29,7 @@ export function mayGoWarm(ctx: EngineContext, lab: Lab): boolean {
 export function sendToWarmPool(ctx: EngineContext, change: Change, lab: Lab, sessionId: string | null): void {
   lab.warmUntil = ctx.clock.now() + ctx.settings.warmLabTtlMs;
   transitionLab(ctx, change, lab, "resetting", { holders: [] });
-  const payload: ResetLabPayload = {
-    instance_name: lab.instanceName,
-    runtime: lab.runtime,
-    topology_file: lab.topologyFile,
-    multilab_id: lab.multilabId,
-    timeout_ms: ctx.settings.labDeployTimeoutMs,
-    session_id: sessionId,
-  };
+  const payload = { ...labInstance(lab), timeout_ms: ctx.settings.labDeployTimeoutMs, session_id: sessionId };
   enqueueWork(ctx, change, { hostId: lab.hostId, kind: "reset-lab", labId: lab.id, sessionId, payload });
   const pool = warmLabsOnHost(ctx, lab.hostId);
   for (const evicted of pool.slice(ctx.settings.warmLabsPerHost)) {

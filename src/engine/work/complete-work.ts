@@ -1,14 +1,9 @@
 import { eq } from "drizzle-orm";
 import { workItems } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
-import { WORK_HANDLERS } from "./work-handlers.ts";
+import { handleOutcome } from "./work-handlers.ts";
 import type { WorkItem } from "./work-item.ts";
-
-export interface WorkOutcome {
-  ok: boolean;
-  result: Record<string, unknown> | null;
-  error: string | null;
-}
+import type { WorkOutcome } from "./work-outcome.ts";
 
 /** Finishes a work item and lets its kind's handler apply the outcome (lab state, inventory, job record…). */
 export function completeWork(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
@@ -29,6 +24,6 @@ export function completeWork(ctx: EngineContext, change: Change, item: WorkItem,
     { hostId: item.hostId, sessionId: item.sessionId, labId: item.labId, jobId: item.jobId },
     { workId: item.id, kind: item.kind, ok: outcome.ok, ...(outcome.error ? { error: outcome.error } : {}) },
   );
-  WORK_HANDLERS[item.kind]?.(ctx, change, item, outcome);
+  handleOutcome(ctx, change, item, outcome);
   change.afterCommit(() => ctx.state.work.notifyOutput(item));
 }

@@ -1,19 +1,22 @@
 import { workItems } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
-import type { WorkItem, WorkKind } from "./work-item.ts";
+import type { WorkPayload } from "../../protocol/work-contract.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
+import type { WorkItem } from "./work-item.ts";
 
-export interface WorkRequest {
+export interface WorkRequest<K extends WorkKind> {
   hostId: string;
-  kind: WorkKind;
-  payload: Record<string, unknown>;
+  kind: K;
+  /** Built as the protocol says for the kind (src/protocol/work-contract.ts). */
+  payload: WorkPayload<K>;
   sessionId?: string | null;
   labId?: string | null;
   jobId?: string | null;
 }
 
 /** Queues work for a host's agent inside `change`; the agent's long poll wakes when it commits. */
-export function enqueueWork(ctx: EngineContext, change: Change, request: WorkRequest): WorkItem {
+export function enqueueWork<K extends WorkKind>(ctx: EngineContext, change: Change, request: WorkRequest<K>): WorkItem {
   const now = ctx.clock.now();
   const item: WorkItem = {
     id: newId(now),

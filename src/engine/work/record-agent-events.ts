@@ -1,14 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { workItems, workOutput } from "../../../db/schema.ts";
+import type { AgentEvent } from "../../protocol/agent-schemas.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Host } from "../model.ts";
 import { completeWork } from "./complete-work.ts";
 import { isOpen, type WorkItem } from "./work-item.ts";
-
-export type AgentEvent =
-  | { work_id: string; seq: number; type: "output"; stream: "stdout" | "stderr" | "info"; node?: string | null; text: string }
-  | { work_id: string; seq: number; type: "result"; ok: boolean; result?: Record<string, unknown> | null; error?: string | null };
 
 /**
  * Records an agent's events. Per work item they must come in order (seq 1, 2, …). A resent event

@@ -4,7 +4,8 @@ import { sleepOn } from "../../clock.ts";
 import { holdingPoll } from "../agents/agent-heartbeat.ts";
 import { Change, type EngineContext } from "../context.ts";
 import type { Host } from "../model.ts";
-import { toDelivery, type WorkDelivery } from "./work-item.ts";
+import type { WorkDelivery } from "../../protocol/agent-schemas.ts";
+import { toDelivery } from "./work-item.ts";
 
 /**
  * Hands the host's agent its work: everything queued, plus anything dispatched earlier that the

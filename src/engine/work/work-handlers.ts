@@ -5,13 +5,11 @@ import { recordHostChanges } from "../devices/host-changes.ts";
 import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult, applyResetResult } from "../labs/lab-work-handlers.ts";
-import type { WorkOutcome } from "./complete-work.ts";
-import type { WorkItem, WorkKind } from "./work-item.ts";
+import type { WorkKind } from "../../protocol/work-kinds.ts";
+import type { WorkItem } from "./work-item.ts";
+import { readOutcome, type WorkHandler, type WorkOutcome } from "./work-outcome.ts";
 
-export type WorkHandler = (ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome) => void;
-
-/** What the broker does when an agent finishes each kind of work. */
-export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
+const WORK_HANDLERS: { [K in WorkKind]?: WorkHandler<K> } = {
   "refresh-inventory": applyInventory,
   "deploy-lab": applyDeployResult,
   "destroy-lab": applyDestroyResult,
@@ -21,3 +19,9 @@ export const WORK_HANDLERS: Partial<Record<WorkKind, WorkHandler>> = {
   "file-transfer": forgetUploadedContent,
   "health-check": applyHealthCheckResult,
 };
+
+/** Lets the handler of the item's kind apply its outcome (lab state, inventory, job record…), its result read by the protocol. */
+export function handleOutcome(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
+  const handler = WORK_HANDLERS[item.kind] as WorkHandler<typeof item.kind> | undefined;
+  handler?.(ctx, change, item, readOutcome(item.kind, outcome));
+}

@@ -1,25 +1,17 @@
 import type { InferSelectModel } from "drizzle-orm";
-import type { WORK_KINDS, WORK_STATES, workItems } from "../../../db/schema.ts";
+import type { WORK_STATES, workItems } from "../../../db/schema.ts";
+import type { WorkDelivery } from "../../protocol/agent-schemas.ts";
+import { PROTOCOL_VERSION } from "../../protocol/protocol-version.ts";
 
-export type WorkKind = (typeof WORK_KINDS)[number];
 export type WorkState = (typeof WORK_STATES)[number];
 export type WorkItem = InferSelectModel<typeof workItems>;
 
-/** What an agent receives for one work item. */
-export interface WorkDelivery {
-  id: string;
-  kind: WorkKind;
-  payload: Record<string, unknown>;
-  session_id: string | null;
-  lab_id: string | null;
-  job_id: string | null;
-  attempt: number;
-}
-
+/** What an agent receives for one work item: its payload in this broker's protocol version. */
 export function toDelivery(item: WorkItem): WorkDelivery {
   return {
     id: item.id,
     kind: item.kind,
+    protocol_version: PROTOCOL_VERSION,
     payload: item.payload,
     session_id: item.sessionId,
     lab_id: item.labId,

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ownedLabMarker, removeLabMarker, writeLabMarker } from "../lab-marker.ts";
-import type { LabNode, LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
+import type { LabNode } from "../../protocol/lab-node.ts";
+import type { LabRuntime, LabSpec, OutputSink, RunningInstance } from "../lab-runtime.ts";
 import { LabTool, LabToolError, type LabToolSettings } from "../lab-tool.ts";
 import { netnsExecPrefix, readClabNaming } from "./container-naming.ts";
 import { type ContainerDetails, inspectOutput, labNodeOf } from "./inspect-output.ts";

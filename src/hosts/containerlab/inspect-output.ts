@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LabNode } from "../lab-runtime.ts";
+import type { LabNode } from "../../protocol/lab-node.ts";
 import { containerName } from "./container-naming.ts";
 
 /**

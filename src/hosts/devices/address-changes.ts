@@ -4,7 +4,7 @@ import { formatCidr, parseCidr } from "./device-input.ts";
 import type { Device } from "./device-model.ts";
 import { type DeviceTarget, getDevice, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
-import type { UndoRecord } from "./undo-records.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
 
 /** Adds an address such as "10.0.0.1/24"; adding one the device already has is a conflict (its undo would remove it). */
 export async function addDeviceAddress(input: DeviceTarget & { address: string }): Promise<UndoRecord> {

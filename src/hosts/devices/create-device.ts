@@ -4,8 +4,8 @@ import { parseRequest } from "../parse-request.ts";
 import { validateBondMode, validateDeviceName, validateVlanId } from "./device-input.ts";
 import { deviceNotFound, type DevicePlace, listDevices, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
-import { type SoftDeviceSpec, softDeviceSpecSchema } from "./soft-device-spec.ts";
-import type { UndoRecord } from "./undo-records.ts";
+import { type SoftDeviceSpec, softDeviceSpecSchema } from "../../protocol/soft-device-spec.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
 
 /**
  * Creates a bridge, dummy, veth pair (the peer optionally in another named namespace), VLAN or

@@ -2,7 +2,7 @@ import { HostRequestError } from "../host-errors.ts";
 import { describePlace } from "../network-namespace.ts";
 import { type DeviceTarget, getDevice, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
-import type { UndoRecord } from "./undo-records.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
 
 /** Device kinds the kernel lets other devices join as ports. */
 const MASTER_KINDS = ["bridge", "bond", "team", "vrf", "openvswitch"];

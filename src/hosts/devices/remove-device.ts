@@ -7,8 +7,8 @@ import type { Device } from "./device-model.ts";
 import { setDeviceMaster, setDeviceUp } from "./link-changes.ts";
 import { deviceNotFound, type DeviceTarget, listDevices, placeOf } from "./list-devices.ts";
 import { changeWithIp } from "./run-ip.ts";
-import { type DeviceSettings, SOFT_DEVICE_KINDS, type SoftDeviceKind, type SoftDeviceSpec } from "./soft-device-spec.ts";
-import type { UndoRecord } from "./undo-records.ts";
+import { type DeviceSettings, SOFT_DEVICE_KINDS, type SoftDeviceKind, type SoftDeviceSpec } from "../../protocol/soft-device-spec.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
 
 /**
  * Removes a soft device. Its undo builds it again as it was: kind, MAC, MTU, addresses, master,

@@ -9,7 +9,7 @@ import { getDevice } from "./list-devices.ts";
 import { recreateDevice } from "./remove-device.ts";
 import { changeWithIp } from "./run-ip.ts";
 import { setSysctl } from "./sysctl.ts";
-import { type UndoRecord, undoRecordSchema } from "./undo-records.ts";
+import { type UndoRecord, undoRecordSchema } from "../../protocol/undo-records.ts";
 
 export interface RestoreReport {
   /** Records carried out, in the order they ran (the reverse of the changes). */

@@ -4,7 +4,7 @@ import { HostRequestError } from "../host-errors.ts";
 import { describePlace } from "../network-namespace.ts";
 import { type DevicePlace, placeOf } from "./list-devices.ts";
 import { explainFailure, runInPlace } from "./run-ip.ts";
-import type { UndoRecord } from "./undo-records.ts";
+import type { UndoRecord } from "../../protocol/undo-records.ts";
 
 export interface SysctlTarget extends DevicePlace {
   /** "net.ipv4.ip_forward", or with slashes ("net/ipv4/conf/eth0.100/forwarding") when a segment holds a dot. */

@@ -1,5 +1,5 @@
 import { parseIpPrefix } from "../../topology/ip-prefix.ts";
-import type { LabNode } from "../lab-runtime.ts";
+import type { LabNode } from "../../protocol/lab-node.ts";
 import { listNamespaces } from "./host-facts.ts";
 import { readIpJson } from "./ip-batch.ts";
 import type { LabRecord, NodeRecord } from "./lab-record.ts";

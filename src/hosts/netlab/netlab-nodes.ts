@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LabNode } from "../lab-runtime.ts";
+import type { LabNode } from "../../protocol/lab-node.ts";
 import { nodeState, type NodeStatus } from "./netlab-status.ts";
 
 /** Node data as `netlab inspect --format json` prints it: a mapping per node, `mgmt` carrying the addresses. */

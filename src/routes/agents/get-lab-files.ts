@@ -6,11 +6,7 @@ import { findLab } from "../../engine/labs/find-lab.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { BearerHeaderSchema } from "./agent-schemas.ts";
-
-export const LabBundleSchema = z
-  .object({ files: z.array(z.object({ path: z.string(), content_base64: z.string() })) })
-  .openapi("LabBundle");
+import { BearerHeaderSchema, LabBundleSchema } from "../../protocol/agent-schemas.ts";
 
 const getLabFiles = createRoute({
   method: "get",

@@ -3,7 +3,7 @@ import { recordAgentEvents } from "../../engine/work/record-agent-events.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema } from "./agent-schemas.ts";
+import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema } from "../../protocol/agent-schemas.ts";
 import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
 const postEvents = createRoute({

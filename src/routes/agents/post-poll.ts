@@ -7,7 +7,7 @@ import { remoteAddress } from "../../platform/remote-address.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { AgentIdParamSchema, BearerHeaderSchema, PollBodySchema, PollResponseSchema } from "./agent-schemas.ts";
+import { AgentIdParamSchema, BearerHeaderSchema, PollBodySchema, PollResponseSchema } from "../../protocol/agent-schemas.ts";
 
 const postPoll = createRoute({
   method: "post",

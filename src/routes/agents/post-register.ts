@@ -3,12 +3,16 @@ import { asActor } from "../../engine/access/actor-scope.ts";
 import { isLocalAgentToken } from "../../engine/agents/enrollment.ts";
 import { bearerSecret } from "../access/credentials.ts";
 import { registerAgent } from "../../engine/agents/register-agent.ts";
-import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
+import { MAX_POLL_HOLD_S } from "../../protocol/poll-timing.ts";
 import { remoteAddress } from "../../platform/remote-address.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { BearerHeaderSchema, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "./agent-schemas.ts";
+import { BearerHeaderSchema, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "../../protocol/agent-schemas.ts";
+import { LabelsSchema } from "../sessions/session-schemas.ts";
+
+/** The agent's labels are checked as session labels are. */
+const RegisterBodySchema = RegisterAgentBodySchema.extend({ labels: LabelsSchema.default({}) }).openapi("RegisterAgent");
 
 const postRegister = createRoute({
   method: "post",
@@ -16,9 +20,10 @@ const postRegister = createRoute({
   tags: ["agents"],
   summary: "Enroll an agent (Authorization: Bearer <enrollment token>)",
   description: "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored. " +
-    "409 when another installation (another `install_id`) holds the name and its host is online.",
+    "409 when another installation (another `install_id`) holds the name and its host is online, " +
+    "or when the agent's major version or protocol version differs from the broker's.",
   security: [{ enrollmentToken: [] }],
-  request: { headers: BearerHeaderSchema, body: { content: { "application/json": { schema: RegisterAgentBodySchema } }, required: true } },
+  request: { headers: BearerHeaderSchema, body: { content: { "application/json": { schema: RegisterBodySchema } }, required: true } },
   responses: {
     201: { description: "Registered", content: { "application/json": { schema: RegisterAgentResponseSchema } } },
     ...problemResponses(400, 401, 409, 503),
@@ -34,6 +39,7 @@ export function registerPostRegister(api: Api, { engine }: RouteDeps): void {
       registerAgent(engine, {
         ...body,
         currentAgentToken: body.current_agent_token,
+        protocolVersion: body.protocol_version,
         installId: body.install_id,
         agentAddress: remoteAddress(c),
         localAgent: isLocalAgentToken(engine, bearerSecret(c)),

@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { runHostOperation } from "../../engine/devices/device-operation.ts";
+import { runDeviceOperation } from "../../engine/devices/device-operation.ts";
+import type { DeviceOperation } from "../../protocol/host-operation-work.ts";
+import type { SoftDeviceSpec } from "../../protocol/soft-device-spec.ts";
 import type { TargetRequest } from "../../engine/jobs/job-target.ts";
 import { BOND_MODES, isCidr } from "../../hosts/devices/device-input.ts";
 import { deviceNameSchema, namespaceNameSchema, safeText, sysctlKeySchema, sysctlValueSchema } from "../../validation/text.ts";
@@ -55,11 +57,8 @@ const errors = problemResponses(400, 404, 409, 413, 422, 423, 503);
 
 export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
   for (const place of PLACES) {
-    const run = (params: Record<string, string>, query: { netns?: string }, operation: { operation: string } & Record<string, unknown>) =>
-      runHostOperation(engine, params.id!, place.target(params), "device-op", {
-        ...operation,
-        ...(query.netns ? { netns: query.netns } : {}),
-      });
+    const run = (params: Record<string, string>, query: { netns?: string }, operation: DeviceOperation) =>
+      runDeviceOperation(engine, params.id!, place.target(params), operation, query.netns ?? null);
     const device = place.params.extend({ device: DeviceNameSchema });
     const sysctl = place.params.extend({ key: sysctlKeySchema });
 
@@ -88,13 +87,8 @@ export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
         responses: { 201: anyJson, ...errors },
       }),
       async (c) => {
-        const { peer_netns, vlan_id, ...spec } = c.req.valid("json") as Record<string, unknown>;
-        const hostSpec = {
-          ...spec,
-          ...(peer_netns !== undefined ? { peerNetns: peer_netns } : {}),
-          ...(vlan_id !== undefined ? { vlanId: vlan_id } : {}),
-        };
-        return c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "create", spec: hostSpec })) as never, 201);
+        const spec = softDeviceSpec(c.req.valid("json"));
+        return c.json((await run(c.req.valid("param"), c.req.valid("query"), { operation: "create", spec })) as never, 201);
       },
     );
     api.openapi(
@@ -173,5 +167,17 @@ export function registerDeviceRoutes(api: Api, { engine }: RouteDeps): void {
           200,
         ),
     );
+  }
+}
+
+/** The API's snake_case device fields as the host's device code names them. */
+function softDeviceSpec(body: z.infer<typeof CreateDeviceSchema>): SoftDeviceSpec {
+  switch (body.kind) {
+    case "veth":
+      return { kind: "veth", name: body.name, peer: body.peer, ...(body.peer_netns !== undefined ? { peerNetns: body.peer_netns } : {}) };
+    case "vlan":
+      return { kind: "vlan", name: body.name, parent: body.parent, vlanId: body.vlan_id };
+    default:
+      return body;
   }
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { runHostOperation } from "../../engine/devices/device-operation.ts";
+import { transferFile } from "../../engine/devices/device-operation.ts";
 import { hostPathSchema } from "../../validation/text.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
@@ -52,8 +52,7 @@ export function registerFileRoutes(api: Api, { engine }: RouteDeps): void {
   api.openapi(putFile, async (c) => {
     const { id, role } = c.req.valid("param");
     const content = Buffer.from(await c.req.arrayBuffer());
-    const written = await runHostOperation(engine, id, { role }, "file-transfer", {
-      operation: "upload",
+    const written = await transferFile(engine, id, { role }, {
       direction: "upload",
       path: c.req.valid("query").path,
       content_base64: content.toString("base64"),
@@ -63,8 +62,7 @@ export function registerFileRoutes(api: Api, { engine }: RouteDeps): void {
   });
   api.openapi(getFile, async (c) => {
     const { id, role } = c.req.valid("param");
-    const read = (await runHostOperation(engine, id, { role }, "file-transfer", {
-      operation: "download",
+    const read = (await transferFile(engine, id, { role }, {
       direction: "download",
       path: c.req.valid("query").path,
       max_bytes: MAX_FILE_BYTES,

@@ -6,7 +6,7 @@ import { setDeviceMaster, setDeviceMtu, setDeviceUp } from "../../../src/hosts/d
 import { removeDevice } from "../../../src/hosts/devices/remove-device.ts";
 import { restoreChanges } from "../../../src/hosts/devices/restore-changes.ts";
 import { setSysctl } from "../../../src/hosts/devices/sysctl.ts";
-import type { UndoRecord } from "../../../src/hosts/devices/undo-records.ts";
+import type { UndoRecord } from "../../../src/protocol/undo-records.ts";
 import { isRoot } from "../../support/host-processes.ts";
 import { snapshotNamespace } from "../../support/namespace-snapshot.ts";
 import { createTestNamespace, deleteTestNamespace } from "../../support/test-namespace.ts";

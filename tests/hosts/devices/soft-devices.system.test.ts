@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { runChecked } from "../../../src/hosts/command-runner.ts";
 import { createDevice } from "../../../src/hosts/devices/create-device.ts";
 import { removeDevice } from "../../../src/hosts/devices/remove-device.ts";
-import type { SoftDeviceSpec } from "../../../src/hosts/devices/soft-device-spec.ts";
+import type { SoftDeviceSpec } from "../../../src/protocol/soft-device-spec.ts";
 import { expectRefusal } from "../../support/expect-refusal.ts";
 import { isRoot } from "../../support/host-processes.ts";
 import { ipJson, probeDeviceKinds, rawLink, snapshotNamespace } from "../../support/namespace-snapshot.ts";

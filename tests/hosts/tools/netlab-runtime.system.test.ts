@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCommand } from "../../../src/hosts/command-runner.ts";
-import { type LabNode, type LabSpec, type OutputLine } from "../../../src/hosts/lab-runtime.ts";
+import { type LabSpec, type OutputLine } from "../../../src/hosts/lab-runtime.ts";
+import type { LabNode } from "../../../src/protocol/lab-node.ts";
 import { TopologyError } from "../../../src/topology/topology-error.ts";
 import { LabToolError } from "../../../src/hosts/lab-tool.ts";
 import { NetlabRuntime } from "../../../src/hosts/netlab/netlab-runtime.ts";

@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { WORK_KINDS } from "../../../db/schema.ts";
-import { MAX_POLL_HOLD_S } from "../../engine/agents/agent-liveness.ts";
-import { RUNTIMES } from "../../protocol/runtimes.ts";
-import { LabelsSchema } from "../sessions/session-schemas.ts";
+import { HostRuntimeSchema } from "./host-work.ts";
+import { MAX_POLL_HOLD_S } from "./poll-timing.ts";
+import { PROTOCOL_VERSION } from "./protocol-version.ts";
+import { RUNTIMES } from "./runtimes.ts";
+import { WORK_KINDS } from "./work-kinds.ts";
 
-/** Schemas of the broker ↔ agent protocol, shared by the routes and by src/agents. */
+/** Schemas of the broker ↔ agent routes, shared by the routes (src/routes/agents) and by src/agents. */
 
 export const HostNameSchema = z
   .string()
@@ -14,8 +15,13 @@ export const RegisterAgentBodySchema = z
   .object({
     name: HostNameSchema,
     version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "expected a semantic version such as 1.2.3"),
-    labels: LabelsSchema.default({}),
-    runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().max(100).nullable() }).strict()).max(RUNTIMES.length),
+    protocol_version: z.number().int().min(1).optional().openapi({
+      description: `The broker ↔ agent protocol version the agent speaks (${PROTOCOL_VERSION} here); absent means 1. Another one is 409`,
+    }),
+    labels: z.record(z.string(), z.string()).default({}).openapi({
+      description: "Labels the agent gives its host; the broker checks them as session labels",
+    }),
+    runtimes: z.array(HostRuntimeSchema.extend({ version: z.string().max(100).nullable() }).strict()).max(RUNTIMES.length),
     capacity: z.number().int().min(1).max(200).default(1),
     inventory: z.record(z.string(), z.unknown()).default({}).openapi({
       description: "Kernel, architecture, CPU, memory, interfaces with their addresses",
@@ -36,8 +42,7 @@ export const RegisterAgentBodySchema = z
           "The host's current agent token: registering again under a registered name needs it (or an admin's PATCH /v1/hosts/{id} {\"reenroll\": true})",
       }),
   })
-  .strict()
-  .openapi("RegisterAgent");
+  .strict();
 
 export type RegisterAgentBody = z.input<typeof RegisterAgentBodySchema>;
 
@@ -62,13 +67,16 @@ export const WorkDeliverySchema = z
   .object({
     id: z.string(),
     kind: z.enum(WORK_KINDS),
-    payload: z.record(z.string(), z.unknown()),
+    protocol_version: z.number().int().openapi({ description: "The protocol version the work is written in" }),
+    payload: z.record(z.string(), z.unknown()).openapi({ description: "As src/protocol/work-contract.ts says for its kind" }),
     session_id: z.string().nullable(),
     lab_id: z.string().nullable(),
     job_id: z.string().nullable(),
     attempt: z.number().int().openapi({ description: "1 on first delivery; more when redelivered" }),
   })
   .openapi("WorkDelivery");
+
+export type WorkDelivery = z.infer<typeof WorkDeliverySchema>;
 
 export const PollBodySchema = z
   .object({
@@ -143,3 +151,9 @@ export const AgentEventsBodySchema = z
   .openapi("AgentEvents");
 
 export type AgentEventsBody = z.infer<typeof AgentEventsBodySchema>;
+export type AgentEvent = AgentEventsBody["events"][number];
+
+/** The topology and extra files of a lab, for its agent to deploy. */
+export const LabBundleSchema = z
+  .object({ files: z.array(z.object({ path: z.string(), content_base64: z.string() })) })
+  .openapi("LabBundle");
