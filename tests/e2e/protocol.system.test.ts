@@ -70,7 +70,8 @@ describe.skipIf(!isRoot)(`every work kind through broker and agent processes${is
 
     // deploy-lab: the lab's node is a network namespace on the host.
     const session = await cluster.session("proto-host");
-    const created = await http("POST", `${cluster.url}/v1/labs`, { session_id: session.id, topology: TOPOLOGY });
+    // keep_warm: its session's end resets it (reset-lab) instead of destroying it.
+    const created = await http("POST", `${cluster.url}/v1/labs`, { session_id: session.id, topology: TOPOLOGY, keep_warm: true });
     expect(created.status).toBe(202);
     const lab = await eventually(
       async () => {
@@ -122,9 +123,23 @@ describe.skipIf(!isRoot)(`every work kind through broker and agent processes${is
     expect(killed.json).toMatchObject({ signalled: true });
     await eventually(async () => processesWithEnvironment("LABBROKER_TEST_JOB", mark).length === 0, "the job's process to end");
 
-    // destroy-lab (and the restore of the device change), then health-check: ending the session tears
-    // the lab down and the agent checks the host for what the session left.
+    // reset-lab (and the restore of the device change), then health-check: ending the session resets the
+    // warm lab to its deployed baseline and the agent checks the host for what the session left.
     expect((await http("DELETE", `${cluster.url}/v1/sessions/${session.id}`)).status).toBe(200);
+    const warm = await eventually(
+      async () => {
+        const current = (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json;
+        return current.state === "running" && recordedWork().get("reset-lab")?.[0]?.state === "done" ? current : null;
+      },
+      "the lab's reset",
+      30_000,
+    );
+    expect(warm.warm_until).not.toBeNull();
+    expect(existsSync(`/run/netns/${nodeNamespace}`)).toBe(true);
+    expect((await runCommand(["ip", "-n", nodeNamespace, "link", "show", device], { timeoutMs: 10_000 })).code).not.toBe(0);
+
+    // destroy-lab: deleting the warm lab tears it down.
+    expect((await http("DELETE", `${cluster.url}/v1/labs/${lab.id}`)).status).toBeLessThan(300);
     await eventually(async () => (await http("GET", `${cluster!.url}/v1/labs/${lab.id}`)).json.state === "inactive", "the lab's destroy");
     expect(existsSync(`/run/netns/${nodeNamespace}`)).toBe(false);
     const checked = await eventually(
