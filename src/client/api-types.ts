@@ -12,7 +12,7 @@ import type { EventJson } from "../routes/streams/event-stream.ts";
 import type { HostCalendarSchema } from "../routes/hosts/get-host-calendar.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
 import type { PatchHostBodySchema } from "../routes/hosts/patch-host.ts";
-import type { KillResultSchema } from "../routes/jobs/job-routes.ts";
+import type { KillResultSchema } from "../routes/jobs/post-job-kill.ts";
 import type { SummarySchema } from "../routes/jobs/get-session-summary.ts";
 import type { SessionResultSchema } from "../routes/results/post-session-result.ts";
 import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas.ts";

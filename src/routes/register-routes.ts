@@ -27,7 +27,10 @@ import type { RouteDeps } from "./route-deps.ts";
 import { registerDeviceRoutes } from "./devices/device-routes.ts";
 import { registerFileRoutes } from "./devices/file-routes.ts";
 import { registerGetSessionSummary } from "./jobs/get-session-summary.ts";
-import { registerJobRoutes } from "./jobs/job-routes.ts";
+import { registerGetJob } from "./jobs/get-job.ts";
+import { registerGetJobOutput } from "./jobs/get-job-output.ts";
+import { registerListSessionJobs } from "./jobs/list-session-jobs.ts";
+import { registerPostJobKill } from "./jobs/post-job-kill.ts";
 import { registerPostJobWait } from "./jobs/post-job-wait.ts";
 import { registerPostSessionJob } from "./jobs/post-session-job.ts";
 import { registerDeleteSession } from "./sessions/delete-session.ts";
@@ -74,7 +77,10 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetLabLogs(api, deps);
 
   registerPostSessionJob(api, deps);
-  registerJobRoutes(api, deps);
+  registerGetJob(api, deps);
+  registerPostJobKill(api, deps);
+  registerGetJobOutput(api, deps);
+  registerListSessionJobs(api, deps);
   registerPostJobWait(api, deps);
   registerGetSessionSummary(api, deps);
   registerPostSessionResult(api, deps);
