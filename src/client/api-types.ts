@@ -16,7 +16,7 @@ import type { KillResultSchema } from "../routes/jobs/post-job-kill.ts";
 import type { SummarySchema } from "../routes/jobs/get-session-summary.ts";
 import type { SessionResultSchema } from "../routes/results/post-session-result.ts";
 import type { JobViewSchema, RunJobBodySchema } from "../routes/jobs/job-schemas.ts";
-import type { ListLabsQuerySchema } from "../routes/labs/get-labs.ts";
+import type { ListLabsQuerySchema } from "../routes/labs/list-labs.ts";
 import type { LabViewSchema } from "../routes/labs/lab-schemas.ts";
 import type { CreateLabJsonSchema } from "../routes/labs/lab-schemas.ts";
 import type { OutputEventData } from "../routes/streams/output-stream.ts";

@@ -18,8 +18,11 @@ import { registerPatchHost } from "./hosts/patch-host.ts";
 import { registerPostHealthCheck } from "./hosts/post-health-check.ts";
 import { registerPostRefreshInventory } from "./hosts/post-refresh-inventory.ts";
 import { registerGetLabLogs } from "./labs/get-lab-logs.ts";
-import { registerGetLabs } from "./labs/get-labs.ts";
-import { registerLabActions } from "./labs/lab-actions.ts";
+import { registerDeleteLab } from "./labs/delete-lab.ts";
+import { registerGetLab } from "./labs/get-lab.ts";
+import { registerListLabs } from "./labs/list-labs.ts";
+import { registerPostLabRedeploy } from "./labs/post-lab-redeploy.ts";
+import { registerPostLabRelease } from "./labs/post-lab-release.ts";
 import { registerPostLab } from "./labs/post-lab.ts";
 import { registerPostLabDeploy } from "./labs/post-lab-deploy.ts";
 import { registerPostSessionResult } from "./results/post-session-result.ts";
@@ -77,8 +80,11 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetSessionManifest(api, deps);
 
   registerPostLab(api, deps);
-  registerGetLabs(api, deps);
-  registerLabActions(api, deps);
+  registerGetLab(api, deps);
+  registerListLabs(api, deps);
+  registerDeleteLab(api, deps);
+  registerPostLabRelease(api, deps);
+  registerPostLabRedeploy(api, deps);
   registerPostLabDeploy(api, deps);
   registerGetLabLogs(api, deps);
 

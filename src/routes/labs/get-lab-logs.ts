@@ -6,7 +6,7 @@ import { streamOutput } from "../streams/output-stream.ts";
 import { problemResponses } from "../problem.ts";
 import { eventStreamEntry } from "../streams/sse-response.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { LabIdParamSchema } from "./get-labs.ts";
+import { LabIdParamSchema } from "./lab-schemas.ts";
 
 const getLabLogs = createRoute({
   method: "get",

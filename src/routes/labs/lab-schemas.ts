@@ -5,6 +5,8 @@ import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { base64Schema, safeText } from "../../validation/text.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 
+export const LabIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
 /** The JSON body of POST /v1/labs (the multipart form carries the same fields). */
 export const CreateLabJsonSchema = z
   .object({
