@@ -6,6 +6,7 @@ import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { BearerHeaderSchema } from "./agent-schemas.ts";
+import { AGENT_PROTOCOL_TAG } from "../system/openapi-document.ts";
 
 export const LabBundleSchema = z
   .object({ files: z.array(z.object({ path: z.string(), content_base64: z.string() })) })
@@ -14,7 +15,7 @@ export const LabBundleSchema = z
 const getLabFiles = createRoute({
   method: "get",
   path: "/v1/agents/{id}/labs/{lab_id}/files",
-  tags: ["agents"],
+  tags: [AGENT_PROTOCOL_TAG],
   summary: "The topology and extra files of a lab on this agent's host",
   security: [{ agentToken: [] }],
   request: {

@@ -4,6 +4,7 @@ import type { Lab } from "../../engine/labs/lab.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { base64Schema, safeText } from "../../validation/text.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
+import { JsonObjectSchema } from "../json-value.ts";
 
 export const LabIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
@@ -27,7 +28,7 @@ export const CreateLabJsonSchema = z
   .strict()
   .openapi("CreateLab");
 
-export const DeviceSchema = z.object({ name: z.string(), raw: z.record(z.string(), z.unknown()) }).openapi("Device");
+export const DeviceSchema = z.object({ name: z.string(), raw: JsonObjectSchema }).openapi("Device");
 
 export const LabViewSchema = z
   .object({
@@ -45,7 +46,7 @@ export const LabViewSchema = z
     multilab_id: z.number().int().nullable(),
     holders: z.array(z.string()).openapi({ description: "The sessions holding the lab, each once" }),
     ref_count: z.number().int().openapi({ description: "Holds in all: one per /v1 session, one per Remote Lab acquire" }),
-    nodes: z.array(z.record(z.string(), z.unknown())),
+    nodes: z.array(JsonObjectSchema),
     devices: z.array(DeviceSchema),
     error: z.string().nullable(),
     start_at: IsoTimeSchema.nullable(),

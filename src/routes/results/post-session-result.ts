@@ -5,6 +5,7 @@ import { IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { SessionIdParamSchema } from "../sessions/session-schemas.ts";
+import { JsonValueSchema } from "../json-value.ts";
 
 /** Largest `data` of one result, as JSON text. */
 const MAX_DATA_BYTES = 64 * 1024;
@@ -31,7 +32,7 @@ export const SessionResultSchema = z
     session_id: z.string(),
     description: z.string(),
     result: z.enum(["PASS", "FAIL"]),
-    data: z.unknown(),
+    data: JsonValueSchema,
     created_at: IsoTimeSchema,
   })
   .openapi("SessionResult");
