@@ -79,7 +79,7 @@ export const CreateDeviceSchema = z
       .strict(),
     z.object({ kind: z.literal("bond"), name: deviceNameSchema, mode: z.enum(BOND_MODES) }).strict(),
   ])
-  .openapi("CreateDevice", { example: { kind: "veth", name: "lb-a", peer: "lb-b" } });
+  .openapi("CreateDevice");
 
 export const ChangeDeviceSchema = z
   .object({
@@ -90,7 +90,7 @@ export const ChangeDeviceSchema = z
     remove_addresses: z.array(CidrSchema).max(100).default([]),
   })
   .strict()
-  .openapi("ChangeDevice", { example: { up: true, mtu: 1400, add_addresses: ["10.0.0.1/24"] } });
+  .openapi("ChangeDevice");
 
 /** What a change reports: how many changes were applied (each is undone when the session ends). */
 export const ChangeCountSchema = z.object({ changes: z.number().int() }).openapi("ChangeCount");

@@ -4,7 +4,7 @@ import type { Api } from "../api.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { ChangeCountSchema, DEVICE_PLACES, deviceErrors, type DevicePlace, runDeviceOperation } from "./device-schemas.ts";
 
-const SetSysctlSchema = z.object({ value: sysctlValueSchema }).strict().openapi("SetSysctl", { example: { value: "1" } });
+const SetSysctlSchema = z.object({ value: sysctlValueSchema }).strict().openapi("SetSysctl");
 
 const putSysctl = (place: DevicePlace) =>
   createRoute({

@@ -7,9 +7,7 @@ import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { JobIdParamSchema, JobViewSchema, toJobView } from "./job-schemas.ts";
 
-const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict().openapi("KillJob", {
-  example: { signal: "SIGTERM" },
-});
+const KillBodySchema = z.object({ signal: z.enum(SIGNALS).default("SIGKILL") }).strict().openapi("KillJob");
 export const KillResultSchema = z.object({ signalled: z.boolean(), message: z.string(), job: JobViewSchema }).openapi("KillResult");
 
 const postJobKill = createRoute({

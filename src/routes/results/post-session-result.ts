@@ -14,8 +14,7 @@ const ResultBodySchema = z
   .object({
     description: z.string().trim().min(1).max(500).openapi({ description: "What was checked, e.g. 'throughput above 9 Gbit/s'" }),
     result: z.enum(["PASS", "FAIL"]),
-    data: z
-      .unknown()
+    data: JsonValueSchema
       .refine(
         (data) => data === undefined || new TextEncoder().encode(JSON.stringify(data)).byteLength <= MAX_DATA_BYTES,
         `must be at most ${MAX_DATA_BYTES} bytes of JSON`,
@@ -24,7 +23,7 @@ const ResultBodySchema = z
       .openapi({ description: "Any JSON the test wants kept with the result (measurements, …)" }),
   })
   .strict()
-  .openapi("SessionResultRequest");
+  .openapi("SessionResultRequest", { example: { description: "throughput above 9 Gbit/s", result: "PASS", data: { gbps: 9.41 } } });
 
 export const SessionResultSchema = z
   .object({
