@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError } from "zod";
 import { DomainError } from "../engine/errors.ts";
+import { JsonValueSchema } from "./json-value.ts";
 
 /** RFC 9457 problem details, the error shape of every /v1 route. */
 export const ProblemSchema = z
@@ -13,11 +14,20 @@ export const ProblemSchema = z
     instance: z.string().optional(),
     errors: z.array(z.object({ location: z.string(), path: z.string(), message: z.string() })).optional(),
   })
-  .passthrough()
+  .catchall(JsonValueSchema.openapi({ description: "An extension member (RFC 9457), such as `retry_after_s`" }))
   .openapi("Problem");
 
-/** The Remote Lab error shape (`{"detail": …}`), kept exactly for existing clients. */
-export const CompatErrorSchema = z.object({ detail: z.unknown() }).openapi("CompatError");
+const CompatFieldIssueSchema = z.object({
+  type: z.string().openapi({ example: "missing" }),
+  loc: z.array(z.string()).openapi({ example: ["header", "x-session-id"] }),
+  msg: z.string().openapi({ example: "Field required" }),
+  input: JsonValueSchema.optional(),
+});
+
+/** The Remote Lab error shape (`{"detail": …}`), kept exactly for existing clients: a message, or FastAPI's list of invalid fields. */
+export const CompatErrorSchema = z
+  .object({ detail: z.union([z.string(), z.array(CompatFieldIssueSchema)]) })
+  .openapi("CompatError");
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 423 | 429 | 500 | 503;
 

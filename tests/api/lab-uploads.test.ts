@@ -115,7 +115,18 @@ describe("/v1/labs takes multipart too", () => {
     };
     const bad = await broker.app.request("/v1/labs", { method: "POST", body: form("docker") });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { detail: string }).detail).toStartWith("runtime:");
+    expect(((await bad.json()) as { detail: string }).detail).toStartWith("body.runtime:");
+    const noTopology = new FormData();
+    noTopology.append("session_id", session.id);
+    const missing = await broker.app.request("/v1/labs", { method: "POST", body: noTopology });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { detail: string }).detail).toBe("body.topology: Field required");
+    const plain = await broker.app.request("/v1/labs", {
+      method: "POST",
+      body: new TextEncoder().encode(JSON.stringify({ session_id: session.id })),
+    });
+    expect(plain.status).toBe(415);
+    expect(await nothingStored()).toBe(true);
     const created = await broker.app.request("/v1/labs", { method: "POST", body: form() });
     expect(created.status).toBe(202);
     expect(await created.json()).toMatchObject({ state: "deploying", topology_file: "tiny.clab.yml", session_id: session.id });

@@ -5,6 +5,16 @@ import { NotFoundError } from "../errors.ts";
 import type { Session, SessionState } from "../model.ts";
 import { sessionFromRow } from "../rows.ts";
 
+/** A live or recently ended session, from memory only (undefined for older ones). */
+export function recentSession(ctx: EngineContext, sessionId: string): Session | undefined {
+  return ctx.state.findSession(sessionId);
+}
+
+/** A live session (waiting, reserved or active). */
+export function liveSession(ctx: EngineContext, sessionId: string): Session | undefined {
+  return ctx.state.sessions.get(sessionId);
+}
+
 /** Any session: live or recently ended from memory, older ones from the database. */
 export async function findSession(ctx: EngineContext, sessionId: string): Promise<Session> {
   const known = ctx.state.findSession(sessionId);

@@ -1,17 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { labFiles } from "../../../db/schema.ts";
 import { NotFoundError } from "../../engine/errors.ts";
 import { findLab } from "../../engine/labs/find-lab.ts";
+import { labFilesOf } from "../../engine/labs/lab-files.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { BearerHeaderSchema, LabBundleSchema } from "../../protocol/agent-schemas.ts";
+import { AGENT_PROTOCOL_TAG } from "../system/openapi-document.ts";
 
 const getLabFiles = createRoute({
   method: "get",
   path: "/v1/agents/{id}/labs/{lab_id}/files",
-  tags: ["agents"],
+  tags: [AGENT_PROTOCOL_TAG],
   summary: "The topology and extra files of a lab on this agent's host",
   security: [{ agentToken: [] }],
   request: {
@@ -30,7 +30,7 @@ export function registerGetLabFiles(api: Api, { engine }: RouteDeps): void {
     const host = c.get("agentHost");
     const lab = await findLab(engine, lab_id);
     if (lab.hostId !== host.id) throw new NotFoundError(`Cannot find lab "${lab_id}" on host "${host.name}"`);
-    const rows = await engine.orm.select().from(labFiles).where(eq(labFiles.labId, lab.id));
-    return c.json({ files: rows.map((row) => ({ path: row.path, content_base64: Buffer.from(row.content).toString("base64") })) }, 200);
+    const files = await labFilesOf(engine, lab.id);
+    return c.json({ files: files.map((row) => ({ path: row.path, content_base64: Buffer.from(row.content).toString("base64") })) }, 200);
   });
 }

@@ -5,12 +5,13 @@ import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { AgentEventsBodySchema, AgentIdParamSchema, BearerHeaderSchema } from "../../protocol/agent-schemas.ts";
 import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
+import { AGENT_PROTOCOL_TAG } from "../system/openapi-document.ts";
 
 const postEvents = createRoute({
   ...UPLOAD_BODY,
   method: "post",
   path: "/v1/agents/{id}/events",
-  tags: ["agents"],
+  tags: [AGENT_PROTOCOL_TAG],
   summary: "Agent output lines and results for its work, in order and idempotent",
   description:
     "Per work item, events carry seq 1, 2, …; the `result` event finishes it. Resending an identical recorded event is acknowledged as a duplicate; " +

@@ -8,11 +8,12 @@ import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { AgentIdParamSchema, BearerHeaderSchema, PollBodySchema, PollResponseSchema } from "../../protocol/agent-schemas.ts";
+import { AGENT_PROTOCOL_TAG } from "../system/openapi-document.ts";
 
 const postPoll = createRoute({
   method: "post",
   path: "/v1/agents/{id}/poll",
-  tags: ["agents"],
+  tags: [AGENT_PROTOCOL_TAG],
   summary: "Agent heartbeat and long poll for work (Authorization: Bearer <agent token>)",
   description:
     "Answers at once when work is queued for this host, otherwise holds up to `wait_s` seconds (25 by default); the host counts as alive while its poll is held. " +

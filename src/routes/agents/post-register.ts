@@ -10,6 +10,7 @@ import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { BearerHeaderSchema, RegisterAgentBodySchema, RegisterAgentResponseSchema } from "../../protocol/agent-schemas.ts";
 import { LabelsSchema } from "../sessions/session-schemas.ts";
+import { AGENT_PROTOCOL_TAG } from "../system/openapi-document.ts";
 
 /** The agent's labels are checked as session labels are. */
 const RegisterBodySchema = RegisterAgentBodySchema.extend({ labels: LabelsSchema.default({}) }).openapi("RegisterAgent");
@@ -17,7 +18,7 @@ const RegisterBodySchema = RegisterAgentBodySchema.extend({ labels: LabelsSchema
 const postRegister = createRoute({
   method: "post",
   path: "/v1/agents/register",
-  tags: ["agents"],
+  tags: [AGENT_PROTOCOL_TAG],
   summary: "Enroll an agent (Authorization: Bearer <enrollment token>)",
   description: "Creates the host, or re-attaches to the host of the same name. Answers an agent token; only its hash is stored. " +
     "409 when another installation (another `install_id`) holds the name and its host is online, " +

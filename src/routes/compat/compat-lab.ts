@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
+import { hostById } from "../../engine/hosts/list-hosts.ts";
 import { currentLab } from "../../engine/labs/acquire-lab.ts";
 import type { Lab } from "../../engine/labs/lab.ts";
 import type { Session } from "../../engine/model.ts";
@@ -18,6 +19,6 @@ export const CompatLabStatusSchema = z
 /** The lab on the session's host that the Remote Lab routes act on. */
 export function compatLab(engine: EngineContext, session: Session): Lab | undefined {
   const hostId = Object.values(session.assignments ?? {})[0];
-  const host = hostId ? engine.state.hosts.get(hostId) : undefined;
+  const host = hostId ? hostById(engine, hostId) : undefined;
   return host ? currentLab(engine, session, host) : undefined;
 }

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
 import { LockedError, NotFoundError } from "../../engine/errors.ts";
 import type { Session } from "../../engine/model.ts";
+import { liveSession } from "../../engine/sessions/find-session.ts";
 
 /** The Remote Lab session header; FastAPI reads it case-insensitively as `x-session-id`. */
 export const SessionHeaderSchema = z.object({ "x-session-id": z.string().openapi({ description: "The session id from POST /session" }) });
@@ -33,7 +34,7 @@ export function activeCompatSession(engine: EngineContext, sessionId: string): S
 
 /** A live session by id, or the Remote Lab 404. */
 export function liveCompatSession(engine: EngineContext, sessionId: string): Session {
-  const session = engine.state.sessions.get(sessionId);
+  const session = liveSession(engine, sessionId);
   if (!session) throw new NotFoundError("Session not found");
   return session;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { mayActFor } from "../../engine/access/principal.ts";
 import { NotFoundError } from "../../engine/errors.ts";
+import { oldestActiveSession } from "../../engine/sessions/queue-standing.ts";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -25,15 +25,7 @@ const getActiveSession = createRoute({
 
 export function registerCompatGetActiveSession(api: Api, { engine }: RouteDeps): void {
   api.openapi(getActiveSession, (c) => {
-    let oldest: { id: string; activatedAt: number; seq: number } | undefined;
-    const principal = c.get("principal");
-    for (const session of engine.state.sessions.values()) {
-      if (session.state !== "active" || !mayActFor(principal, session.ownerId)) continue;
-      const activatedAt = session.activatedAt ?? 0;
-      if (!oldest || activatedAt < oldest.activatedAt || (activatedAt === oldest.activatedAt && session.seq < oldest.seq)) {
-        oldest = { id: session.id, activatedAt, seq: session.seq };
-      }
-    }
+    const oldest = oldestActiveSession(engine, c.get("principal"));
     if (!oldest) throw new NotFoundError("No active session");
     return c.json({ session_id: oldest.id, status: "active" as const, position: 0 as const }, 200);
   });

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { liveSessionCounts } from "../../engine/sessions/queue-standing.ts";
 import type { Api } from "../api.ts";
 import type { RouteDeps } from "../route-deps.ts";
 
@@ -30,13 +31,14 @@ const getDebugHealth = createRoute({
 export function registerCompatGetDebugHealth(api: Api, { engine }: RouteDeps): void {
   api.openapi(getDebugHealth, (c) => {
     const now = engine.clock.now();
+    const counts = liveSessionCounts(engine);
     return c.json(
       {
         status: "ok" as const,
         timestamp: now / 1000,
         uptime: (now - engine.startedAt) / 1000,
-        sessions: engine.state.sessions.size,
-        queue_length: engine.state.waitingCount(),
+        sessions: counts.live,
+        queue_length: counts.waiting,
       },
       200,
     );

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { sessionsAhead } from "../../engine/sessions/queue-standing.ts";
 import { touchSession } from "../../engine/sessions/touch-session.ts";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
@@ -21,10 +22,9 @@ export function registerCompatGetSession(api: Api, { engine }: RouteDeps): void 
   api.openapi(getCompatSession, (c) => {
     const session = liveCompatSession(engine, c.req.valid("param").session_id);
     touchSession(engine, session.id);
-    const ahead = session.state === "waiting" ? engine.state.queue.countAhead(session) : 0;
     return c.json({
       status: session.state === "active" ? ("active" as const) : ("waiting" as const),
-      position: compatPosition(ahead, session),
+      position: compatPosition(sessionsAhead(engine, session), session),
     }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sessionOwnerOf } from "../../engine/access/principal.ts";
 import { createSession } from "../../engine/sessions/create-session.ts";
+import { sessionsAhead } from "../../engine/sessions/queue-standing.ts";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -35,7 +36,6 @@ export function registerCompatPostSession(api: Api, { engine }: RouteDeps): void
       strict: false,
       owner: sessionOwnerOf(c.get("principal")),
     });
-    const ahead = session.state === "waiting" ? engine.state.queue.countAhead(session) : 0;
-    return c.json({ session_id: session.id, position: compatPosition(ahead, session) }, 201);
+    return c.json({ session_id: session.id, position: compatPosition(sessionsAhead(engine, session), session) }, 201);
   });
 }

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { isAdmin, mayActFor, type Principal } from "../../engine/access/principal.ts";
 import type { EngineContext } from "../../engine/context.ts";
 import type { BrokerEvent } from "../../engine/event-log.ts";
+import { eventStreamStart } from "../../engine/events/read-events.ts";
+import { recentSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
@@ -41,7 +43,7 @@ function eventView(engine: EngineContext, principal: Principal): ((event: Broker
   if (isAdmin(principal)) return undefined;
   return (event) => {
     if (!event.sessionId) return event;
-    const session = engine.state.findSession(event.sessionId);
+    const session = recentSession(engine, event.sessionId);
     return session && mayActFor(principal, session.ownerId) ? event : { ...event, data: {} };
   };
 }
@@ -64,17 +66,16 @@ export function registerGetEvents(api: Api, deps: RouteDeps): void {
   api.openapi(getEvents, async (c) => {
     const query = c.req.valid("query");
     const filter = { sessionId: query.session_id ?? null, type: query.type ?? null, actor: query.actor ?? null };
-    const start = async () => {
-      if (query.tail !== undefined) return engine.events.tailStart(engine.orm, filter, query.tail);
-      if (query.since !== undefined) return engine.events.idBefore(engine.orm, Date.parse(query.since));
-      return engine.events.lastId;
-    };
-    const afterId = resumePoint(c.req.valid("header")["last-event-id"], query.last_event_id) ?? (await start());
+    const afterId = resumePoint(c.req.valid("header")["last-event-id"], query.last_event_id) ??
+      (await eventStreamStart(engine, filter, {
+        tail: query.tail,
+        since: query.since === undefined ? undefined : Date.parse(query.since),
+      }));
     return streamEvents(c, deps, {
       filter,
       afterId,
       follow: query.follow === "true",
       view: eventView(engine, c.get("principal")),
-    }) as never;
+    });
   });
 }

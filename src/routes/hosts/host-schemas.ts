@@ -5,6 +5,7 @@ import { effectiveCapacity, effectiveLabels, HEALTH_STATES, type Host, HOST_STAT
 import { HEALTH_GATE_MODES } from "../../protocol/health-gate-modes.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
+import { JsonObjectSchema } from "../json-value.ts";
 
 const HostHealthSchema = z
   .object({
@@ -18,7 +19,7 @@ const HostHealthSchema = z
     }),
     checked_at: IsoTimeSchema.nullable(),
     check_every_s: z.number().int().nullable().openapi({ description: "Periodic checks of the idle host; null: only after sessions" }),
-    report: z.record(z.string(), z.unknown()).nullable().openapi({
+    report: JsonObjectSchema.nullable().openapi({
       description: "The last check: `clean`, `differences` (kind, name, detail, cleaned), the sessions it covered, `reason`",
     }),
   })
@@ -43,7 +44,7 @@ export const HostViewSchema = z
     used: z.number().int().openapi({ description: "Slots held by active sessions" }),
     holders: z.array(z.string()).openapi({ description: "Ids of the active sessions holding this host" }),
     agent_version: z.string(),
-    inventory: z.record(z.string(), z.unknown()),
+    inventory: JsonObjectSchema,
     registered_at: IsoTimeSchema,
     last_seen_at: IsoTimeSchema,
     connected: z.boolean().openapi({ description: "A poll of the host's agent is held open now: the host is alive" }),

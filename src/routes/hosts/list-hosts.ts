@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { listHosts as listRegisteredHosts } from "../../engine/hosts/list-hosts.ts";
 import type { Api } from "../api.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { HostViewSchema, toHostView } from "./host-schemas.ts";
@@ -15,7 +16,6 @@ const listHosts = createRoute({
 
 export function registerListHosts(api: Api, { engine }: RouteDeps): void {
   api.openapi(listHosts, (c) => {
-    const items = [...engine.state.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(toHostView);
-    return c.json({ items }, 200);
+    return c.json({ items: listRegisteredHosts(engine).map(toHostView) }, 200);
   });
 }

@@ -4,6 +4,7 @@ import { type JobRecord, jobState } from "../../engine/jobs/job.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES, jobFields } from "../../validation/job-fields.ts";
 import { safeText } from "../../validation/text.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
+import { JsonValueSchema } from "../json-value.ts";
 
 /** A week; the agent's own bound (MAX_JOB_TIMEOUT_MS) is longer. */
 const MAX_TIMEOUT_S = 7 * 24 * 3600;
@@ -23,7 +24,7 @@ export const RunJobBodySchema = z
     cwd: jobFields.cwd.optional(),
     env: jobFields.env.optional(),
     netns: jobFields.netns.optional().openapi({
-      description: "A network namespace of one of the session's labs (or one its jobs created) to run in",
+      description: "A named network namespace to run in: any, for a session holding the whole host; else one of its labs'",
     }),
     parse_json: z.boolean().default(false).openapi({ description: "Parse stdout as JSON into `result`" }),
     description: jobFields.description.optional(),
@@ -65,7 +66,7 @@ export const JobViewSchema = z
     truncated: z.object({ stdout: z.number().int(), stderr: z.number().int() }).nullable().openapi({
       description: "Bytes cut from each stream",
     }),
-    result: z.unknown().nullable().openapi({ description: "stdout parsed as JSON when parse_json was set" }),
+    result: JsonValueSchema.nullable().openapi({ description: "stdout parsed as JSON when parse_json was set" }),
     result_error: z.string().nullable(),
     error: z.string().nullable().openapi({ description: "Why the job could not run at all" }),
     created_at: IsoTimeSchema,

@@ -4,9 +4,9 @@ import type { Api } from "../api.ts";
 import { EventStreamHeadersSchema, EventStreamQuerySchema, FollowQuerySchema, resumePoint } from "../streams/event-stream.ts";
 import { streamOutput } from "../streams/output-stream.ts";
 import { problemResponses } from "../problem.ts";
+import { eventStreamEntry } from "../streams/sse-response.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { LabIdParamSchema } from "./get-labs.ts";
-import { z } from "@hono/zod-openapi";
+import { LabIdParamSchema } from "./lab-schemas.ts";
 
 const getLabLogs = createRoute({
   method: "get",
@@ -17,7 +17,7 @@ const getLabLogs = createRoute({
     "Each `output` event carries `{stream, node, text, seq, at, work_id}` and an id to resume from (Last-Event-ID). An `end` event closes the stream once the lab is running, failed or inactive and everything was sent.",
   request: { params: LabIdParamSchema, query: EventStreamQuerySchema.extend(FollowQuerySchema.shape), headers: EventStreamHeadersSchema },
   responses: {
-    200: { description: "Output lines", content: { "text/event-stream": { schema: z.string() } } },
+    200: eventStreamEntry("Output lines"),
     ...problemResponses(400, 404, 429, 503),
   },
 });
@@ -30,6 +30,6 @@ export function registerGetLabLogs(api: Api, deps: RouteDeps): void {
       scope: { labId: lab.id },
       afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id) ?? 0,
       isFinished: () => c.req.valid("query").follow === "false" || ["running", "failed", "inactive"].includes(lab.state),
-    }) as never;
+    });
   });
 }

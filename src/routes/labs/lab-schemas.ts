@@ -4,6 +4,9 @@ import type { Lab } from "../../engine/labs/lab.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { base64Schema, safeText } from "../../validation/text.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
+import { JsonObjectSchema } from "../json-value.ts";
+
+export const LabIdParamSchema = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 /** The JSON body of POST /v1/labs (the multipart form carries the same fields). */
 export const CreateLabJsonSchema = z
@@ -29,7 +32,7 @@ export const CreateLabJsonSchema = z
   .strict()
   .openapi("CreateLab");
 
-export const DeviceSchema = z.object({ name: z.string(), raw: z.record(z.string(), z.unknown()) }).openapi("Device");
+export const DeviceSchema = z.object({ name: z.string(), raw: JsonObjectSchema }).openapi("Device");
 
 export const LabViewSchema = z
   .object({
@@ -47,7 +50,7 @@ export const LabViewSchema = z
     multilab_id: z.number().int().nullable(),
     holders: z.array(z.string()).openapi({ description: "The sessions holding the lab, each once" }),
     ref_count: z.number().int().openapi({ description: "Holds in all: one per /v1 session, one per Remote Lab acquire" }),
-    nodes: z.array(z.record(z.string(), z.unknown())),
+    nodes: z.array(JsonObjectSchema),
     devices: z.array(DeviceSchema),
     error: z.string().nullable(),
     start_at: IsoTimeSchema.nullable(),

@@ -5,7 +5,7 @@ import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { LabIdParamSchema } from "./get-labs.ts";
+import { LabIdParamSchema } from "./lab-schemas.ts";
 import { LabViewSchema, SessionBodySchema, toLabView } from "./lab-schemas.ts";
 
 const postLabDeploy = createRoute({

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { BadRequestError } from "../../engine/errors.ts";
 import { acquireLab } from "../../engine/labs/acquire-lab.ts";
-import { type RuntimeName, RUNTIMES } from "../../protocol/runtimes.ts";
 import { ownedSession } from "../access/ownership.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
@@ -11,16 +10,26 @@ import { CreateLabJsonSchema, LabViewSchema, toLabView } from "./lab-schemas.ts"
 import { labUploadFromJson } from "./lab-upload-json.ts";
 import { UPLOAD_BODY } from "../requests/route-body-limits.ts";
 
-// Documents the form; readLabUpload does the checking.
-const MultipartLabSchema = z.object({
-  session_id: z.any().optional().openapi({ type: "string", description: "Required" }),
-  role: z.any().optional().openapi({ type: "string" }),
-  runtime: z.any().optional().openapi({ type: "string", enum: [...RUNTIMES] }),
-  reuse: z.any().optional().openapi({ type: "string" }),
-  keep_warm: z.any().optional().openapi({ type: "string", enum: ["true", "false"] }),
-  topology: z.any().optional().openapi({ type: "string", format: "binary", description: "Required" }),
-  extra_files: z.any().optional().openapi({ type: "array", items: { type: "string", format: "binary" } }),
-});
+const FileSchema = z
+  .instanceof(File, { error: (issue) => (issue.input === undefined ? "Field required" : "must be a file, not a plain form value") })
+  .openapi({ type: "string", format: "binary" });
+const timeField = (description: string) => z.iso.datetime({ offset: true }).optional().openapi({ description });
+
+/** The multipart form of POST /v1/labs: the JSON body's fields, with the topology and extra files as files. */
+const CreateLabFormSchema = CreateLabJsonSchema.pick({ session_id: true, role: true, runtime: true })
+  .extend({
+    topology: FileSchema.openapi({ description: "The topology file (.yml/.yaml); its name is the lab's topology file name" }),
+    extra_files: z.union([FileSchema, z.array(FileSchema)]).optional().openapi({
+      description: "Files the topology refers to (startup configs…), repeatable; names may hold sub-folders",
+    }),
+    reuse: z.string().optional().openapi({ description: "true (default) or false, as a form field" }),
+    keep_warm: z.enum(["true", "false"]).optional().openapi({
+      description: "true: when no session holds the lab any more it is reset and kept deployed for the next session (warm labs)",
+    }),
+    start_at: timeField("Schedule the deploy for this time (the lab stays `scheduled` until then)"),
+    end_at: timeField("Destroy the lab at this time"),
+  })
+  .openapi("CreateLabForm");
 
 const postLab = createRoute({
   ...UPLOAD_BODY,
@@ -29,11 +38,12 @@ const postLab = createRoute({
   tags: ["labs"],
   summary: "Deploy a lab on a session's host (or reuse a running one with the same content)",
   description:
-    "Answers at once; follow the state with GET /v1/labs/{id} or the session's events, and the deploy output with /v1/labs/{id}/logs.",
+    "Answers at once; follow the state with GET /v1/labs/{id} or the session's events, and the deploy output with /v1/labs/{id}/logs. " +
+    "The body is JSON (topology text, extra files in base64) or a multipart form (the same fields, files as files).",
   request: {
     body: {
-      content: { "application/json": { schema: CreateLabJsonSchema }, "multipart/form-data": { schema: MultipartLabSchema } },
-      // Validated by hand below: with two content types the validator would hold a multipart body to the JSON schema.
+      content: { "application/json": { schema: CreateLabJsonSchema }, "multipart/form-data": { schema: CreateLabFormSchema } },
+      // Each content type is validated only when the request has it; a body of neither is refused below.
       required: false,
     },
   },
@@ -46,8 +56,15 @@ const postLab = createRoute({
 
 export function registerPostLab(api: Api, { engine }: RouteDeps): void {
   api.openapi(postLab, async (c) => {
-    const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
-    const request = multipart ? await fromMultipart(c) : labUploadFromJson(parseJsonBody(await c.req.json().catch(() => invalidJson())));
+    // The validator ran for the body's own content type: its data is the form's or the JSON's.
+    const contentType = c.req.header("content-type") ?? "";
+    const form = c.req.valid("form");
+    const json = c.req.valid("json");
+    const request = contentType.startsWith("multipart/form-data") && isForm(form)
+      ? await fromMultipart(c, form)
+      : /^application\/([a-z0-9.+-]*\+)?json/i.test(contentType) && !isForm(json)
+      ? labUploadFromJson(json)
+      : notALabBody();
     const session = await ownedSession(engine, c.get("principal"), request.sessionId);
     const { lab, reused } = await acquireLab(engine, {
       session,
@@ -64,37 +81,27 @@ export function registerPostLab(api: Api, { engine }: RouteDeps): void {
   });
 }
 
-async function fromMultipart(c: Parameters<typeof readLabUpload>[0]) {
-  const { upload, reuse, fields } = await readLabUpload(c);
-  if (!fields.session_id) throw new BadRequestError("The upload needs a session_id field");
-  const runtime = fields.runtime ? checked(z.enum(RUNTIMES), fields.runtime, "runtime") : null;
-  const time = (name: string) => (fields[name] ? Date.parse(checked(z.iso.datetime({ offset: true }), fields[name], name)) : null);
+/** The files and the reuse flag are read from the form by readLabUpload, as for the Remote Lab upload; the rest is checked already. */
+async function fromMultipart(c: Parameters<typeof readLabUpload>[0], form: LabForm) {
+  const { upload, reuse } = await readLabUpload(c);
   return {
-    sessionId: fields.session_id,
-    role: fields.role ?? null,
+    sessionId: form.session_id,
+    role: form.role ?? null,
     upload,
     reuse,
-    keepWarm: fields.keep_warm ? checked(z.enum(["true", "false"]), fields.keep_warm, "keep_warm") === "true" : false,
-    runtime: runtime as RuntimeName | null,
-    startAt: time("start_at"),
-    endAt: time("end_at"),
+    keepWarm: form.keep_warm === "true",
+    runtime: form.runtime ?? null,
+    startAt: form.start_at ? Date.parse(form.start_at) : null,
+    endAt: form.end_at ? Date.parse(form.end_at) : null,
   };
 }
 
-function parseJsonBody(body: unknown) {
-  const parsed = CreateLabJsonSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new BadRequestError(parsed.error.issues.map((issue) => `body.${issue.path.join(".")}: ${issue.message}`).join("; "));
-  }
-  return parsed.data;
+type LabForm = z.infer<typeof CreateLabFormSchema>;
+
+function isForm(body: LabForm | z.infer<typeof CreateLabJsonSchema>): body is LabForm {
+  return body.topology instanceof File;
 }
 
-function checked<T>(schema: z.ZodType<T>, value: string, field: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BadRequestError(`${field}: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
-
-function invalidJson(): never {
-  throw new BadRequestError("The body is not valid JSON");
+function notALabBody(): never {
+  throw new BadRequestError("The body must be JSON (application/json) or a multipart form (multipart/form-data)");
 }

@@ -5,6 +5,7 @@ import { IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { SessionIdParamSchema } from "../sessions/session-schemas.ts";
+import { JsonValueSchema } from "../json-value.ts";
 
 /** Largest `data` of one result, as JSON text. */
 const MAX_DATA_BYTES = 64 * 1024;
@@ -13,8 +14,7 @@ const ResultBodySchema = z
   .object({
     description: z.string().trim().min(1).max(500).openapi({ description: "What was checked, e.g. 'throughput above 9 Gbit/s'" }),
     result: z.enum(["PASS", "FAIL"]),
-    data: z
-      .unknown()
+    data: JsonValueSchema
       .refine(
         (data) => data === undefined || new TextEncoder().encode(JSON.stringify(data)).byteLength <= MAX_DATA_BYTES,
         `must be at most ${MAX_DATA_BYTES} bytes of JSON`,
@@ -23,7 +23,7 @@ const ResultBodySchema = z
       .openapi({ description: "Any JSON the test wants kept with the result (measurements, …)" }),
   })
   .strict()
-  .openapi("SessionResultRequest");
+  .openapi("SessionResultRequest", { example: { description: "throughput above 9 Gbit/s", result: "PASS", data: { gbps: 9.41 } } });
 
 export const SessionResultSchema = z
   .object({
@@ -31,7 +31,7 @@ export const SessionResultSchema = z
     session_id: z.string(),
     description: z.string(),
     result: z.enum(["PASS", "FAIL"]),
-    data: z.unknown(),
+    data: JsonValueSchema,
     created_at: IsoTimeSchema,
   })
   .openapi("SessionResult");

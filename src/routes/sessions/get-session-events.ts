@@ -38,6 +38,6 @@ export function registerGetSessionEvents(api: Api, deps: RouteDeps): void {
         return { event: "position", data: waitStatus(engine, session) };
       },
       isLast: (event) => event.type === "session.ended",
-    }) as never;
+    });
   });
 }

@@ -17,7 +17,13 @@ const patchSession = createRoute({
   request: {
     params: SessionIdParamSchema,
     body: {
-      content: { "application/json": { schema: z.object({ offset_walltime_s: WalltimeOffsetSchema }).strict().openapi("PatchSession") } },
+      content: {
+        "application/json": {
+          schema: z.object({ offset_walltime_s: WalltimeOffsetSchema }).strict().openapi("PatchSession", {
+            example: { offset_walltime_s: 600 },
+          }),
+        },
+      },
       required: true,
     },
   },

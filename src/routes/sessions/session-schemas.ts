@@ -94,7 +94,7 @@ export const CreateSessionBodySchema = z
     message: "a reservation (start_at) needs walltime_s",
     path: ["walltime_s"],
   })
-  .openapi("CreateSession");
+  .openapi("CreateSession", { example: { requirements: [{ role: "m1" }], walltime_s: 3600, client: { name: "swagger-ui" } } });
 
 /** Fills in default role names so the engine always sees complete requirements. */
 export function toRequirements(inputs: z.infer<typeof RequirementInputSchema>[]): Requirement[] {

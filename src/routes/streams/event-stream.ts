@@ -2,9 +2,10 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { sleepOn } from "../../clock.ts";
 import { type BrokerEvent, type EventFilter, matchesFilter } from "../../engine/event-log.ts";
+import { readEventsSince } from "../../engine/events/read-events.ts";
 import { isoTime } from "../iso-time.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { nextTurn, roomWithin, sseResponse } from "./sse-response.ts";
+import { eventStreamEntry, nextTurn, roomWithin, sseResponse } from "./sse-response.ts";
 import { sendBrokerRestarting, sendOverflow } from "./stream-endings.ts";
 
 const REPLAY_PAGE = 200;
@@ -27,12 +28,11 @@ export const FollowQuerySchema = z.object({
 
 export const EventStreamHeadersSchema = z.object({ "last-event-id": z.string().regex(/^\d{1,15}$/).optional() });
 
-export const eventStreamResponse = {
-  description: "Server-sent events. Each stored event has an `id` (resume with Last-Event-ID), `event` = its type and JSON `data`. " +
+export const eventStreamResponse = eventStreamEntry(
+  "Server-sent events. Each stored event has an `id` (resume with Last-Event-ID), `event` = its type and JSON `data`. " +
     "Snapshot events without an id (such as `position`) are sent whenever they change. A client that falls behind gets a last " +
     "`stream.overflow` event saying where to resume, and the stream ends.",
-  content: { "text/event-stream": { schema: z.string() } },
-};
+);
 
 export interface EventStreamOptions {
   filter: EventFilter;
@@ -89,7 +89,7 @@ export function streamEvents(c: Context, deps: RouteDeps, options: EventStreamOp
     const replay = async (): Promise<boolean> => {
       for (;;) {
         await nextTurn();
-        const page = await deps.replayPages(() => engine.events.readSince(engine.orm, options.filter, lastSent, REPLAY_PAGE));
+        const page = await deps.replayPages(() => readEventsSince(engine, options.filter, lastSent, REPLAY_PAGE));
         for (const event of page) if (!(await send(event))) return false;
         if (page.length < REPLAY_PAGE) return true;
       }

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
-import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
-import { workItems, workOutput } from "../../../db/schema.ts";
 import { sleepOn } from "../../clock.ts";
+import { type OutputScope, readWorkOutput, waitForWorkOutput } from "../../engine/work/work-output.ts";
 import { isoTime } from "../iso-time.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { roomWithin, sseResponse } from "./sse-response.ts";
@@ -21,8 +20,7 @@ export interface OutputEventData {
 }
 
 export interface OutputStreamOptions {
-  /** Output of every work item of this lab, or of this job. */
-  scope: { labId: string } | { jobId: string };
+  scope: OutputScope;
   afterId: number;
   /** The stream ends once this holds and everything stored was sent. */
   isFinished: () => boolean;
@@ -34,32 +32,20 @@ export interface OutputStreamOptions {
  */
 export function streamOutput(c: Context, deps: RouteDeps, options: OutputStreamOptions): Response {
   const { engine } = deps;
-  const key = "labId" in options.scope ? `lab:${options.scope.labId}` : `job:${options.scope.jobId}`;
-  // A lab's log is its deploy and destroy output; jobs run in its nodes have their own streams.
-  const ownerFilter = (
-    "labId" in options.scope
-      ? and(eq(workItems.labId, options.scope.labId), inArray(workItems.kind, ["deploy-lab", "destroy-lab"]))
-      : eq(workItems.jobId, options.scope.jobId)
-  ) as SQL;
   return sseResponse(c, deps, async (sink) => {
     let lastId = options.afterId;
     try {
       while (!sink.ended.aborted && !engine.shutdown.aborted) {
         // Listen before reading, so output committed while we read still wakes us.
         const giveUp = new AbortController();
-        const woken = engine.state.work.waitForOutput(
-          key,
+        const woken = waitForWorkOutput(
+          engine,
+          options.scope,
           sleepOn(engine.clock, KEEPALIVE_MS, giveUp.signal),
           AbortSignal.any([sink.ended, engine.shutdown, giveUp.signal]),
         );
         const finishedBefore = options.isFinished();
-        const owned = engine.orm.select({ id: workItems.id }).from(workItems).where(ownerFilter);
-        const rows = await engine.orm
-          .select()
-          .from(workOutput)
-          .where(and(gt(workOutput.id, lastId), inArray(workOutput.workId, owned)))
-          .orderBy(asc(workOutput.id))
-          .limit(PAGE);
+        const rows = await readWorkOutput(engine, options.scope, lastId, PAGE);
         for (const row of rows) {
           if (!(await roomWithin(sink, engine))) {
             giveUp.abort();

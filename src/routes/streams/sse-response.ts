@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { sleepOn } from "../../clock.ts";
 import type { EngineContext } from "../../engine/context.ts";
@@ -9,6 +10,18 @@ import { SseSink } from "./sse-sink.ts";
 const SEND_BUFFER_BYTES = 32 * 1024;
 /** How long a stream waits for a client whose send buffer is full before cutting it off. */
 const STALL_MS = 30_000;
+
+const EventStreamTextSchema = z.string().openapi({
+  description: "A text/event-stream: `id:`, `event:` and `data:` lines (data is JSON), a blank line after each event",
+});
+
+/**
+ * The OpenAPI entry of a 200 server-sent event stream. Handlers answer it with `sseResponse`'s
+ * Response, which the route's typed responses accept for this media type.
+ */
+export function eventStreamEntry(description: string) {
+  return { description, content: { "text/event-stream": { schema: EventStreamTextSchema } } };
+}
 
 /**
  * Starts a server-sent event stream: counted against the stream bounds (refused with 429/503

@@ -1,13 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Api } from "../api.ts";
+import { JsonObjectSchema, JsonValueSchema } from "../json-value.ts";
 import { buildOpenApiDocument, openApiYaml } from "./openapi-document.ts";
+
+const OpenApiDocumentSchema = z
+  .object({ openapi: z.string(), info: JsonObjectSchema, paths: JsonObjectSchema.optional(), components: JsonObjectSchema.optional() })
+  .catchall(JsonValueSchema)
+  .openapi("OpenApiDocument");
 
 const getOpenApiJson = createRoute({
   method: "get",
   path: "/openapi.json",
   tags: ["system"],
   summary: "This API's OpenAPI 3.1 document",
-  responses: { 200: { description: "OpenAPI document", content: { "application/json": { schema: z.object({}).passthrough() } } } },
+  responses: { 200: { description: "OpenAPI document", content: { "application/json": { schema: OpenApiDocumentSchema } } } },
 });
 
 const getOpenApiYaml = createRoute({
@@ -28,6 +34,6 @@ export function registerOpenApi(api: Api): void {
     }
     return cached;
   };
-  api.openapi(getOpenApiJson, (c) => c.json(documents().document as unknown as Record<string, never>, 200));
+  api.openapi(getOpenApiJson, (c) => c.json(documents().document, 200));
   api.openapi(getOpenApiYaml, (c) => c.body(documents().yaml, 200, { "content-type": "application/yaml" }));
 }

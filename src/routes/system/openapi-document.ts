@@ -12,9 +12,24 @@ export const OPENAPI_INFO = {
     "the dashboard's page and script, and `/v1/login` / `/v1/logout`; who may call what is in the README's Security section.",
 };
 
+/** The tag of the routes only labbroker agents call, kept apart from the API test suites and people use. */
+export const AGENT_PROTOCOL_TAG = "Agent protocol";
+
+const TAGS = [
+  {
+    name: AGENT_PROTOCOL_TAG,
+    description: "How a lab host's agent registers, polls for work and reports back (agent and enrollment tokens); not for API clients.",
+  },
+];
+
 /** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered; the security schemes are login-routes.ts's). */
 export function buildOpenApiDocument(api: Api) {
-  return api.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, security: [{ apiToken: [] }, { apiTokenAsPassword: [] }] });
+  return api.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: OPENAPI_INFO,
+    tags: TAGS,
+    security: [{ apiToken: [] }, { apiTokenAsPassword: [] }],
+  });
 }
 
 export function openApiYaml(document: object): string {

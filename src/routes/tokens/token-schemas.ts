@@ -30,7 +30,7 @@ export const CreateTokenBodySchema = z
       .openapi({ description: "Longest walltime it may ask for; reservations (start_at) need it (default: no reservations)" }),
   })
   .strict()
-  .openapi("CreateToken");
+  .openapi("CreateToken", { example: { name: "ci-nightly", role: "user", max_walltime_s: 7200 } });
 
 export const TokenViewSchema = z
   .object({

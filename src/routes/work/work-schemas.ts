@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { WORK_KINDS, WORK_STATES } from "../../../db/schema.ts";
 import type { WorkItem } from "../../engine/work/work-item.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
+import { JsonObjectSchema } from "../json-value.ts";
 
 export const WorkViewSchema = z
   .object({
@@ -13,7 +14,7 @@ export const WorkViewSchema = z
     session_id: z.string().nullable(),
     lab_id: z.string().nullable(),
     job_id: z.string().nullable(),
-    result: z.record(z.string(), z.unknown()).nullable(),
+    result: JsonObjectSchema.nullable(),
     error: z.string().nullable(),
     created_at: IsoTimeSchema,
     dispatched_at: IsoTimeSchema.nullable(),
