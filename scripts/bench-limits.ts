@@ -26,22 +26,28 @@ const BROKER_ARGS = [
   "--body-timeout",
   String(BODY_TIMEOUT_S),
 ];
+/** The bootstrap admin's token, handed to each broker through its environment. */
+const ADMIN_TOKEN = "lbt_benchmark-admin-token";
+const BROKER_ENV = { LABBROKER_ADMIN_TOKEN: ADMIN_TOKEN };
+const AUTHORIZATION = `authorization: Bearer ${ADMIN_TOKEN}\r\n`;
 let broker: BenchBroker;
 let port = "";
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const createSession = () =>
-  fetch(`${broker.url}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((response) =>
-    response.arrayBuffer()
-  );
+  fetch(`${broker.url}/v1/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: "{}",
+  }).then((response) => response.arrayBuffer());
 
 /**
  * On a fresh broker: runs `setup` (connections that should be open before timing starts), then
  * `phase` while sampling the broker's RSS and timing POST /v1/sessions every 20 ms.
  */
 async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: (prepared: Setup) => Promise<string>) {
-  broker = await startBenchBroker(values.binary, BROKER_ARGS);
+  broker = await startBenchBroker(values.binary, BROKER_ARGS, BROKER_ENV);
   port = new URL(broker.url).port;
   const idle = rssMiB(broker.pid);
   const prepared = await setup();
@@ -93,7 +99,10 @@ process.stdout.write(`| phase | outcome | RSS before | peak RSS | POST /v1/sessi
 await measure(
   "2,000 concurrent SSE streams (held 10 s)",
   async () => {
-    const streams = Array.from({ length: 2_000 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`, { read: true }));
+    const streams = Array.from(
+      { length: 2_000 },
+      () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTHORIZATION}\r\n`, { read: true }),
+    );
     for (let waited = 0; waited < 200 && streams.some(({ received }) => received() === ""); waited++) await Bun.sleep(100);
     return streams;
   },
@@ -108,7 +117,8 @@ await measure(
 
 await measure(
   "200 clients that never read, 10,000 events",
-  async () => Array.from({ length: 200 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`, { read: false })),
+  async () =>
+    Array.from({ length: 200 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTHORIZATION}\r\n`, { read: false })),
   async (stalled) => {
     for (let batch = 0; batch < 10_000 / 50; batch++) await Promise.all(Array.from({ length: 50 }, createSession));
     // Unread past the stall bound, then read what the broker left for them.
@@ -129,7 +139,9 @@ await measure(
   async () => {
     const replays = await Promise.all(
       Array.from({ length: 100 }, async () => {
-        const response = await fetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`);
+        const response = await fetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
         const reader = response.body!.getReader();
         let events = 0;
         const decoder = new TextDecoder();
@@ -181,9 +193,12 @@ await measure(
     const slow = Array.from(
       { length: 300 },
       () =>
-        rawRequest(`POST /v1/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`, {
-          read: true,
-        }),
+        rawRequest(
+          `POST /v1/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTHORIZATION}content-type: application/json\r\ncontent-length: 1000\r\n\r\n{`,
+          {
+            read: true,
+          },
+        ),
     );
     const trickle = setInterval(() => {
       for (const { socket } of slow) if (!socket.destroyed) socket.write(" ");
@@ -211,9 +226,11 @@ const serve = Bun.spawn([
   `file:${join(folder, "serve.db")}`,
   "--log-level",
   "warn",
-], { cwd: folder, stdout: "ignore", stderr: "ignore" });
+], { cwd: folder, stdout: "ignore", stderr: "ignore", env: { ...process.env, ...BROKER_ENV } });
 for (let attempt = 0; attempt < 500; attempt++) {
-  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`).then((response) => response.json() as Promise<{ items: unknown[] }>)
+  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((
+    response,
+  ) => response.json() as Promise<{ items: unknown[] }>)
     .catch(() => ({ items: [] }));
   if (hosts.items.length > 0) break;
   await Bun.sleep(20);

@@ -27,7 +27,11 @@ export interface BenchBroker {
 }
 
 /** Starts `labbroker broker` (the compiled binary, or the sources with Bun) on a fresh file database. */
-export async function startBenchBroker(binary: string | undefined, extraArgs: string[] = []): Promise<BenchBroker> {
+export async function startBenchBroker(
+  binary: string | undefined,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<BenchBroker> {
   const folder = benchFolder("labbroker-bench-");
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const command = binary ? [resolve(binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
@@ -47,7 +51,7 @@ export async function startBenchBroker(binary: string | undefined, extraArgs: st
       "warn",
       ...extraArgs,
     ],
-    { stdout: "ignore", stderr: "inherit" },
+    { stdout: "ignore", stderr: "inherit", env: { ...process.env, ...env } },
   );
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0;; attempt++) {

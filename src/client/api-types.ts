@@ -8,7 +8,7 @@ import type { LabNode } from "../protocol/lab-node.ts";
 import type { Device } from "../hosts/devices/device-model.ts";
 import type { ChangeDeviceSchema, CreateDeviceSchema } from "../routes/devices/device-schemas.ts";
 import type { FileWrittenSchema } from "../routes/devices/file-schemas.ts";
-import type { EventJson } from "../routes/streams/event-stream.ts";
+import type { EventJson } from "../routes/streams/event-encoding.ts";
 import type { HostCalendarSchema } from "../routes/hosts/get-host-calendar.ts";
 import type { HostViewSchema } from "../routes/hosts/host-schemas.ts";
 import type { PatchHostBodySchema } from "../routes/hosts/patch-host.ts";

@@ -14,8 +14,9 @@ import type { HttpLimits } from "./http-limits.ts";
 import { BodyBudget } from "./requests/body-budget.ts";
 import { bodyGuard } from "./requests/body-guard.ts";
 import { routeBodyLimits } from "./requests/route-body-limits.ts";
+import { EventFanout } from "./streams/event-fanout.ts";
+import { HistoryPages } from "./streams/history-pages.ts";
 import { StreamGate } from "./streams/stream-gate.ts";
-import { createSerializer } from "../serializer.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
 import { domainErrorResponse, errorResponse, fieldIssuesResponse, FieldValidationError, type ProblemStatus } from "./problem.ts";
@@ -59,7 +60,13 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
   registerGetMetrics(api, deps.metrics);
   registerDocs(api);
   registerDashboard(api);
-  const routeDeps = { engine: deps.engine, log: deps.log, streams: new StreamGate(deps.limits), replayPages: createSerializer() };
+  const routeDeps = {
+    engine: deps.engine,
+    log: deps.log,
+    streams: new StreamGate(deps.limits),
+    fanout: new EventFanout(deps.engine.events, deps.log),
+    history: new HistoryPages(deps.engine),
+  };
   registerRoutes(api, routeDeps);
   registerLoginRoutes(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
 

@@ -1,6 +1,7 @@
 import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
-import type { Serializer } from "../serializer.ts";
+import type { EventFanout } from "./streams/event-fanout.ts";
+import type { HistoryPages } from "./streams/history-pages.ts";
 import type { StreamGate } from "./streams/stream-gate.ts";
 
 /** What route handlers may use: the engine's context (verbs take it), the logger, and the bounds on event streams. */
@@ -8,6 +9,8 @@ export interface RouteDeps {
   engine: EngineContext;
   log: Logger;
   streams: StreamGate;
-  /** Event streams read their stored history one page at a time through this, in turn. */
-  replayPages: Serializer;
+  /** Hands published events to live event streams. */
+  fanout: EventFanout;
+  /** Stored events for streams that replay history, a page at a time. */
+  history: HistoryPages;
 }

@@ -43,6 +43,21 @@ describe("where /v1/events starts", () => {
   });
 });
 
+describe("live events to many streams", () => {
+  test("every stream gets every event once and in order, across rounds and slices of the fan-out", async () => {
+    const app = await testApp({ maxStreams: 300, maxStreamsPerClient: 300 });
+    const readers = await Promise.all(Array.from({ length: 250 }, async () => new SseReader(await open(app, "/v1/events"))));
+    // Separate commits: the first round may carry one, later rounds those published meanwhile.
+    for (let n = 0; n < 5; n++) await emitEvents(app, 2);
+    for (const reader of readers) {
+      const ids: string[] = [];
+      while (ids.length < 10) ids.push((await reader.next())!.id!);
+      expect(ids.map(Number)).toEqual(Array.from({ length: 10 }, (_, index) => index + 1));
+      await reader.cancel();
+    }
+  });
+});
+
 describe("a client that falls behind", () => {
   test("a burst larger than what a stream keeps in memory is read back from the database: nothing lost, nothing repeated", async () => {
     const app = await testApp();

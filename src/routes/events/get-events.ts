@@ -39,12 +39,12 @@ const EventsQuerySchema = EventStreamQuerySchema.extend(FollowQuerySchema.shape)
  * and actor, so a console stays live, but the details (`data`: command lines, errors, hosts) only of
  * events outside any session or in sessions of their own.
  */
-function eventView(engine: EngineContext, principal: Principal): ((event: BrokerEvent) => BrokerEvent) | undefined {
+function hidesData(engine: EngineContext, principal: Principal): ((event: BrokerEvent) => boolean) | undefined {
   if (isAdmin(principal)) return undefined;
   return (event) => {
-    if (!event.sessionId) return event;
+    if (!event.sessionId) return false;
     const session = recentSession(engine, event.sessionId);
-    return session && mayActFor(principal, session.ownerId) ? event : { ...event, data: {} };
+    return !(session && mayActFor(principal, session.ownerId));
   };
 }
 
@@ -75,7 +75,7 @@ export function registerGetEvents(api: Api, deps: RouteDeps): void {
       filter,
       afterId,
       follow: query.follow === "true",
-      view: eventView(engine, c.get("principal")),
+      hidesData: hidesData(engine, c.get("principal")),
     });
   });
 }

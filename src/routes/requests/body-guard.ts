@@ -42,7 +42,13 @@ export function bodyGuard(
     };
     try {
       if (declared !== null) hold(declared);
-      const body = await readWithin(request.body, maxBytes, limits.bodyTimeoutMs, clock, declared === null ? hold : () => {});
+      const body = await readWithin(request.body, maxBytes, limits.bodyTimeoutMs, clock, declared === null ? hold : () => {}).catch(
+        (error: unknown) => {
+          // The rest of the body stays unread: the answer ends the connection instead of waiting for it.
+          c.header("connection", "close");
+          throw error;
+        },
+      );
       // Hono's readers (json, text, formData, arrayBuffer) start from its cache; the request itself stays as the server gave it, for its peer address.
       // (Its cache holds promises; its type says otherwise.)
       const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength

@@ -51,12 +51,3 @@ export async function roomWithin(sink: SseSink, engine: EngineContext): Promise<
   gaveUp.abort();
   return !outcome && !sink.ended.aborted && !engine.shutdown.aborted;
 }
-
-/**
- * Resolves in a later turn of the event loop. Streams step aside with it after waking and between
- * history pages, so requests waiting on the network are answered in between instead of after every
- * stream has run its course in one long run of promise callbacks.
- */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}

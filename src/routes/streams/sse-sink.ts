@@ -52,7 +52,12 @@ export class SseSink {
   }
 
   get hasRoom(): boolean {
-    return (this.#controller.desiredSize ?? 0) > 0;
+    return this.room > 0;
+  }
+
+  /** Bytes that may still be queued before the bound. */
+  get room(): number {
+    return this.#controller.desiredSize ?? 0;
   }
 
   /** Resolves when the buffer is under its bound again, or the stream ended. */
@@ -62,12 +67,17 @@ export class SseSink {
   }
 
   send(message: SseMessage): void {
-    this.#enqueue(formatSse(message));
+    this.#enqueue(encoder.encode(formatSse(message)));
+  }
+
+  /** Bytes already in the text/event-stream format, which may be shared with other streams. */
+  write(bytes: Uint8Array): void {
+    this.#enqueue(bytes);
   }
 
   /** A comment line, which keeps proxies from closing an idle connection. */
   comment(text: string): void {
-    this.#enqueue(`: ${text}\n\n`);
+    this.#enqueue(encoder.encode(`: ${text}\n\n`));
   }
 
   /** Ends the stream after what is queued. */
@@ -77,8 +87,8 @@ export class SseSink {
     this.#end();
   }
 
-  #enqueue(text: string): void {
-    if (!this.ended.aborted) this.#controller.enqueue(encoder.encode(text));
+  #enqueue(bytes: Uint8Array): void {
+    if (!this.ended.aborted) this.#controller.enqueue(bytes);
   }
 
   #end(): void {
@@ -87,6 +97,8 @@ export class SseSink {
   }
 
   #wake(): void {
+    // Called on every pull: most find no one waiting.
+    if (this.#waiters.length === 0) return;
     for (const resolve of this.#waiters.splice(0)) resolve();
   }
 }
