@@ -3,7 +3,7 @@ import { Change } from "../../src/engine/context.ts";
 import { call } from "../support/api-helpers.ts";
 import { type SseMessage, SseReader } from "../support/sse.ts";
 import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 
 const testApp = appsWithLimits();
 
@@ -74,7 +74,7 @@ describe("a client that falls behind", () => {
     const response = await open(app, "/v1/events");
     await emitEvents(app, 300);
     // Not read: the stream fills its send buffer and waits for room, bounded by one timer.
-    await waitFor(async () => app.clock.pendingTimers === 1, "the stream to wait for room");
+    await eventually(async () => app.clock.pendingTimers === 1, "the stream to wait for room");
     app.clock.advance(30_000);
     const messages = await new SseReader(response).rest();
     const ending = messages.at(-1) as SseMessage;
@@ -102,7 +102,7 @@ describe("how many streams may be open", () => {
     expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "5"]);
     expect(refused.json.detail).toContain("2 event streams open");
     await first.body!.cancel();
-    await waitFor(async () => (await open(app, "/v1/events")).status === 200, "a freed stream slot");
+    await eventually(async () => (await open(app, "/v1/events")).status === 200, "a freed stream slot");
     await second.body!.cancel();
   });
 

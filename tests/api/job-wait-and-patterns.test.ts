@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { WAIT_DEADLINE_S } from "../../src/routes/jobs/post-job-wait.ts";
 import { call, registerHost } from "../support/api-helpers.ts";
 import { createTestApp, type TestApp } from "../support/test-broker.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 
 let broker: TestApp;
 beforeEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 async function waitAcross(path: string, seconds: number) {
   const timers = broker.clock.pendingTimers;
   const answer = call(broker, "POST", path);
-  await waitFor(() => broker.clock.pendingTimers > timers, "the wait to start its timer");
+  await eventually(() => broker.clock.pendingTimers > timers, "the wait to start its timer");
   broker.clock.advance(seconds * 1000);
   return answer;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { call, registerHost } from "../support/api-helpers.ts";
 import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 
 const testApp = appsWithLimits();
 
@@ -73,7 +73,7 @@ describe("request body bounds", () => {
     const app = await testApp({ bodyTimeoutMs: 10_000 });
     const { body } = trickle('{"requirements":[{"role":"slow"}]');
     const answer = post(app, "/v1/sessions", body);
-    await waitFor(() => app.clock.pendingTimers === 1, "the body read to wait");
+    await eventually(() => app.clock.pendingTimers === 1, "the body read to wait");
     app.clock.advance(10_000);
     const response = await answer;
     expect(response.status).toBe(408);
@@ -85,7 +85,7 @@ describe("request body bounds", () => {
     const app = await testApp({ maxBodiesInMemoryBytes: 80 });
     const held = trickle(`{"requirements":[{"role":"${"a".repeat(20)}"}]`);
     const first = post(app, "/v1/sessions", held.body, { "content-length": "50" });
-    await waitFor(() => app.clock.pendingTimers === 1, "the first body to be read");
+    await eventually(() => app.clock.pendingTimers === 1, "the first body to be read");
     const refused = await post(app, "/v1/sessions", JSON.stringify({ requirements: [{ role: "b".repeat(20) }] }));
     expect([refused.status, refused.headers.get("retry-after")]).toEqual([503, "2"]);
     held.release();

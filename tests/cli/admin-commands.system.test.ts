@@ -7,7 +7,7 @@ import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { CLI_SELF, runCliCaptured, withCliSession } from "../support/run-cli-in-process.ts";
 import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 import { COMMANDS } from "../../src/cli/commands/index.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 
@@ -170,9 +170,9 @@ describe("labbroker events", () => {
         self: CLI_SELF,
         signal: stop.signal,
       });
-      await waitFor(() => live.includes("before following"), "the stored host update to be printed");
+      await eventually(() => live.includes("before following"), "the stored host update to be printed");
       await broker.updateHost("admin-host", { drain: false });
-      await waitFor(() => live.split("\n").filter(Boolean).length === 2, "the new host update to be printed");
+      await eventually(() => live.split("\n").filter(Boolean).length === 2, "the new host update to be printed");
       stop.abort();
       expect(await following).toBe(130);
       expect(live).toMatch(/host\.updated +host=\S+ +\{"name":"admin-host","drain":true,"reason":"before following"/);

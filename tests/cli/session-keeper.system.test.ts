@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
-import { eventually, http } from "../support/http.ts";
+import { http } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { CLUSTER_TOKEN, LabCluster } from "../support/lab-cluster.ts";
 import { environmentWithoutLabbroker, TEST_CREDENTIALS } from "../support/processes.ts";
 

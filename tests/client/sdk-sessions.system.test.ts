@@ -3,7 +3,7 @@ import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { LabBroker } from "../../src/client/broker.ts";
 import { LabBrokerError, SessionEndedError, WaitTimeoutError } from "../../src/client/errors.ts";
 import type { WaitStatus } from "../../src/client/api-types.ts";
-import { eventually } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 
 const cluster = new LabCluster();

@@ -3,7 +3,7 @@ import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 import { LabBroker } from "../../src/client/broker.ts";
 import type { SessionListItem } from "../../src/client/api-types.ts";
 import { killChildSuites, startChildSuite } from "../support/child-suite.ts";
-import { eventually } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 
 let cluster: LabCluster;

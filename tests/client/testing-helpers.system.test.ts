@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { LabBroker } from "../../src/client/broker.ts";
 import { type SuiteHooks, useLab, useSession } from "../../src/client/testing.ts";
 import { runCommand } from "../../src/hosts/command-runner.ts";
-import { eventually } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";

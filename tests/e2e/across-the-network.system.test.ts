@@ -6,7 +6,7 @@ import { AGENT_POLL_HOLD_S, AGENT_RETRY_MAX_S, POLL_SILENCE_MARGIN_S } from "../
 import { runChecked } from "../../src/hosts/command-runner.ts";
 import { LabRegistry } from "../../src/hosts/native/lab-registry.ts";
 import { destroyNativeLabsOf } from "../support/agent-labs.ts";
-import { eventually } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { NamespaceNetwork } from "../support/namespace-network.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
 import { type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";

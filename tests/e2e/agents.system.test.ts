@@ -2,7 +2,8 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventually, http } from "../support/http.ts";
+import { http } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { FRR_INSTALLED } from "../support/frr.ts";
 

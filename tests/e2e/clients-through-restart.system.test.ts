@@ -3,7 +3,7 @@ import { VERSION } from "../../src/version.ts";
 import { http } from "../support/http.ts";
 import { CLUSTER_TOKEN, LabCluster } from "../support/lab-cluster.ts";
 import { startLabbroker } from "../support/processes.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 
 /**
  * Clients waiting in the queue ride out a broker restart: the queue is persisted, so they
@@ -35,14 +35,14 @@ test("a waiting 'session create' keeps waiting across a broker kill and restart,
   await cluster.broker.kill("SIGKILL");
   // The client backs off and says so; it does not give up on a refused connection.
   const lines = () => waiting.logs.map((entry) => String(entry.msg));
-  await waitFor(() => lines().filter((line) => LOST.test(line)).length >= 3, "three reconnection attempts", 20_000);
+  await eventually(() => lines().filter((line) => LOST.test(line)).length >= 3, "three reconnection attempts", 20_000);
   expect(lines().filter((line) => LOST.test(line)).at(-1)).toContain(`lost the broker (Cannot reach the broker at ${url}`);
   expect(waiting.proc.exitCode).toBeNull();
 
   await cluster.startBroker([], cluster.port);
   expect((await http("GET", `${url}/v1/sessions/${queued.id}`)).json).toMatchObject({ state: "waiting", queue_position: 1 });
   // Back in touch, the line says where the session stands again.
-  await waitFor(() => AT_FRONT.test(lines().at(-1)!), "the waiting line after the reconnection", 30_000);
+  await eventually(() => AT_FRONT.test(lines().at(-1)!), "the waiting line after the reconnection", 30_000);
 
   expect((await http("DELETE", `${url}/v1/sessions/${holder.id}`)).status).toBe(200);
   expect(await waiting.proc.exited).toBe(0);

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
-import { eventually, http } from "../support/http.ts";
+import { http } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 

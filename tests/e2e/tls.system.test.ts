@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventually } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { brokerUrl, environmentWithoutLabbroker, startLabbroker, stopAllProcesses, TEST_CREDENTIALS } from "../support/processes.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "labbroker-tls-"));

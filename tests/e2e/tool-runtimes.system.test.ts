@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { FAKES, ToolSandbox } from "../hosts/tools/tool-sandbox.ts";
-import { adminFetch, eventually, http } from "../support/http.ts";
+import { adminFetch, http } from "../support/http.ts";
+import { eventually } from "../support/wait-for.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRoot, processesWithEnvironment } from "../support/host-processes.ts";
 

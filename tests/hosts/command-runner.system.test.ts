@@ -6,7 +6,7 @@ import { CommandFailedError, runChecked, runCommand, startCommand } from "../../
 import { createContainment, whyNoCgroups } from "../../src/hosts/process-containment.ts";
 import { signalRun, spawnSessionLeader } from "../../src/hosts/process-session.ts";
 import { isRoot, liveGroupMembers, processesWithEnvironment } from "../support/host-processes.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 
 test("a command that dies of a signal nobody sent reads as 128+n, never as success", async () => {
   const result = await runCommand(["sh", "-c", "kill -SEGV $$"], { timeoutMs: 5_000 });
@@ -25,7 +25,7 @@ test("startCommand exposes the pid, streams lines and kills the group on request
     timeoutMs: 10_000,
     onLine: (stream, line) => lines.push(`${stream}:${line}`),
   });
-  await waitFor(() => lines.length === 1, "the first line");
+  await eventually(() => lines.length === 1, "the first line");
   expect(command.pid).toBeGreaterThan(1);
   expect(command.kill("SIGTERM")).toBe(true);
   expect(await command.result).toMatchObject({ code: 143, signal: "SIGTERM", pid: command.pid, stdout: "up\n" });
@@ -80,7 +80,7 @@ describe("containment: nothing a command starts outlives it", () => {
     `runs are held in a cgroup of their own, removed when the run ends${isRoot ? "" : " (needs root to create cgroups)"}`,
     async () => {
       const command = startCommand(["sleep", "600"], { timeoutMs: 60_000, ...marked });
-      await waitFor(() => cgroupOf(command.pid!)?.includes(`labbroker-${process.pid}-`), "the command to join its cgroup");
+      await eventually(() => cgroupOf(command.pid!)?.includes(`labbroker-${process.pid}-`), "the command to join its cgroup");
       const cgroup = cgroupOf(command.pid!)!;
       command.kill();
       expect(await command.result).toMatchObject({ containment: "cgroup", signal: "SIGKILL", unkilled: [] });
@@ -95,9 +95,9 @@ describe("containment: nothing a command starts outlives it", () => {
       env: { PATH: "/usr/bin:/bin", ...marked.env },
       withStdin: false,
     });
-    await waitFor(() => left().length === 2, "the shell and its setsid sleep");
+    await eventually(() => left().length === 2, "the shell and its setsid sleep");
     expect(signalRun(containment, leader.pid!, "SIGKILL", [])).toBe(2);
-    await waitFor(() => left().length === 0, "both to be gone");
+    await eventually(() => left().length === 0, "both to be gone");
   });
 });
 

@@ -6,7 +6,7 @@ import { killOrphanedRuns } from "../../src/hosts/orphaned-runs.ts";
 import { runCgroupBase } from "../../src/hosts/process-containment.ts";
 import { environmentWithoutLabbroker } from "../support/processes.ts";
 import { isRoot, processesWithEnvironment } from "../support/host-processes.ts";
-import { waitFor } from "../support/wait-for.ts";
+import { eventually } from "../support/wait-for.ts";
 
 const mark = randomUUID();
 const left = () => processesWithEnvironment("LABBROKER_TEST_ORPHAN", mark);
@@ -28,7 +28,7 @@ test.skipIf(!isRoot)(
     );
     const reader = agent.stdout.getReader();
     const leader = Number(new TextDecoder().decode((await reader.read()).value).trim());
-    await waitFor(() => left().length === 3, "the agent, the shell and its setsid sleep");
+    await eventually(() => left().length === 3, "the agent, the shell and its setsid sleep");
     agent.kill("SIGKILL");
     await agent.exited;
     const orphans = left().map((found) => found.pid);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { isRunning } from "./native-labs.ts";
+import { eventually } from "./wait-for.ts";
 
 export const FRR_INSTALLED = (() => {
   try {
@@ -40,19 +41,22 @@ export async function waitForOspfFull(
   timeoutMs: number,
 ): Promise<number> {
   const started = performance.now();
-  let last: Record<string, Record<string, string>> = {};
-  while (performance.now() - started < timeoutMs) {
-    last = Object.fromEntries(
-      await Promise.all(Object.entries(prefixes).map(async ([node, prefix]) => [node, await ospfNeighbors(prefix)] as const)),
-    );
-    const full = Object.entries(expected).every(([node, count]) => {
-      const states = Object.values(last[node] ?? {});
-      return states.length === count && states.every((state) => state.startsWith("Full"));
-    });
-    if (full) return Math.round(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`OSPF adjacencies not all Full after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+  await eventually(
+    async () => {
+      const neighbors = Object.fromEntries(
+        await Promise.all(Object.entries(prefixes).map(async ([node, prefix]) => [node, await ospfNeighbors(prefix)] as const)),
+      );
+      const full = Object.entries(expected).every(([node, count]) => {
+        const states = Object.values(neighbors[node] ?? {});
+        return states.length === count && states.every((state) => state.startsWith("Full"));
+      });
+      if (!full) throw new Error(`neighbours ${JSON.stringify(neighbors)}`);
+      return true;
+    },
+    "all OSPF adjacencies to be Full",
+    timeoutMs,
+  );
+  return Math.round(performance.now() - started);
 }
 
 /** Live processes (not zombies) whose command line names one of these FRR pathspaces (`-N <pathspace>`). */
@@ -87,13 +91,14 @@ export async function waitForRoute(
   nexthop: string,
   timeoutMs: number,
 ): Promise<RouteEntry> {
-  const started = performance.now();
-  let entry: RouteEntry | undefined;
-  while (performance.now() - started < timeoutMs) {
-    const table = JSON.parse(await inNode(prefix, ["vtysh", "-c", `show ip route ${destination} json`])) as Record<string, RouteEntry[]>;
-    entry = table[destination]?.[0];
-    if (entry?.nexthops.some((hop) => hop.ip === nexthop)) return entry;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no route to ${destination} via ${nexthop} after ${timeoutMs} ms (last: ${JSON.stringify(entry ?? null)})`);
+  return eventually(
+    async () => {
+      const table = JSON.parse(await inNode(prefix, ["vtysh", "-c", `show ip route ${destination} json`])) as Record<string, RouteEntry[]>;
+      const entry = table[destination]?.[0];
+      if (!entry?.nexthops.some((hop) => hop.ip === nexthop)) throw new Error(`route ${JSON.stringify(entry ?? null)}`);
+      return entry;
+    },
+    `the route to ${destination} via ${nexthop}`,
+    timeoutMs,
+  );
 }

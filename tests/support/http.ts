@@ -31,25 +31,6 @@ export function jsonOrNull(text: string): any {
   }
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (for state that changes in another process). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** `fetch` as the test admin, unless `init` brings an Authorization header of its own. */
 export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);

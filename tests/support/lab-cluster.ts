@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { destroyNativeLabsOf } from "./agent-labs.ts";
-import { eventually, http } from "./http.ts";
+import { http } from "./http.ts";
+import { eventually } from "./wait-for.ts";
 import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "./processes.ts";
 
 export const CLUSTER_TOKEN = "lbe_cluster-e2e-enrollment-token";

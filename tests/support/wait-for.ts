@@ -1,14 +1,30 @@
-/** Polls `condition` until it holds (returning its value) or `timeoutMs` passes; for waiting on real processes without fixed sleeps. */
-export async function waitFor<T>(
-  condition: () => T | undefined | false | Promise<T | undefined | false>,
+/**
+ * Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes: for state that
+ * changes in another process or behind a timer, without fixed sleeps. A check that throws is tried
+ * again; the timeout's error names what was awaited and the last value or error seen.
+ */
+export async function eventually<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what: string,
-  timeoutMs = 5_000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
-    const value = await condition();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (performance.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }
+
+const POLL_INTERVAL_MS = 20;

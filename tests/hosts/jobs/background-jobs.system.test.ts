@@ -4,7 +4,7 @@ import { JobRegistry } from "../../../src/hosts/jobs/job-registry.ts";
 import type { OutputChunk } from "../../../src/hosts/jobs/job-output.ts";
 import { type Job, startJob } from "../../../src/hosts/jobs/start-job.ts";
 import { liveGroupMembers } from "../../support/host-processes.ts";
-import { waitFor } from "../../support/wait-for.ts";
+import { eventually } from "../../support/wait-for.ts";
 
 const started: Job[] = [];
 const track = (job: Job) => (started.push(job), job);
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const runningPid = (job: Job) =>
-  waitFor(
+  eventually(
     () => (job.status().state === "running" ? (job.status() as { pid: number | null }).pid ?? undefined : undefined),
     "the job's pid",
   );
@@ -25,7 +25,7 @@ describe("background jobs", () => {
   test("kill ends the whole process tree, not just the shell", async () => {
     const job = track(startJob({ id: "tree", background: true, shell: "sleep 600 & sleep 600 & wait" }));
     const group = await runningPid(job);
-    await waitFor(() => liveGroupMembers(group).length === 3, "the shell and both sleeps");
+    await eventually(() => liveGroupMembers(group).length === 3, "the shell and both sleeps");
     expect(job.kill()).toEqual({ delivered: true, message: `Sent SIGKILL to every process of job "tree" (process group ${group})` });
     const result = await job.done;
     expect(result).toMatchObject({ state: "finished", exitCode: null, signal: "SIGKILL", passed: false, timedOut: false });
@@ -39,7 +39,7 @@ describe("background jobs", () => {
         onOutput: (chunk) => chunks.push(chunk),
       }),
     );
-    await waitFor(() => chunks.length === 2, "two chunks");
+    await eventually(() => chunks.length === 2, "two chunks");
     expect(job.state).toBe("running");
     expect(chunks.map(({ stream, text }) => ({ stream, text })).sort((a, b) => a.stream.localeCompare(b.stream))).toEqual([
       { stream: "stderr", text: "warming\n" },
@@ -55,7 +55,7 @@ describe("background jobs", () => {
     const job = track(
       startJob({ id: "ping", background: true, argv: ["ping", "-i", "0.2", "127.0.0.1"] }, { onOutput: (chunk) => chunks.push(chunk) }),
     );
-    await waitFor(() => chunks.some((chunk) => chunk.text.includes("bytes from 127.0.0.1")), "a first ping reply");
+    await eventually(() => chunks.some((chunk) => chunk.text.includes("bytes from 127.0.0.1")), "a first ping reply");
     expect(job.kill("SIGINT").delivered).toBe(true);
     const result = await job.done;
     expect(result).toMatchObject({ exitCode: 0, signal: null, passed: true });
