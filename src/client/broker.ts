@@ -25,6 +25,7 @@ import { brokerEvents, type EventQuery } from "./broker-events.ts";
 import { Lab, listLabs } from "./lab.ts";
 import { Session } from "./session.ts";
 import type { ActivationWaitOptions } from "./wait-for-activation.ts";
+import { warmLabHash, type WarmLabTopology } from "./warm-lab.ts";
 
 export interface LabBrokerOptions {
   /** The broker's URL; without it, LABBROKER_URL or REMOTE_LAB_URL from `env`, then http://localhost:8000. */
@@ -36,8 +37,14 @@ export interface LabBrokerOptions {
   fetch?: FetchLike;
 }
 
-/** What one host of a session must be: labels, a runtime, or a pinned host name. */
-export type HostRequirement = Omit<RequirementInput, "role">;
+/** What one host of a session must be: labels, a runtime, or a pinned host name; and which topology its lab will deploy. */
+export type HostRequirement = Omit<RequirementInput, "role" | "warm_lab"> & {
+  /**
+   * The topology this host's lab will deploy (its content, or `topologyFileHash(path)`): among the free
+   * hosts, one holding a warm lab of it is preferred. A preference, never a requirement.
+   */
+  warmLab?: WarmLabTopology;
+};
 
 export interface SessionRequest extends ActivationWaitOptions {
   /** Hosts by role, e.g. `{ m1: { labels: { nic: "mlx5" } }, m2: {} }`; none given (or `{}`): one host of any kind as m1. */
@@ -80,7 +87,13 @@ export class LabBroker {
     const { hosts, priority, client, idempotencyKey, strict, wait, onWait, onReconnect, timeoutS, signal } = request;
     const body: CreateSessionBody = {
       ...(hosts && Object.keys(hosts).length > 0
-        ? { requirements: Object.entries(hosts).map(([role, requirement]) => ({ role, ...requirement })) }
+        ? {
+          requirements: Object.entries(hosts).map(([role, { warmLab, ...requirement }]) => ({
+            role,
+            ...requirement,
+            ...(warmLab !== undefined ? { warm_lab: warmLabHash(warmLab) } : {}),
+          })),
+        }
         : {}),
       ...(priority !== undefined ? { priority } : {}),
       ...(client ? { client } : {}),

@@ -24,4 +24,5 @@ export {
 export { type LabOptions, Session } from "./session.ts";
 export { EventStreamParser, readEventStream, type ServerSentEvent } from "./sse.ts";
 export type { ActivationWaitOptions } from "./wait-for-activation.ts";
-export { type LabFiles, readLabFiles } from "./lab-files.ts";
+export { type LabFiles, readLabFiles, topologyFileHash } from "./lab-files.ts";
+export { type TopologyHash, warmLabHash, type WarmLabTopology } from "./warm-lab.ts";

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { type TopologyHash, warmLabHash } from "./warm-lab.ts";
 
 export interface LabFiles {
   topology: string;
@@ -13,7 +14,7 @@ export interface LabFiles {
  * which is where the lab finds them on the host; a file outside that folder is refused.
  */
 export function readLabFiles(topologyPath: string, extras: readonly string[] = []): LabFiles {
-  if (!existsSync(topologyPath)) throw new Error(`Topology file "${topologyPath}" does not exist`);
+  const topology = readTopology(topologyPath);
   const missing = extras.find((extra) => !existsSync(extra));
   if (missing !== undefined) throw new Error(`Extra file or folder "${missing}" does not exist`);
   const base = dirname(resolve(topologyPath));
@@ -27,7 +28,20 @@ export function readLabFiles(topologyPath: string, extras: readonly string[] = [
       extraFiles[path.split(sep).join("/")] = new Uint8Array(readFileSync(file));
     }
   }
-  return { topology: readFileSync(topologyPath, "utf8"), fileName: basename(topologyPath), extraFiles };
+  return { topology, fileName: basename(topologyPath), extraFiles };
+}
+
+/**
+ * A topology file's hash for a session requirement's `warmLab` (`labbroker session create --warm-lab`):
+ * of its text, as `readLabFiles` reads it for `session.lab()`, so it matches the lab's `topology_hash`.
+ */
+export function topologyFileHash(topologyPath: string): TopologyHash {
+  return { sha256: warmLabHash(readTopology(topologyPath)) };
+}
+
+function readTopology(topologyPath: string): string {
+  if (!existsSync(topologyPath)) throw new Error(`Topology file "${topologyPath}" does not exist`);
+  return readFileSync(topologyPath, "utf8");
 }
 
 function filesUnder(path: string): string[] {

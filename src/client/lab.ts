@@ -57,6 +57,14 @@ export class Lab {
   get nodes(): LabNodeInfo[] {
     return this.#view.nodes as LabNodeInfo[];
   }
+  /** Whether the lab goes warm (reset, kept deployed for the next session asking for it) instead of being destroyed when no session holds it. */
+  get keepWarm(): boolean {
+    return this.#view.keep_warm;
+  }
+  /** While warm (held by no session): when it is destroyed unless a session takes it. */
+  get warmUntil(): Date | null {
+    return this.#view.warm_until === null ? null : new Date(this.#view.warm_until);
+  }
 
   /** A node to run jobs in and change devices of. */
   node(name: string): LabNode {

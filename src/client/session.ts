@@ -8,7 +8,7 @@ import { belongsToSession, Lab, type LabWaitOptions, listLabs } from "./lab.ts";
 import { SessionHost } from "./place.ts";
 import { type ActivationWaitOptions, waitForActivation } from "./wait-for-activation.ts";
 
-export interface LabOptions extends CamelKeys<Pick<CreateLabBody, "role" | "runtime" | "reuse">>, LabWaitOptions {
+export interface LabOptions extends CamelKeys<Pick<CreateLabBody, "role" | "runtime" | "reuse" | "keep_warm">>, LabWaitOptions {
   /** The topology's file name on the host (`.yml`/`.yaml`; default topology.yml). */
   fileName?: string;
   /** Files placed next to the topology, by relative path (sub-folders allowed). */

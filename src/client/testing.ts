@@ -8,12 +8,15 @@
  * suite works in that session instead of queueing behind it: it keeps it alive while it runs,
  * releases (does not destroy) its lab afterwards and leaves the session to the job's `session end`.
  *
+ * With `keepWarm: true` the lab is not destroyed either: once no session holds it, the broker resets it
+ * and keeps it deployed for the next suite with the same topology, which asks for a host holding it.
+ *
  *   import { afterAll, beforeAll } from "bun:test";
  *   const lab = useLab({ beforeAll, afterAll }, { topology: readFileSync("line3.clab.yml", "utf8") });
  *   test("a reaches c", async () => expect((await lab.node("a").run(["ping", "-c1", "10.0.2.3"])).passed).toBe(true));
  */
 import type { OutputChunk } from "./api-types.ts";
-import { LabBroker, type SessionRequest } from "./broker.ts";
+import { type HostRequirement, LabBroker, type SessionRequest } from "./broker.ts";
 import { endOnSignal } from "./end-on-signal.ts";
 import { type Environment, processEnvironment } from "./environment.ts";
 import type { Lab } from "./lab.ts";
@@ -67,13 +70,18 @@ export function useSession(hooks: SuiteHooks, options: UseSessionOptions = {}): 
   };
 }
 
-/** A session and a running lab for the suite; the lab is destroyed and the session ended in `afterAll`. */
+/**
+ * A session and a running lab for the suite; the lab is destroyed (with `keepWarm`: released to go warm)
+ * and the session ended in `afterAll`. The lab's host is asked for with a preference for one holding a
+ * warm lab of the topology.
+ */
 export function useLab(hooks: SuiteHooks, options: UseLabOptions): LabFixture {
-  const { topology, fileName, extraFiles, role, runtime, reuse, onLog } = options;
+  const { topology, fileName, extraFiles, role, runtime, reuse, keepWarm, onLog } = options;
   const fixture = suiteFixture(
     hooks,
-    options,
-    (session, timeoutS) => session.lab(topology, { fileName, extraFiles, role, runtime, reuse, onLog, timeoutS }),
+    { ...options, hosts: preferWarmLab(options.hosts, role, topology) },
+    (session, timeoutS) => session.lab(topology, { fileName, extraFiles, role, runtime, reuse, keepWarm, onLog, timeoutS }),
+    keepWarm ?? false,
   );
   return {
     get session() {
@@ -87,11 +95,20 @@ export function useLab(hooks: SuiteHooks, options: UseLabOptions): LabFixture {
   };
 }
 
+/** The lab's role (the first one by default) prefers a host holding a warm lab of the topology, unless it names one itself. */
+function preferWarmLab(hosts: UseLabOptions["hosts"], role: string | undefined, topology: string): Record<string, HostRequirement> {
+  const given = hosts ?? {};
+  const labRole = role ?? Object.keys(given)[0] ?? "m1";
+  if (Object.keys(given).length > 0 && !(labRole in given)) return given;
+  return { ...given, [labRole]: { warmLab: topology, ...given[labRole] } };
+}
+
 /** Registers the hooks that acquire and release; returns accessors that say clearly when used too early. */
 function suiteFixture(
   hooks: SuiteHooks,
   options: UseSessionOptions,
   acquireLab: (session: Session, timeoutS: number) => Promise<Lab | null>,
+  keepWarm = false,
 ) {
   const timeoutS = options.setupTimeoutS ?? DEFAULT_SETUP_TIMEOUT_S;
   let session: Session | undefined;
@@ -105,8 +122,9 @@ function suiteFixture(
     const held = session;
     session = undefined;
     // A lab of our own session is destroyed and waited for, so the host is clean when the suite ends;
-    // in a session we only joined, the lab is left to its owner (a later suite may reuse it).
-    await (ownSession ? lab?.destroy({ timeoutS: 300 }) : lab?.release())?.catch(() => {});
+    // in a session we only joined, the lab is left to its owner (a later suite may reuse it); a
+    // keep_warm lab is released, and goes warm once no session holds it.
+    await (ownSession && !keepWarm ? lab?.destroy({ timeoutS: 300 }) : lab?.release())?.catch(() => {});
     lab = null;
     // Ends our own session; only stops the heartbeats of a joined one.
     await held?.[Symbol.asyncDispose]();

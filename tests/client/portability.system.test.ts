@@ -9,6 +9,11 @@ const CLIENT = join(import.meta.dir, "../../src/client");
 const ROOT = join(import.meta.dir, "../..");
 /** The one SDK module that reads files (topologies from disk); node:fs and node:path exist on Bun, Deno and Node. */
 const MAY_USE_NODE_BUILTINS = new Set(["lab-files.ts"]);
+/**
+ * Code outside src/client the SDK runs: the one SHA-256 function the broker names labs by, so the
+ * SDK's `warmLab` hashes as the broker does; it imports nothing but node:crypto (Bun, Deno and Node have it).
+ */
+const SHARED_AT_RUN_TIME = new Map([["../sha256.ts", ["node:crypto"]]]);
 
 const folder = mkdtempSync(join(tmpdir(), "labbroker-portability-"));
 const cluster = new LabCluster();
@@ -38,7 +43,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe("the SDK is portable and carries no server code", () => {
-  test("outside src/client it imports types only, and it names no Bun or Deno API", () => {
+  test("outside src/client it imports types only (and the shared hash function), and it names no Bun or Deno API", () => {
     for (const file of readdirSync(CLIENT)) {
       const source = readFileSync(join(CLIENT, file), "utf8");
       const imports = [...source.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)].map(([, type, from]) => ({
@@ -46,10 +51,15 @@ describe("the SDK is portable and carries no server code", () => {
         from: from!,
       }));
       for (const { type, from } of imports) {
-        const allowed = type || from.startsWith("./") || (from.startsWith("node:") && MAY_USE_NODE_BUILTINS.has(file));
+        const allowed = type || from.startsWith("./") || SHARED_AT_RUN_TIME.has(from) ||
+          (from.startsWith("node:") && MAY_USE_NODE_BUILTINS.has(file));
         expect(allowed ? "" : `${file} imports ${from}`).toBe("");
       }
       expect(source).not.toMatch(/\b(Bun|Deno)\./);
+    }
+    for (const [shared, imports] of SHARED_AT_RUN_TIME) {
+      const source = readFileSync(join(CLIENT, shared), "utf8");
+      expect([...source.matchAll(/^import\s[^;]*?from\s+"([^"]+)"/gm)].map(([, from]) => from)).toEqual(imports);
     }
   });
 

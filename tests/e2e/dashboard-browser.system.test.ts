@@ -13,7 +13,7 @@ import { uniquelyNamed } from "../support/unique-topology.ts";
 
 /**
  * The console in real headless Chromium against a broker and two agents as their own processes:
- * holders, the queue in scheduler order with estimates, a failed lab's error and log, draining from
+ * holders, the queue in scheduler order with estimates, a failed lab's error and log, a warm lab, draining from
  * the page (by keyboard), the timeline's bars, the disconnected banner and the recovery.
  * Screenshots go to $LABBROKER_SCREENSHOTS (default: a new temporary folder, printed).
  */
@@ -24,6 +24,7 @@ let broker: LabBroker;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 let failedLab: { id: string; error: string | null } | null = null;
+const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
 const pageErrors: string[] = [];
 
 async function session(body: Record<string, unknown>): Promise<string> {
@@ -40,6 +41,11 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     await cluster.startAgent({ name: "dash-b" });
     broker = new LabBroker({ url: cluster.url, token: TEST_ADMIN_TOKEN });
     const earlier = await session({ requirements: [{ host: "dash-b" }], client: { name: "earlier" } });
+    if (isRoot) {
+      // A lab kept warm: once 'earlier' ends, dash-b resets it and keeps it for a session asking for it.
+      await using attached = await (await broker.attach(earlier)).waitUntilActive({ timeoutS: 30 });
+      await attached.lab(uniquelyNamed(LINE3.replace("name: line3", "name: dashwarm")), { fileName: "dashwarm.clab.yml", keepWarm: true });
+    }
     await broker.endSession(earlier);
     const nightly = await session({
       requirements: [{ host: "dash-a" }],
@@ -58,7 +64,7 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     if (isRoot) {
       // A lab that fails on its host (the management bridge name is taken), so it has an error and a log.
       const topology = uniquelyNamed(
-        readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8").replace(
+        LINE3.replace(
           "name: line3",
           "name: dash3\nmgmt: { bridge: lo }",
         ),
@@ -183,6 +189,18 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     await page.waitForFunction(() => (document.getElementById("log-text")?.textContent ?? "").length > 0, { timeout: 10_000 });
     expect(await text("#log-what")).toStartWith("lab dash3");
   }, 20_000);
+
+  test.skipIf(!isRoot)("a warm lab shows until when it waits, on its host's card and in the labs table", async () => {
+    await page.waitForFunction(() => document.querySelector('article[data-host="dash-b"]')?.textContent?.includes("warm until"), {
+      timeout: 20_000,
+    });
+    expect(await text('article[data-host="dash-b"]')).toMatch(/labs\s+dashwarm\S* (resetting|running) warm until \d\d:\d\d/);
+    const row = await page.$$eval(
+      "#labs-table tbody tr",
+      (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)).find((cells) => cells[0]!.startsWith("dashwarm")),
+    );
+    expect(row?.slice(1, 3)).toEqual([expect.stringMatching(/^(resetting|running) warm until \d\d:\d\d$/), "dash-b"]);
+  }, 30_000);
 
   test("the timeline draws one bar per hold and booking of the window, and marks now", async () => {
     // dash-a: nightly's hold and the booking; dash-b: the ended hold of 'earlier' and smoke's hold.

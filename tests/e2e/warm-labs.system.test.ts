@@ -2,11 +2,11 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { runCommand } from "../../src/hosts/command-runner.ts";
 import { isRoot } from "../support/host-processes.ts";
-import { adminFetch, http } from "../support/http.ts";
+import { http } from "../support/http.ts";
 import { eventually } from "../support/wait-for.ts";
+import { workKindsOf } from "../support/lab-work-kinds.ts";
 import { LabCluster } from "../support/lab-cluster.ts";
 import { isRunning, namespaceNames, NEEDS_ROOT } from "../support/native-labs.ts";
-import { readSse } from "../support/sse.ts";
 
 setDefaultTimeout(120_000);
 
@@ -66,16 +66,6 @@ async function labUp(sessionId: string, text: string, keepWarm: boolean) {
   return { status: response.status, lab };
 }
 
-/** The kinds of work the broker queued for a lab, from its event log. */
-async function workKindsOf(labId: string): Promise<string[]> {
-  const response = await adminFetch(`${cluster!.url}/v1/events?type=work.queued&tail=1000&follow=false`);
-  return (await readSse(response))
-    .filter((message) => message.event !== "end")
-    .map((message) => JSON.parse(message.data))
-    .filter((event) => event.lab_id === labId)
-    .map((event) => event.data.kind);
-}
-
 async function inNamespace(namespace: string, argv: string[]): Promise<string> {
   return (await runCommand(["ip", "netns", "exec", namespace, ...argv], { timeoutMs: 10_000 })).stdout;
 }
@@ -103,7 +93,7 @@ describe.skipIf(!isRoot)(`warm labs through broker and agent processes${isRoot ?
     const again = await labUp(second.id, text, true);
     expect(again.status).toBe(200);
     expect(again.lab).toMatchObject({ id: lab.id, instance_name: lab.instance_name, holders: [second.id], warm_until: null });
-    expect(await workKindsOf(lab.id)).toEqual(["deploy-lab", "reset-lab"]);
+    expect(await workKindsOf(cluster!.url, lab.id)).toEqual(["deploy-lab", "reset-lab"]);
 
     expect(isRunning(stray)).toBe(false);
     expect(await inNamespace(nodeA, ["ip", "-4", "address", "show", "dev", "lo"])).not.toContain("198.51.100.7");
@@ -124,7 +114,7 @@ describe.skipIf(!isRoot)(`warm labs through broker and agent processes${isRoot ?
       "the warm lab to be destroyed after its TTL",
       30_000,
     );
-    expect(await workKindsOf(lab.id)).toEqual(["deploy-lab", "reset-lab", "reset-lab", "destroy-lab"]);
+    expect(await workKindsOf(cluster!.url, lab.id)).toEqual(["deploy-lab", "reset-lab", "reset-lab", "destroy-lab"]);
     expect((await namespaceNames()).filter((name) => name === nodeA)).toEqual([]);
   });
 });

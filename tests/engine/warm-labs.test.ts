@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { acquireLab } from "../../src/engine/labs/acquire-lab.ts";
-import { sha256Hex } from "../../src/engine/labs/classify-topology.ts";
+import { releaseLab } from "../../src/engine/labs/lab-actions.ts";
+import { sha256Hex } from "../../src/sha256.ts";
 import type { Lab } from "../../src/engine/labs/lab.ts";
 import type { EngineSettings } from "../../src/engine/context.ts";
 import type { Host, Session } from "../../src/engine/model.ts";
@@ -166,4 +167,26 @@ test("among free hosts, a session naming a topology gets the one holding a warm 
   await endSession(t.ctx, plain.id, "released");
   const wanting = await t.requestSession([{ warmLab: sha256Hex(topology("warm")) }]);
   expect(t.assignedNames(wanting.id)).toEqual({ m1: "b" });
+});
+
+test("a keep_warm lab a session took and released goes warm when that session ends; one without keep_warm stays idle as a Remote Lab release leaves it", async () => {
+  const host = await t.addHost("h1");
+  const lab = await warmLabOf(host, "warm");
+  await agentRuns(host);
+
+  const taker = await t.requestSession([{ host: "h1" }]);
+  await deploy(taker, "warm", { keepWarm: true });
+  await releaseLab(t.ctx, lab, taker.id, "all");
+  expect(lab).toMatchObject({ state: "running", holders: [], warmUntil: null });
+  t.clock.advance(5000);
+  await endSession(t.ctx, taker.id, "released");
+  expect(lab).toMatchObject({ state: "resetting", holders: [], warmUntil: t.clock.now() + TTL_MS });
+  expect(await agentRuns(host)).toEqual(["reset-lab"]);
+
+  const plain = await t.requestSession([{ host: "h1" }]);
+  await deploy(plain, "warm", { keepWarm: false });
+  await releaseLab(t.ctx, lab, plain.id, "all");
+  await endSession(t.ctx, plain.id, "released");
+  expect(lab).toMatchObject({ state: "running", holders: [], warmUntil: null, keepWarm: false });
+  expect(await takeWork(t.ctx, host, new Set())).toEqual([]);
 });

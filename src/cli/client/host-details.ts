@@ -29,7 +29,9 @@ export function hostDetails({ host, holders, labs, calendar }: HostDetails, now:
   for (const lab of labs) {
     pairs.push([
       "lab",
-      `${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id}, session ${lab.session_id})${lab.error ? `: ${lab.error}` : ""}`,
+      `${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id}, session ${lab.session_id}${
+        lab.warm_until ? `, warm until ${lab.warm_until}` : ""
+      })${lab.error ? `: ${lab.error}` : ""}`,
     ]);
   }
   const entries = calendar.entries.map((entry) => [

@@ -9,7 +9,7 @@ export function logLine(chunk: OutputChunk): string {
 
 export function labSummary(lab: LabView): string {
   const nodes = lab.nodes as LabNodeInfo[];
-  const heading = `Lab ${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id})\n`;
+  const heading = `Lab ${lab.instance_name} ${lab.state} (${lab.runtime}, id ${lab.id}${lab.keep_warm ? ", keep warm" : ""})\n`;
   const notes = lab.notes.map((note) => `note: ${note}\n`).join("");
   if (nodes.length === 0) return heading + notes;
   return heading + notes +

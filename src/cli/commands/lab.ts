@@ -27,6 +27,11 @@ const labOptions = {
     flag: "reuse",
     description: "up: attach to a running lab with the same topology and files instead of deploying a new one",
   }),
+  keepWarm: switchOption({
+    flag: "keep-warm",
+    description:
+      "up: once no session holds the lab, reset it and keep it deployed for the next session with the same topology (native runtime)",
+  }),
   runtime: {
     flag: "runtime",
     kind: "string",
@@ -55,7 +60,8 @@ export const labCommand: CliCommand = {
   positionals: "up TOPOLOGY | down [LAB_ID] | logs LAB_ID",
   options: labOptions,
   details: [
-    "up     deploy TOPOLOGY (containerlab, netlab or the native runtime) and wait until it runs; exit 1 if it fails",
+    "up     deploy TOPOLOGY (containerlab, netlab or the native runtime) and wait until it runs; exit 1 if it fails;",
+    "       a warm lab of the same topology and files on the host is taken at once, without a deploy",
     "down   destroy LAB_ID, or every live lab of the session, and wait until they are gone (--release: drop the hold only)",
     "logs   the deploy and destroy log of LAB_ID (any lab, no session needed), then its error if it failed; --follow while it deploys",
     "",
@@ -93,6 +99,7 @@ async function labUp(session: Session, topologyPath: string, options: LabOptions
     .lab(files.topology, {
       ...files,
       reuse: options.reuse,
+      keepWarm: options.keepWarm,
       ...(options.runtime ? { runtime: options.runtime } : {}),
       ...(options.role ? { role: options.role } : {}),
       onLog: (chunk) => io.stderr(logLine(chunk)),

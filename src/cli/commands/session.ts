@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { RequirementInput, SessionView } from "../../client/api-types.ts";
-import type { LabBroker } from "../../client/broker.ts";
+import type { HostRequirement, LabBroker } from "../../client/broker.ts";
 import { ciJobFromEnvironment } from "../../client/ci-job.ts";
 import { belongsToSession } from "../../client/lab.ts";
+import { topologyFileHash } from "../../client/lab-files.ts";
+import type { TopologyHash } from "../../client/warm-lab.ts";
 import { clientOptions, sessionOption, waitTimeoutOption } from "../../config/client-options.ts";
 import { compatRequirementSchema } from "../../config/compat-requirement.ts";
 import { type OptionTable, type OptionValues, switchOption } from "../../config/option-spec.ts";
@@ -28,6 +30,14 @@ const sessionOptions = {
     kind: "list",
     placeholder: "[ROLE:]KEY=VALUE,…",
     description: "create: a host the session needs (labels, runtime=R, host=NAME); repeat for more hosts",
+    schema: z.array(z.string()),
+    default: [],
+  },
+  warmLab: {
+    flag: "warm-lab",
+    kind: "list",
+    placeholder: "[ROLE:]FILE",
+    description: "create: the topology the role's lab will deploy; a host holding a warm lab of it is preferred (default role: the first)",
     schema: z.array(z.string()),
     default: [],
   },
@@ -142,6 +152,8 @@ export const sessionCommand: CliCommand = {
     "manifest print the session's reproducibility manifest (JSON): hosts, labs, jobs, device changes, timeline, CI job",
     "",
     "--require examples: -r site=lab1   -r m1:runtime=netlab -r m2:nic=mlx5   -r host=lab-3",
+    "--warm-lab examples: --warm-lab line3.clab.yml   -r m1:site=lab1 -r m2:site=lab2 --warm-lab m2:line3.clab.yml",
+    "         (the file's SHA-256 is sent: a host holding a warm lab of it, see 'lab up --keep-warm', is preferred)",
     "Exit codes: 0 ok, 1 failed or refused (summary: a job or result failed), 2 usage, 3 --wait-timeout passed (the session is cancelled).",
   ].join("\n"),
   async run(input) {
@@ -199,8 +211,12 @@ async function createSession(broker: LabBroker, options: SessionOptions, input: 
   );
   const client = { ...ciJobFromEnvironment(env), ...Object.fromEntries(given) };
   const line = waitLine(io, systemClock);
+  const hosts: Record<string, HostRequirement> = Object.fromEntries(
+    options.require.map(parseRequirement).map(({ role, ...rest }, index) => [role ?? `m${index + 1}`, rest]),
+  );
+  for (const text of options.warmLab) addWarmLab(hosts, text);
   const session = await broker.session({
-    hosts: Object.fromEntries(options.require.map(parseRequirement).map(({ role, ...rest }, index) => [role ?? `m${index + 1}`, rest])),
+    hosts,
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
     client,
     ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
@@ -281,6 +297,20 @@ async function keepAlive(broker: LabBroker, sessionId: string, options: SessionO
   }
   startKeeper(broker, request, input);
   return ExitCode.ok;
+}
+
+/** `[ROLE:]FILE`: the role's requirement (the first one's by default, m1 without --require) names the topology's hash. */
+function addWarmLab(hosts: Record<string, HostRequirement>, text: string): void {
+  const roles = Object.keys(hosts);
+  const prefix = /^([^:]+):(.+)$/.exec(text);
+  const [role, file] = prefix && roles.includes(prefix[1]!) ? [prefix[1]!, prefix[2]!] : [roles[0] ?? "m1", text];
+  let warmLab: TopologyHash;
+  try {
+    warmLab = topologyFileHash(file);
+  } catch (error) {
+    throw new UsageError(`invalid --warm-lab "${text}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  hosts[role] = { ...hosts[role], warmLab };
 }
 
 /** `[ROLE:]KEY=VALUE,…`: the role is optional, the pairs are labels except runtime= and host=. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../sha256.ts";
 import { TopologyError } from "../../topology/topology-error.ts";
 import { readContainerlabTopology } from "../../topology/containerlab-topology.ts";
 import { readNetlabInput } from "../../topology/netlab/netlab-input.ts";
@@ -65,10 +65,6 @@ function outsideNativeSubset(document: unknown): string[] {
     if (error instanceof TopologyError) return [error.message];
     throw error;
   }
-}
-
-export function sha256Hex(content: Uint8Array): string {
-  return createHash("sha256").update(content).digest("hex");
 }
 
 function requireLabName(name: string): void {

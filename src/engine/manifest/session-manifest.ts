@@ -5,7 +5,7 @@ import { type JobRecord, jobState } from "../jobs/job.ts";
 import { outcomeName } from "../jobs/outcome-name.ts";
 import { listSessionResults } from "../jobs/session-results.ts";
 import type { Lab } from "../labs/lab.ts";
-import { sha256Hex } from "../labs/classify-topology.ts";
+import { sha256Hex } from "../../sha256.ts";
 import type { Session } from "../model.ts";
 import { findSession } from "../sessions/find-session.ts";
 import { canonicalJson } from "./canonical-json.ts";

@@ -35,7 +35,7 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   // Jobs killed and changes undone before the session's labs go: a change may involve a lab (a device
   // of the session's joined to the lab's management bridge keeps the bridge from being deleted).
   restoreSessionHosts(ctx, change, session.id);
-  releaseSessionLabs(ctx, change, session.id, true);
+  releaseSessionLabs(ctx, change, session, true);
   // Queued after the restore and the destroys, which the agent runs first: the check sees what they left.
   checkHostsAfterSession(ctx, change, session);
 }

@@ -31,7 +31,7 @@ function hostCard(host, sessions, labs) {
         : "free",
     ],
     ["slots", `${host.used} / ${host.capacity}`],
-    ["labs", labs.length ? labs.map((lab) => el("div", {}, `${lab.instance_name} `, LB.badge(lab.state))) : "none"],
+    ["labs", labs.length ? labs.map((lab) => el("div", {}, `${lab.instance_name} `, labState(lab))) : "none"],
     ["contact", host.connected ? "connected" : `${LB.since(host.last_seen_at)} ago`],
     ["runtimes", host.runtimes.map((runtime) => runtime.name + (runtime.version ? ` ${runtime.version}` : "")).join(", ") || "—"],
   ];
@@ -49,6 +49,16 @@ function hostCard(host, sessions, labs) {
     el("h3", {}, host.name, LB.badge(host.state)),
     el("dl", {}, facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)])),
     el("div", { class: "actions" }, actions),
+  );
+}
+
+/** A lab's state badge; while it is warm (reset, held by no session), until when it waits for a session to take it. */
+function labState(lab) {
+  return el(
+    "span",
+    {},
+    LB.badge(lab.state),
+    lab.warm_until ? el("span", { class: "muted" }, ` warm until ${LB.when(lab.warm_until)}`) : null,
   );
 }
 
@@ -172,7 +182,7 @@ LB.renderLabs = function renderLabs(labs, hosts) {
       labs.map((lab) => ({
         cells: [
           lab.instance_name,
-          LB.badge(lab.state),
+          labState(lab),
           hostName.get(lab.host_id) || lab.host_id,
           LB.shortId(lab.session_id),
           lab.nodes.map((node) => `${node.name}${node.mgmtIpv4 ? ` ${node.mgmtIpv4}` : ""}`).join(", ") || "—",
