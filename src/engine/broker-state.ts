@@ -7,7 +7,7 @@ import type { Host, Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
 import { hostFromRow, sessionFromRow } from "./rows.ts";
 import { SessionQueue } from "./session-queue.ts";
-import { OpenWork } from "./work/open-work.ts";
+import { WorkStore } from "./work/work-store.ts";
 
 const RECENTLY_ENDED_KEPT = 10_000;
 const RECENT_DURATIONS_LOADED = 500;
@@ -28,8 +28,6 @@ export class BrokerState {
   readonly lastSeenDirty = new Set<Session>();
   /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
   readonly busySessions = new Map<string, number>();
-  /** The event batch of each host being recorded now (batches of one host are recorded one at a time). */
-  readonly eventBatches = new Map<string, Promise<void>>();
   /** Labs whose end_at has been acted on in this run. */
   readonly endAtHandled = new Set<string>();
   /** Active sessions already warned that their walltime is running out. */
@@ -41,7 +39,6 @@ export class BrokerState {
   readonly recentDurations = new Map<string, number[]>();
   readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
-  work = new OpenWork();
   /** Labs that are not inactive. */
   readonly labs = new Map<string, Lab>();
   /** Jobs without an outcome yet. */
@@ -52,12 +49,14 @@ export class BrokerState {
   readonly hostChanges = new Map<string, HostChange[]>();
   nextHostChangeId = 1;
 
+  constructor(readonly work: WorkStore) {}
+
   /**
    * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
    * full timeout window after a broker restart instead of being reaped for the broker's downtime.
    */
   static async load(orm: Orm, now: number): Promise<BrokerState> {
-    const state = new BrokerState();
+    const state = new BrokerState(await WorkStore.load(orm));
     for (const row of await orm.select().from(hosts)) {
       const host = hostFromRow(row);
       host.lastSeenAt = Math.max(host.lastSeenAt, now);
@@ -75,7 +74,6 @@ export class BrokerState {
         for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
       }
     }
-    state.work = await OpenWork.load(orm);
     const finished = await orm
       .select()
       .from(sessions)

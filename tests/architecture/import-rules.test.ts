@@ -40,9 +40,6 @@ const KNOWN_UPWARD: string[] = [];
 
 /** File cycles that exist today, each its files in order; the list only shrinks (a broken one must leave it). */
 const KNOWN_CYCLES: string[] = [
-  // Work completion dispatches to per-kind handlers that call back into completion and host changes
-  // (issue 13, item 1: the protocol's work kinds and a handler registry break it).
-  "src/engine/agents/apply-inventory.ts <-> src/engine/devices/host-changes.ts <-> src/engine/hosts/health-gate.ts <-> src/engine/jobs/job-work-handlers.ts <-> src/engine/labs/lab-work-handlers.ts <-> src/engine/work/complete-work.ts <-> src/engine/work/work-handlers.ts",
   // BrokerState holds Lab and Job records whose methods take the EngineContext that holds BrokerState
   // (type-only; issue 13, item 3: one store per aggregate).
   "src/engine/broker-state.ts <-> src/engine/context.ts <-> src/engine/jobs/job.ts <-> src/engine/labs/lab.ts",

@@ -35,10 +35,10 @@ test("a session's end queues the undo of its device changes before its labs' des
     restored: false,
     createdAt: t.clock.now(),
   }]);
-  for (const item of t.ctx.state.work.forHost(host.id)) t.ctx.state.work.remove(item);
+  const deploying = new Set((await takeWork(t.ctx, host, new Set())).map((work) => work.id));
 
   await endSession(t.ctx, session.id, "released");
-  const queued = (await takeWork(t.ctx, host, new Set())).map((work) => [work.kind, work.payload.operation ?? null]);
+  const queued = (await takeWork(t.ctx, host, deploying)).map((work) => [work.kind, work.payload.operation ?? null]);
   expect(queued).toEqual([
     ["device-op", "restore"],
     ["destroy-lab", null],

@@ -216,7 +216,7 @@ describe("the write journal under the engine", () => {
     await expect(startJob(engine.ctx, session.id, {}, spec)).rejects.toThrow(UnavailableError);
     await engine.ctx.journal.settled();
     expect([...engine.ctx.state.jobs.keys()]).toEqual([]);
-    expect(engine.ctx.state.work.forHost(host.id).filter((item) => item.kind === "run-job")).toEqual([]);
+    expect(engine.ctx.state.work.openForHost(host.id).filter((item) => item.kind === "run-job")).toEqual([]);
     const job = await startJob(engine.ctx, session.id, {}, spec);
     expect(job.number).toBe(1);
     const rows = await engine.db.client.execute("SELECT number FROM jobs");

@@ -4,8 +4,7 @@ import { hosts } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
-import type { WorkItem } from "../work/work-item.ts";
+import type { WorkItem, WorkOutcome } from "../work/work-item.ts";
 
 const InventoryResultSchema = z.object({
   runtimes: z.array(z.object({ name: z.enum(RUNTIMES), version: z.string().nullable() })),

@@ -3,8 +3,7 @@ import { hostChanges } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import type { HostChange } from "../jobs/job.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
-import type { WorkItem } from "../work/work-item.ts";
+import type { WorkItem, WorkOutcome } from "../work/work-item.ts";
 
 /** A finished device operation: keep the undo records of what it changed, for the session's end. */
 export function recordHostChanges(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {

@@ -4,9 +4,8 @@ import type { Change, EngineContext } from "../context.ts";
 import { type HealthState, type Host, type Session } from "../model.ts";
 import { HEALTH_GATE_MODES, type HealthGateMode } from "../../protocol/health-gate-modes.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import type { WorkItem } from "../work/work-item.ts";
+import type { WorkItem, WorkOutcome } from "../work/work-item.ts";
 
 /**
  * The broker's half of the health gate (the agent's is src/hosts/health): a host whose agent runs
@@ -69,7 +68,7 @@ export function applyHealthCheckResult(ctx: EngineContext, change: Change, item:
     ? outcome.result
     : { clean: false, error: outcome.error ?? "the health check failed", differences: [] };
   const clean = report.clean === true;
-  const pending = ctx.state.work.forHost(host.id).some((other) => other.kind === "health-check" && other.payload.mode === "check");
+  const pending = ctx.state.work.openForHost(host.id).some((other) => other.kind === "health-check" && other.payload.mode === "check");
   const now = ctx.clock.now();
   setHealth(ctx, change, host, pending ? "checking" : clean ? "healthy" : "unhealthy", {
     ...report,

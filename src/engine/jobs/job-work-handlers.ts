@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
-import type { WorkItem } from "../work/work-item.ts";
+import type { WorkItem, WorkOutcome } from "../work/work-item.ts";
 import { outcomeName } from "./outcome-name.ts";
 
 /** The agent finished running a job: its result (exit code, output, passed…) becomes the job's outcome. */

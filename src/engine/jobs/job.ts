@@ -9,6 +9,6 @@ export type JobState = "queued" | "running" | "finished";
 /** A job is queued until its agent has it, running until its outcome is in, then finished. */
 export function jobState(ctx: EngineContext, job: JobRecord): JobState {
   if (job.outcome) return "finished";
-  const work = ctx.state.work.byId.get(job.workId);
+  const work = ctx.state.work.findOpen(job.workId);
   return work?.state === "dispatched" ? "running" : work ? "queued" : "finished";
 }

@@ -15,7 +15,7 @@ export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void
   for (const host of ctx.state.hosts.values()) {
     const silentFor = agentSilentFor(host, now);
     if (host.online || silentFor <= settings.agentOfflineAfterMs + settings.offlineGraceMs) continue;
-    for (const item of ctx.state.work.forHost(host.id)) {
+    for (const item of ctx.state.work.openForHost(host.id)) {
       if (!LAB_WORK.has(item.kind)) continue;
       const doing = item.kind === "deploy-lab" ? "deploy" : "destroy";
       const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { Change, EngineContext } from "../context.ts";
-import type { WorkOutcome } from "../work/complete-work.ts";
-import type { WorkItem } from "../work/work-item.ts";
+import type { WorkItem, WorkOutcome } from "../work/work-item.ts";
 import { transitionLab } from "./lab.ts";
 
 export const LabNodeSchema = z.object({

@@ -1,4 +1,3 @@
-import { workItems } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import type { WorkItem, WorkKind } from "./work-item.ts";
@@ -32,8 +31,7 @@ export function enqueueWork(ctx: EngineContext, change: Change, request: WorkReq
     dispatchedAt: null,
     finishedAt: null,
   };
-  ctx.state.work.add(item);
-  change.write(ctx.orm.insert(workItems).values(item));
+  change.write(ctx.state.work.queue(item));
   change.emit("work.queued", { hostId: item.hostId, sessionId: item.sessionId, labId: item.labId, jobId: item.jobId }, {
     workId: item.id,
     kind: item.kind,

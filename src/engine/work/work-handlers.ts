@@ -5,8 +5,7 @@ import { recordHostChanges } from "../devices/host-changes.ts";
 import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult } from "../labs/lab-work-handlers.ts";
-import type { WorkOutcome } from "./complete-work.ts";
-import type { WorkItem, WorkKind } from "./work-item.ts";
+import type { WorkItem, WorkKind, WorkOutcome } from "./work-item.ts";
 
 export type WorkHandler = (ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome) => void;
 
