@@ -1,7 +1,8 @@
-import { and, desc, eq, isNotNull, isNull, max, ne } from "drizzle-orm";
+import { and, desc, eq, isNotNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
-import { hostChanges, hosts, jobs, labs, sessions } from "../../db/schema.ts";
-import type { HostChange, JobRecord } from "./jobs/job.ts";
+import { hostChanges, hosts, labs, sessions } from "../../db/schema.ts";
+import type { HostChange } from "./jobs/job.ts";
+import { JobStore } from "./jobs/job-store.ts";
 import type { Lab } from "./labs/lab.ts";
 import type { Host, Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
@@ -41,22 +42,19 @@ export class BrokerState {
   nextSeq = 1;
   /** Labs that are not inactive. */
   readonly labs = new Map<string, Lab>();
-  /** Jobs without an outcome yet. */
-  readonly jobs = new Map<string, JobRecord>();
-  /** Next job number per `session:host` (seeded from the database on first use). */
-  readonly jobNumbers = new Map<string, number>();
   /** Device changes per session not yet restored, oldest first. */
   readonly hostChanges = new Map<string, HostChange[]>();
   nextHostChangeId = 1;
 
-  constructor(readonly work: WorkStore) {}
+  constructor(readonly work: WorkStore, readonly jobs: JobStore) {}
 
   /**
    * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
    * full timeout window after a broker restart instead of being reaped for the broker's downtime.
    */
   static async load(orm: Orm, now: number): Promise<BrokerState> {
-    const state = new BrokerState(await WorkStore.load(orm));
+    const work = await WorkStore.load(orm);
+    const state = new BrokerState(work, await JobStore.load(orm, work));
     for (const row of await orm.select().from(hosts)) {
       const host = hostFromRow(row);
       host.lastSeenAt = Math.max(host.lastSeenAt, now);
@@ -82,7 +80,6 @@ export class BrokerState {
       .limit(RECENT_DURATIONS_LOADED);
     for (const row of finished.reverse()) state.recordDuration(sessionFromRow(row).poolKey, row.endedAt! - row.activatedAt!);
     for (const lab of await orm.select().from(labs).where(ne(labs.state, "inactive"))) state.labs.set(lab.id, lab);
-    for (const job of await orm.select().from(jobs).where(isNull(jobs.outcome))) state.jobs.set(job.id, job);
     for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
       state.hostChanges.set(row.sessionId, [...(state.hostChanges.get(row.sessionId) ?? []), row]);
     }

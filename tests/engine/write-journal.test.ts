@@ -215,7 +215,7 @@ describe("the write journal under the engine", () => {
     failNextCommit();
     await expect(startJob(engine.ctx, session.id, {}, spec)).rejects.toThrow(UnavailableError);
     await engine.ctx.journal.settled();
-    expect([...engine.ctx.state.jobs.keys()]).toEqual([]);
+    expect(engine.ctx.state.jobs.unfinishedInSession(session.id)).toEqual([]);
     expect(engine.ctx.state.work.openForHost(host.id).filter((item) => item.kind === "run-job")).toEqual([]);
     const job = await startJob(engine.ctx, session.id, {}, spec);
     expect(job.number).toBe(1);

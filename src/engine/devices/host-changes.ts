@@ -44,8 +44,7 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
  * happens after an agent restart.
  */
 export function restoreSessionHosts(ctx: EngineContext, change: Change, sessionId: string): void {
-  for (const job of ctx.state.jobs.values()) {
-    if (job.sessionId !== sessionId || job.outcome) continue;
+  for (const job of ctx.state.jobs.unfinishedInSession(sessionId)) {
     enqueueWork(ctx, change, {
       hostId: job.hostId,
       kind: "kill-job",

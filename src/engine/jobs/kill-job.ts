@@ -1,7 +1,7 @@
 import { Change, type EngineContext } from "../context.ts";
 import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import { type JobRecord, jobState } from "./job.ts";
+import type { JobRecord } from "./job.ts";
 
 const KILL_ANSWER_MS = 15_000;
 
@@ -10,7 +10,7 @@ export type SignalName = (typeof SIGNALS)[number];
 
 /** Signals a running job (its whole process tree). A finished job is not signalled, and the answer says so. */
 export async function killJob(ctx: EngineContext, job: JobRecord, signal: SignalName): Promise<{ signalled: boolean; message: string }> {
-  if (jobState(ctx, job) === "finished") {
+  if (ctx.state.jobs.stateOf(job) === "finished") {
     return { signalled: false, message: `Job ${job.number} has already finished; it was not signalled` };
   }
   const change = new Change(ctx);

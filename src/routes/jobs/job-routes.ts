@@ -3,7 +3,6 @@ import { asc, eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import { BadRequestError } from "../../engine/errors.ts";
 import { findJob } from "../../engine/jobs/find-job.ts";
-import { jobState } from "../../engine/jobs/job.ts";
 import { killJob, SIGNALS } from "../../engine/jobs/kill-job.ts";
 import { findSession } from "../../engine/sessions/find-session.ts";
 import type { Api } from "../api.ts";
@@ -80,7 +79,8 @@ export function registerJobRoutes(api: Api, deps: RouteDeps): void {
     return streamOutput(c, deps, {
       scope: { jobId: job.id },
       afterId: resumePoint(c.req.valid("header")["last-event-id"], c.req.valid("query").last_event_id) ?? 0,
-      isFinished: () => c.req.valid("query").follow === "false" || jobState(engine, engine.state.jobs.get(job.id) ?? job) === "finished",
+      isFinished: () =>
+        c.req.valid("query").follow === "false" || engine.state.jobs.stateOf(engine.state.jobs.get(job.id) ?? job) === "finished",
     }) as never;
   });
   api.openapi(listSessionJobs, async (c) => {
