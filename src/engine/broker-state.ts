@@ -1,9 +1,9 @@
 import { and, desc, eq, isNotNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
-import { hostChanges, hosts, labs, sessions } from "../../db/schema.ts";
+import { hostChanges, hosts, sessions } from "../../db/schema.ts";
 import type { HostChange } from "./jobs/job.ts";
 import { JobStore } from "./jobs/job-store.ts";
-import type { Lab } from "./labs/lab.ts";
+import { LabStore } from "./labs/lab-store.ts";
 import type { Host, Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
 import { hostFromRow, sessionFromRow } from "./rows.ts";
@@ -29,8 +29,6 @@ export class BrokerState {
   readonly lastSeenDirty = new Set<Session>();
   /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
   readonly busySessions = new Map<string, number>();
-  /** Labs whose end_at has been acted on in this run. */
-  readonly endAtHandled = new Set<string>();
   /** Active sessions already warned that their walltime is running out. */
   readonly walltimeWarned = new Set<string>();
   /** Reservations (scheduled sessions) by booked host. */
@@ -40,13 +38,11 @@ export class BrokerState {
   readonly recentDurations = new Map<string, number[]>();
   readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
-  /** Labs that are not inactive. */
-  readonly labs = new Map<string, Lab>();
   /** Device changes per session not yet restored, oldest first. */
   readonly hostChanges = new Map<string, HostChange[]>();
   nextHostChangeId = 1;
 
-  constructor(readonly work: WorkStore, readonly jobs: JobStore) {}
+  constructor(readonly work: WorkStore, readonly jobs: JobStore, readonly labs: LabStore) {}
 
   /**
    * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
@@ -54,7 +50,7 @@ export class BrokerState {
    */
   static async load(orm: Orm, now: number): Promise<BrokerState> {
     const work = await WorkStore.load(orm);
-    const state = new BrokerState(work, await JobStore.load(orm, work));
+    const state = new BrokerState(work, await JobStore.load(orm, work), await LabStore.load(orm));
     for (const row of await orm.select().from(hosts)) {
       const host = hostFromRow(row);
       host.lastSeenAt = Math.max(host.lastSeenAt, now);
@@ -79,7 +75,6 @@ export class BrokerState {
       .orderBy(desc(sessions.seq))
       .limit(RECENT_DURATIONS_LOADED);
     for (const row of finished.reverse()) state.recordDuration(sessionFromRow(row).poolKey, row.endedAt! - row.activatedAt!);
-    for (const lab of await orm.select().from(labs).where(ne(labs.state, "inactive"))) state.labs.set(lab.id, lab);
     for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
       state.hostChanges.set(row.sessionId, [...(state.hostChanges.get(row.sessionId) ?? []), row]);
     }

@@ -198,7 +198,7 @@ describe("scheduled labs", () => {
     const session = engine.ctx.state.sessions.get(reservation.id)!;
     expect(session.state).toBe("active");
     expect(session.activatedAt! + session.walltimeMs!).toBe(start + 4 * HOUR);
-    const lab = [...engine.ctx.state.labs.values()][0]!;
+    const lab = engine.ctx.state.labs.live()[0]!;
     expect(lab.state).toBe("stopping");
   });
 });

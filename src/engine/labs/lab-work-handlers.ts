@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Change, EngineContext } from "../context.ts";
 import type { WorkItem, WorkOutcome } from "../work/work-item.ts";
-import { transitionLab } from "./lab.ts";
+import { transitionLab } from "./lab-changes.ts";
 
 export const LabNodeSchema = z.object({
   name: z.string(),

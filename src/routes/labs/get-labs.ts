@@ -47,7 +47,7 @@ export function registerGetLabs(api: Api, { engine }: RouteDeps): void {
     if (query.state) conditions.push(eq(labs.state, query.state));
     const live = !query.state || query.state !== "inactive";
     const rows = live
-      ? [...engine.state.labs.values()]
+      ? engine.state.labs.live()
         .filter((lab) =>
           (!query.session_id || lab.sessionId === query.session_id) && (!query.host || lab.hostId === query.host) &&
           (!query.state || lab.state === query.state)
