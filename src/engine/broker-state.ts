@@ -15,8 +15,9 @@ const RECENT_DURATIONS_LOADED = 500;
 
 /**
  * The broker's live working set: every host and every session that has not ended, plus the
- * waiting queue. It is rebuilt from the database at start (and after a failed commit), so the
- * database stays the source of truth.
+ * waiting queue, and the stores of open work, unfinished jobs and live labs (each owns its memory
+ * and the statements that record it). It is rebuilt from the database at start (and after a
+ * failed commit), so the database stays the source of truth.
  */
 export class BrokerState {
   readonly hosts = new Map<string, Host>();
