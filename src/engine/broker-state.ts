@@ -1,21 +1,23 @@
-import { and, desc, eq, isNotNull, isNull, max, ne } from "drizzle-orm";
+import { and, desc, eq, isNotNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
-import { hostChanges, hosts, jobs, labs, sessions } from "../../db/schema.ts";
-import type { HostChange, JobRecord } from "./jobs/job.ts";
-import type { Lab } from "./labs/lab.ts";
+import { hostChanges, hosts, sessions } from "../../db/schema.ts";
+import type { HostChange } from "./jobs/job.ts";
+import { JobStore } from "./jobs/job-store.ts";
+import { LabStore } from "./labs/lab-store.ts";
 import type { Host, Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
 import { hostFromRow, sessionFromRow } from "./rows.ts";
 import { SessionQueue } from "./session-queue.ts";
-import { OpenWork } from "./work/open-work.ts";
+import { WorkStore } from "./work/work-store.ts";
 
 const RECENTLY_ENDED_KEPT = 10_000;
 const RECENT_DURATIONS_LOADED = 500;
 
 /**
  * The broker's live working set: every host and every session that has not ended, plus the
- * waiting queue. It is rebuilt from the database at start (and after a failed commit), so the
- * database stays the source of truth.
+ * waiting queue, and the stores of open work, unfinished jobs and live labs (each owns its memory
+ * and the statements that record it). It is rebuilt from the database at start (and after a
+ * failed commit), so the database stays the source of truth.
  */
 export class BrokerState {
   readonly hosts = new Map<string, Host>();
@@ -28,10 +30,6 @@ export class BrokerState {
   readonly lastSeenDirty = new Set<Session>();
   /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
   readonly busySessions = new Map<string, number>();
-  /** The event batch of each host being recorded now (batches of one host are recorded one at a time). */
-  readonly eventBatches = new Map<string, Promise<void>>();
-  /** Labs whose end_at has been acted on in this run. */
-  readonly endAtHandled = new Set<string>();
   /** Active sessions already warned that their walltime is running out. */
   readonly walltimeWarned = new Set<string>();
   /** Reservations (scheduled sessions) by booked host. */
@@ -41,23 +39,19 @@ export class BrokerState {
   readonly recentDurations = new Map<string, number[]>();
   readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
-  work = new OpenWork();
-  /** Labs that are not inactive. */
-  readonly labs = new Map<string, Lab>();
-  /** Jobs without an outcome yet. */
-  readonly jobs = new Map<string, JobRecord>();
-  /** Next job number per `session:host` (seeded from the database on first use). */
-  readonly jobNumbers = new Map<string, number>();
   /** Device changes per session not yet restored, oldest first. */
   readonly hostChanges = new Map<string, HostChange[]>();
   nextHostChangeId = 1;
+
+  constructor(readonly work: WorkStore, readonly jobs: JobStore, readonly labs: LabStore) {}
 
   /**
    * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
    * full timeout window after a broker restart instead of being reaped for the broker's downtime.
    */
   static async load(orm: Orm, now: number): Promise<BrokerState> {
-    const state = new BrokerState();
+    const work = await WorkStore.load(orm);
+    const state = new BrokerState(work, await JobStore.load(orm, work), await LabStore.load(orm));
     for (const row of await orm.select().from(hosts)) {
       const host = hostFromRow(row);
       host.lastSeenAt = Math.max(host.lastSeenAt, now);
@@ -75,7 +69,6 @@ export class BrokerState {
         for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
       }
     }
-    state.work = await OpenWork.load(orm);
     const finished = await orm
       .select()
       .from(sessions)
@@ -83,8 +76,6 @@ export class BrokerState {
       .orderBy(desc(sessions.seq))
       .limit(RECENT_DURATIONS_LOADED);
     for (const row of finished.reverse()) state.recordDuration(sessionFromRow(row).poolKey, row.endedAt! - row.activatedAt!);
-    for (const lab of await orm.select().from(labs).where(ne(labs.state, "inactive"))) state.labs.set(lab.id, lab);
-    for (const job of await orm.select().from(jobs).where(isNull(jobs.outcome))) state.jobs.set(job.id, job);
     for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
       state.hostChanges.set(row.sessionId, [...(state.hostChanges.get(row.sessionId) ?? []), row]);
     }

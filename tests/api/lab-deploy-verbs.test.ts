@@ -27,7 +27,9 @@ const scheduledLab = async () =>
     })
   ).json;
 const deployWork = (labId: string) =>
-  [...broker.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === labId);
+  broker.ctx.state.work.openForHost(broker.ctx.state.labs.get(labId)!.hostId).filter((item) =>
+    item.kind === "deploy-lab" && item.labId === labId
+  );
 
 test("POST /v1/labs/{id}/deploy deploys a scheduled lab now; a lab that is not scheduled is 409; a missing session_id is 400", async () => {
   const lab = await scheduledLab();

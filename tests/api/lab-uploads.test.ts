@@ -27,7 +27,7 @@ async function nothingStored() {
   const labs = Number((await broker.db.client.execute("SELECT count(*) AS n FROM labs")).rows[0]?.n);
   const files = Number((await broker.db.client.execute("SELECT count(*) AS n FROM lab_files")).rows[0]?.n);
   const work = Number((await broker.db.client.execute("SELECT count(*) AS n FROM work_items WHERE kind = 'deploy-lab'")).rows[0]?.n);
-  return labs === 0 && files === 0 && work === 0 && broker.ctx.state.labs.size === 0;
+  return labs === 0 && files === 0 && work === 0 && broker.ctx.state.labs.live().length === 0;
 }
 
 const bomb = [

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { acquireLab } from "../../src/engine/labs/acquire-lab.ts";
 import { endSession } from "../../src/engine/sessions/end-session.ts";
 import { takeWork } from "../../src/engine/work/take-work.ts";
 import { createTestEngine, type TestEngine } from "../support/test-engine.ts";
@@ -10,19 +9,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const TOPOLOGY = new TextEncoder().encode("name: pair\ntopology:\n  nodes:\n    a: { kind: linux }\n");
-
 test("a session's end queues the undo of its device changes before its labs' destroy", async () => {
   await t.addHost("solo");
   const session = await t.requestSession([{ host: "solo" }]);
-  const { lab } = await acquireLab(t.ctx, {
-    session,
-    role: null,
-    upload: { topologyFile: "pair.clab.yml", topology: TOPOLOGY, extraFiles: [] },
-    runtime: null,
-    reuse: true,
-    remoteLab: false,
-  });
+  const lab = await t.acquireSmallLab(session);
   lab.state = "running";
   const host = t.ctx.state.hosts.get(lab.hostId)!;
   t.ctx.state.hostChanges.set(session.id, [{
@@ -35,10 +25,10 @@ test("a session's end queues the undo of its device changes before its labs' des
     restored: false,
     createdAt: t.clock.now(),
   }]);
-  for (const item of t.ctx.state.work.forHost(host.id)) t.ctx.state.work.remove(item);
+  const deploying = new Set((await takeWork(t.ctx, host, new Set())).map((work) => work.id));
 
   await endSession(t.ctx, session.id, "released");
-  const queued = (await takeWork(t.ctx, host, new Set())).map((work) => [work.kind, work.payload.operation ?? null]);
+  const queued = (await takeWork(t.ctx, host, deploying)).map((work) => [work.kind, work.payload.operation ?? null]);
   expect(queued).toEqual([
     ["device-op", "restore"],
     ["destroy-lab", null],

@@ -43,5 +43,5 @@ test("a deploy whose host stays offline past the bound fails the lab with the re
   const failed = t.ctx.state.labs.get(lab.id)!;
   expect(failed.state).toBe("failed");
   expect(failed.error).toBe('host "gone" has been offline for 180 s, past the bound of 180 s: the deploy was given up');
-  expect(t.ctx.state.work.forHost(lab.hostId)).toEqual([]);
+  expect(t.ctx.state.work.openForHost(lab.hostId)).toEqual([]);
 });

@@ -159,14 +159,15 @@ describe("scheduled labs", () => {
       remoteLab: false,
     });
     expect(lab.state).toBe("scheduled");
-    const deployWork = () => [...engine.ctx.state.work.byId.values()].filter((item) => item.kind === "deploy-lab" && item.labId === lab.id);
-    expect(deployWork()).toHaveLength(0);
+    const labWork = (kind: string) =>
+      engine.ctx.state.work.openForHost(lab.hostId).filter((item) => item.kind === kind && item.labId === lab.id);
+    expect(labWork("deploy-lab")).toHaveLength(0);
     await tick(engine, HOUR);
     expect(lab.state).toBe("deploying");
-    expect(deployWork()).toHaveLength(1);
+    expect(labWork("deploy-lab")).toHaveLength(1);
     await tick(engine, HOUR);
     expect(lab.state).toBe("stopping");
-    expect([...engine.ctx.state.work.byId.values()].some((item) => item.kind === "destroy-lab" && item.labId === lab.id)).toBe(true);
+    expect(labWork("destroy-lab")).not.toHaveLength(0);
   });
 
   test("a restart during the scheduled window catches up: the due reservation starts, the lab past its end is destroyed", async () => {
@@ -197,7 +198,7 @@ describe("scheduled labs", () => {
     const session = engine.ctx.state.sessions.get(reservation.id)!;
     expect(session.state).toBe("active");
     expect(session.activatedAt! + session.walltimeMs!).toBe(start + 4 * HOUR);
-    const lab = [...engine.ctx.state.labs.values()][0]!;
+    const lab = engine.ctx.state.labs.live()[0]!;
     expect(lab.state).toBe("stopping");
   });
 });

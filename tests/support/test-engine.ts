@@ -2,9 +2,10 @@ import { openDatabase } from "../../db/connect.ts";
 import { applyMigrations } from "../../db/migrate.ts";
 import { embeddedMigrations } from "../../db/migrations.generated.ts";
 import { registerAgent } from "../../src/engine/agents/register-agent.ts";
+import { acquireLab } from "../../src/engine/labs/acquire-lab.ts";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../../src/engine/context.ts";
 import { openEngine } from "../../src/engine/engine.ts";
-import type { Requirement } from "../../src/engine/model.ts";
+import type { Requirement, Session } from "../../src/engine/model.ts";
 import type { RuntimeName } from "../../src/protocol/runtimes.ts";
 import { createSession } from "../../src/engine/sessions/create-session.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -88,12 +89,20 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
     );
   };
 
+  /** A one-node containerlab lab for the session, deploying on its (single) host. */
+  const acquireSmallLab = async (session: Session) => {
+    const topology = new TextEncoder().encode("name: pair\ntopology:\n  nodes:\n    a: { kind: linux }\n");
+    const upload = { topologyFile: "pair.clab.yml", topology, extraFiles: [] };
+    const { lab } = await acquireLab(ctx, { session, role: null, upload, runtime: null, reuse: true, remoteLab: false });
+    return lab;
+  };
+
   const close = async () => {
     await engine.stop();
     db.close();
   };
 
-  return { engine, ctx, clock, db, addHost, requestSession, assignedNames, close };
+  return { engine, ctx, clock, db, addHost, requestSession, assignedNames, acquireSmallLab, close };
 }
 
 export type TestEngine = Awaited<ReturnType<typeof createTestEngine>>;

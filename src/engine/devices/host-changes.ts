@@ -42,8 +42,8 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
  * happens after an agent restart.
  */
 export function restoreSessionHosts(ctx: EngineContext, change: Change, sessionId: string): void {
-  for (const job of ctx.state.jobs.values()) {
-    if (job.sessionId === sessionId && !job.outcome) enqueueKill(ctx, change, job, "SIGKILL");
+  for (const job of ctx.state.jobs.unfinishedInSession(sessionId)) {
+    enqueueKill(ctx, change, job, "SIGKILL");
   }
   const recorded = ctx.state.hostChanges.get(sessionId);
   if (!recorded?.length) return;

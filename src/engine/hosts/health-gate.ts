@@ -68,7 +68,7 @@ export function applyHealthCheckResult(ctx: EngineContext, change: Change, item:
     ? outcome.result
     : { clean: false, error: (outcome.ok ? null : outcome.error) ?? "the health check failed", differences: [] };
   const clean = report.clean === true;
-  const pending = ctx.state.work.forHost(host.id).some((other) => other.kind === "health-check" && other.payload.mode === "check");
+  const pending = ctx.state.work.openForHost(host.id).some((other) => other.kind === "health-check" && other.payload.mode === "check");
   const now = ctx.clock.now();
   setHealth(ctx, change, host, pending ? "checking" : clean ? "healthy" : "unhealthy", {
     ...report,

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
 import { findSession } from "../sessions/find-session.ts";
-import { type JobRecord, jobState } from "./job.ts";
+import type { JobRecord } from "./job.ts";
 import { jobTimeline, resultTimeline, sortTimeline, type TimelineEntry } from "./results-timeline.ts";
 import { listSessionResults } from "./session-results.ts";
 
@@ -47,7 +47,7 @@ export async function sessionSummary(ctx: EngineContext, sessionId: string): Pro
 }
 
 function summarize(ctx: EngineContext, job: JobRecord): SummaryJob {
-  const state = jobState(ctx, job);
+  const state = ctx.state.jobs.stateOf(job);
   const outcome = job.outcome ?? {};
   const verdict = state !== "finished" ? "RUNNING" : outcome.passed === true ? "PASS" : "FAIL";
   return {

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { jobs } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import type { WorkItem } from "../work/work-item.ts";
 import type { ReadOutcome } from "../work/work-outcome.ts";
@@ -10,14 +8,15 @@ export function applyJobResult(ctx: EngineContext, change: Change, item: WorkIte
   const job = item.jobId ? ctx.state.jobs.get(item.jobId) : undefined;
   if (!job) return;
   const now = ctx.clock.now();
-  job.outcome = outcome.ok ? outcome.result : { state: "finished", passed: false, error: outcome.error ?? "the job could not be run" };
-  job.finishedAt = now;
+  const jobOutcome = outcome.ok
+    ? outcome.result
+    : { state: "finished" as const, passed: false, error: outcome.error ?? "the job could not be run" };
+  change.write(ctx.state.jobs.finish(job, jobOutcome, now));
   // Kept in memory (with its outcome) until the outcome is committed: a reader in between would find the stored row without it.
-  change.afterCommit(() => ctx.state.jobs.delete(job.id));
-  change.write(ctx.orm.update(jobs).set({ outcome: job.outcome, finishedAt: now }).where(eq(jobs.id, job.id)));
+  change.afterCommit(() => ctx.state.jobs.forgetFinished(job));
   change.emit("job.finished", { jobId: job.id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, {
     number: job.number,
-    passed: job.outcome.passed === true,
-    outcome: outcomeName(job.outcome),
+    passed: jobOutcome.passed === true,
+    outcome: outcomeName(jobOutcome),
   });
 }

@@ -4,13 +4,13 @@ import { awaitWork } from "../work/await-work.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import type { WorkItem } from "../work/work-item.ts";
 import { readOutcome } from "../work/work-outcome.ts";
-import { type JobRecord, jobState } from "./job.ts";
+import type { JobRecord } from "./job.ts";
 
 const KILL_ANSWER_MS = 15_000;
 
 /** Signals a running job (its whole process tree). A finished job is not signalled, and the answer says so. */
 export async function killJob(ctx: EngineContext, job: JobRecord, signal: SignalName): Promise<{ signalled: boolean; message: string }> {
-  if (jobState(ctx, job) === "finished") {
+  if (ctx.state.jobs.stateOf(job) === "finished") {
     return { signalled: false, message: `Job ${job.number} has already finished; it was not signalled` };
   }
   const change = new Change(ctx);

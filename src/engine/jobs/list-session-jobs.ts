@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { jobs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
-import { type JobRecord, jobState } from "./job.ts";
+import type { JobRecord } from "./job.ts";
 
 /** A session's jobs by host and number; unfinished ones as memory has them now. */
 export async function listSessionJobs(ctx: EngineContext, sessionId: string): Promise<JobRecord[]> {
@@ -11,5 +11,5 @@ export async function listSessionJobs(ctx: EngineContext, sessionId: string): Pr
 
 /** Whether a job has finished by now (`job` may be an earlier copy of it). */
 export function isJobFinished(ctx: EngineContext, job: JobRecord): boolean {
-  return jobState(ctx, ctx.state.jobs.get(job.id) ?? job) === "finished";
+  return ctx.state.jobs.stateOf(ctx.state.jobs.get(job.id) ?? job) === "finished";
 }

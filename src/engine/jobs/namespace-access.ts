@@ -1,6 +1,5 @@
 import type { EngineContext } from "../context.ts";
 import { ForbiddenError, NotFoundError } from "../errors.ts";
-import { liveLabsOnHost } from "../labs/lab.ts";
 import { effectiveCapacity } from "../model.ts";
 import type { JobTarget } from "./job-target.ts";
 
@@ -28,7 +27,7 @@ export function requireNamespaceAccess(ctx: EngineContext, target: JobTarget, ne
 /** The namespaces of the session's live labs on the target's host, as their runtimes report the nodes. */
 function sessionNamespaces(ctx: EngineContext, target: JobTarget): Set<string> {
   const names = new Set<string>();
-  for (const lab of liveLabsOnHost(ctx, target.host.id)) {
+  for (const lab of ctx.state.labs.onHost(target.host.id)) {
     if (lab.sessionId !== target.session.id && !lab.holders.includes(target.session.id)) continue;
     for (const node of lab.nodes) {
       const raw = (node.raw ?? {}) as { netns?: unknown; name?: unknown };

@@ -1,5 +1,3 @@
-import { and, eq, max } from "drizzle-orm";
-import { jobs } from "../../../db/schema.ts";
 import type { JobPayload } from "../../protocol/job-work.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
@@ -15,7 +13,7 @@ export type JobSpec = Omit<JobPayload, "id">;
 export async function startJob(ctx: EngineContext, sessionId: string, where: TargetRequest, spec: JobSpec): Promise<JobRecord> {
   const first = resolveTarget(ctx, sessionId, where);
   requireNamespaceAccess(ctx, first, spec.netns ?? null);
-  const number = await nextJobNumber(ctx, first.session.id, first.host.id);
+  const number = await ctx.state.jobs.nextNumber(first.session.id, first.host.id);
   // Checked again: the session may have ended, or its lab gone, while the number was read.
   const target = resolveTarget(ctx, sessionId, where);
   const now = ctx.clock.now();
@@ -43,8 +41,7 @@ export async function startJob(ctx: EngineContext, sessionId: string, where: Tar
     createdAt: now,
     finishedAt: null,
   };
-  ctx.state.jobs.set(id, job);
-  change.write(ctx.orm.insert(jobs).values(job));
+  change.write(ctx.state.jobs.queue(job));
   change.emit("job.queued", { jobId: id, sessionId: job.sessionId, hostId: job.hostId, labId: job.labId }, {
     number,
     role: job.role,
@@ -55,18 +52,4 @@ export async function startJob(ctx: EngineContext, sessionId: string, where: Tar
   });
   await change.commit();
   return job;
-}
-
-/** Job numbers count up per host within a session; the counter lives in memory, seeded once from the database. */
-async function nextJobNumber(ctx: EngineContext, sessionId: string, hostId: string): Promise<number> {
-  const key = `${sessionId}:${hostId}`;
-  if (!ctx.state.jobNumbers.has(key)) {
-    const [top] = await ctx.orm.select({ number: max(jobs.number) }).from(jobs).where(
-      and(eq(jobs.sessionId, sessionId), eq(jobs.hostId, hostId)),
-    );
-    if (!ctx.state.jobNumbers.has(key)) ctx.state.jobNumbers.set(key, top?.number ?? 0);
-  }
-  const next = ctx.state.jobNumbers.get(key)! + 1;
-  ctx.state.jobNumbers.set(key, next);
-  return next;
 }

@@ -1,4 +1,4 @@
-import { labFiles, labs } from "../../../db/schema.ts";
+import { labFiles } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { LockedError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { newId } from "../ids.ts";
@@ -10,7 +10,8 @@ import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { chooseRuntime } from "./choose-runtime.ts";
 import { classifyTopology, type LabUpload } from "./classify-topology.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { extraFilesKey, type Lab, liveLabsOnHost, saveHolders } from "./lab.ts";
+import { extraFilesKey, type Lab } from "./lab.ts";
+import { saveHolders } from "./lab-changes.ts";
 import { adoptWarmLab, findWarmLab, makeRoomForDeploy } from "./warm-labs.ts";
 import { freeMultilabId, instanceNameBase, pastInstanceNames, uniqueInstanceName } from "./lab-naming.ts";
 
@@ -82,8 +83,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
       (input.remoteLab || sameExtraFiles(current, files))
     ) {
       if (input.remoteLab || !current.holders.includes(session.id)) {
-        current.holders = [...current.holders, session.id];
-        saveHolders(ctx, change, current);
+        saveHolders(ctx, change, current, [...current.holders, session.id]);
       }
       await change.commit();
       return { lab: current, reused: true };
@@ -123,8 +123,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
     keepWarm: input.keepWarm ?? false,
     warmUntil: null,
   };
-  ctx.state.labs.set(lab.id, lab);
-  change.write(ctx.orm.insert(labs).values(lab));
+  change.write(ctx.state.labs.create(lab));
   for (const file of [{ path: input.upload.topologyFile, content: input.upload.topology }, ...input.upload.extraFiles]) {
     change.write(ctx.orm.insert(labFiles).values({ labId: lab.id, path: file.path, content: Buffer.from(file.content) }));
   }
@@ -147,7 +146,7 @@ export async function acquireLab(ctx: EngineContext, input: AcquireLabInput): Pr
  * created or holds.
  */
 export function currentLab(ctx: EngineContext, session: Session, host: Host): Lab | undefined {
-  const live = liveLabsOnHost(ctx, host.id).filter((lab) => lab.state !== "stopping");
+  const live = ctx.state.labs.onHost(host.id).filter((lab) => lab.state !== "stopping");
   if (effectiveCapacity(host) <= 1) return live[0];
   return live.find((lab) => lab.sessionId === session.id || lab.holders.includes(session.id));
 }

@@ -1,7 +1,8 @@
 import type { WorkPayload } from "../../protocol/work-contract.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
-import { type Lab, labInstance, transitionLab } from "./lab.ts";
+import { type Lab, labInstance } from "./lab.ts";
+import { transitionLab } from "./lab-changes.ts";
 
 /** Starts tearing a lab down: holders are dropped, the agent gets a destroy (which also cleans a partial deploy). */
 export function destroyLabIn(ctx: EngineContext, change: Change, lab: Lab, reason: string): void {

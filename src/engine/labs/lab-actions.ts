@@ -3,7 +3,8 @@ import { ConflictError, LockedError } from "../errors.ts";
 import { copyInactiveLab } from "./copy-lab.ts";
 import { enqueueDeploy } from "./enqueue-deploy.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { type Lab, saveHolders, transitionLab } from "./lab.ts";
+import type { Lab } from "./lab.ts";
+import { saveHolders, transitionLab } from "./lab-changes.ts";
 
 /**
  * Drops one of `sessionId`'s holds (Remote Lab: one per acquire) or all of them (/v1); a lab left
@@ -13,8 +14,7 @@ export async function releaseLab(ctx: EngineContext, lab: Lab, sessionId: string
   const index = lab.holders.indexOf(sessionId);
   if (index < 0) return lab;
   const change = new Change(ctx);
-  lab.holders = holds === "all" ? lab.holders.filter((holder) => holder !== sessionId) : lab.holders.toSpliced(index, 1);
-  saveHolders(ctx, change, lab);
+  saveHolders(ctx, change, lab, holds === "all" ? lab.holders.filter((holder) => holder !== sessionId) : lab.holders.toSpliced(index, 1));
   await change.commit();
   return lab;
 }

@@ -16,7 +16,7 @@ export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void
   for (const host of ctx.state.hosts.values()) {
     const silentFor = agentSilentFor(host, now);
     if (host.online || silentFor <= settings.agentOfflineAfterMs + settings.offlineGraceMs) continue;
-    for (const item of ctx.state.work.forHost(host.id)) {
+    for (const item of ctx.state.work.openForHost(host.id)) {
       const doing = LAB_WORK[item.kind];
       if (!doing) continue;
       const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${

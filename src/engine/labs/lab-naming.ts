@@ -1,7 +1,6 @@
 import { and, eq, like } from "drizzle-orm";
 import { labs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
-import { liveLabsOnHost } from "./lab.ts";
 
 const MULTILAB_IDS = 200;
 
@@ -24,14 +23,14 @@ export async function pastInstanceNames(ctx: EngineContext, hostId: string, base
 
 /** `base`, with a counter when a live lab on the host or one of `pastNames` has it. */
 export function uniqueInstanceName(ctx: EngineContext, hostId: string, base: string, pastNames: ReadonlySet<string>): string {
-  const taken = new Set([...pastNames, ...liveLabsOnHost(ctx, hostId).map((lab) => lab.instanceName)]);
+  const taken = new Set([...pastNames, ...ctx.state.labs.onHost(hostId).map((lab) => lab.instanceName)]);
   if (!taken.has(base)) return base;
   for (let counter = 2;; counter++) if (!taken.has(`${base}-${counter}`)) return `${base}-${counter}`;
 }
 
 /** The smallest netlab multilab id (1–200) no live netlab lab on the host uses; null when all are taken. */
 export function freeMultilabId(ctx: EngineContext, hostId: string): number | null {
-  const used = new Set(liveLabsOnHost(ctx, hostId).map((lab) => lab.multilabId));
+  const used = new Set(ctx.state.labs.onHost(hostId).map((lab) => lab.multilabId));
   for (let id = 1; id <= MULTILAB_IDS; id++) if (!used.has(id)) return id;
   return null;
 }

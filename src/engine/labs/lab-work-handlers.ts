@@ -2,7 +2,7 @@ import type { Change, EngineContext } from "../context.ts";
 import type { WorkItem } from "../work/work-item.ts";
 import type { ReadOutcome } from "../work/work-outcome.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { transitionLab } from "./lab.ts";
+import { transitionLab } from "./lab-changes.ts";
 
 /** The agent finished deploying: running with its nodes, or failed with the tool's error (a failed lab holds no one). */
 export function applyDeployResult(ctx: EngineContext, change: Change, item: WorkItem, outcome: ReadOutcome<"deploy-lab">): void {

@@ -1,9 +1,6 @@
 import type { InferSelectModel } from "drizzle-orm";
-import { eq } from "drizzle-orm";
-import { type LAB_STATES, labs } from "../../../db/schema.ts";
+import type { LAB_STATES, labs } from "../../../db/schema.ts";
 import type { LabInstance } from "../../protocol/lab-instance.ts";
-import type { Change, EngineContext } from "../context.ts";
-import { ConflictError } from "../errors.ts";
 
 export type Lab = InferSelectModel<typeof labs>;
 export type LabState = (typeof LAB_STATES)[number];
@@ -27,54 +24,8 @@ const TRANSITIONS: Record<LabState, readonly LabState[]> = {
   inactive: [],
 };
 
-/** Moves a lab to `to` (refusing a transition the state machine does not have), persists it and emits `lab.<to>`. */
-export function transitionLab(
-  ctx: EngineContext,
-  change: Change,
-  lab: Lab,
-  to: LabState,
-  fields: Partial<Pick<Lab, "nodes" | "error" | "holders">> = {},
-): void {
-  if (!TRANSITIONS[lab.state].includes(to)) throw new ConflictError(`Lab "${lab.id}" cannot go from ${lab.state} to ${to}`);
-  const from = lab.state;
-  Object.assign(lab, fields, { state: to, updatedAt: ctx.clock.now() });
-  if (to === "running") {
-    lab.runningAt ??= lab.updatedAt;
-    lab.runningNodes = lab.nodes;
-  }
-  if (to === "inactive") ctx.state.labs.delete(lab.id);
-  change.write(
-    ctx.orm
-      .update(labs)
-      .set({
-        state: to,
-        nodes: lab.nodes,
-        error: lab.error,
-        holders: lab.holders,
-        updatedAt: lab.updatedAt,
-        runningAt: lab.runningAt,
-        runningNodes: lab.runningNodes,
-        warmUntil: lab.warmUntil,
-      })
-      .where(eq(labs.id, lab.id)),
-  );
-  change.emit(`lab.${to}`, { labId: lab.id, sessionId: lab.sessionId, hostId: lab.hostId }, {
-    from,
-    instance: lab.instanceName,
-    ...(lab.error && to === "failed" ? { error: lab.error } : {}),
-  });
-}
-
-/** Persists a change of holders (ref counts per session). */
-export function saveHolders(ctx: EngineContext, change: Change, lab: Lab): void {
-  lab.updatedAt = ctx.clock.now();
-  change.write(ctx.orm.update(labs).set({ holders: lab.holders, updatedAt: lab.updatedAt }).where(eq(labs.id, lab.id)));
-  change.emit("lab.holders", { labId: lab.id, hostId: lab.hostId }, { holders: lab.holders });
-}
-
-/** Live labs on a host, newest first. */
-export function liveLabsOnHost(ctx: EngineContext, hostId: string): Lab[] {
-  return [...ctx.state.labs.values()].filter((lab) => lab.hostId === hostId).sort((a, b) => b.createdAt - a.createdAt);
+export function canTransition(from: LabState, to: LabState): boolean {
+  return TRANSITIONS[from].includes(to);
 }
 
 /** A lab's extra files (path and hash) as one comparable text; the topology file is compared by its hash apart. */

@@ -13,7 +13,7 @@ export interface LabFilter {
 /** Labs newest first: live ones from memory unless only inactive ones are asked for, which come from the database. */
 export async function listLabs(ctx: EngineContext, filter: LabFilter): Promise<Lab[]> {
   if (filter.state !== "inactive") {
-    return [...ctx.state.labs.values()]
+    return ctx.state.labs.live()
       .filter((lab) =>
         (!filter.sessionId || lab.sessionId === filter.sessionId) && (!filter.hostId || lab.hostId === filter.hostId) &&
         (!filter.state || lab.state === filter.state)

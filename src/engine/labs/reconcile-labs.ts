@@ -2,7 +2,7 @@ import { Change, type EngineContext } from "../context.ts";
 import type { Host } from "../model.ts";
 import type { RuntimeName } from "../../protocol/runtimes.ts";
 import { enqueueDestroy } from "./destroy-lab.ts";
-import { liveLabsOnHost, transitionLab } from "./lab.ts";
+import { transitionLab } from "./lab-changes.ts";
 
 export interface ReportedInstance {
   instance_name: string;
@@ -21,7 +21,7 @@ export interface ReportedInstance {
 export async function reconcileHostLabs(ctx: EngineContext, host: Host, reported: readonly ReportedInstance[]): Promise<void> {
   const change = new Change(ctx);
   const byName = new Map(reported.map((instance) => [instance.instance_name, instance]));
-  const live = liveLabsOnHost(ctx, host.id);
+  const live = ctx.state.labs.onHost(host.id);
   for (const lab of live) {
     if (lab.state !== "running") continue;
     const instance = byName.get(lab.instanceName);

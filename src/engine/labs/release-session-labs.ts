@@ -1,7 +1,8 @@
 import type { Change, EngineContext } from "../context.ts";
 import type { Session } from "../model.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { type Lab, saveHolders } from "./lab.ts";
+import type { Lab } from "./lab.ts";
+import { saveHolders } from "./lab-changes.ts";
 import { isWarm, mayGoWarm, sendToWarmPool } from "./warm-labs.ts";
 
 /**
@@ -10,15 +11,14 @@ import { isWarm, mayGoWarm, sendToWarmPool } from "./warm-labs.ts";
  */
 export function releaseSessionLabs(ctx: EngineContext, change: Change, session: Session, endIdle: boolean): void {
   const hostIds = new Set(Object.values(session.assignments ?? {}));
-  for (const lab of [...ctx.state.labs.values()]) {
+  for (const lab of ctx.state.labs.live()) {
     if (!lab.holders.includes(session.id)) {
       if (!endIdle || lab.holders.length > 0 || isWarm(lab)) continue;
       if (lab.sessionId === session.id) endIdleLab(ctx, change, lab, session.id, "its session ended");
       else if (releasedKeepWarmLab(ctx, lab, hostIds)) sendToWarmPool(ctx, change, lab, session.id);
       continue;
     }
-    lab.holders = lab.holders.filter((holder) => holder !== session.id);
-    saveHolders(ctx, change, lab);
+    saveHolders(ctx, change, lab, lab.holders.filter((holder) => holder !== session.id));
     if (endIdle && lab.holders.length === 0) endIdleLab(ctx, change, lab, session.id, "its session ended and no one else holds it");
   }
 }

@@ -1,11 +1,10 @@
-import { eq } from "drizzle-orm";
-import { labs } from "../../../db/schema.ts";
 import { RESETTABLE_RUNTIMES } from "../../protocol/lab-work.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { effectiveCapacity, type Host, type Requirement, type Session } from "../model.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
 import { destroyLabIn } from "./destroy-lab.ts";
-import { extraFilesKey, type Lab, labInstance, liveLabsOnHost, transitionLab } from "./lab.ts";
+import { extraFilesKey, type Lab, labInstance } from "./lab.ts";
+import { transitionLab } from "./lab-changes.ts";
 
 /**
  * The warm pool: a lab asked for with `keep_warm` that no session holds any more is reset to its
@@ -52,8 +51,7 @@ export function findWarmLab(
 /** A session takes a warm lab: it holds it from now on and decides by its own request whether it goes warm again. */
 export function adoptWarmLab(ctx: EngineContext, change: Change, lab: Lab, session: Session, keepWarm: boolean): void {
   const now = ctx.clock.now();
-  Object.assign(lab, { holders: [session.id], warmUntil: null, keepWarm, updatedAt: now });
-  change.write(ctx.orm.update(labs).set({ holders: lab.holders, warmUntil: null, keepWarm, updatedAt: now }).where(eq(labs.id, lab.id)));
+  change.write(ctx.state.labs.adopt(lab, session.id, keepWarm, now));
   change.emit("lab.adopted", { labId: lab.id, sessionId: session.id, hostId: lab.hostId }, {
     instance: lab.instanceName,
     state: lab.state,
@@ -62,7 +60,7 @@ export function adoptWarmLab(ctx: EngineContext, change: Change, lab: Lab, sessi
 
 /** A deploy needs a lab slot on the host (--capacity labs at once): the oldest warm labs make room. */
 export function makeRoomForDeploy(ctx: EngineContext, change: Change, host: Host): void {
-  const live = liveLabsOnHost(ctx, host.id).filter((lab) => lab.state !== "stopping");
+  const live = ctx.state.labs.onHost(host.id).filter((lab) => lab.state !== "stopping");
   const pool = warmLabsOnHost(ctx, host.id);
   let excess = live.length + 1 - effectiveCapacity(host);
   while (excess-- > 0 && pool.length > 0) destroyLabIn(ctx, change, pool.pop()!, "its host needed the room for a new lab");
@@ -71,7 +69,7 @@ export function makeRoomForDeploy(ctx: EngineContext, change: Change, host: Host
 /** Housekeeping: warm labs past their time are destroyed. */
 export function expireWarmLabs(ctx: EngineContext, change: Change): void {
   const now = ctx.clock.now();
-  for (const lab of [...ctx.state.labs.values()]) {
+  for (const lab of ctx.state.labs.live()) {
     if (isWarm(lab) && lab.warmUntil! <= now) destroyLabIn(ctx, change, lab, "warm longer than --warm-lab-ttl without a session taking it");
   }
 }
@@ -85,7 +83,7 @@ export function preferWarmHosts(ctx: EngineContext, requirements: readonly Requi
     const topologyHash = requirements[index]?.warmLab;
     if (!topologyHash || hosts.length < 2) return hosts;
     const warm = new Set<string>();
-    for (const lab of ctx.state.labs.values()) if (isWarm(lab) && lab.topologyHash === topologyHash) warm.add(lab.hostId);
+    for (const lab of ctx.state.labs.live()) if (isWarm(lab) && lab.topologyHash === topologyHash) warm.add(lab.hostId);
     if (warm.size === 0) return hosts;
     return [...hosts.filter((host) => warm.has(host.id)), ...hosts.filter((host) => !warm.has(host.id))];
   });
@@ -93,5 +91,5 @@ export function preferWarmHosts(ctx: EngineContext, requirements: readonly Requi
 
 /** Newest first (by time put in the pool). */
 function warmLabsOnHost(ctx: EngineContext, hostId: string): Lab[] {
-  return liveLabsOnHost(ctx, hostId).filter(isWarm).sort((a, b) => b.warmUntil! - a.warmUntil!);
+  return ctx.state.labs.onHost(hostId).filter(isWarm).sort((a, b) => b.warmUntil! - a.warmUntil!);
 }

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { hostChanges, jobs, labs } from "../../../db/schema.ts";
 import type { EngineContext } from "../context.ts";
-import { type JobRecord, jobState } from "../jobs/job.ts";
+import type { JobRecord } from "../jobs/job.ts";
 import { outcomeName } from "../jobs/outcome-name.ts";
 import { listSessionResults } from "../jobs/session-results.ts";
 import type { Lab } from "../labs/lab.ts";
@@ -171,7 +171,7 @@ function manifestJob(ctx: EngineContext, job: JobRecord, host: string): SessionM
     },
     started_at: iso(job.createdAt),
     finished_at: isoOrNull(job.finishedAt),
-    outcome: outcome && jobState(ctx, job) === "finished" ? outcomeName(outcome) : "running",
+    outcome: outcome && ctx.state.jobs.stateOf(job) === "finished" ? outcomeName(outcome) : "running",
     exit_code: typeof outcome?.exitCode === "number" ? outcome.exitCode : null,
     signal: stringOrNull(outcome?.signal),
   };

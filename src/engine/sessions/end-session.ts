@@ -15,7 +15,7 @@ export function endSessionIn(ctx: EngineContext, change: Change, session: Sessio
   if (session.state === "scheduled") state.removeBooking(session);
   if (session.state === "active" && session.activatedAt !== null) state.recordDuration(session.poolKey, now - session.activatedAt);
   state.walltimeWarned.delete(session.id);
-  for (const key of state.jobNumbers.keys()) if (key.startsWith(`${session.id}:`)) state.jobNumbers.delete(key);
+  state.jobs.forgetSession(session.id);
   const previous = session.state;
   for (const hostId of Object.values(session.assignments ?? {})) {
     const host = state.hosts.get(hostId);

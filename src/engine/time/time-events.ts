@@ -3,7 +3,7 @@ import { sessions } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { destroyLabIn } from "../labs/destroy-lab.ts";
 import { enqueueDeploy } from "../labs/enqueue-deploy.ts";
-import { transitionLab } from "../labs/lab.ts";
+import { transitionLab } from "../labs/lab-changes.ts";
 import { acceptsNewSessions, type Host, type Session } from "../model.ts";
 import { hostMatches } from "../requirements.ts";
 import { activateSession } from "../scheduler.ts";
@@ -34,7 +34,7 @@ export function runTimeEvents(ctx: EngineContext, change: Change): void {
   for (const session of [...state.sessions.values()]) {
     if (session.state === "scheduled" && session.startAt! <= now) startReservation(ctx, change, session, now);
   }
-  for (const lab of [...state.labs.values()]) {
+  for (const lab of state.labs.live()) {
     if (lab.state === "scheduled" && lab.startAt !== null && lab.startAt <= now) {
       const session = state.sessions.get(lab.sessionId);
       if (session?.state === "active") {
@@ -44,9 +44,7 @@ export function runTimeEvents(ctx: EngineContext, change: Change): void {
         transitionLab(ctx, change, lab, "inactive", { holders: [] });
       }
     }
-    // Once per lab (and broker run): a destroy that fails leaves the lab failed rather than retried every tick.
-    if (lab.endAt !== null && lab.endAt <= now && lab.state !== "scheduled" && !state.endAtHandled.has(lab.id)) {
-      state.endAtHandled.add(lab.id);
+    if (lab.endAt !== null && lab.endAt <= now && lab.state !== "scheduled" && state.labs.actOnEndOnce(lab.id)) {
       destroyLabIn(ctx, change, lab, "its end_at has passed");
     }
   }

@@ -1,24 +1,13 @@
-import { eq } from "drizzle-orm";
-import { workItems } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { handleOutcome } from "./work-handlers.ts";
-import type { WorkItem } from "./work-item.ts";
-import type { WorkOutcome } from "./work-outcome.ts";
+import type { WorkItem, WorkOutcome } from "./work-item.ts";
 
-/** Finishes a work item and lets its kind's handler apply the outcome (lab state, inventory, job record…). */
-export function completeWork(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome): void {
-  const now = ctx.clock.now();
-  item.state = outcome.ok ? "done" : "failed";
-  item.result = outcome.result;
-  item.error = outcome.error;
-  item.finishedAt = now;
-  ctx.state.work.remove(item);
-  change.write(
-    ctx.orm
-      .update(workItems)
-      .set({ state: item.state, result: item.result, error: item.error, finishedAt: now, lastSeq: item.lastSeq })
-      .where(eq(workItems.id, item.id)),
-  );
+/**
+ * Finishes a work item and lets its kind's handler apply the outcome (lab state, inventory, job record…).
+ * `resultSeq` is the agent's event that carried the outcome (none when the broker gives the work up).
+ */
+export function completeWork(ctx: EngineContext, change: Change, item: WorkItem, outcome: WorkOutcome, resultSeq?: number): void {
+  change.write(ctx.state.work.finish(item, outcome, ctx.clock.now(), resultSeq));
   change.emit(
     "work.finished",
     { hostId: item.hostId, sessionId: item.sessionId, labId: item.labId, jobId: item.jobId },

@@ -1,4 +1,3 @@
-import { workItems } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import type { WorkPayload } from "../../protocol/work-contract.ts";
@@ -35,8 +34,7 @@ export function enqueueWork<K extends WorkKind>(ctx: EngineContext, change: Chan
     dispatchedAt: null,
     finishedAt: null,
   };
-  ctx.state.work.add(item);
-  change.write(ctx.orm.insert(workItems).values(item));
+  change.write(ctx.state.work.queue(item));
   change.emit("work.queued", { hostId: item.hostId, sessionId: item.sessionId, labId: item.labId, jobId: item.jobId }, {
     workId: item.id,
     kind: item.kind,

@@ -18,18 +18,7 @@ export function recordAgentEvents(
   host: Host,
   events: readonly AgentEvent[],
 ): Promise<{ accepted: number; duplicates: number }> {
-  // One batch per host at a time: a retry arriving while the first copy commits then sees it committed.
-  const previous = ctx.state.eventBatches.get(host.id) ?? Promise.resolve();
-  const recorded = previous.then(() => recordInOrder(ctx, host, events));
-  const settled = recorded.then(
-    () => {},
-    () => {},
-  );
-  ctx.state.eventBatches.set(host.id, settled);
-  void settled.then(() => {
-    if (ctx.state.eventBatches.get(host.id) === settled) ctx.state.eventBatches.delete(host.id);
-  });
-  return recorded;
+  return ctx.state.work.inHostOrder(host.id, () => recordInOrder(ctx, host, events));
 }
 
 async function recordInOrder(
@@ -68,26 +57,14 @@ async function recordInOrder(
   const now = ctx.clock.now();
   const outputFor = new Set<WorkItem>();
   for (const { event, item } of fresh) {
-    item.lastSeq = event.seq;
     if (event.type === "output") {
-      change.write(
-        ctx.orm.insert(workOutput).values({
-          workId: item.id,
-          seq: event.seq,
-          at: now,
-          stream: event.stream,
-          node: event.node ?? null,
-          text: event.text,
-        }),
-      );
+      change.write(ctx.state.work.recordOutput(item, event, now));
       outputFor.add(item);
     } else {
-      completeWork(ctx, change, item, { ok: event.ok, result: event.result ?? null, error: event.error ?? null });
+      completeWork(ctx, change, item, { ok: event.ok, result: event.result ?? null, error: event.error ?? null }, event.seq);
     }
   }
-  for (const item of new Set(fresh.map((entry) => entry.item))) {
-    change.write(ctx.orm.update(workItems).set({ lastSeq: item.lastSeq }).where(eq(workItems.id, item.id)));
-  }
+  for (const item of new Set(fresh.map((entry) => entry.item))) change.write(ctx.state.work.saveProgress(item));
   change.afterCommit(() => {
     for (const item of outputFor) ctx.state.work.notifyOutput(item);
   });
@@ -96,7 +73,7 @@ async function recordInOrder(
 }
 
 async function findHostWork(ctx: EngineContext, host: Host, workId: string): Promise<WorkItem> {
-  const open = ctx.state.work.byId.get(workId);
+  const open = ctx.state.work.findOpen(workId);
   const item = open ?? (await ctx.orm.select().from(workItems).where(eq(workItems.id, workId)).limit(1))[0];
   // Another host's work is reported exactly like unknown work: agents never learn of each other's work.
   if (!item || item.hostId !== host.id) {

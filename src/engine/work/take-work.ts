@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { workItems } from "../../../db/schema.ts";
 import { sleepOn } from "../../clock.ts";
 import { holdingPoll } from "../agents/agent-heartbeat.ts";
 import { Change, type EngineContext } from "../context.ts";
@@ -16,15 +14,10 @@ export async function takeWork(ctx: EngineContext, host: Host, runningOnAgent: R
   const now = ctx.clock.now();
   const change = new Change(ctx);
   const deliveries: WorkDelivery[] = [];
-  const pending = ctx.state.work.forHost(host.id).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const pending = ctx.state.work.openForHost(host.id).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   for (const item of pending) {
     if (item.state === "dispatched" && runningOnAgent.has(item.id)) continue;
-    item.state = "dispatched";
-    item.attempts += 1;
-    item.dispatchedAt = now;
-    change.write(
-      ctx.orm.update(workItems).set({ state: "dispatched", attempts: item.attempts, dispatchedAt: now }).where(eq(workItems.id, item.id)),
-    );
+    change.write(ctx.state.work.dispatch(item, now));
     if (item.attempts > 1) {
       change.emit("work.redelivered", { hostId: host.id, labId: item.labId, jobId: item.jobId }, {
         workId: item.id,

@@ -6,8 +6,8 @@ import { applyHealthCheckResult } from "../hosts/health-gate.ts";
 import { applyJobResult } from "../jobs/job-work-handlers.ts";
 import { applyDeployResult, applyDestroyResult, applyResetResult } from "../labs/lab-work-handlers.ts";
 import type { WorkKind } from "../../protocol/work-kinds.ts";
-import type { WorkItem } from "./work-item.ts";
-import { readOutcome, type WorkHandler, type WorkOutcome } from "./work-outcome.ts";
+import type { WorkItem, WorkOutcome } from "./work-item.ts";
+import { readOutcome, type WorkHandler } from "./work-outcome.ts";
 
 const WORK_HANDLERS: { [K in WorkKind]?: WorkHandler<K> } = {
   "refresh-inventory": applyInventory,

@@ -23,3 +23,10 @@ export function toDelivery(item: WorkItem): WorkDelivery {
 export function isOpen(item: WorkItem): boolean {
   return item.state === "queued" || item.state === "dispatched";
 }
+
+/** How a work item ended: the agent's result, or the broker giving it up. */
+export interface WorkOutcome {
+  ok: boolean;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}

@@ -1,14 +1,7 @@
 import { parseWorkResult, type WorkResult } from "../../protocol/work-contract.ts";
 import type { WorkKind } from "../../protocol/work-kinds.ts";
 import type { Change, EngineContext } from "../context.ts";
-import type { WorkItem } from "./work-item.ts";
-
-/** A work item's outcome as its agent reported it (and the work item keeps it). */
-export interface WorkOutcome {
-  ok: boolean;
-  result: Record<string, unknown> | null;
-  error: string | null;
-}
+import type { WorkItem, WorkOutcome } from "./work-item.ts";
 
 /** The outcome with its result read by its kind's schema; a result that does not fit reads as a failure naming the field. */
 export type ReadOutcome<K extends WorkKind> = { ok: true; result: WorkResult<K> } | { ok: false; error: string | null };

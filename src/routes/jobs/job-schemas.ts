@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { EngineContext } from "../../engine/context.ts";
-import { type JobRecord, jobState } from "../../engine/jobs/job.ts";
+import type { JobRecord } from "../../engine/jobs/job.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES, jobFields } from "../../validation/job-fields.ts";
 import { safeText } from "../../validation/text.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
@@ -89,7 +89,7 @@ export function toJobView(engine: EngineContext, job: JobRecord): JobView {
     role: job.role,
     lab_id: job.labId,
     node: job.node,
-    state: jobState(engine, job),
+    state: engine.state.jobs.stateOf(job),
     description: (job.spec.description as string | undefined) ?? null,
     argv: (job.spec.argv as string[] | undefined) ?? null,
     shell: (job.spec.shell as string | undefined) ?? null,

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { findJob } from "../../engine/jobs/find-job.ts";
-import { jobState } from "../../engine/jobs/job.ts";
 import { waitForJob } from "../../engine/jobs/wait-for-job.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
@@ -44,7 +43,7 @@ export function registerPostJobWait(api: Api, { engine }: RouteDeps): void {
     const cutByDeadline = asked === 0 || asked > WAIT_DEADLINE_S;
     const waited = await waitForJob(engine, job, (cutByDeadline ? WAIT_DEADLINE_S : asked) * 1000, c.req.raw.signal);
     const view = toJobView(engine, waited);
-    if (cutByDeadline && jobState(engine, waited) !== "finished") return c.json(view, 202);
+    if (cutByDeadline && engine.state.jobs.stateOf(waited) !== "finished") return c.json(view, 202);
     return c.json(view, 200);
   });
 }
