@@ -5,22 +5,7 @@ import { findSession } from "../sessions/find-session.ts";
 import type { JobRecord } from "./job.ts";
 import { jobTimeline, resultTimeline, sortTimeline, type TimelineEntry } from "./results-timeline.ts";
 import { listSessionResults } from "./session-results.ts";
-
-export interface SummaryJob {
-  number: number;
-  id: string;
-  description: string | null;
-  node: string | null;
-  state: string;
-  verdict: "PASS" | "FAIL" | "RUNNING";
-  result: string;
-}
-
-export interface SummaryHost {
-  role: string;
-  host: string;
-  jobs: SummaryJob[];
-}
+import type { SummaryHost, SummaryJob } from "./summary-entries.ts";
 
 export interface SessionSummary {
   hosts: SummaryHost[];

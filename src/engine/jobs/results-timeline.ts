@@ -1,5 +1,5 @@
 import type { JobRecord } from "./job.ts";
-import type { SummaryHost, SummaryJob } from "./job-summary.ts";
+import type { SummaryHost, SummaryJob } from "./summary-entries.ts";
 import type { SessionResult } from "./session-results.ts";
 
 /** One line of the chronological results view: a background job starting, a job's verdict, or a result the test recorded. */
