@@ -50,7 +50,8 @@ import { registerListSessions } from "./sessions/list-sessions.ts";
 import { registerPostSession } from "./sessions/post-session.ts";
 import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.ts";
 import { registerPatchSession } from "./sessions/patch-session.ts";
-import { registerSlotRoutes } from "./slots/slot-routes.ts";
+import { registerGetSlots } from "./slots/get-slots.ts";
+import { registerPostSlots } from "./slots/post-slots.ts";
 import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetEvents } from "./events/get-events.ts";
 import { registerGetUsage } from "./stats/get-usage.ts";
@@ -75,7 +76,8 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerDeleteSession(api, deps);
   registerPostSessionHeartbeat(api, deps);
   registerPatchSession(api, deps);
-  registerSlotRoutes(api, deps);
+  registerGetSlots(api, deps);
+  registerPostSlots(api, deps);
   registerGetSessionEvents(api, deps);
   registerGetSessionManifest(api, deps);
 
