@@ -56,7 +56,9 @@ import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetEvents } from "./events/get-events.ts";
 import { registerGetUsage } from "./stats/get-usage.ts";
 import { registerGetWork } from "./work/get-work.ts";
-import { registerTokenRoutes } from "./tokens/token-routes.ts";
+import { registerDeleteToken } from "./tokens/delete-token.ts";
+import { registerListTokens } from "./tokens/list-tokens.ts";
+import { registerPostToken } from "./tokens/post-token.ts";
 
 /** Every resource route of the broker. */
 export function registerRoutes(api: Api, deps: RouteDeps): void {
@@ -116,7 +118,9 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetWork(api, deps);
 
   registerGetEvents(api, deps);
-  registerTokenRoutes(api, deps);
+  registerPostToken(api, deps);
+  registerListTokens(api, deps);
+  registerDeleteToken(api, deps);
   registerGetUsage(api, deps);
 
   registerPostRegister(api, deps);
