@@ -8,7 +8,6 @@ import type { MetricsExporter } from "../metrics/metrics-exporter.ts";
 import type { AnonymousPolicy } from "../engine/access/principal.ts";
 import { authorize } from "./access/authorize.ts";
 import { refuseCrossSiteRequests } from "./access/browser-origin.ts";
-import { registerLoginRoutes } from "./access/login-routes.ts";
 import { type Api, createApi } from "./api.ts";
 import type { HttpLimits } from "./http-limits.ts";
 import { BodyBudget } from "./requests/body-budget.ts";
@@ -19,6 +18,9 @@ import { HistoryPages } from "./streams/history-pages.ts";
 import { StreamGate } from "./streams/stream-gate.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
+import { registerGetWhoami } from "./identity/get-whoami.ts";
+import { registerPostLogin } from "./identity/post-login.ts";
+import { registerPostLogout } from "./identity/post-logout.ts";
 import { domainErrorResponse, errorResponse, fieldIssuesResponse, FieldValidationError, type ProblemStatus } from "./problem.ts";
 import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
@@ -27,6 +29,7 @@ import { registerHealthz } from "./system/get-healthz.ts";
 import { registerGetReadyz } from "./system/get-readyz.ts";
 import { registerGetMetrics } from "./system/get-metrics.ts";
 import { registerOpenApi } from "./system/get-openapi.ts";
+import { registerSecuritySchemes } from "./system/openapi-document.ts";
 
 export interface BrokerAppDeps {
   log: Logger;
@@ -68,7 +71,10 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
     history: new HistoryPages(deps.engine),
   };
   registerRoutes(api, routeDeps);
-  registerLoginRoutes(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
+  registerPostLogin(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
+  registerPostLogout(api);
+  registerGetWhoami(api, routeDeps);
+  registerSecuritySchemes(api);
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")

@@ -22,7 +22,21 @@ const TAGS = [
   },
 ];
 
-/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered; the security schemes are login-routes.ts's). */
+/** How clients authenticate, as the document's `security` names them. */
+export function registerSecuritySchemes(api: Api): void {
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (labbroker token create)",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiTokenAsPassword", {
+    type: "http",
+    scheme: "basic",
+    description: "Any user name, the API token as password (Remote Lab clients)",
+  });
+}
+
+/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered). */
 export function buildOpenApiDocument(api: Api) {
   return api.getOpenAPI31Document({
     openapi: "3.1.0",
