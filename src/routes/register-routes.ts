@@ -6,8 +6,10 @@ import { registerPostRegister } from "./agents/post-register.ts";
 import { registerCompatDeleteSession } from "./compat/delete-session.ts";
 import { registerCompatGetActiveSession } from "./compat/get-active-session.ts";
 import { registerCompatGetDebugHealth } from "./compat/get-debug-health.ts";
+import { registerCompatDeleteLab } from "./compat/delete-lab.ts";
 import { registerCompatGetLab } from "./compat/get-lab.ts";
-import { registerCompatLabReleaseDelete } from "./compat/lab-release-delete.ts";
+import { registerCompatGetLabDevices } from "./compat/get-lab-devices.ts";
+import { registerCompatPostLabRelease } from "./compat/post-lab-release.ts";
 import { registerCompatPostLab } from "./compat/post-lab.ts";
 import { registerCompatGetSession } from "./compat/get-session.ts";
 import { registerCompatPostHeartbeat } from "./compat/post-heartbeat.ts";
@@ -70,7 +72,9 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerCompatGetDebugHealth(api, deps);
   registerCompatPostLab(api, deps);
   registerCompatGetLab(api, deps);
-  registerCompatLabReleaseDelete(api, deps);
+  registerCompatGetLabDevices(api, deps);
+  registerCompatPostLabRelease(api, deps);
+  registerCompatDeleteLab(api, deps);
 
   registerPostSession(api, deps);
   registerListSessions(api, deps);
