@@ -36,8 +36,10 @@ export function registerSecuritySchemes(api: Api): void {
   });
 }
 
+export type OpenApiDocument = ReturnType<Api["getOpenAPI31Document"]>;
+
 /** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered). */
-export function buildOpenApiDocument(api: Api) {
+export function buildOpenApiDocument(api: Api): OpenApiDocument {
   return api.getOpenAPI31Document({
     openapi: "3.1.0",
     info: OPENAPI_INFO,
@@ -48,4 +50,30 @@ export function buildOpenApiDocument(api: Api) {
 
 export function openApiYaml(document: object): string {
   return stringify(document, { aliasDuplicateObjects: false });
+}
+
+/** The document `/openapi.json` and `/openapi.yaml` serve: built on first request (all routes exist by then) and kept. */
+export class ServedOpenApiDocument {
+  readonly #api: Api;
+  #built: { json: OpenApiDocument; yaml: string } | undefined;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  get json(): OpenApiDocument {
+    return this.#build().json;
+  }
+
+  get yaml(): string {
+    return this.#build().yaml;
+  }
+
+  #build(): { json: OpenApiDocument; yaml: string } {
+    if (!this.#built) {
+      const json = buildOpenApiDocument(this.#api);
+      this.#built = { json, yaml: openApiYaml(json) };
+    }
+    return this.#built;
+  }
 }
