@@ -23,7 +23,7 @@ import type { OutputEventData } from "../routes/streams/output-stream.ts";
 import type { ListSessionsQuerySchema } from "../routes/sessions/list-sessions.ts";
 import type { CreateSessionBodySchema, RequirementInputSchema, SessionViewSchema } from "../routes/sessions/session-schemas.ts";
 import type { CreatedTokenSchema, CreateTokenBodySchema, TokenViewSchema } from "../routes/tokens/token-schemas.ts";
-import type { WhoamiSchema } from "../routes/access/login-routes.ts";
+import type { WhoamiSchema } from "../routes/identity/get-whoami.ts";
 import type { waitStatus } from "../routes/sessions/wait-status.ts";
 
 export type SessionView = z.infer<typeof SessionViewSchema>;

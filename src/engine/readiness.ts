@@ -1,4 +1,5 @@
 import { count, sql } from "drizzle-orm";
+import { embeddedMigrations } from "../../db/migrations.generated.ts";
 import { brokerSettings } from "../../db/schema.ts";
 import type { EngineContext } from "./context.ts";
 
@@ -24,10 +25,10 @@ const LATE_AFTER_MS = 5_000;
  * recovering from a failed commit), the database schema is the one this broker was built for, and
  * the housekeeping loop that reaps, promotes and fires time events keeps running.
  */
-export async function checkReadiness(ctx: EngineContext, migrationsExpected: number): Promise<Readiness> {
+export async function checkReadiness(ctx: EngineContext): Promise<Readiness> {
   const checks = {
     database: await probeWrite(ctx),
-    migrations: await checkMigrations(ctx, migrationsExpected),
+    migrations: await checkMigrations(ctx, embeddedMigrations.length),
     scheduler: checkHousekeeping(ctx),
   };
   return { ready: Object.values(checks).every((check) => check.ok), checks };

@@ -8,7 +8,6 @@ import type { MetricsExporter } from "../metrics/metrics-exporter.ts";
 import type { AnonymousPolicy } from "../engine/access/principal.ts";
 import { authorize } from "./access/authorize.ts";
 import { refuseCrossSiteRequests } from "./access/browser-origin.ts";
-import { registerLoginRoutes } from "./access/login-routes.ts";
 import { type Api, createApi } from "./api.ts";
 import type { HttpLimits } from "./http-limits.ts";
 import { BodyBudget } from "./requests/body-budget.ts";
@@ -17,8 +16,13 @@ import { routeBodyLimits } from "./requests/route-body-limits.ts";
 import { EventFanout } from "./streams/event-fanout.ts";
 import { HistoryPages } from "./streams/history-pages.ts";
 import { StreamGate } from "./streams/stream-gate.ts";
-import { registerDashboard } from "./dashboard/get-dashboard.ts";
-import { registerDocs } from "./docs/get-docs.ts";
+import { registerGetDashboard } from "./dashboard/get-dashboard.ts";
+import { registerGetDashboardAsset } from "./dashboard/get-dashboard-asset.ts";
+import { registerGetDocs } from "./docs/get-docs.ts";
+import { registerGetDocsAsset } from "./docs/get-docs-asset.ts";
+import { registerGetWhoami } from "./identity/get-whoami.ts";
+import { registerPostLogin } from "./identity/post-login.ts";
+import { registerPostLogout } from "./identity/post-logout.ts";
 import { domainErrorResponse, errorResponse, fieldIssuesResponse, FieldValidationError, type ProblemStatus } from "./problem.ts";
 import { registerRoutes } from "./register-routes.ts";
 import { requestLog } from "./request-log.ts";
@@ -26,7 +30,9 @@ import { requestMetrics } from "./request-metrics.ts";
 import { registerHealthz } from "./system/get-healthz.ts";
 import { registerGetReadyz } from "./system/get-readyz.ts";
 import { registerGetMetrics } from "./system/get-metrics.ts";
-import { registerOpenApi } from "./system/get-openapi.ts";
+import { registerGetOpenApiJson } from "./system/get-openapi-json.ts";
+import { registerGetOpenApiYaml } from "./system/get-openapi-yaml.ts";
+import { registerSecuritySchemes, ServedOpenApiDocument } from "./system/openapi-document.ts";
 
 export interface BrokerAppDeps {
   log: Logger;
@@ -56,10 +62,14 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
 
   registerHealthz(api);
   registerGetReadyz(api, deps.engine);
-  registerOpenApi(api);
+  const document = new ServedOpenApiDocument(api);
+  registerGetOpenApiJson(api, document);
+  registerGetOpenApiYaml(api, document);
   registerGetMetrics(api, deps.metrics);
-  registerDocs(api);
-  registerDashboard(api);
+  registerGetDocs(api);
+  registerGetDocsAsset(api);
+  registerGetDashboard(api);
+  registerGetDashboardAsset(api);
   const routeDeps = {
     engine: deps.engine,
     log: deps.log,
@@ -68,7 +78,10 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
     history: new HistoryPages(deps.engine),
   };
   registerRoutes(api, routeDeps);
-  registerLoginRoutes(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
+  registerPostLogin(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
+  registerPostLogout(api);
+  registerGetWhoami(api, routeDeps);
+  registerSecuritySchemes(api);
 
   api.notFound((c) =>
     c.req.path === "/v1" || c.req.path.startsWith("/v1/")

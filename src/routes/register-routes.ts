@@ -6,8 +6,10 @@ import { registerPostRegister } from "./agents/post-register.ts";
 import { registerCompatDeleteSession } from "./compat/delete-session.ts";
 import { registerCompatGetActiveSession } from "./compat/get-active-session.ts";
 import { registerCompatGetDebugHealth } from "./compat/get-debug-health.ts";
+import { registerCompatDeleteLab } from "./compat/delete-lab.ts";
 import { registerCompatGetLab } from "./compat/get-lab.ts";
-import { registerCompatLabReleaseDelete } from "./compat/lab-release-delete.ts";
+import { registerCompatGetLabDevices } from "./compat/get-lab-devices.ts";
+import { registerCompatPostLabRelease } from "./compat/post-lab-release.ts";
 import { registerCompatPostLab } from "./compat/post-lab.ts";
 import { registerCompatGetSession } from "./compat/get-session.ts";
 import { registerCompatPostHeartbeat } from "./compat/post-heartbeat.ts";
@@ -50,12 +52,15 @@ import { registerListSessions } from "./sessions/list-sessions.ts";
 import { registerPostSession } from "./sessions/post-session.ts";
 import { registerPostSessionHeartbeat } from "./sessions/post-session-heartbeat.ts";
 import { registerPatchSession } from "./sessions/patch-session.ts";
-import { registerSlotRoutes } from "./slots/slot-routes.ts";
+import { registerGetSlots } from "./slots/get-slots.ts";
+import { registerPostSlots } from "./slots/post-slots.ts";
 import { registerGetHostCalendar } from "./hosts/get-host-calendar.ts";
 import { registerGetEvents } from "./events/get-events.ts";
 import { registerGetUsage } from "./stats/get-usage.ts";
 import { registerGetWork } from "./work/get-work.ts";
-import { registerTokenRoutes } from "./tokens/token-routes.ts";
+import { registerDeleteToken } from "./tokens/delete-token.ts";
+import { registerListTokens } from "./tokens/list-tokens.ts";
+import { registerPostToken } from "./tokens/post-token.ts";
 
 /** Every resource route of the broker. */
 export function registerRoutes(api: Api, deps: RouteDeps): void {
@@ -67,7 +72,9 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerCompatGetDebugHealth(api, deps);
   registerCompatPostLab(api, deps);
   registerCompatGetLab(api, deps);
-  registerCompatLabReleaseDelete(api, deps);
+  registerCompatGetLabDevices(api, deps);
+  registerCompatPostLabRelease(api, deps);
+  registerCompatDeleteLab(api, deps);
 
   registerPostSession(api, deps);
   registerListSessions(api, deps);
@@ -75,7 +82,8 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerDeleteSession(api, deps);
   registerPostSessionHeartbeat(api, deps);
   registerPatchSession(api, deps);
-  registerSlotRoutes(api, deps);
+  registerGetSlots(api, deps);
+  registerPostSlots(api, deps);
   registerGetSessionEvents(api, deps);
   registerGetSessionManifest(api, deps);
 
@@ -114,7 +122,9 @@ export function registerRoutes(api: Api, deps: RouteDeps): void {
   registerGetWork(api, deps);
 
   registerGetEvents(api, deps);
-  registerTokenRoutes(api, deps);
+  registerPostToken(api, deps);
+  registerListTokens(api, deps);
+  registerDeleteToken(api, deps);
   registerGetUsage(api, deps);
 
   registerPostRegister(api, deps);

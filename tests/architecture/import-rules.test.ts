@@ -35,6 +35,15 @@ const RANKS: { layers: Record<string, (path: string) => boolean> }[] = [
   },
 ];
 
+/** Layers that must not reach down to these folders, though they rank below: what they need comes through the layers between. */
+const NOT_DIRECTLY: { from: string; to: string; why: string }[] = [
+  {
+    from: "src/routes/",
+    to: "db/",
+    why: "tables, their enums and the migrations are the engine's; routes reach them through the engine or the protocol",
+  },
+];
+
 function placeOf(path: string): { layer: string; rank: number } | null {
   for (const [rank, { layers }] of RANKS.entries()) {
     for (const [layer, holds] of Object.entries(layers)) if (holds(path)) return { layer, rank };
@@ -120,6 +129,13 @@ describe("import rules (docs/architecture.md)", () => {
 
   test("no import runs up or sideways between layers", () => {
     expect(upwardImports()).toEqual([]);
+  });
+
+  test.each(NOT_DIRECTLY)("no file under $from imports $to ($why)", ({ from, to }) => {
+    const found = [...graph].flatMap(([file, targets]) =>
+      file.startsWith(from) ? targets.filter((target) => target.startsWith(to)).map((target) => `${file} -> ${target}`) : []
+    );
+    expect(found).toEqual([]);
   });
 
   test("no file import cycles", () => {

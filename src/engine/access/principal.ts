@@ -1,5 +1,7 @@
-import type { TOKEN_ROLES } from "../../../db/schema.ts";
+import { TOKEN_ROLES } from "../../../db/schema.ts";
 
+/** The roles a token can have (the database column holds the same list). */
+export { TOKEN_ROLES };
 export type Role = (typeof TOKEN_ROLES)[number];
 
 /** What a client without credentials may do: nothing (default), read like a viewer, or act like a user. */

@@ -1,8 +1,10 @@
 import type { InferSelectModel } from "drizzle-orm";
-import type { LAB_STATES, labs } from "../../../db/schema.ts";
+import { LAB_STATES, type labs } from "../../../db/schema.ts";
 import type { LabInstance } from "../../protocol/lab-instance.ts";
 
 export type Lab = InferSelectModel<typeof labs>;
+/** The states of the lab state machine below (the database column holds the same list). */
+export { LAB_STATES };
 export type LabState = (typeof LAB_STATES)[number];
 
 /** How work names the lab to its agent (deploy, destroy, a job or device change on one of its nodes). */

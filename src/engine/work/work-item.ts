@@ -1,8 +1,10 @@
 import type { InferSelectModel } from "drizzle-orm";
-import type { WORK_STATES, workItems } from "../../../db/schema.ts";
+import { WORK_STATES, type workItems } from "../../../db/schema.ts";
 import type { WorkDelivery } from "../../protocol/agent-schemas.ts";
 import { PROTOCOL_VERSION } from "../../protocol/protocol-version.ts";
 
+/** A work item waits for its agent, is dispatched to it, then done or failed (the database column holds the same list). */
+export { WORK_STATES };
 export type WorkState = (typeof WORK_STATES)[number];
 export type WorkItem = InferSelectModel<typeof workItems>;
 

@@ -1,7 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { NotFoundError } from "../../engine/errors.ts";
+import { createRoute } from "@hono/zod-openapi";
 import type { Api } from "../api.ts";
-import { DeviceSchema, labDevices } from "../labs/lab-schemas.ts";
+import { labDevices } from "../labs/lab-schemas.ts";
 import { compatErrorResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
 import { compatLab, CompatLabStatusSchema } from "./compat-lab.ts";
@@ -15,18 +14,6 @@ const getLab = createRoute({
   request: { headers: SessionHeaderSchema },
   responses: {
     200: { description: "Status", content: { "application/json": { schema: CompatLabStatusSchema } } },
-    ...compatErrorResponses(404, 422, 423),
-  },
-});
-
-const getLabDevices = createRoute({
-  method: "get",
-  path: "/lab/devices",
-  tags: ["remote-lab"],
-  summary: "Remote Lab: the running lab's devices",
-  request: { headers: SessionHeaderSchema },
-  responses: {
-    200: { description: "Devices", content: { "application/json": { schema: z.array(DeviceSchema) } } },
     ...compatErrorResponses(404, 422, 423),
   },
 });
@@ -45,10 +32,5 @@ export function registerCompatGetLab(api: Api, { engine }: RouteDeps): void {
       },
       200,
     );
-  });
-  api.openapi(getLabDevices, (c) => {
-    const lab = compatLab(engine, activeCompatSession(engine, c.req.valid("header")["x-session-id"]));
-    if (lab?.state !== "running") throw new NotFoundError("No lab running");
-    return c.json(labDevices(lab), 200);
   });
 }

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { LAB_STATES } from "../../../db/schema.ts";
-import type { Lab } from "../../engine/labs/lab.ts";
+import { type Lab, LAB_STATES } from "../../engine/labs/lab.ts";
 import { RUNTIMES } from "../../protocol/runtimes.ts";
 import { base64Schema, safeText } from "../../validation/text.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { LAB_STATES } from "../../../db/schema.ts";
+import { LAB_STATES } from "../../engine/labs/lab.ts";
 import { listLabs as listStoredLabs } from "../../engine/labs/list-labs.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { embeddedMigrations } from "../../../db/migrations.generated.ts";
 import type { EngineContext } from "../../engine/context.ts";
 import { checkReadiness } from "../../engine/readiness.ts";
 import type { Api } from "../api.ts";
@@ -27,7 +26,7 @@ const getReadyz = createRoute({
 
 export function registerGetReadyz(api: Api, engine: EngineContext): void {
   api.openapi(getReadyz, async (c) => {
-    const readiness = await checkReadiness(engine, embeddedMigrations.length);
+    const readiness = await checkReadiness(engine);
     return readiness.ready ? c.json(readiness, 200) : c.json(readiness, 503);
   });
 }

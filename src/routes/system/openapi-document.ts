@@ -22,8 +22,24 @@ const TAGS = [
   },
 ];
 
-/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered; the security schemes are login-routes.ts's). */
-export function buildOpenApiDocument(api: Api) {
+/** How clients authenticate, as the document's `security` names them. */
+export function registerSecuritySchemes(api: Api): void {
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (labbroker token create)",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiTokenAsPassword", {
+    type: "http",
+    scheme: "basic",
+    description: "Any user name, the API token as password (Remote Lab clients)",
+  });
+}
+
+export type OpenApiDocument = ReturnType<Api["getOpenAPI31Document"]>;
+
+/** Builds the OpenAPI 3.1 document of `api` (call once, after every route is registered). */
+export function buildOpenApiDocument(api: Api): OpenApiDocument {
   return api.getOpenAPI31Document({
     openapi: "3.1.0",
     info: OPENAPI_INFO,
@@ -34,4 +50,30 @@ export function buildOpenApiDocument(api: Api) {
 
 export function openApiYaml(document: object): string {
   return stringify(document, { aliasDuplicateObjects: false });
+}
+
+/** The document `/openapi.json` and `/openapi.yaml` serve: built on first request (all routes exist by then) and kept. */
+export class ServedOpenApiDocument {
+  readonly #api: Api;
+  #built: { json: OpenApiDocument; yaml: string } | undefined;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  get json(): OpenApiDocument {
+    return this.#build().json;
+  }
+
+  get yaml(): string {
+    return this.#build().yaml;
+  }
+
+  #build(): { json: OpenApiDocument; yaml: string } {
+    if (!this.#built) {
+      const json = buildOpenApiDocument(this.#api);
+      this.#built = { json, yaml: openApiYaml(json) };
+    }
+    return this.#built;
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { TOKEN_ROLES } from "../../../db/schema.ts";
+import { TOKEN_ROLES } from "../../engine/access/principal.ts";
 import type { ApiToken } from "../../engine/access/token-registry.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 

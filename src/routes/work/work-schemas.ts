@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { WORK_KINDS, WORK_STATES } from "../../../db/schema.ts";
-import type { WorkItem } from "../../engine/work/work-item.ts";
+import { WORK_STATES, type WorkItem } from "../../engine/work/work-item.ts";
+import { WORK_KINDS } from "../../protocol/work-kinds.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { JsonObjectSchema } from "../json-value.ts";
 

@@ -1,35 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { deleteCookie, setCookie } from "hono/cookie";
-import { TOKEN_ROLES } from "../../../db/schema.ts";
-import { actorName, type Principal } from "../../engine/access/principal.ts";
+import { actorName, type Principal, TOKEN_ROLES } from "../../engine/access/principal.ts";
 import { UnauthorizedError } from "../../engine/errors.ts";
 import type { Api } from "../api.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { TOKEN_COOKIE } from "./credentials.ts";
-
-const postLogin = createRoute({
-  method: "post",
-  path: "/v1/login",
-  tags: ["tokens"],
-  summary: "Dashboard login: a valid token becomes an HttpOnly, SameSite=Strict cookie that authenticates this browser's /v1 calls",
-  request: {
-    body: {
-      content: { "application/json": { schema: z.object({ token: z.string().min(1).max(200) }).strict().openapi("Login") } },
-      required: true,
-    },
-  },
-  responses: { 204: { description: "Logged in: the cookie is set" }, ...problemResponses(400, 401, 403) },
-});
-
-const postLogout = createRoute({
-  method: "post",
-  path: "/v1/logout",
-  tags: ["tokens"],
-  summary: "Dashboard logout: clears the cookie",
-  responses: { 204: { description: "Logged out" }, ...problemResponses(403) },
-});
 
 export const WhoamiSchema = z
   .object({
@@ -52,27 +27,7 @@ const getWhoami = createRoute({
   responses: { 200: { description: "The caller", content: { "application/json": { schema: WhoamiSchema } } }, ...problemResponses(401) },
 });
 
-export function registerLoginRoutes(api: Api, { engine }: RouteDeps, cookieSecure: (url: string) => boolean): void {
-  api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "An API token (labbroker token create)",
-  });
-  api.openAPIRegistry.registerComponent("securitySchemes", "apiTokenAsPassword", {
-    type: "http",
-    scheme: "basic",
-    description: "Any user name, the API token as password (Remote Lab clients)",
-  });
-  api.openapi(postLogin, (c) => {
-    const secret = c.req.valid("json").token;
-    if (!engine.tokens.authenticate(secret, engine.clock.now())) throw new UnauthorizedError("The token is unknown, revoked or expired");
-    setCookie(c, TOKEN_COOKIE, secret, { path: "/", httpOnly: true, sameSite: "Strict", secure: cookieSecure(c.req.url) });
-    return c.body(null, 204);
-  });
-  api.openapi(postLogout, (c) => {
-    deleteCookie(c, TOKEN_COOKIE, { path: "/" });
-    return c.body(null, 204);
-  });
+export function registerGetWhoami(api: Api, { engine }: RouteDeps): void {
   api.openapi(getWhoami, (c) => c.json(whoami(engine.tokens.live(), c.get("principal")), 200));
 }
 

@@ -1,14 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { BadRequestError } from "../../engine/errors.ts";
+import { z } from "@hono/zod-openapi";
+import type { EngineContext } from "../../engine/context.ts";
 import { type NoSlotReason, searchSlot } from "../../engine/time/slot-search.ts";
 import type { SlotResult } from "../../engine/time/slots.ts";
-import type { Api } from "../api.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
-import { problemResponses } from "../problem.ts";
-import type { RouteDeps } from "../route-deps.ts";
 import { RequirementInputSchema, toRequirements, WalltimeSecondsSchema } from "../sessions/session-schemas.ts";
 
-const SlotQuerySchema = z
+/** The question of GET and POST /v1/slots: POST's body, GET's `q` as JSON. */
+export const SlotQuerySchema = z
   .object({
     groups: z.array(z.array(RequirementInputSchema).min(1).max(16)).min(1).max(16).openapi({
       description: "Requirement groups that must fit at once, each role on its own host",
@@ -25,7 +23,9 @@ const SlotQuerySchema = z
   .strict()
   .openapi("SlotQuery");
 
-const SlotAnswerSchema = z
+export type SlotQuery = z.infer<typeof SlotQuerySchema>;
+
+export const SlotAnswerSchema = z
   .object({
     available: z.boolean(),
     start_at: IsoTimeSchema.nullable(),
@@ -39,56 +39,21 @@ const SlotAnswerSchema = z
   })
   .openapi("SlotAnswer");
 
-const description =
+export const SLOT_SEARCH_DESCRIPTION =
   "test_slot when `until` is absent: can all groups start at `start_at` for `walltime_s`? find_slot with `until`: the earliest such start in [start_at, until] on the grid start_at + k·step_s " +
   "(only grid points at or right after the end of a hold or booking are tested, so the answer is deterministic and cheap). Hosts must be online and not draining or in maintenance. " +
   "No start before now is ever offered (grid points in the past are skipped); `until` before `start_at` is 400. When nothing fits, `reasons` says why, per group.";
 
-const getSlots = createRoute({
-  method: "get",
-  path: "/v1/slots",
-  tags: ["time"],
-  summary: "Test a slot or find the earliest common slot (query `q` = the JSON of the POST body)",
-  description,
-  request: { query: z.object({ q: z.string().min(2).max(64 * 1024) }) },
-  responses: { 200: { description: "The slot", content: { "application/json": { schema: SlotAnswerSchema } } }, ...problemResponses(400) },
-});
-
-const postSlots = createRoute({
-  method: "post",
-  path: "/v1/slots",
-  tags: ["time"],
-  summary: "Test a slot or find the earliest common slot",
-  description,
-  request: { body: { content: { "application/json": { schema: SlotQuerySchema } }, required: true } },
-  responses: { 200: { description: "The slot", content: { "application/json": { schema: SlotAnswerSchema } } }, ...problemResponses(400) },
-});
-
-export function registerSlotRoutes(api: Api, { engine }: RouteDeps): void {
-  const answer = (query: z.infer<typeof SlotQuerySchema>) => {
-    const { slot, reasons } = searchSlot(engine, {
-      groups: query.groups.map(toRequirements),
-      durationMs: query.walltime_s * 1000,
-      from: query.start_at ? Date.parse(query.start_at) : engine.clock.now(),
-      until: query.until ? Date.parse(query.until) : null,
-      stepMs: query.step_s * 1000,
-    });
-    return toAnswer(slot, reasons);
-  };
-  api.openapi(getSlots, (c) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(c.req.valid("query").q);
-    } catch {
-      throw new BadRequestError("q must be JSON");
-    }
-    const query = SlotQuerySchema.safeParse(parsed);
-    if (!query.success) {
-      throw new BadRequestError(`q: ${query.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
-    }
-    return c.json(answer(query.data), 200);
+/** Runs the slot search for one query and answers in the API's shape. */
+export function answerSlotQuery(engine: EngineContext, query: SlotQuery): z.infer<typeof SlotAnswerSchema> {
+  const { slot, reasons } = searchSlot(engine, {
+    groups: query.groups.map(toRequirements),
+    durationMs: query.walltime_s * 1000,
+    from: query.start_at ? Date.parse(query.start_at) : engine.clock.now(),
+    until: query.until ? Date.parse(query.until) : null,
+    stepMs: query.step_s * 1000,
   });
-  api.openapi(postSlots, (c) => c.json(answer(c.req.valid("json")), 200));
+  return toAnswer(slot, reasons);
 }
 
 function toAnswer(slot: SlotResult | null, reasons: NoSlotReason[]): z.infer<typeof SlotAnswerSchema> {
