@@ -5,18 +5,16 @@
  * Usage (as root: the agent creates network namespaces): bun scripts/bench-warm.ts [--sizes 2,10] [--runs 5]
  * Each size is a line of linux nodes with one exec command per node (as bench-native.ts).
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TOKEN, benchFolder, median, startBenchBroker } from "./bench-support.ts";
+import { BENCH_ENROLL_TOKEN, benchJson } from "./bench-requests.ts";
+import { benchFolder, labbrokerCommand, median, spawnBenchProcess, startBenchBroker, waitFor } from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "2,10" }, runs: { type: "string", default: "5" } } });
 const sizes = values.sizes.split(",").map(Number);
 const runs = Number(values.runs);
 if (process.getuid?.() !== 0) throw new Error("bench-warm needs root: its agent creates network namespaces");
 
-const ADMIN_TOKEN = "lbt_bench-warm-admin-token";
 const HOST = `bench-warm-${process.pid}`;
-const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
 
 function lineTopology(size: number): string {
   const nodes = Array.from(
@@ -27,11 +25,9 @@ function lineTopology(size: number): string {
   return `name: warm${size}-${process.pid}\ntopology:\n  nodes:\n${nodes.join("\n")}\n  links:\n${links.join("\n")}\n`;
 }
 
-async function api(url: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+/** A call as the bootstrap admin. */
+const api = (url: string, method: string, path: string, body?: unknown) =>
+  benchJson<Record<string, unknown>>(`${url}${path}`, { method, body });
 
 async function until<T>(read: () => Promise<T | null>): Promise<T> {
   for (;;) {
@@ -60,10 +56,9 @@ async function labUsable(url: string, sessionId: string, topology: string, keepW
   return { ms: performance.now() - started, labId: String(lab.id) };
 }
 
-const broker = await startBenchBroker(undefined, ["--admin-token", ADMIN_TOKEN, "--warm-labs-per-host", "1"]);
-const agent = Bun.spawn([
-  process.execPath,
-  join(import.meta.dirname, "../main.ts"),
+const broker = await startBenchBroker(undefined, ["--warm-labs-per-host", "1"]);
+const agent = spawnBenchProcess([
+  ...labbrokerCommand(undefined),
   "agent",
   "--broker",
   broker.url,
@@ -75,12 +70,12 @@ const agent = Bun.spawn([
   "processes",
   "--log-level",
   "warn",
-], { env: { ...process.env, LABBROKER_ENROLL_TOKEN: BENCH_TOKEN }, stdout: "ignore", stderr: "inherit" });
+], { env: { ...process.env, LABBROKER_ENROLL_TOKEN: BENCH_ENROLL_TOKEN } });
 try {
-  await until(async () => {
+  await waitFor("the agent's host online", async () => {
     const { items } = (await api(broker.url, "GET", "/v1/hosts")) as { items: { name: string; state: string }[] };
-    return items.some((host) => host.name === HOST && host.state === "online") ? true : null;
-  });
+    return items.some((host) => host.name === HOST && host.state === "online");
+  }, { processes: [agent] });
   console.log("| nodes | cold: active → lab running | warm: active → lab running | reset between sessions |");
   console.log("|---:|---:|---:|---:|");
   for (const size of sizes) {
