@@ -5,6 +5,8 @@
  *   [--binary dist/labbroker] [--samples 500] [--sessions 50] [--seconds 10] [--layouts 1x50,5x10] [--db-sync full|normal]
  * A layout AxC is A agent processes on this machine, each a host with capacity C (A×C ≥ sessions);
  * every session is pinned to one host, spread evenly. Broker and agents are the compiled binary.
+ * A session on a shared host (capacity above 1) may not act in the host's own namespace, so each
+ * deploys a one-node native lab first (not timed, one at a time) and runs its jobs in that node.
  * Sessions and jobs are a user token's (`ci`, sent as a bearer token, as the CLI and SDK send it).
  */
 import { readFileSync, rmSync } from "node:fs";
@@ -75,6 +77,9 @@ async function startAgents(url: string, count: number, capacity: number): Promis
   };
 }
 
+/** Where a job runs: the session's host (which it holds whole), or a node of its lab on a shared host. */
+type JobTarget = { lab_id: string; node: string } | Record<string, never>;
+
 async function openSession(url: string, authorization: string, host: string): Promise<string> {
   const session = await benchJson<{ id: string; state: string }>(`${url}/v1/sessions`, {
     method: "POST",
@@ -86,12 +91,37 @@ async function openSession(url: string, authorization: string, host: string): Pr
 }
 
 /** One foreground `true` job; resolves with the milliseconds from the call to the answer. */
-async function runTrue(url: string, authorization: string, sessionId: string): Promise<number> {
+/** A one-node native lab of the session, once running; its instance name is unique on this machine. */
+async function labNode(url: string, authorization: string, sessionId: string, index: number): Promise<JobTarget> {
+  const topology = `name: jb${process.pid}x${index}\ntopology:\n  nodes:\n    n1: {kind: linux}\n`;
+  const lab = await benchJson<{ id: string }>(`${url}/v1/labs`, {
+    method: "POST",
+    authorization,
+    body: { session_id: sessionId, topology, topology_file: "job.clab.yml" },
+  });
+  await waitFor(`lab ${lab.id} running`, async () => {
+    const view = await benchJson<{ state: string; error: string | null }>(`${url}/v1/labs/${lab.id}`, { authorization });
+    if (view.state === "failed") throw new Error(`lab ${lab.id} failed: ${view.error}`);
+    return view.state === "running";
+  });
+  return { lab_id: lab.id, node: "n1" };
+}
+
+/** Ends the sessions and waits until their labs are destroyed, so no namespace outlives the agents. */
+async function endSessions(url: string, authorization: string, ids: string[]): Promise<void> {
+  for (const id of ids) await benchFetch(`${url}/v1/sessions/${id}`, { method: "DELETE", authorization });
+  await waitFor("the labs destroyed", async () => {
+    const { items } = await benchJson<{ items: { state: string }[] }>(`${url}/v1/labs`);
+    return items.every((lab) => lab.state === "inactive" || lab.state === "failed");
+  });
+}
+
+async function runTrue(url: string, authorization: string, sessionId: string, target: JobTarget = {}): Promise<number> {
   const started = performance.now();
   const response = await benchFetch(`${url}/v1/sessions/${sessionId}/jobs`, {
     method: "POST",
     authorization,
-    body: { argv: ["true"] },
+    body: { argv: ["true"], ...target },
     expect: [200],
   });
   const job = (await response.json()) as { state: string; passed: boolean };
@@ -126,19 +156,22 @@ async function throughput([agentCount, capacity]: [number, number]): Promise<str
   if (agentCount * capacity < sessions) throw new Error(`layout ${agentCount}x${capacity} cannot hold ${sessions} sessions`);
   const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
   const agents = await startAgents(broker.url, agentCount, capacity);
+  const authorization = await userAuthorization(broker.url);
+  const ids: string[] = [];
   try {
-    const authorization = await userAuthorization(broker.url);
-    const ids = await Promise.all(
-      Array.from({ length: sessions }, (_, index) => openSession(broker.url, authorization, agents.names[index % agentCount]!)),
-    );
-    await Promise.all(ids.map((id) => runTrue(broker.url, authorization, id)));
+    for (let index = 0; index < sessions; index++) {
+      ids.push(await openSession(broker.url, authorization, agents.names[index % agentCount]!));
+    }
+    const targets: JobTarget[] = [];
+    for (const [index, id] of ids.entries()) targets.push(capacity > 1 ? await labNode(broker.url, authorization, id, index) : {});
+    await Promise.all(ids.map((id, index) => runTrue(broker.url, authorization, id, targets[index])));
     const deadline = performance.now() + Number(values.seconds) * 1000;
     const times: number[] = [];
     const cpuBefore = { broker: cpuSeconds(broker.pid), agents: agents.pids.map(cpuSeconds) };
     const started = performance.now();
     await Promise.all(
-      ids.map(async (id) => {
-        while (performance.now() < deadline) times.push(await runTrue(broker.url, authorization, id));
+      ids.map(async (id, index) => {
+        while (performance.now() < deadline) times.push(await runTrue(broker.url, authorization, id, targets[index]));
       }),
     );
     const elapsedS = (performance.now() - started) / 1000;
@@ -159,8 +192,12 @@ async function throughput([agentCount, capacity]: [number, number]): Promise<str
     );
     return `| ${row.join(" | ")} |`;
   } finally {
-    await agents.stop();
-    await broker.stop();
+    try {
+      await endSessions(broker.url, authorization, ids);
+    } finally {
+      await agents.stop();
+      await broker.stop();
+    }
   }
 }
 
