@@ -29,18 +29,13 @@ function lineTopology(size: number): string {
 const api = (url: string, method: string, path: string, body?: unknown) =>
   benchJson<Record<string, unknown>>(`${url}${path}`, { method, body });
 
-async function until<T>(read: () => Promise<T | null>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== null) return value;
-    await Bun.sleep(2);
-  }
-}
+/** Polls every 2 ms (the times are read off these waits); fails if the agent dies meanwhile. */
+const until = (what: string, ready: () => Promise<boolean>) => waitFor(what, ready, { everyMs: 2, processes: [agent] });
 
 /** A session pinned to the bench host, once active (the host may still be checked after the previous one). */
 async function activeSession(url: string): Promise<string> {
   const { id } = await api(url, "POST", "/v1/sessions", { requirements: [{ host: HOST }] });
-  await until(async () => ((await api(url, "GET", `/v1/sessions/${id}`)).state === "active" ? true : null));
+  await until(`session ${id} active`, async () => (await api(url, "GET", `/v1/sessions/${id}`)).state === "active");
   return String(id);
 }
 
@@ -48,10 +43,10 @@ async function activeSession(url: string): Promise<string> {
 async function labUsable(url: string, sessionId: string, topology: string, keepWarm: boolean): Promise<{ ms: number; labId: string }> {
   const started = performance.now();
   const lab = await api(url, "POST", "/v1/labs", { session_id: sessionId, topology, topology_file: "warm.clab.yml", keep_warm: keepWarm });
-  await until(async () => {
+  await until(`lab ${lab.id} running`, async () => {
     const view = await api(url, "GET", `/v1/labs/${lab.id}`);
     if (view.state === "failed") throw new Error(`lab failed: ${view.error}`);
-    return view.state === "running" ? true : null;
+    return view.state === "running";
   });
   return { ms: performance.now() - started, labId: String(lab.id) };
 }
@@ -97,14 +92,14 @@ try {
       labId = usable.labId;
       const ended = performance.now();
       await api(broker.url, "DELETE", `/v1/sessions/${session}`);
-      await until(async () => {
+      await until(`lab ${labId} warm again`, async () => {
         const view = await api(broker.url, "GET", `/v1/labs/${labId}`);
-        return view.state === "running" && view.warm_until ? true : null;
+        return view.state === "running" && Boolean(view.warm_until);
       });
       resets.push(performance.now() - ended);
     }
     await api(broker.url, "DELETE", `/v1/labs/${labId}?force=true`);
-    await until(async () => ((await api(broker.url, "GET", `/v1/labs/${labId}`)).state === "inactive" ? true : null));
+    await until(`lab ${labId} destroyed`, async () => (await api(broker.url, "GET", `/v1/labs/${labId}`)).state === "inactive");
     const ms = (samples: number[]) => `${Math.round(median(samples))} ms`;
     console.log(`| ${size} | ${ms(cold)} | ${ms(warm)} | ${ms(resets)} |`);
   }
