@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { BrokerClient } from "../src/agents/broker-client.ts";
 import { VERSION } from "../src/version.ts";
-import { BENCH_TOKEN, percentile, startBenchBroker } from "./bench-support.ts";
+import { BENCH_ENROLL_TOKEN, benchJson } from "./bench-requests.ts";
+import { failBenchmark, percentile, startBenchBroker } from "./bench-support.ts";
 
 const { values } = parseArgs({
   options: { binary: { type: "string", default: "dist/labbroker" }, samples: { type: "string", default: "200" } },
@@ -27,17 +28,19 @@ async function startAgents(url: string, count: number): Promise<SimulatedAgent[]
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const name = `bench-${count}-${index}`;
-      const { agent_id, agent_token } = await client.register(BENCH_TOKEN, {
+      const { agent_id, agent_token } = await client.register(BENCH_ENROLL_TOKEN, {
         name,
         version: VERSION,
         runtimes: [{ name: "native", version: null }],
       });
       const agent: SimulatedAgent = { name, received: new Map(), stop: new AbortController() };
+      // Only the abort at the end may end a poll early; any refusal fails the benchmark.
       void (async () => {
         while (!agent.stop.signal.aborted) {
-          const { work } = await client.poll(agent_id, agent_token, { running: [], wait_s: 25 }, agent.stop.signal).catch(() => ({
-            work: [],
-          }));
+          const { work } = await client.poll(agent_id, agent_token, { running: [], wait_s: 25 }, agent.stop.signal).catch((error) => {
+            if (agent.stop.signal.aborted) return { work: [] };
+            throw error;
+          });
           for (const item of work) {
             agent.received.set(item.id, performance.now());
             await client.sendEvents(agent_id, agent_token, {
@@ -45,7 +48,7 @@ async function startAgents(url: string, count: number): Promise<SimulatedAgent[]
             });
           }
         }
-      })();
+      })().catch(failBenchmark);
       return agent;
     }),
   );
@@ -59,8 +62,7 @@ async function dispatchLatency(agentCount: number): Promise<string> {
   for (let sample = 0; sample < samples; sample++) {
     const agent = agents[sample % agents.length]!;
     const queuedAt = performance.now();
-    const response = await fetch(`${broker.url}/v1/hosts/${agent.name}/refresh-inventory`, { method: "POST" });
-    const { id } = (await response.json()) as { id: string };
+    const { id } = await benchJson<{ id: string }>(`${broker.url}/v1/hosts/${agent.name}/refresh-inventory`, { method: "POST" });
     while (!agent.received.has(id)) await Bun.sleep(0);
     latencies.push(agent.received.get(id)! - queuedAt);
   }

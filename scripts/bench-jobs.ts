@@ -5,11 +5,15 @@
  *   [--binary dist/labbroker] [--samples 500] [--sessions 50] [--seconds 10] [--layouts 1x50,5x10] [--db-sync full|normal]
  * A layout AxC is A agent processes on this machine, each a host with capacity C (A×C ≥ sessions);
  * every session is pinned to one host, spread evenly. Broker and agents are the compiled binary.
+ * A session on a shared host (capacity above 1) may not act in the host's own namespace, so each
+ * deploys a one-node native lab first (not timed, one at a time) and runs its jobs in that node.
+ * Sessions and jobs are a user token's (`ci`, sent as a bearer token, as the CLI and SDK send it).
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TOKEN, benchFolder, percentile, startBenchBroker } from "./bench-support.ts";
+import { bearerAuthorization, BENCH_ENROLL_TOKEN, benchFetch, benchJson, createUserToken } from "./bench-requests.ts";
+import { benchFolder, percentile, spawnBenchProcess, startBenchBroker, waitFor } from "./bench-support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -43,13 +47,11 @@ async function startAgents(url: string, count: number, capacity: number): Promis
   const folder = benchFolder("labbroker-bench-agents-");
   const names = Array.from({ length: count }, (_, index) => `bench-host-${index + 1}`);
   const procs = names.map((name) =>
-    Bun.spawn([
+    spawnBenchProcess([
       binary,
       "agent",
       "--broker",
       url,
-      "--token",
-      BENCH_TOKEN,
       "--name",
       name,
       "--capacity",
@@ -58,16 +60,12 @@ async function startAgents(url: string, count: number, capacity: number): Promis
       join(folder, name),
       "--log-level",
       "warn",
-    ], {
-      stdout: "ignore",
-      stderr: "inherit",
-    })
+    ], { env: { ...process.env, LABBROKER_ENROLL_TOKEN: BENCH_ENROLL_TOKEN } })
   );
-  for (;;) {
-    const { items } = (await (await fetch(`${url}/v1/hosts`)).json()) as { items: { name: string; online: boolean }[] };
-    if (names.every((name) => items.some((host) => host.name === name && host.online))) break;
-    await Bun.sleep(50);
-  }
+  await waitFor("every agent online", async () => {
+    const { items } = await benchJson<{ items: { name: string; online: boolean }[] }>(`${url}/v1/hosts`);
+    return names.every((name) => items.some((host) => host.name === name && host.online));
+  }, { processes: procs, everyMs: 50 });
   return {
     names,
     pids: procs.map((proc) => proc.pid),
@@ -79,41 +77,71 @@ async function startAgents(url: string, count: number, capacity: number): Promis
   };
 }
 
-async function openSession(url: string, host: string): Promise<string> {
-  const response = await fetch(`${url}/v1/sessions`, {
+/** Where a job runs: the session's host (which it holds whole), or a node of its lab on a shared host. */
+type JobTarget = { lab_id: string; node: string } | Record<string, never>;
+
+async function openSession(url: string, authorization: string, host: string): Promise<string> {
+  const session = await benchJson<{ id: string; state: string }>(`${url}/v1/sessions`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ requirements: [{ host }] }),
+    authorization,
+    body: { requirements: [{ host }] },
   });
-  const session = (await response.json()) as { id: string; state: string };
   if (session.state !== "active") throw new Error(`session on ${host} is ${session.state}, not active`);
   return session.id;
 }
 
 /** One foreground `true` job; resolves with the milliseconds from the call to the answer. */
-async function runTrue(url: string, sessionId: string): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${url}/v1/sessions/${sessionId}/jobs`, {
+/** A one-node native lab of the session, once running; its instance name is unique on this machine. */
+async function labNode(url: string, authorization: string, sessionId: string, index: number): Promise<JobTarget> {
+  const topology = `name: jb${process.pid}x${index}\ntopology:\n  nodes:\n    n1: {kind: linux}\n`;
+  const lab = await benchJson<{ id: string }>(`${url}/v1/labs`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ argv: ["true"] }),
+    authorization,
+    body: { session_id: sessionId, topology, topology_file: "job.clab.yml" },
+  });
+  await waitFor(`lab ${lab.id} running`, async () => {
+    const view = await benchJson<{ state: string; error: string | null }>(`${url}/v1/labs/${lab.id}`, { authorization });
+    if (view.state === "failed") throw new Error(`lab ${lab.id} failed: ${view.error}`);
+    return view.state === "running";
+  });
+  return { lab_id: lab.id, node: "n1" };
+}
+
+/** Ends the sessions and waits until their labs are destroyed, so no namespace outlives the agents. */
+async function endSessions(url: string, authorization: string, ids: string[]): Promise<void> {
+  for (const id of ids) await benchFetch(`${url}/v1/sessions/${id}`, { method: "DELETE", authorization });
+  await waitFor("the labs destroyed", async () => {
+    const { items } = await benchJson<{ items: { state: string }[] }>(`${url}/v1/labs`);
+    return items.every((lab) => lab.state === "inactive" || lab.state === "failed");
+  });
+}
+
+async function runTrue(url: string, authorization: string, sessionId: string, target: JobTarget = {}): Promise<number> {
+  const started = performance.now();
+  const response = await benchFetch(`${url}/v1/sessions/${sessionId}/jobs`, {
+    method: "POST",
+    authorization,
+    body: { argv: ["true"], ...target },
+    expect: [200],
   });
   const job = (await response.json()) as { state: string; passed: boolean };
   const elapsed = performance.now() - started;
-  if (response.status !== 200 || job.state !== "finished" || !job.passed) {
-    throw new Error(`job did not pass: ${response.status} ${JSON.stringify(job)}`);
-  }
+  if (job.state !== "finished" || !job.passed) throw new Error(`job did not pass: ${JSON.stringify(job)}`);
   return elapsed;
 }
+
+/** A user token for the sessions and jobs, as a CI job has. */
+const userAuthorization = async (url: string) => bearerAuthorization(await createUserToken(url, "ci"));
 
 async function roundTrip(): Promise<string> {
   const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
   const agents = await startAgents(broker.url, 1, 1);
   try {
-    const sessionId = await openSession(broker.url, agents.names[0]!);
-    for (let warmup = 0; warmup < 20; warmup++) await runTrue(broker.url, sessionId);
+    const authorization = await userAuthorization(broker.url);
+    const sessionId = await openSession(broker.url, authorization, agents.names[0]!);
+    for (let warmup = 0; warmup < 20; warmup++) await runTrue(broker.url, authorization, sessionId);
     const times: number[] = [];
-    for (let sample = 0; sample < Number(values.samples); sample++) times.push(await runTrue(broker.url, sessionId));
+    for (let sample = 0; sample < Number(values.samples); sample++) times.push(await runTrue(broker.url, authorization, sessionId));
     times.sort((a, b) => a - b);
     return `| 1 agent, 1 session, sequential | ${percentile(times, 0.5).toFixed(2)} ms | ${
       percentile(times, 0.99).toFixed(2)
@@ -128,18 +156,22 @@ async function throughput([agentCount, capacity]: [number, number]): Promise<str
   if (agentCount * capacity < sessions) throw new Error(`layout ${agentCount}x${capacity} cannot hold ${sessions} sessions`);
   const broker = await startBenchBroker(binary, ["--db-sync", values["db-sync"]]);
   const agents = await startAgents(broker.url, agentCount, capacity);
+  const authorization = await userAuthorization(broker.url);
+  const ids: string[] = [];
   try {
-    const ids = await Promise.all(
-      Array.from({ length: sessions }, (_, index) => openSession(broker.url, agents.names[index % agentCount]!)),
-    );
-    await Promise.all(ids.map((id) => runTrue(broker.url, id)));
+    for (let index = 0; index < sessions; index++) {
+      ids.push(await openSession(broker.url, authorization, agents.names[index % agentCount]!));
+    }
+    const targets: JobTarget[] = [];
+    for (const [index, id] of ids.entries()) targets.push(capacity > 1 ? await labNode(broker.url, authorization, id, index) : {});
+    await Promise.all(ids.map((id, index) => runTrue(broker.url, authorization, id, targets[index])));
     const deadline = performance.now() + Number(values.seconds) * 1000;
     const times: number[] = [];
     const cpuBefore = { broker: cpuSeconds(broker.pid), agents: agents.pids.map(cpuSeconds) };
     const started = performance.now();
     await Promise.all(
-      ids.map(async (id) => {
-        while (performance.now() < deadline) times.push(await runTrue(broker.url, id));
+      ids.map(async (id, index) => {
+        while (performance.now() < deadline) times.push(await runTrue(broker.url, authorization, id, targets[index]));
       }),
     );
     const elapsedS = (performance.now() - started) / 1000;
@@ -160,8 +192,12 @@ async function throughput([agentCount, capacity]: [number, number]): Promise<str
     );
     return `| ${row.join(" | ")} |`;
   } finally {
-    await agents.stop();
-    await broker.stop();
+    try {
+      await endSessions(broker.url, authorization, ids);
+    } finally {
+      await agents.stop();
+      await broker.stop();
+    }
   }
 }
 

@@ -8,9 +8,20 @@
  */
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type BenchBroker, benchFolder, startBenchBroker } from "./bench-support.ts";
+import { ADMIN_AUTHORIZATION, BENCH_ADMIN_TOKEN, benchFetch, benchJson, UnexpectedStatusError } from "./bench-requests.ts";
+import {
+  answersHealthy,
+  type BenchBroker,
+  benchFolder,
+  failBenchmark,
+  labbrokerCommand,
+  randomBenchPort,
+  spawnBenchProcess,
+  startBenchBroker,
+  waitFor,
+} from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { binary: { type: "string" } } });
 const BODY_TIMEOUT_S = 10;
@@ -26,28 +37,21 @@ const BROKER_ARGS = [
   "--body-timeout",
   String(BODY_TIMEOUT_S),
 ];
-/** The bootstrap admin's token, handed to each broker through its environment. */
-const ADMIN_TOKEN = "lbt_benchmark-admin-token";
-const BROKER_ENV = { LABBROKER_ADMIN_TOKEN: ADMIN_TOKEN };
-const AUTHORIZATION = `authorization: Bearer ${ADMIN_TOKEN}\r\n`;
+const AUTHORIZATION = `authorization: ${ADMIN_AUTHORIZATION}\r\n`;
 let broker: BenchBroker;
 let port = "";
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const createSession = () =>
-  fetch(`${broker.url}/v1/sessions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: "{}",
-  }).then((response) => response.arrayBuffer());
+  benchFetch(`${broker.url}/v1/sessions`, { method: "POST", body: {} }).then((response) => response.arrayBuffer());
 
 /**
  * On a fresh broker: runs `setup` (connections that should be open before timing starts), then
  * `phase` while sampling the broker's RSS and timing POST /v1/sessions every 20 ms.
  */
 async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: (prepared: Setup) => Promise<string>) {
-  broker = await startBenchBroker(values.binary, BROKER_ARGS, BROKER_ENV);
+  broker = await startBenchBroker(values.binary, BROKER_ARGS);
   port = new URL(broker.url).port;
   const idle = rssMiB(broker.pid);
   const prepared = await setup();
@@ -62,7 +66,7 @@ async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: 
       latencies.push(performance.now() - started);
       await Bun.sleep(20);
     }
-  })();
+  })().catch(failBenchmark);
   const started = performance.now();
   const outcome = await phase(prepared);
   running = false;
@@ -77,6 +81,14 @@ async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: 
       ((performance.now() - started) / 1000).toFixed(1)
     } s |\n`,
   );
+}
+
+/** Fails the benchmark when a raw request was answered with a status other than `expected` (no answer yet is no status). */
+function expectRawStatus(requests: { received: () => string }[], expected: number, what: string): void {
+  const other = requests.map(({ received }) => /^HTTP\/1\.1 (\d{3})/.exec(received())?.[1]).find((status) =>
+    status !== undefined && Number(status) !== expected
+  );
+  if (other) throw new UnexpectedStatusError(`${what} answered ${other}, which this benchmark does not measure`);
 }
 
 /** A raw HTTP/1.1 request on its own socket; `read: false` never reads the answer (the kernel buffers fill). */
@@ -108,6 +120,7 @@ await measure(
   },
   async (streams) => {
     await Bun.sleep(10_000);
+    expectRawStatus(streams, 200, "GET /v1/events");
     const answered = streams.filter(({ received }) => received().startsWith("HTTP/1.1 200")).length;
     const events = streams.reduce((sum, { received }) => sum + received().split("event: session.created").length - 1, 0);
     for (const { socket } of streams) socket.destroy();
@@ -125,6 +138,7 @@ await measure(
     await Bun.sleep((STALL_S + 5) * 1000);
     for (const { socket } of stalled) socket.resume();
     await Bun.sleep(3_000);
+    expectRawStatus(stalled, 200, "GET /v1/events");
     const cutOff = stalled.filter(({ received }) => received().includes("event: stream.overflow")).length;
     for (const { socket } of stalled) socket.destroy();
     return `${cutOff} of 200 cut off with stream.overflow`;
@@ -139,9 +153,7 @@ await measure(
   async () => {
     const replays = await Promise.all(
       Array.from({ length: 100 }, async () => {
-        const response = await fetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`, {
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-        });
+        const response = await benchFetch(`${broker.url}/v1/events?since=2000-01-01T00:00:00Z`);
         const reader = response.body!.getReader();
         let events = 0;
         const decoder = new TextDecoder();
@@ -205,6 +217,7 @@ await measure(
     }, 5_000);
     await Bun.sleep((BODY_TIMEOUT_S + 3) * 1000);
     clearInterval(trickle);
+    expectRawStatus(slow, 408, "POST /v1/sessions with a trickling body");
     const cut = slow.filter(({ received }) => received().startsWith("HTTP/1.1 408")).length;
     for (const { socket } of slow) socket.destroy();
     return `${cut} of 300 cut with 408`;
@@ -213,28 +226,24 @@ await measure(
 
 // `serve`: the broker and its local agent in one process, idle.
 const folder = benchFolder("labbroker-bench-serve-");
-const servePort = 20_000 + Math.floor(Math.random() * 20_000);
-const command = values.binary ? [resolve(values.binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
-const serve = Bun.spawn([
-  ...command,
+const serveUrl = `http://127.0.0.1:${randomBenchPort()}`;
+const serve = spawnBenchProcess([
+  ...labbrokerCommand(values.binary),
   "serve",
   "--port",
-  String(servePort),
+  new URL(serveUrl).port,
   "--host",
   "127.0.0.1",
   "--db",
   `file:${join(folder, "serve.db")}`,
   "--log-level",
   "warn",
-], { cwd: folder, stdout: "ignore", stderr: "ignore", env: { ...process.env, ...BROKER_ENV } });
-for (let attempt = 0; attempt < 500; attempt++) {
-  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((
-    response,
-  ) => response.json() as Promise<{ items: unknown[] }>)
-    .catch(() => ({ items: [] }));
-  if (hosts.items.length > 0) break;
-  await Bun.sleep(20);
-}
+], { cwd: folder, stderr: "ignore", env: { ...process.env, LABBROKER_ADMIN_TOKEN: BENCH_ADMIN_TOKEN } });
+await waitFor(
+  "serve's own host registered",
+  async () => (await answersHealthy(serveUrl)) && (await benchJson<{ items: unknown[] }>(`${serveUrl}/v1/hosts`)).items.length > 0,
+  { processes: [serve] },
+);
 await Bun.sleep(3_000);
 process.stdout.write(`idle RSS of serve (broker + local agent) 3 s after its host registered: ${rssMiB(serve.pid).toFixed(1)} MiB\n`);
 serve.kill("SIGTERM");

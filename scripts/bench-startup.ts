@@ -5,39 +5,34 @@
  * idle memory is VmRSS 3 s after start.
  */
 import { readFileSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { benchFolder } from "./bench-support.ts";
+import { answersHealthy, benchFolder, labbrokerCommand, randomBenchPort, spawnBenchProcess, waitFor } from "./bench-support.ts";
 
 const { values } = parseArgs({
   options: { binary: { type: "string", default: "dist/labbroker" }, runs: { type: "string", default: "10" } },
 });
-const binary = resolve(values.binary);
 const runs = Number(values.runs);
-
-async function waitHealthy(url: string): Promise<void> {
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 204) return;
-    } catch {
-      // not listening yet
-    }
-    await Bun.sleep(2);
-  }
-}
 
 const startups: number[] = [];
 let idleRssKiB = 0;
 for (let run = 0; run < runs; run++) {
   const folder = benchFolder("labbroker-bench-");
-  const port = 18_000 + run;
+  const port = randomBenchPort();
   const started = performance.now();
-  const proc = Bun.spawn([binary, "broker", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"], {
+  const proc = spawnBenchProcess([
+    ...labbrokerCommand(values.binary),
+    "broker",
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    "--log-level",
+    "warn",
+  ], {
     cwd: folder,
-    stdout: "ignore",
     stderr: "ignore",
   });
-  await waitHealthy(`http://127.0.0.1:${port}/healthz`);
+  await waitFor("the broker answering /healthz", () => answersHealthy(`http://127.0.0.1:${port}`), { processes: [proc], everyMs: 2 });
   startups.push(performance.now() - started);
   if (run === runs - 1) {
     await Bun.sleep(3000);

@@ -5,18 +5,16 @@
  * Usage (as root: the agent creates network namespaces): bun scripts/bench-warm.ts [--sizes 2,10] [--runs 5]
  * Each size is a line of linux nodes with one exec command per node (as bench-native.ts).
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TOKEN, benchFolder, median, startBenchBroker } from "./bench-support.ts";
+import { BENCH_ENROLL_TOKEN, benchJson } from "./bench-requests.ts";
+import { benchFolder, labbrokerCommand, median, spawnBenchProcess, startBenchBroker, waitFor } from "./bench-support.ts";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "2,10" }, runs: { type: "string", default: "5" } } });
 const sizes = values.sizes.split(",").map(Number);
 const runs = Number(values.runs);
 if (process.getuid?.() !== 0) throw new Error("bench-warm needs root: its agent creates network namespaces");
 
-const ADMIN_TOKEN = "lbt_bench-warm-admin-token";
 const HOST = `bench-warm-${process.pid}`;
-const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
 
 function lineTopology(size: number): string {
   const nodes = Array.from(
@@ -27,24 +25,17 @@ function lineTopology(size: number): string {
   return `name: warm${size}-${process.pid}\ntopology:\n  nodes:\n${nodes.join("\n")}\n  links:\n${links.join("\n")}\n`;
 }
 
-async function api(url: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+/** A call as the bootstrap admin. */
+const api = (url: string, method: string, path: string, body?: unknown) =>
+  benchJson<Record<string, unknown>>(`${url}${path}`, { method, body });
 
-async function until<T>(read: () => Promise<T | null>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== null) return value;
-    await Bun.sleep(2);
-  }
-}
+/** Polls every 2 ms (the times are read off these waits); fails if the agent dies meanwhile. */
+const until = (what: string, ready: () => Promise<boolean>) => waitFor(what, ready, { everyMs: 2, processes: [agent] });
 
 /** A session pinned to the bench host, once active (the host may still be checked after the previous one). */
 async function activeSession(url: string): Promise<string> {
   const { id } = await api(url, "POST", "/v1/sessions", { requirements: [{ host: HOST }] });
-  await until(async () => ((await api(url, "GET", `/v1/sessions/${id}`)).state === "active" ? true : null));
+  await until(`session ${id} active`, async () => (await api(url, "GET", `/v1/sessions/${id}`)).state === "active");
   return String(id);
 }
 
@@ -52,18 +43,17 @@ async function activeSession(url: string): Promise<string> {
 async function labUsable(url: string, sessionId: string, topology: string, keepWarm: boolean): Promise<{ ms: number; labId: string }> {
   const started = performance.now();
   const lab = await api(url, "POST", "/v1/labs", { session_id: sessionId, topology, topology_file: "warm.clab.yml", keep_warm: keepWarm });
-  await until(async () => {
+  await until(`lab ${lab.id} running`, async () => {
     const view = await api(url, "GET", `/v1/labs/${lab.id}`);
     if (view.state === "failed") throw new Error(`lab failed: ${view.error}`);
-    return view.state === "running" ? true : null;
+    return view.state === "running";
   });
   return { ms: performance.now() - started, labId: String(lab.id) };
 }
 
-const broker = await startBenchBroker(undefined, ["--admin-token", ADMIN_TOKEN, "--warm-labs-per-host", "1"]);
-const agent = Bun.spawn([
-  process.execPath,
-  join(import.meta.dirname, "../main.ts"),
+const broker = await startBenchBroker(undefined, ["--warm-labs-per-host", "1"]);
+const agent = spawnBenchProcess([
+  ...labbrokerCommand(undefined),
   "agent",
   "--broker",
   broker.url,
@@ -75,12 +65,12 @@ const agent = Bun.spawn([
   "processes",
   "--log-level",
   "warn",
-], { env: { ...process.env, LABBROKER_ENROLL_TOKEN: BENCH_TOKEN }, stdout: "ignore", stderr: "inherit" });
+], { env: { ...process.env, LABBROKER_ENROLL_TOKEN: BENCH_ENROLL_TOKEN } });
 try {
-  await until(async () => {
+  await waitFor("the agent's host online", async () => {
     const { items } = (await api(broker.url, "GET", "/v1/hosts")) as { items: { name: string; state: string }[] };
-    return items.some((host) => host.name === HOST && host.state === "online") ? true : null;
-  });
+    return items.some((host) => host.name === HOST && host.state === "online");
+  }, { processes: [agent] });
   console.log("| nodes | cold: active → lab running | warm: active → lab running | reset between sessions |");
   console.log("|---:|---:|---:|---:|");
   for (const size of sizes) {
@@ -102,14 +92,14 @@ try {
       labId = usable.labId;
       const ended = performance.now();
       await api(broker.url, "DELETE", `/v1/sessions/${session}`);
-      await until(async () => {
+      await until(`lab ${labId} warm again`, async () => {
         const view = await api(broker.url, "GET", `/v1/labs/${labId}`);
-        return view.state === "running" && view.warm_until ? true : null;
+        return view.state === "running" && Boolean(view.warm_until);
       });
       resets.push(performance.now() - ended);
     }
     await api(broker.url, "DELETE", `/v1/labs/${labId}?force=true`);
-    await until(async () => ((await api(broker.url, "GET", `/v1/labs/${labId}`)).state === "inactive" ? true : null));
+    await until(`lab ${labId} destroyed`, async () => (await api(broker.url, "GET", `/v1/labs/${labId}`)).state === "inactive");
     const ms = (samples: number[]) => `${Math.round(median(samples))} ms`;
     console.log(`| ${size} | ${ms(cold)} | ${ms(warm)} | ${ms(resets)} |`);
   }
