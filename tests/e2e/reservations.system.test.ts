@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe.skipIf(!isRoot)(`reservations with the compiled binary${isRoot ? "" : ` (${NEEDS_ROOT})`}`, () => {
-  test("a reservation 3 s ahead activates on time (within 1 s) and its scheduled lab deploys on the native runtime", async () => {
+  test("a reservation 3 s ahead activates at its start (not before, within seconds) and its scheduled lab deploys on the native runtime", async () => {
     cluster = new LabCluster(await compiledBinary());
     await cluster.startBroker();
     await cluster.startAgent({ name: "booked" });
@@ -52,7 +52,9 @@ describe.skipIf(!isRoot)(`reservations with the compiled binary${isRoot ? "" : `
     );
     const lateness = Date.parse(active.activated_at) - Date.parse(startAt);
     expect(lateness).toBeGreaterThanOrEqual(0);
-    expect(lateness).toBeLessThan(1000);
+    // Housekeeping starts it within 250 ms of its start on the broker's clock (tests/engine/time.test.ts, on the
+    // fake clock); here a real process on a shared machine, so the bound only rules out waiting for something else.
+    expect(lateness).toBeLessThan(5_000);
     const running = await eventually(
       async () => {
         const current = (await http("GET", `${cluster.url}/v1/labs/${lab.json.id}`)).json;
