@@ -54,8 +54,9 @@ function isRunning(pid: number): boolean {
 }
 
 /** Starts `script` under bash like a CI job; resolves once it printed `session=ID` (its `sleep` pid is remembered for cleanup). */
-async function startJob(shell: string[], script: string, env: Record<string, string> = {}) {
+async function startJob(shell: string[], script: string, env: Record<string, string> = {}, cwd?: string) {
   const job = Bun.spawn([...shell, script], {
+    ...(cwd ? { cwd } : {}),
     env: {
       ...environmentWithoutLabbroker(),
       PATH: `${bin}:${process.env.PATH}`,
@@ -107,6 +108,29 @@ test("killing the job's shell (SIGKILL) ends its session within 10 s and the nex
     await http("DELETE", `${cluster.url}/v1/sessions/${next.json.id}`);
   }
 }, 40_000);
+
+test(
+  "through `npx labbroker` (as the README runs it in the checkout) the keeper watches the job's shell, not npm's launchers",
+  async () => {
+    const job = await startJob(
+      ["bash", "-e", "-c"],
+      `eval "$(npx --no-install labbroker session create --shell --require host=${HOST})"\necho "session=$LABBROKER_SESSION"\n${LONG_STEP}`,
+      {},
+      join(import.meta.dir, "../.."),
+    );
+    try {
+      expect(job.output().stderr).toContain(`is kept alive while process ${job.job.pid} (bash) lives`);
+      // npm's processes are gone by now; the session lives on with the shell.
+      expect((await sessionState(job.sessionId)).state).toBe("active");
+      job.job.kill("SIGKILL");
+      await job.job.exited;
+      await eventually(async () => (await sessionState(job.sessionId)).state === "ended", "the session to end with its shell", 10_000);
+    } finally {
+      await http("DELETE", `${cluster.url}/v1/sessions/${job.sessionId}`);
+    }
+  },
+  60_000,
+);
 
 test("a step longer than the broker's active timeout, without lab use, keeps the session", async () => {
   const job = await startJob(

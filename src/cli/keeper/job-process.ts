@@ -59,16 +59,32 @@ function isRunning(stat: ProcessStat): boolean {
 
 /**
  * The process whose life is the CI job's, seen from a labbroker started by that job's shell
- * (`parentPid`): the shell itself — above any subshells a command substitution forked, which have
+ * (`parentPid`, or above it the launchers of `npx labbroker`): the shell itself — above any subshells a command substitution forked, which have
  * the shell's command line — or, where every step runs in a shell of its own (GitHub Actions), that
  * shell's parent, the runner's worker for the whole job. Null when it cannot be seen (no /proc, or
  * a parent outside this process's pid namespace).
  */
 export function findJobProcess(parentPid: number, perStepShells: boolean): WatchedProcess | null {
   let pid = parentPid;
+  for (let stat = readStat(pid); stat && stat.ppid > 1 && isLauncher(commandLine(pid)); stat = readStat(pid)) pid = stat.ppid;
   for (let stat = readStat(pid); stat && stat.ppid > 1 && commandLine(stat.ppid) === commandLine(pid); stat = readStat(pid)) {
     pid = stat.ppid;
   }
   if (perStepShells) pid = readStat(pid)?.ppid ?? 0;
   return pid > 1 ? watch(pid) : null;
+}
+
+/**
+ * What `npx labbroker …` (or an npm script) runs between the job's shell and labbroker, and exits
+ * with it: npm's own process (titled `npm exec …`, `npm run …`) and the `sh -c 'labbroker …'` it
+ * starts (npm quotes the command: `sh -c 'labbroker' session …`). Watching them would end the session as
+ * soon as the command returned.
+ */
+export function isLauncher(cmdline: string | null): boolean {
+  const argv = (cmdline ?? "").split("\0").filter(Boolean);
+  const program = argv[0]?.split("/").pop() ?? "";
+  if (/^(npm|npx)(\s|$)/.test(program)) return true;
+  if (program === "node" && /(npx|npm)-cli\.js$/.test(argv[1] ?? "")) return true;
+  return (program === "sh" || program === "bash" || program === "dash") && argv[1] === "-c" &&
+    /^(labbroker|'labbroker')(\s|$)/.test(argv[2] ?? "");
 }
