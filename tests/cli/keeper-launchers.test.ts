@@ -7,6 +7,7 @@ test("npm's processes and the sh -c it starts for labbroker are launchers, passe
   // npm retitles its process: /proc/PID/cmdline then holds the title padded with spaces, no NULs.
   expect(isLauncher("npm exec labbroker session create --shell     ")).toBe(true);
   expect(isLauncher("npm run lab          ")).toBe(true);
+  expect(isLauncher("npm exec labbroker session create --shell --warm-lab /tmp/t.clab.yml   ")).toBe(true);
   expect(isLauncher(cmdline("/usr/bin/npx", "--no-install", "labbroker"))).toBe(true);
   expect(isLauncher(cmdline("node", "/usr/lib/node_modules/npm/bin/npx-cli.js", "labbroker"))).toBe(true);
   expect(isLauncher(cmdline("sh", "-c", "labbroker session create --shell"))).toBe(true);

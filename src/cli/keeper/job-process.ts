@@ -82,8 +82,10 @@ export function findJobProcess(parentPid: number, perStepShells: boolean): Watch
  */
 export function isLauncher(cmdline: string | null): boolean {
   const argv = (cmdline ?? "").split("\0").filter(Boolean);
+  // A retitled npm process: one string, whose arguments may hold paths.
+  if (/^(npm|npx) /.test(argv[0] ?? "")) return true;
   const program = argv[0]?.split("/").pop() ?? "";
-  if (/^(npm|npx)(\s|$)/.test(program)) return true;
+  if (program === "npm" || program === "npx") return true;
   if (program === "node" && /(npx|npm)-cli\.js$/.test(argv[1] ?? "")) return true;
   return (program === "sh" || program === "bash" || program === "dash") && argv[1] === "-c" &&
     /^(labbroker|'labbroker')(\s|$)/.test(argv[2] ?? "");
