@@ -74,7 +74,7 @@ export class Session implements AsyncDisposable {
     return new SessionHost(this.#http, this.id, role);
   }
 
-  /** Deploys a topology (or reuses the same running one) and resolves once it runs. */
+  /** Deploys a topology (or reuses the same running one, or takes a warm one) and resolves once it runs. */
   async lab(topology: string, options: LabOptions = {}): Promise<Lab> {
     const { fileName, extraFiles, onLog, timeoutS, signal, ...rest } = options;
     const view = await this.#http.json<LabView>("POST", "/v1/labs", {
@@ -87,7 +87,9 @@ export class Session implements AsyncDisposable {
       },
       signal,
     });
-    return new Lab(this.#http, this.id, view).waitUntilRunning({ onLog, timeoutS, signal });
+    const lab = new Lab(this.#http, this.id, view);
+    // A reused or warm lab runs already: its old deploy log is not this call's story.
+    return view.state === "running" ? lab : lab.waitUntilRunning({ onLog, timeoutS, signal });
   }
 
   /** The live labs this session deployed or holds (a reused lab was deployed by another), newest first. */
