@@ -1,7 +1,7 @@
 import { eq, getTableColumns, type InferInsertModel, sql } from "drizzle-orm";
 import type { Orm } from "./connect.ts";
 import { compileStatement, placeholdersFor } from "./compiled-statement.ts";
-import { events, hosts, sessions } from "./schema.ts";
+import { events, sessions } from "./schema.ts";
 
 type SessionRow = InferInsertModel<typeof sessions>;
 type EventRow = InferInsertModel<typeof events>;
@@ -28,9 +28,6 @@ export function createHotStatements(orm: Orm) {
     ),
     touchSession: compileStatement<{ id: string; lastSeenAt: number }>(
       orm.update(sessions).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(bySessionId),
-    ),
-    touchHost: compileStatement<{ id: string; lastSeenAt: number }>(
-      orm.update(hosts).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(eq(hosts.id, sql.placeholder("id"))),
     ),
   };
 }

@@ -1,12 +1,13 @@
 import { and, desc, eq, isNotNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
-import { hostChanges, hosts, sessions } from "../../db/schema.ts";
-import type { HostChange } from "./jobs/job.ts";
+import { sessions } from "../../db/schema.ts";
+import { HostChangeStore } from "./devices/host-change-store.ts";
+import { HostStore } from "./hosts/host-store.ts";
 import { JobStore } from "./jobs/job-store.ts";
 import { LabStore } from "./labs/lab-store.ts";
-import type { Host, Session } from "./model.ts";
+import type { Session } from "./model.ts";
 import { RecentMap } from "./recent-map.ts";
-import { hostFromRow, sessionFromRow } from "./rows.ts";
+import { sessionFromRow } from "./rows.ts";
 import { SessionQueue } from "./session-queue.ts";
 import { WorkStore } from "./work/work-store.ts";
 
@@ -14,18 +15,16 @@ const RECENTLY_ENDED_KEPT = 10_000;
 const RECENT_DURATIONS_LOADED = 500;
 
 /**
- * The broker's live working set: every host and every session that has not ended, plus the
- * waiting queue, and the stores of open work, unfinished jobs and live labs (each owns its memory
- * and the statements that record it). It is rebuilt from the database at start (and after a
- * failed commit), so the database stays the source of truth.
+ * The broker's live working set: every session that has not ended, plus the waiting queue, and the
+ * stores of hosts, open work, unfinished jobs, live labs and unrestored device changes (each owns
+ * its memory and the statements that record it). It is rebuilt from the database at start (and
+ * after a failed commit), so the database stays the source of truth.
  */
 export class BrokerState {
-  readonly hosts = new Map<string, Host>();
-  readonly hostsByName = new Map<string, Host>();
   readonly sessions = new Map<string, Session>();
   readonly recentlyEnded = new RecentMap<string, Session>(RECENTLY_ENDED_KEPT);
   readonly byIdempotencyKey = new Map<string, Session>();
-  readonly queue = new SessionQueue(() => this.hosts.values());
+  readonly queue: SessionQueue;
   /** Sessions whose last-seen time changed in memory only (persisted by a periodic flush). */
   readonly lastSeenDirty = new Set<Session>();
   /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
@@ -37,26 +36,32 @@ export class BrokerState {
   readonly #scheduled = new Set<string>();
   /** Recent session durations per pool (ms), newest last: the basis of estimates without walltimes. */
   readonly recentDurations = new Map<string, number[]>();
-  readonly hostsLastSeenDirty = new Set<Host>();
   nextSeq = 1;
-  /** Device changes per session not yet restored, oldest first. */
-  readonly hostChanges = new Map<string, HostChange[]>();
-  nextHostChangeId = 1;
 
-  constructor(readonly work: WorkStore, readonly jobs: JobStore, readonly labs: LabStore) {}
+  constructor(
+    readonly hosts: HostStore,
+    readonly work: WorkStore,
+    readonly jobs: JobStore,
+    readonly labs: LabStore,
+    readonly hostChanges: HostChangeStore,
+  ) {
+    this.queue = new SessionQueue(() => hosts.all());
+    hosts.onMatchChanged(() => this.queue.hostsChanged());
+  }
 
   /**
-   * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
-   * full timeout window after a broker restart instead of being reaped for the broker's downtime.
+   * Loads the stores and live sessions. Last-seen times are lifted to `now`: a client or agent gets
+   * a full timeout window after a broker restart instead of being reaped for the broker's downtime.
    */
   static async load(orm: Orm, now: number): Promise<BrokerState> {
     const work = await WorkStore.load(orm);
-    const state = new BrokerState(work, await JobStore.load(orm, work), await LabStore.load(orm));
-    for (const row of await orm.select().from(hosts)) {
-      const host = hostFromRow(row);
-      host.lastSeenAt = Math.max(host.lastSeenAt, now);
-      state.addHost(host);
-    }
+    const state = new BrokerState(
+      await HostStore.load(orm, now),
+      work,
+      await JobStore.load(orm, work),
+      await LabStore.load(orm),
+      await HostChangeStore.load(orm),
+    );
     const liveRows = await orm.select().from(sessions).where(ne(sessions.state, "ended")).orderBy(sessions.seq);
     for (const row of liveRows) {
       const session = sessionFromRow(row);
@@ -76,11 +81,6 @@ export class BrokerState {
       .orderBy(desc(sessions.seq))
       .limit(RECENT_DURATIONS_LOADED);
     for (const row of finished.reverse()) state.recordDuration(sessionFromRow(row).poolKey, row.endedAt! - row.activatedAt!);
-    for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
-      state.hostChanges.set(row.sessionId, [...(state.hostChanges.get(row.sessionId) ?? []), row]);
-    }
-    const [lastChange] = await orm.select({ id: max(hostChanges.id) }).from(hostChanges);
-    state.nextHostChangeId = (lastChange?.id ?? 0) + 1;
     const [top] = await orm.select({ seq: max(sessions.seq) }).from(sessions);
     state.nextSeq = (top?.seq ?? 0) + 1;
     return state;
@@ -111,12 +111,6 @@ export class BrokerState {
   recordDuration(poolKey: string, durationMs: number): void {
     const durations = [...(this.recentDurations.get(poolKey) ?? []), durationMs].slice(-50);
     this.recentDurations.set(poolKey, durations);
-  }
-
-  addHost(host: Host): void {
-    this.hosts.set(host.id, host);
-    this.hostsByName.set(host.name, host);
-    this.queue.hostsChanged();
   }
 
   /** A live or recently ended session. */

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { hosts } from "../../db/schema.ts";
 import { agentSilentFor } from "./agents/agent-liveness.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { requestPeriodicHealthChecks } from "./hosts/health-gate.ts";
@@ -26,12 +24,10 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
     if (now - session.lastSeenAt > timeout) endSessionIn(ctx, change, session, "expired");
   }
 
-  for (const host of state.hosts.values()) {
+  for (const host of state.hosts.all()) {
     const silentFor = agentSilentFor(host, now);
     if (host.online && silentFor > settings.agentOfflineAfterMs) {
-      host.online = false;
-      state.hostsLastSeenDirty.delete(host);
-      change.write(ctx.orm.update(hosts).set({ online: false, lastSeenAt: host.lastSeenAt }).where(eq(hosts.id, host.id)));
+      change.write(state.hosts.goOffline(host));
       change.emit("host.offline", { hostId: host.id }, { name: host.name, silentForMs: silentFor, holders: [...host.holders] });
     }
     if (!host.online && settings.offlinePolicy === "fail" && silentFor > settings.agentOfflineAfterMs + settings.offlineGraceMs) {
@@ -59,10 +55,7 @@ export function persistLastSeen(ctx: EngineContext, change: Change): void {
     change.write(ctx.statements.touchSession({ id: session.id, lastSeenAt: session.lastSeenAt }));
   }
   state.lastSeenDirty.clear();
-  for (const host of state.hostsLastSeenDirty) {
-    change.write(ctx.statements.touchHost({ id: host.id, lastSeenAt: host.lastSeenAt }));
-  }
-  state.hostsLastSeenDirty.clear();
+  for (const statement of state.hosts.flushLastSeen()) change.write(statement);
 }
 
 /** Runs housekeeping every `housekeepingIntervalMs` of the clock until the returned stop is called. */

@@ -19,7 +19,7 @@ export function promoteWaitingSessions(ctx: EngineContext, change: Change): Sess
   const { state } = ctx;
   if (state.queue.size === 0) return [];
   const open = new Set<string>();
-  for (const host of state.hosts.values()) if (acceptsNewSessions(host)) open.add(host.id);
+  for (const host of state.hosts.all()) if (acceptsNewSessions(host)) open.add(host.id);
   const activated: Session[] = [];
   const settled = new Set<QueuePool>();
   while (open.size > 0) {

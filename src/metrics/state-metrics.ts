@@ -23,7 +23,7 @@ export function updateStateGauges(ctx: EngineContext, metrics: BrokerMetrics, no
 
   const hosts = Object.fromEntries(HOST_STATES.map((name) => [name, 0]));
   metrics.agentLastSeenAge.reset();
-  for (const host of state.hosts.values()) {
+  for (const host of state.hosts.all()) {
     hosts[hostState(host)]! += 1;
     metrics.agentLastSeenAge.set({ host: host.name }, Math.max(0, agentSilentFor(host, now)) / 1000);
   }

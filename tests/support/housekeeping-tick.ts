@@ -6,6 +6,6 @@ import type { TestEngine } from "./test-engine.ts";
 export async function tick(engine: TestEngine, ms: number): Promise<void> {
   engine.clock.advance(ms);
   for (const session of engine.ctx.state.sessions.values()) if (session.state !== "scheduled") touchSession(engine.ctx, session.id);
-  for (const host of engine.ctx.state.hosts.values()) host.lastSeenAt = engine.clock.now();
+  for (const host of engine.ctx.state.hosts.all()) host.lastSeenAt = engine.clock.now();
   await runHousekeeping(engine.ctx);
 }

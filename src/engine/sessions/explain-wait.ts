@@ -70,7 +70,7 @@ function bookingReason(session: Session, host: Host, booking: Session): string {
 }
 
 export function noHostReason(requirement: Requirement, ctx: EngineContext): string {
-  const hosts = [...ctx.state.hosts.values()];
+  const hosts = [...ctx.state.hosts.all()];
   if (hosts.length === 0) return "no host is registered";
   if (requirement.host !== null && !hosts.some((host) => host.name === requirement.host || host.id === requirement.host)) {
     return `no registered host is named "${requirement.host}"`;

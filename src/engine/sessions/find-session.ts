@@ -43,7 +43,7 @@ export interface SessionFilter {
 export async function listSessions(ctx: EngineContext, filter: SessionFilter): Promise<Session[]> {
   const needle = filter.text?.toLowerCase();
   const namedHostIds = needle
-    ? [...ctx.state.hosts.values()].filter((host) => host.name.toLowerCase().includes(needle)).map((host) => host.id)
+    ? [...ctx.state.hosts.all()].filter((host) => host.name.toLowerCase().includes(needle)).map((host) => host.id)
     : [];
   const matchesText = (session: Session) =>
     !needle ||

@@ -63,7 +63,7 @@ function startReservation(ctx: EngineContext, change: Change, session: Session, 
     const usable = (host: Host) => !chosen.includes(host) && acceptsNewSessions(host) && hostFreeDuring(ctx, host, now, end, session.id);
     const host = booked && usable(booked)
       ? booked
-      : [...ctx.state.hosts.values()].filter((candidate) => hostMatches(candidate, requirement) && usable(candidate)).sort(
+      : [...ctx.state.hosts.all()].filter((candidate) => hostMatches(candidate, requirement) && usable(candidate)).sort(
         byScarcityLast,
       )[0];
     if (!host) {
