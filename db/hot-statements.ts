@@ -6,14 +6,22 @@ import { events, sessions } from "./schema.ts";
 type SessionRow = InferInsertModel<typeof sessions>;
 type EventRow = InferInsertModel<typeof events>;
 
-/** The statements every session change writes, compiled once per database. */
+/** The statement every change writes (its events), compiled once per database. */
 export function createHotStatements(orm: Orm) {
-  const sessionKeys = Object.keys(getTableColumns(sessions)) as (keyof SessionRow)[];
   const eventKeys = Object.keys(getTableColumns(events)) as (keyof EventRow)[];
+  return {
+    insertEvent: compileStatement<EventRow>(orm.insert(events).values(placeholdersFor(eventKeys) as never)),
+  };
+}
+
+export type HotStatements = ReturnType<typeof createHotStatements>;
+
+/** The statements of the session create and poll paths, compiled once per database (the sessions store's). */
+export function createSessionStatements(orm: Orm) {
+  const sessionKeys = Object.keys(getTableColumns(sessions)) as (keyof SessionRow)[];
   const bySessionId = eq(sessions.id, sql.placeholder("id"));
   return {
     insertSession: compileStatement<SessionRow>(orm.insert(sessions).values(placeholdersFor(sessionKeys) as never)),
-    insertEvent: compileStatement<EventRow>(orm.insert(events).values(placeholdersFor(eventKeys) as never)),
     activateSession: compileStatement<Pick<SessionRow, "id" | "assignments" | "activatedAt" | "lastSeenAt" | "hostFacts">>(
       orm
         .update(sessions)
@@ -32,4 +40,4 @@ export function createHotStatements(orm: Orm) {
   };
 }
 
-export type HotStatements = ReturnType<typeof createHotStatements>;
+export type SessionStatements = ReturnType<typeof createSessionStatements>;

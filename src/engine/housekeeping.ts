@@ -17,9 +17,9 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   const now = ctx.clock.now();
   const change = new Change(ctx);
 
-  for (const session of [...state.sessions.values()]) {
+  for (const session of [...state.sessions.all()]) {
     // A reservation needs no heartbeat until it starts; a session waiting on a request is not silent.
-    if (session.state === "scheduled" || state.busySessions.has(session.id)) continue;
+    if (session.state === "scheduled" || state.sessions.hasRequestInFlight(session.id)) continue;
     const timeout = session.state === "waiting" ? settings.waitingTimeoutMs : settings.activeTimeoutMs;
     if (now - session.lastSeenAt > timeout) endSessionIn(ctx, change, session, "expired");
   }
@@ -51,11 +51,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
 /** Writes the last-seen times that changed in memory since the previous round. */
 export function persistLastSeen(ctx: EngineContext, change: Change): void {
   const { state } = ctx;
-  for (const session of state.lastSeenDirty) {
-    change.write(ctx.statements.touchSession({ id: session.id, lastSeenAt: session.lastSeenAt }));
-  }
-  state.lastSeenDirty.clear();
-  for (const statement of state.hosts.flushLastSeen()) change.write(statement);
+  for (const statement of [...state.sessions.flushLastSeen(), ...state.hosts.flushLastSeen()]) change.write(statement);
 }
 
 /** Runs housekeeping every `housekeepingIntervalMs` of the clock until the returned stop is called. */

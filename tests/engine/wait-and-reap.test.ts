@@ -50,9 +50,9 @@ describe("why am I waiting?", () => {
     await engine.addHost("native-only");
     const waiting = await engine.requestSession([{ runtime: "netlab" }]);
     expect(explainWait(engine.ctx, waiting)).toMatchObject({ reason: "no registered host has runtime netlab", unsatisfiable: true });
-    const before = engine.ctx.state.sessions.size;
+    const before = engine.ctx.state.sessions.liveCount;
     await expect(engine.requestSession([{ runtime: "netlab" }], { strict: true })).rejects.toThrow(UnprocessableError);
-    expect(engine.ctx.state.sessions.size).toBe(before);
+    expect(engine.ctx.state.sessions.liveCount).toBe(before);
   });
 
   test("more roles than matching hosts is unsatisfiable", async () => {

@@ -15,7 +15,7 @@ export interface WaitExplanation {
 
 /** Answers "why am I waiting?" for a waiting session, most fundamental cause first. */
 export function explainWait(ctx: EngineContext, session: Session): WaitExplanation {
-  const { queue } = ctx.state;
+  const { queue } = ctx.state.sessions;
   const position = queue.countAhead(session);
   const pool = queue.pool(session.poolKey);
   const candidates = pool ? queue.candidates(pool) : [];
