@@ -1,19 +1,27 @@
 import { eq, getTableColumns, type InferInsertModel, sql } from "drizzle-orm";
 import type { Orm } from "./connect.ts";
 import { compileStatement, placeholdersFor } from "./compiled-statement.ts";
-import { events, hosts, sessions } from "./schema.ts";
+import { events, sessions } from "./schema.ts";
 
 type SessionRow = InferInsertModel<typeof sessions>;
 type EventRow = InferInsertModel<typeof events>;
 
-/** The statements every session change writes, compiled once per database. */
+/** The statement every change writes (its events), compiled once per database. */
 export function createHotStatements(orm: Orm) {
-  const sessionKeys = Object.keys(getTableColumns(sessions)) as (keyof SessionRow)[];
   const eventKeys = Object.keys(getTableColumns(events)) as (keyof EventRow)[];
+  return {
+    insertEvent: compileStatement<EventRow>(orm.insert(events).values(placeholdersFor(eventKeys) as never)),
+  };
+}
+
+export type HotStatements = ReturnType<typeof createHotStatements>;
+
+/** The statements of the session create and poll paths, compiled once per database (the sessions store's). */
+export function createSessionStatements(orm: Orm) {
+  const sessionKeys = Object.keys(getTableColumns(sessions)) as (keyof SessionRow)[];
   const bySessionId = eq(sessions.id, sql.placeholder("id"));
   return {
     insertSession: compileStatement<SessionRow>(orm.insert(sessions).values(placeholdersFor(sessionKeys) as never)),
-    insertEvent: compileStatement<EventRow>(orm.insert(events).values(placeholdersFor(eventKeys) as never)),
     activateSession: compileStatement<Pick<SessionRow, "id" | "assignments" | "activatedAt" | "lastSeenAt" | "hostFacts">>(
       orm
         .update(sessions)
@@ -29,10 +37,7 @@ export function createHotStatements(orm: Orm) {
     touchSession: compileStatement<{ id: string; lastSeenAt: number }>(
       orm.update(sessions).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(bySessionId),
     ),
-    touchHost: compileStatement<{ id: string; lastSeenAt: number }>(
-      orm.update(hosts).set({ lastSeenAt: sql.placeholder("lastSeenAt") } as never).where(eq(hosts.id, sql.placeholder("id"))),
-    ),
   };
 }
 
-export type HotStatements = ReturnType<typeof createHotStatements>;
+export type SessionStatements = ReturnType<typeof createSessionStatements>;

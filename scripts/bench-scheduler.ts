@@ -86,9 +86,9 @@ const create = () =>
     strict: false,
     owner: null,
   });
-while (ctx.state.queue.size < waitingCount) await Promise.all(Array.from({ length: 200 }, create));
+while (ctx.state.sessions.queue.size < waitingCount) await Promise.all(Array.from({ length: 200 }, create));
 
-const active = () => [...ctx.state.sessions.values()].filter((session) => session.state === "active");
+const active = () => [...ctx.state.sessions.all()].filter((session) => session.state === "active");
 const passes: number[] = [];
 for (let round = 0; round < Number(values.frees); round++) {
   const victims = active();
@@ -113,7 +113,9 @@ arrivals.sort((a, b) => a - b);
 const format = (samples: number[]) =>
   `p50 ${percentile(samples, 0.5).toFixed(3)} ms, p99 ${percentile(samples, 0.99).toFixed(3)} ms, max ${samples.at(-1)!.toFixed(3)} ms`;
 process.stdout.write(
-  `${hostCount} hosts (all busy), ${ctx.state.queue.size} waiting sessions in ${[...ctx.state.queue.pools()].length} pools\n` +
+  `${hostCount} hosts (all busy), ${ctx.state.sessions.queue.size} waiting sessions in ${
+    [...ctx.state.sessions.queue.pools()].length
+  } pools\n` +
     `promotion pass after a host frees (${passes.length} rounds): ${format(passes)}\n` +
     `promotion pass with nothing free (an arrival): ${format(arrivals)}\n`,
 );

@@ -1,130 +1,38 @@
-import { and, desc, eq, isNotNull, max, ne } from "drizzle-orm";
 import type { Orm } from "../../db/connect.ts";
-import { hostChanges, hosts, sessions } from "../../db/schema.ts";
-import type { HostChange } from "./jobs/job.ts";
+import { HostChangeStore } from "./devices/host-change-store.ts";
+import { HostStore } from "./hosts/host-store.ts";
 import { JobStore } from "./jobs/job-store.ts";
 import { LabStore } from "./labs/lab-store.ts";
-import type { Host, Session } from "./model.ts";
-import { RecentMap } from "./recent-map.ts";
-import { hostFromRow, sessionFromRow } from "./rows.ts";
-import { SessionQueue } from "./session-queue.ts";
+import { SessionStore } from "./sessions/session-store.ts";
 import { WorkStore } from "./work/work-store.ts";
 
-const RECENTLY_ENDED_KEPT = 10_000;
-const RECENT_DURATIONS_LOADED = 500;
-
 /**
- * The broker's live working set: every host and every session that has not ended, plus the
- * waiting queue, and the stores of open work, unfinished jobs and live labs (each owns its memory
- * and the statements that record it). It is rebuilt from the database at start (and after a
- * failed commit), so the database stays the source of truth.
+ * The broker's live working set, one store per aggregate: hosts, live sessions (with the waiting
+ * queue and the reservations), open work, unfinished jobs, live labs and unrestored device changes.
+ * Each store owns its memory and the statements that record it. The set is rebuilt from the
+ * database at start (and after a failed commit), so the database stays the source of truth.
  */
 export class BrokerState {
-  readonly hosts = new Map<string, Host>();
-  readonly hostsByName = new Map<string, Host>();
-  readonly sessions = new Map<string, Session>();
-  readonly recentlyEnded = new RecentMap<string, Session>(RECENTLY_ENDED_KEPT);
-  readonly byIdempotencyKey = new Map<string, Session>();
-  readonly queue = new SessionQueue(() => this.hosts.values());
-  /** Sessions whose last-seen time changed in memory only (persisted by a periodic flush). */
-  readonly lastSeenDirty = new Set<Session>();
-  /** Sessions with a request in flight (counted), alive whatever their last-seen time. */
-  readonly busySessions = new Map<string, number>();
-  /** Active sessions already warned that their walltime is running out. */
-  readonly walltimeWarned = new Set<string>();
-  /** Reservations (scheduled sessions) by booked host. */
-  readonly bookings = new Map<string, Session[]>();
-  readonly #scheduled = new Set<string>();
-  /** Recent session durations per pool (ms), newest last: the basis of estimates without walltimes. */
-  readonly recentDurations = new Map<string, number[]>();
-  readonly hostsLastSeenDirty = new Set<Host>();
-  nextSeq = 1;
-  /** Device changes per session not yet restored, oldest first. */
-  readonly hostChanges = new Map<string, HostChange[]>();
-  nextHostChangeId = 1;
+  constructor(
+    readonly hosts: HostStore,
+    readonly sessions: SessionStore,
+    readonly work: WorkStore,
+    readonly jobs: JobStore,
+    readonly labs: LabStore,
+    readonly hostChanges: HostChangeStore,
+  ) {}
 
-  constructor(readonly work: WorkStore, readonly jobs: JobStore, readonly labs: LabStore) {}
-
-  /**
-   * Loads hosts and live sessions. Last-seen times are lifted to `now`: a client or agent gets a
-   * full timeout window after a broker restart instead of being reaped for the broker's downtime.
-   */
+  /** Loads every store; last-seen times are lifted to `now` (see the hosts and sessions stores). */
   static async load(orm: Orm, now: number): Promise<BrokerState> {
+    const hosts = await HostStore.load(orm, now);
     const work = await WorkStore.load(orm);
-    const state = new BrokerState(work, await JobStore.load(orm, work), await LabStore.load(orm));
-    for (const row of await orm.select().from(hosts)) {
-      const host = hostFromRow(row);
-      host.lastSeenAt = Math.max(host.lastSeenAt, now);
-      state.addHost(host);
-    }
-    const liveRows = await orm.select().from(sessions).where(ne(sessions.state, "ended")).orderBy(sessions.seq);
-    for (const row of liveRows) {
-      const session = sessionFromRow(row);
-      session.lastSeenAt = Math.max(session.lastSeenAt, now);
-      state.sessions.set(session.id, session);
-      if (session.idempotencyKey) state.byIdempotencyKey.set(session.idempotencyKey, session);
-      if (session.state === "waiting") state.queue.add(session);
-      if (session.state === "scheduled") state.addBooking(session);
-      if (session.state === "active") {
-        for (const hostId of Object.values(session.assignments ?? {})) state.hosts.get(hostId)?.holders.add(session.id);
-      }
-    }
-    const finished = await orm
-      .select()
-      .from(sessions)
-      .where(and(eq(sessions.state, "ended"), isNotNull(sessions.activatedAt)))
-      .orderBy(desc(sessions.seq))
-      .limit(RECENT_DURATIONS_LOADED);
-    for (const row of finished.reverse()) state.recordDuration(sessionFromRow(row).poolKey, row.endedAt! - row.activatedAt!);
-    for (const row of await orm.select().from(hostChanges).where(eq(hostChanges.restored, false)).orderBy(hostChanges.id)) {
-      state.hostChanges.set(row.sessionId, [...(state.hostChanges.get(row.sessionId) ?? []), row]);
-    }
-    const [lastChange] = await orm.select({ id: max(hostChanges.id) }).from(hostChanges);
-    state.nextHostChangeId = (lastChange?.id ?? 0) + 1;
-    const [top] = await orm.select({ seq: max(sessions.seq) }).from(sessions);
-    state.nextSeq = (top?.seq ?? 0) + 1;
-    return state;
-  }
-
-  /** Reservations not yet started. */
-  scheduledCount(): number {
-    return this.#scheduled.size;
-  }
-
-  addBooking(session: Session): void {
-    this.#scheduled.add(session.id);
-    for (const hostId of Object.values(session.assignments ?? {})) {
-      this.bookings.set(hostId, [...(this.bookings.get(hostId) ?? []), session]);
-    }
-  }
-
-  removeBooking(session: Session): void {
-    this.#scheduled.delete(session.id);
-    for (const [hostId, booked] of this.bookings) {
-      const left = booked.filter((entry) => entry !== session);
-      if (left.length) this.bookings.set(hostId, left);
-      else this.bookings.delete(hostId);
-    }
-  }
-
-  /** Remembers how long a session of `poolKey` held its hosts (the last 50 per pool). */
-  recordDuration(poolKey: string, durationMs: number): void {
-    const durations = [...(this.recentDurations.get(poolKey) ?? []), durationMs].slice(-50);
-    this.recentDurations.set(poolKey, durations);
-  }
-
-  addHost(host: Host): void {
-    this.hosts.set(host.id, host);
-    this.hostsByName.set(host.name, host);
-    this.queue.hostsChanged();
-  }
-
-  /** A live or recently ended session. */
-  findSession(id: string): Session | undefined {
-    return this.sessions.get(id) ?? this.recentlyEnded.get(id);
-  }
-
-  waitingCount(): number {
-    return this.queue.size;
+    return new BrokerState(
+      hosts,
+      await SessionStore.load(orm, hosts, now),
+      work,
+      await JobStore.load(orm, work),
+      await LabStore.load(orm),
+      await HostChangeStore.load(orm),
+    );
   }
 }

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { hosts } from "../../db/schema.ts";
 import { agentSilentFor } from "./agents/agent-liveness.ts";
 import { Change, type EngineContext } from "./context.ts";
 import { requestPeriodicHealthChecks } from "./hosts/health-gate.ts";
@@ -19,19 +17,17 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
   const now = ctx.clock.now();
   const change = new Change(ctx);
 
-  for (const session of [...state.sessions.values()]) {
+  for (const session of [...state.sessions.all()]) {
     // A reservation needs no heartbeat until it starts; a session waiting on a request is not silent.
-    if (session.state === "scheduled" || state.busySessions.has(session.id)) continue;
+    if (session.state === "scheduled" || state.sessions.hasRequestInFlight(session.id)) continue;
     const timeout = session.state === "waiting" ? settings.waitingTimeoutMs : settings.activeTimeoutMs;
     if (now - session.lastSeenAt > timeout) endSessionIn(ctx, change, session, "expired");
   }
 
-  for (const host of state.hosts.values()) {
+  for (const host of state.hosts.all()) {
     const silentFor = agentSilentFor(host, now);
     if (host.online && silentFor > settings.agentOfflineAfterMs) {
-      host.online = false;
-      state.hostsLastSeenDirty.delete(host);
-      change.write(ctx.orm.update(hosts).set({ online: false, lastSeenAt: host.lastSeenAt }).where(eq(hosts.id, host.id)));
+      change.write(state.hosts.goOffline(host));
       change.emit("host.offline", { hostId: host.id }, { name: host.name, silentForMs: silentFor, holders: [...host.holders] });
     }
     if (!host.online && settings.offlinePolicy === "fail" && silentFor > settings.agentOfflineAfterMs + settings.offlineGraceMs) {
@@ -55,14 +51,7 @@ export async function runHousekeeping(ctx: EngineContext): Promise<void> {
 /** Writes the last-seen times that changed in memory since the previous round. */
 export function persistLastSeen(ctx: EngineContext, change: Change): void {
   const { state } = ctx;
-  for (const session of state.lastSeenDirty) {
-    change.write(ctx.statements.touchSession({ id: session.id, lastSeenAt: session.lastSeenAt }));
-  }
-  state.lastSeenDirty.clear();
-  for (const host of state.hostsLastSeenDirty) {
-    change.write(ctx.statements.touchHost({ id: host.id, lastSeenAt: host.lastSeenAt }));
-  }
-  state.hostsLastSeenDirty.clear();
+  for (const statement of [...state.sessions.flushLastSeen(), ...state.hosts.flushLastSeen()]) change.write(statement);
 }
 
 /** Runs housekeeping every `housekeepingIntervalMs` of the clock until the returned stop is called. */

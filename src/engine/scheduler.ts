@@ -17,20 +17,20 @@ import { bookingsAllowStartNow } from "./time/host-calendar.ts";
  */
 export function promoteWaitingSessions(ctx: EngineContext, change: Change): Session[] {
   const { state } = ctx;
-  if (state.queue.size === 0) return [];
+  if (state.sessions.queue.size === 0) return [];
   const open = new Set<string>();
-  for (const host of state.hosts.values()) if (acceptsNewSessions(host)) open.add(host.id);
+  for (const host of state.hosts.all()) if (acceptsNewSessions(host)) open.add(host.id);
   const activated: Session[] = [];
   const settled = new Set<QueuePool>();
   while (open.size > 0) {
-    const pool = frontPool(state.queue.pools(), settled);
+    const pool = frontPool(state.sessions.queue.pools(), settled);
     if (!pool) break;
     const session = pool.sessions[0]!;
     const now = ctx.clock.now();
     const usable = preferWarmHosts(
       ctx,
       session.requirements,
-      state.queue.candidates(pool).map((hosts) =>
+      state.sessions.queue.candidates(pool).map((hosts) =>
         hosts.filter((host) => open.has(host.id) && bookingsAllowStartNow(ctx, host, session, now))
       ),
     );
@@ -58,23 +58,8 @@ function frontPool(pools: Iterable<QueuePool>, settled: Set<QueuePool>): QueuePo
 
 /** Makes a session active on the chosen hosts (one per requirement, in order). */
 export function activateSession(ctx: EngineContext, change: Change, session: Session, chosen: Host[]): void {
-  const now = ctx.clock.now();
-  ctx.state.queue.remove(session);
-  session.state = "active";
-  session.assignments = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, chosen[index]!.id]));
-  session.activatedAt = now;
-  session.lastSeenAt = now;
-  session.hostFacts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, hostFacts(chosen[index]!)]));
-  for (const host of chosen) host.holders.add(session.id);
-  change.write(
-    ctx.statements.activateSession({
-      id: session.id,
-      assignments: session.assignments,
-      activatedAt: now,
-      lastSeenAt: now,
-      hostFacts: session.hostFacts,
-    }),
-  );
+  const facts = Object.fromEntries(session.requirements.map((requirement, index) => [requirement.role, hostFacts(chosen[index]!)]));
+  change.write(ctx.state.sessions.activate(session, chosen, facts, ctx.clock.now()));
   const hosts = Object.fromEntries(
     session.requirements.map((requirement, index) => [requirement.role, { id: chosen[index]!.id, name: chosen[index]!.name }]),
   );

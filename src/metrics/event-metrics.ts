@@ -24,7 +24,7 @@ export function recordEventMetrics(ctx: EngineContext, metrics: BrokerMetrics, b
     const data = event.data;
     switch (event.type) {
       case "session.activated": {
-        const session = event.sessionId ? ctx.state.findSession(event.sessionId) : undefined;
+        const session = event.sessionId ? ctx.state.sessions.find(event.sessionId) : undefined;
         // A reservation waits for its start time, not for the queue.
         if (session && session.startAt === null) metrics.waitSeconds.observe(seconds(session.createdAt, event.at));
         return;
@@ -32,7 +32,7 @@ export function recordEventMetrics(ctx: EngineContext, metrics: BrokerMetrics, b
       case "session.ended": {
         const reason = String(data.reason);
         metrics.sessionsEnded.inc({ reason });
-        const session = event.sessionId ? ctx.state.findSession(event.sessionId) : undefined;
+        const session = event.sessionId ? ctx.state.sessions.find(event.sessionId) : undefined;
         if (data.previous === "active" && session?.activatedAt != null) {
           metrics.sessionSeconds.observe({ reason }, seconds(session.activatedAt, event.at));
           busy.holdEnded(session, event.at);

@@ -20,7 +20,7 @@ export class HostBusyTime {
 
   /** Counts every active hold up to now (called when metrics are scraped). */
   countActiveHolds(now: number): void {
-    for (const session of this.#ctx.state.sessions.values()) {
+    for (const session of this.#ctx.state.sessions.all()) {
       if (session.state === "active") this.#count(session, now);
     }
   }

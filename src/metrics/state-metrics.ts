@@ -9,7 +9,7 @@ export function updateStateGauges(ctx: EngineContext, metrics: BrokerMetrics, no
   const { state } = ctx;
 
   metrics.queueDepth.reset();
-  for (const pool of state.queue.pools()) {
+  for (const pool of state.sessions.queue.pools()) {
     const first = pool.sessions[0];
     if (!first) continue;
     // Pools also differ by walltime; the label names only what the sessions ask for.
@@ -18,12 +18,12 @@ export function updateStateGauges(ctx: EngineContext, metrics: BrokerMetrics, no
   }
 
   const sessions = Object.fromEntries(SESSION_STATES.filter((name) => name !== "ended").map((name) => [name, 0]));
-  for (const session of state.sessions.values()) sessions[session.state] = (sessions[session.state] ?? 0) + 1;
+  for (const session of state.sessions.all()) sessions[session.state] = (sessions[session.state] ?? 0) + 1;
   for (const [name, count] of Object.entries(sessions)) metrics.sessions.set({ state: name }, count);
 
   const hosts = Object.fromEntries(HOST_STATES.map((name) => [name, 0]));
   metrics.agentLastSeenAge.reset();
-  for (const host of state.hosts.values()) {
+  for (const host of state.hosts.all()) {
     hosts[hostState(host)]! += 1;
     metrics.agentLastSeenAge.set({ host: host.name }, Math.max(0, agentSilentFor(host, now)) / 1000);
   }

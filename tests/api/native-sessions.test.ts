@@ -14,7 +14,7 @@ afterEach(async () => {
 async function rowCounts() {
   const sessions = await broker.db.client.execute("SELECT count(*) AS n FROM sessions");
   const events = await broker.db.client.execute("SELECT count(*) AS n FROM events");
-  return { sessions: Number(sessions.rows[0]?.n), events: Number(events.rows[0]?.n), live: broker.ctx.state.sessions.size };
+  return { sessions: Number(sessions.rows[0]?.n), events: Number(events.rows[0]?.n), live: broker.ctx.state.sessions.liveCount };
 }
 
 describe("/v1/sessions", () => {

@@ -25,7 +25,7 @@ let folder: string;
 beforeEach(async () => {
   t = await createTestApp({ warmLabTtlMs: TTL_MS });
   await registerHost(t, "sdk-warm-host");
-  host = [...t.ctx.state.hosts.values()].find((candidate) => candidate.name === "sdk-warm-host")!;
+  host = [...t.ctx.state.hosts.all()].find((candidate) => candidate.name === "sdk-warm-host")!;
   broker = new LabBroker({
     url: "http://broker.test",
     token: TEST_ADMIN_TOKEN,

@@ -15,8 +15,7 @@ test("a session's end queues the undo of its device changes before its labs' des
   const lab = await t.acquireSmallLab(session);
   lab.state = "running";
   const host = t.ctx.state.hosts.get(lab.hostId)!;
-  t.ctx.state.hostChanges.set(session.id, [{
-    id: 1,
+  await t.ctx.journal.write([t.ctx.state.hostChanges.record({
     sessionId: session.id,
     hostId: host.id,
     undo: { action: "remove-device", netns: null, device: "lbt0" },
@@ -24,7 +23,7 @@ test("a session's end queues the undo of its device changes before its labs' des
     workId: null,
     restored: false,
     createdAt: t.clock.now(),
-  }]);
+  })]);
   const deploying = new Set((await takeWork(t.ctx, host, new Set())).map((work) => work.id));
 
   await endSession(t.ctx, session.id, "released");

@@ -158,7 +158,7 @@ describe("idempotency", () => {
     const first = await engine.requestSession([{}], { idempotencyKey: "ci-job-42" });
     const retry = await engine.requestSession([{}], { idempotencyKey: "ci-job-42" });
     expect(retry.id).toBe(first.id);
-    expect(engine.ctx.state.sessions.size).toBe(1);
+    expect(engine.ctx.state.sessions.liveCount).toBe(1);
     await endSession(engine.ctx, first.id, "released");
     const late = await engine.requestSession([{}], { idempotencyKey: "ci-job-42" });
     expect(late.id).toBe(first.id);

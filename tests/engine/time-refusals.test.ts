@@ -98,7 +98,7 @@ describe("walltime changes are refused, never clamped", () => {
       message: expect.stringContaining("more than this broker's maximum"),
     });
     expect(booking.walltimeMs).toBe(MINUTE);
-    expect(engine.ctx.state.bookings.get(engine.ctx.state.hostsByName.get("h1")!.id)).toEqual([booking]);
+    expect(engine.ctx.state.sessions.bookingsOn(engine.ctx.state.hosts.byName("h1")!.id)).toEqual([booking]);
   });
 });
 

@@ -72,7 +72,7 @@ describe("reservations", () => {
     const booked = await engine.requestSession([{ labels: { nos: "frr" } }], { startAt: engine.clock.now() + HOUR, walltimeMs: HOUR });
     await engine.addHost("b", { labels: { nos: "frr" } });
     engine.clock.advance(HOUR);
-    engine.ctx.state.hosts.get(engine.ctx.state.hostsByName.get("b")!.id)!.lastSeenAt = engine.clock.now();
+    engine.ctx.state.hosts.get(engine.ctx.state.hosts.byName("b")!.id)!.lastSeenAt = engine.clock.now();
     await runHousekeeping(engine.ctx);
     expect(first.online).toBe(false);
     expect(engine.assignedNames(booked.id)).toEqual({ m1: "b" });
@@ -193,7 +193,7 @@ describe("scheduled labs", () => {
 
     engine = await createTestEngine({}, url);
     engine.clock.advance(startedAt + 2 * HOUR - engine.clock.now());
-    engine.ctx.state.hostsByName.get("only")!.lastSeenAt = engine.clock.now();
+    engine.ctx.state.hosts.byName("only")!.lastSeenAt = engine.clock.now();
     await runHousekeeping(engine.ctx);
     const session = engine.ctx.state.sessions.get(reservation.id)!;
     expect(session.state).toBe("active");

@@ -50,9 +50,9 @@ describe("why am I waiting?", () => {
     await engine.addHost("native-only");
     const waiting = await engine.requestSession([{ runtime: "netlab" }]);
     expect(explainWait(engine.ctx, waiting)).toMatchObject({ reason: "no registered host has runtime netlab", unsatisfiable: true });
-    const before = engine.ctx.state.sessions.size;
+    const before = engine.ctx.state.sessions.liveCount;
     await expect(engine.requestSession([{ runtime: "netlab" }], { strict: true })).rejects.toThrow(UnprocessableError);
-    expect(engine.ctx.state.sessions.size).toBe(before);
+    expect(engine.ctx.state.sessions.liveCount).toBe(before);
   });
 
   test("more roles than matching hosts is unsatisfiable", async () => {
@@ -121,7 +121,7 @@ describe("reaping on the injected clock", () => {
     touchSession(engine.ctx, held.id);
     touchSession(engine.ctx, later.id);
     await runHousekeeping(engine.ctx);
-    expect(engine.ctx.state.hostsByName.get("lost")?.online).toBe(false);
+    expect(engine.ctx.state.hosts.byName("lost")?.online).toBe(false);
     expect(held.state).toBe("active");
     engine.clock.advance(30_000);
     touchSession(engine.ctx, held.id);
@@ -144,7 +144,7 @@ describe("reaping on the injected clock", () => {
       await runHousekeeping(engine.ctx);
     }
     expect(held.state).toBe("active");
-    expect(engine.ctx.state.hostsByName.get("flaky")?.online).toBe(false);
+    expect(engine.ctx.state.hosts.byName("flaky")?.online).toBe(false);
   });
 });
 

@@ -200,7 +200,7 @@ describe("the write journal under the engine", () => {
     failNextCommit();
     await expect(engine.requestSession()).rejects.toThrow(UnavailableError);
     await engine.ctx.journal.settled();
-    expect([...engine.ctx.state.sessions.keys()]).toEqual([kept.id]);
+    expect([...engine.ctx.state.sessions.all()].map((session) => session.id)).toEqual([kept.id]);
     const next = await engine.requestSession();
     expect(engine.ctx.state.sessions.get(next.id)?.state).toBe("waiting");
     const rows = await engine.db.client.execute("SELECT count(*) AS n FROM sessions");

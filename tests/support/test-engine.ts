@@ -83,7 +83,7 @@ export async function createTestEngine(settings: Partial<EngineSettings> = {}, u
 
   /** Host names assigned to the session, by role. */
   const assignedNames = (sessionId: string) => {
-    const session = ctx.state.findSession(sessionId);
+    const session = ctx.state.sessions.find(sessionId);
     return Object.fromEntries(
       Object.entries(session?.assignments ?? {}).map(([role, hostId]) => [role, ctx.state.hosts.get(hostId)?.name]),
     );

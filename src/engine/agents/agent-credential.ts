@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
-import { hosts } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError, UnauthorizedError } from "../errors.ts";
 import type { Host } from "../model.ts";
-import { generateToken, hashToken, tokenMatches } from "../tokens.ts";
+import { tokenMatches } from "../tokens.ts";
+import type { JournalQuery } from "../write-journal.ts";
 
 /**
  * Checks an agent's bearer token: an unknown agent id is 404, a missing or wrong token 401. The
@@ -14,8 +13,7 @@ export async function authenticateAgent(ctx: EngineContext, hostId: string, pres
   if (!host) throw new NotFoundError(`Cannot find agent "${hostId}"; register it again`);
   if (presented && host.agentTokenHash && tokenMatches(presented, host.agentTokenHash)) return host;
   if (presented && host.pendingAgentTokenHash && tokenMatches(presented, host.pendingAgentTokenHash)) {
-    await saveCredential(ctx, host, { agentTokenHash: host.pendingAgentTokenHash, pendingAgentTokenHash: null }, "host.credential-rotated");
-    host.pendingAgentToken = null;
+    await saveCredential(ctx, host, ctx.state.hosts.adoptOfferedCredential(host), "host.credential-rotated");
     if (host.rotateAgain) await rotateNow(ctx, host);
     return host;
   }
@@ -28,17 +26,9 @@ export async function authenticateAgent(ctx: EngineContext, hostId: string, pres
  * old one keeps working, so a lost answer loses nothing.
  */
 export function rotateAgentTokenIn(ctx: EngineContext, change: Change, host: Host): void {
-  // The agent may hold the pending one already (and a job may have read it): replacing it could
-  // lock the agent out, so the next rotation follows as soon as the agent uses it.
-  if (host.pendingAgentTokenHash && host.pendingAgentToken) {
-    host.rotateAgain = true;
-    return;
-  }
-  host.rotateAgain = false;
-  const secret = generateToken("lba");
-  host.pendingAgentToken = secret;
-  host.pendingAgentTokenHash = hashToken(secret);
-  change.write(ctx.orm.update(hosts).set({ pendingAgentTokenHash: host.pendingAgentTokenHash }).where(eq(hosts.id, host.id)));
+  const rotation = ctx.state.hosts.rotateCredential(host);
+  if (!rotation) return;
+  change.write(rotation);
   change.afterCommit(() => ctx.state.work.wake(host.id));
 }
 
@@ -53,28 +43,21 @@ export async function agentTokenToDeliver(ctx: EngineContext, host: Host): Promi
   return host.pendingAgentToken;
 }
 
+/** Rotates when the agent cannot hold the offered credential: none is offered, or it was lost with a restart. */
 async function rotateNow(ctx: EngineContext, host: Host): Promise<void> {
   const change = new Change(ctx);
-  host.pendingAgentToken = null;
   rotateAgentTokenIn(ctx, change, host);
   await change.commit();
 }
 
 /** An admin releases the host's name: the next agent enrolling under it takes the host (its current token stops working). */
 export async function allowReenrollment(ctx: EngineContext, host: Host): Promise<void> {
-  host.pendingAgentToken = null;
-  await saveCredential(ctx, host, { agentTokenHash: "", pendingAgentTokenHash: null }, "host.reenroll-allowed");
+  await saveCredential(ctx, host, ctx.state.hosts.allowReenrollment(host), "host.reenroll-allowed");
 }
 
-async function saveCredential(
-  ctx: EngineContext,
-  host: Host,
-  fields: Pick<Host, "agentTokenHash" | "pendingAgentTokenHash">,
-  event: string,
-): Promise<void> {
-  Object.assign(host, fields);
+async function saveCredential(ctx: EngineContext, host: Host, statement: JournalQuery, event: string): Promise<void> {
   const change = new Change(ctx);
-  change.write(ctx.orm.update(hosts).set(fields).where(eq(hosts.id, host.id)));
+  change.write(statement);
   change.emit(event, { hostId: host.id }, { name: host.name });
   await change.commit();
 }

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { hosts } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import type { Host } from "../model.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
@@ -10,17 +8,15 @@ import { promoteWaitingSessions } from "../scheduler.ts";
  */
 export async function recordAgentHeartbeat(ctx: EngineContext, host: Host, agentAddress: string | null = null): Promise<void> {
   const now = ctx.clock.now();
-  host.lastSeenAt = now;
   const moved = agentAddress !== null && agentAddress !== host.agentAddress;
-  if (moved) host.agentAddress = agentAddress;
   if (host.online && !moved) {
-    ctx.state.hostsLastSeenDirty.add(host);
+    ctx.state.hosts.touch(host, now);
     return;
   }
+  const wasOffline = !host.online;
   const change = new Change(ctx);
-  change.write(ctx.orm.update(hosts).set({ online: true, lastSeenAt: now, agentAddress: host.agentAddress }).where(eq(hosts.id, host.id)));
-  if (!host.online) {
-    host.online = true;
+  change.write(ctx.state.hosts.heardFrom(host, moved ? agentAddress : host.agentAddress, now));
+  if (wasOffline) {
     change.emit("host.online", { hostId: host.id }, { name: host.name, agentAddress: host.agentAddress });
     promoteWaitingSessions(ctx, change);
   }
@@ -33,12 +29,10 @@ export async function recordAgentHeartbeat(ctx: EngineContext, host: Host, agent
  * seen then.
  */
 export async function holdingPoll<T>(ctx: EngineContext, host: Host, hold: () => Promise<T>): Promise<T> {
-  host.pollsHeld += 1;
+  ctx.state.hosts.pollStarted(host);
   try {
     return await hold();
   } finally {
-    host.pollsHeld -= 1;
-    host.lastSeenAt = ctx.clock.now();
-    if (host.online) ctx.state.hostsLastSeenDirty.add(host);
+    ctx.state.hosts.pollEnded(host, ctx.clock.now());
   }
 }

@@ -1,11 +1,9 @@
-import { hosts } from "../../../db/schema.ts";
 import { agentIncompatibility, UNVERSIONED_PROTOCOL } from "../../protocol/protocol-version.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import { ConflictError, UnauthorizedError } from "../errors.ts";
 import type { HostRuntime } from "../../protocol/host-work.ts";
 import type { Host } from "../model.ts";
-import { hostToRow } from "../rows.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import { generateToken, hashToken, tokenMatches } from "../tokens.ts";
 
@@ -43,8 +41,7 @@ export async function registerAgent(
   if (incompatibility) throw new ConflictError(incompatibility);
   const now = ctx.clock.now();
   const agentToken = generateToken("lba");
-  const { state } = ctx;
-  const existing = state.hostsByName.get(input.name);
+  const existing = ctx.state.hosts.byName(input.name);
   if (existing) {
     refuseNameClash(existing, input);
     refuseTakeover(existing, input);
@@ -81,27 +78,18 @@ export async function registerAgent(
     pollsHeld: 0,
   };
   const wasOnline = existing?.online ?? false;
-  Object.assign(host, {
+  const change = new Change(ctx);
+  change.write(ctx.state.hosts.enroll(host, {
     agentLabels: input.labels,
     runtimes: input.runtimes,
     agentCapacity: input.capacity,
     agentVersion: input.version,
     agentTokenHash: hashToken(agentToken),
-    pendingAgentTokenHash: null,
-    pendingAgentToken: null,
-    rotateAgain: false,
     inventory: input.inventory,
-    online: true,
     lastSeenAt: now,
     installId: input.installId ?? host.installId,
     agentAddress: input.agentAddress ?? null,
-  });
-  if (existing) state.queue.hostsChanged();
-  else state.addHost(host);
-
-  const change = new Change(ctx);
-  const row = hostToRow(host);
-  change.write(ctx.orm.insert(hosts).values(row).onConflictDoUpdate({ target: hosts.id, set: row }));
+  }));
   change.emit("host.registered", { hostId: host.id }, {
     name: host.name,
     reattached: Boolean(existing),

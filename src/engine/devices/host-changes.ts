@@ -1,7 +1,4 @@
-import { eq } from "drizzle-orm";
-import { hostChanges } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
-import type { HostChange } from "../jobs/job.ts";
 import type { UndoRecord } from "../../protocol/undo-records.ts";
 import { enqueueKill } from "../jobs/kill-job.ts";
 import { enqueueWork } from "../work/enqueue-work.ts";
@@ -14,10 +11,8 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
   if (!item.sessionId || !undo?.length) return;
   // The session ended while the change was in flight: undo it at once instead of keeping it for an end that has passed.
   const sessionGone = !ctx.state.sessions.has(item.sessionId);
-  const recorded = ctx.state.hostChanges.get(item.sessionId) ?? [];
   for (const record of undo) {
-    const row: HostChange = {
-      id: ctx.state.nextHostChangeId++,
+    change.write(ctx.state.hostChanges.record({
       sessionId: item.sessionId,
       hostId: item.hostId,
       undo: record,
@@ -25,15 +20,9 @@ export function recordHostChanges(ctx: EngineContext, change: Change, item: Work
       workId: item.id,
       restored: sessionGone,
       createdAt: ctx.clock.now(),
-    };
-    recorded.push(row);
-    change.write(ctx.orm.insert(hostChanges).values(row));
+    }));
   }
-  if (sessionGone) {
-    enqueueRestore(ctx, change, item.hostId, undo);
-    return;
-  }
-  ctx.state.hostChanges.set(item.sessionId, recorded);
+  if (sessionGone) enqueueRestore(ctx, change, item.hostId, undo);
 }
 
 /**
@@ -45,15 +34,14 @@ export function restoreSessionHosts(ctx: EngineContext, change: Change, sessionI
   for (const job of ctx.state.jobs.unfinishedInSession(sessionId)) {
     enqueueKill(ctx, change, job, "SIGKILL");
   }
-  const recorded = ctx.state.hostChanges.get(sessionId);
-  if (!recorded?.length) return;
-  ctx.state.hostChanges.delete(sessionId);
+  const recorded = ctx.state.hostChanges.unrestored(sessionId);
+  if (!recorded.length) return;
+  change.write(ctx.state.hostChanges.markRestored(sessionId));
   for (const hostId of new Set(recorded.map((row) => row.hostId))) {
     // Recorded from device-op results the protocol read (recordHostChanges).
     const records = recorded.filter((row) => row.hostId === hostId).map((row) => row.undo as UndoRecord);
     enqueueRestore(ctx, change, hostId, records);
   }
-  change.write(ctx.orm.update(hostChanges).set({ restored: true }).where(eq(hostChanges.sessionId, sessionId)));
   change.emit("session.restore", { sessionId }, { changes: recorded.length });
 }
 

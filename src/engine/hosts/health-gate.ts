@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { hosts } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { type HealthState, type Host, type Session } from "../model.ts";
 import { HEALTH_GATE_MODES, type HealthGateMode } from "../../protocol/health-gate-modes.ts";
@@ -89,7 +87,7 @@ export function applyHealthCheckResult(ctx: EngineContext, change: Change, item:
 /** Housekeeping: idle, healthy hosts with a periodic check get one when it is due. */
 export function requestPeriodicHealthChecks(ctx: EngineContext, change: Change): void {
   const now = ctx.clock.now();
-  for (const host of ctx.state.hosts.values()) {
+  for (const host of ctx.state.hosts.all()) {
     if (host.healthCheckEveryS === null || !host.online || host.healthState !== "healthy" || host.holders.size > 0) continue;
     if (host.healthCheckedAt !== null && now - host.healthCheckedAt < host.healthCheckEveryS * 1000) continue;
     requestHealthCheck(ctx, change, host, "periodic");
@@ -104,10 +102,5 @@ function setHealth(
   report: Record<string, unknown> | null,
   checkedAt: number | null,
 ): void {
-  host.healthState = state;
-  host.healthReport = report;
-  host.healthCheckedAt = checkedAt;
-  change.write(
-    ctx.orm.update(hosts).set({ healthState: state, healthReport: report, healthCheckedAt: checkedAt }).where(eq(hosts.id, host.id)),
-  );
+  change.write(ctx.state.hosts.setHealth(host, state, report, checkedAt));
 }

@@ -3,7 +3,7 @@ import type { Host } from "../model.ts";
 
 /** Every registered host, by name. */
 export function listHosts(ctx: EngineContext): Host[] {
-  return [...ctx.state.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...ctx.state.hosts.all()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /** A registered host by id. */

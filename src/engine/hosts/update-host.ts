@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { hosts } from "../../../db/schema.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Host } from "../model.ts";
@@ -24,7 +22,7 @@ export interface HostPatch {
 }
 
 export function findHost(ctx: EngineContext, idOrName: string): Host {
-  const host = ctx.state.hosts.get(idOrName) ?? ctx.state.hostsByName.get(idOrName);
+  const host = ctx.state.hosts.get(idOrName) ?? ctx.state.hosts.byName(idOrName);
   if (!host) throw new NotFoundError(`Cannot find host "${idOrName}"`);
   return host;
 }
@@ -32,51 +30,44 @@ export function findHost(ctx: EngineContext, idOrName: string): Host {
 /** Applies an admin change. Draining keeps current sessions and takes no new ones. */
 export async function updateHost(ctx: EngineContext, idOrName: string, patch: HostPatch): Promise<Host> {
   const host = findHost(ctx, idOrName);
-  if (patch.labels) {
-    const adminLabels = { ...host.adminLabels };
-    for (const [key, value] of Object.entries(patch.labels)) {
-      if (value === null) delete adminLabels[key];
-      else adminLabels[key] = value;
-    }
-    host.adminLabels = adminLabels;
-    ctx.state.queue.hostsChanged();
-  }
-  if (patch.capacity !== undefined) host.adminCapacity = patch.capacity;
-  if (patch.drain !== undefined) host.draining = patch.drain;
-  if (patch.maintenance !== undefined) host.maintenance = patch.maintenance;
-  recordAdminReason(host, patch, ctx.clock.now());
-  if (patch.healthCheckEveryS !== undefined) host.healthCheckEveryS = patch.healthCheckEveryS;
-
+  const draining = patch.drain ?? host.draining;
+  const maintenance = patch.maintenance ?? host.maintenance;
   const change = new Change(ctx);
+  change.write(ctx.state.hosts.administer(host, {
+    adminLabels: patch.labels ? mergeLabels(host.adminLabels, patch.labels) : host.adminLabels,
+    adminCapacity: patch.capacity !== undefined ? patch.capacity : host.adminCapacity,
+    draining,
+    maintenance,
+    ...adminReason(host, patch, draining || maintenance, ctx.clock.now()),
+    healthCheckEveryS: patch.healthCheckEveryS !== undefined ? patch.healthCheckEveryS : host.healthCheckEveryS,
+  }));
   if (patch.health === "clear") clearHostHealth(ctx, change, host);
-  change.write(
-    ctx.orm
-      .update(hosts)
-      .set({
-        adminLabels: host.adminLabels,
-        adminCapacity: host.adminCapacity,
-        draining: host.draining,
-        maintenance: host.maintenance,
-        adminReason: host.adminReason,
-        adminReasonBy: host.adminReasonBy,
-        adminReasonAt: host.adminReasonAt,
-        healthCheckEveryS: host.healthCheckEveryS,
-      })
-      .where(eq(hosts.id, host.id)),
-  );
   change.emit("host.updated", { hostId: host.id }, { name: host.name, ...patch });
   promoteWaitingSessions(ctx, change);
   await change.commit();
   return host;
 }
 
+/** Admin label overrides with the patch merged in: a string sets a label, null removes the override. */
+function mergeLabels(current: Record<string, string>, patch: Record<string, string | null>): Record<string, string> {
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
 /** Taking a host out of service records why, who and when; returning it to service forgets that. */
-function recordAdminReason(host: Host, patch: HostPatch, now: number): void {
-  if (!host.draining && !host.maintenance) {
-    Object.assign(host, { adminReason: null, adminReasonBy: null, adminReasonAt: null });
-    return;
-  }
+function adminReason(
+  host: Host,
+  patch: HostPatch,
+  outOfService: boolean,
+  now: number,
+): Pick<Host, "adminReason" | "adminReasonBy" | "adminReasonAt"> {
+  if (!outOfService) return { adminReason: null, adminReasonBy: null, adminReasonAt: null };
   if (patch.drain === true || patch.maintenance === true || patch.reason !== undefined) {
-    Object.assign(host, { adminReason: patch.reason ?? host.adminReason, adminReasonBy: patch.by ?? null, adminReasonAt: now });
+    return { adminReason: patch.reason ?? host.adminReason, adminReasonBy: patch.by ?? null, adminReasonAt: now };
   }
+  return { adminReason: host.adminReason, adminReasonBy: host.adminReasonBy, adminReasonAt: host.adminReasonAt };
 }

@@ -13,7 +13,7 @@ const LAB_WORK: Partial<Record<WorkKind, string>> = { "deploy-lab": "deploy", "d
 export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void {
   const { settings } = ctx;
   const now = ctx.clock.now();
-  for (const host of ctx.state.hosts.values()) {
+  for (const host of ctx.state.hosts.all()) {
     const silentFor = agentSilentFor(host, now);
     if (host.online || silentFor <= settings.agentOfflineAfterMs + settings.offlineGraceMs) continue;
     for (const item of ctx.state.work.openForHost(host.id)) {

@@ -55,7 +55,7 @@ export class HistoryPruner {
       const ids = await this.#keys(selectEndedSessions(before, BATCH_SESSIONS));
       if (ids.length === 0) break;
       await this.#ctx.journal.write(deleteSessionsCompletely(this.#ctx.orm, ids.map(String)));
-      for (const id of ids) this.#ctx.state.recentlyEnded.delete(String(id));
+      this.#ctx.state.sessions.forgetEnded(ids.map(String));
       total += ids.length;
       if (ids.length < BATCH_SESSIONS) break;
     }

@@ -6,9 +6,10 @@ import { ConflictError, TooManyRequestsError, UnprocessableError } from "../erro
 import { newId } from "../ids.ts";
 import type { ClientInfo, Requirement, Session } from "../model.ts";
 import { poolKey } from "../requirements.ts";
-import { sessionFromRow, sessionToRow } from "../rows.ts";
+import { sessionFromRow } from "../rows.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import { findSlot, testSlot } from "../time/slots.ts";
+import type { JournalQuery } from "../write-journal.ts";
 import { explainWait } from "./explain-wait.ts";
 
 export interface CreateSessionInput {
@@ -58,7 +59,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
   refuseWhenQueueFull(ctx);
   const session: Session = {
     id: newId(now),
-    seq: ctx.state.nextSeq++,
+    seq: ctx.state.sessions.nextSeq(),
     state: "waiting",
     endReason: null,
     priority: input.priority,
@@ -79,11 +80,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
     poolKey: poolKey(input.requirements, walltimeMs),
   };
   const change = new Change(ctx);
-  if (session.startAt !== null) bookReservation(ctx, session, now);
-  else queueSession(ctx, session, input.strict);
-  ctx.state.sessions.set(session.id, session);
-  if (session.idempotencyKey) ctx.state.byIdempotencyKey.set(session.idempotencyKey, session);
-  change.write(ctx.statements.insertSession(sessionToRow(session)));
+  change.write(session.startAt !== null ? bookReservation(ctx, session, now) : queueSession(ctx, session, input.strict));
   change.emit("session.created", { sessionId: session.id }, {
     priority: session.priority,
     requirements: session.requirements,
@@ -104,7 +101,7 @@ export async function createSession(ctx: EngineContext, input: CreateSessionInpu
 const QUEUE_FULL_RETRY_S = 30;
 
 function refuseWhenQueueFull(ctx: EngineContext): void {
-  const waiting = ctx.state.waitingCount() + ctx.state.scheduledCount();
+  const waiting = ctx.state.sessions.waitingCount() + ctx.state.sessions.scheduledCount();
   if (waiting < ctx.settings.maxWaitingSessions) return;
   throw new TooManyRequestsError(
     `The queue is full: ${waiting} sessions are waiting or reserved, this broker's maximum (--max-waiting); nothing was queued. Try again later.`,
@@ -112,18 +109,17 @@ function refuseWhenQueueFull(ctx: EngineContext): void {
   );
 }
 
-function queueSession(ctx: EngineContext, session: Session, strict: boolean): void {
-  ctx.state.queue.add(session);
-  if (!strict) return;
+function queueSession(ctx: EngineContext, session: Session, strict: boolean): JournalQuery {
+  const insert = ctx.state.sessions.enqueue(session);
+  if (!strict) return insert;
   const wait = explainWait(ctx, session);
-  if (wait.unsatisfiable) {
-    ctx.state.queue.remove(session);
-    throw new UnprocessableError(`This session can never start: ${wait.reason}`);
-  }
+  if (!wait.unsatisfiable) return insert;
+  ctx.state.sessions.dropRefused(session);
+  throw new UnprocessableError(`This session can never start: ${wait.reason}`);
 }
 
 /** Confirms the booking on hosts free for its whole interval, or refuses it naming the next slot that would work. */
-function bookReservation(ctx: EngineContext, session: Session, now: number): void {
+function bookReservation(ctx: EngineContext, session: Session, now: number): JournalQuery {
   const startAt = session.startAt!;
   if (startAt < now) throw new UnprocessableError(`start_at ${new Date(startAt).toISOString()} is in the past`);
   if (session.walltimeMs === null) {
@@ -139,15 +135,13 @@ function bookReservation(ctx: EngineContext, session: Session, now: number): voi
       { next_start_at: next ? new Date(next.start).toISOString() : null },
     );
   }
-  session.state = "scheduled";
-  session.assignments = Object.fromEntries(Object.entries(slot.hosts[0]!).map(([role, host]) => [role, host.id]));
-  ctx.state.addBooking(session);
+  return ctx.state.sessions.book(session, Object.fromEntries(Object.entries(slot.hosts[0]!).map(([role, host]) => [role, host.id])));
 }
 
 async function findByIdempotencyKey(ctx: EngineContext, key: string): Promise<Session | undefined> {
-  const live = ctx.state.byIdempotencyKey.get(key);
+  const live = ctx.state.sessions.byIdempotencyKey(key);
   if (live) return live;
   const [row] = await ctx.orm.select().from(sessions).where(eq(sessions.idempotencyKey, key)).limit(1);
   // Re-check: a concurrent request may have created it while the lookup ran.
-  return ctx.state.byIdempotencyKey.get(key) ?? (row ? (ctx.state.findSession(row.id) ?? sessionFromRow(row)) : undefined);
+  return ctx.state.sessions.byIdempotencyKey(key) ?? (row ? (ctx.state.sessions.find(row.id) ?? sessionFromRow(row)) : undefined);
 }

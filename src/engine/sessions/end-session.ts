@@ -10,27 +10,16 @@ import { promoteWaitingSessions } from "../scheduler.ts";
 /** Ends `session` inside `change`: leaves the queue or frees its hosts. The caller promotes afterwards. */
 export function endSessionIn(ctx: EngineContext, change: Change, session: Session, reason: EndReason): void {
   const { state } = ctx;
-  const now = ctx.clock.now();
-  if (session.state === "waiting") state.queue.remove(session);
-  if (session.state === "scheduled") state.removeBooking(session);
-  if (session.state === "active" && session.activatedAt !== null) state.recordDuration(session.poolKey, now - session.activatedAt);
-  state.walltimeWarned.delete(session.id);
-  state.jobs.forgetSession(session.id);
   const previous = session.state;
-  for (const hostId of Object.values(session.assignments ?? {})) {
-    const host = state.hosts.get(hostId);
-    host?.holders.delete(session.id);
-    // What the session ran may have read the agent's token: it dies with the session.
-    if (host && previous === "active") rotateAgentTokenIn(ctx, change, host);
+  change.write(state.sessions.end(session, reason, ctx.clock.now()));
+  state.jobs.forgetSession(session.id);
+  if (previous === "active") {
+    for (const hostId of Object.values(session.assignments ?? {})) {
+      const host = state.hosts.get(hostId);
+      // What the session ran may have read the agent's token: it dies with the session.
+      if (host) rotateAgentTokenIn(ctx, change, host);
+    }
   }
-  session.state = "ended";
-  session.endReason = reason;
-  session.endedAt = now;
-  state.sessions.delete(session.id);
-  state.lastSeenDirty.delete(session);
-  if (session.idempotencyKey) state.byIdempotencyKey.delete(session.idempotencyKey);
-  state.recentlyEnded.set(session.id, session);
-  change.write(ctx.statements.endSession({ id: session.id, endReason: reason, endedAt: now, lastSeenAt: session.lastSeenAt }));
   change.emit("session.ended", { sessionId: session.id }, { reason, previous });
   // Jobs killed and changes undone before the session's labs go: a change may involve a lab (a device
   // of the session's joined to the lab's management bridge keeps the bridge from being deleted).

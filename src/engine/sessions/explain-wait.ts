@@ -15,7 +15,7 @@ export interface WaitExplanation {
 
 /** Answers "why am I waiting?" for a waiting session, most fundamental cause first. */
 export function explainWait(ctx: EngineContext, session: Session): WaitExplanation {
-  const { queue } = ctx.state;
+  const { queue } = ctx.state.sessions;
   const position = queue.countAhead(session);
   const pool = queue.pool(session.poolKey);
   const candidates = pool ? queue.candidates(pool) : [];
@@ -70,7 +70,7 @@ function bookingReason(session: Session, host: Host, booking: Session): string {
 }
 
 export function noHostReason(requirement: Requirement, ctx: EngineContext): string {
-  const hosts = [...ctx.state.hosts.values()];
+  const hosts = [...ctx.state.hosts.all()];
   if (hosts.length === 0) return "no host is registered";
   if (requirement.host !== null && !hosts.some((host) => host.name === requirement.host || host.id === requirement.host)) {
     return `no registered host is named "${requirement.host}"`;

@@ -7,7 +7,7 @@ import { sessionFromRow } from "../rows.ts";
 
 /** A live or recently ended session, from memory only (undefined for older ones). */
 export function recentSession(ctx: EngineContext, sessionId: string): Session | undefined {
-  return ctx.state.findSession(sessionId);
+  return ctx.state.sessions.find(sessionId);
 }
 
 /** A live session (waiting, reserved or active). */
@@ -17,11 +17,11 @@ export function liveSession(ctx: EngineContext, sessionId: string): Session | un
 
 /** Any session: live or recently ended from memory, older ones from the database. */
 export async function findSession(ctx: EngineContext, sessionId: string): Promise<Session> {
-  const known = ctx.state.findSession(sessionId);
+  const known = ctx.state.sessions.find(sessionId);
   if (known) return known;
   const [row] = await ctx.orm.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
   if (!row) throw new NotFoundError(`Cannot find session "${sessionId}"`);
-  return ctx.state.findSession(sessionId) ?? sessionFromRow(row);
+  return ctx.state.sessions.find(sessionId) ?? sessionFromRow(row);
 }
 
 export interface SessionFilter {
@@ -43,7 +43,7 @@ export interface SessionFilter {
 export async function listSessions(ctx: EngineContext, filter: SessionFilter): Promise<Session[]> {
   const needle = filter.text?.toLowerCase();
   const namedHostIds = needle
-    ? [...ctx.state.hosts.values()].filter((host) => host.name.toLowerCase().includes(needle)).map((host) => host.id)
+    ? [...ctx.state.hosts.all()].filter((host) => host.name.toLowerCase().includes(needle)).map((host) => host.id)
     : [];
   const matchesText = (session: Session) =>
     !needle ||
@@ -55,8 +55,8 @@ export async function listSessions(ctx: EngineContext, filter: SessionFilter): P
     (!filter.clientName || session.client.name === filter.clientName) &&
     (filter.beforeSeq === undefined || session.seq < filter.beforeSeq);
   if (filter.state !== "ended") {
-    const holding = [...ctx.state.sessions.values()].filter((session) => session.state !== "waiting").sort((a, b) => a.seq - b.seq);
-    return [...holding, ...ctx.state.queue.inOrder()]
+    const holding = [...ctx.state.sessions.all()].filter((session) => session.state !== "waiting").sort((a, b) => a.seq - b.seq);
+    return [...holding, ...ctx.state.sessions.queue.inOrder()]
       .filter((session) => (!filter.state || session.state === filter.state) && matches(session))
       .slice(0, filter.limit);
   }

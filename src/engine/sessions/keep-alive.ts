@@ -6,14 +6,11 @@ import { touchSession } from "./touch-session.ts";
  * the session as alive while it runs: a client waiting on a long request is not silent.
  */
 export async function whileSessionBusy<T>(ctx: EngineContext, sessionId: string, work: () => Promise<T>): Promise<T> {
-  const { busySessions } = ctx.state;
-  busySessions.set(sessionId, (busySessions.get(sessionId) ?? 0) + 1);
+  ctx.state.sessions.requestStarted(sessionId);
   try {
     return await work();
   } finally {
-    const left = (busySessions.get(sessionId) ?? 1) - 1;
-    if (left > 0) busySessions.set(sessionId, left);
-    else busySessions.delete(sessionId);
+    ctx.state.sessions.requestEnded(sessionId);
     if (ctx.state.sessions.has(sessionId)) touchSession(ctx, sessionId);
   }
 }

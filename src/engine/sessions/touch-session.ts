@@ -9,7 +9,6 @@ import type { Session } from "../model.ts";
 export function touchSession(ctx: EngineContext, sessionId: string): Session {
   const session = ctx.state.sessions.get(sessionId);
   if (!session) throw new NotFoundError(`Cannot find a waiting or active session "${sessionId}"`);
-  session.lastSeenAt = ctx.clock.now();
-  ctx.state.lastSeenDirty.add(session);
+  ctx.state.sessions.touch(session, ctx.clock.now());
   return session;
 }

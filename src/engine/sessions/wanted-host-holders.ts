@@ -13,9 +13,9 @@ export interface HostHolder {
 
 /** Who holds the hosts a waiting session could use, longest-held first. */
 export function wantedHostHolders(ctx: EngineContext, session: Session): HostHolder[] {
-  const pool = ctx.state.queue.pool(session.poolKey);
+  const pool = ctx.state.sessions.queue.pool(session.poolKey);
   if (!pool) return [];
-  const hosts = new Set(ctx.state.queue.candidates(pool).flat());
+  const hosts = new Set(ctx.state.sessions.queue.candidates(pool).flat());
   const holders: HostHolder[] = [];
   for (const host of hosts) {
     for (const holderId of host.holders) {

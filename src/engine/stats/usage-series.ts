@@ -48,7 +48,7 @@ export async function usageSeries(ctx: EngineContext, window: UsageWindow): Prom
       if (overlap > 0) totals[index]! += overlap * weight;
     }
   };
-  const hosts = [...ctx.state.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const hosts = [...ctx.state.hosts.all()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const held = new Map(hosts.map((host) => [host.id, new Array<number>(count).fill(0)]));
   const waiting = new Array<number>(count).fill(0);
   const waits: number[] = [];

@@ -1,10 +1,7 @@
-import { eq } from "drizzle-orm";
-import { sessions } from "../../../db/schema.ts";
 import { checkSessionRights, type SessionRights } from "../access/session-rights.ts";
 import { Change, type EngineContext } from "../context.ts";
 import { ConflictError, NotFoundError, UnprocessableError } from "../errors.ts";
 import type { Session } from "../model.ts";
-import { poolKey } from "../requirements.ts";
 import { promoteWaitingSessions } from "../scheduler.ts";
 import { hostCalendar } from "./host-calendar.ts";
 
@@ -66,14 +63,8 @@ export async function changeWalltime(
       }
     }
   }
-  const waiting = session.state === "waiting";
-  if (waiting) ctx.state.queue.remove(session);
-  session.walltimeMs = walltimeMs;
-  session.poolKey = poolKey(session.requirements, walltimeMs);
-  if (waiting) ctx.state.queue.add(session);
-  ctx.state.walltimeWarned.delete(session.id);
   const change = new Change(ctx);
-  change.write(ctx.orm.update(sessions).set({ walltimeMs }).where(eq(sessions.id, session.id)));
+  change.write(ctx.state.sessions.changeWalltime(session, walltimeMs));
   change.emit("session.walltime", { sessionId: session.id }, { walltimeMs, offsetMs });
   promoteWaitingSessions(ctx, change);
   await change.commit();

@@ -22,7 +22,7 @@ const MAX_BOOKING_ROUNDS = 50;
  */
 export function estimateStart(ctx: EngineContext, session: Session): StartEstimate {
   const now = ctx.clock.now();
-  const { queue } = ctx.state;
+  const { queue } = ctx.state.sessions;
   const pool = queue.pool(session.poolKey);
   if (!pool) return { at: null, basis: "not waiting" };
   const hosts = [...new Map(queue.candidates(pool).flat().map((host) => [host.id, host])).values()];
@@ -69,7 +69,7 @@ export function estimateStart(ctx: EngineContext, session: Session): StartEstima
   const basis = usedHistory
     ? `walltimes where set, else the median duration of recent sessions with the same requirements${truncated}`
     : `walltimes of the sessions holding the hosts and ahead in the queue${truncated}`;
-  const bookings = hosts.some((host) => ctx.state.bookings.get(host.id)?.length) ? "; reservations booked on the hosts" : "";
+  const bookings = hosts.some((host) => ctx.state.sessions.bookingsOn(host.id)?.length) ? "; reservations booked on the hosts" : "";
   return { at, basis: basis + bookings };
 }
 
@@ -95,6 +95,6 @@ function takeSlots(
 }
 
 function medianDuration(ctx: EngineContext, poolKey: string): number | null {
-  const durations = [...(ctx.state.recentDurations.get(poolKey) ?? [])].sort((a, b) => a - b);
+  const durations = [...ctx.state.sessions.recentDurations(poolKey)].sort((a, b) => a - b);
   return durations.length ? durations[Math.floor(durations.length / 2)]! : null;
 }

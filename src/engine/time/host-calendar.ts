@@ -21,7 +21,7 @@ export function hostCalendar(ctx: EngineContext, host: Host): CalendarEntry[] {
     const session = ctx.state.sessions.get(sessionId);
     if (session) entries.push({ sessionId, kind: "hold", from: session.activatedAt ?? 0, to: holdEnd(session) });
   }
-  for (const session of ctx.state.bookings.get(host.id) ?? []) {
+  for (const session of ctx.state.sessions.bookingsOn(host.id) ?? []) {
     entries.push({ sessionId: session.id, kind: "booking", from: session.startAt!, to: session.startAt! + session.walltimeMs! });
   }
   return entries.sort((a, b) => a.from - b.from);
@@ -49,7 +49,7 @@ export function freeIn(calendar: readonly CalendarEntry[], capacity: number, fro
  * every booking that would otherwise leave no slot; a session without walltime never jumps one.
  */
 export function bookingsAllowStartNow(ctx: EngineContext, host: Host, session: Session, now: number): boolean {
-  const bookings = ctx.state.bookings.get(host.id);
+  const bookings = ctx.state.sessions.bookingsOn(host.id);
   if (!bookings?.length) return true;
   const end = session.walltimeMs === null ? Number.POSITIVE_INFINITY : now + session.walltimeMs;
   return hostFreeDuring(ctx, host, now, end, session.id);
@@ -60,7 +60,7 @@ export function bookingsAllowStartNow(ctx: EngineContext, host: Host, session: S
  * on this host runs into no booking that would leave it no slot. Holds are not looked at.
  */
 export function startAfterBookings(ctx: EngineContext, host: Host, from: number, durationMs: number, ignoreSession?: string): number {
-  const bookings = (ctx.state.bookings.get(host.id) ?? []).filter((booking) => booking.id !== ignoreSession);
+  const bookings = (ctx.state.sessions.bookingsOn(host.id) ?? []).filter((booking) => booking.id !== ignoreSession);
   const entries: CalendarEntry[] = bookings.map((booking) => ({
     sessionId: booking.id,
     kind: "booking",
@@ -86,7 +86,7 @@ export function bookingInTheWay(
   let found: { host: Host; booking: Session } | null = null;
   for (const host of hosts) {
     if (host.holders.size >= effectiveCapacity(host) || bookingsAllowStartNow(ctx, host, session, now)) continue;
-    for (const booking of ctx.state.bookings.get(host.id) ?? []) {
+    for (const booking of ctx.state.sessions.bookingsOn(host.id) ?? []) {
       const overlaps = booking.startAt! < end && booking.startAt! + booking.walltimeMs! > now;
       if (overlaps && (!found || booking.startAt! < found.booking.startAt!)) found = { host, booking };
     }

@@ -62,7 +62,7 @@ export function searchSlot(ctx: EngineContext, query: SlotQuery): { slot: SlotRe
 
 /** Why no host could ever serve the group as it stands (unknown labels, hosts out of service), or null. */
 function groupCannotBeServed(ctx: EngineContext, requirements: readonly Requirement[]): string | null {
-  const hosts = [...ctx.state.hosts.values()];
+  const hosts = [...ctx.state.hosts.all()];
   const matching = requirements.map((requirement) => hosts.filter((host) => hostMatches(host, requirement)));
   const missing = matching.findIndex((found) => found.length === 0);
   if (missing >= 0) return noHostReason(requirements[missing]!, ctx);

@@ -33,7 +33,7 @@ interface SlotSearchView {
 }
 
 function slotSearchView(ctx: EngineContext, groups: readonly Requirement[][]): SlotSearchView {
-  const inService = [...ctx.state.hosts.values()].filter((host) => hostState(host) === "online").sort(byScarcityLast);
+  const inService = [...ctx.state.hosts.all()].filter((host) => hostState(host) === "online").sort(byScarcityLast);
   // Alike requirements (same labels, runtime, pin) share one candidate list, so each is filtered once per start.
   const shared = new Map<string, Host[]>();
   const candidatesOf = (requirement: Requirement) => {

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { sessions } from "../../../db/schema.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { destroyLabIn } from "../labs/destroy-lab.ts";
 import { enqueueDeploy } from "../labs/enqueue-deploy.ts";
@@ -19,19 +17,18 @@ import { holdEnd, hostFreeDuring } from "./host-calendar.ts";
 export function runTimeEvents(ctx: EngineContext, change: Change): void {
   const now = ctx.clock.now();
   const { state, settings } = ctx;
-  for (const session of [...state.sessions.values()]) {
+  for (const session of [...state.sessions.all()]) {
     if (session.state !== "active" || session.walltimeMs === null) continue;
     const end = holdEnd(session);
     if (now >= end) {
       endSessionIn(ctx, change, session, "walltime");
       continue;
     }
-    if (now >= end - settings.walltimeWarningMs && !state.walltimeWarned.has(session.id)) {
-      state.walltimeWarned.add(session.id);
+    if (now >= end - settings.walltimeWarningMs && state.sessions.warnWalltimeOnce(session.id)) {
       change.emit("session.walltime-warning", { sessionId: session.id }, { endsAt: new Date(end).toISOString(), remainingMs: end - now });
     }
   }
-  for (const session of [...state.sessions.values()]) {
+  for (const session of [...state.sessions.all()]) {
     if (session.state === "scheduled" && session.startAt! <= now) startReservation(ctx, change, session, now);
   }
   for (const lab of state.labs.live()) {
@@ -55,7 +52,7 @@ export function runTimeEvents(ctx: EngineContext, change: Change): void {
  * maintenance) is replaced by an equivalent free host, else the reservation fails with the reason.
  */
 function startReservation(ctx: EngineContext, change: Change, session: Session, now: number): void {
-  ctx.state.removeBooking(session);
+  ctx.state.sessions.unbook(session);
   const end = session.startAt! + session.walltimeMs!;
   const chosen: Host[] = [];
   for (const requirement of session.requirements) {
@@ -63,7 +60,7 @@ function startReservation(ctx: EngineContext, change: Change, session: Session, 
     const usable = (host: Host) => !chosen.includes(host) && acceptsNewSessions(host) && hostFreeDuring(ctx, host, now, end, session.id);
     const host = booked && usable(booked)
       ? booked
-      : [...ctx.state.hosts.values()].filter((candidate) => hostMatches(candidate, requirement) && usable(candidate)).sort(
+      : [...ctx.state.hosts.all()].filter((candidate) => hostMatches(candidate, requirement) && usable(candidate)).sort(
         byScarcityLast,
       )[0];
     if (!host) {
@@ -77,7 +74,6 @@ function startReservation(ctx: EngineContext, change: Change, session: Session, 
     chosen.push(host);
   }
   // Started late (the broker was down): the booking still ends when it was booked to end.
-  session.walltimeMs = end - now;
-  change.write(ctx.orm.update(sessions).set({ walltimeMs: session.walltimeMs }).where(eq(sessions.id, session.id)));
+  change.write(ctx.state.sessions.shortenLateReservation(session, end - now));
   activateSession(ctx, change, session, chosen);
 }

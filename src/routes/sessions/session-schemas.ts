@@ -183,7 +183,7 @@ export function toSessionView(ctx: EngineContext, session: Session): SessionView
     end_reason: session.endReason,
     priority: session.priority,
     position: session.state === "ended" || session.state === "scheduled" ? null : (wait?.position ?? 0),
-    queue_position: session.state === "waiting" ? ctx.state.queue.placeOf(session) : null,
+    queue_position: session.state === "waiting" ? ctx.state.sessions.queue.placeOf(session) : null,
     wait_reason: wait?.reason ?? (session.state === "scheduled" ? `reserved: starts at ${isoTime(session.startAt)}` : null),
     unsatisfiable: wait?.unsatisfiable ?? false,
     degraded,
