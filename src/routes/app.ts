@@ -16,6 +16,7 @@ import { bodyGuard } from "./requests/body-guard.ts";
 import { routeBodyLimits } from "./requests/route-body-limits.ts";
 import { EventFanout } from "./streams/event-fanout.ts";
 import { HistoryPages } from "./streams/history-pages.ts";
+import { ReplayBudget } from "./streams/replay-budget.ts";
 import { StreamGate } from "./streams/stream-gate.ts";
 import { registerDashboard } from "./dashboard/get-dashboard.ts";
 import { registerDocs } from "./docs/get-docs.ts";
@@ -66,6 +67,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
     streams: new StreamGate(deps.limits),
     fanout: new EventFanout(deps.engine.events, deps.log),
     history: new HistoryPages(deps.engine),
+    replays: new ReplayBudget(),
   };
   registerRoutes(api, routeDeps);
   registerLoginRoutes(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));
