@@ -2,15 +2,17 @@
  * The broker's bounds under hostile load (issue 15), on loopback, bounded in time and count.
  * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker]
  * Phases, each measured for the broker's peak RSS and the latency of POST /v1/sessions sent once
- * every 20 ms meanwhile: 2,000 open event streams; 200 clients that never read while 10,000
- * events happen; 100 history requests replaying those events; 12 posts of 60 MB without a token;
- * 300 bodies trickling a byte every 5 s. Then the idle RSS of `serve` (broker and local agent).
+ * every 20 ms meanwhile (by a child process, bench-post-timer.ts): 2,000 open event streams; 200
+ * clients that never read while 10,000 events happen; 100 history requests replaying those events;
+ * 12 posts of 60 MB without a token; 300 bodies trickling a byte every 5 s. (The idle RSS of
+ * `serve` is measured by bench-startup.ts.)
  */
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type BenchBroker, benchFolder, startBenchBroker } from "./bench-support.ts";
+import { type BenchBroker, startBenchBroker } from "./bench-support.ts";
+import { createSession as postSession } from "./bench-post-timer.ts";
 
 const { values } = parseArgs({ options: { binary: { type: "string" } } });
 const BODY_TIMEOUT_S = 10;
@@ -35,12 +37,7 @@ let port = "";
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-const createSession = () =>
-  fetch(`${broker.url}/v1/sessions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: "{}",
-  }).then((response) => response.arrayBuffer());
+const createSession = () => postSession(broker.url, ADMIN_TOKEN);
 
 /**
  * On a fresh broker: runs `setup` (connections that should be open before timing starts), then
@@ -52,22 +49,17 @@ async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: 
   const idle = rssMiB(broker.pid);
   const prepared = await setup();
   let peak = rssMiB(broker.pid);
-  const latencies: number[] = [];
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      peak = Math.max(peak, rssMiB(broker.pid));
-      const started = performance.now();
-      await createSession();
-      latencies.push(performance.now() - started);
-      await Bun.sleep(20);
-    }
-  })();
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(broker.pid))), 20);
+  const timer = Bun.spawn([process.execPath, join(import.meta.dirname, "bench-post-timer.ts"), broker.url, ADMIN_TOKEN], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const started = performance.now();
   const outcome = await phase(prepared);
-  running = false;
-  await sampler;
-  latencies.sort((a, b) => a - b);
+  clearInterval(sampler);
+  await timer.stdin.end();
+  const latencies = (JSON.parse(await new Response(timer.stdout).text()) as number[]).sort((a, b) => a - b);
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))?.[1]) / 1024;
   await broker.stop();
   process.stdout.write(
@@ -210,32 +202,3 @@ await measure(
     return `${cut} of 300 cut with 408`;
   },
 );
-
-// `serve`: the broker and its local agent in one process, idle.
-const folder = benchFolder("labbroker-bench-serve-");
-const servePort = 20_000 + Math.floor(Math.random() * 20_000);
-const command = values.binary ? [resolve(values.binary)] : [process.execPath, join(import.meta.dirname, "../main.ts")];
-const serve = Bun.spawn([
-  ...command,
-  "serve",
-  "--port",
-  String(servePort),
-  "--host",
-  "127.0.0.1",
-  "--db",
-  `file:${join(folder, "serve.db")}`,
-  "--log-level",
-  "warn",
-], { cwd: folder, stdout: "ignore", stderr: "ignore", env: { ...process.env, ...BROKER_ENV } });
-for (let attempt = 0; attempt < 500; attempt++) {
-  const hosts = await fetch(`http://127.0.0.1:${servePort}/v1/hosts`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((
-    response,
-  ) => response.json() as Promise<{ items: unknown[] }>)
-    .catch(() => ({ items: [] }));
-  if (hosts.items.length > 0) break;
-  await Bun.sleep(20);
-}
-await Bun.sleep(3_000);
-process.stdout.write(`idle RSS of serve (broker + local agent) 3 s after its host registered: ${rssMiB(serve.pid).toFixed(1)} MiB\n`);
-serve.kill("SIGTERM");
-await serve.exited;
