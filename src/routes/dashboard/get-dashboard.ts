@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
-import { DASHBOARD_ASSETS, type DashboardAssetName } from "./dashboard-assets.ts";
-import { DASHBOARD_PAGE } from "./dashboard-page.ts";
+import { loadOnce } from "../static-assets.ts";
+import { DASHBOARD_ASSET_NAMES, DASHBOARD_PAGE } from "./dashboard-page.ts";
 
-const ASSET_NAMES = Object.keys(DASHBOARD_ASSETS) as [DashboardAssetName, ...DashboardAssetName[]];
+const dashboardAssets = loadOnce(async () => (await import("./dashboard-assets.ts")).DASHBOARD_ASSETS);
 
 const getDashboard = createRoute({
   method: "get",
@@ -19,7 +19,7 @@ const getDashboardAsset = createRoute({
   path: "/dashboard/{asset}",
   tags: ["system"],
   summary: "A script or style sheet of the console (served from the binary, no CDN)",
-  request: { params: z.object({ asset: z.enum(ASSET_NAMES) }) },
+  request: { params: z.object({ asset: z.enum(DASHBOARD_ASSET_NAMES) }) },
   responses: {
     200: { description: "The asset", content: { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } } },
     ...compatErrorResponses(422),
@@ -28,8 +28,8 @@ const getDashboardAsset = createRoute({
 
 export function registerDashboard(api: Api): void {
   api.openapi(getDashboard, (c) => c.html(DASHBOARD_PAGE, 200));
-  api.openapi(getDashboardAsset, (c) => {
-    const asset = DASHBOARD_ASSETS[c.req.valid("param").asset];
+  api.openapi(getDashboardAsset, async (c) => {
+    const asset = (await dashboardAssets())[c.req.valid("param").asset];
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" });
   });
 }

@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Api } from "../api.ts";
 import { compatErrorResponses } from "../problem.ts";
-import { DOCS_ASSETS, DOCS_PAGE, type DocsAssetName } from "./swagger-assets.ts";
+import { loadOnce } from "../static-assets.ts";
+import { DOCS_ASSET_NAMES, DOCS_PAGE } from "./docs-page.ts";
 
-const ASSET_NAMES = Object.keys(DOCS_ASSETS) as [DocsAssetName, ...DocsAssetName[]];
+const docsAssets = loadOnce(async () => (await import("./swagger-assets.ts")).DOCS_ASSETS);
 
 const getDocsPage = createRoute({
   method: "get",
@@ -18,7 +19,7 @@ const getDocsAsset = createRoute({
   path: "/docs/{asset}",
   tags: ["system"],
   summary: "A static asset of the API reference UI",
-  request: { params: z.object({ asset: z.enum(ASSET_NAMES) }) },
+  request: { params: z.object({ asset: z.enum(DOCS_ASSET_NAMES) }) },
   responses: {
     200: { description: "The asset", content: { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } } },
     ...compatErrorResponses(422),
@@ -27,8 +28,8 @@ const getDocsAsset = createRoute({
 
 export function registerDocs(api: Api): void {
   api.openapi(getDocsPage, (c) => c.html(DOCS_PAGE, 200));
-  api.openapi(getDocsAsset, (c) => {
-    const asset = DOCS_ASSETS[c.req.valid("param").asset];
+  api.openapi(getDocsAsset, async (c) => {
+    const asset = (await docsAssets())[c.req.valid("param").asset];
     return c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "public, max-age=3600" });
   });
 }
