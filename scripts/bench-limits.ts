@@ -1,11 +1,12 @@
 /**
  * The broker's bounds under hostile load (issue 15), on loopback, bounded in time and count.
- * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker]
+ * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker] [--only TEXT]
  * Phases, each measured for the broker's peak RSS and the latency of POST /v1/sessions sent once
- * every 20 ms meanwhile (by a child process, bench-post-timer.ts): 2,000 open event streams; 200
+ * every 20 ms meanwhile (by a child process, bench-post-timer.ts): nothing else (the baseline this
+ * machine gives at the moment); 2,000 open event streams; 200
  * clients that never read while 10,000 events happen; 100 history requests replaying those events;
  * 12 posts of 60 MB without a token; 300 bodies trickling a byte every 5 s. (The idle RSS of
- * `serve` is measured by bench-startup.ts.)
+ * `serve` is measured by bench-startup.ts.) --only (repeatable) runs the phases whose name contains TEXT.
  */
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -14,7 +15,7 @@ import { parseArgs } from "node:util";
 import { type BenchBroker, startBenchBroker } from "./bench-support.ts";
 import { createSession as postSession } from "./bench-post-timer.ts";
 
-const { values } = parseArgs({ options: { binary: { type: "string" } } });
+const { values } = parseArgs({ options: { binary: { type: "string" }, only: { type: "string", multiple: true } } });
 const BODY_TIMEOUT_S = 10;
 /** The broker's stall bound: a stream whose client has not taken anything for this long is cut off. */
 const STALL_S = 30;
@@ -44,6 +45,7 @@ const createSession = () => postSession(broker.url, ADMIN_TOKEN);
  * `phase` while sampling the broker's RSS and timing POST /v1/sessions every 20 ms.
  */
 async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: (prepared: Setup) => Promise<string>) {
+  if (values.only && !values.only.some((text) => name.includes(text))) return;
   broker = await startBenchBroker(values.binary, BROKER_ARGS, BROKER_ENV);
   port = new URL(broker.url).port;
   const idle = rssMiB(broker.pid);
@@ -86,6 +88,11 @@ function rawRequest(head: string, options: { read: boolean }): { socket: Socket;
 }
 
 process.stdout.write(`| phase | outcome | RSS before | peak RSS | POST /v1/sessions p50 | time |\n|---|---|---|---|---|---|\n`);
+
+await measure("nothing else (baseline)", async () => {}, async () => {
+  await Bun.sleep(5_000);
+  return "-";
+});
 
 // Raw sockets: Bun's fetch opens at most 256 connections at once.
 await measure(

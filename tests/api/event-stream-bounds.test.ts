@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { setImmediate } from "node:timers";
 import { Change } from "../../src/engine/context.ts";
 import { REPLAY_BYTES_PER_TURN, REPLAY_SHARE_BYTES } from "../../src/routes/streams/replay-budget.ts";
 import { call } from "../support/api-helpers.ts";
@@ -124,14 +125,14 @@ describe("history replays and other requests", () => {
     void replayed.then(() => (replaysDone = true));
     await waitFor(() => written > 0, "the replays to start");
 
-    // The request arrives as a task of the event loop, as one from the network does.
+    // The request arrives as a task of the next turn of the event loop, as one from the network does.
     const writtenAtArrival = written;
     const handled = await new Promise<{ writtenBefore: number; status: number; replaysDone: boolean }>((resolve) =>
-      setTimeout(async () => {
+      setImmediate(async () => {
         const writtenBefore = written - writtenAtArrival;
         const { status } = await call(app, "POST", "/v1/sessions", { body: {} });
         resolve({ writtenBefore, status, replaysDone });
-      }, 0)
+      })
     );
     await replayed;
 
