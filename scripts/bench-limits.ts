@@ -57,11 +57,17 @@ async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: 
     stdout: "pipe",
     stderr: "inherit",
   });
+  // Timing starts once the timer's first request (its connection, its warm-up) is done: it says `ready`.
+  const output = timer.stdout.getReader();
+  await output.read();
   const started = performance.now();
   const outcome = await phase(prepared);
   clearInterval(sampler);
   await timer.stdin.end();
-  const latencies = (JSON.parse(await new Response(timer.stdout).text()) as number[]).sort((a, b) => a - b);
+  let text = "";
+  const decoder = new TextDecoder();
+  for (let chunk = await output.read(); !chunk.done; chunk = await output.read()) text += decoder.decode(chunk.value, { stream: true });
+  const latencies = (JSON.parse(text) as number[]).sort((a, b) => a - b);
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))?.[1]) / 1024;
   await broker.stop();
   process.stdout.write(

@@ -1,6 +1,7 @@
 /**
  * Times `POST /v1/sessions` once every 20 ms until its stdin closes, then prints the latencies (ms)
- * as JSON. bench-limits runs it as a child process, so the timing is not starved by the thousands
+ * as JSON. A first, untimed request (connection, warm-up) comes before; `ready` on a line of its own
+ * says it is done. bench-limits runs it as a child process, so the timing is not starved by the thousands
  * of sockets the benchmark itself reads in its own process.
  * Usage: bun scripts/bench-post-timer.ts <broker url> <token>
  */
@@ -19,6 +20,8 @@ if (import.meta.main) {
   if (!url || !token) throw new Error("usage: bench-post-timer.ts <broker url> <token>");
   let running = true;
   void Bun.stdin.stream().pipeTo(new WritableStream()).finally(() => (running = false));
+  await createSession(url, token);
+  process.stdout.write("ready\n");
   const latencies: number[] = [];
   while (running) {
     const started = performance.now();

@@ -2,13 +2,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
 import { $ } from "dax";
 
 export const BENCH_TOKEN = "lbe_benchmark-enrollment-token";
 
 const benchFolders = new Set<string>();
+const benchBrokers = new Set<Subprocess>();
 // Exit handlers run after an uncaught error too; Ctrl-C exits through them as well.
 process.on("exit", () => {
+  for (const broker of benchBrokers) broker.kill("SIGKILL");
   for (const folder of benchFolders) rmSync(folder, { recursive: true, force: true });
 });
 process.on("SIGINT", () => process.exit(130));
@@ -53,6 +56,8 @@ export async function startBenchBroker(
     ],
     { stdout: "ignore", stderr: "inherit", env: { ...process.env, ...env } },
   );
+  // A benchmark that fails leaves no broker behind.
+  benchBrokers.add(proc);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0;; attempt++) {
     try {
@@ -68,6 +73,7 @@ export async function startBenchBroker(
     async stop() {
       proc.kill("SIGTERM");
       await proc.exited;
+      benchBrokers.delete(proc);
       rmSync(folder, { recursive: true, force: true });
     },
   };

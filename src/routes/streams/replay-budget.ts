@@ -1,7 +1,7 @@
 import { nextTurn } from "./next-turn.ts";
 
 /** Bytes all replays together may write in one turn of the event loop: well under a millisecond of work. */
-export const REPLAY_BYTES_PER_TURN = 128 * 1024;
+export const REPLAY_BYTES_PER_TURN = 64 * 1024;
 /** Bytes one replay may write when its turn comes: a turn serves several replays, each a fair part. */
 export const REPLAY_SHARE_BYTES = 16 * 1024;
 
