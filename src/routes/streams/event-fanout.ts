@@ -3,11 +3,8 @@ import type { Logger } from "../../log.ts";
 import { eventBytes } from "./event-encoding.ts";
 import { nextTurn } from "./next-turn.ts";
 
-/**
- * Streams written between two turns of the event loop: a fraction of a millisecond of work (one
- * loopback write is ~8 µs of CPU), since a request waits behind one slice at each of its awaits.
- */
-const STREAMS_PER_SLICE = 25;
+/** Streams written between two turns of the event loop: a few milliseconds of work at most. */
+const STREAMS_PER_SLICE = 100;
 
 /** A stream that takes live events from the fan-out. */
 export interface FanoutReader {
