@@ -1,29 +1,22 @@
 /**
  * The broker's bounds under hostile load (issue 15), on loopback, bounded in time and count.
- * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker]
+ * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker] [--only TEXT]
  * Phases, each measured for the broker's peak RSS and the latency of POST /v1/sessions sent once
- * every 20 ms meanwhile: 2,000 open event streams; 200 clients that never read while 10,000
- * events happen; 100 history requests replaying those events; 12 posts of 60 MB without a token;
- * 300 bodies trickling a byte every 5 s. Then the idle RSS of `serve` (broker and local agent).
+ * every 20 ms meanwhile (by a child process, bench-post-timer.ts): nothing else (the baseline this
+ * machine gives at the moment); 2,000 open event streams; 200
+ * clients that never read while 10,000 events happen; 100 history requests replaying those events;
+ * 12 posts of 60 MB without a token; 300 bodies trickling a byte every 5 s. (The idle RSS of
+ * `serve` is measured by bench-startup.ts.) --only (repeatable) runs the phases whose name contains TEXT.
  */
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ADMIN_AUTHORIZATION, BENCH_ADMIN_TOKEN, benchFetch, benchJson, UnexpectedStatusError } from "./bench-requests.ts";
-import {
-  answersHealthy,
-  type BenchBroker,
-  benchFolder,
-  failBenchmark,
-  labbrokerCommand,
-  randomBenchPort,
-  spawnBenchProcess,
-  startBenchBroker,
-  waitFor,
-} from "./bench-support.ts";
+import { ADMIN_AUTHORIZATION, benchFetch, UnexpectedStatusError } from "./bench-requests.ts";
+import { type BenchBroker, startBenchBroker } from "./bench-support.ts";
+import { createSession as postSession } from "./bench-post-timer.ts";
 
-const { values } = parseArgs({ options: { binary: { type: "string" } } });
+const { values } = parseArgs({ options: { binary: { type: "string" }, only: { type: "string", multiple: true } } });
 const BODY_TIMEOUT_S = 10;
 /** The broker's stall bound: a stream whose client has not taken anything for this long is cut off. */
 const STALL_S = 30;
@@ -43,35 +36,36 @@ let port = "";
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-const createSession = () =>
-  benchFetch(`${broker.url}/v1/sessions`, { method: "POST", body: {} }).then((response) => response.arrayBuffer());
+const createSession = () => postSession(broker.url);
 
 /**
  * On a fresh broker: runs `setup` (connections that should be open before timing starts), then
  * `phase` while sampling the broker's RSS and timing POST /v1/sessions every 20 ms.
  */
 async function measure<Setup>(name: string, setup: () => Promise<Setup>, phase: (prepared: Setup) => Promise<string>) {
+  if (values.only && !values.only.some((text) => name.includes(text))) return;
   broker = await startBenchBroker(values.binary, BROKER_ARGS);
   port = new URL(broker.url).port;
   const idle = rssMiB(broker.pid);
   const prepared = await setup();
   let peak = rssMiB(broker.pid);
-  const latencies: number[] = [];
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      peak = Math.max(peak, rssMiB(broker.pid));
-      const started = performance.now();
-      await createSession();
-      latencies.push(performance.now() - started);
-      await Bun.sleep(20);
-    }
-  })().catch(failBenchmark);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(broker.pid))), 20);
+  const timer = Bun.spawn([process.execPath, join(import.meta.dirname, "bench-post-timer.ts"), broker.url], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  // Timing starts once the timer's first request (its connection, its warm-up) is done: it says `ready`.
+  const output = timer.stdout.getReader();
+  await output.read();
   const started = performance.now();
   const outcome = await phase(prepared);
-  running = false;
-  await sampler;
-  latencies.sort((a, b) => a - b);
+  clearInterval(sampler);
+  await timer.stdin.end();
+  let text = "";
+  const decoder = new TextDecoder();
+  for (let chunk = await output.read(); !chunk.done; chunk = await output.read()) text += decoder.decode(chunk.value, { stream: true });
+  const latencies = (JSON.parse(text) as number[]).sort((a, b) => a - b);
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))?.[1]) / 1024;
   await broker.stop();
   process.stdout.write(
@@ -106,6 +100,11 @@ function rawRequest(head: string, options: { read: boolean }): { socket: Socket;
 }
 
 process.stdout.write(`| phase | outcome | RSS before | peak RSS | POST /v1/sessions p50 | time |\n|---|---|---|---|---|---|\n`);
+
+await measure("nothing else (baseline)", async () => {}, async () => {
+  await Bun.sleep(5_000);
+  return "-";
+});
 
 // Raw sockets: Bun's fetch opens at most 256 connections at once.
 await measure(
@@ -223,28 +222,3 @@ await measure(
     return `${cut} of 300 cut with 408`;
   },
 );
-
-// `serve`: the broker and its local agent in one process, idle.
-const folder = benchFolder("labbroker-bench-serve-");
-const serveUrl = `http://127.0.0.1:${randomBenchPort()}`;
-const serve = spawnBenchProcess([
-  ...labbrokerCommand(values.binary),
-  "serve",
-  "--port",
-  new URL(serveUrl).port,
-  "--host",
-  "127.0.0.1",
-  "--db",
-  `file:${join(folder, "serve.db")}`,
-  "--log-level",
-  "warn",
-], { cwd: folder, stderr: "ignore", env: { ...process.env, LABBROKER_ADMIN_TOKEN: BENCH_ADMIN_TOKEN } });
-await waitFor(
-  "serve's own host registered",
-  async () => (await answersHealthy(serveUrl)) && (await benchJson<{ items: unknown[] }>(`${serveUrl}/v1/hosts`)).items.length > 0,
-  { processes: [serve] },
-);
-await Bun.sleep(3_000);
-process.stdout.write(`idle RSS of serve (broker + local agent) 3 s after its host registered: ${rssMiB(serve.pid).toFixed(1)} MiB\n`);
-serve.kill("SIGTERM");
-await serve.exited;

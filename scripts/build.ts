@@ -1,5 +1,6 @@
 /**
- * Compiles labbroker into one self-contained executable: `bun scripts/build.ts [--outfile PATH]`.
+ * Compiles labbroker into one self-contained executable (bytecode, minified but for names):
+ * `bun scripts/build.ts [--outfile PATH]`.
  * The libSQL native addon is chosen by a dynamic `require` that a compiled binary cannot follow
  * outside the source tree, so a plugin pins it to this platform's package, which Bun then embeds.
  */
@@ -28,6 +29,11 @@ const commit = (await $`git rev-parse --short HEAD`.noThrow().quiet().text()).tr
 const result = await Bun.build({
   entrypoints: ["main.ts"],
   compile: { outfile: values.outfile, autoloadDotenv: false, autoloadBunfig: false },
+  // Measured (BENCHMARKS.md): bytecode starts the binary about a third faster, and with the bundle
+  // minified it holds ~3 MiB less when idle. Names stay, so stack traces and logs still read.
+  bytecode: true,
+  format: "esm",
+  minify: { whitespace: true, syntax: true, identifiers: false },
   define: { LABBROKER_BUILD_COMMIT: JSON.stringify(commit) },
   plugins: [embedLibsqlAddon],
 });

@@ -27,6 +27,7 @@ check /healthz 204
 check /openapi.json 200
 check /docs 200
 check /docs/swagger-ui-bundle.js 200
+check /dashboard/uPlot.iife.min.js 200
 [ -f data/labbroker.db ] || { echo "the binary did not create data/labbroker.db"; exit 1; }
 kill -TERM "$pid"
 wait "$pid"

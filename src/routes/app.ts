@@ -15,6 +15,7 @@ import { bodyGuard } from "./requests/body-guard.ts";
 import { routeBodyLimits } from "./requests/route-body-limits.ts";
 import { EventFanout } from "./streams/event-fanout.ts";
 import { HistoryPages } from "./streams/history-pages.ts";
+import { ReplayBudget } from "./streams/replay-budget.ts";
 import { StreamGate } from "./streams/stream-gate.ts";
 import { registerGetDashboard } from "./dashboard/get-dashboard.ts";
 import { registerGetDashboardAsset } from "./dashboard/get-dashboard-asset.ts";
@@ -76,6 +77,7 @@ export function createBrokerApp(deps: BrokerAppDeps): Api {
     streams: new StreamGate(deps.limits),
     fanout: new EventFanout(deps.engine.events, deps.log),
     history: new HistoryPages(deps.engine),
+    replays: new ReplayBudget(),
   };
   registerRoutes(api, routeDeps);
   registerPostLogin(api, routeDeps, (url) => url.startsWith("https:") || Boolean(deps.access.publicUrl?.startsWith("https:")));

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { setImmediate } from "node:timers";
 import { Change } from "../../src/engine/context.ts";
+import { REPLAY_BYTES_PER_TURN, REPLAY_SHARE_BYTES } from "../../src/routes/streams/replay-budget.ts";
 import { call } from "../support/api-helpers.ts";
 import { type SseMessage, SseReader } from "../support/sse.ts";
 import { appsWithLimits, type TestApp } from "../support/test-broker.ts";
@@ -73,8 +75,8 @@ describe("a client that falls behind", () => {
     const app = await testApp();
     const response = await open(app, "/v1/events");
     await emitEvents(app, 300);
-    // Not read: the stream fills its send buffer and waits for room, bounded by one timer.
-    await eventually(async () => app.clock.pendingTimers === 1, "the stream to wait for room");
+    // Not read: the stream fills its send buffer and waits for room, bounded by one timer (a live stream's keepalive is gone).
+    await eventually(() => app.clock.pendingDelays.join() === "30000", "the stream to wait for room");
     app.clock.advance(30_000);
     const messages = await new SseReader(response).rest();
     const ending = messages.at(-1) as SseMessage;
@@ -90,6 +92,59 @@ describe("a client that falls behind", () => {
     while (rest.length < 300 - sent.length) rest.push((await resumed.next())!);
     await resumed.cancel();
     expect([...sent, ...rest].map((message) => Number(message.id))).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
+  });
+});
+
+describe("history replays and other requests", () => {
+  test("a request arriving while many streams replay history waits behind one turn of replay writes, not the replays; replays keep pace with each other", async () => {
+    const replays = 20;
+    const app = await testApp({ maxStreams: replays, maxStreamsPerClient: replays });
+    await emitEvents(app, 2_000);
+    let written = 0;
+    const writtenTo = Array.from({ length: replays }, () => 0);
+    let othersWhenFirstDone: number[] | undefined;
+    const responses = await Promise.all(Array.from({ length: replays }, () => open(app, "/v1/events", { "last-event-id": "0" })));
+    // Readers that keep up: what a replay writes is read before the next turn of the event loop.
+    const replayed = Promise.all(responses.map(async (response, index) => {
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let tail = "";
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error("the stream ended before its replay did");
+        written += value.byteLength;
+        writtenTo[index]! += value.byteLength;
+        tail = (tail + decoder.decode(value, { stream: true })).slice(-64);
+        if (tail.endsWith("id: 2000\n\n")) {
+          othersWhenFirstDone ??= writtenTo.filter((_, other) => other !== index);
+          return void (await reader.cancel());
+        }
+      }
+    }));
+    let replaysDone = false;
+    void replayed.then(() => (replaysDone = true));
+    await eventually(() => written > 0, "the replays to start");
+
+    // The request arrives as a task of the next turn of the event loop, as one from the network does.
+    const writtenAtArrival = written;
+    const handled = await new Promise<{ writtenBefore: number; status: number; replaysDone: boolean }>((resolve) =>
+      setImmediate(async () => {
+        const writtenBefore = written - writtenAtArrival;
+        const { status } = await call(app, "POST", "/v1/sessions", { body: {} });
+        resolve({ writtenBefore, status, replaysDone });
+      })
+    );
+    await replayed;
+
+    // Each replay given a share in that turn may write past it by less than one event (~300 bytes here).
+    const sharesPerTurn = REPLAY_BYTES_PER_TURN / REPLAY_SHARE_BYTES;
+    expect(handled.writtenBefore).toBeLessThanOrEqual(REPLAY_BYTES_PER_TURN + sharesPerTurn * 1024);
+    expect(handled.status).toBe(201);
+    expect(handled.replaysDone).toBe(false);
+    // Every replay sent the same bytes; round robin: when the first was done, the others were a share or two behind, no more.
+    const perReplay = written / replays;
+    expect(writtenTo).toEqual(Array.from({ length: replays }, () => perReplay));
+    expect(Math.min(...othersWhenFirstDone!)).toBeGreaterThanOrEqual(perReplay - 2 * REPLAY_SHARE_BYTES);
   });
 });
 

@@ -43,6 +43,11 @@ export class FakeClock implements Clock {
     return this.#timers.size;
   }
 
+  /** How far from now each pending timer is due, in ms, soonest first: tells one waiting timer from another. */
+  get pendingDelays(): number[] {
+    return [...this.#timers].map((timer) => timer.dueAt - this.#now).sort((a, b) => a - b);
+  }
+
   #nextDue(limit: number): PendingTimer | undefined {
     let best: PendingTimer | undefined;
     for (const timer of this.#timers) {

@@ -7,11 +7,13 @@ import consoleCss from "./assets/console.css" with { type: "text" };
 import formatScript from "./assets/format.browser.js" with { type: "text" };
 import mainScript from "./assets/main.browser.js" with { type: "text" };
 import viewsScript from "./assets/views.browser.js" with { type: "text" };
+import type { StaticAsset } from "../static-assets.ts";
+import type { DashboardAssetName } from "./dashboard-page.ts";
 
 const SCRIPT = "text/javascript; charset=utf-8";
 const STYLE = "text/css; charset=utf-8";
 
-export const DASHBOARD_ASSETS = {
+export const DASHBOARD_ASSETS: Record<DashboardAssetName, StaticAsset> = {
   "uPlot.iife.min.js": { body: uplotScript, type: SCRIPT },
   "uPlot.min.css": { body: uplotCss, type: STYLE },
   "console.css": { body: consoleCss, type: STYLE },
@@ -20,6 +22,4 @@ export const DASHBOARD_ASSETS = {
   "charts.browser.js": { body: chartsScript, type: SCRIPT },
   "views.browser.js": { body: viewsScript, type: SCRIPT },
   "main.browser.js": { body: mainScript, type: SCRIPT },
-} as const;
-
-export type DashboardAssetName = keyof typeof DASHBOARD_ASSETS;
+};

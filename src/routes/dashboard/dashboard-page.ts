@@ -1,4 +1,17 @@
-/** The console page; its scripts and styles are served beside it from the binary (dashboard-assets.ts). */
+/** The console's scripts and style sheets, served beside its page from the binary (dashboard-assets.ts). */
+export const DASHBOARD_ASSET_NAMES = [
+  "uPlot.iife.min.js",
+  "uPlot.min.css",
+  "console.css",
+  "api.browser.js",
+  "format.browser.js",
+  "charts.browser.js",
+  "views.browser.js",
+  "main.browser.js",
+] as const;
+export type DashboardAssetName = (typeof DASHBOARD_ASSET_NAMES)[number];
+
+/** The console page. */
 export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="en">
 <head>

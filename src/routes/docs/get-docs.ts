@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Api } from "../api.ts";
-import { DOCS_PAGE } from "./swagger-assets.ts";
+import { DOCS_PAGE } from "./docs-page.ts";
 
 const getDocsPage = createRoute({
   method: "get",

@@ -3,7 +3,7 @@ import { type BrokerEvent, type EventFilter, matchesFilter } from "../../engine/
 import { eventBytes } from "./event-encoding.ts";
 import type { EventFanout, FanoutReader, FanoutRound } from "./event-fanout.ts";
 import { HISTORY_PAGE, type HistoryPages } from "./history-pages.ts";
-import { nextTurn } from "./next-turn.ts";
+import type { ReplayBudget } from "./replay-budget.ts";
 import { roomWithin } from "./sse-response.ts";
 import type { SseSink } from "./sse-sink.ts";
 import { sendBrokerRestarting, sendOverflow } from "./stream-endings.ts";
@@ -25,20 +25,31 @@ export interface EventStreamOptions {
   hidesData?: (event: BrokerEvent) => boolean;
 }
 
+/** Where a stream's events come from and what paces its catching up. */
+export interface EventSources {
+  fanout: EventFanout;
+  history: HistoryPages;
+  replays: ReplayBudget;
+}
+
 /**
  * One client's event stream: stored events after `afterId`, then live ones, nothing lost between.
  * While the client keeps up the stream is live: the fan-out writes each round of events into it
  * directly, as bytes shared with every stream that takes them alike, with no wake-up, timer or
  * await per stream. When the send buffer is full, events queue (past MAX_PENDING_EVENTS they are
  * read back from the database) and the stream's loop waits for room, within the stall bound.
+ * While it catches up it writes within the replay budget, so replays leave room for requests.
  */
 export class EventFollower implements FanoutReader {
   readonly #engine: EngineContext;
-  readonly #fanout: EventFanout;
-  readonly #history: HistoryPages;
+  readonly #sources: EventSources;
   readonly #sink: SseSink;
   readonly #options: EventStreamOptions;
   #lastSent: number;
+  /** Bytes this stream may still write of its replay share; below zero it wrote past it, which its next share pays for. */
+  #allowance = 0;
+  /** The replay budget's turn that gave the share. */
+  #shareTurn = -1;
   #live = false;
   #pending: BrokerEvent[] = [];
   /** Stored events after the last one sent are to be read back (at the start, and when the queue overflowed). */
@@ -50,10 +61,9 @@ export class EventFollower implements FanoutReader {
   #wroteSinceKeepalive = false;
   #cancelKeepalive: () => void = () => {};
 
-  constructor(engine: EngineContext, fanout: EventFanout, history: HistoryPages, sink: SseSink, options: EventStreamOptions) {
+  constructor(engine: EngineContext, sources: EventSources, sink: SseSink, options: EventStreamOptions) {
     this.#engine = engine;
-    this.#fanout = fanout;
-    this.#history = history;
+    this.#sources = sources;
     this.#sink = sink;
     this.#options = options;
     this.#lastSent = options.afterId;
@@ -62,7 +72,7 @@ export class EventFollower implements FanoutReader {
   /** Resolves when the stream has ended: its last event sent, the client gone or cut off, or the broker stopping. */
   async run(): Promise<void> {
     const { shutdown } = this.#engine;
-    const leave = this.#fanout.join(this);
+    const leave = this.#sources.fanout.join(this);
     const stop = () => this.#leaveLive();
     shutdown.addEventListener("abort", stop, { once: true });
     this.#sink.ended.addEventListener("abort", stop, { once: true });
@@ -138,24 +148,41 @@ export class EventFollower implements FanoutReader {
   /** Stored events after the last one sent, a page at a time, until a page comes back short. */
   async #replay(): Promise<boolean> {
     for (;;) {
-      // Between pages the stream steps aside, so requests waiting on the network are answered in between.
-      await nextTurn();
-      const page = await this.#history.read(this.#options.filter, this.#lastSent);
+      const page = await this.#sources.history.read(this.#options.filter, this.#lastSent);
       if (!(await this.#sendAll(page))) return false;
       if (page.length < HISTORY_PAGE) return true;
     }
   }
 
   /**
-   * Sends the events not sent yet, in order: at once while there is room (no await per event),
-   * waiting for room within the stall bound when there is not. False when the stream ended.
+   * Sends the events not sent yet, in order: at once while there is room and share left (no await
+   * per event), waiting for room within the stall bound, or for the next share. False when the stream ended.
    */
   async #sendAll(events: readonly BrokerEvent[]): Promise<boolean> {
     for (const event of events) {
       if (event.id <= this.#lastSent) continue;
       if (!this.#sink.hasRoom && !(await this.#roomOrOverflow())) return false;
-      this.#write(event);
+      if (!this.#hasShare() && !(await this.#waitForShare())) return false;
+      this.#allowance -= this.#write(event);
       if (this.#sentLast) return false;
+    }
+    return true;
+  }
+
+  /** Whether a share of the replay budget given in this turn is left. */
+  #hasShare(): boolean {
+    return this.#allowance > 0 && this.#shareTurn === this.#sources.replays.turn;
+  }
+
+  /** Waits for a share of the replay budget to write in this turn. False when the stream ended meanwhile. */
+  async #waitForShare(): Promise<boolean> {
+    const { replays } = this.#sources;
+    // What was left of a share from an earlier turn is void (the stream waited for its client or a page); a debt is not.
+    if (this.#shareTurn !== replays.turn) this.#allowance = Math.min(this.#allowance, 0);
+    while (this.#allowance <= 0) {
+      this.#allowance += await replays.share();
+      this.#shareTurn = replays.turn;
+      if (this.#ending()) return false;
     }
     return true;
   }
@@ -167,9 +194,12 @@ export class EventFollower implements FanoutReader {
     return false;
   }
 
-  #write(event: BrokerEvent): void {
-    this.#sink.write(eventBytes(event, this.#options.hidesData?.(event) ?? false));
+  /** Writes the event; returns its size in bytes. */
+  #write(event: BrokerEvent): number {
+    const bytes = eventBytes(event, this.#options.hidesData?.(event) ?? false);
+    this.#sink.write(bytes);
     this.#sent(event);
+    return bytes.byteLength;
   }
 
   /** Notes that the client was sent everything up to `event`. */

@@ -27,7 +27,7 @@ export const eventStreamResponse = eventStreamEntry(
 
 /** Replays stored events after `afterId`, then follows live ones; nothing is lost between the two. */
 export function streamEvents(c: Context, deps: RouteDeps, options: EventStreamOptions): Response {
-  return sseResponse(c, deps, (sink) => new EventFollower(deps.engine, deps.fanout, deps.history, sink, options).run());
+  return sseResponse(c, deps, (sink) => new EventFollower(deps.engine, deps, sink, options).run());
 }
 
 /** The resume point from `Last-Event-ID` or `?last_event_id=`, or undefined when neither is given. */

@@ -1,0 +1,14 @@
+/** A script or style sheet served from the binary. */
+export interface StaticAsset {
+  body: string;
+  type: string;
+}
+
+/**
+ * The module of a page's assets, loaded on first use and kept: a broker holds the megabytes of the
+ * API reference and the console only once someone opens them.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
