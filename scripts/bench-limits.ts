@@ -12,7 +12,15 @@ import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ADMIN_AUTHORIZATION, benchFetch, UnexpectedStatusError } from "./bench-requests.ts";
+import { VERSION } from "../src/version.ts";
+import {
+  ADMIN_AUTHORIZATION,
+  bearerAuthorization,
+  BENCH_ENROLL_TOKEN,
+  benchFetch,
+  benchJson,
+  UnexpectedStatusError,
+} from "./bench-requests.ts";
 import { type BenchBroker, startBenchBroker } from "./bench-support.ts";
 import { createSession as postSession } from "./bench-post-timer.ts";
 
@@ -169,7 +177,14 @@ await measure(
   },
 );
 
-await measure("12 × 60 MB posts without a token", async () => {}, async () => {
+await measure("12 × 60 MB posts without a token to an enrolled agent's events", async () => {
+  const registered = await benchJson<{ agent_id: string }>(`${broker.url}/v1/agents/register`, {
+    method: "POST",
+    authorization: bearerAuthorization(BENCH_ENROLL_TOKEN),
+    body: { name: "bench-agent", version: VERSION, runtimes: [] },
+  });
+  return registered.agent_id;
+}, async (agentId) => {
   const size = 60 * 1024 * 1024;
   const statuses = await Promise.all(
     Array.from({ length: 12 }, async () => {
@@ -182,7 +197,7 @@ await measure("12 × 60 MB posts without a token", async () => {}, async () => {
           controller.enqueue(chunk);
         },
       });
-      const response = await fetch(`${broker.url}/v1/agents/bench-agent/events`, {
+      const response = await fetch(`${broker.url}/v1/agents/${agentId}/events`, {
         method: "POST",
         headers: { "content-type": "application/json", "content-length": String(size) },
         body,
