@@ -10,5 +10,10 @@ export interface StaticAsset {
  */
 export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
+  return () =>
+    loaded ??= load().catch((error: unknown) => {
+      // A load that failed is tried again by the next request, not remembered as failed.
+      loaded = undefined;
+      throw error;
+    });
 }

@@ -26,6 +26,8 @@ let page: Page;
 let failedLab: { id: string; error: string | null } | null = null;
 const LINE3 = readFileSync(join(import.meta.dir, "../fixtures/line3.clab.yml"), "utf8");
 const pageErrors: string[] = [];
+/** Requests of the page that failed or answered an error: what a page stuck at "connecting…" was waiting for. */
+const failedRequests: string[] = [];
 
 async function session(body: Record<string, unknown>): Promise<string> {
   const created = await http("POST", `${cluster.url}/v1/sessions`, body);
@@ -78,6 +80,8 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     browser = await launchBrowser();
     page = await browser.browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(String(error)));
+    page.on("requestfailed", (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
+    page.on("response", (response) => void (response.status() >= 400 && failedRequests.push(`${response.url()}: ${response.status()}`)));
     page.on(
       "console",
       (message) =>
@@ -91,7 +95,11 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
         const shown = await page.evaluate(() =>
           `${document.getElementById("live")?.textContent} / ${document.getElementById("banner")?.textContent}`
         );
-        throw new Error(`${error.message}: the page shows "${shown}"; page errors: ${pageErrors.join("; ") || "none"}`);
+        throw new Error(
+          `${error.message}: the page shows "${shown}"; page errors: ${pageErrors.join("; ") || "none"}; failed requests: ${
+            failedRequests.join("; ") || "none"
+          }`,
+        );
       },
     );
   }, 120_000);
