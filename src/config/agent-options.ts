@@ -4,6 +4,7 @@ import { HEALTH_GATE_MODES } from "../protocol/health-gate-modes.ts";
 import { HostNameSchema } from "../protocol/agent-schemas.ts";
 import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
 import { brokerOptions } from "./broker-options.ts";
+import { caFileOption } from "./client-options.ts";
 import type { OptionTable, OptionValues } from "./option-spec.ts";
 import { absolutePathSchema } from "./paths.ts";
 import { keyValueListSchema, secretSchema } from "./value-schemas.ts";
@@ -105,14 +106,7 @@ export const agentOptions = {
     description: "Read the enrollment token from this file",
     schema: absolutePathSchema.optional(),
   },
-  caFile: {
-    flag: "ca-file",
-    env: "LABBROKER_CA_FILE",
-    kind: "string",
-    placeholder: "FILE",
-    description: "Trust the broker's HTTPS certificate issued by this PEM CA (or self-signed)",
-    schema: absolutePathSchema.optional(),
-  },
+  caFile: caFileOption,
   ...hostAgentOptions,
   logLevel: brokerOptions.logLevel,
 } satisfies OptionTable;

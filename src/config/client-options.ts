@@ -4,6 +4,16 @@ import { absolutePathSchema } from "./paths.ts";
 import { secondsSchema, urlSchema } from "./value-schemas.ts";
 
 /** What every client command (session, lab, run, hosts, queue) takes: where the broker is and how to print. */
+/** A PEM CA to trust for the broker's HTTPS: clients and agents alike. */
+export const caFileOption = {
+  flag: "ca-file",
+  env: "LABBROKER_CA_FILE",
+  kind: "string",
+  placeholder: "FILE",
+  description: "Trust the broker's HTTPS certificate issued by this PEM CA (or self-signed)",
+  schema: absolutePathSchema.optional(),
+} as const;
+
 export const clientOptions = {
   broker: {
     flag: "broker",
@@ -32,14 +42,7 @@ export const clientOptions = {
     description: "Read the API token from this file",
     schema: absolutePathSchema.optional(),
   },
-  caFile: {
-    flag: "ca-file",
-    env: "LABBROKER_CA_FILE",
-    kind: "string",
-    placeholder: "FILE",
-    description: "Trust the broker's HTTPS certificate issued by this PEM CA (or self-signed)",
-    schema: absolutePathSchema.optional(),
-  },
+  caFile: caFileOption,
   json: switchOption({ flag: "json", description: "Print JSON for scripts instead of text" }),
 } satisfies OptionTable;
 
