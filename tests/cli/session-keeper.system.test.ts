@@ -77,7 +77,10 @@ async function startJob(shell: string[], script: string, env: Record<string, str
     for await (const chunk of job.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk;
   })();
   const sessionId = await eventually(async () => /session=(\S+)/.exec(stdout)?.[1], `the job's session (stderr: ${stderr})`);
-  for (const match of stdout.matchAll(/sleeper=(\d+)/g)) leftovers.push(Number(match[1]));
+  // The step's `sleep` is remembered for cleanup: its line may come a moment after the session's.
+  if (script.includes("sleeper=")) {
+    leftovers.push(Number(await eventually(async () => /sleeper=(\d+)/.exec(stdout)?.[1], "the step's sleep")));
+  }
   const keeperPid = Number(/keeper pid (\d+)/.exec(stderr)?.[1]);
   return { job, sessionId, keeperPid, output: () => ({ stdout, stderr }) };
 }
