@@ -1,6 +1,6 @@
-import { fileURLToPath } from "node:url";
 import type { Client, InStatement, InValue } from "@libsql/client";
 import Libsql from "libsql";
+import { databasePath } from "./database-path.ts";
 
 /** Runs a list of statements as one write transaction. */
 export interface BatchExecutor {
@@ -67,8 +67,4 @@ export function fileBatchExecutor(url: string, synchronous: "full" | "normal"): 
     },
     close: () => connection.close(),
   };
-}
-
-export function databasePath(url: string): string {
-  return url.startsWith("file://") ? fileURLToPath(url) : url.slice("file:".length).split("?")[0]!;
 }

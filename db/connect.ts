@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
-import { type BatchExecutor, clientBatchExecutor, databasePath, fileBatchExecutor } from "./batch-executor.ts";
+import { type BatchExecutor, clientBatchExecutor, fileBatchExecutor } from "./batch-executor.ts";
+import { databasePath } from "./database-path.ts";
 import * as schema from "./schema.ts";
 
 export type Orm = LibSQLDatabase<typeof schema>;

@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { HEALTH_GATE_MODES } from "../protocol/health-gate-modes.ts";
-import { HostNameSchema } from "../protocol/agent-schemas.ts";
-import { LabelKeySchema } from "../routes/sessions/session-schemas.ts";
+import { HostNameSchema } from "../protocol/host-name.ts";
+import { LabelKeySchema } from "../validation/label-key.ts";
 import { brokerOptions } from "./broker-options.ts";
 import { caFileOption } from "./client-options.ts";
 import type { OptionTable, OptionValues } from "./option-spec.ts";

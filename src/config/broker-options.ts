@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { offlineAfterProblem } from "../engine/agents/agent-liveness.ts";
 import { DEFAULT_ENGINE_SETTINGS as ENGINE } from "../engine/context.ts";
-import { ANONYMOUS_POLICIES } from "../engine/access/principal.ts";
+import { ANONYMOUS_POLICIES } from "../engine/access/anonymous-policy.ts";
 import { isLoopbackHost } from "../broker-address.ts";
 import { DEFAULT_HTTP_LIMITS as HTTP } from "../routes/http-limits.ts";
 import { compatRequirementSchema } from "./compat-requirement.ts";

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { databasePath } from "../../db/batch-executor.ts";
+import { databasePath } from "../../db/database-path.ts";
 
 /** The file beside the database where the broker saves the admin token it generated at its first start. */
 export function adminTokenFileOf(databaseUrl: string): string | null {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { HostNameSchema } from "./host-name.ts";
 import { HostRuntimeSchema } from "./host-work.ts";
 import { MAX_POLL_HOLD_S } from "./poll-timing.ts";
 import { PROTOCOL_VERSION } from "./protocol-version.ts";
@@ -6,10 +7,6 @@ import { RUNTIMES } from "./runtimes.ts";
 import { WORK_KINDS } from "./work-kinds.ts";
 
 /** Schemas of the broker ↔ agent routes, shared by the routes (src/routes/agents) and by src/agents. */
-
-export const HostNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "host names are 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
 
 export const RegisterAgentBodySchema = z
   .object({

@@ -5,7 +5,7 @@ import { TopologyError } from "../topology/topology-error.ts";
 import type { EngineContext } from "../engine/context.ts";
 import type { Logger } from "../log.ts";
 import type { MetricsExporter } from "../metrics/metrics-exporter.ts";
-import type { AnonymousPolicy } from "../engine/access/principal.ts";
+import type { AnonymousPolicy } from "../engine/access/anonymous-policy.ts";
 import { authorize } from "./access/authorize.ts";
 import { refuseCrossSiteRequests } from "./access/browser-origin.ts";
 import { type Api, createApi } from "./api.ts";

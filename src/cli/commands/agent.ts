@@ -1,4 +1,3 @@
-import { runAgent } from "../../agents/agent.ts";
 import { systemClock } from "../../clock.ts";
 import { agentOptions, hostAgentSettings } from "../../config/agent-options.ts";
 import { createLogger } from "../../log.ts";
@@ -20,6 +19,7 @@ export const agentCommand: CliCommand = {
     warnSecretsOnCommandLine({ values, env }, agentOptions, ["token"], log);
     const enrollToken = config.token ?? (config.tokenFile ? readSecretFile(config.tokenFile) : null);
     if (config.tokenFile && !enrollToken) throw new UsageError(`--token-file ${config.tokenFile}: no such file, or it is empty`);
+    const { runAgent } = await import("../../agents/agent.ts");
     await runAgent({
       brokerUrl: config.broker,
       ...(enrollToken ? { enrollToken } : {}),

@@ -1,4 +1,3 @@
-import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
 import { brokerConfigSchema, brokerOptions } from "../../config/broker-options.ts";
 import { createLogger } from "../../log.ts";
@@ -11,6 +10,7 @@ export const brokerCommand: CliCommand = {
   options: brokerOptions,
   async run({ values, signal, io, env }) {
     const config = parseConfig(brokerConfigSchema, brokerOptions, values);
+    const { startBroker } = await import("../../broker.ts");
     const log = createLogger({ level: config.logLevel });
     warnSecretsOnCommandLine({ values, env }, brokerOptions, ["adminToken", "enrollToken"], log);
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });

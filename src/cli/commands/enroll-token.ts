@@ -1,7 +1,5 @@
-import { openMigratedDatabase } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
 import { databaseConfigSchema, databaseOptions } from "../../config/database-options.ts";
-import { rotateEnrollmentToken } from "../../engine/agents/enrollment.ts";
 import { createLogger } from "../../log.ts";
 import { type CliCommand, ExitCode, parseConfig, UsageError } from "../command.ts";
 
@@ -20,6 +18,10 @@ export const enrollTokenCommand: CliCommand = {
       throw new UsageError(`expected "rotate", got ${positionals.length ? `"${positionals.join(" ")}"` : "nothing"}`);
     }
     const config = parseConfig(databaseConfigSchema, enrollTokenOptions, values);
+    const [{ openMigratedDatabase }, { rotateEnrollmentToken }] = await Promise.all([
+      import("../../broker.ts"),
+      import("../../engine/agents/enrollment.ts"),
+    ]);
     const db = await openMigratedDatabase(config, createLogger({ level: "warn" }));
     try {
       const token = await rotateEnrollmentToken(db.orm, systemClock.now());

@@ -15,7 +15,11 @@ import { sessionCommand } from "./session.ts";
 import { tokenCommand } from "./token.ts";
 import { versionCommand } from "./version.ts";
 
-/** Every subcommand, in the order `labbroker help` lists them. Adding one is a file plus a line here. */
+/**
+ * Every subcommand, in the order `labbroker help` lists them. Adding one is a file plus a line here.
+ * A command imports the broker, the agent and the database in its `run` (import()), not at the top:
+ * the client commands then start without their code and the SQLite addon (tests/cli/cli-imports.test.ts).
+ */
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   brokerCommand,

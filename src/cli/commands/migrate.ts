@@ -1,6 +1,3 @@
-import { openDatabase } from "../../../db/connect.ts";
-import { applyMigrations } from "../../../db/migrate.ts";
-import { embeddedMigrations } from "../../../db/migrations.generated.ts";
 import { databaseConfigSchema, databaseOptions } from "../../config/database-options.ts";
 import { type CliCommand, ExitCode, parseConfig } from "../command.ts";
 
@@ -12,6 +9,11 @@ export const migrateCommand: CliCommand = {
   options: migrateOptions,
   async run({ values, io }) {
     const config = parseConfig(databaseConfigSchema, migrateOptions, values);
+    const [{ openDatabase }, { applyMigrations }, { embeddedMigrations }] = await Promise.all([
+      import("../../../db/connect.ts"),
+      import("../../../db/migrate.ts"),
+      import("../../../db/migrations.generated.ts"),
+    ]);
     const db = await openDatabase({ url: config.db, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}) });
     try {
       const applied = await applyMigrations(db.client, embeddedMigrations);

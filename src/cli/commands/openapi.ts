@@ -1,9 +1,6 @@
 import { z } from "zod";
-import { openBrokerApp } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
-import { DEFAULT_ENGINE_SETTINGS } from "../../engine/context.ts";
 import { silentLogger } from "../../log.ts";
-import { buildOpenApiDocument, openApiYaml } from "../../routes/system/openapi-document.ts";
 import type { OptionTable } from "../../config/option-spec.ts";
 import { type CliCommand, ExitCode, parseOptions } from "../command.ts";
 
@@ -24,6 +21,11 @@ export const openapiCommand: CliCommand = {
   options: openapiOptions,
   async run({ values, io }) {
     const { format } = parseOptions(openapiOptions, values);
+    const [{ openBrokerApp }, { DEFAULT_ENGINE_SETTINGS }, { buildOpenApiDocument, openApiYaml }] = await Promise.all([
+      import("../../broker.ts"),
+      import("../../engine/context.ts"),
+      import("../../routes/system/openapi-document.ts"),
+    ]);
     const broker = await openBrokerApp({
       database: { db: ":memory:", dbSync: "normal" },
       log: silentLogger,

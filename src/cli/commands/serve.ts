@@ -1,6 +1,4 @@
 import { readFileSync } from "node:fs";
-import { runAgent } from "../../agents/agent.ts";
-import { startBroker } from "../../broker.ts";
 import { systemClock } from "../../clock.ts";
 import { hostAgentOptions, hostAgentSettings } from "../../config/agent-options.ts";
 import { brokerOptions, checkBrokerConsistency } from "../../config/broker-options.ts";
@@ -21,6 +19,7 @@ export const serveCommand: CliCommand = {
   details: "The local agent talks to the broker over loopback HTTP, exactly like a remote agent, with a token made for this run.",
   async run({ values, signal, io, env }) {
     const config = parseConfig(serveConfigSchema, serveOptions, values);
+    const [{ startBroker }, { runAgent }] = await Promise.all([import("../../broker.ts"), import("../../agents/agent.ts")]);
     const log = createLogger({ level: config.logLevel });
     warnSecretsOnCommandLine({ values, env }, serveOptions, ["adminToken", "enrollToken"], log);
     const broker = await startBroker(config, { log, clock: systemClock, print: io.stdout });

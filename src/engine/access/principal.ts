@@ -4,10 +4,6 @@ import { TOKEN_ROLES } from "../../../db/schema.ts";
 export { TOKEN_ROLES };
 export type Role = (typeof TOKEN_ROLES)[number];
 
-/** What a client without credentials may do: nothing (default), read like a viewer, or act like a user. */
-export const ANONYMOUS_POLICIES = ["none", "read", "user"] as const;
-export type AnonymousPolicy = (typeof ANONYMOUS_POLICIES)[number];
-
 /** What a request is authenticated as. The actor name goes into events and log lines. */
 export type Principal =
   | { kind: "token"; tokenId: string; name: string; role: Role; maxPriority: number; maxWalltimeMs: number | null }

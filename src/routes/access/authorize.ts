@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { asActor } from "../../engine/access/actor-scope.ts";
-import { actorName, type AnonymousPolicy, hasRole, type Principal } from "../../engine/access/principal.ts";
+import type { AnonymousPolicy } from "../../engine/access/anonymous-policy.ts";
+import { actorName, hasRole, type Principal } from "../../engine/access/principal.ts";
 import { authenticateAgent } from "../../engine/agents/agent-credential.ts";
 import { verifyEnrollmentToken } from "../../engine/agents/enrollment.ts";
 import type { EngineContext } from "../../engine/context.ts";

@@ -5,7 +5,7 @@ import { actorName } from "../../engine/access/principal.ts";
 import type { Api } from "../api.ts";
 import { problemResponses } from "../problem.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { LabelKeySchema } from "../sessions/session-schemas.ts";
+import { LabelKeySchema } from "../../validation/label-key.ts";
 import { HostIdParamSchema, HostViewSchema, toHostView } from "./host-schemas.ts";
 
 export const PatchHostBodySchema = z

@@ -6,12 +6,9 @@ import { explainWait } from "../../engine/sessions/explain-wait.ts";
 import { estimateStart } from "../../engine/time/estimate-start.ts";
 import { isoTime, IsoTimeSchema } from "../iso-time.ts";
 import { heldBy } from "./wait-status.ts";
+import { LabelKeySchema } from "../../validation/label-key.ts";
 import { safeText } from "../../validation/text.ts";
 
-export const LabelKeySchema = z.string().regex(
-  /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/,
-  "label keys are 1-63 letters, digits, '.', '_', '/' or '-'",
-);
 const LabelValueSchema = safeText("label values").max(253, "label values are at most 253 characters");
 export const LabelsSchema = z.record(LabelKeySchema, LabelValueSchema).openapi({ example: { site: "lab1", nos: "frr" } });
 
