@@ -3,8 +3,8 @@
  * Usage: bun scripts/bench-limits.ts [--binary dist/labbroker] [--only TEXT]
  * Phases, each measured for the broker's peak RSS and the latency of POST /v1/sessions sent once
  * every 20 ms meanwhile (by a child process, bench-post-timer.ts): nothing else (the baseline this
- * machine gives at the moment); 2,000 open event streams; 200
- * clients that never read while 10,000 events happen; 100 history requests replaying those events;
+ * machine gives at the moment); 2,000 open event streams; 200 clients that never read while 10,000
+ * events happen, and while 40,000 do; 100 history requests replaying 10,000 events;
  * 12 posts of 60 MB without a token; 300 bodies trickling a byte every 5 s. (The idle RSS of
  * `serve` is measured by bench-startup.ts.) --only (repeatable) runs the phases whose name contains TEXT.
  */
@@ -135,21 +135,54 @@ await measure(
   },
 );
 
-await measure(
-  "200 clients that never read, 10,000 events",
-  async () =>
-    Array.from({ length: 200 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTHORIZATION}\r\n`, { read: false })),
-  async (stalled) => {
-    for (let batch = 0; batch < 10_000 / 50; batch++) await Promise.all(Array.from({ length: 50 }, createSession));
-    // Unread past the stall bound, then read what the broker left for them.
-    await Bun.sleep((STALL_S + 5) * 1000);
-    for (const { socket } of stalled) socket.resume();
-    await Bun.sleep(3_000);
-    expectRawStatus(stalled, 200, "GET /v1/events");
-    const cutOff = stalled.filter(({ received }) => received().includes("event: stream.overflow")).length;
-    for (const { socket } of stalled) socket.destroy();
-    return `${cutOff} of 200 cut off with stream.overflow`;
-  },
+/**
+ * 200 event streams whose clients read nothing while `makeEvents` runs, then past the stall bound; then they
+ * read what the broker left them. Says how many were cut off with stream.overflow (and after which event),
+ * and how many got every event: those the kernel's socket buffers held for them.
+ */
+function unreadClientsPhase(name: string, makeEvents: () => Promise<void>, events: number) {
+  return measure(
+    name,
+    async () =>
+      Array.from({ length: 200 }, () => rawRequest(`GET /v1/events HTTP/1.1\r\nhost: 127.0.0.1\r\n${AUTHORIZATION}\r\n`, { read: false })),
+    async (stalled) => {
+      await makeEvents();
+      await Bun.sleep((STALL_S + 5) * 1000);
+      for (const { socket } of stalled) socket.resume();
+      await Bun.sleep(3_000);
+      expectRawStatus(stalled, 200, "GET /v1/events");
+      const resumeAfter = stalled.flatMap(({ received }) => {
+        const overflow = /event: stream\.overflow\r?\ndata: \{[^\n]*"resume_after":"(\d+)"/.exec(received());
+        return overflow ? [Number(overflow[1])] : [];
+      }).sort((a, b) => a - b);
+      const complete = stalled.filter(({ received }) => received().split("\nid: ").length - 1 >= events).length;
+      const megabytes = Math.max(...stalled.map(({ received }) => received().length)) / 1e6;
+      for (const { socket } of stalled) socket.destroy();
+      const where = resumeAfter.length ? ` (resume after event ${resumeAfter[0]}–${resumeAfter.at(-1)})` : "";
+      return `${resumeAfter.length} of 200 cut off with stream.overflow${where}; ${complete} got all ${events.toLocaleString("en")} ` +
+        `events (up to ${megabytes.toFixed(1)} MB each)`;
+    },
+  );
+}
+
+/** Creates `count` sessions, 50 at a time; `cancel` ends each again (two events per session, none left waiting). */
+async function makeSessionEvents(count: number, options: { cancel: boolean }) {
+  for (let batch = 0; batch < count / 50; batch++) {
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      if (!options.cancel) return createSession();
+      const { id } = await benchJson<{ id: string }>(`${broker.url}/v1/sessions`, { method: "POST", body: {} });
+      await benchFetch(`${broker.url}/v1/sessions/${id}`, { method: "DELETE" });
+    }));
+  }
+}
+
+// What the kernel holds for a loopback socket that is never read (the broker's send buffer, autotuned up
+// to net.ipv4.tcp_wmem's maximum, and the client's receive buffer) is more than 10,000 events.
+await unreadClientsPhase("200 clients that never read, 10,000 events", () => makeSessionEvents(10_000, { cancel: false }), 10_000);
+await unreadClientsPhase(
+  "200 clients that never read, 40,000 events (20,000 sessions created and cancelled)",
+  () => makeSessionEvents(20_000, { cancel: true }),
+  40_000,
 );
 
 await measure(
