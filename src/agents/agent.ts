@@ -1,4 +1,5 @@
 import { type Clock, sleepOn } from "../clock.ts";
+import { LAB_WORK_KINDS } from "../protocol/lab-work.ts";
 import { AGENT_POLL_HOLD_S } from "../protocol/poll-timing.ts";
 import type { WorkDelivery } from "../protocol/agent-schemas.ts";
 import type { Logger } from "../log.ts";
@@ -40,11 +41,20 @@ export interface AgentOptions {
   toolPrefix: readonly string[];
   /** What the agent checks after each session (see src/hosts/health). */
   healthGate: HealthGateMode;
-  /** Aborting stops polling, cancels running work and returns once results are reported. */
+  /**
+   * Aborting stops polling and cancels running work but lab work, which gets LAB_WORK_STOP_GRACE_MS to finish (jobs
+   * are left to the next start, which kills them). Returns once results are reported (at most FLUSH_ON_STOP_MS more).
+   */
   signal: AbortSignal;
 }
 
 const FLUSH_ON_STOP_MS = 5_000;
+/**
+ * How long a stopping agent waits for lab work in flight. A destroy cut off by the process's exit leaves the
+ * rest of the lab on the host (a bridge without its namespaces) until the agent starts again and redoes it.
+ */
+const LAB_WORK_STOP_GRACE_MS = 10_000;
+const NOT_CANCELLED = new AbortController().signal;
 /** While the lab listing runs, polls are short so its report goes out as soon as it is ready. */
 const POLL_WAIT_WHILE_LISTING_S = 1;
 
@@ -67,7 +77,11 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const runtimes = createLabRuntimes(inventory.runtimes, { workDir: options.workDir, env: options.env, toolPrefix: options.toolPrefix });
   let auth = await connect(options, client, inventory, new Reconnect(clock, log));
   const running = new Set<string>();
-  const sender = new EventSender(client, () => auth, clock, log, signal, (event) => {
+  const labWorkInFlight = new Set<Promise<void>>();
+  // The sender outlives the stop signal: what the agent reports while stopping (the outcome of lab work it let finish)
+  // is sent until flushed or FLUSH_ON_STOP_MS.
+  const senderStop = new AbortController();
+  const sender = new EventSender(client, () => auth, clock, log, senderStop.signal, (event) => {
     if (event.type === "result") running.delete(event.work_id);
   });
   const labReporter = new LabInstanceReporter(() => runningLabInstances(runtimes, log), clock);
@@ -96,20 +110,22 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     sender.resumeAt(work.id, entry?.nextSeq ?? 1);
     journal.start(work.id, work.kind, clock.now());
     log.info("work started", { workId: work.id, kind: work.kind, attempt: work.attempt, interrupted: entry?.state === "interrupted" });
+    const labWork = LAB_WORK_KINDS.includes(work.kind);
     // Work in another protocol version, of an unknown kind or with a payload that does not fit fails saying so.
     const readable = readArrivedWork(work);
     const run = readable.ok
       ? executeWork(readable.value, {
         work,
         output: (line) => sender.send({ work_id: work.id, type: "output", stream: line.stream, node: line.node ?? null, text: line.text }),
-        signal,
+        // A stop does not cancel lab work: it gets LAB_WORK_STOP_GRACE_MS to finish.
+        signal: labWork ? NOT_CANCELLED : signal,
         env: options.env,
         workDir: options.workDir,
         interrupted: entry?.state === "interrupted",
         services,
       })
       : Promise.reject(new Error(readable.error));
-    void run
+    const reported = run
       .then((result): WorkOutcomeRecord => ({ ok: true, result, error: null }))
       .catch((error: unknown): WorkOutcomeRecord => ({
         ok: false,
@@ -121,6 +137,10 @@ export async function runAgent(options: AgentOptions): Promise<void> {
         log.info("work finished", { workId: work.id, kind: work.kind, ok: outcome.ok, error: outcome.error });
         sender.send({ work_id: work.id, type: "result", ...outcome });
       });
+    if (labWork) {
+      labWorkInFlight.add(reported);
+      void reported.finally(() => labWorkInFlight.delete(reported));
+    }
   };
 
   const reconnect = new Reconnect(clock, log);
@@ -149,7 +169,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       await reconnect.failed("poll the broker", error, signal);
     }
   }
+  if (labWorkInFlight.size > 0) {
+    log.info("waiting for lab work in flight before stopping", { count: labWorkInFlight.size, graceMs: LAB_WORK_STOP_GRACE_MS });
+    await Promise.race([Promise.allSettled(labWorkInFlight), sleepOn(clock, LAB_WORK_STOP_GRACE_MS)]);
+  }
   await Promise.race([sender.flushed(), sleepOn(clock, FLUSH_ON_STOP_MS)]);
+  senderStop.abort();
   log.info("agent stopped", { name: options.name });
 }
 

@@ -2,6 +2,10 @@ import { z } from "zod";
 import { LabInstanceSchema } from "./lab-instance.ts";
 import { LabNodeSchema } from "./lab-node.ts";
 import type { RUNTIMES } from "./runtimes.ts";
+import type { WorkKind } from "./work-kinds.ts";
+
+/** The work that changes a host's network for a lab: a stopping agent lets it finish rather than leave a lab half made or half removed. */
+export const LAB_WORK_KINDS: readonly WorkKind[] = ["deploy-lab", "destroy-lab", "reset-lab"];
 
 /** deploy-lab: fetch the lab's files and deploy it; the lab id travels in the work envelope. */
 export const DeployLabPayloadSchema = LabInstanceSchema.extend({
