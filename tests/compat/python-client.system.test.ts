@@ -8,7 +8,7 @@ import { http } from "../support/http.ts";
 import { eventually } from "../support/wait-for.ts";
 import { FRR_INSTALLED, NEEDS_FRR } from "../support/frr.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
-import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { brokerUrl, listenArgs, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
 /** Runs the Python Remote Lab client on `topology`; its stdout, or an error with its stderr and last checks. */
@@ -83,12 +83,7 @@ describe.skipIf(!isRoot)(
         const serve = startLabbroker(
           [
             "serve",
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--db",
-            `file:${join(folder, "broker.db")}`,
+            ...listenArgs(join(folder, "broker.db")),
             "--work-dir",
             agentWorkDir,
             "--active-timeout",
@@ -130,12 +125,7 @@ describe.skipIf(!isRoot)(
         if (!python.ok) throw new Error(python.reason);
         const serve = startLabbroker([
           "serve",
-          "--port",
-          "0",
-          "--host",
-          "127.0.0.1",
-          "--db",
-          `file:${join(folder, "netlab-broker.db")}`,
+          ...listenArgs(join(folder, "netlab-broker.db")),
           "--work-dir",
           agentWorkDir,
         ], { binary: await compiledBinary(), cwd: folder });

@@ -9,7 +9,7 @@ import { destroyNativeLabsOf } from "../support/agent-labs.ts";
 import { eventually } from "../support/wait-for.ts";
 import { NamespaceNetwork } from "../support/namespace-network.ts";
 import { isRoot, NEEDS_ROOT } from "../support/native-labs.ts";
-import { type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { type LabbrokerProcess, listenArgs, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { readLines } from "../support/stdout-lines.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
@@ -43,12 +43,7 @@ async function startBroker(): Promise<{ process: LabbrokerProcess; url: string; 
   const db = join(root, `broker-${workDirs.length}-${Date.now()}.db`);
   const process = startLabbroker([
     "broker",
-    "--port",
-    "0",
-    "--host",
-    "0.0.0.0",
-    "--db",
-    `file:${db}`,
+    ...listenArgs(db, { host: "0.0.0.0" }),
     "--enroll-token",
     TOKEN,
     "--agent-offline-after",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { http } from "../support/http.ts";
 import { eventually } from "../support/wait-for.ts";
-import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { brokerUrl, type LabbrokerProcess, listenArgs, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { FRR_INSTALLED } from "../support/frr.ts";
 
 const TOKEN = "lbe_agents-e2e-enrollment-token";
@@ -16,7 +16,7 @@ let folderCount = 0;
 const folder = (name: string) => join(root, `${name}-${folderCount++}`);
 
 function startBroker(db: string, port = 0, extra: string[] = []) {
-  return startLabbroker(["broker", "--port", String(port), "--host", "127.0.0.1", "--db", `file:${db}`, "--enroll-token", TOKEN, ...extra]);
+  return startLabbroker(["broker", ...listenArgs(db, { port }), "--enroll-token", TOKEN, ...extra]);
 }
 
 function startAgent(url: string, name: string, workDir: string, extra: string[] = [], env: Record<string, string> = {}) {

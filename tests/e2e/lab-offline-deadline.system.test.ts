@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
 import { http } from "../support/http.ts";
 import { eventually } from "../support/wait-for.ts";
-import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { brokerUrl, listenArgs, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { uniquelyNamed } from "../support/unique-topology.ts";
 
 const TOKEN = "lbe_deadline-test-enrollment-token";
@@ -17,12 +17,7 @@ test("an agent that took a deploy and went offline: the lab fails once the host 
   // The shortest bounds the broker accepts: offline after 10 s of silence, then 1 s of grace.
   const args = [
     "broker",
-    "--port",
-    "0",
-    "--host",
-    "127.0.0.1",
-    "--db",
-    `file:${join(folder, "broker.db")}`,
+    ...listenArgs(join(folder, "broker.db")),
     "--enroll-token",
     TOKEN,
     "--agent-offline-after",

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brokerUrl, startLabbroker, stopAllProcesses } from "../support/processes.ts";
+import { brokerUrl, listenArgs, startLabbroker, stopAllProcesses } from "../support/processes.ts";
 import { TEST_ADMIN_TOKEN } from "../support/test-broker.ts";
 
 const BODY_TIMEOUT_S = 2;
@@ -21,12 +21,7 @@ test("a client sending its body a byte every 5 s gets 408 and loses its connecti
   folders.push(folder);
   const broker = startLabbroker([
     "broker",
-    "--port",
-    "0",
-    "--host",
-    "127.0.0.1",
-    "--db",
-    `file:${join(folder, "broker.db")}`,
+    ...listenArgs(join(folder, "broker.db")),
     "--body-timeout",
     String(BODY_TIMEOUT_S),
   ]);

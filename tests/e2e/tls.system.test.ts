@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually } from "../support/wait-for.ts";
-import { brokerUrl, environmentWithoutLabbroker, startLabbroker, stopAllProcesses, TEST_CREDENTIALS } from "../support/processes.ts";
+import {
+  brokerUrl,
+  environmentWithoutLabbroker,
+  listenArgs,
+  startLabbroker,
+  stopAllProcesses,
+  TEST_CREDENTIALS,
+} from "../support/processes.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "labbroker-tls-"));
 afterAll(async () => {
@@ -44,12 +51,7 @@ describe.skipIf(!openssl)(`HTTPS${openssl ? "" : " (openssl is needed to make a 
     const { cert, key } = selfSignedCertificate();
     const broker = startLabbroker([
       "broker",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--db",
-      `file:${join(folder, "broker.db")}`,
+      ...listenArgs(join(folder, "broker.db")),
       "--enroll-token",
       "lbe_tls-test-enrollment",
       "--tls-cert",

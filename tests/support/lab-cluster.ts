@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { destroyNativeLabsOf } from "./agent-labs.ts";
 import { http } from "./http.ts";
 import { eventually } from "./wait-for.ts";
-import { brokerUrl, type LabbrokerProcess, startLabbroker, stopAllProcesses } from "./processes.ts";
+import { brokerUrl, type LabbrokerProcess, listenArgs, startLabbroker, stopAllProcesses } from "./processes.ts";
 
 export const CLUSTER_TOKEN = "lbe_cluster-e2e-enrollment-token";
 
@@ -31,12 +31,7 @@ export class LabCluster {
   async startBroker(args: string[] = [], port = 0): Promise<string> {
     this.broker = startLabbroker([
       "broker",
-      "--port",
-      String(port),
-      "--host",
-      "127.0.0.1",
-      "--db",
-      `file:${join(this.root, "broker.db")}`,
+      ...listenArgs(join(this.root, "broker.db"), { port }),
       "--enroll-token",
       CLUSTER_TOKEN,
       ...args,

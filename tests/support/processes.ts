@@ -111,6 +111,11 @@ export function startLabbroker(
   return handle;
 }
 
+/** Where a test's broker (or `serve`) listens and keeps its database: a free port, loopback unless `host`, the file `db`. */
+export function listenArgs(db: string, options: { port?: number; host?: string } = {}): string[] {
+  return ["--port", String(options.port ?? 0), "--host", options.host ?? "127.0.0.1", "--db", `file:${db}`];
+}
+
 /** Waits for the broker's "listening" line and returns its local URL. */
 export async function brokerUrl(broker: LabbrokerProcess): Promise<string> {
   const line = await broker.waitForLog((entry) => entry.msg === "broker listening");
