@@ -1,5 +1,5 @@
 import { type Clock, sleepOn } from "../clock.ts";
-import { LAB_WORK_KINDS } from "../protocol/lab-work.ts";
+import { LAB_WORK_VERBS } from "../protocol/lab-work.ts";
 import { AGENT_POLL_HOLD_S } from "../protocol/poll-timing.ts";
 import type { WorkDelivery } from "../protocol/agent-schemas.ts";
 import type { Logger } from "../log.ts";
@@ -110,7 +110,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     sender.resumeAt(work.id, entry?.nextSeq ?? 1);
     journal.start(work.id, work.kind, clock.now());
     log.info("work started", { workId: work.id, kind: work.kind, attempt: work.attempt, interrupted: entry?.state === "interrupted" });
-    const labWork = LAB_WORK_KINDS.includes(work.kind);
+    const labWork = work.kind in LAB_WORK_VERBS;
     // Work in another protocol version, of an unknown kind or with a payload that does not fit fails saying so.
     const readable = readArrivedWork(work);
     const run = readable.ok

@@ -4,8 +4,11 @@ import { LabNodeSchema } from "./lab-node.ts";
 import type { RUNTIMES } from "./runtimes.ts";
 import type { WorkKind } from "./work-kinds.ts";
 
-/** The work that changes a host's network for a lab: a stopping agent lets it finish rather than leave a lab half made or half removed. */
-export const LAB_WORK_KINDS: readonly WorkKind[] = ["deploy-lab", "destroy-lab", "reset-lab"];
+/**
+ * The work that changes a host's network for a lab, each with what it does (for messages): a stopping agent lets it finish
+ * rather than leave a lab half made or half removed, and the broker gives it up on a host offline too long.
+ */
+export const LAB_WORK_VERBS: Partial<Record<WorkKind, string>> = { "deploy-lab": "deploy", "destroy-lab": "destroy", "reset-lab": "reset" };
 
 /** deploy-lab: fetch the lab's files and deploy it; the lab id travels in the work envelope. */
 export const DeployLabPayloadSchema = LabInstanceSchema.extend({

@@ -1,9 +1,7 @@
 import { agentSilentFor } from "../agents/agent-liveness.ts";
 import type { Change, EngineContext } from "../context.ts";
 import { completeWork } from "../work/complete-work.ts";
-import type { WorkKind } from "../../protocol/work-kinds.ts";
-
-const LAB_WORK: Partial<Record<WorkKind, string>> = { "deploy-lab": "deploy", "destroy-lab": "destroy", "reset-lab": "reset" };
+import { LAB_WORK_VERBS } from "../../protocol/lab-work.ts";
 
 /**
  * Deploys, destroys and resets waiting on a host that has been offline past the grace fail, so their labs
@@ -17,7 +15,7 @@ export function failLabWorkOnLostHosts(ctx: EngineContext, change: Change): void
     const silentFor = agentSilentFor(host, now);
     if (host.online || silentFor <= settings.agentOfflineAfterMs + settings.offlineGraceMs) continue;
     for (const item of ctx.state.work.openForHost(host.id)) {
-      const doing = LAB_WORK[item.kind];
+      const doing = LAB_WORK_VERBS[item.kind];
       if (!doing) continue;
       const error = `host "${host.name}" has been offline for ${Math.round(silentFor / 1000)} s, past the bound of ${
         (settings.agentOfflineAfterMs + settings.offlineGraceMs) / 1000
