@@ -20,6 +20,8 @@ import { eventually } from "../support/wait-for.ts";
  * Screenshots go to $LABBROKER_SCREENSHOTS (default: a new temporary folder, printed).
  */
 const HOUR = 3_600_000;
+/** A time as the console shows it (LB.when): `23:37` today, `Dec 2, 00:07` on another day (a run near midnight). */
+const WHEN = String.raw`(?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d`;
 const cluster = new LabCluster();
 const shots = process.env.LABBROKER_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), "labbroker-screenshots-"));
 let broker: LabBroker;
@@ -188,7 +190,7 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
       timeout: 10_000,
     });
     const card = await text('article[data-host="dash-a"]');
-    expect(card).toMatch(/holder\s+\S{8} nightly since \d\d:\d\d \(\d+ s\)/);
+    expect(card).toMatch(new RegExp(String.raw`holder\s+\S{8} nightly since ${WHEN} \(\d+ s\)`));
     expect(await page.$eval('article[data-host="dash-a"] a', (link) => link.getAttribute("href"))).toBe("https://ci.example/jobs/42");
   }, 20_000);
 
@@ -223,7 +225,7 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
       ["1", "urgent"],
       ["2", "any-host"],
     ]);
-    for (const cells of rows) expect(cells[5]).toMatch(/\d\d:\d\d \(in \d+ (min|h)/);
+    for (const cells of rows) expect(cells[5]).toMatch(new RegExp(String.raw`${WHEN} \(in \d+ (min|h)`));
     expect(rows[0]![4]).toBe("dash-a: nightly");
   }, 20_000);
 
@@ -245,12 +247,14 @@ describe.skipIf(!hasChromium)(`the console in a browser${hasChromium ? "" : ` ($
     await page.waitForFunction(() => document.querySelector('article[data-host="dash-b"]')?.textContent?.includes("warm until"), {
       timeout: 20_000,
     });
-    expect(await text('article[data-host="dash-b"]')).toMatch(/labs\s+dashwarm\S* (resetting|running) warm until \d\d:\d\d/);
+    expect(await text('article[data-host="dash-b"]')).toMatch(
+      new RegExp(String.raw`labs\s+dashwarm\S* (resetting|running) warm until ${WHEN}`),
+    );
     const row = await page.$$eval(
       "#labs-table tbody tr",
       (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)).find((cells) => cells[0]!.startsWith("dashwarm")),
     );
-    expect(row?.slice(1, 3)).toEqual([expect.stringMatching(/^(resetting|running) warm until \d\d:\d\d$/), "dash-b"]);
+    expect(row?.slice(1, 3)).toEqual([expect.stringMatching(new RegExp(String.raw`^(resetting|running) warm until ${WHEN}$`)), "dash-b"]);
   }, 30_000);
 
   test("the timeline draws one bar per hold and booking of the window, and marks now", async () => {
